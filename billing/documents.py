@@ -1,0 +1,86 @@
+"""Build the frozen snapshot a receipt document prints (see receipts.models.Receipt)."""
+from django.conf import settings
+from django.utils import timezone
+
+from packages.models import PackageAssignment
+from spa_pkg.money import money_str
+
+from .words import amount_in_words
+
+
+def seller_details() -> dict:
+    return {
+        "name": settings.SPA_NAME,
+        "address": settings.SPA_ADDRESS,
+        "gstin": settings.SPA_GSTIN,
+        "state_code": settings.SPA_STATE_CODE,
+        "phone": settings.SPA_PHONE,
+    }
+
+
+def customer_details(customer) -> dict:
+    return {
+        "id": customer.pk,
+        "name": customer.name,
+        "phone": customer.phone,
+        "email": customer.email,
+        "gstin": customer.gstin,
+        "state_code": customer.state_code,
+    }
+
+
+def package_balance(assignment: PackageAssignment) -> dict:
+    """Describe what is left on an assignment, as a receipt prints it."""
+    if assignment.has_sessions:
+        balance = f"{assignment.remaining_sessions}/{assignment.total_sessions} sessions"
+    elif assignment.is_credit:
+        balance = f"₹{money_str(assignment.credit_remaining.amount)} of ₹{money_str(assignment.credit_amount.amount)}"
+    else:
+        balance = "Unlimited" if assignment.package_type == "membership" else "Discount"
+    return {
+        "assignment_id": assignment.pk,
+        "name": assignment.package_name,
+        "balance": balance,
+        "status": assignment.status,
+        "expires_on": assignment.expires_on.isoformat() if assignment.expires_on else None,
+    }
+
+
+def payment_details(payment) -> dict:
+    return {
+        "method": payment.method,
+        "method_label": payment.get_method_display(),
+        "amount": money_str(payment.amount.amount),
+        "reference": payment.reference,
+    }
+
+
+def document_snapshot(
+    *,
+    title: str,
+    customer,
+    total,
+    lines: list[dict],
+    summary: dict,
+    payments: list,
+    packages: list[PackageAssignment],
+    invoice_number: str | None = None,
+    notes: str = "",
+) -> dict:
+    """Return everything a receipt prints; amounts are two-place decimal strings."""
+    now = timezone.localtime()
+    return {
+        "title": title,
+        "date": now.date().isoformat(),
+        "issued_at": now.isoformat(),
+        "seller": seller_details(),
+        "customer": customer_details(customer),
+        "invoice_number": invoice_number,
+        "lines": lines,
+        "summary": summary,
+        "payments": [payment_details(payment) for payment in payments],
+        "packages": [package_balance(assignment) for assignment in packages],
+        "total": money_str(total),
+        "amount_in_words": amount_in_words(total),
+        "notes": notes,
+    }

@@ -1,0 +1,161 @@
+"""Invoices, their lines and payments, and the gapless per-day number sequence."""
+from django.conf import settings
+from django.db import models
+from djmoney.models.fields import MoneyField
+from djmoney.money import Money
+
+from catalog.models import Product, Service
+from customers.models import Customer
+from packages.models import BenefitType, PackageAssignment
+from receipts.models import Receipt
+
+
+def money_field(verbose_name=None, **kwargs):
+    kwargs.setdefault("default", Money(0, "INR"))
+    return MoneyField(verbose_name, max_digits=12, decimal_places=2, default_currency="INR", **kwargs)
+
+
+class NumberSequence(models.Model):
+    """The last number issued in a series on a day; rows are locked to hand out the next."""
+
+    series = models.CharField(max_length=10)
+    day = models.DateField()
+    last_value = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["series", "day"], name="sequence_unique_series_day")]
+
+    def __str__(self):
+        return f"{self.series} {self.day}: {self.last_value}"
+
+
+class InvoiceKind(models.TextChoices):
+    SALE = "sale", "Services and products"
+    PACKAGE_SALE = "package_sale", "Package sale"
+
+
+class InvoiceStatus(models.TextChoices):
+    ISSUED = "issued", "Issued"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class Invoice(models.Model):
+    """A tax invoice, numbered INV-YYYYMMDD-NNNN, never deleted (a void cancels it)."""
+
+    number = models.CharField(max_length=40, unique=True)
+    kind = models.CharField(max_length=20, choices=InvoiceKind.choices, default=InvoiceKind.SALE)
+    status = models.CharField(max_length=10, choices=InvoiceStatus.choices, default=InvoiceStatus.ISSUED, db_index=True)
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="invoices")
+    bill_date = models.DateField(db_index=True)
+    issued_at = models.DateTimeField(auto_now_add=True)
+    cashier = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    guests = models.PositiveIntegerField(null=True, blank=True)
+    place_of_supply = models.CharField(max_length=2, blank=True)
+    package_subtotal = money_field()
+    services_subtotal = money_field()
+    products_subtotal = money_field()
+    subtotal = money_field()
+    discount = money_field()
+    cgst = money_field("CGST")
+    sgst = money_field("SGST")
+    igst = money_field("IGST")
+    round_off = money_field()
+    grand_total = money_field()
+    credit_applied = money_field()
+    amount_payable = money_field()
+    idempotency_key = models.CharField(max_length=80, null=True, blank=True, unique=True)
+    receipt = models.OneToOneField(Receipt, on_delete=models.PROTECT, null=True, blank=True, related_name="invoice")
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    cancel_reason = models.CharField(max_length=255, blank=True)
+    credit_note_number = models.CharField(max_length=40, null=True, blank=True, unique=True)
+    notes = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-issued_at", "-pk"]
+        indexes = [models.Index(fields=["customer", "bill_date"], name="invoice_customer_date")]
+
+    def __str__(self):
+        return self.number
+
+
+class LineType(models.TextChoices):
+    SERVICE = "service", "Service"
+    PRODUCT = "product", "Product"
+    PACKAGE = "package", "Package sale"
+
+
+class InvoiceLine(models.Model):
+    """One line of an invoice with its tax worked out per GST.md."""
+
+    invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="lines")
+    position = models.PositiveSmallIntegerField(default=0)
+    line_type = models.CharField(max_length=10, choices=LineType.choices)
+    service = models.ForeignKey(Service, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    name = models.CharField(max_length=160)
+    hsn_sac = models.CharField("SAC/HSN", max_length=8, blank=True)
+    quantity = models.PositiveIntegerField()
+    unit_price = money_field()
+    gross = money_field()
+    discount = money_field(help_text="Share of the bill discount plus the line's own benefit discount.")
+    benefit_discount = money_field()
+    taxable_value = money_field()
+    gst_rate = models.DecimalField(max_digits=5, decimal_places=2)
+    cgst = money_field("CGST")
+    sgst = money_field("SGST")
+    igst = money_field("IGST")
+    total = money_field()
+    staff = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    assignment = models.ForeignKey(
+        PackageAssignment, on_delete=models.PROTECT, null=True, blank=True, related_name="invoice_lines"
+    )
+    benefit_type = models.CharField(max_length=10, choices=BenefitType.choices, blank=True)
+    quantity_covered = models.PositiveIntegerField(default=0)
+    package_note = models.CharField(max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["invoice", "position", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(quantity__gt=0), name="line_quantity_positive"),
+            models.CheckConstraint(
+                condition=models.Q(quantity_covered__lte=models.F("quantity")), name="line_covered_within_quantity"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} x {self.quantity}"
+
+
+class PaymentMethod(models.TextChoices):
+    CASH = "cash", "Cash"
+    CARD = "card", "Card"
+    UPI = "upi", "UPI"
+    BANK_TRANSFER = "bank_transfer", "Bank transfer"
+    PREPAID_CREDIT = "prepaid_credit", "Prepaid credit"
+
+
+class Payment(models.Model):
+    """Money received for an invoice or a package sale (credit spent counts as a payment)."""
+
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="payments")
+    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, null=True, blank=True, related_name="payments")
+    assignment = models.ForeignKey(
+        PackageAssignment, on_delete=models.PROTECT, null=True, blank=True, related_name="payments",
+        help_text="The package sold, or the credit spent.",
+    )
+    receipt = models.ForeignKey(Receipt, on_delete=models.PROTECT, null=True, blank=True, related_name="payments")
+    method = models.CharField(max_length=20, choices=PaymentMethod.choices)
+    amount = money_field()
+    reference = models.CharField(max_length=80, blank=True)
+    received_at = models.DateTimeField(auto_now_add=True)
+    received_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-received_at", "-pk"]
+        constraints = [models.CheckConstraint(condition=models.Q(amount__gt=0), name="payment_amount_positive")]
+
+    def __str__(self):
+        return f"{self.get_method_display()} {self.amount}"

@@ -1,0 +1,34 @@
+"""The spa's customers."""
+from django.core.validators import RegexValidator
+from django.db import models
+
+from .validators import normalise_phone, validate_gstin
+
+
+class Customer(models.Model):
+    """A person (or a business with a GSTIN) who buys packages and services."""
+
+    name = models.CharField(max_length=120, db_index=True)
+    phone = models.CharField(max_length=16, unique=True, help_text="Stored as +91XXXXXXXXXX.")
+    email = models.EmailField(blank=True)
+    date_of_birth = models.DateField(null=True, blank=True)
+    state_code = models.CharField(
+        max_length=2,
+        blank=True,
+        validators=[RegexValidator(r"^\d{2}$", "Two-digit GST state code, e.g. 29.")],
+        help_text="GST state code of the customer's address (29 = Karnataka).",
+    )
+    gstin = models.CharField("GSTIN", max_length=15, blank=True, validators=[validate_gstin])
+    notes = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return f"{self.name} ({self.phone})"
+
+    def clean(self):
+        if self.phone:
+            self.phone = normalise_phone(self.phone)
+        self.gstin = (self.gstin or "").strip().upper()

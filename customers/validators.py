@@ -1,0 +1,45 @@
+"""Phone and GSTIN rules for Indian customers."""
+import re
+
+from django.core.exceptions import ValidationError
+
+GSTIN_CHARSET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+GSTIN_PATTERN = re.compile(r"^\d{2}[A-Z]{5}\d{4}[A-Z][1-9A-Z]Z[0-9A-Z]$")
+
+
+def normalise_phone(raw: str) -> str:
+    """Return a phone number as +91XXXXXXXXXX (Indian mobiles) or +<digits>."""
+    text = (raw or "").strip()
+    digits = re.sub(r"\D", "", text)
+    if text.startswith("+"):
+        normalised = "+" + digits
+    elif len(digits) == 10:
+        normalised = "+91" + digits
+    elif len(digits) == 11 and digits.startswith("0"):
+        normalised = "+91" + digits[1:]
+    elif len(digits) == 12 and digits.startswith("91"):
+        normalised = "+" + digits
+    else:
+        normalised = "+" + digits if digits else ""
+    if not 8 <= len(normalised) - 1 <= 15:
+        raise ValidationError("Enter a valid phone number, e.g. 98450 12345.", code="invalid_phone")
+    return normalised
+
+
+def gstin_check_digit(first14: str) -> str:
+    """Compute the GSTIN checksum character (mod 36, alternating weights)."""
+    total = 0
+    for index, char in enumerate(first14):
+        value = GSTIN_CHARSET.index(char) * (2 if index % 2 else 1)
+        total += value // 36 + value % 36
+    return GSTIN_CHARSET[(36 - total % 36) % 36]
+
+
+def validate_gstin(value: str) -> None:
+    """Refuse a GSTIN whose shape or check digit is wrong."""
+    if not value:
+        return
+    if not GSTIN_PATTERN.match(value):
+        raise ValidationError("Enter a valid 15-character GSTIN, e.g. 29ABCDE1234F1ZW.", code="invalid_gstin")
+    if gstin_check_digit(value[:14]) != value[14]:
+        raise ValidationError("This GSTIN's check digit is wrong.", code="invalid_gstin")

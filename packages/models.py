@@ -1,0 +1,537 @@
+"""Package templates (six kinds), assignments, benefit trackers and the usage ledger.
+
+Balances live on `PackageAssignment` (and are mirrored per service on
+`PackageBenefitTracker` for the billing lookup). They change only through
+`packages.services`, always together with a `PackageUsage` ledger row.
+"""
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from djmoney.models.fields import MoneyField
+from djmoney.money import Money
+
+from catalog.models import Service
+from customers.models import Customer
+
+from .weekdays import parse_valid_days
+
+
+class PackageType(models.TextChoices):
+    PREPAID = "prepaid", "Prepaid credit"
+    SERVICE_PACKAGE = "service_package", "Service package"
+    MEMBERSHIP = "membership", "Membership"
+    STUDENT_OFFER = "student_offer", "Student offer"
+    YEARLY_MEMBERSHIP = "yearly_membership", "Yearly membership"
+    KITTY_PARTY = "kitty_party", "Kitty party"
+
+
+CREDIT_KINDS = {PackageType.PREPAID, PackageType.KITTY_PARTY}
+SESSION_KINDS = {PackageType.SERVICE_PACKAGE}
+
+
+def money_field(verbose_name=None, **kwargs):
+    return MoneyField(
+        verbose_name, max_digits=12, decimal_places=2, default_currency="INR", **kwargs
+    )
+
+
+def percent(numerator: Decimal, denominator: Decimal) -> Decimal:
+    """Return numerator / denominator as a percentage with two places, half-up."""
+    if not denominator:
+        return Decimal("0.00")
+    return (Decimal(numerator) * 100 / Decimal(denominator)).quantize(
+        Decimal("0.01"), rounding=ROUND_HALF_UP
+    )
+
+
+DISCOUNT_VALIDATORS = [MinValueValidator(Decimal("0.01")), MaxValueValidator(Decimal("100"))]
+
+
+class PackageTemplate(models.Model):
+    """What every kind of template shares."""
+
+    package_type: str = ""
+
+    name = models.CharField(max_length=120)
+    description = models.TextField(blank=True)
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def default_expiry(self, start: date) -> date | None:
+        """Return the expiry an assignment made on `start` gets by default."""
+        months = getattr(self, "validity_months", None)
+        if months:
+            return add_months(start, months)
+        return None
+
+    def list_price(self, service: Service | None = None) -> Money:
+        """Return what the customer pays by default for this template."""
+        return self.price
+
+
+class PrepaidPackage(PackageTemplate):
+    """Pay `actual_price`, get `after_value` of credit usable on anything."""
+
+    package_type = PackageType.PREPAID
+
+    actual_price = money_field("price paid")
+    after_value = money_field("credit value")
+    benefit_percent = models.DecimalField(max_digits=6, decimal_places=2, editable=False, default=0)
+    validity_months = models.PositiveIntegerField(default=12)
+
+    class Meta(PackageTemplate.Meta):
+        constraints = [
+            models.CheckConstraint(condition=models.Q(actual_price__gt=0), name="prepaid_price_positive"),
+            models.CheckConstraint(
+                condition=models.Q(after_value__gte=models.F("actual_price")), name="prepaid_value_not_below_price"
+            ),
+            models.CheckConstraint(condition=models.Q(validity_months__gt=0), name="prepaid_validity_positive"),
+        ]
+
+    def save(self, *args, **kwargs):
+        self.compute()
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        errors = {}
+        if self.actual_price is not None and self.actual_price.amount <= 0:
+            errors["actual_price"] = "The price must be more than zero."
+        if (
+            self.actual_price is not None
+            and self.after_value is not None
+            and self.after_value.amount < self.actual_price.amount
+        ):
+            errors["after_value"] = "The credit value cannot be below the price paid."
+        if not self.validity_months:
+            errors["validity_months"] = "Validity must be at least one month."
+        if errors:
+            raise ValidationError(errors)
+        self.compute()
+
+    def compute(self):
+        if self.actual_price is not None and self.after_value is not None:
+            self.benefit_percent = percent(
+                self.after_value.amount - self.actual_price.amount, self.actual_price.amount
+            )
+
+    def list_price(self, service=None):
+        return self.actual_price
+
+
+class ServicePackage(PackageTemplate):
+    """Pay for `pay_for` sessions, get `total_services` ("3+1"). The service is chosen at assignment."""
+
+    package_type = PackageType.SERVICE_PACKAGE
+
+    pay_for = models.PositiveIntegerField()
+    total_services = models.PositiveIntegerField()
+    free_sessions = models.PositiveIntegerField(editable=False, default=0)
+    benefit_percent = models.DecimalField(max_digits=6, decimal_places=2, editable=False, default=0)
+    validity_months = models.PositiveIntegerField(default=6)
+
+    class Meta(PackageTemplate.Meta):
+        constraints = [
+            models.CheckConstraint(condition=models.Q(pay_for__gt=0), name="servicepackage_pay_for_positive"),
+            models.CheckConstraint(
+                condition=models.Q(total_services__gt=models.F("pay_for")),
+                name="servicepackage_total_above_pay_for",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(validity_months__gt=0), name="servicepackage_validity_positive"
+            ),
+        ]
+
+    def save(self, *args, **kwargs):
+        self.compute()
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        errors = {}
+        if not self.pay_for:
+            errors["pay_for"] = "Pay for at least one session."
+        elif self.total_services is not None and self.pay_for >= self.total_services:
+            errors["total_services"] = "Total sessions must be more than the sessions paid for."
+        if not self.validity_months:
+            errors["validity_months"] = "Validity must be at least one month."
+        if errors:
+            raise ValidationError(errors)
+        self.compute()
+
+    def compute(self):
+        if self.pay_for is not None and self.total_services is not None:
+            self.free_sessions = max(self.total_services - self.pay_for, 0)
+            self.benefit_percent = percent(self.free_sessions, self.pay_for)
+
+    def list_price(self, service=None):
+        if service is None:
+            return Money(0, "INR")
+        return service.price * self.pay_for
+
+
+class Membership(PackageTemplate):
+    """Included services are free, unlimited, while the membership is active."""
+
+    package_type = PackageType.MEMBERSHIP
+
+    price = money_field()
+    validity_months = models.PositiveIntegerField(default=12)
+    services_included = models.ManyToManyField(Service, related_name="memberships", blank=True)
+
+    class Meta(PackageTemplate.Meta):
+        constraints = [
+            models.CheckConstraint(condition=models.Q(price__gt=0), name="membership_price_positive"),
+            models.CheckConstraint(condition=models.Q(validity_months__gt=0), name="membership_validity_positive"),
+        ]
+
+    def clean(self):
+        errors = {}
+        if self.price is not None and self.price.amount <= 0:
+            errors["price"] = "The price must be more than zero."
+        if not self.validity_months:
+            errors["validity_months"] = "Validity must be at least one month."
+        if errors:
+            raise ValidationError(errors)
+
+
+class StudentOffer(PackageTemplate):
+    """A percentage off services, only between two dates and on some weekdays."""
+
+    package_type = PackageType.STUDENT_OFFER
+
+    price = money_field(default=Money(0, "INR"), help_text="Enrolment fee; zero for a free offer.")
+    discount_percentage = models.DecimalField(max_digits=5, decimal_places=2, validators=DISCOUNT_VALIDATORS)
+    valid_from = models.DateField()
+    valid_to = models.DateField()
+    valid_days = models.CharField(max_length=40, default="Mon-Fri", help_text='"Mon-Fri" or "Mon,Wed,Sat".')
+    conditions = models.TextField(blank=True)
+
+    class Meta(PackageTemplate.Meta):
+        constraints = [
+            models.CheckConstraint(condition=models.Q(price__gte=0), name="studentoffer_price_not_negative"),
+            models.CheckConstraint(
+                condition=models.Q(discount_percentage__gt=0, discount_percentage__lte=100),
+                name="studentoffer_discount_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(valid_to__gte=models.F("valid_from")), name="studentoffer_dates_ordered"
+            ),
+        ]
+
+    def clean(self):
+        errors = {}
+        if self.price is not None and self.price.amount < 0:
+            errors["price"] = "The fee cannot be negative."
+        if self.discount_percentage is not None and not Decimal("0") < self.discount_percentage <= 100:
+            errors["discount_percentage"] = "The discount must be more than 0 and at most 100 percent."
+        if self.valid_from and self.valid_to and self.valid_to < self.valid_from:
+            errors["valid_to"] = "The offer cannot end before it starts."
+        try:
+            self.valid_days = (self.valid_days or "").strip()
+            if not parse_valid_days(self.valid_days):
+                errors["valid_days"] = "Name at least one weekday."
+        except ValueError as exc:
+            errors["valid_days"] = str(exc)
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def weekdays(self) -> tuple[str, ...]:
+        return parse_valid_days(self.valid_days)
+
+    def default_expiry(self, start):
+        return self.valid_to
+
+
+class YearlyMembership(PackageTemplate):
+    """A percentage off services for the year, plus recorded extra benefits."""
+
+    package_type = PackageType.YEARLY_MEMBERSHIP
+
+    price = money_field()
+    discount_percent = models.DecimalField(max_digits=5, decimal_places=2, validators=DISCOUNT_VALIDATORS)
+    validity_months = models.PositiveIntegerField(default=12)
+    extra_benefits = models.TextField(blank=True, help_text="e.g. a free birthday session.")
+
+    class Meta(PackageTemplate.Meta):
+        constraints = [
+            models.CheckConstraint(condition=models.Q(price__gt=0), name="yearly_price_positive"),
+            models.CheckConstraint(
+                condition=models.Q(discount_percent__gt=0, discount_percent__lte=100), name="yearly_discount_range"
+            ),
+            models.CheckConstraint(condition=models.Q(validity_months__gt=0), name="yearly_validity_positive"),
+        ]
+
+    def clean(self):
+        errors = {}
+        if self.price is not None and self.price.amount <= 0:
+            errors["price"] = "The price must be more than zero."
+        if self.discount_percent is not None and not Decimal("0") < self.discount_percent <= 100:
+            errors["discount_percent"] = "The discount must be more than 0 and at most 100 percent."
+        if not self.validity_months:
+            errors["validity_months"] = "Validity must be at least one month."
+        if errors:
+            raise ValidationError(errors)
+
+
+class KittyParty(PackageTemplate):
+    """A group credit on the included services, for a bill of at least `min_guests` guests."""
+
+    package_type = PackageType.KITTY_PARTY
+
+    price = money_field()
+    after_value = money_field("credit value")
+    benefit_percent = models.DecimalField(max_digits=6, decimal_places=2, editable=False, default=0)
+    min_guests = models.PositiveIntegerField(default=10)
+    validity_months = models.PositiveIntegerField(default=3)
+    services_included = models.ManyToManyField(Service, related_name="kitty_parties", blank=True)
+
+    class Meta(PackageTemplate.Meta):
+        verbose_name_plural = "kitty parties"
+        constraints = [
+            models.CheckConstraint(condition=models.Q(price__gt=0), name="kitty_price_positive"),
+            models.CheckConstraint(
+                condition=models.Q(after_value__gte=models.F("price")), name="kitty_value_not_below_price"
+            ),
+            models.CheckConstraint(condition=models.Q(min_guests__gte=1), name="kitty_min_guests_positive"),
+            models.CheckConstraint(condition=models.Q(validity_months__gt=0), name="kitty_validity_positive"),
+        ]
+
+    def save(self, *args, **kwargs):
+        self.compute()
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        errors = {}
+        if self.price is not None and self.price.amount <= 0:
+            errors["price"] = "The price must be more than zero."
+        if self.price is not None and self.after_value is not None and self.after_value.amount < self.price.amount:
+            errors["after_value"] = "The credit value cannot be below the price."
+        if self.min_guests is not None and self.min_guests < 1:
+            errors["min_guests"] = "At least one guest."
+        if not self.validity_months:
+            errors["validity_months"] = "Validity must be at least one month."
+        if errors:
+            raise ValidationError(errors)
+        self.compute()
+
+    def compute(self):
+        if self.price is not None and self.after_value is not None:
+            self.benefit_percent = percent(self.after_value.amount - self.price.amount, self.price.amount)
+
+
+TEMPLATE_MODELS: dict[str, type[PackageTemplate]] = {
+    PackageType.PREPAID: PrepaidPackage,
+    PackageType.SERVICE_PACKAGE: ServicePackage,
+    PackageType.MEMBERSHIP: Membership,
+    PackageType.STUDENT_OFFER: StudentOffer,
+    PackageType.YEARLY_MEMBERSHIP: YearlyMembership,
+    PackageType.KITTY_PARTY: KittyParty,
+}
+
+
+def add_months(start: date, months: int) -> date:
+    """Return `start` plus whole months, clamped to the month's last day."""
+    import calendar
+
+    month_index = start.month - 1 + months
+    year = start.year + month_index // 12
+    month = month_index % 12 + 1
+    day = min(start.day, calendar.monthrange(year, month)[1])
+    return date(year, month, day)
+
+
+class AssignmentStatus(models.TextChoices):
+    ACTIVE = "active", "Active"
+    COMPLETED = "completed", "Completed"
+    EXPIRED = "expired", "Expired"
+    PAUSED = "paused", "Paused"
+
+
+class PackageAssignment(models.Model):
+    """A template sold to a customer: every kind, one table (`service_package_assignment`)."""
+
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="assignments")
+    package_type = models.CharField(max_length=20, choices=PackageType.choices, db_index=True)
+    template_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
+    template_id = models.PositiveBigIntegerField()
+    template = GenericForeignKey("template_type", "template_id")
+    package_name = models.CharField(max_length=160, help_text="The template's name when sold.")
+    service = models.ForeignKey(
+        Service,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="package_assignments",
+        help_text="The service a service package covers.",
+    )
+    total_sessions = models.PositiveIntegerField(default=0)
+    used_sessions = models.PositiveIntegerField(default=0)
+    remaining_sessions = models.PositiveIntegerField(default=0)
+    credit_amount = money_field("credit total", default=Money(0, "INR"))
+    credit_used = money_field(default=Money(0, "INR"))
+    credit_remaining = money_field(default=Money(0, "INR"))
+    status = models.CharField(
+        max_length=10, choices=AssignmentStatus.choices, default=AssignmentStatus.ACTIVE, db_index=True
+    )
+    assigned_on = models.DateField(default=date.today)
+    expires_on = models.DateField(null=True, blank=True)
+    paused_on = models.DateField(null=True, blank=True)
+    price_paid = money_field(default=Money(0, "INR"))
+    discount = money_field(default=Money(0, "INR"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    notes = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        db_table = "service_package_assignment"
+        ordering = ["expires_on", "pk"]
+        indexes = [
+            models.Index(fields=["customer", "status", "expires_on"], name="assignment_billing_lookup"),
+            models.Index(fields=["template_type", "template_id"], name="assignment_template"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(used_sessions__lte=models.F("total_sessions")), name="assignment_sessions_not_overused"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(
+                    remaining_sessions=models.F("total_sessions") - models.F("used_sessions")
+                ),
+                name="assignment_sessions_add_up",
+            ),
+            models.CheckConstraint(condition=models.Q(credit_remaining__gte=0), name="assignment_credit_not_negative"),
+            models.CheckConstraint(condition=models.Q(credit_used__gte=0), name="assignment_credit_used_not_negative"),
+            models.CheckConstraint(
+                condition=models.Q(credit_remaining=models.F("credit_amount") - models.F("credit_used")),
+                name="assignment_credit_adds_up",
+            ),
+            models.CheckConstraint(condition=models.Q(price_paid__gte=0), name="assignment_price_not_negative"),
+        ]
+
+    def __str__(self):
+        return f"{self.package_name} – {self.customer.name}"
+
+    @property
+    def is_credit(self) -> bool:
+        return self.package_type in CREDIT_KINDS
+
+    @property
+    def has_sessions(self) -> bool:
+        return self.package_type in SESSION_KINDS
+
+    def is_expired_on(self, on_date: date) -> bool:
+        return self.expires_on is not None and self.expires_on < on_date
+
+
+class BenefitType(models.TextChoices):
+    FREE = "free", "Free session"
+    DISCOUNT = "discount", "Discount"
+    PREPAID = "prepaid", "Prepaid credit"
+    UNLIMITED = "unlimited", "Unlimited"
+
+
+class PackageBenefitTracker(models.Model):
+    """One benefit a customer can use (`package_benefit_tracker`), for the billing lookup."""
+
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="benefit_trackers")
+    assignment = models.ForeignKey(PackageAssignment, on_delete=models.CASCADE, related_name="trackers")
+    service = models.ForeignKey(
+        Service, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        help_text="Empty when the benefit applies to every service (credit, discounts).",
+    )
+    benefit_type = models.CharField(max_length=10, choices=BenefitType.choices)
+    total_count = models.PositiveIntegerField(default=0)
+    used_count = models.PositiveIntegerField(default=0)
+    remaining_count = models.PositiveIntegerField(default=0)
+    discount_percent = models.DecimalField(max_digits=5, decimal_places=2, default=Decimal("0.00"))
+    balance_total = money_field(default=Money(0, "INR"))
+    balance_remaining = money_field(default=Money(0, "INR"))
+    valid_from = models.DateField()
+    valid_until = models.DateField(null=True, blank=True)
+    is_active = models.BooleanField(default=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        db_table = "package_benefit_tracker"
+        ordering = ["valid_until", "pk"]
+        indexes = [
+            models.Index(fields=["customer", "service", "is_active"], name="tracker_customer_service"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["assignment", "service", "benefit_type"], name="tracker_unique_benefit"),
+            models.CheckConstraint(
+                condition=models.Q(remaining_count=models.F("total_count") - models.F("used_count")),
+                name="tracker_counts_add_up",
+            ),
+            models.CheckConstraint(condition=models.Q(balance_remaining__gte=0), name="tracker_balance_not_negative"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_benefit_type_display()} – {self.assignment}"
+
+
+class UsageKind(models.TextChoices):
+    SALE = "sale", "Sold"
+    REDEEM = "redeem", "Redeemed"
+    REVERSAL = "reversal", "Given back (void)"
+    ADJUSTMENT = "adjustment", "Adjustment"
+
+
+class PackageUsage(models.Model):
+    """An append-only ledger row: one change of one assignment's balance.
+
+    `sessions_delta` and `credit_delta` are signed: a redemption is negative,
+    a sale or a reversal positive. Invoices live in a higher app, so they are
+    referenced by number and line id rather than a foreign key.
+    """
+
+    assignment = models.ForeignKey(PackageAssignment, on_delete=models.PROTECT, related_name="usages")
+    kind = models.CharField(max_length=12, choices=UsageKind.choices)
+    item_name = models.CharField(max_length=160, blank=True)
+    sessions_delta = models.IntegerField(default=0)
+    sessions_before = models.PositiveIntegerField(default=0)
+    sessions_after = models.PositiveIntegerField(default=0)
+    credit_delta = money_field(default=Money(0, "INR"))
+    credit_before = money_field(default=Money(0, "INR"))
+    credit_after = money_field(default=Money(0, "INR"))
+    invoice_number = models.CharField(max_length=40, blank=True, db_index=True)
+    invoice_line_id = models.PositiveBigIntegerField(null=True, blank=True)
+    note = models.CharField(max_length=255, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        db_table = "package_usage"
+        ordering = ["created_at", "pk"]
+        verbose_name = "usage (ledger row)"
+        verbose_name_plural = "usage ledger"
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.item_name} ({self.invoice_number or '-'})"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValidationError("Ledger rows are append-only; write a new row instead.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError("Ledger rows are append-only and cannot be deleted.")

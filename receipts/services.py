@@ -1,0 +1,27 @@
+"""Issue receipt documents. The caller supplies the number and the snapshot."""
+from decimal import Decimal
+
+from customers.models import Customer
+from spa_pkg.money import inr
+
+from .models import Receipt, ReceiptKind
+
+
+def receipt_issue(
+    *,
+    number: str,
+    kind: str = ReceiptKind.TAX_INVOICE,
+    customer: Customer,
+    amount: Decimal,
+    snapshot: dict,
+    created_by=None,
+) -> Receipt:
+    """Store an immutable receipt; `snapshot` is everything the document prints."""
+    return Receipt.objects.create(
+        number=number,
+        kind=kind,
+        customer=customer,
+        amount=inr(amount),
+        snapshot={**snapshot, "number": number, "kind": kind},
+        created_by=created_by,
+    )

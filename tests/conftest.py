@@ -1,0 +1,29 @@
+"""Fixtures shared by every test module."""
+import pytest
+from django.db import connection
+
+from tests.factories import CustomerFactory, ServiceFactory, UserFactory
+
+
+@pytest.fixture
+def cashier(db):
+    return UserFactory(username="cashier-test", groups=["Cashier"])
+
+
+@pytest.fixture
+def manager(db):
+    return UserFactory(username="manager-test", groups=["Manager"])
+
+
+@pytest.fixture
+def customer(db):
+    return CustomerFactory()
+
+
+@pytest.fixture
+def facial(db):
+    return ServiceFactory(name="Hydrating Facial", price=__import__("tests.factories").factories.inr("1200.00"))
+
+
+def on_postgres() -> bool:
+    return connection.vendor == "postgresql"

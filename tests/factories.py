@@ -1,0 +1,150 @@
+"""factory_boy factories for every model a test needs to set up."""
+from datetime import date, timedelta
+from decimal import Decimal
+
+import factory
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from djmoney.money import Money
+
+from catalog.models import Product, Service
+from customers.models import Customer
+from packages.models import (
+    KittyParty,
+    Membership,
+    PrepaidPackage,
+    ServicePackage,
+    StudentOffer,
+    YearlyMembership,
+)
+
+
+def inr(amount) -> Money:
+    return Money(Decimal(str(amount)), "INR")
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    password = factory.PostGenerationMethodCall("set_password", "pass-1234")
+
+    @factory.post_generation
+    def groups(self, create, extracted, **kwargs):
+        if create and extracted:
+            for name in extracted:
+                self.groups.add(Group.objects.get_or_create(name=name)[0])
+        if create:
+            self.save()
+
+
+class ServiceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Service
+
+    name = factory.Sequence(lambda n: f"Service {n}")
+    category = "Skin"
+    price = inr("1200.00")
+    gst_rate = Decimal("5.00")
+    sac_code = "999722"
+    duration_minutes = 60
+
+
+class ProductFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Product
+
+    name = factory.Sequence(lambda n: f"Product {n}")
+    sku = factory.Sequence(lambda n: f"SKU-{n:05d}")
+    price = inr("500.00")
+    gst_rate = Decimal("18.00")
+    hsn_code = "3304"
+    stock_quantity = 100
+
+
+class CustomerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Customer
+
+    name = factory.Sequence(lambda n: f"Customer {n}")
+    phone = factory.Sequence(lambda n: f"+9198{n:08d}")
+    email = factory.LazyAttribute(lambda o: f"{o.name.lower().replace(' ', '.')}@example.com")
+    state_code = "29"
+
+
+class PrepaidPackageFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PrepaidPackage
+
+    name = factory.Sequence(lambda n: f"Prepaid {n}")
+    actual_price = inr("15000.00")
+    after_value = inr("17500.00")
+    validity_months = 12
+
+
+class ServicePackageFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ServicePackage
+
+    name = factory.Sequence(lambda n: f"3+1 Package {n}")
+    pay_for = 3
+    total_services = 4
+    validity_months = 6
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+        skip_postgeneration_save = True
+
+    name = factory.Sequence(lambda n: f"Membership {n}")
+    price = inr("50000.00")
+    validity_months = 12
+
+    @factory.post_generation
+    def services_included(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.services_included.set(extracted)
+
+
+class StudentOfferFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = StudentOffer
+
+    name = factory.Sequence(lambda n: f"Student offer {n}")
+    price = inr("0.00")
+    discount_percentage = Decimal("20.00")
+    valid_from = factory.LazyFunction(lambda: date.today() - timedelta(days=30))
+    valid_to = factory.LazyFunction(lambda: date.today() + timedelta(days=335))
+    valid_days = "Mon-Fri"
+
+
+class YearlyMembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = YearlyMembership
+
+    name = factory.Sequence(lambda n: f"Yearly {n}")
+    price = inr("100000.00")
+    discount_percent = Decimal("15.00")
+    validity_months = 12
+    extra_benefits = "Free birthday session"
+
+
+class KittyPartyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = KittyParty
+        skip_postgeneration_save = True
+
+    name = factory.Sequence(lambda n: f"Kitty Party {n}")
+    price = inr("20000.00")
+    after_value = inr("25000.00")
+    min_guests = 10
+    validity_months = 3
+
+    @factory.post_generation
+    def services_included(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.services_included.set(extracted)
