@@ -1,0 +1,78 @@
+"""Writes on customers. Import from here: `from customers.services import customer_create`."""
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from spa_pkg.exceptions import DomainError
+
+from .models import Customer
+from .validators import normalise_phone
+
+
+class InvalidCustomer(DomainError):
+    default_message = "The customer details are not valid."
+
+
+def _validated_save(customer: Customer) -> Customer:
+    errors: dict[str, list[str]] = {}
+    # Normalise before full_clean: the GSTIN validator and the unique phone check
+    # must see the stored forms, and a bad phone belongs to the "phone" field.
+    customer.gstin = (customer.gstin or "").strip().upper()
+    if customer.phone:
+        try:
+            customer.phone = normalise_phone(customer.phone)
+        except ValidationError as exc:
+            errors["phone"] = exc.messages
+    try:
+        customer.full_clean(exclude=["phone"] if errors else None)
+    except ValidationError as exc:
+        for field, messages in exc.message_dict.items():
+            # Customer.clean() repeats the phone refusal without a field name.
+            messages = [message for message in messages if message not in errors.get("phone", [])]
+            if messages:
+                errors.setdefault(field, []).extend(messages)
+    if errors:
+        raise InvalidCustomer(errors=errors)
+    try:
+        with transaction.atomic():
+            customer.save()
+    except IntegrityError as exc:
+        # Two counters registering the same phone at once: the second loses the race.
+        message = "A customer with this phone number already exists."
+        raise InvalidCustomer(message, errors={"phone": [message]}) from exc
+    return customer
+
+
+def customer_create(
+    *,
+    name: str,
+    phone: str,
+    email: str = "",
+    date_of_birth: date | None = None,
+    state_code: str = "",
+    gstin: str = "",
+    notes: str = "",
+) -> Customer:
+    """Register a customer with a normalised phone (+91XXXXXXXXXX) and a checked GSTIN."""
+    customer = Customer(
+        name=(name or "").strip(),
+        phone=phone or "",
+        email=(email or "").strip(),
+        date_of_birth=date_of_birth,
+        state_code=(state_code or "").strip(),
+        gstin=gstin or "",
+        notes=notes or "",
+    )
+    return _validated_save(customer)
+
+
+def customer_update(*, customer: Customer, **fields) -> Customer:
+    """Change a customer's details with the same checks as `customer_create`."""
+    editable = {"name", "phone", "email", "date_of_birth", "state_code", "gstin", "notes"}
+    unknown = set(fields) - editable
+    if unknown:
+        raise InvalidCustomer(errors={name: ["This field cannot be changed."] for name in sorted(unknown)})
+    for name, value in fields.items():
+        setattr(customer, name, value if value is not None or name == "date_of_birth" else "")
+    return _validated_save(customer)
