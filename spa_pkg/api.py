@@ -1,0 +1,235 @@
+"""What every API view shares: the error body, group permissions, money fields, the router.
+
+Errors always answer `{"success": false, "error": "...", "errors": {path: [...]}}`. The keys
+of `errors` are dotted paths into the request body (`items.0.quantity`), so a page can put
+each message next to the field that caused it.
+"""
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import DataError
+from django.http import Http404, JsonResponse
+from djmoney.money import Money
+from drf_spectacular.openapi import AutoSchema
+from rest_framework import exceptions, permissions, routers, serializers
+from rest_framework.response import Response
+from rest_framework.serializers import as_serializer_error
+from rest_framework.views import set_rollback
+
+from spa_pkg.exceptions import DomainError
+
+CASHIER_GROUPS = ("Cashier", "Manager")
+MANAGER_GROUPS = ("Manager",)
+NON_FIELD = "non_field_errors"
+
+
+# --- errors -------------------------------------------------------------------------------
+
+
+def flatten_errors(detail, prefix: str = "") -> dict[str, list[str]]:
+    """Turn DRF's nested error detail into `{"items.0.quantity": ["..."]}`."""
+    if isinstance(detail, dict):
+        flat: dict[str, list[str]] = {}
+        for key, value in detail.items():
+            key = NON_FIELD if key == "__all__" else str(key)
+            flat.update(flatten_errors(value, f"{prefix}.{key}" if prefix else key))
+        return flat
+    if isinstance(detail, list | tuple):
+        if all(not isinstance(item, dict | list | tuple) for item in detail):
+            return {prefix or NON_FIELD: [str(item) for item in detail]} if detail else {}
+        flat = {}
+        for index, item in enumerate(detail):
+            if isinstance(item, dict | list | tuple):
+                flat.update(flatten_errors(item, f"{prefix}.{index}" if prefix else str(index)))
+            else:
+                flat.setdefault(prefix or NON_FIELD, []).append(str(item))
+        return flat
+    return {prefix or NON_FIELD: [str(detail)]}
+
+
+def headline(errors: dict[str, list[str]], fallback: str) -> str:
+    """Return one sentence for the `error` key: the first message, with its field."""
+    for key, messages in errors.items():
+        if messages:
+            return messages[0] if key == NON_FIELD else f"{key}: {messages[0]}"
+    return fallback
+
+
+def error_body(message: str, errors: dict | None = None) -> dict:
+    return {"success": False, "error": message, "errors": errors or {}}
+
+
+def api_exception_handler(exc, context):
+    """Answer every refusal with the one error body; leave real server faults to Django."""
+    if isinstance(exc, DomainError):
+        set_rollback()
+        errors = flatten_errors(exc.errors) if exc.errors else {}
+        return Response(error_body(exc.message, errors), status=exc.status_code)
+    if isinstance(exc, DjangoValidationError):
+        exc = exceptions.ValidationError(as_serializer_error(exc))
+    elif isinstance(exc, DataError):
+        # A number too large for its column (e.g. an absurd quantity times a price).
+        exc = exceptions.ValidationError("A value is out of range.")
+    elif isinstance(exc, Http404):
+        exc = exceptions.NotFound(*exc.args)
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied(*exc.args)
+    if not isinstance(exc, exceptions.APIException):
+        return None
+
+    headers = {}
+    if getattr(exc, "auth_header", None):
+        headers["WWW-Authenticate"] = exc.auth_header
+    if getattr(exc, "wait", None):
+        headers["Retry-After"] = str(int(exc.wait))
+    if isinstance(exc, exceptions.ValidationError):
+        errors = flatten_errors(exc.detail)
+        message = headline(errors, "The request is not valid.")
+    else:
+        errors = {}
+        message = str(exc.detail)
+    set_rollback()
+    return Response(error_body(message, errors), status=exc.status_code, headers=headers)
+
+
+def api_not_found(request, *args, **kwargs):
+    """Answer an unknown API path with the JSON error body instead of an HTML page."""
+    return JsonResponse(error_body("Not found."), status=404)
+
+
+# --- permissions ---------------------------------------------------------------------------
+
+
+def user_in_groups(user, names: tuple[str, ...]) -> bool:
+    """Tell whether `user` is a superuser or belongs to one of the groups (cached per request)."""
+    if not user or not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    cached = getattr(user, "_spa_group_names", None)
+    if cached is None:
+        cached = frozenset(user.groups.values_list("name", flat=True))
+        user._spa_group_names = cached
+    return bool(cached.intersection(names))
+
+
+class IsCashier(permissions.BasePermission):
+    """Cashiers and managers: bill, sell and read."""
+
+    message = "You need the Cashier or Manager role for this."
+
+    def has_permission(self, request, view):
+        return user_in_groups(request.user, CASHIER_GROUPS)
+
+
+class IsManager(permissions.BasePermission):
+    """Managers only: templates, voids, pauses."""
+
+    message = "Only a manager can do this."
+
+    def has_permission(self, request, view):
+        return user_in_groups(request.user, MANAGER_GROUPS)
+
+
+class CashierReadsManagerWrites(permissions.BasePermission):
+    """Cashiers read (GET, HEAD, OPTIONS); managers also write."""
+
+    message = "Only a manager can change this."
+
+    def has_permission(self, request, view):
+        if request.method in permissions.SAFE_METHODS:
+            return user_in_groups(request.user, CASHIER_GROUPS)
+        return user_in_groups(request.user, MANAGER_GROUPS)
+
+
+# --- fields and serializers ---------------------------------------------------------------
+
+AMOUNT_MAX_DIGITS = 12
+
+
+class MoneyAmountField(serializers.DecimalField):
+    """Rupees as a two-place decimal string ("1200.00"); reads into a `Money` in INR."""
+
+    def __init__(self, *, as_money: bool = True, **kwargs):
+        kwargs.setdefault("max_digits", AMOUNT_MAX_DIGITS)
+        kwargs.setdefault("decimal_places", 2)
+        kwargs.setdefault("min_value", Decimal("0"))
+        self.as_money = as_money
+        super().__init__(**kwargs)
+
+    def to_representation(self, value):
+        if isinstance(value, Money):
+            value = value.amount
+        return super().to_representation(value)
+
+    def to_internal_value(self, data):
+        amount = super().to_internal_value(data)
+        return Money(amount, "INR") if self.as_money else amount
+
+
+def amount_field(**kwargs) -> serializers.DecimalField:
+    """Return an input amount: a decimal >= 0 with at most two places, kept as a Decimal."""
+    return MoneyAmountField(as_money=False, **kwargs)
+
+
+class ErrorSerializer(serializers.Serializer):
+    """The body of every refusal."""
+
+    success = serializers.BooleanField(default=False)
+    error = serializers.CharField()
+    errors = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        help_text="Messages per field; keys are dotted paths into the request body (items.0.quantity).",
+    )
+
+
+def envelope(name: str, **fields) -> type[serializers.Serializer]:
+    """Return a named response serializer `{"success": true, **fields}` for the schema."""
+    attrs = {"success": serializers.BooleanField(default=True), **fields}
+    return type(name, (serializers.Serializer,), attrs)
+
+
+# --- schema --------------------------------------------------------------------------------
+
+ERROR_DESCRIPTIONS = {
+    "400": "Bad input: malformed JSON, missing or wrong fields, unknown ids, or a refusal by the rules.",
+    "401": "No or wrong credentials.",
+    "403": "Signed in without the role this needs.",
+    "404": "No such object, or no such path.",
+}
+
+
+class ApiSchema(AutoSchema):
+    """Document the error body for 400, 401, 403 and 404 on every operation."""
+
+    def _get_response_bodies(self, direction="response"):
+        responses = super()._get_response_bodies(direction)
+        if direction != "response":
+            return responses
+        for code, description in ERROR_DESCRIPTIONS.items():
+            if code not in responses:
+                response = self._get_response_for_code(ErrorSerializer, code, direction=direction)
+                response["description"] = description
+                responses[code] = response
+        return responses
+
+
+def strip_trailing_slashes(result, generator, request, public):
+    """Postprocessing hook: document each path without its optional trailing slash."""
+    paths = result.get("paths", {})
+    result["paths"] = {
+        (path.rstrip("/") if path != "/" else path): item for path, item in paths.items()
+    }
+    return result
+
+
+# --- routing -------------------------------------------------------------------------------
+
+
+class OptionalSlashRouter(routers.SimpleRouter):
+    """A router whose routes answer with and without the trailing slash, without redirects."""
+
+    def __init__(self):
+        super().__init__()
+        self.trailing_slash = "/?"
