@@ -1,0 +1,60 @@
+"""Turn assignments into the JSON shapes of the contract (DESIGN.md), written once.
+
+The customer-packages endpoint, the billing page and the invoice response
+(`updated_packages`) all print an assignment through these two functions.
+"""
+from datetime import date
+
+from django.utils import timezone
+
+from spa_pkg.money import money_str
+
+from .models import AssignmentStatus, PackageAssignment
+
+
+def display_status(assignment: PackageAssignment, on_date: date | None = None) -> str:
+    """Return the status a cashier should see: an active package past its date shows as expired."""
+    on_date = on_date or timezone.localdate()
+    if assignment.status == AssignmentStatus.ACTIVE and assignment.is_expired_on(on_date):
+        return AssignmentStatus.EXPIRED
+    return assignment.status
+
+
+def _balances(assignment: PackageAssignment) -> dict:
+    return {
+        "sessions": {
+            "total": assignment.total_sessions,
+            "used": assignment.used_sessions,
+            "remaining": assignment.remaining_sessions,
+        },
+        "credit": {
+            "total": money_str(assignment.credit_amount.amount),
+            "remaining": money_str(assignment.credit_remaining.amount),
+        },
+    }
+
+
+def assignment_summary(assignment: PackageAssignment) -> dict:
+    """Return one item of `customer-packages` (select `service` with the assignment)."""
+    return {
+        "id": assignment.pk,
+        "assignment_id": assignment.pk,
+        "name": assignment.package_name,
+        "package_type": assignment.package_type,
+        "service_id": assignment.service_id,
+        "service_name": assignment.service.name if assignment.service_id else None,
+        "status": display_status(assignment),
+        "assigned_on": assignment.assigned_on.isoformat() if assignment.assigned_on else None,
+        "expires_on": assignment.expires_on.isoformat() if assignment.expires_on else None,
+        **_balances(assignment),
+    }
+
+
+def updated_package(assignment: PackageAssignment) -> dict:
+    """Return one item of an invoice or void response's `updated_packages`."""
+    return {
+        "assignment_id": assignment.pk,
+        "package_type": assignment.package_type,
+        **_balances(assignment),
+        "status": display_status(assignment),
+    }
