@@ -163,9 +163,10 @@ class MoneyAmountField(serializers.DecimalField):
             value = value.amount
         return super().to_representation(value)
 
-    def to_internal_value(self, data):
-        amount = super().to_internal_value(data)
-        return Money(amount, "INR") if self.as_money else amount
+    def run_validation(self, data=serializers.empty):
+        # Validators (min_value) compare Decimals, so the Money is made after them.
+        amount = super().run_validation(data)
+        return Money(amount, "INR") if self.as_money and amount is not None else amount
 
 
 def amount_field(**kwargs) -> serializers.DecimalField:

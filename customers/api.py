@@ -1,0 +1,87 @@
+"""REST resource /api/customers: search by name or phone, register and edit customers."""
+import re
+
+import django_filters
+from django.db.models import Q
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.response import Response
+
+from spa_pkg.api import IsCashier
+
+from .models import Customer
+from .services import customer_create, customer_update
+
+
+class CustomerSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Customer
+        fields = ["id", "name", "phone", "email", "date_of_birth", "state_code", "gstin", "notes", "created_at"]
+        read_only_fields = fields
+
+
+class CustomerInputSerializer(serializers.Serializer):
+    """Shapes only; `customer_create` / `customer_update` normalise and check the values."""
+
+    name = serializers.CharField(max_length=120)
+    phone = serializers.CharField(max_length=32, help_text="Any common form: 98450 12345, +91 98450 12345.")
+    email = serializers.EmailField(required=False, allow_blank=True, default="")
+    date_of_birth = serializers.DateField(required=False, allow_null=True, default=None)
+    state_code = serializers.CharField(required=False, allow_blank=True, max_length=2, default="")
+    gstin = serializers.CharField(required=False, allow_blank=True, max_length=15, default="")
+    notes = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
+
+
+class CustomerFilter(django_filters.FilterSet):
+    search = django_filters.CharFilter(method="filter_search", label="Name or phone contains")
+
+    class Meta:
+        model = Customer
+        fields = ["search", "state_code"]
+
+    def filter_search(self, queryset, name, value):
+        term = value.strip()
+        condition = Q(name__icontains=term)
+        digits = re.sub(r"\D", "", term)
+        if len(digits) >= 3:
+            # Phones are stored as +91XXXXXXXXXX; "98450 12345" must still find one.
+            condition |= Q(phone__contains=digits)
+        return queryset.filter(condition)
+
+
+class CustomerViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Customers: cashiers search, register and edit them (no delete: invoices keep them)."""
+
+    queryset = Customer.objects.order_by("name", "pk")
+    serializer_class = CustomerSerializer
+    permission_classes = [IsCashier]
+    filterset_class = CustomerFilter
+    lookup_value_regex = r"\d+"
+
+    @extend_schema(request=CustomerInputSerializer, responses={201: CustomerSerializer})
+    def create(self, request, *args, **kwargs):
+        data = CustomerInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        customer = customer_create(**data.validated_data)
+        return Response(CustomerSerializer(customer).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=CustomerInputSerializer, responses={200: CustomerSerializer})
+    def update(self, request, *args, **kwargs):
+        customer = self.get_object()
+        partial = kwargs.pop("partial", False)
+        data = CustomerInputSerializer(data=request.data, partial=partial)
+        data.is_valid(raise_exception=True)
+        # A partial update validates (and so changes) only the fields it was sent.
+        customer = customer_update(customer=customer, **data.validated_data)
+        return Response(CustomerSerializer(customer).data)
+
+    @extend_schema(request=CustomerInputSerializer(partial=True), responses={200: CustomerSerializer})
+    def partial_update(self, request, *args, **kwargs):
+        kwargs["partial"] = True
+        return self.update(request, *args, **kwargs)

@@ -1,0 +1,1 @@
+"""HTTP API for packages: the six template endpoints, /api/assignments, customer packages."""

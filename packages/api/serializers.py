@@ -1,0 +1,197 @@
+"""Serializers for package templates and assignments; field names are the integrators' contract."""
+import copy
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework import serializers
+
+from catalog.models import Service
+from spa_pkg.api import MoneyAmountField
+
+from ..models import (
+    KittyParty,
+    Membership,
+    PackageAssignment,
+    PackageType,
+    PrepaidPackage,
+    ServicePackage,
+    StudentOffer,
+    YearlyMembership,
+)
+
+# Bounds that keep every number inside its database column; the rules live in Model.clean().
+COUNT_MAX = 10_000
+VALIDITY_MONTHS_MAX = 600
+COMMON_FIELDS = ["id", "package_type", "name", "description", "is_active"]
+
+
+class TemplateSerializer(serializers.ModelSerializer):
+    """What every template shares; validation is the model's own `full_clean()`."""
+
+    package_type = serializers.SerializerMethodField()
+    name = serializers.CharField(max_length=120)
+    description = serializers.CharField(required=False, allow_blank=True, max_length=4000)
+
+    class Meta:
+        fields = COMMON_FIELDS
+        read_only_fields = ["id", "package_type"]
+
+    def get_package_type(self, obj) -> str:
+        return str(self.Meta.model.package_type)
+
+    def validate(self, attrs):
+        """Run the model's validation on the would-be template; refuse what `clean()` refuses."""
+        model = self.Meta.model
+        candidate = copy.copy(self.instance) if self.instance is not None else model()
+        many_to_many = {field.name for field in model._meta.many_to_many}
+        for name, value in attrs.items():
+            if name not in many_to_many:
+                setattr(candidate, name, value)
+        try:
+            candidate.full_clean(exclude=sorted(many_to_many))
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(serializers.as_serializer_error(exc)) from exc
+        return attrs
+
+
+def _count(**kwargs):
+    return serializers.IntegerField(min_value=kwargs.pop("min_value", 1), max_value=COUNT_MAX, **kwargs)
+
+
+def _validity(**kwargs):
+    return serializers.IntegerField(min_value=1, max_value=VALIDITY_MONTHS_MAX, required=False, **kwargs)
+
+
+def _services_included():
+    return serializers.PrimaryKeyRelatedField(
+        many=True,
+        required=False,
+        queryset=Service.objects.all(),
+        help_text="Ids of the services the package includes.",
+    )
+
+
+class PrepaidPackageSerializer(TemplateSerializer):
+    actual_price = MoneyAmountField(help_text="What the customer pays.")
+    after_value = MoneyAmountField(help_text="The credit the customer gets.")
+    validity_months = _validity()
+
+    class Meta(TemplateSerializer.Meta):
+        model = PrepaidPackage
+        fields = [*COMMON_FIELDS, "actual_price", "after_value", "benefit_percent", "validity_months"]
+        read_only_fields = ["id", "package_type", "benefit_percent"]
+
+
+class ServicePackageSerializer(TemplateSerializer):
+    pay_for = _count(help_text="Sessions paid for (3 in a 3+1).")
+    total_services = _count(help_text="Sessions given in all (4 in a 3+1).")
+    validity_months = _validity()
+
+    class Meta(TemplateSerializer.Meta):
+        model = ServicePackage
+        fields = [
+            *COMMON_FIELDS, "pay_for", "total_services", "free_sessions", "benefit_percent", "validity_months",
+        ]
+        read_only_fields = ["id", "package_type", "free_sessions", "benefit_percent"]
+
+
+class MembershipSerializer(TemplateSerializer):
+    price = MoneyAmountField()
+    validity_months = _validity()
+    services_included = _services_included()
+
+    class Meta(TemplateSerializer.Meta):
+        model = Membership
+        fields = [*COMMON_FIELDS, "price", "validity_months", "services_included"]
+
+
+class StudentOfferSerializer(TemplateSerializer):
+    price = MoneyAmountField(required=False, help_text="Enrolment fee; 0.00 for a free offer.")
+    valid_days = serializers.CharField(max_length=40, required=False, help_text='"Mon-Fri" or "Mon,Wed,Sat".')
+    conditions = serializers.CharField(required=False, allow_blank=True, max_length=4000)
+
+    class Meta(TemplateSerializer.Meta):
+        model = StudentOffer
+        fields = [
+            *COMMON_FIELDS, "price", "discount_percentage", "valid_from", "valid_to", "valid_days", "conditions",
+        ]
+
+
+class YearlyMembershipSerializer(TemplateSerializer):
+    price = MoneyAmountField()
+    validity_months = _validity()
+    extra_benefits = serializers.CharField(required=False, allow_blank=True, max_length=4000)
+
+    class Meta(TemplateSerializer.Meta):
+        model = YearlyMembership
+        fields = [*COMMON_FIELDS, "price", "discount_percent", "validity_months", "extra_benefits"]
+
+
+class KittyPartySerializer(TemplateSerializer):
+    price = MoneyAmountField(help_text="What the group pays.")
+    after_value = MoneyAmountField(help_text="The group credit.")
+    min_guests = _count(required=False)
+    validity_months = _validity()
+    services_included = _services_included()
+
+    class Meta(TemplateSerializer.Meta):
+        model = KittyParty
+        fields = [
+            *COMMON_FIELDS, "price", "after_value", "benefit_percent", "min_guests", "validity_months",
+            "services_included",
+        ]
+        read_only_fields = ["id", "package_type", "benefit_percent"]
+
+
+TEMPLATE_SERIALIZERS: dict[str, type[TemplateSerializer]] = {
+    PackageType.PREPAID: PrepaidPackageSerializer,
+    PackageType.SERVICE_PACKAGE: ServicePackageSerializer,
+    PackageType.MEMBERSHIP: MembershipSerializer,
+    PackageType.STUDENT_OFFER: StudentOfferSerializer,
+    PackageType.YEARLY_MEMBERSHIP: YearlyMembershipSerializer,
+    PackageType.KITTY_PARTY: KittyPartySerializer,
+}
+
+
+class SessionsSerializer(serializers.Serializer):
+    total = serializers.IntegerField()
+    used = serializers.IntegerField()
+    remaining = serializers.IntegerField()
+
+
+class CreditSerializer(serializers.Serializer):
+    total = MoneyAmountField()
+    used = MoneyAmountField()
+    remaining = MoneyAmountField()
+
+
+class AssignmentSerializer(serializers.ModelSerializer):
+    """A package sold to a customer, with its balance (REST resource /api/assignments)."""
+
+    assignment_id = serializers.IntegerField(source="pk", read_only=True)
+    customer_id = serializers.IntegerField(read_only=True)
+    customer_name = serializers.CharField(source="customer.name", read_only=True)
+    package_id = serializers.IntegerField(source="template_id", read_only=True)
+    name = serializers.CharField(source="package_name", read_only=True)
+    service_id = serializers.IntegerField(read_only=True, allow_null=True)
+    service_name = serializers.CharField(source="service.name", read_only=True, allow_null=True, default=None)
+    sessions = serializers.SerializerMethodField()
+    credit = serializers.SerializerMethodField()
+    price_paid = MoneyAmountField(read_only=True)
+    discount = MoneyAmountField(read_only=True)
+
+    class Meta:
+        model = PackageAssignment
+        fields = [
+            "id", "assignment_id", "customer_id", "customer_name", "package_type", "package_id", "name",
+            "service_id", "service_name", "status", "assigned_on", "expires_on", "paused_on",
+            "sessions", "credit", "price_paid", "discount", "notes", "created_at",
+        ]
+        read_only_fields = fields
+
+    def get_sessions(self, obj) -> SessionsSerializer:
+        return {"total": obj.total_sessions, "used": obj.used_sessions, "remaining": obj.remaining_sessions}
+
+    def get_credit(self, obj) -> CreditSerializer:
+        return CreditSerializer(
+            {"total": obj.credit_amount, "used": obj.credit_used, "remaining": obj.credit_remaining}
+        ).data

@@ -1,0 +1,107 @@
+"""Package API views: six template endpoints, /api/assignments, customer packages."""
+from django.db import transaction
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import status, viewsets
+from rest_framework.response import Response
+
+from spa_pkg.api import CashierReadsManagerWrites, envelope
+
+from ..models import TEMPLATE_MODELS, PackageTemplate
+from .serializers import TEMPLATE_SERIALIZERS
+
+# URL segment of each template kind, as the integrators already call them.
+TEMPLATE_PATHS: dict[str, str] = {
+    "prepaid": "prepaid-packages",
+    "service_package": "service-packages",
+    "membership": "memberships",
+    "student_offer": "student-offers",
+    "yearly_membership": "yearly-memberships",
+    "kitty_party": "kitty-parties",
+}
+
+
+class TemplateViewSet(viewsets.ModelViewSet):
+    """Base for the six template endpoints; answers in the `success` envelope."""
+
+    model: type[PackageTemplate]
+    permission_classes = [CashierReadsManagerWrites]
+    pagination_class = None  # The list shape is fixed: {"success": true, "packages": [...]}.
+    filterset_fields = ["is_active"]
+    lookup_value_regex = r"\d+"
+    http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
+
+    def get_queryset(self):
+        queryset = self.model.objects.order_by("name", "pk")
+        if any(field.name == "services_included" for field in self.model._meta.many_to_many):
+            queryset = queryset.prefetch_related("services_included")
+        return queryset
+
+    def list(self, request, *args, **kwargs):
+        templates = self.filter_queryset(self.get_queryset())
+        return Response({"success": True, "packages": self.get_serializer(templates, many=True).data})
+
+    def retrieve(self, request, *args, **kwargs):
+        return Response({"success": True, "package": self.get_serializer(self.get_object()).data})
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        with transaction.atomic():
+            template = serializer.save()
+        package = self.get_serializer(template).data
+        return Response({"success": True, "package": package, "packages": [package]}, status=status.HTTP_201_CREATED)
+
+    def update(self, request, *args, **kwargs):
+        partial = kwargs.pop("partial", False)
+        serializer = self.get_serializer(self.get_object(), data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        with transaction.atomic():
+            template = serializer.save()
+        return Response({"success": True, "package": self.get_serializer(template).data})
+
+    def destroy(self, request, *args, **kwargs):
+        """Deactivate the template: assignments already sold keep referring to it."""
+        template = self.get_object()
+        if template.is_active:
+            template.is_active = False
+            template.save(update_fields=["is_active", "updated_at"])
+        return Response({"success": True, "package": self.get_serializer(template).data})
+
+
+def template_viewset(kind: str) -> type[TemplateViewSet]:
+    """Build the endpoint class of one template kind, with its schema documented."""
+    model = TEMPLATE_MODELS[kind]
+    serializer_class = TEMPLATE_SERIALIZERS[kind]
+    name = model.__name__
+    label = model._meta.verbose_name
+    listed = envelope(f"{name}ListResponse", packages=serializer_class(many=True))
+    created = envelope(
+        f"{name}CreatedResponse",
+        package=serializer_class(),
+        packages=serializer_class(many=True, help_text="The new template alone, in the list shape."),
+    )
+    single = envelope(f"{name}Response", package=serializer_class())
+    tags = [f"templates: {TEMPLATE_PATHS[kind]}"]
+    viewset = type(
+        f"{name}ViewSet",
+        (TemplateViewSet,),
+        {"model": model, "serializer_class": serializer_class, "__doc__": f"{label.capitalize()} templates."},
+    )
+    return extend_schema_view(
+        list=extend_schema(summary=f"List {label} templates", responses={200: listed}, tags=tags),
+        create=extend_schema(summary=f"Create a {label} template (manager)", responses={201: created}, tags=tags),
+        retrieve=extend_schema(summary=f"Read a {label} template", responses={200: single}, tags=tags),
+        update=extend_schema(summary=f"Replace a {label} template (manager)", responses={200: single}, tags=tags),
+        partial_update=extend_schema(
+            summary=f"Change a {label} template (manager)", responses={200: single}, tags=tags
+        ),
+        destroy=extend_schema(
+            summary=f"Deactivate a {label} template (manager)",
+            description="Sets is_active to false and answers the template; nothing is deleted.",
+            responses={200: single},
+            tags=tags,
+        ),
+    )(viewset)
+
+
+TEMPLATE_VIEWSETS: dict[str, type[TemplateViewSet]] = {kind: template_viewset(kind) for kind in TEMPLATE_PATHS}
