@@ -1,0 +1,204 @@
+"""Billing in admin: selling a package ("Assign & collect payment"), and read-only invoices and payments.
+
+Invoices change only through services (a void is a service, with its credit note), so they
+are shown, never edited, here.
+"""
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
+
+from packages.admin import PackageAssignmentAdmin, ReadOnlyAdminMixin, ReadOnlyInline
+from packages.models import PackageAssignment
+from spa_pkg.exceptions import DomainError
+
+from .forms import PackageSellForm
+from .models import Invoice, InvoiceLine, NumberSequence, Payment
+from .services import package_sell
+
+ASSIGN_TITLE = "Assign & collect payment"
+SALE_FIELDSETS = [
+    ("Customer and package", {"fields": ["customer", "template", "service"]}),
+    ("Price", {"fields": [("price_paid", "discount"), "expires_on", "notes"]}),
+    ("Payment", {"fields": ["payment_method", ("payment_amount", "payment_reference")]}),
+]
+
+
+def receipt_links(receipt) -> str:
+    if receipt is None:
+        return "-"
+    return format_html(
+        '<a href="{}">{}</a> (<a href="{}">PDF</a>)',
+        reverse("receipt-detail", args=[receipt.pk]),
+        receipt.number,
+        reverse("receipt-download", args=[receipt.pk]),
+    )
+
+
+class PackageSaleAdmin(PackageAssignmentAdmin):
+    """The assignment admin plus the sale page; "Add" leads there, so no sale skips the service."""
+
+    def get_fieldsets(self, request, obj=None):
+        return (*super().get_fieldsets(request, obj), ("Payments and documents", {"fields": ("documents",)}))
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*super().get_readonly_fields(request, obj), "documents"]
+
+    def get_urls(self):
+        name = f"{self.opts.app_label}_{self.opts.model_name}_assign"
+        custom = [path("assign/", self.admin_site.admin_view(self.assign_view), name=name)]
+        return custom + super().get_urls()
+
+    def has_add_permission(self, request):
+        return request.user.has_perm(f"{self.opts.app_label}.add_{self.opts.model_name}")
+
+    def add_view(self, request, form_url="", extra_context=None):
+        query = request.META.get("QUERY_STRING", "")
+        url = reverse("admin:packages_packageassignment_assign")
+        return HttpResponseRedirect(f"{url}?{query}" if query else url)
+
+    def assign_view(self, request):
+        """Sell a package: pick customer and template, take the payment, go to the receipt."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        initial = {name: request.GET[name] for name in ("customer", "template", "service") if request.GET.get(name)}
+        form = PackageSellForm(request.POST or None, initial=initial, admin_site=self.admin_site)
+        if request.method == "POST" and form.is_valid():
+            try:
+                result = package_sell(**form.sale_arguments(), user=request.user)
+            except DomainError as error:
+                form.add_domain_error(error)
+                self.message_user(request, error.message, messages.ERROR)
+            else:
+                assignment = result.assignment
+                self.message_user(
+                    request,
+                    format_html(
+                        '{} sold to {}. <a href="{}">Open the package</a>.',
+                        assignment.package_name,
+                        assignment.customer.name,
+                        reverse("admin:packages_packageassignment_change", args=[assignment.pk]),
+                    ),
+                    messages.SUCCESS,
+                )
+                if result.receipt is not None:
+                    return HttpResponseRedirect(result.receipt.get_absolute_url())
+                return HttpResponseRedirect(reverse("admin:packages_packageassignment_change", args=[assignment.pk]))
+        elif request.method == "POST":
+            self.message_user(request, "Please correct the errors below.", messages.ERROR)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": ASSIGN_TITLE,
+            "subtitle": None,
+            "opts": self.opts,
+            "adminform": helpers.AdminForm(form, SALE_FIELDSETS, prepopulated_fields={}),
+            "media": self.media + form.media,
+            "has_view_permission": self.has_view_permission(request),
+            "service_package_prefix": "service_package:",
+        }
+        return TemplateResponse(request, "admin/packages/packageassignment/assign.html", context)
+
+    @admin.display(description="Documents")
+    def documents(self, obj):
+        if obj.pk is None:
+            return "-"
+        payments = obj.payments.select_related("receipt").order_by("pk")
+        rows = [
+            (payment.get_method_display(), payment.amount, receipt_links(payment.receipt))
+            for payment in payments
+        ]
+        if not rows:
+            return "No payment recorded."
+        return format_html_join(format_html("<br>"), "{}: {} – {}", rows)
+
+
+admin.site.unregister(PackageAssignment)
+admin.site.register(PackageAssignment, PackageSaleAdmin)
+
+
+class InvoiceLineInline(ReadOnlyInline):
+    model = InvoiceLine
+    fields = (
+        "position", "name", "hsn_sac", "quantity", "unit_price", "discount", "taxable_value", "gst_rate",
+        "cgst", "sgst", "igst", "total", "assignment", "quantity_covered", "package_note",
+    )
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("assignment__customer")
+
+
+class PaymentInline(ReadOnlyInline):
+    model = Payment
+    fields = ("received_at", "method", "amount", "reference", "received_by")
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("received_by")
+
+
+@admin.register(Invoice)
+class InvoiceAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = (
+        "number", "bill_date", "customer_name", "kind", "status", "grand_total", "amount_payable", "cashier", "receipt_link",
+    )
+    list_filter = ("status", "kind", "bill_date")
+    search_fields = ("number", "credit_note_number", "customer__name", "customer__phone")
+    list_select_related = ("customer", "cashier", "receipt")
+    date_hierarchy = "bill_date"
+    inlines = (InvoiceLineInline, PaymentInline)
+    fieldsets = (
+        (None, {"fields": ("number", "kind", "status", "bill_date", "issued_at", "customer", "cashier", "guests", "place_of_supply")}),
+        (
+            "Summary",
+            {
+                "fields": (
+                    "package_subtotal", "services_subtotal", "products_subtotal", "subtotal", "discount",
+                    "cgst", "sgst", "igst", "round_off", "grand_total", "credit_applied", "amount_payable",
+                )
+            },
+        ),
+        ("Documents", {"fields": ("receipt_link", "idempotency_key", "notes")}),
+        ("Cancellation", {"fields": ("cancelled_at", "cancelled_by", "cancel_reason", "credit_note_number")}),
+    )
+    readonly_fields = ("receipt_link",)
+
+    @admin.display(description="Customer", ordering="customer__name")
+    def customer_name(self, obj):
+        return obj.customer.name
+
+    @admin.display(description="Receipt")
+    def receipt_link(self, obj):
+        return receipt_links(obj.receipt)
+
+
+@admin.register(InvoiceLine)
+class InvoiceLineAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("invoice", "name", "line_type", "hsn_sac", "quantity", "taxable_value", "gst_rate", "total", "assignment")
+    list_filter = ("line_type", "gst_rate", "benefit_type")
+    search_fields = ("invoice__number", "name", "hsn_sac")
+    list_select_related = ("invoice", "assignment__customer")
+
+
+@admin.register(Payment)
+class PaymentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("received_at", "customer", "method", "amount", "reference", "invoice", "assignment", "receipt_link", "received_by")
+    list_filter = ("method", "received_at")
+    search_fields = ("reference", "customer__name", "customer__phone", "invoice__number", "receipt__number")
+    list_select_related = ("customer", "invoice", "assignment__customer", "receipt", "received_by")
+    date_hierarchy = "received_at"
+
+    @admin.display(description="Receipt")
+    def receipt_link(self, obj):
+        return receipt_links(obj.receipt)
+
+
+@admin.register(NumberSequence)
+class NumberSequenceAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("series", "day", "last_value")
+    list_filter = ("series",)
+    date_hierarchy = "day"
+

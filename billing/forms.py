@@ -1,0 +1,171 @@
+"""Forms of the admin "Assign & collect payment" page; the sale itself is `package_sell`."""
+from decimal import Decimal
+
+from django import forms
+from django.contrib.admin.widgets import AdminDateWidget, AutocompleteSelect
+
+from catalog.models import Service
+from customers.models import Customer
+from packages.models import TEMPLATE_MODELS, PackageAssignment, PackageTemplate, PackageType
+from receipts.selectors import format_inr
+from spa_pkg.exceptions import DomainError
+
+from .models import PaymentMethod
+from .services import PaymentIn
+
+# What a package may be paid with at sale (credit cannot buy credit).
+SALE_PAYMENT_METHODS = [
+    (value, label) for value, label in PaymentMethod.choices if value != PaymentMethod.PREPAID_CREDIT
+]
+
+# Error keys of the services -> fields of this form.
+ERROR_FIELDS = {
+    "customer_id": "customer",
+    "customer": "customer",
+    "package_id": "template",
+    "package_type": "template",
+    "template": "template",
+    "service_id": "service",
+    "service": "service",
+    "price_paid": "price_paid",
+    "discount": "discount",
+    "expires_on": "expires_on",
+    "notes": "notes",
+    "method": "payment_method",
+    "amount": "payment_amount",
+    "reference": "payment_reference",
+}
+
+
+def rupees(money) -> str:
+    return format_inr(money.amount).removesuffix(".00")
+
+
+def describe_template(template: PackageTemplate) -> str:
+    """Say in a few words what a template gives, for the template picker."""
+    kind = template.package_type
+    if kind == PackageType.PREPAID:
+        return f"pay {rupees(template.actual_price)}, get {rupees(template.after_value)} credit"
+    if kind == PackageType.SERVICE_PACKAGE:
+        return f"{template.pay_for}+{template.free_sessions} sessions of the service you choose"
+    if kind == PackageType.MEMBERSHIP:
+        return f"{rupees(template.price)} for {template.validity_months} months"
+    if kind == PackageType.STUDENT_OFFER:
+        return f"{template.discount_percentage.normalize():f}% off {template.valid_days}, till {template.valid_to:%d %b %Y}"
+    if kind == PackageType.YEARLY_MEMBERSHIP:
+        return f"{rupees(template.price)}, {template.discount_percent.normalize():f}% off for {template.validity_months} months"
+    if kind == PackageType.KITTY_PARTY:
+        return f"pay {rupees(template.price)}, get {rupees(template.after_value)} for {template.min_guests}+ guests"
+    return ""
+
+
+def template_choices() -> list:
+    """Return the templates on sale, grouped by kind, as "<kind>:<id>" choices."""
+    labels = dict(PackageType.choices)
+    choices: list = [("", "---------")]
+    for kind, model in TEMPLATE_MODELS.items():
+        options = [
+            (f"{kind}:{template.pk}", f"{template.name} ({describe_template(template)})")
+            for template in model.objects.filter(is_active=True).order_by("name")
+        ]
+        if options:
+            choices.append((labels[kind], options))
+    return choices
+
+
+def template_from_choice(value: str) -> PackageTemplate | None:
+    """Return the template a "<kind>:<id>" value names, or None."""
+    kind, _, pk = (value or "").partition(":")
+    model = TEMPLATE_MODELS.get(kind)
+    if model is None or not pk.isdigit():
+        return None
+    return model.objects.filter(pk=int(pk)).first()
+
+
+class PackageSellForm(forms.Form):
+    """Customer, template, service, price and the payment of a package sale."""
+
+    customer = forms.ModelChoiceField(queryset=Customer.objects.all())
+    template = forms.ChoiceField(label="Package", choices=template_choices)
+    service = forms.ModelChoiceField(
+        queryset=Service.objects.filter(is_active=True),
+        required=False,
+        help_text="Required for a service package: the service its sessions cover.",
+    )
+    price_paid = forms.DecimalField(
+        label="Price (before GST)",
+        required=False,
+        min_value=Decimal("0"),
+        max_digits=12,
+        decimal_places=2,
+        help_text="Leave empty for the list price less the discount.",
+    )
+    discount = forms.DecimalField(
+        required=False, min_value=Decimal("0"), max_digits=12, decimal_places=2, initial=Decimal("0.00")
+    )
+    expires_on = forms.DateField(
+        label="Expires on", required=False, widget=AdminDateWidget, help_text="Leave empty for the template's validity."
+    )
+    notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2, "cols": 60}))
+    payment_method = forms.ChoiceField(label="Paid by", choices=SALE_PAYMENT_METHODS, initial=PaymentMethod.CASH)
+    payment_amount = forms.DecimalField(
+        label="Amount received",
+        required=False,
+        min_value=Decimal("0.01"),
+        max_digits=12,
+        decimal_places=2,
+        help_text="Leave empty to take exactly the amount due (price plus GST where it applies).",
+    )
+    payment_reference = forms.CharField(
+        label="Reference", required=False, max_length=80, help_text="UPI or card transaction id, cheque number…"
+    )
+
+    def __init__(self, *args, admin_site=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if admin_site is not None:
+            # The admin's own autocomplete, searching the customer and service admins.
+            for name in ("customer", "service"):
+                field = PackageAssignment._meta.get_field(name)
+                self.fields[name].widget = AutocompleteSelect(field, admin_site)
+
+    def clean_template(self):
+        template = template_from_choice(self.cleaned_data["template"])
+        if template is None:
+            raise forms.ValidationError("Choose a package on sale.")
+        return template
+
+    def clean(self):
+        cleaned = super().clean()
+        template = cleaned.get("template")
+        if template is not None and template.package_type == PackageType.SERVICE_PACKAGE and not cleaned.get("service"):
+            self.add_error("service", "Choose the service this package covers.")
+        return cleaned
+
+    def sale_arguments(self) -> dict:
+        """Return the keyword arguments of `package_sell` (without the user)."""
+        data = self.cleaned_data
+        return {
+            "customer": data["customer"],
+            "template": data["template"],
+            "service": data.get("service"),
+            "price_paid": data.get("price_paid"),
+            "discount": data.get("discount") or Decimal("0.00"),
+            "expires_on": data.get("expires_on"),
+            "notes": data.get("notes") or "",
+            "payment": PaymentIn(
+                method=data["payment_method"],
+                amount=data.get("payment_amount"),
+                reference=data.get("payment_reference") or "",
+            ),
+        }
+
+    def add_domain_error(self, error: DomainError) -> None:
+        """Put a service's refusal on the fields it names (the rest above the form)."""
+        placed = False
+        for key, messages in (error.errors or {}).items():
+            field = ERROR_FIELDS.get(key)
+            if field in self.fields:
+                self.add_error(field, list(messages))
+                placed = True
+        if not placed:
+            self.add_error(None, error.message)

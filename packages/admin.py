@@ -1,0 +1,384 @@
+"""Package templates (one admin per kind), assignments, benefit trackers and the usage ledger.
+
+Balances are read-only here: they change only through services. Selling a package needs
+billing (payment, invoice, receipt), a higher app, so `billing.admin` extends the
+assignment admin below with the "Assign & collect payment" page; the links to it here are
+by URL name only, which keeps this module free of billing imports.
+"""
+from django.contrib import admin, messages
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Count, IntegerField, OuterRef, Subquery
+from django.http import HttpResponseRedirect
+from django.urls import reverse
+from django.utils.html import format_html
+
+from .models import (
+    KittyParty,
+    Membership,
+    PackageAssignment,
+    PackageBenefitTracker,
+    PackageUsage,
+    PrepaidPackage,
+    ServicePackage,
+    StudentOffer,
+    YearlyMembership,
+)
+
+MANAGER_GROUP = "Manager"
+ASSIGN_URL_NAME = "admin:packages_packageassignment_assign"
+
+
+def is_manager(user) -> bool:
+    """Tell whether the user manages the spa (a superuser or in the Manager group)."""
+    if not (user.is_active and user.is_authenticated):
+        return False
+    if user.is_superuser:
+        return True
+    cached = getattr(user, "_is_spa_manager", None)
+    if cached is None:
+        cached = user._is_spa_manager = user.groups.filter(name=MANAGER_GROUP).exists()
+    return cached
+
+
+def assign_url(template) -> str:
+    """Return the admin page that sells `template`, with the template chosen."""
+    return f"{reverse(ASSIGN_URL_NAME)}?template={template.package_type}:{template.pk}"
+
+
+class ReadOnlyAdminMixin:
+    """View-only: rows are written by services, never typed in."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+# --- templates -------------------------------------------------------------------------
+
+
+class PackageTemplateAdmin(admin.ModelAdmin):
+    """What every template admin shares: managers only, an Assign button, no delete once sold."""
+
+    change_form_template = "admin/packages/template_change_form.html"
+    search_fields = ("name", "description")
+    list_filter = ("is_active",)
+    list_editable = ("is_active",)
+    readonly_fields = ("created_at", "updated_at")
+    actions = ("assign_to_customer", "withdraw_from_sale")
+    kind_fields: tuple = ()
+
+    # Cashiers hold view permissions on templates (the counter pages list them), but
+    # the template admin is a manager's tool.
+    def has_module_permission(self, request):
+        return is_manager(request.user) and super().has_module_permission(request)
+
+    def has_view_permission(self, request, obj=None):
+        return is_manager(request.user) and super().has_view_permission(request, obj)
+
+    def has_add_permission(self, request):
+        return is_manager(request.user) and super().has_add_permission(request)
+
+    def has_change_permission(self, request, obj=None):
+        return is_manager(request.user) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if not (is_manager(request.user) and super().has_delete_permission(request, obj)):
+            return False
+        # A sold template stays: assignments point at it. Withdraw it from sale instead.
+        return obj is None or not self._assignments_of([obj.pk]).exists()
+
+    def _assignments_of(self, ids):
+        content_type = ContentType.objects.get_for_model(self.model)
+        return PackageAssignment.objects.filter(template_type=content_type, template_id__in=ids)
+
+    def get_queryset(self, request):
+        content_type = ContentType.objects.get_for_model(self.model)
+        sold = (
+            PackageAssignment.objects.filter(template_type=content_type, template_id=OuterRef("pk"))
+            .order_by()
+            .values("template_id")
+            .annotate(count=Count("pk"))
+            .values("count")
+        )
+        return super().get_queryset(request).annotate(sold_count=Subquery(sold, output_field=IntegerField()))
+
+    def delete_queryset(self, request, queryset):
+        sold = set(self._assignments_of(queryset.values_list("pk", flat=True)).values_list("template_id", flat=True))
+        if sold:
+            self.message_user(
+                request,
+                "Templates already sold are kept; withdraw them from sale instead.",
+                messages.WARNING,
+            )
+        queryset.exclude(pk__in=sold).delete()
+
+    @admin.display(description="Sold", ordering="sold_count")
+    def sold(self, obj):
+        count = getattr(obj, "sold_count", None) or 0
+        if not count:
+            return "0"
+        content_type = ContentType.objects.get_for_model(self.model)
+        url = (
+            reverse("admin:packages_packageassignment_changelist")
+            + f"?template_type__id__exact={content_type.pk}&template_id={obj.pk}"
+        )
+        return format_html('<a href="{}">{}</a>', url, count)
+
+    @admin.display(description="")
+    def assign_link(self, obj):
+        if not obj.is_active:
+            return "Not on sale"
+        return format_html('<a class="button" href="{}">Assign</a>', assign_url(obj))
+
+    @admin.action(description="Assign the selected template to a customer")
+    def assign_to_customer(self, request, queryset):
+        templates = list(queryset[:2])
+        if len(templates) != 1:
+            self.message_user(request, "Select exactly one template to assign.", messages.ERROR)
+            return None
+        if not templates[0].is_active:
+            self.message_user(request, f'"{templates[0].name}" is not on sale.', messages.ERROR)
+            return None
+        return HttpResponseRedirect(assign_url(templates[0]))
+
+    @admin.action(description="Withdraw the selected templates from sale", permissions=["change"])
+    def withdraw_from_sale(self, request, queryset):
+        count = queryset.update(is_active=False)
+        self.message_user(request, f"{count} template(s) withdrawn from sale.", messages.SUCCESS)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+
+@admin.register(PrepaidPackage)
+class PrepaidPackageAdmin(PackageTemplateAdmin):
+    list_display = ("name", "actual_price", "after_value", "benefit_percent", "validity_months", "is_active", "sold", "assign_link")
+    readonly_fields = ("benefit_percent", "created_at", "updated_at")
+    fieldsets = (
+        (None, {"fields": ("name", "description", "is_active")}),
+        ("Credit", {"fields": ("actual_price", "after_value", "benefit_percent", "validity_months")}),
+        ("History", {"fields": ("created_at", "updated_at"), "classes": ("collapse",)}),
+    )
+
+
+@admin.register(ServicePackage)
+class ServicePackageAdmin(PackageTemplateAdmin):
+    list_display = (
+        "name", "pay_for", "total_services", "free_sessions", "benefit_percent", "validity_months",
+        "is_active", "sold", "assign_link",
+    )
+    readonly_fields = ("free_sessions", "benefit_percent", "created_at", "updated_at")
+    fieldsets = (
+        (None, {"fields": ("name", "description", "is_active")}),
+        (
+            "Sessions",
+            {
+                "fields": ("pay_for", "total_services", "free_sessions", "benefit_percent", "validity_months"),
+                "description": "The service is chosen when the package is sold; its price is pay_for × that service's price.",
+            },
+        ),
+        ("History", {"fields": ("created_at", "updated_at"), "classes": ("collapse",)}),
+    )
+
+
+@admin.register(Membership)
+class MembershipAdmin(PackageTemplateAdmin):
+    list_display = ("name", "price", "validity_months", "included", "is_active", "sold", "assign_link")
+    autocomplete_fields = ("services_included",)
+    fieldsets = (
+        (None, {"fields": ("name", "description", "is_active")}),
+        ("Membership", {"fields": ("price", "validity_months", "services_included")}),
+        ("History", {"fields": ("created_at", "updated_at"), "classes": ("collapse",)}),
+    )
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("services_included")
+
+    @admin.display(description="Included services")
+    def included(self, obj):
+        return ", ".join(service.name for service in obj.services_included.all()) or "-"
+
+
+@admin.register(StudentOffer)
+class StudentOfferAdmin(PackageTemplateAdmin):
+    list_display = ("name", "price", "discount_percentage", "valid_from", "valid_to", "valid_days", "is_active", "sold", "assign_link")
+    list_filter = ("is_active", "valid_to")
+    fieldsets = (
+        (None, {"fields": ("name", "description", "is_active")}),
+        ("Offer", {"fields": ("price", "discount_percentage", "valid_from", "valid_to", "valid_days", "conditions")}),
+        ("History", {"fields": ("created_at", "updated_at"), "classes": ("collapse",)}),
+    )
+
+
+@admin.register(YearlyMembership)
+class YearlyMembershipAdmin(PackageTemplateAdmin):
+    list_display = ("name", "price", "discount_percent", "validity_months", "extra_benefits", "is_active", "sold", "assign_link")
+    fieldsets = (
+        (None, {"fields": ("name", "description", "is_active")}),
+        ("Membership", {"fields": ("price", "discount_percent", "validity_months", "extra_benefits")}),
+        ("History", {"fields": ("created_at", "updated_at"), "classes": ("collapse",)}),
+    )
+
+
+@admin.register(KittyParty)
+class KittyPartyAdmin(PackageTemplateAdmin):
+    list_display = (
+        "name", "price", "after_value", "benefit_percent", "min_guests", "validity_months",
+        "is_active", "sold", "assign_link",
+    )
+    readonly_fields = ("benefit_percent", "created_at", "updated_at")
+    autocomplete_fields = ("services_included",)
+    fieldsets = (
+        (None, {"fields": ("name", "description", "is_active")}),
+        (
+            "Group credit",
+            {"fields": ("price", "after_value", "benefit_percent", "min_guests", "validity_months", "services_included")},
+        ),
+        ("History", {"fields": ("created_at", "updated_at"), "classes": ("collapse",)}),
+    )
+
+
+# --- assignments, trackers, ledger --------------------------------------------------------
+
+
+def balance_text(assignment: PackageAssignment) -> str:
+    if assignment.has_sessions:
+        return f"{assignment.remaining_sessions}/{assignment.total_sessions} sessions"
+    if assignment.is_credit:
+        return f"{assignment.credit_remaining} of {assignment.credit_amount}"
+    return "Unlimited" if assignment.package_type == "membership" else "Discount"
+
+
+class ReadOnlyInline(admin.TabularInline):
+    """Rows shown under an assignment: read-only, nothing added or removed by hand."""
+
+    extra = 0
+    max_num = 0
+    can_delete = False
+    show_change_link = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class TrackerInline(ReadOnlyInline):
+    model = PackageBenefitTracker
+    verbose_name = "benefit"
+    verbose_name_plural = "Benefits (billing lookup)"
+    fields = (
+        "service", "benefit_type", "total_count", "used_count", "remaining_count",
+        "discount_percent", "balance_total", "balance_remaining", "valid_from", "valid_until", "is_active",
+    )
+    readonly_fields = fields
+    ordering = ("pk",)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("service")
+
+
+class UsageInline(ReadOnlyInline):
+    """The ledger of one assignment, oldest first."""
+
+    model = PackageUsage
+    verbose_name = "ledger row"
+    verbose_name_plural = "Usage ledger"
+    fields = (
+        "created_at", "kind", "item_name", "sessions_delta", "sessions_after",
+        "credit_delta", "credit_after", "invoice_number", "note", "created_by",
+    )
+    readonly_fields = fields
+    ordering = ("created_at", "pk")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("created_by")
+
+
+class PackageAssignmentAdmin(admin.ModelAdmin):
+    """Packages customers hold. Balances and dates change only through services; notes are editable."""
+
+    list_display = (
+        "package_name", "customer_link", "package_type", "balance", "status",
+        "assigned_on", "expires_on", "price_paid",
+    )
+    list_filter = ("status", "package_type", "assigned_on", "expires_on")
+    search_fields = ("customer__name", "customer__phone", "package_name", "notes")
+    list_select_related = ("customer", "service")
+    date_hierarchy = "assigned_on"
+    autocomplete_fields = ("customer", "service")
+    inlines = (TrackerInline, UsageInline)
+    editable_fields = ("notes",)
+    fieldsets = (
+        (None, {"fields": ("customer", "package_name", "package_type", "service", "status")}),
+        (
+            "Balance",
+            {"fields": ("total_sessions", "used_sessions", "remaining_sessions", "credit_amount", "credit_used", "credit_remaining")},
+        ),
+        ("Dates", {"fields": ("assigned_on", "expires_on", "paused_on")}),
+        ("Sale", {"fields": ("price_paid", "discount", "created_by", "created_at", "updated_at")}),
+        (None, {"fields": ("notes",)}),
+    )
+
+    def get_readonly_fields(self, request, obj=None):
+        names = [field for fieldset in self.fieldsets for field in fieldset[1]["fields"]]
+        return [name for name in names if name not in self.editable_fields]
+
+    def has_add_permission(self, request):
+        # Selling needs a payment and a receipt: billing.admin adds that page.
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def lookup_allowed(self, lookup, value, request=None):
+        # The template admins link to "everything sold of this template".
+        if lookup in ("template_type__id__exact", "template_id"):
+            return True
+        return super().lookup_allowed(lookup, value, request)
+
+    @admin.display(description="Customer", ordering="customer__name")
+    def customer_link(self, obj):
+        url = reverse("admin:customers_customer_change", args=[obj.customer_id])
+        return format_html('<a href="{}">{}</a><br><small>{}</small>', url, obj.customer.name, obj.customer.phone)
+
+    @admin.display(description="Balance")
+    def balance(self, obj):
+        return balance_text(obj)
+
+
+admin.site.register(PackageAssignment, PackageAssignmentAdmin)
+
+
+@admin.register(PackageBenefitTracker)
+class PackageBenefitTrackerAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = (
+        "assignment", "customer", "service", "benefit_type", "remaining_count", "total_count",
+        "discount_percent", "balance_remaining", "valid_until", "is_active",
+    )
+    list_filter = ("benefit_type", "is_active", "valid_until")
+    search_fields = ("customer__name", "customer__phone", "assignment__package_name")
+    list_select_related = ("assignment__customer", "customer", "service")
+
+
+@admin.register(PackageUsage)
+class PackageUsageAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = (
+        "created_at", "assignment", "kind", "item_name", "sessions_delta", "sessions_after",
+        "credit_delta", "credit_after", "invoice_number", "created_by",
+    )
+    list_filter = ("kind", "created_at")
+    search_fields = ("assignment__customer__name", "assignment__customer__phone", "invoice_number", "item_name")
+    list_select_related = ("assignment__customer", "created_by")
+    date_hierarchy = "created_at"

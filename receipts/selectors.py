@@ -1,0 +1,179 @@
+"""Read receipts and turn their frozen snapshot into what the documents print."""
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+
+from django.utils import timezone
+
+from .models import Receipt, ReceiptKind
+
+SUMMARY_LABELS = (
+    ("package_subtotal", "Package subtotal"),
+    ("services_subtotal", "Services subtotal"),
+    ("products_subtotal", "Products subtotal"),
+    ("subtotal", "Subtotal"),
+    ("discount", "Discount"),
+    ("cgst", "CGST"),
+    ("sgst", "SGST"),
+    ("igst", "IGST"),
+    ("round_off", "Round off"),
+)
+TAIL_LABELS = (
+    ("credit_applied", "Paid from prepaid credit"),
+    ("amount_payable", "Amount payable"),
+)
+
+
+def receipt_get(*, receipt_id: int) -> Receipt:
+    """Return the receipt with its customer; raise Receipt.DoesNotExist when there is none."""
+    return Receipt.objects.select_related("customer").get(pk=receipt_id)
+
+
+def to_decimal(value) -> Decimal:
+    try:
+        return Decimal(str(value if value not in (None, "") else "0"))
+    except InvalidOperation:
+        return Decimal("0")
+
+
+def format_inr(value, *, symbol: bool = True) -> str:
+    """Format an amount the Indian way: ₹1,17,500.00 (lakh grouping)."""
+    amount = to_decimal(value).quantize(Decimal("0.01"))
+    sign = "-" if amount < 0 else ""
+    rupees, paise = f"{abs(amount):.2f}".split(".")
+    if len(rupees) > 3:
+        head, tail = rupees[:-3], rupees[-3:]
+        groups = []
+        while len(head) > 2:
+            groups.insert(0, head[-2:])
+            head = head[:-2]
+        if head:
+            groups.insert(0, head)
+        rupees = ",".join([*groups, tail])
+    return f"{sign}{'₹' if symbol else ''}{rupees}.{paise}"
+
+
+def format_rate(value) -> str:
+    """Print a rate without useless zeros: 5, 2.5, 18."""
+    rate = to_decimal(value).normalize()
+    return f"{rate:f}"
+
+
+def _parse_date(value) -> date | None:
+    if isinstance(value, date):
+        return value
+    if not value:
+        return None
+    try:
+        return datetime.fromisoformat(str(value)).date()
+    except ValueError:
+        return None
+
+
+def _line(line: dict) -> dict:
+    rate = to_decimal(line.get("gst_rate"))
+    igst = to_decimal(line.get("igst"))
+    package = line.get("package") or line.get("package_applied")
+    if isinstance(package, dict):
+        package_name = package.get("name") or ""
+        covered = package.get("quantity_covered")
+    else:
+        package_name, covered = (str(package) if package else ""), None
+    return {
+        "name": line.get("name", ""),
+        "hsn_sac": line.get("hsn_sac") or "",
+        "quantity": line.get("quantity", 1),
+        "unit_price": format_inr(line.get("unit_price"), symbol=False),
+        "gross": format_inr(line.get("gross"), symbol=False),
+        "discount": format_inr(line.get("discount"), symbol=False),
+        "has_discount": to_decimal(line.get("discount")) != 0,
+        "taxable_value": format_inr(line.get("taxable_value"), symbol=False),
+        "gst_rate": format_rate(rate),
+        "half_rate": format_rate(rate / 2),
+        "cgst": format_inr(line.get("cgst"), symbol=False),
+        "sgst": format_inr(line.get("sgst"), symbol=False),
+        "igst": format_inr(igst, symbol=False),
+        "is_igst": igst != 0,
+        "total": format_inr(line.get("total"), symbol=False),
+        "package_name": package_name,
+        "quantity_covered": covered,
+        "package_note": line.get("package_note") or "",
+    }
+
+
+def _cancellation(receipt: Receipt, snapshot: dict) -> dict | None:
+    """Return the cancellation details when the document was voided, else None."""
+    cancelled = snapshot.get("cancelled") or snapshot.get("status") == "cancelled"
+    if not cancelled:
+        return None
+    details = cancelled if isinstance(cancelled, dict) else {}
+
+    def pick(*names):
+        for name in names:
+            value = details.get(name) or snapshot.get(name)
+            if value:
+                return value
+        return ""
+
+    return {
+        "credit_note_number": pick("credit_note_number", "credit_note"),
+        "date": _parse_date(pick("cancelled_at", "date", "cancelled_on")),
+        "reason": pick("cancel_reason", "reason"),
+    }
+
+
+def receipt_document(receipt: Receipt) -> dict:
+    """Return the template context of a receipt document (HTML and PDF alike)."""
+    snapshot = receipt.snapshot or {}
+    summary = snapshot.get("summary") or {}
+    lines = [_line(line) for line in snapshot.get("lines") or []]
+    igst_used = any(line["is_igst"] for line in lines) or to_decimal(summary.get("igst")) != 0
+    summary_rows = [
+        {"label": label, "amount": format_inr(summary.get(key))}
+        for key, label in SUMMARY_LABELS
+        if key in ("subtotal",) or to_decimal(summary.get(key)) != 0
+    ]
+    grand_total = summary.get("grand_total", snapshot.get("total", receipt.amount.amount))
+    tail_rows = [
+        {"label": label, "amount": format_inr(summary.get(key))}
+        for key, label in TAIL_LABELS
+        if key in summary and to_decimal(summary.get("credit_applied")) != 0
+    ]
+    issued_at = timezone.localtime(receipt.issued_at) if receipt.issued_at else None
+    kind_label = dict(ReceiptKind.choices).get(receipt.kind, receipt.kind)
+    return {
+        "receipt": receipt,
+        "title": snapshot.get("title") or kind_label,
+        "kind": receipt.kind,
+        "is_tax_invoice": receipt.kind == ReceiptKind.TAX_INVOICE,
+        "is_advance": receipt.kind == ReceiptKind.ADVANCE_RECEIPT,
+        "number": receipt.number,
+        "issued_at": issued_at,
+        "invoice_number": snapshot.get("invoice_number") or "",
+        "seller": snapshot.get("seller") or {},
+        "customer": snapshot.get("customer") or {"name": receipt.customer.name, "phone": receipt.customer.phone},
+        "lines": lines,
+        "igst_used": igst_used,
+        "summary_rows": summary_rows,
+        "grand_total": format_inr(grand_total),
+        "tail_rows": tail_rows,
+        "amount_in_words": snapshot.get("amount_in_words") or "",
+        "payments": [
+            {
+                "method": payment.get("method_label") or payment.get("method", ""),
+                "amount": format_inr(payment.get("amount")),
+                "reference": payment.get("reference") or "",
+            }
+            for payment in snapshot.get("payments") or []
+        ],
+        "packages": [
+            {
+                "name": package.get("name", ""),
+                "balance": package.get("balance", ""),
+                "status": (package.get("status") or "").title(),
+                "expires_on": _parse_date(package.get("expires_on")),
+            }
+            for package in snapshot.get("packages") or []
+        ],
+        "notes": snapshot.get("notes") or "",
+        "cancelled": _cancellation(receipt, snapshot),
+    }
