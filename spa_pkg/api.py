@@ -12,9 +12,13 @@ from django.db import DataError
 from django.http import Http404, JsonResponse
 from djmoney.money import Money
 from drf_spectacular.openapi import AutoSchema
-from rest_framework import exceptions, permissions, routers, serializers
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import exceptions, parsers, permissions, routers, serializers
+from rest_framework.authtoken.serializers import AuthTokenSerializer
+from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
+from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import set_rollback
 
 from spa_pkg.exceptions import DomainError
@@ -174,6 +178,15 @@ def amount_field(**kwargs) -> serializers.DecimalField:
     return MoneyAmountField(as_money=False, **kwargs)
 
 
+ID_MAX = 2**63 - 1
+
+
+def id_field(**kwargs) -> serializers.IntegerField:
+    """Return an input id: a positive integer that fits a database key."""
+    kwargs.setdefault("min_value", 1)
+    return serializers.IntegerField(max_value=ID_MAX, **kwargs)
+
+
 class ErrorSerializer(serializers.Serializer):
     """The body of every refusal."""
 
@@ -234,3 +247,34 @@ class OptionalSlashRouter(routers.SimpleRouter):
     def __init__(self):
         super().__init__()
         self.trailing_slash = "/?"
+
+
+# --- token ---------------------------------------------------------------------------------
+
+
+class TokenSerializer(serializers.Serializer):
+    token = serializers.CharField(help_text="Send it as `Authorization: Token <token>`.")
+
+
+class TokenApi(ObtainAuthToken):
+    """Exchange a username and password for the user's API token (throttled)."""
+
+    authentication_classes = []
+    permission_classes = [permissions.AllowAny]
+    parser_classes = [parsers.JSONParser, parsers.FormParser]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "token"
+
+    @extend_schema(
+        operation_id="auth_token_create",
+        summary="Get an API token",
+        request=AuthTokenSerializer,
+        responses={
+            200: TokenSerializer,
+            429: OpenApiResponse(ErrorSerializer, description="Too many attempts; wait Retry-After seconds."),
+        },
+        auth=[],
+        tags=["auth"],
+    )
+    def post(self, request, *args, **kwargs):
+        return super().post(request, *args, **kwargs)

@@ -6,10 +6,11 @@ router's `trailing_slash` is the regex `/?`, and plain paths go through `both()`
 from django.urls import re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
+from billing.api.views import AssignAndPayApi, InvoiceViewSet
 from catalog.api import ProductViewSet, ServiceViewSet
 from customers.api import CustomerViewSet
-from packages.api.views import TEMPLATE_PATHS, TEMPLATE_VIEWSETS
-from spa_pkg.api import IsCashier, OptionalSlashRouter, api_not_found
+from packages.api.views import TEMPLATE_PATHS, TEMPLATE_VIEWSETS, AssignmentViewSet
+from spa_pkg.api import IsCashier, OptionalSlashRouter, TokenApi, api_not_found
 from spa_pkg.routing import both
 
 router = OptionalSlashRouter()
@@ -18,9 +19,13 @@ for kind, segment in TEMPLATE_PATHS.items():
 router.register("api/customers", CustomerViewSet, basename="api-customers")
 router.register("api/services", ServiceViewSet, basename="api-services")
 router.register("api/products", ProductViewSet, basename="api-products")
+router.register("api/assignments", AssignmentViewSet, basename="api-assignments")
+router.register("api/invoices", InvoiceViewSet, basename="api-invoices")
 
 urlpatterns = [
     *router.urls,
+    both(r"api/auth/token", TokenApi.as_view(), name="api-token"),
+    both(r"packages/api/assign-and-pay", AssignAndPayApi.as_view(), name="api-assign-and-pay"),
     both(
         r"api/schema", SpectacularAPIView.as_view(permission_classes=[IsCashier]), name="api-schema"
     ),

@@ -4,10 +4,11 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import status, viewsets
 from rest_framework.response import Response
 
-from spa_pkg.api import CashierReadsManagerWrites, envelope
+from spa_pkg.api import CashierReadsManagerWrites, IsCashier, envelope
 
-from ..models import TEMPLATE_MODELS, PackageTemplate
-from .serializers import TEMPLATE_SERIALIZERS
+from ..models import TEMPLATE_MODELS, PackageAssignment, PackageTemplate
+from .filters import AssignmentFilter
+from .serializers import TEMPLATE_SERIALIZERS, AssignmentSerializer
 
 # URL segment of each template kind, as the integrators already call them.
 TEMPLATE_PATHS: dict[str, str] = {
@@ -105,3 +106,15 @@ def template_viewset(kind: str) -> type[TemplateViewSet]:
 
 
 TEMPLATE_VIEWSETS: dict[str, type[TemplateViewSet]] = {kind: template_viewset(kind) for kind in TEMPLATE_PATHS}
+
+
+class AssignmentViewSet(viewsets.ReadOnlyModelViewSet):
+    """Packages sold to customers, with balances; soonest expiry first."""
+
+    serializer_class = AssignmentSerializer
+    permission_classes = [IsCashier]
+    filterset_class = AssignmentFilter
+    lookup_value_regex = r"\d+"
+
+    def get_queryset(self):
+        return PackageAssignment.objects.select_related("customer", "service").order_by("expires_on", "pk")

@@ -1,0 +1,1 @@
+"""HTTP API for billing: assign-and-pay, preview, invoices, void, usage, /api/invoices."""

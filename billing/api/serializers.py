@@ -1,0 +1,308 @@
+"""Input and output serializers of the billing endpoints (shapes fixed by DESIGN.md)."""
+from django.contrib.auth import get_user_model
+from rest_framework import serializers
+
+from catalog.models import Service
+from customers.models import Customer
+from packages.models import TEMPLATE_MODELS, PackageType
+from spa_pkg.api import MoneyAmountField, amount_field, id_field
+
+from ..models import Invoice, InvoiceLine, Payment, PaymentMethod
+
+# Ways a customer pays at the counter; prepaid credit is spent through `use_credit`.
+COUNTER_METHODS = [
+    PaymentMethod.CASH, PaymentMethod.CARD, PaymentMethod.UPI, PaymentMethod.BANK_TRANSFER,
+]
+QUANTITY_MAX = 1_000
+GUESTS_MAX = 10_000
+
+
+def _resolve(model, pk, field: str, label: str):
+    try:
+        return model.objects.get(pk=pk)
+    except model.DoesNotExist:
+        raise serializers.ValidationError({field: [f"No {label} with id {pk}."]}) from None
+
+
+# --- assign and pay -----------------------------------------------------------------------
+
+
+class AssignInput(serializers.Serializer):
+    customer_id = id_field()
+    package_type = serializers.ChoiceField(choices=PackageType.choices)
+    package_id = id_field(help_text="The template's id in its kind's endpoint.")
+    service_id = id_field(required=False, allow_null=True, help_text="Required for a service package.")
+    price_paid = amount_field(
+        required=False, allow_null=True, help_text="Defaults to the list price (pay_for x service price) less discount."
+    )
+    discount = amount_field(required=False, default="0.00")
+    expires_on = serializers.DateField(required=False, allow_null=True, help_text="Defaults to the template validity.")
+    notes = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
+
+    def validate(self, attrs):
+        attrs["customer"] = _resolve(Customer, attrs["customer_id"], "customer_id", "customer")
+        model = TEMPLATE_MODELS[attrs["package_type"]]
+        attrs["template"] = _resolve(model, attrs["package_id"], "package_id", model._meta.verbose_name)
+        service_id = attrs.get("service_id")
+        attrs["service"] = _resolve(Service, service_id, "service_id", "service") if service_id else None
+        return attrs
+
+
+class SalePaymentInput(serializers.Serializer):
+    collect = serializers.BooleanField(default=True, help_text="false: sell now, take no payment.")
+    method = serializers.ChoiceField(choices=COUNTER_METHODS, required=False)
+    amount = amount_field(
+        required=False, allow_null=True, help_text="Must equal the amount due; left out, the amount due."
+    )
+    reference = serializers.CharField(required=False, allow_blank=True, max_length=80, default="")
+
+    def validate(self, attrs):
+        if attrs["collect"] and not attrs.get("method"):
+            raise serializers.ValidationError({"method": ["Choose how the customer pays."]})
+        return attrs
+
+
+class SaleInvoiceInput(serializers.Serializer):
+    create = serializers.BooleanField(
+        required=False, allow_null=True, default=None,
+        help_text="Issue a GST tax invoice for the sale; left out: yes for sessions and memberships, "
+        "never for prepaid or kitty credit (an advance receipt, GST when redeemed).",
+    )
+    tax_rate = serializers.DecimalField(
+        max_digits=5, decimal_places=2, min_value=0, max_value=28, required=False, allow_null=True,
+        help_text="GST rate in percent; left out, the service's rate (or 5).",
+    )
+
+
+class SaleReceiptInput(serializers.Serializer):
+    generate = serializers.BooleanField(default=True)
+    pdf = serializers.BooleanField(default=True, help_text="false: answer receipt_pdf_url as null.")
+
+
+class AssignAndPayInput(serializers.Serializer):
+    assignment = AssignInput()
+    payment = SalePaymentInput(required=False, help_text="Left out: no payment is taken.")
+    invoice = SaleInvoiceInput(required=False)
+    receipt = SaleReceiptInput(required=False)
+
+
+class AssignAndPayOutput(serializers.Serializer):
+    success = serializers.BooleanField(default=True)
+    assignment_id = serializers.IntegerField()
+    payment_id = serializers.IntegerField(allow_null=True)
+    receipt_id = serializers.IntegerField(allow_null=True)
+    receipt_number = serializers.CharField(allow_null=True)
+    receipt_url = serializers.URLField(allow_null=True)
+    receipt_pdf_url = serializers.URLField(allow_null=True)
+    invoice_id = serializers.IntegerField(allow_null=True)
+    invoice_number = serializers.CharField(allow_null=True)
+
+
+# --- preview and invoice ------------------------------------------------------------------
+
+
+class BillItemInput(serializers.Serializer):
+    type = serializers.ChoiceField(choices=["service", "product"])
+    id = id_field()
+    quantity = serializers.IntegerField(min_value=1, max_value=QUANTITY_MAX, default=1)
+    staff_id = id_field(required=False, allow_null=True, help_text="The user who performed the service.")
+    assignment_id = id_field(
+        min_value=0, required=False, allow_null=True,
+        help_text="Pick this package for the line; 0 for none; left out or null, the rules choose.",
+    )
+
+    def validate_staff_id(self, value):
+        if value is not None and not get_user_model().objects.filter(pk=value).exists():
+            raise serializers.ValidationError(f"No staff member with id {value}.")
+        return value
+
+
+class BillPaymentInput(serializers.Serializer):
+    method = serializers.ChoiceField(choices=COUNTER_METHODS)
+    amount = amount_field(
+        required=False, allow_null=True, help_text="Left out: whatever is still payable (one such entry at most)."
+    )
+    reference = serializers.CharField(required=False, allow_blank=True, max_length=80, default="")
+
+
+class BillInput(serializers.Serializer):
+    customer_id = id_field()
+    items = BillItemInput(many=True, min_length=1, max_length=100)
+    discount = amount_field(required=False, default="0.00", help_text="A bill-level discount in rupees.")
+    use_credit = serializers.BooleanField(required=False, default=False)
+    guests = serializers.IntegerField(min_value=1, max_value=GUESTS_MAX, required=False, allow_null=True)
+    payments = BillPaymentInput(many=True, required=False, max_length=20)
+    place_of_supply = serializers.RegexField(
+        r"^\d{2}$", required=False, allow_null=True, allow_blank=True,
+        help_text="GST state code where goods are shipped, when outside the spa's state.",
+    )
+
+    def validate_customer_id(self, value):
+        if not Customer.objects.filter(pk=value).exists():
+            raise serializers.ValidationError(f"No customer with id {value}.")
+        return value
+
+
+class VoidInput(serializers.Serializer):
+    reason = serializers.CharField(max_length=255)
+
+
+# --- contract responses (documentation of the dicts the services build) -------------------
+
+
+class AppliedPackageSerializer(serializers.Serializer):
+    assignment_id = serializers.IntegerField()
+    name = serializers.CharField()
+    benefit_type = serializers.ChoiceField(choices=["free", "discount", "prepaid", "unlimited"])
+    quantity_covered = serializers.IntegerField()
+
+
+class BillLineSerializer(serializers.Serializer):
+    type = serializers.ChoiceField(choices=["service", "product"])
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    quantity = serializers.IntegerField()
+    unit_price = MoneyAmountField()
+    gross = MoneyAmountField()
+    discount = MoneyAmountField()
+    taxable_value = MoneyAmountField()
+    gst_rate = serializers.DecimalField(max_digits=5, decimal_places=2)
+    cgst = MoneyAmountField()
+    sgst = MoneyAmountField()
+    igst = MoneyAmountField()
+    total = MoneyAmountField()
+    package_applied = AppliedPackageSerializer(allow_null=True)
+    package_note = serializers.CharField(allow_null=True, help_text="Why no package applied, or null.")
+
+
+class BillSummarySerializer(serializers.Serializer):
+    package_subtotal = MoneyAmountField()
+    services_subtotal = MoneyAmountField()
+    products_subtotal = MoneyAmountField()
+    subtotal = MoneyAmountField()
+    discount = MoneyAmountField()
+    cgst = MoneyAmountField()
+    sgst = MoneyAmountField()
+    igst = MoneyAmountField()
+    round_off = MoneyAmountField(min_value=None, help_text="Negative when the total is rounded down.")
+    grand_total = MoneyAmountField()
+    credit_applied = MoneyAmountField()
+    amount_payable = MoneyAmountField()
+
+
+class SessionsBalance(serializers.Serializer):
+    total = serializers.IntegerField()
+    used = serializers.IntegerField()
+    remaining = serializers.IntegerField()
+
+
+class CreditBalance(serializers.Serializer):
+    total = MoneyAmountField()
+    remaining = MoneyAmountField()
+
+
+class UpdatedPackageSerializer(serializers.Serializer):
+    assignment_id = serializers.IntegerField()
+    package_type = serializers.ChoiceField(choices=PackageType.choices)
+    sessions = SessionsBalance()
+    credit = CreditBalance()
+    status = serializers.ChoiceField(choices=["active", "completed", "expired", "paused"])
+
+
+class PreviewOutput(serializers.Serializer):
+    success = serializers.BooleanField(default=True)
+    lines = BillLineSerializer(many=True)
+    summary = BillSummarySerializer()
+
+
+class InvoiceCreatedOutput(PreviewOutput):
+    invoice_id = serializers.IntegerField()
+    invoice_number = serializers.CharField()
+    updated_packages = UpdatedPackageSerializer(many=True)
+    receipt_id = serializers.IntegerField(allow_null=True)
+    receipt_number = serializers.CharField(allow_null=True)
+    receipt_url = serializers.URLField(allow_null=True)
+    receipt_pdf_url = serializers.URLField(allow_null=True)
+
+
+class VoidOutput(serializers.Serializer):
+    success = serializers.BooleanField(default=True)
+    updated_packages = UpdatedPackageSerializer(many=True)
+
+
+class UsageRowSerializer(serializers.Serializer):
+    invoice_number = serializers.CharField(allow_blank=True)
+    date = serializers.DateField()
+    item_name = serializers.CharField(allow_blank=True)
+    quantity = serializers.IntegerField()
+    amount = MoneyAmountField(min_value=None)
+    balance_after = serializers.CharField(help_text='Sessions ("3") or rupees ("17000.00") left after the row.')
+
+
+class UsageOutput(serializers.Serializer):
+    success = serializers.BooleanField(default=True)
+    usage = UsageRowSerializer(many=True)
+
+
+# --- REST resource /api/invoices ------------------------------------------------------------
+
+
+class InvoiceLineSerializer(serializers.ModelSerializer):
+    type = serializers.CharField(source="line_type")
+    unit_price = MoneyAmountField()
+    gross = MoneyAmountField()
+    discount = MoneyAmountField()
+    taxable_value = MoneyAmountField()
+    cgst = MoneyAmountField()
+    sgst = MoneyAmountField()
+    igst = MoneyAmountField()
+    total = MoneyAmountField()
+
+    class Meta:
+        model = InvoiceLine
+        fields = [
+            "id", "type", "service_id", "product_id", "name", "hsn_sac", "quantity", "unit_price", "gross",
+            "discount", "taxable_value", "gst_rate", "cgst", "sgst", "igst", "total", "staff_id",
+            "assignment_id", "benefit_type", "quantity_covered", "package_note",
+        ]
+        read_only_fields = fields
+
+
+class InvoicePaymentSerializer(serializers.ModelSerializer):
+    amount = MoneyAmountField()
+
+    class Meta:
+        model = Payment
+        fields = ["id", "method", "amount", "reference", "assignment_id", "received_at"]
+        read_only_fields = fields
+
+
+class InvoiceSerializer(serializers.ModelSerializer):
+    customer_id = serializers.IntegerField(read_only=True)
+    customer_name = serializers.CharField(source="customer.name", read_only=True)
+    receipt_id = serializers.IntegerField(read_only=True, allow_null=True)
+    lines = InvoiceLineSerializer(many=True, read_only=True)
+    payments = InvoicePaymentSerializer(many=True, read_only=True)
+    package_subtotal = MoneyAmountField()
+    services_subtotal = MoneyAmountField()
+    products_subtotal = MoneyAmountField()
+    subtotal = MoneyAmountField()
+    discount = MoneyAmountField()
+    cgst = MoneyAmountField()
+    sgst = MoneyAmountField()
+    igst = MoneyAmountField()
+    round_off = MoneyAmountField(min_value=None)
+    grand_total = MoneyAmountField()
+    credit_applied = MoneyAmountField()
+    amount_payable = MoneyAmountField()
+
+    class Meta:
+        model = Invoice
+        fields = [
+            "id", "number", "kind", "status", "customer_id", "customer_name", "bill_date", "issued_at",
+            "guests", "place_of_supply", "package_subtotal", "services_subtotal", "products_subtotal",
+            "subtotal", "discount", "cgst", "sgst", "igst", "round_off", "grand_total", "credit_applied",
+            "amount_payable", "receipt_id", "credit_note_number", "cancelled_at", "cancel_reason",
+            "lines", "payments",
+        ]
+        read_only_fields = fields

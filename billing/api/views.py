@@ -1,0 +1,123 @@
+"""Billing API views: one view per operation; each validates its input and calls a service."""
+from django.db.models import Prefetch
+from django.urls import reverse
+from drf_spectacular.utils import OpenApiExample, extend_schema
+from rest_framework import status, viewsets
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from spa_pkg.api import IsCashier
+from spa_pkg.exceptions import DomainError
+
+from ..models import Invoice, InvoiceLine
+from ..services import PaymentIn, package_sell
+from .filters import InvoiceFilter
+from .serializers import AssignAndPayInput, AssignAndPayOutput, InvoiceSerializer
+
+ASSIGNMENT_FIELDS = {
+    "customer_id", "package_type", "package_id", "service_id", "price_paid", "discount", "expires_on", "notes",
+}
+PAYMENT_FIELDS = {"method", "amount", "reference"}
+
+
+def receipt_links(request, receipt, *, pdf: bool = True) -> dict:
+    """Return the receipt's id, number and absolute URLs (HTML and PDF) for a response."""
+    if receipt is None:
+        return {"receipt_id": None, "receipt_number": None, "receipt_url": None, "receipt_pdf_url": None}
+    return {
+        "receipt_id": receipt.pk,
+        "receipt_number": receipt.number,
+        "receipt_url": request.build_absolute_uri(reverse("receipt-detail", args=[receipt.pk])),
+        "receipt_pdf_url": request.build_absolute_uri(reverse("receipt-download", args=[receipt.pk])) if pdf else None,
+    }
+
+
+def _sale_error_path(field: str) -> str:
+    """Say where in the request body a field the sale refused lives."""
+    if field in ASSIGNMENT_FIELDS:
+        return f"assignment.{field}"
+    if field in PAYMENT_FIELDS:
+        return f"payment.{field}"
+    return field
+
+
+ASSIGN_EXAMPLE = {
+    "assignment": {
+        "customer_id": 23, "package_type": "service_package", "package_id": 1, "service_id": 10,
+        "price_paid": None, "discount": "0.00", "expires_on": None, "notes": "",
+    },
+    "payment": {"collect": True, "method": "upi", "amount": "3780.00", "reference": "UPI-4471"},
+    "invoice": {"create": True, "tax_rate": None},
+    "receipt": {"generate": True, "pdf": True},
+}
+
+
+class AssignAndPayApi(APIView):
+    """Sell a package: the assignment, the payment, the invoice and the receipt in one transaction."""
+
+    permission_classes = [IsCashier]
+
+    @extend_schema(
+        operation_id="packages_assign_and_pay",
+        summary="Assign a package and take the payment",
+        request=AssignAndPayInput,
+        responses={201: AssignAndPayOutput},
+        examples=[OpenApiExample("3+1 facial package paid by UPI", value=ASSIGN_EXAMPLE, request_only=True)],
+        tags=["sales"],
+    )
+    def post(self, request):
+        data = AssignAndPayInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        assignment = data.validated_data["assignment"]
+        payment = data.validated_data.get("payment") or {"collect": False}
+        invoice = data.validated_data.get("invoice") or {}
+        receipt = data.validated_data.get("receipt") or {"generate": True, "pdf": True}
+        try:
+            sale = package_sell(
+                customer=assignment["customer"],
+                template=assignment["template"],
+                service=assignment["service"],
+                user=request.user,
+                price_paid=assignment.get("price_paid"),
+                discount=assignment["discount"],
+                expires_on=assignment.get("expires_on"),
+                notes=assignment["notes"],
+                payment=PaymentIn(
+                    method=payment["method"], amount=payment.get("amount"), reference=payment["reference"]
+                )
+                if payment["collect"]
+                else None,
+                create_invoice=invoice.get("create"),
+                tax_rate=invoice.get("tax_rate"),
+                generate_receipt=receipt["generate"],
+            )
+        except DomainError as exc:
+            exc.errors = {_sale_error_path(field): messages for field, messages in exc.errors.items()}
+            raise
+        body = {
+            "success": True,
+            "assignment_id": sale.assignment.pk,
+            "payment_id": sale.payment.pk if sale.payment else None,
+            **receipt_links(request, sale.receipt, pdf=receipt["pdf"]),
+            "invoice_id": sale.invoice.pk if sale.invoice else None,
+            "invoice_number": sale.invoice.number if sale.invoice else None,
+        }
+        return Response(body, status=status.HTTP_201_CREATED)
+
+
+class InvoiceViewSet(viewsets.ReadOnlyModelViewSet):
+    """Invoices with their lines and payments, newest first; filter by customer and dates."""
+
+    serializer_class = InvoiceSerializer
+    permission_classes = [IsCashier]
+    filterset_class = InvoiceFilter
+    lookup_value_regex = r"\d+"
+
+    def get_queryset(self):
+        return (
+            Invoice.objects.select_related("customer")
+            .prefetch_related(
+                Prefetch("lines", queryset=InvoiceLine.objects.order_by("position", "pk")), "payments"
+            )
+            .order_by("-issued_at", "-pk")
+        )

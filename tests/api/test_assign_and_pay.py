@@ -1,0 +1,176 @@
+"""POST /packages/api/assign-and-pay: sell a package through package_sell."""
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from billing.models import Invoice, Payment
+from packages.models import PackageAssignment, PackageUsage, add_months
+from receipts.models import Receipt
+from tests.factories import PrepaidPackageFactory, ServicePackageFactory
+
+pytestmark = pytest.mark.django_db
+
+URL = "/packages/api/assign-and-pay"
+SALE_KEYS = {
+    "success", "assignment_id", "payment_id", "receipt_id", "receipt_number", "receipt_url", "receipt_pdf_url",
+    "invoice_id", "invoice_number",
+}
+
+
+def nothing_written():
+    return not (
+        PackageAssignment.objects.exists()
+        or Payment.objects.exists()
+        or Invoice.objects.exists()
+        or Receipt.objects.exists()
+        or PackageUsage.objects.exists()
+    )
+
+
+def sale(customer, template, service=None, **overrides):
+    body = {
+        "assignment": {
+            "customer_id": customer.pk,
+            "package_type": template.package_type,
+            "package_id": template.pk,
+            "service_id": service.pk if service else None,
+            "notes": "",
+        },
+        "payment": {"collect": True, "method": "upi", "reference": "UPI-1"},
+        "invoice": {"create": True},
+        "receipt": {"generate": True, "pdf": True},
+    }
+    for key, value in overrides.items():
+        body[key] = {**body[key], **value} if isinstance(value, dict) else value
+    return body
+
+
+def test_assign_and_pay_sells_a_service_package_and_answers_the_seed_shape(cashier_client, customer, facial):
+    template = ServicePackageFactory(name="3+1 Facial Package")
+
+    response = cashier_client.post(URL, sale(customer, template, facial, payment={"amount": "3780.00"}), format="json")
+
+    assert response.status_code == 201, response.json()
+    body = response.json()
+    assert set(body) == SALE_KEYS
+    assert body["success"] is True
+    receipt = Receipt.objects.get()
+    assert body["receipt_id"] == receipt.pk
+    assert body["receipt_number"] == receipt.number
+    assert body["receipt_url"] == f"http://testserver/receipts/{receipt.pk}"
+    assert body["receipt_pdf_url"] == f"http://testserver/receipts/{receipt.pk}/download"
+    assignment = PackageAssignment.objects.get(pk=body["assignment_id"])
+    assert (assignment.service, assignment.total_sessions, assignment.remaining_sessions) == (facial, 4, 4)
+    assert assignment.expires_on == add_months(timezone.localdate(), 6)
+    payment = Payment.objects.get(pk=body["payment_id"])
+    assert (payment.method, payment.amount.amount, payment.reference) == ("upi", Decimal("3780.00"), "UPI-1")
+    assert Invoice.objects.get(pk=body["invoice_id"]).number == body["invoice_number"]
+
+
+def test_assign_and_pay_prepaid_gives_an_advance_receipt_and_no_invoice(manager_token_client, customer):
+    template = PrepaidPackageFactory()
+
+    response = manager_token_client.post(URL, sale(customer, template, invoice={"create": None}), format="json")
+
+    assert response.status_code == 201
+    body = response.json()
+    assert (body["invoice_id"], body["invoice_number"]) == (None, None)
+    assert Payment.objects.get(pk=body["payment_id"]).amount.amount == Decimal("15000.00")
+    assert PackageAssignment.objects.get().credit_remaining.amount == Decimal("17500.00")
+
+
+def test_assign_and_pay_without_collecting_records_no_payment(cashier_client, customer):
+    template = PrepaidPackageFactory()
+
+    response = cashier_client.post(
+        URL, sale(customer, template, payment={"collect": False}, receipt={"generate": False}), format="json"
+    )
+
+    assert response.status_code == 201
+    body = response.json()
+    assert body["payment_id"] is None
+    assert body["receipt_id"] is body["receipt_url"] is body["receipt_pdf_url"] is None
+    assert not Payment.objects.exists()
+
+
+def test_assign_and_pay_without_pdf_answers_no_pdf_url(cashier_client, customer):
+    response = cashier_client.post(
+        URL, sale(customer, PrepaidPackageFactory(), receipt={"pdf": False}), format="json"
+    )
+
+    assert response.status_code == 201
+    assert response.json()["receipt_pdf_url"] is None
+    assert response.json()["receipt_url"].startswith("http://testserver/receipts/")
+
+
+def test_assign_and_pay_keeps_an_expiry_the_seller_sets(cashier_client, customer):
+    expires_on = timezone.localdate() + timedelta(days=40)
+
+    response = cashier_client.post(
+        URL,
+        sale(customer, PrepaidPackageFactory(), assignment={"expires_on": expires_on.isoformat(), "notes": "gift"}),
+        format="json",
+    )
+
+    assert response.status_code == 201
+    assignment = PackageAssignment.objects.get()
+    assert (assignment.expires_on, assignment.notes) == (expires_on, "gift")
+
+
+@pytest.mark.parametrize(
+    ("overrides", "path"),
+    [
+        ({"assignment": {"service_id": None}}, "assignment.service_id"),
+        ({"assignment": {"customer_id": 987654}}, "assignment.customer_id"),
+        ({"assignment": {"package_id": 987654}}, "assignment.package_id"),
+        ({"assignment": {"service_id": 987654}}, "assignment.service_id"),
+        ({"assignment": {"package_type": "lifetime"}}, "assignment.package_type"),
+        ({"assignment": {"expires_on": "2001-01-01"}}, "assignment.expires_on"),
+        ({"assignment": {"discount": "-5.00"}}, "assignment.discount"),
+        ({"assignment": {"discount": "99999.00"}}, "assignment.discount"),
+        ({"payment": {"amount": "100.00"}}, "payment.amount"),
+        ({"payment": {"method": "cheque"}}, "payment.method"),
+        ({"payment": {"method": "prepaid_credit"}}, "payment.method"),
+        ({"payment": {"collect": True, "method": None}}, "payment.method"),
+        ({"invoice": {"tax_rate": "40"}}, "invoice.tax_rate"),
+        ({"assignment": None}, "assignment"),
+    ],
+)
+def test_assign_and_pay_refusals_name_the_field_and_write_nothing(cashier_client, customer, facial, overrides, path):
+    template = ServicePackageFactory()
+
+    response = cashier_client.post(URL, sale(customer, template, facial, **overrides), format="json")
+
+    assert response.status_code == 400
+    body = response.json()
+    assert body["success"] is False
+    assert path in body["errors"], body
+    assert body["error"]
+    assert nothing_written()
+
+
+def test_assign_and_pay_refuses_a_template_no_longer_on_sale(cashier_client, customer):
+    template = PrepaidPackageFactory(is_active=False)
+
+    response = cashier_client.post(URL, sale(customer, template), format="json")
+
+    assert response.status_code == 400
+    assert "assignment.package_id" in response.json()["errors"]
+    assert nothing_written()
+
+
+def test_assign_and_pay_refuses_malformed_json(cashier_client):
+    response = cashier_client.post(URL, data='{"assignment": ', content_type="application/json")
+
+    assert response.status_code == 400
+    assert response.json()["success"] is False
+    assert nothing_written()
+
+
+def test_assign_and_pay_refuses_a_body_that_is_not_an_object(cashier_client):
+    response = cashier_client.post(URL, data="[1, 2]", content_type="application/json")
+
+    assert response.status_code == 400
+    assert nothing_written()
