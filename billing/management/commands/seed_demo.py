@@ -1,0 +1,293 @@
+"""Load demo data: catalogue, one template of every kind, customers holding packages, two users.
+
+Safe to run twice: everything is looked up by its natural key (service and template names,
+product SKUs, customer phones, usernames) and a demo package is sold only once.
+"""
+import os
+from datetime import date
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import timezone
+from djmoney.money import Money
+
+from catalog.models import Product, Service
+from customers.models import Customer
+from customers.validators import gstin_check_digit
+from packages.models import (
+    KittyParty,
+    Membership,
+    PackageAssignment,
+    PrepaidPackage,
+    ServicePackage,
+    StudentOffer,
+    YearlyMembership,
+)
+
+from ...services import PaymentIn, package_sell
+
+
+def inr(amount) -> Money:
+    return Money(Decimal(str(amount)), "INR")
+
+
+# name, category, price, GST %, SAC, minutes
+SERVICES = [
+    ("Hydrating Facial", "Skin", "1200", "5", "999722", 60),
+    ("Swedish Massage", "Body", "2500", "5", "999723", 60),
+    ("Deep Tissue Massage", "Body", "3000", "5", "999723", 75),
+    ("Haircut", "Hair", "499", "5", "999721", 30),
+    ("Hair Spa", "Hair", "1499", "5", "999721", 60),
+    ("Manicure", "Hands and feet", "699", "5", "999722", 40),
+    ("Pedicure", "Hands and feet", "799", "5", "999722", 45),
+    ("Gold Facial", "Skin", "1800", "5", "999722", 75),
+]
+
+# SKU, name, price, GST %, HSN
+PRODUCTS = [
+    ("SHMP-200", "Herbal Shampoo 200 ml", "349", "5", "3305"),
+    ("CRM-50", "Face Cream 50 g", "599", "18", "3304"),
+    ("OIL-100", "Hair Oil 100 ml", "299", "5", "3305"),
+    ("SOAP-125", "Sandalwood Soap 125 g", "99", "5", "3401"),
+    ("SCRB-100", "Body Scrub 100 g", "449", "18", "3304"),
+]
+STOCK = 50
+
+# name, phone, email, state code, GSTIN prefix (14 chars; the check digit is computed)
+CUSTOMERS = [
+    ("Priya Sharma", "98450 12345", "priya.sharma@example.in", "29", ""),
+    ("Rahul Verma", "99001 23456", "rahul.verma@example.in", "29", ""),
+    ("Ananya Iyer", "98860 34567", "ananya.iyer@example.in", "29", ""),
+    ("Karthik Reddy", "90080 45678", "karthik.reddy@example.in", "29", ""),
+    ("Meera Nair", "97390 56789", "meera.nair@example.in", "29", ""),
+    ("Sneha Kapoor", "98440 67890", "sneha.kapoor@example.in", "29", ""),
+    ("Arjun Mehta", "99450 78901", "arjun.mehta@example.in", "29", ""),
+    ("Blossom Events LLP", "80 4123 4567", "accounts@blossom.example.in", "29", "29AAKFB1234C1Z"),
+]
+
+USERS = [
+    ("manager", "Manager", "DEMO_MANAGER_PASSWORD", "manager123"),
+    ("cashier", "Cashier", "DEMO_CASHIER_PASSWORD", "cashier123"),
+]
+
+
+def academic_year(today: date) -> tuple[date, date]:
+    """Return this academic year in India: 1 June to 31 May."""
+    start_year = today.year if today.month >= 6 else today.year - 1
+    return date(start_year, 6, 1), date(start_year + 1, 5, 31)
+
+
+class Command(BaseCommand):
+    help = "Load demo data (safe to run again): catalogue, package templates, customers with packages, users."
+    # `migrate` has just run the system checks; do not print their warnings twice.
+    requires_system_checks = []
+
+    def handle(self, *args, **options):
+        with transaction.atomic():
+            users = self.seed_users()
+            services = self.seed_services()
+            self.seed_products()
+            templates = self.seed_templates(services)
+            customers = self.seed_customers()
+            sold = self.seed_sales(customers, templates, services, seller=users["manager"][0])
+        self.report(users, sold)
+
+    # --- catalogue and templates ----------------------------------------------------------
+
+    def seed_services(self) -> dict[str, Service]:
+        services = {}
+        for name, category, price, rate, sac, minutes in SERVICES:
+            services[name], _ = Service.objects.get_or_create(
+                name=name,
+                defaults={
+                    "category": category,
+                    "price": inr(price),
+                    "gst_rate": Decimal(rate),
+                    "sac_code": sac,
+                    "duration_minutes": minutes,
+                },
+            )
+        return services
+
+    def seed_products(self) -> None:
+        for sku, name, price, rate, hsn in PRODUCTS:
+            Product.objects.get_or_create(
+                sku=sku,
+                defaults={
+                    "name": name,
+                    "price": inr(price),
+                    "gst_rate": Decimal(rate),
+                    "hsn_code": hsn,
+                    "stock_quantity": STOCK,
+                },
+            )
+
+    def seed_templates(self, services: dict[str, Service]) -> dict[str, object]:
+        start, end = academic_year(timezone.localdate())
+        facial_package, _ = ServicePackage.objects.get_or_create(
+            name="3+1 Facial Package",
+            defaults={
+                "description": "Pay for 3 sessions, get 4.",
+                "pay_for": 3,
+                "total_services": 4,
+                "validity_months": 6,
+            },
+        )
+        prepaid, _ = PrepaidPackage.objects.get_or_create(
+            name="Prepaid 15,000",
+            defaults={
+                "description": "Pay ₹15,000, spend ₹17,500 on anything.",
+                "actual_price": inr("15000"),
+                "after_value": inr("17500"),
+                "validity_months": 12,
+            },
+        )
+        gold, created = Membership.objects.get_or_create(
+            name="Gold Membership",
+            defaults={
+                "description": "Facials, Swedish massages and haircuts free for a year.",
+                "price": inr("50000"),
+                "validity_months": 12,
+            },
+        )
+        if created:
+            gold.services_included.set(
+                [services["Hydrating Facial"], services["Swedish Massage"], services["Haircut"]]
+            )
+        student, _ = StudentOffer.objects.get_or_create(
+            name="Student 20% (Mon-Fri)",
+            defaults={
+                "description": "20% off services on weekdays for students.",
+                "price": inr("0"),
+                "discount_percentage": Decimal("20"),
+                "valid_from": start,
+                "valid_to": end,
+                "valid_days": "Mon-Fri",
+                "conditions": "Show a valid student ID at the counter.",
+            },
+        )
+        yearly, _ = YearlyMembership.objects.get_or_create(
+            name="Yearly Membership",
+            defaults={
+                "description": "15% off every service for a year.",
+                "price": inr("100000"),
+                "discount_percent": Decimal("15"),
+                "validity_months": 12,
+                "extra_benefits": "Free birthday session",
+            },
+        )
+        kitty, created = KittyParty.objects.get_or_create(
+            name="Kitty Party 20,000",
+            defaults={
+                "description": "Pay ₹20,000, get ₹25,000 for a group of at least 10 guests.",
+                "price": inr("20000"),
+                "after_value": inr("25000"),
+                "min_guests": 10,
+                "validity_months": 3,
+            },
+        )
+        if created:
+            kitty.services_included.set(
+                [services["Manicure"], services["Pedicure"], services["Hair Spa"], services["Haircut"]]
+            )
+        return {
+            "facial_package": facial_package,
+            "prepaid": prepaid,
+            "gold": gold,
+            "student": student,
+            "yearly": yearly,
+            "kitty": kitty,
+        }
+
+    # --- people -------------------------------------------------------------------------------
+
+    def seed_customers(self) -> dict[str, Customer]:
+        customers = {}
+        for name, phone, email, state_code, gstin_prefix in CUSTOMERS:
+            customer = Customer(name=name, phone=phone, email=email, state_code=state_code)
+            customer.gstin = gstin_prefix + gstin_check_digit(gstin_prefix) if gstin_prefix else ""
+            customer.clean()  # normalises the phone: the natural key
+            existing = Customer.objects.filter(phone=customer.phone).first()
+            if existing is None:
+                customer.full_clean()
+                customer.save()
+                existing = customer
+            customers[name] = existing
+        return customers
+
+    def seed_users(self) -> dict[str, tuple]:
+        User = get_user_model()
+        users = {}
+        for username, group_name, env_name, default_password in USERS:
+            try:
+                group = Group.objects.get(name=group_name)
+            except Group.DoesNotExist as exc:
+                raise CommandError(f'The group "{group_name}" is missing: run "python manage.py migrate" first.') from exc
+            password = os.environ.get(env_name) or default_password
+            user, created = User.objects.get_or_create(username=username, defaults={"is_staff": True})
+            if created:
+                user.set_password(password)
+                user.first_name = group_name
+                user.save()
+            user.groups.add(group)
+            users[username] = (user, created, password)
+        return users
+
+    # --- packages sold --------------------------------------------------------------------------
+
+    def seed_sales(self, customers, templates, services, *, seller) -> int:
+        """Sell each demo package once, through package_sell like the counter does."""
+        sales = [
+            ("Priya Sharma", "facial_package", services["Hydrating Facial"], PaymentIn(method="upi", reference="UPI-DEMO-1001")),
+            ("Rahul Verma", "prepaid", None, PaymentIn(method="card", reference="CARD-DEMO-4242")),
+            ("Ananya Iyer", "gold", None, PaymentIn(method="bank_transfer", reference="NEFT-DEMO-77")),
+            ("Karthik Reddy", "student", None, PaymentIn(method="cash")),
+            ("Meera Nair", "yearly", None, PaymentIn(method="upi", reference="UPI-DEMO-1002")),
+            ("Sneha Kapoor", "kitty", None, PaymentIn(method="cash")),
+            ("Blossom Events LLP", "kitty", None, PaymentIn(method="bank_transfer", reference="NEFT-DEMO-78")),
+        ]
+        sold = 0
+        for customer_name, template_key, service, payment in sales:
+            customer, template = customers[customer_name], templates[template_key]
+            already = PackageAssignment.objects.filter(
+                customer=customer,
+                template_type=ContentType.objects.get_for_model(template),
+                template_id=template.pk,
+            ).exists()
+            if already:
+                continue
+            package_sell(
+                customer=customer,
+                template=template,
+                service=service,
+                user=seller,
+                payment=payment,
+                notes="Demo data",
+            )
+            sold += 1
+        return sold
+
+    # --- output -----------------------------------------------------------------------------------
+
+    def report(self, users, sold: int) -> None:
+        write = self.stdout.write
+        write(
+            f"Demo data ready: {Service.objects.count()} services, {Product.objects.count()} products, "
+            f"{sum(model.objects.count() for model in (PrepaidPackage, ServicePackage, Membership, StudentOffer, YearlyMembership, KittyParty))} "
+            f"package templates, {Customer.objects.count()} customers, "
+            f"{PackageAssignment.objects.count()} packages held ({sold} sold now)."
+        )
+        write("")
+        write("=" * 60)
+        write("  Log in (admin at /admin/, billing counter at /integrated-billing)")
+        for username, (user, created, password) in users.items():
+            role = "Manager" if username == "manager" else "Cashier"
+            # An existing user keeps its password; show it only if it still is the demo one.
+            current = created or user.check_password(password)
+            shown = password if current else "(kept as it was: no longer the demo password)"
+            write(f"  {role:<8} username: {user.get_username():<8} password: {shown}")
+        write("=" * 60)
