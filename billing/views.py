@@ -1,0 +1,53 @@
+"""The billing counter page (/integrated-billing).
+
+The page renders the catalogue once; everything with a figure in it (the customer's
+packages, the cart's lines and totals, the invoice) comes from the billing endpoints,
+which the page calls with fetch.
+"""
+from django.contrib.auth import get_user_model
+from django.shortcuts import render
+
+from catalog.models import Product, Service
+from customers.models import Customer
+from packages.models import AssignmentStatus, PackageType
+from spa_pkg.money import money_str
+from spa_pkg.views import MANAGER, cashier_required, user_has_role
+
+from .models import PaymentMethod
+
+COUNTER_PAYMENT_METHODS = [
+    (value, label) for value, label in PaymentMethod.choices if value != PaymentMethod.PREPAID_CREDIT
+]
+
+
+def _staff_name(user) -> str:
+    return user.get_full_name() or user.username
+
+
+@cashier_required
+def integrated_billing_page(request):
+    """Show the counter: customer search, active packages, the cart, the summary and payment."""
+    services = Service.objects.filter(is_active=True).order_by("name").only("id", "name", "price", "price_currency")
+    products = Product.objects.filter(is_active=True).order_by("name").only(
+        "id", "name", "sku", "price", "price_currency", "stock_quantity"
+    )
+    staff = get_user_model().objects.filter(is_active=True).order_by("first_name", "username")
+    customer = None
+    customer_id = request.GET.get("customer_id", "")
+    if customer_id.isdigit():
+        customer = Customer.objects.filter(pk=customer_id).values("id", "name", "phone").first()
+    counter = {
+        "services": [{"id": s.pk, "name": s.name, "price": money_str(s.price.amount)} for s in services],
+        "products": [
+            {"id": p.pk, "name": p.name, "sku": p.sku, "price": money_str(p.price.amount), "stock": p.stock_quantity}
+            for p in products
+        ],
+        "staff": [{"id": user.pk, "name": _staff_name(user)} for user in staff],
+        "kinds": dict(PackageType.choices),
+        "statuses": dict(AssignmentStatus.choices),
+        "payment_methods": COUNTER_PAYMENT_METHODS,
+        "customer": customer,
+        "is_manager": user_has_role(request.user, MANAGER),
+        "cashier_id": request.user.pk,
+    }
+    return render(request, "billing/integrated_billing.html", {"counter": counter})

@@ -1,0 +1,270 @@
+/* Helpers shared by the pages: JSON calls with the session's CSRF token, field errors, rupees. */
+"use strict";
+
+const Spa = (() => {
+  function cookie(name) {
+    const match = document.cookie.split(";").map((c) => c.trim()).find((c) => c.startsWith(name + "="));
+    return match ? decodeURIComponent(match.slice(name.length + 1)) : "";
+  }
+
+  /* Call a JSON endpoint; resolve to {ok, status, data} whatever the answer (never throws on 4xx). */
+  async function call(method, url, body, headers = {}) {
+    const options = {
+      method,
+      credentials: "same-origin",
+      headers: { Accept: "application/json", ...headers },
+    };
+    if (body !== undefined) {
+      options.headers["Content-Type"] = "application/json";
+      options.body = JSON.stringify(body);
+    }
+    if (method !== "GET") options.headers["X-CSRFToken"] = cookie("csrftoken");
+    let response;
+    try {
+      response = await fetch(url, options);
+    } catch (err) {
+      return { ok: false, status: 0, data: { success: false, error: "The server cannot be reached. Check the connection and try again." } };
+    }
+    let data = null;
+    try {
+      data = await response.json();
+    } catch (err) {
+      data = { success: false, error: `The server answered ${response.status} without details.` };
+    }
+    if (!response.ok && data && !data.error) {
+      data.error = data.detail || `The server refused the request (${response.status}).`;
+    }
+    return { ok: response.ok, status: response.status, data };
+  }
+
+  const getJSON = (url) => call("GET", url);
+  const postJSON = (url, body, headers) => call("POST", url, body, headers);
+
+  /* Write a decimal string from the server the Indian way (₹1,00,000.00); no arithmetic. */
+  function rupees(value) {
+    if (value === null || value === undefined || value === "") return "—";
+    let text = String(value);
+    const negative = text.startsWith("-");
+    if (negative) text = text.slice(1);
+    let [whole, paise = "00"] = text.split(".");
+    paise = (paise + "00").slice(0, 2);
+    let tail = whole.slice(-3);
+    let head = whole.slice(0, -3);
+    while (head.length > 2) {
+      tail = head.slice(-2) + "," + tail;
+      head = head.slice(0, -2);
+    }
+    return (negative ? "-" : "") + "₹" + (head ? head + "," : "") + tail + "." + paise;
+  }
+
+  /* Build an element: el("td", {className: "x", dataset: {id: 1}}, "text", child). */
+  function el(tag, attrs = {}, ...children) {
+    const node = document.createElement(tag);
+    for (const [key, value] of Object.entries(attrs || {})) {
+      if (value === undefined || value === null || value === false) continue;
+      if (key === "dataset") Object.assign(node.dataset, value);
+      else if (key === "className") node.className = value;
+      else if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
+      else if (key in node && typeof value !== "string") node[key] = value;
+      else node.setAttribute(key, value === true ? "" : value);
+    }
+    for (const child of children.flat()) {
+      if (child === null || child === undefined || child === false) continue;
+      node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+    }
+    return node;
+  }
+
+  /* Flatten {"assignment": {"service_id": ["..."]}} into {"service_id": ["..."]}. */
+  function flattenErrors(errors, into = {}) {
+    for (const [key, value] of Object.entries(errors || {})) {
+      if (Array.isArray(value) && value.every((item) => typeof item === "string")) {
+        into[key] = (into[key] || []).concat(value);
+      } else if (Array.isArray(value)) {
+        value.forEach((item) => typeof item === "object" && flattenErrors(item, into));
+      } else if (value && typeof value === "object") {
+        flattenErrors(value, into);
+      } else if (typeof value === "string") {
+        into[key] = (into[key] || []).concat([value]);
+      }
+    }
+    return into;
+  }
+
+  function clearErrors(scope) {
+    scope.querySelectorAll(".is-invalid").forEach((node) => node.classList.remove("is-invalid"));
+    scope.querySelectorAll("[data-error-for]").forEach((node) => {
+      node.textContent = "";
+      node.classList.add("d-none");
+    });
+  }
+
+  /* Put each field's messages next to the field; return the messages no field took. */
+  function showFieldErrors(scope, errors, aliases = {}) {
+    const loose = [];
+    for (const [rawKey, messages] of Object.entries(flattenErrors(errors))) {
+      const key = aliases[rawKey] || rawKey;
+      const slot = scope.querySelector(`[data-error-for="${key}"]`);
+      if (!slot) {
+        loose.push(...messages);
+        continue;
+      }
+      slot.textContent = messages.join(" ");
+      slot.classList.remove("d-none");
+      scope.querySelectorAll(`[data-field="${key}"]`).forEach((field) => field.classList.add("is-invalid"));
+    }
+    return loose;
+  }
+
+  /* Show a message in an alert box (role=alert) near the action; kind is a Bootstrap colour. */
+  function alertIn(box, message, kind = "danger") {
+    if (!box) return;
+    box.className = `alert alert-${kind} mt-2`;
+    box.textContent = message;
+    box.classList.remove("d-none");
+  }
+
+  function hide(box) {
+    if (box) box.classList.add("d-none");
+  }
+
+  function debounce(fn, wait = 250) {
+    let timer = null;
+    return (...args) => {
+      clearTimeout(timer);
+      timer = setTimeout(() => fn(...args), wait);
+    };
+  }
+
+  /* A random key (UUID v4 form); crypto.randomUUID needs a secure context, getRandomValues does not. */
+  function newKey() {
+    if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
+    const bytes = crypto.getRandomValues(new Uint8Array(16));
+    bytes[6] = (bytes[6] & 0x0f) | 0x40;
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    const hex = Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+    return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  }
+
+  function readJSON(id) {
+    const node = document.getElementById(id);
+    return node ? JSON.parse(node.textContent) : null;
+  }
+
+  /* The list a DRF endpoint answers, paginated ({results}) or not. */
+  function resultsOf(data) {
+    if (Array.isArray(data)) return data;
+    if (data && Array.isArray(data.results)) return data.results;
+    if (data && Array.isArray(data.customers)) return data.customers;
+    return [];
+  }
+
+  /* Customer search box: type a name or phone, pick from the list. onPick(customer) is called. */
+  function customerSearch(root, onPick) {
+    const input = root.querySelector("[data-customer-query]");
+    const list = root.querySelector("[data-customer-results]");
+    let latest = 0;
+    const search = debounce(async () => {
+      const query = input.value.trim();
+      const ticket = ++latest;
+      if (query.length < 2) {
+        list.replaceChildren();
+        list.classList.add("d-none");
+        return;
+      }
+      const { ok, data } = await getJSON(`/api/customers?search=${encodeURIComponent(query)}`);
+      if (ticket !== latest) return;
+      list.replaceChildren();
+      const customers = ok ? resultsOf(data) : [];
+      if (!ok) {
+        list.append(el("div", { className: "list-group-item text-danger small" }, data.error));
+      } else if (!customers.length) {
+        list.append(el("div", { className: "list-group-item text-secondary small" }, "No customer matches. Add a new one."));
+      }
+      for (const customer of customers.slice(0, 8)) {
+        list.append(
+          el(
+            "button",
+            {
+              type: "button",
+              className: "list-group-item list-group-item-action",
+              dataset: { customerId: customer.id },
+              onclick: () => {
+                list.classList.add("d-none");
+                input.value = "";
+                onPick(customer);
+              },
+            },
+            el("span", { className: "fw-semibold" }, customer.name),
+            " ",
+            el("span", { className: "text-secondary small" }, customer.phone || "")
+          )
+        );
+      }
+      list.classList.remove("d-none");
+    }, 250);
+    input.addEventListener("input", search);
+    input.addEventListener("keydown", (event) => {
+      if (event.key === "Enter") {
+        event.preventDefault();
+        const first = list.querySelector("button");
+        if (first) first.click();
+      }
+    });
+  }
+
+  /* The inline "new customer" form: POST /api/customers, then onCreated(customer). */
+  function newCustomerForm(form, onCreated) {
+    const alertBox = form.querySelector("[data-alert]");
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      clearErrors(form);
+      hide(alertBox);
+      const body = {};
+      for (const [key, value] of new FormData(form).entries()) if (String(value).trim()) body[key] = String(value).trim();
+      const button = form.querySelector("[type=submit]");
+      button.disabled = true;
+      const { ok, data } = await postJSON("/api/customers", body);
+      button.disabled = false;
+      if (!ok) {
+        const loose = showFieldErrors(form, data.errors || {});
+        alertIn(alertBox, loose.length ? loose.join(" ") : data.error || "The customer could not be saved.");
+        return;
+      }
+      form.reset();
+      onCreated(data.customer || data);
+    });
+  }
+
+  /* The customer picker of _customer_picker.html: search, new customer, change. Returns {get, set}. */
+  function customerPicker(root, onChange) {
+    const selected = root.querySelector("[data-selected-customer]");
+    const searchBox = root.querySelector("[data-customer-search]");
+    const newPanel = root.querySelector("#new-customer");
+    let current = null;
+    function set(customer) {
+      current = customer;
+      selected.classList.toggle("d-none", !customer);
+      searchBox.classList.toggle("d-none", !!customer);
+      if (customer) {
+        selected.querySelector("[data-customer-name]").textContent = customer.name;
+        selected.querySelector("[data-customer-phone]").textContent = customer.phone || "";
+        if (newPanel && newPanel.classList.contains("show")) bootstrap.Collapse.getOrCreateInstance(newPanel).hide();
+      } else {
+        root.querySelector("[data-customer-query]").focus();
+      }
+      clearErrors(root);
+      onChange(customer);
+    }
+    customerSearch(root, set);
+    newCustomerForm(root.querySelector("[data-new-customer-form]"), set);
+    root.querySelector("[data-change-customer]").addEventListener("click", () => set(null));
+    return { get: () => current, set };
+  }
+
+  return {
+    customerPicker,
+    call, getJSON, postJSON, rupees, el, clearErrors, showFieldErrors, flattenErrors, alertIn, hide,
+    debounce, newKey, readJSON, resultsOf, customerSearch, newCustomerForm,
+  };
+})();
