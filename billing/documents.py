@@ -41,14 +41,14 @@ def package_balance(assignment: PackageAssignment) -> dict:
         "assignment_id": assignment.pk,
         "name": assignment.package_name,
         "balance": balance,
-        "status": assignment.status,
+        "status": str(assignment.status),
         "expires_on": assignment.expires_on.isoformat() if assignment.expires_on else None,
     }
 
 
 def payment_details(payment) -> dict:
     return {
-        "method": payment.method,
+        "method": str(payment.method),
         "method_label": payment.get_method_display(),
         "amount": money_str(payment.amount.amount),
         "reference": payment.reference,
@@ -84,3 +84,57 @@ def document_snapshot(
         "amount_in_words": amount_in_words(total),
         "notes": notes,
     }
+
+
+def invoice_line_details(line_json: dict, *, hsn_sac: str, tax_note: str | None) -> dict:
+    """Return a cart line as a receipt prints it: the contract's line plus code, package and tax note."""
+    applied = line_json.get("package_applied")
+    return {
+        **line_json,
+        "hsn_sac": hsn_sac,
+        "package": applied["name"] if applied else None,
+        "tax_note": tax_note,
+    }
+
+
+def invoice_snapshot(*, invoice, lines: list[dict], summary: dict, payments: list, packages: list) -> dict:
+    """Return the snapshot of a tax invoice for services and products (same shape as a package sale's)."""
+    snapshot = document_snapshot(
+        title="Tax invoice",
+        customer=invoice.customer,
+        total=invoice.grand_total.amount,
+        lines=lines,
+        summary=summary,
+        payments=payments,
+        packages=packages,
+        invoice_number=invoice.number,
+        notes=invoice.notes,
+    )
+    snapshot.update(
+        date=invoice.bill_date.isoformat(),
+        bill_date=invoice.bill_date.isoformat(),
+        guests=invoice.guests,
+        place_of_supply=invoice.place_of_supply or settings.SPA_STATE_CODE,
+    )
+    return snapshot
+
+
+def credit_note_snapshot(*, invoice, number: str, reason: str, lines: list[dict], summary: dict, packages: list) -> dict:
+    """Return the snapshot of the credit note (GST s.34) that reverses `invoice`, citing it."""
+    snapshot = document_snapshot(
+        title="Credit note",
+        customer=invoice.customer,
+        total=invoice.grand_total.amount,
+        lines=lines,
+        summary=summary,
+        payments=[],
+        packages=packages,
+        invoice_number=invoice.number,
+        notes=f"Reverses tax invoice {invoice.number} dated {invoice.bill_date:%d %b %Y}. Reason: {reason}",
+    )
+    snapshot.update(
+        credit_note_number=number,
+        original_invoice={"number": invoice.number, "date": invoice.bill_date.isoformat()},
+        reason=reason,
+    )
+    return snapshot

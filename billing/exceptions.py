@@ -12,3 +12,19 @@ class PaymentMismatch(BillingError):
 
 class InvoiceAlreadyVoid(BillingError):
     default_message = "This invoice is already cancelled."
+
+
+class InvalidCart(BillingError):
+    default_message = "The bill has errors; nothing was written."
+
+
+class UnknownCustomer(InvalidCart):
+    default_message = "No such customer."
+
+
+class InsufficientStock(BillingError):
+    default_message = "Not enough stock for a product on the bill."
+
+
+class InvoiceNotVoidable(BillingError):
+    default_message = "This invoice cannot be voided here."

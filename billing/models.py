@@ -71,6 +71,9 @@ class Invoice(models.Model):
     )
     cancel_reason = models.CharField(max_length=255, blank=True)
     credit_note_number = models.CharField(max_length=40, null=True, blank=True, unique=True)
+    credit_note_receipt = models.OneToOneField(
+        Receipt, on_delete=models.PROTECT, null=True, blank=True, related_name="credited_invoice"
+    )
     notes = models.TextField(blank=True)
 
     class Meta:

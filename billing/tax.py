@@ -49,3 +49,8 @@ def round_off(total: Decimal, *, enabled: bool | None = None) -> Decimal:
     if not enabled:
         return ZERO
     return round_to_rupee(total) - quantize_money(total)
+
+
+def is_inter_state(place_of_supply: str | None) -> bool:
+    """Tell whether goods go to another state than the spa's (then IGST, GST.md "Which tax")."""
+    return bool(place_of_supply) and place_of_supply != settings.SPA_STATE_CODE

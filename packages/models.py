@@ -505,6 +505,8 @@ class PackageUsage(models.Model):
     assignment = models.ForeignKey(PackageAssignment, on_delete=models.PROTECT, related_name="usages")
     kind = models.CharField(max_length=12, choices=UsageKind.choices)
     item_name = models.CharField(max_length=160, blank=True)
+    quantity = models.PositiveIntegerField(default=0, help_text="Units of the item the package covered.")
+    value = money_field(default=Money(0, "INR"), help_text="Rupees the package gave: sessions, discount or credit.")
     sessions_delta = models.IntegerField(default=0)
     sessions_before = models.PositiveIntegerField(default=0)
     sessions_after = models.PositiveIntegerField(default=0)

@@ -16,8 +16,8 @@ def display_status(assignment: PackageAssignment, on_date: date | None = None) -
     """Return the status a cashier should see: an active package past its date shows as expired."""
     on_date = on_date or timezone.localdate()
     if assignment.status == AssignmentStatus.ACTIVE and assignment.is_expired_on(on_date):
-        return AssignmentStatus.EXPIRED
-    return assignment.status
+        return AssignmentStatus.EXPIRED.value
+    return str(assignment.status)
 
 
 def _balances(assignment: PackageAssignment) -> dict:

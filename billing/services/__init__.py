@@ -1,4 +1,19 @@
-"""Writes on billing. Import from here: `from billing.services import package_sell`."""
+"""Writes on billing. Import from here: `from billing.services import invoice_create`."""
+from ..engine import BillComputation
+from .invoice import CartItem, InvoiceResult, invoice_create, invoice_packages, invoice_preview, stored_computation
 from .sale import PaymentIn, SaleResult, package_sell
+from .void import invoice_void
 
-__all__ = ["PaymentIn", "SaleResult", "package_sell"]
+__all__ = [
+    "BillComputation",
+    "CartItem",
+    "InvoiceResult",
+    "PaymentIn",
+    "SaleResult",
+    "invoice_create",
+    "invoice_packages",
+    "invoice_preview",
+    "invoice_void",
+    "package_sell",
+    "stored_computation",
+]

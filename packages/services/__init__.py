@@ -1,4 +1,15 @@
 """Writes on packages. Import from here: `from packages.services import assignment_create`."""
 from .assign import assignment_create, tracker_rows_for
+from .balance import BenefitUse, benefits_spend, usages_reverse
+from .lifecycle import assignment_pause, assignment_resume, assignments_expire
 
-__all__ = ["assignment_create", "tracker_rows_for"]
+__all__ = [
+    "BenefitUse",
+    "assignment_create",
+    "assignment_pause",
+    "assignment_resume",
+    "assignments_expire",
+    "benefits_spend",
+    "tracker_rows_for",
+    "usages_reverse",
+]

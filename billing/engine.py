@@ -1,0 +1,463 @@
+"""Compute a bill: package benefits, discounts, GST per line, round-off, credit. Pure.
+
+`compute_bill` takes the cart lines and the customer's holdings (frozen objects read
+by the caller) and returns a frozen `BillComputation`. The preview and the invoice
+call it the same way, so they cannot disagree; the invoice calls it a second time on
+the rows it has locked, and writes what it returns.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import date
+from decimal import Decimal
+
+from packages.models import BenefitType
+from packages.rules import BenefitResult, BillContext, Holding, LineRequest, Reason, rule_for
+from spa_pkg.money import ZERO, money_str, quantize_money
+
+from .exceptions import InvalidCart
+from .tax import line_tax, round_off, taxable_from
+
+SUMMARY_FIELDS = (
+    "package_subtotal",
+    "services_subtotal",
+    "products_subtotal",
+    "subtotal",
+    "discount",
+    "cgst",
+    "sgst",
+    "igst",
+    "round_off",
+    "grand_total",
+    "credit_applied",
+    "amount_payable",
+)
+NO_PACKAGE = 0
+
+
+@dataclass(frozen=True)
+class LineInput:
+    """A cart line with its catalogue facts (price, rate, code) already looked up."""
+
+    position: int
+    item_type: str
+    item_id: int
+    name: str
+    hsn_sac: str
+    unit_price: Decimal
+    gst_rate: Decimal
+    quantity: int
+    staff_id: int | None = None
+    # None: the rules choose; 0: no package; an id: the cashier's choice.
+    assignment_id: int | None = None
+
+    def request(self) -> LineRequest:
+        return LineRequest(
+            position=self.position,
+            item_type=self.item_type,
+            item_id=self.item_id,
+            name=self.name,
+            unit_price=self.unit_price,
+            quantity=self.quantity,
+        )
+
+
+@dataclass(frozen=True)
+class PackageApplied:
+    assignment_id: int
+    name: str
+    benefit_type: str
+    quantity_covered: int
+
+    def as_json(self) -> dict:
+        return {
+            "assignment_id": self.assignment_id,
+            "name": self.name,
+            "benefit_type": self.benefit_type,
+            "quantity_covered": self.quantity_covered,
+        }
+
+
+@dataclass(frozen=True)
+class CreditUse:
+    """Credit of one assignment paying (part of) one line."""
+
+    assignment_id: int
+    position: int
+    amount: Decimal
+
+
+@dataclass(frozen=True)
+class LineResult:
+    line: LineInput
+    gross: Decimal
+    benefit_discount: Decimal
+    bill_discount: Decimal
+    taxable_value: Decimal
+    cgst: Decimal
+    sgst: Decimal
+    igst: Decimal
+    total: Decimal
+    benefit: BenefitResult | None
+    package_applied: PackageApplied | None
+    package_note: str | None
+    credit_paid: Decimal = ZERO
+
+    @property
+    def discount(self) -> Decimal:
+        return self.benefit_discount + self.bill_discount
+
+    @property
+    def is_redeemed(self) -> bool:
+        """Tell whether GST on (part of) the line was paid when the package was sold."""
+        return self.benefit is not None and self.benefit.benefit_type in (BenefitType.FREE, BenefitType.UNLIMITED)
+
+    def as_json(self) -> dict:
+        line = self.line
+        return {
+            "type": line.item_type,
+            "id": line.item_id,
+            "name": line.name,
+            "quantity": line.quantity,
+            "unit_price": money_str(line.unit_price),
+            "gross": money_str(self.gross),
+            "discount": money_str(self.discount),
+            "taxable_value": money_str(self.taxable_value),
+            "gst_rate": money_str(line.gst_rate),
+            "cgst": money_str(self.cgst),
+            "sgst": money_str(self.sgst),
+            "igst": money_str(self.igst),
+            "total": money_str(self.total),
+            "package_applied": self.package_applied.as_json() if self.package_applied else None,
+            "package_note": self.package_note,
+        }
+
+
+@dataclass(frozen=True)
+class Summary:
+    package_subtotal: Decimal
+    services_subtotal: Decimal
+    products_subtotal: Decimal
+    subtotal: Decimal
+    discount: Decimal
+    cgst: Decimal
+    sgst: Decimal
+    igst: Decimal
+    round_off: Decimal
+    grand_total: Decimal
+    credit_applied: Decimal
+    amount_payable: Decimal
+
+    def as_json(self) -> dict:
+        return {name: money_str(getattr(self, name)) for name in SUMMARY_FIELDS}
+
+
+@dataclass(frozen=True)
+class BillComputation:
+    """Everything a bill shows and everything an invoice must write."""
+
+    lines: tuple[LineResult, ...]
+    summary: Summary
+    credit_uses: tuple[CreditUse, ...]
+    bill_date: date
+    guests: int | None = None
+    place_of_supply: str = ""
+
+    def as_json(self) -> dict:
+        """Return `{"lines": [...], "summary": {...}}` exactly as the contract shows it."""
+        return {"lines": [line.as_json() for line in self.lines], "summary": self.summary.as_json()}
+
+    @property
+    def spent_assignment_ids(self) -> set[int]:
+        ids = {line.benefit.assignment_id for line in self.lines if line.benefit is not None}
+        return ids | {use.assignment_id for use in self.credit_uses}
+
+    def credit_by_assignment(self) -> dict[int, Decimal]:
+        totals: dict[int, Decimal] = {}
+        for use in self.credit_uses:
+            totals[use.assignment_id] = totals.get(use.assignment_id, ZERO) + use.amount
+        return totals
+
+
+def _refuse(field: str, message: str):
+    raise InvalidCart(message, errors={field: [message]})
+
+
+def _note_for(reasons: list[tuple[tuple, Reason]]) -> str:
+    """Pick the reason a cashier most needs: a package for this very item beats "wrong service"."""
+    if not reasons:
+        return "The customer holds no package."
+    reasons = sorted(reasons, key=lambda pair: pair[0])
+    for _, reason in reasons:
+        if reason.is_about_this_item:
+            return reason.message
+    if len(reasons) == 1:
+        return reasons[0][1].message
+    return "No package the customer holds covers this item."
+
+
+def _line_benefit(
+    line: LineInput, holdings: dict[int, Holding], context: BillContext
+) -> tuple[BenefitResult | None, str | None]:
+    """Choose the line's own benefit (free session, membership, discount) or say why there is none."""
+    request = line.request()
+    if line.assignment_id == NO_PACKAGE:
+        return None, "No package: the cashier chose none for this line."
+    if line.assignment_id is not None:
+        holding = holdings.get(line.assignment_id)
+        label = f"Item {line.position + 1}"
+        if holding is None:
+            _refuse("items", f"{label}: package {line.assignment_id} is not one of this customer's packages.")
+        rule = rule_for(holding)
+        reason = rule.is_eligible(request, context)
+        if reason is not None:
+            _refuse("items", f"{label}: {reason.message}")
+        if rule.is_tender:
+            return None, None  # the chosen credit pays the line; see _allocate_credit
+        return rule.apply(request), None
+
+    candidates, reasons = [], []
+    for holding in holdings.values():
+        rule = rule_for(holding)
+        reason = rule.is_eligible(request, context)
+        if reason is not None:
+            reasons.append((rule.rank(), reason))
+        elif not rule.is_tender:
+            candidates.append(rule)
+    if candidates:
+        best = min(candidates, key=lambda rule: rule.rank())
+        return best.apply(request), None
+    return None, _note_for(reasons)
+
+
+def _split_bill_discount(discount: Decimal, values: list[Decimal]) -> list[Decimal]:
+    """Split a bill discount in proportion to the values; the last line takes the remainder."""
+    shares = [ZERO] * len(values)
+    if discount == 0:
+        return shares
+    total = sum(values, ZERO)
+    if discount > total:
+        _refuse("discount", f"The discount of ₹{money_str(discount)} is more than the bill, ₹{money_str(total)}.")
+    positions = [index for index, value in enumerate(values) if value > 0]
+    taken = ZERO
+    for index in positions[:-1]:
+        shares[index] = quantize_money(discount * values[index] / total)
+        taken += shares[index]
+    shares[positions[-1]] = discount - taken
+    return shares
+
+
+def _allocate_credit(
+    lines: list[LineResult],
+    holdings: dict[int, Holding],
+    context: BillContext,
+    *,
+    use_credit: bool,
+    grand_total: Decimal,
+) -> tuple[list[CreditUse], dict[int, str]]:
+    """Pay the bill from credit, soonest expiry first: explicit choices, then (use_credit) the rest."""
+    line_due = {result.line.position: result.total for result in lines}
+    extra_due = grand_total - sum(line_due.values(), ZERO)  # the round-off, payable by general credit
+    due = grand_total
+    remaining = {hid: holding.credit_remaining for hid, holding in holdings.items()}
+    uses: list[CreditUse] = []
+    notes: dict[int, str] = {}
+
+    def pay(holding: Holding, positions: list[int]) -> None:
+        nonlocal due, extra_due
+        rule = rule_for(holding)
+        limit = sum((line_due[p] for p in positions), ZERO)
+        if rule.pays_round_off:
+            limit = max(limit + extra_due, ZERO)
+        take = min(remaining[holding.assignment_id], limit, due)
+        if take <= 0:
+            return
+        left = take
+        paid: dict[int, Decimal] = {}
+        last = positions[-1]
+        for position in positions:
+            part = min(line_due[position], left)
+            if part > 0:
+                paid[position] = part
+                line_due[position] -= part
+                left -= part
+                last = position
+        if left > 0:  # the rest of the take is the round-off; it rides on the last line paid
+            paid[last] = paid.get(last, ZERO) + left
+            extra_due -= left
+        uses.extend(CreditUse(holding.assignment_id, position, amount) for position, amount in paid.items())
+        remaining[holding.assignment_id] -= take
+        due -= take
+
+    chosen: dict[int, list[int]] = {}
+    for result in lines:
+        chosen_id = result.line.assignment_id
+        if chosen_id and chosen_id in holdings and rule_for(holdings[chosen_id]).is_tender:
+            chosen.setdefault(chosen_id, []).append(result.line.position)
+    for holding_id, positions in chosen.items():
+        pay(holdings[holding_id], positions)
+
+    credit_rules = sorted(
+        (rule_for(holding) for holding in holdings.values() if rule_for(holding).is_tender),
+        key=lambda rule: rule.holding.expiry_key(),
+    )
+    for result in lines:
+        if result.line.assignment_id == NO_PACKAGE or line_due[result.line.position] <= 0:
+            continue
+        request = result.line.request()
+        for rule in credit_rules:
+            if rule.is_eligible(request, context) is None and remaining[rule.holding.assignment_id] > 0:
+                if not use_credit:
+                    notes[result.line.position] = (
+                        f"{rule.quoted_name} credit can pay this line: choose to use credit."
+                    )
+                break
+    if use_credit:
+        for rule in credit_rules:
+            positions = [
+                result.line.position
+                for result in lines
+                if result.line.assignment_id != NO_PACKAGE
+                and line_due[result.line.position] > 0
+                and rule.is_eligible(result.line.request(), context) is None
+            ]
+            if positions:
+                pay(rule.holding, positions)
+    merged: dict[tuple[int, int], Decimal] = {}
+    for use in uses:
+        key = (use.assignment_id, use.position)
+        merged[key] = merged.get(key, ZERO) + use.amount
+    return [CreditUse(hid, position, amount) for (hid, position), amount in merged.items()], notes
+
+
+def compute_bill(
+    *,
+    lines: Sequence[LineInput],
+    holdings: Sequence[Holding],
+    bill_date: date,
+    discount: Decimal = ZERO,
+    use_credit: bool = False,
+    guests: int | None = None,
+    inter_state_goods: bool = False,
+    place_of_supply: str = "",
+    prices_include_tax: bool = False,
+    round_off_to_rupee: bool = True,
+) -> BillComputation:
+    """Apply the packages, split the discount, tax every line and total the bill."""
+    context = BillContext(bill_date=bill_date, guests=guests)
+    by_id = {holding.assignment_id: holding for holding in holdings}
+    discount = quantize_money(discount or ZERO)
+    if discount < 0:
+        _refuse("discount", "The discount cannot be negative.")
+
+    # 1. Each line's own benefit, spending sessions in memory so later lines see what is left.
+    benefits: list[tuple[BenefitResult | None, str | None]] = []
+    for line in lines:
+        benefit, note = _line_benefit(line, by_id, context)
+        if benefit is not None and benefit.sessions_used:
+            holding = by_id[benefit.assignment_id]
+            by_id[holding.assignment_id] = replace(
+                holding, remaining_sessions=holding.remaining_sessions - benefit.sessions_used
+            )
+        benefits.append((benefit, note))
+
+    # 2. The bill discount, split by what is still charged on each line.
+    grosses = [quantize_money(line.unit_price * line.quantity) for line in lines]
+    chargeable = [
+        gross - (benefit.discount if benefit else ZERO) for gross, (benefit, _) in zip(grosses, benefits, strict=True)
+    ]
+    shares = _split_bill_discount(discount, chargeable)
+
+    # 3. Tax per line (GST.md): taxable value, then each head half-up to the paisa.
+    results: list[LineResult] = []
+    for line, gross, (benefit, note), share in zip(lines, grosses, benefits, shares, strict=True):
+        benefit_discount = benefit.discount if benefit else ZERO
+        net = gross - benefit_discount - share
+        taxable = taxable_from(net, line.gst_rate, prices_include_tax=prices_include_tax)
+        tax = line_tax(taxable, line.gst_rate, inter_state=inter_state_goods and line.item_type == "product")
+        applied = (
+            PackageApplied(benefit.assignment_id, benefit.name, benefit.benefit_type, benefit.quantity_covered)
+            if benefit
+            else None
+        )
+        results.append(
+            LineResult(
+                line=line,
+                gross=gross,
+                benefit_discount=benefit_discount,
+                bill_discount=share,
+                taxable_value=tax.taxable_value,
+                cgst=tax.cgst,
+                sgst=tax.sgst,
+                igst=tax.igst,
+                total=tax.total,
+                benefit=benefit,
+                package_applied=applied,
+                package_note=note,
+            )
+        )
+
+    line_total = sum((result.total for result in results), ZERO)
+    adjustment = round_off(line_total, enabled=round_off_to_rupee)
+    grand_total = line_total + adjustment
+
+    # 4. Credit last, as a tender against what is due.
+    credit_uses, credit_notes = _allocate_credit(
+        results, by_id, context, use_credit=use_credit, grand_total=grand_total
+    )
+    paid_by_line: dict[int, Decimal] = {}
+    first_credit: dict[int, int] = {}
+    for use in credit_uses:
+        paid_by_line[use.position] = paid_by_line.get(use.position, ZERO) + use.amount
+        first_credit.setdefault(use.position, use.assignment_id)
+    finished = []
+    for result in results:
+        position = result.line.position
+        changes = {"credit_paid": paid_by_line.get(position, ZERO)}
+        if result.package_applied is None and position in first_credit:
+            holding = by_id[first_credit[position]]
+            changes.update(
+                package_applied=PackageApplied(holding.assignment_id, holding.name, BenefitType.PREPAID.value, 0),
+                package_note=None,
+            )
+        elif result.package_applied is None and position in credit_notes:
+            changes["package_note"] = credit_notes[position]
+        elif result.package_applied is None and result.package_note is None:
+            # A chosen credit with nothing left to pay (the line was free or already paid).
+            changes["package_note"] = "Nothing left to pay on this line."
+        finished.append(replace(result, **changes))
+
+    credit_applied = sum((use.amount for use in credit_uses), ZERO)
+    services = sum((r.gross for r in finished if r.line.item_type == "service"), ZERO)
+    products = sum((r.gross for r in finished if r.line.item_type == "product"), ZERO)
+    package_subtotal = sum(
+        (
+            quantize_money(r.line.unit_price * r.benefit.quantity_covered)
+            for r in finished
+            if r.benefit is not None
+        ),
+        ZERO,
+    )
+    summary = Summary(
+        package_subtotal=package_subtotal,
+        services_subtotal=services,
+        products_subtotal=products,
+        subtotal=services + products,
+        discount=sum((r.discount for r in finished), ZERO),
+        cgst=sum((r.cgst for r in finished), ZERO),
+        sgst=sum((r.sgst for r in finished), ZERO),
+        igst=sum((r.igst for r in finished), ZERO),
+        round_off=adjustment,
+        grand_total=grand_total,
+        credit_applied=credit_applied,
+        amount_payable=grand_total - credit_applied,
+    )
+    return BillComputation(
+        lines=tuple(finished),
+        summary=summary,
+        credit_uses=tuple(credit_uses),
+        bill_date=bill_date,
+        guests=guests,
+        place_of_supply=place_of_supply,
+    )

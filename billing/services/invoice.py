@@ -1,0 +1,624 @@
+"""Bill a cart: preview it (nothing written) or issue the invoice in one transaction.
+
+Both paths check the input the same way and call `billing.engine.compute_bill` on
+the customer's holdings; the invoice does so a second time on the rows it has
+locked and writes exactly what that computation says.
+"""
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from catalog.models import Product, Service
+from customers.models import Customer
+from packages.locks import lock_assignments
+from packages.models import AssignmentStatus, PackageAssignment
+from packages.presenters import updated_package
+from packages.rules import BillContext, rule_for
+from packages.selectors import billing_holdings, refreshed_holdings
+from packages.services import BenefitUse, benefits_spend
+from receipts.models import Receipt, ReceiptKind
+from receipts.services import receipt_issue
+from spa_pkg.money import ZERO, inr, money_str, quantize_money
+
+from ..documents import invoice_line_details, invoice_snapshot
+from ..engine import (
+    NO_PACKAGE,
+    BillComputation,
+    LineInput,
+    LineResult,
+    PackageApplied,
+    Summary,
+    compute_bill,
+)
+from ..exceptions import InsufficientStock, InvalidCart, PaymentMismatch, UnknownCustomer
+from ..locks import lock_products
+from ..models import Invoice, InvoiceKind, InvoiceLine, LineType, Payment, PaymentMethod
+from ..numbering import next_number
+from ..tax import is_inter_state
+from .sale import PaymentIn
+
+TENDER_METHODS = (PaymentMethod.CASH, PaymentMethod.CARD, PaymentMethod.UPI, PaymentMethod.BANK_TRANSFER)
+MAX_QUANTITY = 10_000
+
+
+@dataclass(frozen=True)
+class CartItem:
+    """One line as the caller sends it. `assignment_id`: None lets the rules choose, 0 means no package."""
+
+    type: str
+    id: int
+    quantity: int
+    staff_id: int | None = None
+    assignment_id: int | None = None
+
+
+@dataclass(frozen=True)
+class InvoiceResult:
+    invoice: Invoice
+    computation: BillComputation
+    updated_packages: list[PackageAssignment]
+    receipt: Receipt | None
+    created: bool = True
+
+    def as_json(self) -> dict:
+        """Return the invoice response body without the receipt URLs (the API adds those)."""
+        return {
+            **self.computation.as_json(),
+            "invoice_id": self.invoice.pk,
+            "invoice_number": self.invoice.number,
+            "updated_packages": [updated_package(assignment) for assignment in self.updated_packages],
+            "receipt_id": self.receipt.pk if self.receipt else None,
+            "receipt_number": self.receipt.number if self.receipt else None,
+        }
+
+
+@dataclass(frozen=True)
+class _Bill:
+    """The checked input of a bill, apart from the items."""
+
+    customer: Customer
+    discount: Decimal
+    use_credit: bool
+    guests: int | None
+    place_of_supply: str
+    bill_date: date
+    payments: tuple[PaymentIn, ...]
+
+
+# -- input ------------------------------------------------------------------------------------
+
+
+def _is_int(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _customer(customer) -> Customer:
+    if isinstance(customer, Customer):
+        return customer
+    message = f"No customer with id {customer}."
+    if not _is_int(customer) or customer <= 0:
+        raise UnknownCustomer(message, errors={"customer_id": [message]})
+    try:
+        return Customer.objects.get(pk=customer)
+    except Customer.DoesNotExist:
+        raise UnknownCustomer(message, errors={"customer_id": [message]}) from None
+
+
+def _decimal(value, field: str, label: str) -> Decimal:
+    try:
+        amount = Decimal(str(value))
+    except (InvalidOperation, ValueError, TypeError):
+        amount = None
+    if amount is None or not amount.is_finite():
+        message = f"{label} must be an amount in rupees, like 100.00."
+        raise InvalidCart(message, errors={field: [message]})
+    return quantize_money(amount)
+
+
+def _payment(payment) -> PaymentIn:
+    if isinstance(payment, PaymentIn):
+        return payment
+    if isinstance(payment, dict):
+        return PaymentIn(
+            method=payment.get("method", ""), amount=payment.get("amount"), reference=payment.get("reference") or ""
+        )
+    raise InvalidCart("A payment must name a method and an amount.", errors={"payments": ["Malformed payment."]})
+
+
+def _check_bill(
+    *, customer, discount, use_credit, guests, place_of_supply, payments, bill_date
+) -> _Bill:
+    """Check everything but the items and the payment totals; raise one error listing every problem."""
+    errors: dict[str, list[str]] = defaultdict(list)
+    discount = _decimal(discount if discount is not None else ZERO, "discount", "The discount")
+    if discount < 0:
+        errors["discount"].append("The discount cannot be negative.")
+    if guests is not None and (not _is_int(guests) or guests < 1):
+        errors["guests"].append("Guests must be a whole number of at least 1.")
+    place_of_supply = (place_of_supply or "").strip()
+    if place_of_supply and not (len(place_of_supply) == 2 and place_of_supply.isdigit()):
+        errors["place_of_supply"].append("Use a two-digit GST state code, e.g. 29.")
+    checked_payments = []
+    without_amount = 0
+    for number, raw in enumerate(payments or (), start=1):
+        payment = _payment(raw)
+        if payment.method not in TENDER_METHODS:
+            errors["payments"].append(
+                f'Payment {number}: "{payment.method}" is not a payment method; use cash, card, upi or bank_transfer '
+                "(credit is spent with use_credit)."
+            )
+        if payment.amount is None:
+            without_amount += 1
+        else:
+            amount = _decimal(payment.amount, "payments", f"Payment {number}")
+            if amount <= 0:
+                errors["payments"].append(f"Payment {number}: the amount must be more than zero.")
+            payment = PaymentIn(method=payment.method, amount=amount, reference=(payment.reference or "")[:80])
+        checked_payments.append(payment)
+    if without_amount > 1:
+        errors["payments"].append("Only one payment may leave out its amount (it takes what is left to pay).")
+    if errors:
+        raise InvalidCart(_summary_message(errors), errors=dict(errors))
+    return _Bill(
+        customer=_customer(customer),
+        discount=discount,
+        use_credit=bool(use_credit),
+        guests=guests,
+        place_of_supply=place_of_supply,
+        bill_date=bill_date or timezone.localdate(),
+        payments=tuple(checked_payments),
+    )
+
+
+def _summary_message(errors: dict[str, list[str]]) -> str:
+    messages = [message for field_errors in errors.values() for message in field_errors]
+    if len(messages) == 1:
+        return messages[0]
+    return f"{messages[0]} (and {len(messages) - 1} more)"
+
+
+def _item(raw) -> CartItem:
+    if isinstance(raw, CartItem):
+        return raw
+    if isinstance(raw, dict):
+        return CartItem(
+            type=raw.get("type"),
+            id=raw.get("id"),
+            quantity=raw.get("quantity", 1),
+            staff_id=raw.get("staff_id"),
+            assignment_id=raw.get("assignment_id"),
+        )
+    return CartItem(type=None, id=None, quantity=None)
+
+
+def _cart_lines(items: Sequence, *, lock: bool) -> list[LineInput]:
+    """Check the items against the catalogue (locking product stock when billing) and build the lines."""
+    if not items:
+        raise InvalidCart("Add at least one service or product.", errors={"items": ["The bill has no items."]})
+    items = [_item(raw) for raw in items]
+    errors: list[str] = []
+    for number, item in enumerate(items, start=1):
+        if item.type not in ("service", "product"):
+            errors.append(f'Item {number}: the type must be "service" or "product".')
+        if not _is_int(item.id) or item.id <= 0:
+            errors.append(f"Item {number}: the id must be a positive whole number.")
+        if not _is_int(item.quantity) or not 0 < item.quantity <= MAX_QUANTITY:
+            errors.append(f"Item {number}: the quantity must be a whole number from 1 to {MAX_QUANTITY}.")
+        if item.staff_id is not None and (not _is_int(item.staff_id) or item.staff_id <= 0):
+            errors.append(f"Item {number}: staff_id must be a positive whole number.")
+        if item.assignment_id is not None and (not _is_int(item.assignment_id) or item.assignment_id < 0):
+            errors.append(f"Item {number}: assignment_id must be a package id, or 0 for no package.")
+    if errors:
+        raise InvalidCart(_summary_message({"items": errors}), errors={"items": errors})
+
+    service_ids = {item.id for item in items if item.type == "service"}
+    product_ids = {item.id for item in items if item.type == "product"}
+    services = Service.objects.in_bulk(service_ids)
+    products = lock_products(product_ids) if lock else Product.objects.in_bulk(product_ids)
+    staff_ids = {item.staff_id for item in items if item.staff_id is not None}
+    known_staff = (
+        set(get_user_model().objects.filter(pk__in=staff_ids, is_active=True).values_list("pk", flat=True))
+        if staff_ids
+        else set()
+    )
+
+    lines, wanted = [], defaultdict(int)
+    for position, item in enumerate(items):
+        label = f"Item {position + 1}"
+        catalogue = services if item.type == "service" else products
+        entry = catalogue.get(item.id)
+        if entry is None:
+            errors.append(f"{label}: unknown {item.type} {item.id}.")
+            continue
+        if not entry.is_active:
+            errors.append(f"{label}: {entry.name} is no longer on sale.")
+            continue
+        if item.staff_id is not None and item.staff_id not in known_staff:
+            errors.append(f"{label}: unknown staff member {item.staff_id}.")
+        if item.type == "product":
+            wanted[entry.pk] += item.quantity
+        lines.append(
+            LineInput(
+                position=position,
+                item_type=item.type,
+                item_id=entry.pk,
+                name=entry.name,
+                hsn_sac=entry.sac_code if item.type == "service" else entry.hsn_code,
+                unit_price=quantize_money(entry.price.amount),
+                gst_rate=entry.gst_rate,
+                quantity=item.quantity,
+                staff_id=item.staff_id,
+                assignment_id=item.assignment_id,
+            )
+        )
+    if errors:
+        raise InvalidCart(_summary_message({"items": errors}), errors={"items": errors})
+    short = [
+        f"{products[pk].name}: {count} wanted, {products[pk].stock_quantity} in stock."
+        for pk, count in wanted.items()
+        if count > products[pk].stock_quantity
+    ]
+    if short:
+        raise InsufficientStock(_summary_message({"items": short}), errors={"items": short})
+    return lines
+
+
+# -- computation ------------------------------------------------------------------------------
+
+
+def _compute(bill: _Bill, lines: list[LineInput], holdings) -> BillComputation:
+    return compute_bill(
+        lines=lines,
+        holdings=holdings,
+        bill_date=bill.bill_date,
+        discount=bill.discount,
+        use_credit=bill.use_credit,
+        guests=bill.guests,
+        inter_state_goods=is_inter_state(bill.place_of_supply),
+        place_of_supply=bill.place_of_supply,
+        prices_include_tax=settings.PRICES_INCLUDE_TAX,
+        round_off_to_rupee=settings.ROUND_OFF_TO_RUPEE,
+    )
+
+
+def _assignments_to_lock(bill: _Bill, lines: list[LineInput], holdings, computation: BillComputation) -> set[int]:
+    """Return every package the bill could spend, so the second computation only sees locked rows."""
+    context = BillContext(bill_date=bill.bill_date, guests=bill.guests)
+    chosen = {line.assignment_id for line in lines if line.assignment_id}
+    ids = set(computation.spent_assignment_ids) | chosen
+    for holding in holdings:
+        if holding.status != AssignmentStatus.ACTIVE or holding.assignment_id in ids:
+            continue
+        rule = rule_for(holding)
+        if rule.is_tender and not bill.use_credit:
+            continue
+        if any(rule.is_eligible(line.request(), context) is None for line in lines):
+            ids.add(holding.assignment_id)
+    return ids & {holding.assignment_id for holding in holdings}
+
+
+def _payment_rows(bill: _Bill, computation: BillComputation, *, invoice, cashier) -> list[Payment]:
+    """Return the (unsaved) payments: credit first, then the given methods, adding up exactly."""
+    payable = computation.summary.amount_payable
+    given = sum((payment.amount for payment in bill.payments if payment.amount is not None), ZERO)
+    open_ended = [payment for payment in bill.payments if payment.amount is None]
+    if given > payable:
+        message = f"The payments (₹{money_str(given)}) are more than the amount payable, ₹{money_str(payable)}."
+        raise PaymentMismatch(message, errors={"payments": [message]})
+    if not open_ended and given < payable:
+        message = f"The payments (₹{money_str(given)}) leave ₹{money_str(payable - given)} unpaid of ₹{money_str(payable)}."
+        raise PaymentMismatch(message, errors={"payments": [message]})
+    common = {"customer": bill.customer, "invoice": invoice, "received_by": cashier}
+    rows = [
+        Payment(method=PaymentMethod.PREPAID_CREDIT, amount=inr(amount), assignment_id=assignment_id, **common)
+        for assignment_id, amount in computation.credit_by_assignment().items()
+        if amount > 0
+    ]
+    for payment in bill.payments:
+        amount = payable - given if payment.amount is None else payment.amount
+        if amount > 0:
+            rows.append(Payment(method=payment.method, amount=inr(amount), reference=payment.reference, **common))
+    return rows
+
+
+# -- preview ----------------------------------------------------------------------------------
+
+
+def invoice_preview(
+    *,
+    customer,
+    items: Sequence[CartItem],
+    discount: Decimal = ZERO,
+    use_credit: bool = False,
+    guests: int | None = None,
+    place_of_supply: str = "",
+    payments: Iterable[PaymentIn] = (),
+    bill_date: date | None = None,
+) -> BillComputation:
+    """Compute the bill as the invoice would, writing nothing (payment totals are not checked yet)."""
+    bill = _check_bill(
+        customer=customer, discount=discount, use_credit=use_credit, guests=guests,
+        place_of_supply=place_of_supply, payments=payments, bill_date=bill_date,
+    )
+    lines = _cart_lines(items, lock=False)
+    return _compute(bill, lines, billing_holdings(customer_id=bill.customer.pk))
+
+
+# -- create -----------------------------------------------------------------------------------
+
+
+def invoice_create(
+    *,
+    customer,
+    items: Sequence[CartItem],
+    cashier,
+    discount: Decimal = ZERO,
+    use_credit: bool = False,
+    guests: int | None = None,
+    place_of_supply: str = "",
+    payments: Iterable[PaymentIn] = (),
+    idempotency_key: str | None = None,
+    bill_date: date | None = None,
+) -> InvoiceResult:
+    """Issue the invoice: lock, compute again, write lines, payments, ledger, balances, stock, number."""
+    key = (idempotency_key or "").strip() or None
+    if key is not None and len(key) > 80:
+        raise InvalidCart("The idempotency key is too long (80 characters at most).", errors={"idempotency_key": [
+            "At most 80 characters."]})
+    bill = _check_bill(
+        customer=customer, discount=discount, use_credit=use_credit, guests=guests,
+        place_of_supply=place_of_supply, payments=payments, bill_date=bill_date,
+    )
+    if key is not None:
+        earlier = Invoice.objects.filter(idempotency_key=key).select_related("customer", "receipt").first()
+        if earlier is not None:
+            return _replay(earlier, bill.customer)
+    try:
+        with transaction.atomic():
+            return _create(bill, items, cashier=cashier, key=key)
+    except IntegrityError:
+        # A twin request with the same key committed first: answer with its invoice.
+        earlier = Invoice.objects.filter(idempotency_key=key).first() if key else None
+        if earlier is None:
+            raise
+        return _replay(earlier, bill.customer)
+
+
+def _create(bill: _Bill, items, *, cashier, key: str | None) -> InvoiceResult:
+    lines = _cart_lines(items, lock=True)
+    holdings = billing_holdings(customer_id=bill.customer.pk)
+    first = _compute(bill, lines, holdings)
+    locked = lock_assignments(_assignments_to_lock(bill, lines, holdings, first))
+    computation = _compute(bill, lines, refreshed_holdings(holdings, locked))
+    if not computation.spent_assignment_ids <= locked.keys():
+        raise RuntimeError("The bill would spend a package it has not locked.")
+    summary = computation.summary
+
+    invoice = Invoice(
+        number=next_number("INV", day=bill.bill_date),
+        kind=InvoiceKind.SALE,
+        customer=bill.customer,
+        bill_date=bill.bill_date,
+        cashier=cashier,
+        guests=bill.guests,
+        place_of_supply=bill.place_of_supply,
+        idempotency_key=key,
+        **{name: inr(getattr(summary, name)) for name in _SUMMARY_MONEY},
+    )
+    payments = _payment_rows(bill, computation, invoice=invoice, cashier=cashier)
+    invoice.save()
+    line_rows = InvoiceLine.objects.bulk_create([_line_row(invoice, result) for result in computation.lines])
+    line_ids = {row.position: row.pk for row in line_rows}
+
+    benefits_spend(assignments=locked, uses=_uses(invoice, computation, line_ids), user=cashier)
+    sold = defaultdict(int)
+    for line in computation.lines:
+        if line.line.item_type == "product":
+            sold[line.line.item_id] += line.line.quantity
+    for product_id, quantity in sorted(sold.items()):
+        Product.objects.filter(pk=product_id).update(stock_quantity=F("stock_quantity") - quantity)
+
+    touched = [locked[pk] for pk in sorted(computation.spent_assignment_ids)]
+    receipt = receipt_issue(
+        number=next_number("REC", day=bill.bill_date),
+        kind=ReceiptKind.TAX_INVOICE,
+        customer=bill.customer,
+        amount=summary.grand_total,
+        snapshot=invoice_snapshot(
+            invoice=invoice,
+            lines=_document_lines(computation, invoice),
+            summary=summary.as_json(),
+            payments=payments,
+            packages=touched,
+        ),
+        created_by=cashier,
+    )
+    for payment in payments:
+        payment.receipt = receipt
+    Payment.objects.bulk_create(payments)
+    invoice.receipt = receipt
+    invoice.save(update_fields=["receipt"])
+    return InvoiceResult(invoice=invoice, computation=computation, updated_packages=touched, receipt=receipt)
+
+
+_SUMMARY_MONEY = (
+    "package_subtotal", "services_subtotal", "products_subtotal", "subtotal", "discount", "cgst", "sgst", "igst",
+    "round_off", "grand_total", "credit_applied", "amount_payable",
+)
+
+
+def _line_row(invoice: Invoice, result: LineResult) -> InvoiceLine:
+    line, applied = result.line, result.package_applied
+    return InvoiceLine(
+        invoice=invoice,
+        position=line.position,
+        line_type=LineType.SERVICE if line.item_type == "service" else LineType.PRODUCT,
+        service_id=line.item_id if line.item_type == "service" else None,
+        product_id=line.item_id if line.item_type == "product" else None,
+        name=line.name,
+        hsn_sac=line.hsn_sac,
+        quantity=line.quantity,
+        unit_price=inr(line.unit_price),
+        gross=inr(result.gross),
+        discount=inr(result.discount),
+        benefit_discount=inr(result.benefit_discount),
+        taxable_value=inr(result.taxable_value),
+        gst_rate=line.gst_rate,
+        cgst=inr(result.cgst),
+        sgst=inr(result.sgst),
+        igst=inr(result.igst),
+        total=inr(result.total),
+        staff_id=line.staff_id,
+        assignment_id=applied.assignment_id if applied else None,
+        benefit_type=applied.benefit_type if applied else "",
+        quantity_covered=applied.quantity_covered if applied else 0,
+        package_note=(result.package_note or "")[:255],
+    )
+
+
+def _uses(invoice: Invoice, computation: BillComputation, line_ids: dict[int, int]) -> list[BenefitUse]:
+    """Return one ledger use per package per line: the line benefit, then credit paid."""
+    uses = []
+    by_position = {result.line.position: result for result in computation.lines}
+    for result in computation.lines:
+        if result.benefit is not None:
+            uses.append(
+                BenefitUse(
+                    assignment_id=result.benefit.assignment_id,
+                    quantity=result.benefit.quantity_covered,
+                    sessions=result.benefit.sessions_used,
+                    value=result.benefit.discount,
+                    item_name=result.line.name,
+                    invoice_number=invoice.number,
+                    invoice_line_id=line_ids[result.line.position],
+                )
+            )
+    for use in computation.credit_uses:
+        line = by_position[use.position].line
+        uses.append(
+            BenefitUse(
+                assignment_id=use.assignment_id,
+                quantity=line.quantity,
+                credit=use.amount,
+                value=use.amount,
+                item_name=line.name,
+                invoice_number=invoice.number,
+                invoice_line_id=line_ids[use.position],
+            )
+        )
+    return uses
+
+
+def _document_lines(computation: BillComputation, invoice: Invoice) -> list[dict]:
+    """Return the receipt's lines; redeemed sessions cite the invoice that taxed the package."""
+    redeemed = {r.benefit.assignment_id for r in computation.lines if r.is_redeemed}
+    sale_invoices = (
+        dict(
+            InvoiceLine.objects.filter(line_type=LineType.PACKAGE, assignment_id__in=redeemed)
+            .exclude(invoice__status="cancelled")
+            .values_list("assignment_id", "invoice__number")
+        )
+        if redeemed
+        else {}
+    )
+    lines = []
+    for result in computation.lines:
+        tax_note = None
+        if result.is_redeemed:
+            sold_on = sale_invoices.get(result.benefit.assignment_id)
+            where = f"on invoice {sold_on}" if sold_on else "when the package was sold"
+            covered = result.benefit.quantity_covered
+            tax_note = f"{covered} of {result.line.quantity} from {result.benefit.name}: tax paid {where}."
+        lines.append(invoice_line_details(result.as_json(), hsn_sac=result.line.hsn_sac, tax_note=tax_note))
+    return lines
+
+
+# -- idempotent replay ------------------------------------------------------------------------
+
+
+def stored_computation(invoice: Invoice) -> BillComputation:
+    """Rebuild an issued invoice's computation from its stored lines (for a retried submission)."""
+    results = []
+    for row in invoice.lines.select_related("assignment").order_by("position", "pk"):
+        applied = None
+        if row.assignment_id and row.benefit_type:
+            applied = PackageApplied(
+                row.assignment_id, row.assignment.package_name, row.benefit_type, row.quantity_covered
+            )
+        line = LineInput(
+            position=row.position,
+            item_type=row.line_type,
+            item_id=row.service_id or row.product_id,
+            name=row.name,
+            hsn_sac=row.hsn_sac,
+            unit_price=row.unit_price.amount,
+            gst_rate=row.gst_rate,
+            quantity=row.quantity,
+            staff_id=row.staff_id,
+        )
+        results.append(
+            LineResult(
+                line=line,
+                gross=row.gross.amount,
+                benefit_discount=row.benefit_discount.amount,
+                bill_discount=row.discount.amount - row.benefit_discount.amount,
+                taxable_value=row.taxable_value.amount,
+                cgst=row.cgst.amount,
+                sgst=row.sgst.amount,
+                igst=row.igst.amount,
+                total=row.total.amount,
+                benefit=None,
+                package_applied=applied,
+                package_note=row.package_note or None,
+            )
+        )
+    summary = Summary(**{name: getattr(invoice, name).amount for name in _SUMMARY_MONEY})
+    return BillComputation(
+        lines=tuple(results),
+        summary=summary,
+        credit_uses=(),
+        bill_date=invoice.bill_date,
+        guests=invoice.guests,
+        place_of_supply=invoice.place_of_supply,
+    )
+
+
+def invoice_packages(invoice: Invoice) -> list[PackageAssignment]:
+    """Return the assignments an invoice used (line benefits and credit), as they stand now."""
+    return list(
+        PackageAssignment.objects.filter(Q(invoice_lines__invoice=invoice) | Q(payments__invoice=invoice))
+        .distinct()
+        .order_by("pk")
+    )
+
+
+def _replay(invoice: Invoice, customer: Customer) -> InvoiceResult:
+    if invoice.customer_id != customer.pk:
+        message = "This idempotency key was already used for another customer's bill."
+        raise InvalidCart(message, errors={"idempotency_key": [message]})
+    return InvoiceResult(
+        invoice=invoice,
+        computation=stored_computation(invoice),
+        updated_packages=invoice_packages(invoice),
+        receipt=invoice.receipt,
+        created=False,
+    )
+
+
+__all__ = [
+    "CartItem",
+    "InvoiceResult",
+    "NO_PACKAGE",
+    "invoice_create",
+    "invoice_packages",
+    "invoice_preview",
+    "stored_computation",
+]

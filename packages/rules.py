@@ -1,0 +1,324 @@
+"""The benefit rule of each package kind: pure code over objects in memory.
+
+Billing builds one `Holding` per assignment the customer holds and one `LineRequest`
+per cart line, then asks the rule of each holding's kind (`rule_for`) whether it
+covers the line (`is_eligible`) and what it gives (`apply`). Nothing here touches
+the database; every result is a frozen dataclass, so preview and invoice run the
+same code on the same kind of input.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+from typing import ClassVar
+
+from spa_pkg.money import ZERO, quantize_money
+
+from .models import AssignmentStatus, BenefitType, PackageType
+from .weekdays import WEEKDAYS, parse_valid_days
+
+
+@dataclass(frozen=True)
+class Holding:
+    """What billing needs to know about one assignment: its terms and its balance."""
+
+    assignment_id: int
+    package_type: str
+    name: str
+    status: str
+    assigned_on: date | None = None
+    expires_on: date | None = None
+    service_id: int | None = None
+    service_name: str = ""
+    remaining_sessions: int = 0
+    credit_remaining: Decimal = ZERO
+    included_service_ids: frozenset[int] = frozenset()
+    discount_percent: Decimal = ZERO
+    valid_from: date | None = None
+    valid_to: date | None = None
+    valid_days: str = ""
+    min_guests: int = 0
+
+    def expiry_key(self) -> tuple:
+        """Sort key: soonest expiry first, packages that never expire last."""
+        return (self.expires_on is None, self.expires_on or date.max, self.assignment_id)
+
+
+@dataclass(frozen=True)
+class LineRequest:
+    """One cart line as a rule sees it."""
+
+    position: int
+    item_type: str
+    item_id: int
+    name: str
+    unit_price: Decimal
+    quantity: int
+
+    @property
+    def is_service(self) -> bool:
+        return self.item_type == "service"
+
+    @property
+    def gross(self) -> Decimal:
+        return quantize_money(self.unit_price * self.quantity)
+
+
+@dataclass(frozen=True)
+class BillContext:
+    """What a rule may look at besides the line: the day and the head count."""
+
+    bill_date: date
+    guests: int | None = None
+
+
+class ReasonCode(StrEnum):
+    WRONG_ITEM = "wrong_item"
+    NONE_LEFT = "none_left"
+    EXPIRED = "expired"
+    PAUSED = "paused"
+    NOT_STARTED = "not_started"
+    INVALID_DAY = "invalid_day"
+    TOO_FEW_GUESTS = "too_few_guests"
+
+
+@dataclass(frozen=True)
+class Reason:
+    """Why a package does not apply to a line, in words a cashier can read out."""
+
+    code: ReasonCode
+    message: str
+
+    @property
+    def is_about_this_item(self) -> bool:
+        """Tell whether the package would cover the item but cannot now (more useful than "wrong item")."""
+        return self.code != ReasonCode.WRONG_ITEM
+
+
+@dataclass(frozen=True)
+class BenefitResult:
+    """What one package gives one line: units covered, sessions spent and the line's own discount."""
+
+    assignment_id: int
+    name: str
+    benefit_type: str
+    quantity_covered: int
+    sessions_used: int
+    discount: Decimal
+
+
+def _day(value: date) -> str:
+    return f"{value:%d %b %Y}"
+
+
+class BenefitRule:
+    """The interface every kind implements; the base checks what all kinds share."""
+
+    package_type: ClassVar[str] = ""
+    benefit_type: ClassVar[str] = ""
+    # Lower comes first: free session, then membership, then discount, then credit.
+    priority: ClassVar[int] = 9
+    is_tender: ClassVar[bool] = False
+
+    def __init__(self, holding: Holding):
+        self.holding = holding
+
+    @property
+    def quoted_name(self) -> str:
+        return f'"{self.holding.name}"'
+
+    def covers(self, line: LineRequest, context: BillContext) -> Reason | None:
+        """Return why this kind of package never covers the line's item, or None when it does."""
+        raise NotImplementedError
+
+    def has_balance(self) -> bool:
+        return True
+
+    def empty_reason(self) -> Reason:
+        return Reason(ReasonCode.NONE_LEFT, f"{self.quoted_name} has nothing left.")
+
+    def is_eligible(self, line: LineRequest, context: BillContext) -> Reason | None:
+        """Return why the package cannot be used on the line now, or None when it can."""
+        holding = self.holding
+        reason = self.covers(line, context)
+        if reason is not None and reason.code == ReasonCode.WRONG_ITEM:
+            return reason
+        if holding.status == AssignmentStatus.PAUSED:
+            return Reason(ReasonCode.PAUSED, f"{self.quoted_name} is paused.")
+        if holding.status == AssignmentStatus.EXPIRED or (
+            holding.expires_on is not None and holding.expires_on < context.bill_date
+        ):
+            when = f" on {_day(holding.expires_on)}" if holding.expires_on else ""
+            return Reason(ReasonCode.EXPIRED, f"{self.quoted_name} expired{when}.")
+        if holding.assigned_on is not None and holding.assigned_on > context.bill_date:
+            return Reason(ReasonCode.NOT_STARTED, f"{self.quoted_name} starts on {_day(holding.assigned_on)}.")
+        if holding.status == AssignmentStatus.COMPLETED or not self.has_balance():
+            return self.empty_reason()
+        return reason
+
+    def rank(self) -> tuple:
+        """Sort key among eligible packages of any kind: best for the customer first."""
+        return (self.priority, *self.holding.expiry_key())
+
+    def apply(self, line: LineRequest) -> BenefitResult:
+        """Return what the package gives the line (call only when `is_eligible` said None)."""
+        raise NotImplementedError
+
+    def _result(self, *, quantity_covered: int, sessions_used: int = 0, discount: Decimal = ZERO) -> BenefitResult:
+        return BenefitResult(
+            assignment_id=self.holding.assignment_id,
+            name=self.holding.name,
+            benefit_type=self.benefit_type,
+            quantity_covered=quantity_covered,
+            sessions_used=sessions_used,
+            discount=quantize_money(discount),
+        )
+
+
+class ServicePackageRule(BenefitRule):
+    """Free sessions of the one service chosen at assignment, while sessions remain."""
+
+    package_type = PackageType.SERVICE_PACKAGE.value
+    benefit_type = BenefitType.FREE.value
+    priority = 0
+
+    def covers(self, line, context):
+        if not line.is_service or line.item_id != self.holding.service_id:
+            covered = self.holding.service_name or "another service"
+            return Reason(ReasonCode.WRONG_ITEM, f"{self.quoted_name} covers {covered}, not {line.name}.")
+        return None
+
+    def has_balance(self):
+        return self.holding.remaining_sessions > 0
+
+    def empty_reason(self):
+        return Reason(ReasonCode.NONE_LEFT, f"{self.quoted_name} has no sessions left.")
+
+    def apply(self, line):
+        # Partial cover: quantity beyond the remaining sessions is charged at full price.
+        covered = min(line.quantity, self.holding.remaining_sessions)
+        return self._result(quantity_covered=covered, sessions_used=covered, discount=line.unit_price * covered)
+
+
+class MembershipRule(BenefitRule):
+    """Included services are free and unlimited while the membership is active."""
+
+    package_type = PackageType.MEMBERSHIP.value
+    benefit_type = BenefitType.UNLIMITED.value
+    priority = 1
+
+    def covers(self, line, context):
+        if not line.is_service or line.item_id not in self.holding.included_service_ids:
+            return Reason(ReasonCode.WRONG_ITEM, f"{self.quoted_name} does not include {line.name}.")
+        return None
+
+    def apply(self, line):
+        return self._result(quantity_covered=line.quantity, discount=line.gross)
+
+
+class PercentDiscountRule(BenefitRule):
+    """A percentage off service prices; the best single discount wins (they do not stack)."""
+
+    benefit_type = BenefitType.DISCOUNT.value
+    priority = 2
+
+    def covers(self, line, context):
+        if not line.is_service:
+            return Reason(ReasonCode.WRONG_ITEM, f"{self.quoted_name} gives a discount on services only.")
+        return None
+
+    def rank(self):
+        return (self.priority, -self.holding.discount_percent, *self.holding.expiry_key())
+
+    def apply(self, line):
+        return self._result(
+            quantity_covered=line.quantity, discount=line.gross * self.holding.discount_percent / 100
+        )
+
+
+class YearlyMembershipRule(PercentDiscountRule):
+    package_type = PackageType.YEARLY_MEMBERSHIP.value
+
+
+class StudentOfferRule(PercentDiscountRule):
+    """The percentage applies only between the offer's dates and on its weekdays."""
+
+    package_type = PackageType.STUDENT_OFFER.value
+
+    def covers(self, line, context):
+        reason = super().covers(line, context)
+        if reason is not None:
+            return reason
+        holding, on_date = self.holding, context.bill_date
+        if (holding.valid_from and on_date < holding.valid_from) or (holding.valid_to and on_date > holding.valid_to):
+            start = _day(holding.valid_from) if holding.valid_from else "the start"
+            end = _day(holding.valid_to) if holding.valid_to else "the end"
+            return Reason(ReasonCode.INVALID_DAY, f"{self.quoted_name} is valid from {start} to {end} only.")
+        if holding.valid_days and WEEKDAYS[on_date.weekday()] not in parse_valid_days(holding.valid_days):
+            return Reason(
+                ReasonCode.INVALID_DAY,
+                f"{self.quoted_name} is valid on {holding.valid_days} only, not on a {on_date:%A}.",
+            )
+        return None
+
+
+class CreditRule(BenefitRule):
+    """Prepaid credit: a tender against the amount due, usable on anything."""
+
+    package_type = PackageType.PREPAID.value
+    benefit_type = BenefitType.PREPAID.value
+    priority = 3
+    is_tender = True
+    # Whether the credit may also pay the bill's round-off (a general tender does).
+    pays_round_off: ClassVar[bool] = True
+
+    def covers(self, line, context):
+        return None
+
+    def has_balance(self):
+        return self.holding.credit_remaining > 0
+
+    def empty_reason(self):
+        return Reason(ReasonCode.NONE_LEFT, f"{self.quoted_name} has no credit left.")
+
+    def apply(self, line):
+        # Credit pays money, not units; billing allocates it against the amount due.
+        return self._result(quantity_covered=0)
+
+
+class KittyPartyRule(CreditRule):
+    """Group credit on the included services, for a bill with at least `min_guests` guests."""
+
+    package_type = PackageType.KITTY_PARTY.value
+    pays_round_off = False
+
+    def covers(self, line, context):
+        if not line.is_service or line.item_id not in self.holding.included_service_ids:
+            return Reason(ReasonCode.WRONG_ITEM, f"{self.quoted_name} does not include {line.name}.")
+        guests = context.guests or 0
+        if guests < self.holding.min_guests:
+            return Reason(
+                ReasonCode.TOO_FEW_GUESTS,
+                f"{self.quoted_name} needs at least {self.holding.min_guests} guests; this bill has {guests}.",
+            )
+        return None
+
+
+RULES: dict[str, type[BenefitRule]] = {
+    rule.package_type: rule
+    for rule in (
+        ServicePackageRule,
+        MembershipRule,
+        StudentOfferRule,
+        YearlyMembershipRule,
+        CreditRule,
+        KittyPartyRule,
+    )
+}
+
+
+def rule_for(holding: Holding) -> BenefitRule:
+    """Return the rule of the holding's kind, bound to it."""
+    return RULES[holding.package_type](holding)

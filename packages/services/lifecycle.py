@@ -1,0 +1,76 @@
+"""Pause, resume and expire assignments. A pause extends the expiry by its length on resume."""
+from datetime import date, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from ..exceptions import PackageNotActive
+from ..locks import lock_assignments
+from ..models import AssignmentStatus, PackageAssignment, PackageBenefitTracker
+from ..signals import status_for_balance, status_set
+
+
+def _note(assignment: PackageAssignment, text: str, user) -> str:
+    who = f" by {user.get_username()}" if user is not None else ""
+    line = f"{timezone.localdate():%Y-%m-%d}: {text}{who}."
+    return f"{assignment.notes}\n{line}".strip()
+
+
+@transaction.atomic
+def assignment_pause(*, assignment: PackageAssignment, user, on_date: date | None = None) -> PackageAssignment:
+    """Pause an active package: nothing can be spent from it until it is resumed."""
+    on_date = on_date or timezone.localdate()
+    locked = lock_assignments([assignment.pk])[assignment.pk]
+    if locked.status != AssignmentStatus.ACTIVE:
+        raise PackageNotActive(
+            f'Only an active package can be paused; "{locked.package_name}" is {locked.get_status_display().lower()}.',
+            errors={"status": [f"The package is {locked.status}."]},
+        )
+    if locked.is_expired_on(on_date):
+        raise PackageNotActive(f'"{locked.package_name}" has expired and cannot be paused.')
+    locked.paused_on = on_date
+    locked.notes = _note(locked, "paused", user)
+    PackageAssignment.objects.filter(pk=locked.pk).update(paused_on=on_date, notes=locked.notes)
+    status_set(locked, AssignmentStatus.PAUSED)
+    return locked
+
+
+@transaction.atomic
+def assignment_resume(*, assignment: PackageAssignment, user, on_date: date | None = None) -> PackageAssignment:
+    """Resume a paused package and push its expiry back by the days it was paused."""
+    on_date = on_date or timezone.localdate()
+    locked = lock_assignments([assignment.pk])[assignment.pk]
+    if locked.status != AssignmentStatus.PAUSED:
+        raise PackageNotActive(
+            f'"{locked.package_name}" is not paused.', errors={"status": [f"The package is {locked.status}."]}
+        )
+    paused_days = max((on_date - (locked.paused_on or on_date)).days, 0)
+    if locked.expires_on is not None:
+        locked.expires_on += timedelta(days=paused_days)
+    locked.paused_on = None
+    locked.notes = _note(locked, f"resumed after {paused_days} days paused", user)
+    PackageAssignment.objects.filter(pk=locked.pk).update(
+        paused_on=None, expires_on=locked.expires_on, notes=locked.notes
+    )
+    PackageBenefitTracker.objects.filter(assignment_id=locked.pk).update(valid_until=locked.expires_on)
+    # Back to active, unless nothing is left or the date has passed anyway.
+    locked.status = AssignmentStatus.ACTIVE
+    target = status_for_balance(locked, on_date)
+    if target == AssignmentStatus.ACTIVE and locked.is_expired_on(on_date):
+        target = AssignmentStatus.EXPIRED
+    locked.status = AssignmentStatus.PAUSED
+    status_set(locked, target)
+    return locked
+
+
+@transaction.atomic
+def assignments_expire(*, on_date: date | None = None) -> int:
+    """Mark active packages past their date as expired; return how many. Safe to repeat."""
+    on_date = on_date or timezone.localdate()
+    count = PackageAssignment.objects.filter(status=AssignmentStatus.ACTIVE, expires_on__lt=on_date).update(
+        status=AssignmentStatus.EXPIRED, updated_at=timezone.now()
+    )
+    PackageBenefitTracker.objects.filter(is_active=True).exclude(assignment__status=AssignmentStatus.ACTIVE).update(
+        is_active=False, updated_at=timezone.now()
+    )
+    return count
