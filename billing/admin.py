@@ -3,6 +3,7 @@
 Invoices change only through services (a void is a service, with its credit note), so they
 are shown, never edited, here.
 """
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied
@@ -18,6 +19,10 @@ from spa_pkg.exceptions import DomainError
 from .forms import PackageSellForm
 from .models import Invoice, InvoiceLine, NumberSequence, Payment
 from .services import package_sell
+
+admin.site.site_header = f"{settings.SPA_NAME} · administration"
+admin.site.site_title = settings.SPA_NAME
+admin.site.index_title = "Catalogue, packages and billing"
 
 ASSIGN_TITLE = "Assign & collect payment"
 SALE_FIELDSETS = [
@@ -43,9 +48,6 @@ class PackageSaleAdmin(PackageAssignmentAdmin):
 
     def get_fieldsets(self, request, obj=None):
         return (*super().get_fieldsets(request, obj), ("Payments and documents", {"fields": ("documents",)}))
-
-    def get_readonly_fields(self, request, obj=None):
-        return [*super().get_readonly_fields(request, obj), "documents"]
 
     def get_urls(self):
         name = f"{self.opts.app_label}_{self.opts.model_name}_assign"
@@ -122,13 +124,21 @@ admin.site.register(PackageAssignment, PackageSaleAdmin)
 class InvoiceLineInline(ReadOnlyInline):
     model = InvoiceLine
     fields = (
-        "position", "name", "hsn_sac", "quantity", "unit_price", "discount", "taxable_value", "gst_rate",
-        "cgst", "sgst", "igst", "total", "assignment", "quantity_covered", "package_note",
+        "name", "hsn_sac", "quantity", "unit_price", "discount", "taxable_value", "gst_rate",
+        "cgst", "sgst", "igst", "total", "package",
     )
     readonly_fields = fields
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("assignment__customer")
+        return super().get_queryset(request).select_related("assignment")
+
+    @admin.display(description="Package")
+    def package(self, obj):
+        if obj.assignment_id is None:
+            return obj.package_note or "-"
+        url = reverse("admin:packages_packageassignment_change", args=[obj.assignment_id])
+        covered = f" ({obj.quantity_covered} covered)" if obj.quantity_covered else ""
+        return format_html('<a href="{}">{}</a>{}', url, obj.assignment.package_name, covered)
 
 
 class PaymentInline(ReadOnlyInline):
@@ -151,18 +161,34 @@ class InvoiceAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     date_hierarchy = "bill_date"
     inlines = (InvoiceLineInline, PaymentInline)
     fieldsets = (
-        (None, {"fields": ("number", "kind", "status", "bill_date", "issued_at", "customer", "cashier", "guests", "place_of_supply")}),
+        (
+            None,
+            {
+                "fields": (
+                    ("number", "kind", "status"),
+                    ("bill_date", "issued_at"),
+                    ("customer", "cashier"),
+                    ("guests", "place_of_supply"),
+                )
+            },
+        ),
         (
             "Summary",
             {
                 "fields": (
-                    "package_subtotal", "services_subtotal", "products_subtotal", "subtotal", "discount",
-                    "cgst", "sgst", "igst", "round_off", "grand_total", "credit_applied", "amount_payable",
+                    ("package_subtotal", "services_subtotal", "products_subtotal"),
+                    ("subtotal", "discount"),
+                    ("cgst", "sgst", "igst"),
+                    ("round_off", "grand_total"),
+                    ("credit_applied", "amount_payable"),
                 )
             },
         ),
         ("Documents", {"fields": ("receipt_link", "idempotency_key", "notes")}),
-        ("Cancellation", {"fields": ("cancelled_at", "cancelled_by", "cancel_reason", "credit_note_number")}),
+        (
+            "Cancellation",
+            {"fields": (("cancelled_at", "cancelled_by"), "cancel_reason", "credit_note_number"), "classes": ("collapse",)},
+        ),
     )
     readonly_fields = ("receipt_link",)
 

@@ -125,8 +125,9 @@ class PackageSellForm(forms.Form):
         if admin_site is not None:
             # The admin's own autocomplete, searching the customer and service admins.
             for name in ("customer", "service"):
-                field = PackageAssignment._meta.get_field(name)
-                self.fields[name].widget = AutocompleteSelect(field, admin_site)
+                widget = AutocompleteSelect(PackageAssignment._meta.get_field(name), admin_site)
+                widget.choices = self.fields[name].choices
+                self.fields[name].widget = widget
 
     def clean_template(self):
         template = template_from_choice(self.cleaned_data["template"])

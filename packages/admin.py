@@ -66,7 +66,6 @@ class PackageTemplateAdmin(admin.ModelAdmin):
 
     change_form_template = "admin/packages/template_change_form.html"
     search_fields = ("name", "description")
-    list_filter = ("is_active",)
     list_editable = ("is_active",)
     readonly_fields = ("created_at", "updated_at")
     actions = ("assign_to_customer", "withdraw_from_sale")
@@ -129,6 +128,14 @@ class PackageTemplateAdmin(admin.ModelAdmin):
         )
         return format_html('<a href="{}">{}</a>', url, count)
 
+    @admin.display(description="Benefit", ordering="benefit_percent")
+    def benefit(self, obj):
+        return f"{obj.benefit_percent}%"
+
+    @admin.display(description="Validity", ordering="validity_months")
+    def validity(self, obj):
+        return f"{obj.validity_months} months"
+
     @admin.display(description="")
     def assign_link(self, obj):
         if not obj.is_active:
@@ -159,7 +166,7 @@ class PackageTemplateAdmin(admin.ModelAdmin):
 
 @admin.register(PrepaidPackage)
 class PrepaidPackageAdmin(PackageTemplateAdmin):
-    list_display = ("name", "actual_price", "after_value", "benefit_percent", "validity_months", "is_active", "sold", "assign_link")
+    list_display = ("name", "actual_price", "after_value", "benefit", "validity", "is_active", "sold", "assign_link")
     readonly_fields = ("benefit_percent", "created_at", "updated_at")
     fieldsets = (
         (None, {"fields": ("name", "description", "is_active")}),
@@ -170,10 +177,7 @@ class PrepaidPackageAdmin(PackageTemplateAdmin):
 
 @admin.register(ServicePackage)
 class ServicePackageAdmin(PackageTemplateAdmin):
-    list_display = (
-        "name", "pay_for", "total_services", "free_sessions", "benefit_percent", "validity_months",
-        "is_active", "sold", "assign_link",
-    )
+    list_display = ("name", "sessions", "benefit", "validity", "is_active", "sold", "assign_link")
     readonly_fields = ("free_sessions", "benefit_percent", "created_at", "updated_at")
     fieldsets = (
         (None, {"fields": ("name", "description", "is_active")}),
@@ -187,10 +191,14 @@ class ServicePackageAdmin(PackageTemplateAdmin):
         ("History", {"fields": ("created_at", "updated_at"), "classes": ("collapse",)}),
     )
 
+    @admin.display(description="Sessions")
+    def sessions(self, obj):
+        return f"Pay {obj.pay_for}, get {obj.total_services} ({obj.free_sessions} free)"
+
 
 @admin.register(Membership)
 class MembershipAdmin(PackageTemplateAdmin):
-    list_display = ("name", "price", "validity_months", "included", "is_active", "sold", "assign_link")
+    list_display = ("name", "price", "validity", "included", "is_active", "sold", "assign_link")
     autocomplete_fields = ("services_included",)
     fieldsets = (
         (None, {"fields": ("name", "description", "is_active")}),
@@ -208,31 +216,35 @@ class MembershipAdmin(PackageTemplateAdmin):
 
 @admin.register(StudentOffer)
 class StudentOfferAdmin(PackageTemplateAdmin):
-    list_display = ("name", "price", "discount_percentage", "valid_from", "valid_to", "valid_days", "is_active", "sold", "assign_link")
-    list_filter = ("is_active", "valid_to")
+    list_display = ("name", "price", "discount", "valid_from", "valid_to", "valid_days", "is_active", "sold", "assign_link")
     fieldsets = (
         (None, {"fields": ("name", "description", "is_active")}),
         ("Offer", {"fields": ("price", "discount_percentage", "valid_from", "valid_to", "valid_days", "conditions")}),
         ("History", {"fields": ("created_at", "updated_at"), "classes": ("collapse",)}),
     )
 
+    @admin.display(description="Discount", ordering="discount_percentage")
+    def discount(self, obj):
+        return f"{obj.discount_percentage}%"
+
 
 @admin.register(YearlyMembership)
 class YearlyMembershipAdmin(PackageTemplateAdmin):
-    list_display = ("name", "price", "discount_percent", "validity_months", "extra_benefits", "is_active", "sold", "assign_link")
+    list_display = ("name", "price", "discount", "validity", "extra_benefits", "is_active", "sold", "assign_link")
     fieldsets = (
         (None, {"fields": ("name", "description", "is_active")}),
         ("Membership", {"fields": ("price", "discount_percent", "validity_months", "extra_benefits")}),
         ("History", {"fields": ("created_at", "updated_at"), "classes": ("collapse",)}),
     )
 
+    @admin.display(description="Discount", ordering="discount_percent")
+    def discount(self, obj):
+        return f"{obj.discount_percent}%"
+
 
 @admin.register(KittyParty)
 class KittyPartyAdmin(PackageTemplateAdmin):
-    list_display = (
-        "name", "price", "after_value", "benefit_percent", "min_guests", "validity_months",
-        "is_active", "sold", "assign_link",
-    )
+    list_display = ("name", "price", "after_value", "benefit", "min_guests", "validity", "is_active", "sold", "assign_link")
     readonly_fields = ("benefit_percent", "created_at", "updated_at")
     autocomplete_fields = ("services_included",)
     fieldsets = (
@@ -249,10 +261,11 @@ class KittyPartyAdmin(PackageTemplateAdmin):
 
 
 def balance_text(assignment: PackageAssignment) -> str:
+    """Say what is left: sessions, credit, or the kind of benefit."""
     if assignment.has_sessions:
         return f"{assignment.remaining_sessions}/{assignment.total_sessions} sessions"
     if assignment.is_credit:
-        return f"{assignment.credit_remaining} of {assignment.credit_amount}"
+        return format_html("{}<br><small>of {}</small>", assignment.credit_remaining, assignment.credit_amount)
     return "Unlimited" if assignment.package_type == "membership" else "Discount"
 
 
@@ -309,10 +322,7 @@ class UsageInline(ReadOnlyInline):
 class PackageAssignmentAdmin(admin.ModelAdmin):
     """Packages customers hold. Balances and dates change only through services; notes are editable."""
 
-    list_display = (
-        "package_name", "customer_link", "package_type", "balance", "status",
-        "assigned_on", "expires_on", "price_paid",
-    )
+    list_display = ("package_name", "customer_link", "package_type", "balance", "status", "expires_on", "price_paid")
     list_filter = ("status", "package_type", "assigned_on", "expires_on")
     search_fields = ("customer__name", "customer__phone", "package_name", "notes")
     list_select_related = ("customer", "service")
@@ -320,19 +330,30 @@ class PackageAssignmentAdmin(admin.ModelAdmin):
     autocomplete_fields = ("customer", "service")
     inlines = (TrackerInline, UsageInline)
     editable_fields = ("notes",)
-    fieldsets = (
-        (None, {"fields": ("customer", "package_name", "package_type", "service", "status")}),
-        (
-            "Balance",
-            {"fields": ("total_sessions", "used_sessions", "remaining_sessions", "credit_amount", "credit_used", "credit_remaining")},
-        ),
-        ("Dates", {"fields": ("assigned_on", "expires_on", "paused_on")}),
-        ("Sale", {"fields": ("price_paid", "discount", "created_by", "created_at", "updated_at")}),
-        (None, {"fields": ("notes",)}),
-    )
+    session_fields = ("total_sessions", "used_sessions", "remaining_sessions")
+    credit_fields = ("credit_amount", "credit_used", "credit_remaining")
+
+    def get_fieldsets(self, request, obj=None):
+        balance_fields = ["balance"]
+        if obj is not None and obj.has_sessions:
+            balance_fields += self.session_fields
+        elif obj is not None and obj.is_credit:
+            balance_fields += self.credit_fields
+        return (
+            (None, {"fields": ("customer", "package_name", "package_type", "service", "status")}),
+            ("Balance", {"fields": balance_fields, "description": "Balances change only through billing and its ledger."}),
+            ("Dates", {"fields": ("assigned_on", "expires_on", "paused_on")}),
+            ("Sale", {"fields": ("price_paid", "discount", "created_by", "created_at", "updated_at")}),
+            (None, {"fields": ("notes",)}),
+        )
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        # "Add another" would bypass the sale page: only notes are saved here.
+        extra_context = {**(extra_context or {}), "show_save_and_add_another": False}
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def get_readonly_fields(self, request, obj=None):
-        names = [field for fieldset in self.fieldsets for field in fieldset[1]["fields"]]
+        names = [field for _, options in self.get_fieldsets(request, obj) for field in options["fields"]]
         return [name for name in names if name not in self.editable_fields]
 
     def has_add_permission(self, request):
