@@ -1,14 +1,16 @@
 """Writes on packages. Import from here: `from packages.services import assignment_create`."""
 from .assign import assignment_create, tracker_rows_for
-from .balance import BenefitUse, benefits_spend, usages_reverse
+from .balance import BenefitUse, ReconcileReport, balances_reconcile, benefits_spend, usages_reverse
 from .lifecycle import assignment_pause, assignment_resume, assignments_expire
 
 __all__ = [
     "BenefitUse",
+    "ReconcileReport",
     "assignment_create",
     "assignment_pause",
     "assignment_resume",
     "assignments_expire",
+    "balances_reconcile",
     "benefits_spend",
     "tracker_rows_for",
     "usages_reverse",

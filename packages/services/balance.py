@@ -5,10 +5,13 @@ Call these inside the caller's transaction, on assignments locked with
 take the same session twice.
 """
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.contrib.contenttypes.prefetch import GenericPrefetch
 from django.db import transaction
+from django.db.models import Count, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from spa_pkg.money import ZERO, inr, money_str, quantize_money
@@ -16,6 +19,7 @@ from spa_pkg.money import ZERO, inr, money_str, quantize_money
 from ..exceptions import InsufficientBalance, PackageNotActive
 from ..locks import lock_assignments
 from ..models import (
+    TEMPLATE_MODELS,
     AssignmentStatus,
     BenefitType,
     PackageAssignment,
@@ -23,7 +27,7 @@ from ..models import (
     PackageUsage,
     UsageKind,
 )
-from ..signals import balance_changed
+from ..signals import balance_changed, status_for_balance, status_set
 
 
 @dataclass(frozen=True)
@@ -173,3 +177,100 @@ def usages_reverse(*, invoice_number: str, reversal_number: str, user=None) -> l
         _store_balances(assignment)
     _announce(touched.values())
     return list(touched.values())
+
+
+@dataclass
+class ReconcileReport:
+    checked: int = 0
+    differences: list[str] = field(default_factory=list)
+    fixed: list[str] = field(default_factory=list)
+
+
+def _templates_prefetch() -> GenericPrefetch:
+    querysets = [
+        model.objects.prefetch_related("services_included") if hasattr(model, "services_included") else model.objects
+        for model in TEMPLATE_MODELS.values()
+    ]
+    return GenericPrefetch("template", [queryset.all() for queryset in querysets])
+
+
+def _tracker_differences(assignment: PackageAssignment, trackers: list[PackageBenefitTracker]) -> list[str]:
+    out = []
+    for tracker in trackers:
+        if tracker.is_active != (assignment.status == AssignmentStatus.ACTIVE):
+            out.append(f"tracker {tracker.pk} is_active={tracker.is_active} but the package is {assignment.status}")
+        if tracker.benefit_type == BenefitType.FREE and tracker.remaining_count != assignment.remaining_sessions:
+            out.append(
+                f"tracker {tracker.pk} has {tracker.remaining_count} sessions, the package {assignment.remaining_sessions}"
+            )
+        if tracker.benefit_type == BenefitType.PREPAID and tracker.balance_remaining != assignment.credit_remaining:
+            out.append(
+                f"tracker {tracker.pk} has ₹{money_str(tracker.balance_remaining.amount)}, "
+                f"the package ₹{money_str(assignment.credit_remaining.amount)}"
+            )
+    return out
+
+
+def balances_reconcile(*, fix: bool = False, on_date=None) -> ReconcileReport:
+    """Check every assignment against its ledger, trackers and status; with `fix`, repair trackers and status.
+
+    A balance that disagrees with the ledger is only reported: the ledger is the
+    truth, and which side is wrong needs a person (an adjustment row, usually).
+    """
+    from .assign import tracker_rows_for
+
+    report = ReconcileReport()
+    assignments = (
+        PackageAssignment.objects.annotate(
+            ledger_rows=Count("usages"),
+            ledger_sessions=Coalesce(Sum("usages__sessions_delta"), 0),
+            ledger_credit=Coalesce(Sum("usages__credit_delta"), Decimal("0")),
+        )
+        .prefetch_related("trackers", _templates_prefetch())
+        .order_by("pk")
+    )
+    for assignment in assignments.iterator(chunk_size=2000):
+        report.checked += 1
+        label = f"assignment {assignment.pk} ({assignment.package_name})"
+        found = []
+        if not assignment.ledger_rows:
+            found.append("has no ledger rows")
+        if assignment.ledger_sessions != assignment.remaining_sessions:
+            found.append(f"has {assignment.remaining_sessions} sessions left, the ledger says {assignment.ledger_sessions}")
+        if quantize_money(assignment.ledger_credit) != assignment.credit_remaining.amount:
+            found.append(
+                f"has ₹{money_str(assignment.credit_remaining.amount)} of credit left, "
+                f"the ledger says ₹{money_str(assignment.ledger_credit)}"
+            )
+        trackers = list(assignment.trackers.all())
+        have = {(tracker.service_id, tracker.benefit_type) for tracker in trackers}
+        expected = tracker_rows_for(assignment, assignment.template) if assignment.template is not None else []
+        missing = [row for row in expected if (row.service_id, row.benefit_type) not in have]
+        if assignment.template is None:
+            found.append("has lost its template")
+        if missing:
+            found.append(f"is missing {len(missing)} tracker row(s)")
+        expected_status = status_for_balance(assignment, on_date)
+        if expected_status != assignment.status:
+            found.append(f"is {assignment.status} but its balance says {expected_status}")
+        tracker_issues = _tracker_differences(assignment, trackers)
+        found.extend(tracker_issues)
+        report.differences.extend(f"{label} {text}" for text in found)
+        if fix and (missing or expected_status != assignment.status or tracker_issues):
+            with transaction.atomic():
+                locked = lock_assignments([assignment.pk])[assignment.pk]
+                if missing:
+                    PackageBenefitTracker.objects.bulk_create(
+                        [
+                            row
+                            for row in tracker_rows_for(locked, assignment.template)
+                            if (row.service_id, row.benefit_type) not in have
+                        ]
+                    )
+                _store_balances(locked)
+                status_set(locked, status_for_balance(locked, on_date))
+                PackageBenefitTracker.objects.filter(assignment_id=locked.pk).update(
+                    is_active=locked.status == AssignmentStatus.ACTIVE
+                )
+            report.fixed.append(f"{label}: trackers and status repaired")
+    return report

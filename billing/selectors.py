@@ -1,0 +1,60 @@
+"""Reads on billing that span relations, with their joins inside."""
+from django.db.models import OuterRef, Subquery
+from django.utils import timezone
+
+from packages.models import PackageUsage, UsageKind
+from spa_pkg.money import money_str
+
+from .models import Invoice
+
+
+def _balance_after(usage: PackageUsage):
+    assignment = usage.assignment
+    if assignment.has_sessions:
+        return usage.sessions_after
+    if assignment.is_credit:
+        return money_str(usage.credit_after.amount)
+    return None
+
+
+def _amount(usage: PackageUsage):
+    if usage.kind == UsageKind.SALE:
+        return usage.assignment.price_paid.amount
+    if usage.credit_delta.amount:
+        return abs(usage.credit_delta.amount)
+    return usage.value.amount
+
+
+def package_usage(*, assignment_id: int) -> list[dict]:
+    """Return an assignment's usage history (its ledger), oldest first, in one query.
+
+    `balance_after` is the sessions left (an integer) for a service package, the credit
+    left (a decimal string) for prepaid and kitty credit, and null for the kinds
+    without a balance (memberships and discounts).
+    """
+    invoice_dates = Invoice.objects.filter(number=OuterRef("invoice_number")).values("bill_date")[:1]
+    credit_note_dates = Invoice.objects.filter(credit_note_number=OuterRef("invoice_number")).values("cancelled_at")[:1]
+    usages = (
+        PackageUsage.objects.filter(assignment_id=assignment_id)
+        .select_related("assignment")
+        .annotate(bill_date=Subquery(invoice_dates), credited_at=Subquery(credit_note_dates))
+        .order_by("created_at", "pk")
+    )
+    rows = []
+    for usage in usages:
+        if usage.bill_date is not None:
+            day = usage.bill_date
+        else:
+            day = timezone.localdate(usage.credited_at or usage.created_at)
+        rows.append(
+            {
+                "invoice_number": usage.invoice_number or None,
+                "date": day.isoformat(),
+                "kind": usage.kind,
+                "item_name": usage.item_name,
+                "quantity": usage.quantity or abs(usage.sessions_delta),
+                "amount": money_str(_amount(usage)),
+                "balance_after": _balance_after(usage),
+            }
+        )
+    return rows
