@@ -34,16 +34,25 @@ def font_paths() -> dict[str, Path]:
     return paths
 
 
+def thermal_length_mm(context: dict) -> int:
+    """Return a roll length that fits the document (a roll has no fixed page length)."""
+    length = 135 + 12 * (len(context["packages"]) + len(context["payments"]))
+    for line in context["lines"]:
+        length += 14 + 8 * bool(line["package_name"]) + 10 * bool(line["tax_note"])
+        length += 8 * bool(line["package_note"] and (line["package_name"] or context["is_advance"]))
+    return length
+
+
 def render_receipt_pdf(receipt: Receipt, *, paper: str = "a4") -> bytes:
     """Return the PDF bytes of a receipt on A4 or on an 80 mm thermal roll."""
     fonts = font_paths()
     context = receipt_document(receipt)
     context.update(
         paper=paper,
+        for_pdf=True,
         font_regular=fonts["regular"].as_posix(),
         font_bold=fonts["bold"].as_posix(),
-        # A roll has no fixed length: give the page room for the lines it prints.
-        thermal_length_mm=110 + 14 * len(context["lines"]) + 8 * (len(context["packages"]) + len(context["payments"])),
+        thermal_length_mm=thermal_length_mm(context),
     )
     html = render_to_string("receipts/receipt_pdf.html", context)
     policy = ResourceAccessPolicy(

@@ -6,6 +6,18 @@ from django.utils import timezone
 
 from .models import Receipt, ReceiptKind
 
+# GST state codes, for the place of supply printed on a tax invoice.
+GST_STATES = {
+    "01": "Jammu and Kashmir", "02": "Himachal Pradesh", "03": "Punjab", "04": "Chandigarh",
+    "05": "Uttarakhand", "06": "Haryana", "07": "Delhi", "08": "Rajasthan", "09": "Uttar Pradesh",
+    "10": "Bihar", "11": "Sikkim", "12": "Arunachal Pradesh", "13": "Nagaland", "14": "Manipur",
+    "15": "Mizoram", "16": "Tripura", "17": "Meghalaya", "18": "Assam", "19": "West Bengal",
+    "20": "Jharkhand", "21": "Odisha", "22": "Chhattisgarh", "23": "Madhya Pradesh", "24": "Gujarat",
+    "26": "Dadra and Nagar Haveli and Daman and Diu", "27": "Maharashtra", "29": "Karnataka", "30": "Goa",
+    "31": "Lakshadweep", "32": "Kerala", "33": "Tamil Nadu", "34": "Puducherry",
+    "35": "Andaman and Nicobar Islands", "36": "Telangana", "37": "Andhra Pradesh", "38": "Ladakh",
+}
+
 SUMMARY_LABELS = (
     ("package_subtotal", "Package subtotal"),
     ("services_subtotal", "Services subtotal"),
@@ -58,6 +70,13 @@ def format_rate(value) -> str:
     return f"{rate:f}"
 
 
+def state_label(code) -> str:
+    """Return "29 (Karnataka)" for a GST state code."""
+    code = str(code or "").strip()
+    name = GST_STATES.get(code)
+    return f"{code} ({name})" if name else code
+
+
 def _parse_date(value) -> date | None:
     if isinstance(value, date):
         return value
@@ -72,10 +91,13 @@ def _parse_date(value) -> date | None:
 def _line(line: dict) -> dict:
     rate = to_decimal(line.get("gst_rate"))
     igst = to_decimal(line.get("igst"))
-    package = line.get("package") or line.get("package_applied")
-    if isinstance(package, dict):
-        package_name = package.get("name") or ""
-        covered = package.get("quantity_covered")
+    # An invoice line carries the contract's package_applied dict; older shapes a name.
+    applied = line.get("package_applied") if isinstance(line.get("package_applied"), dict) else None
+    package = line.get("package")
+    if applied:
+        package_name, covered = applied.get("name") or "", applied.get("quantity_covered")
+    elif isinstance(package, dict):
+        package_name, covered = package.get("name") or "", package.get("quantity_covered")
     else:
         package_name, covered = (str(package) if package else ""), None
     return {
@@ -97,15 +119,36 @@ def _line(line: dict) -> dict:
         "package_name": package_name,
         "quantity_covered": covered,
         "package_note": line.get("package_note") or "",
+        "tax_note": line.get("tax_note") or "",
     }
 
 
 def _cancellation(receipt: Receipt, snapshot: dict) -> dict | None:
-    """Return the cancellation details when the document was voided, else None."""
+    """Return the cancellation details when the document was voided, else None.
+
+    A void issues a credit note citing the original invoice number; the original
+    document itself stays as issued, so it is found through that credit note.
+    """
     cancelled = snapshot.get("cancelled") or snapshot.get("status") == "cancelled"
+    details = cancelled if isinstance(cancelled, dict) else {}
+    if not cancelled and receipt.kind == ReceiptKind.TAX_INVOICE and snapshot.get("invoice_number"):
+        credit_note = (
+            Receipt.objects.filter(
+                kind=ReceiptKind.CREDIT_NOTE, snapshot__original_invoice__number=snapshot["invoice_number"]
+            )
+            .order_by("pk")
+            .first()
+        )
+        if credit_note is not None:
+            cancelled = True
+            details = {
+                "credit_note_number": credit_note.number,
+                "cancelled_at": timezone.localtime(credit_note.issued_at).date(),
+                "reason": credit_note.snapshot.get("reason", ""),
+                "credit_note_id": credit_note.pk,
+            }
     if not cancelled:
         return None
-    details = cancelled if isinstance(cancelled, dict) else {}
 
     def pick(*names):
         for name in names:
@@ -116,9 +159,17 @@ def _cancellation(receipt: Receipt, snapshot: dict) -> dict | None:
 
     return {
         "credit_note_number": pick("credit_note_number", "credit_note"),
+        "credit_note_id": details.get("credit_note_id"),
         "date": _parse_date(pick("cancelled_at", "date", "cancelled_on")),
         "reason": pick("cancel_reason", "reason"),
     }
+
+
+NUMBER_LABELS = {
+    ReceiptKind.TAX_INVOICE: ("Receipt No.", "Invoice No."),
+    ReceiptKind.ADVANCE_RECEIPT: ("Voucher No.", "Invoice No."),
+    ReceiptKind.CREDIT_NOTE: ("Credit note No.", "Against invoice"),
+}
 
 
 def receipt_document(receipt: Receipt) -> dict:
@@ -146,6 +197,11 @@ def receipt_document(receipt: Receipt) -> dict:
         "kind": receipt.kind,
         "is_tax_invoice": receipt.kind == ReceiptKind.TAX_INVOICE,
         "is_advance": receipt.kind == ReceiptKind.ADVANCE_RECEIPT,
+        "is_credit_note": receipt.kind == ReceiptKind.CREDIT_NOTE,
+        "number_label": NUMBER_LABELS.get(receipt.kind, NUMBER_LABELS[ReceiptKind.TAX_INVOICE])[0],
+        "invoice_label": NUMBER_LABELS.get(receipt.kind, NUMBER_LABELS[ReceiptKind.TAX_INVOICE])[1],
+        "place_of_supply": state_label(snapshot.get("place_of_supply") or (snapshot.get("seller") or {}).get("state_code")),
+        "original_invoice_date": _parse_date((snapshot.get("original_invoice") or {}).get("date")),
         "number": receipt.number,
         "issued_at": issued_at,
         "invoice_number": snapshot.get("invoice_number") or "",
