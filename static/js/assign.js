@@ -136,10 +136,14 @@
     submit.textContent = "Assign & Collect Payment";
     if (!ok) {
       // The customer's messages belong next to the picker, which sits outside the form.
-      const { customer_id: customerErrors, ...rest } = Spa.flattenErrors(data.errors || {});
-      if (customerErrors) Spa.showFieldErrors(pickerRoot, { customer_id: customerErrors });
+      const customerErrors = {};
+      const rest = {};
+      for (const [path, messages] of Object.entries(Spa.flattenErrors(data.errors || {}))) {
+        (Spa.fieldName(path) === "customer_id" ? customerErrors : rest)[path] = messages;
+      }
+      Spa.showFieldErrors(pickerRoot, customerErrors);
       const loose = Spa.showFieldErrors(form, rest);
-      Spa.alertIn(alertBox, [data.error, ...loose].filter(Boolean).join(" ") || "The package could not be sold.");
+      Spa.alertIn(alertBox, Spa.refusal(data, loose, "The package could not be sold."));
       return;
     }
     showReceipt(data, body);

@@ -63,7 +63,7 @@
     }
     packagesHint.textContent = "Loading…";
     const customerId = state.customer.id;
-    const { ok, data } = await Spa.getJSON(`/integrated-billing/customer-packages/${customerId}`);
+    const { ok, data } = await Spa.getJSON(`/integrated-billing/customer-packages/${customerId}?active=true`);
     if (!state.customer || state.customer.id !== customerId) return;
     if (!ok) {
       packagesHint.textContent = "";
@@ -297,6 +297,26 @@
       line.package_note ? `No package: ${line.package_note}` : "No package");
   }
 
+  /* Put "items.N.field" messages on the cart row they belong to; return the other errors. */
+  function showLineErrors(errors) {
+    const rest = {};
+    const rows = cartBody.querySelectorAll("tr[data-line]");
+    for (const [path, messages] of Object.entries(Spa.flattenErrors(errors || {}))) {
+      const match = /^items\.(\d+)(?:\.(\w+))?$/.exec(path);
+      const row = match ? rows[Number(match[1])] : null;
+      if (!row) {
+        rest[path] = messages;
+        continue;
+      }
+      const field = match[2];
+      if (field === "quantity") $("[data-quantity]", row).classList.add("is-invalid");
+      if (field === "staff_id") $("[data-staff]", row).classList.add("is-invalid");
+      if (field === "assignment_id") $("[data-package-choice]", row).classList.add("is-invalid");
+      $("[data-badge]", row).replaceChildren(Spa.el("span", { className: "small text-danger", dataset: { lineError: "" } }, messages.join(" ")));
+    }
+    return rest;
+  }
+
   /* ---------- preview and summary ---------- */
 
   function cartBody_() {
@@ -350,15 +370,17 @@
     if (!ok) {
       state.preview = null;
       showSummary(null);
-      const loose = Spa.showFieldErrors(summaryCard, data.errors || {});
-      summaryState.textContent = [data.error, ...loose.filter((m) => m !== data.error)].filter(Boolean).join(" ");
+      paintLines();
+      cartBody.querySelectorAll(".is-invalid").forEach((node) => node.classList.remove("is-invalid"));
+      const loose = Spa.showFieldErrors(summaryCard, showLineErrors(data.errors));
+      summaryState.textContent = Spa.refusal(data, loose, "The totals could not be worked out.");
       summaryState.className = "small text-danger mb-2";
       summaryState.setAttribute("role", "alert");
       summaryCard.dataset.state = "error";
-      paintLines();
       return;
     }
     summaryState.removeAttribute("role");
+    cartBody.querySelectorAll(".is-invalid").forEach((node) => node.classList.remove("is-invalid"));
     state.preview = data;
     state.previewUids = uids;
     showSummary(data.summary);
@@ -429,8 +451,8 @@
     generate.textContent = "Generate Invoice";
     if (!ok) {
       updateButton();
-      const loose = Spa.showFieldErrors(summaryCard, data.errors || {});
-      Spa.alertIn(invoiceAlert, [data.error, ...loose.filter((m) => m !== data.error)].filter(Boolean).join(" ") || "The invoice could not be issued.");
+      const loose = Spa.showFieldErrors(summaryCard, showLineErrors(data.errors));
+      Spa.alertIn(invoiceAlert, Spa.refusal(data, loose, "The invoice could not be issued."));
       return;
     }
     // The cart is billed: start a new one with a fresh key, and show what changed.
@@ -490,7 +512,7 @@
       confirm.disabled = false;
       if (!ok) {
         const loose = Spa.showFieldErrors(voidForm, data.errors || {});
-        Spa.alertIn(voidAlert, [data.error, ...loose.filter((m) => m !== data.error)].filter(Boolean).join(" ") || "The invoice could not be voided.");
+        Spa.alertIn(voidAlert, Spa.refusal(data, loose, "The invoice could not be voided."));
         return;
       }
       voidModal.hide();

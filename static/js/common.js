@@ -91,6 +91,12 @@ const Spa = (() => {
     return into;
   }
 
+  /* The field a dotted error path names: "assignment.service_id" -> "service_id". */
+  function fieldName(path) {
+    const parts = String(path).split(".").filter((part) => !/^\d+$/.test(part));
+    return parts.length ? parts[parts.length - 1] : String(path);
+  }
+
   function clearErrors(scope) {
     scope.querySelectorAll(".is-invalid").forEach((node) => node.classList.remove("is-invalid"));
     scope.querySelectorAll("[data-error-for]").forEach((node) => {
@@ -103,17 +109,33 @@ const Spa = (() => {
   function showFieldErrors(scope, errors, aliases = {}) {
     const loose = [];
     for (const [rawKey, messages] of Object.entries(flattenErrors(errors))) {
-      const key = aliases[rawKey] || rawKey;
-      const slot = scope.querySelector(`[data-error-for="${key}"]`);
+      // The API names fields by their path in the body ("assignment.service_id"); try the
+      // whole path first, then the field's own name.
+      let key = aliases[rawKey] || rawKey;
+      let slot = scope.querySelector(`[data-error-for="${CSS.escape(key)}"]`);
+      if (!slot) {
+        key = fieldName(rawKey);
+        slot = scope.querySelector(`[data-error-for="${CSS.escape(key)}"]`);
+      }
       if (!slot) {
         loose.push(...messages);
         continue;
       }
       slot.textContent = messages.join(" ");
       slot.classList.remove("d-none");
-      scope.querySelectorAll(`[data-field="${key}"]`).forEach((field) => field.classList.add("is-invalid"));
+      scope.querySelectorAll(`[data-field="${CSS.escape(key)}"]`).forEach((field) => field.classList.add("is-invalid"));
     }
     return loose;
+  }
+
+  /* The sentence a cashier reads for a refusal: the API's `error` without its field path, then
+     any field message that found no field to sit next to. */
+  function refusal(data, loose = [], fallback = "The request was refused.") {
+    let message = (data && data.error) || "";
+    const match = /^([\w.]+): ([\s\S]*)$/.exec(message);
+    if (match && data.errors && match[1] in data.errors) message = match[2];
+    const extra = loose.filter((item) => item !== message);
+    return [message, ...extra].filter(Boolean).join(" ") || fallback;
   }
 
   /* Show a message in an alert box (role=alert) near the action; kind is a Bootstrap colour. */
@@ -228,7 +250,7 @@ const Spa = (() => {
       button.disabled = false;
       if (!ok) {
         const loose = showFieldErrors(form, data.errors || {});
-        alertIn(alertBox, loose.length ? loose.join(" ") : data.error || "The customer could not be saved.");
+        alertIn(alertBox, refusal(data, loose, "The customer could not be saved."));
         return;
       }
       form.reset();
@@ -236,7 +258,7 @@ const Spa = (() => {
     });
   }
 
-  /* The customer picker of _customer_picker.html: search, new customer, change. Returns {get, set}. */
+  /* The customer picker of includes/customer_picker.html: search, new customer, change. Returns {get, set}. */
   function customerPicker(root, onChange) {
     const selected = root.querySelector("[data-selected-customer]");
     const searchBox = root.querySelector("[data-customer-search]");
@@ -264,6 +286,8 @@ const Spa = (() => {
 
   return {
     customerPicker,
+    fieldName,
+    refusal,
     call, getJSON, postJSON, rupees, el, clearErrors, showFieldErrors, flattenErrors, alertIn, hide,
     debounce, newKey, readJSON, resultsOf, customerSearch, newCustomerForm,
   };

@@ -66,7 +66,7 @@
       if (!ok) {
         button.disabled = false;
         const loose = Spa.showFieldErrors(form, data.errors || {});
-        Spa.alertIn(alertBox, [data.error, ...loose].filter(Boolean).join(" ") || "The template could not be saved.");
+        Spa.alertIn(alertBox, Spa.refusal(data, loose, "The template could not be saved."));
         return;
       }
       const created = data.package || (Array.isArray(data.packages) ? data.packages[0] : null) || data;
