@@ -1,5 +1,7 @@
 """Fixtures for the billing engine tests: a priced catalogue and a helper that sells packages."""
+from datetime import timedelta
 from decimal import Decimal
+from io import StringIO
 
 import pytest
 
@@ -45,3 +47,27 @@ def service_item(service, quantity=1, **kwargs) -> CartItem:
 
 def product_item(product, quantity=1, **kwargs) -> CartItem:
     return CartItem(type="product", id=product.pk, quantity=quantity, **kwargs)
+
+
+def next_weekday(weekday: int, start=None):
+    """Return the first date on or after `start` (today) that falls on `weekday` (0 = Monday)."""
+    from django.utils import timezone
+
+    start = start or timezone.localdate()
+    return start + timedelta(days=(weekday - start.weekday()) % 7)
+
+
+@pytest.fixture(autouse=True)
+def ledger_stays_reconciled(request):
+    """After every billing scenario, balances must equal the ledger (reconcile_packages finds nothing)."""
+    uses_db = request.node.get_closest_marker("django_db") or {"db", "transactional_db"} & set(request.fixturenames)
+    if not uses_db:
+        yield
+        return
+    request.getfixturevalue("_django_db_helper")  # set the database up first, so it is still there below
+    yield
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("reconcile_packages", stdout=out)
+    assert out.getvalue().rstrip().endswith(" 0 difference(s)."), out.getvalue()
