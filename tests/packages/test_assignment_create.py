@@ -1,0 +1,97 @@
+"""assignment_create: every kind gets its tracker rows and its sale ledger row in the same transaction."""
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from packages.exceptions import InvalidAssignment
+from packages.models import BenefitType, PackageAssignment, PackageBenefitTracker, PackageUsage, UsageKind, add_months
+from packages.services import assignment_create
+from tests.factories import (
+    KittyPartyFactory,
+    MembershipFactory,
+    PrepaidPackageFactory,
+    ServiceFactory,
+    ServicePackageFactory,
+    StudentOfferFactory,
+    YearlyMembershipFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def trackers(assignment):
+    return list(PackageBenefitTracker.objects.filter(assignment=assignment).order_by("pk"))
+
+
+def test_a_service_package_gets_one_free_session_tracker_for_the_chosen_service(customer, facial):
+    assignment = assignment_create(customer=customer, template=ServicePackageFactory(), service=facial)
+
+    [tracker] = trackers(assignment)
+    assert (tracker.benefit_type, tracker.service_id) == (BenefitType.FREE, facial.pk)
+    assert (tracker.total_count, tracker.used_count, tracker.remaining_count) == (4, 0, 4)
+    assert (assignment.total_sessions, assignment.remaining_sessions) == (4, 4)
+    assert tracker.customer_id == customer.pk
+    assert tracker.valid_until == assignment.expires_on
+
+
+def test_a_prepaid_package_gets_one_credit_tracker_for_any_service(customer):
+    assignment = assignment_create(customer=customer, template=PrepaidPackageFactory())
+
+    [tracker] = trackers(assignment)
+    assert (tracker.benefit_type, tracker.service_id) == (BenefitType.PREPAID, None)
+    assert tracker.balance_remaining.amount == Decimal("17500.00")
+    assert assignment.credit_remaining.amount == Decimal("17500.00")
+
+
+def test_a_membership_gets_one_unlimited_tracker_per_included_service(customer, facial):
+    massage, haircut = ServiceFactory(name="Swedish Massage"), ServiceFactory(name="Haircut")
+    template = MembershipFactory(services_included=[facial, massage, haircut])
+
+    assignment = assignment_create(customer=customer, template=template)
+
+    rows = trackers(assignment)
+    assert {row.service_id for row in rows} == {facial.pk, massage.pk, haircut.pk}
+    assert {row.benefit_type for row in rows} == {BenefitType.UNLIMITED}
+
+
+def test_a_student_offer_gets_one_discount_tracker_at_its_percentage(customer):
+    assignment = assignment_create(customer=customer, template=StudentOfferFactory())
+
+    [tracker] = trackers(assignment)
+    assert (tracker.benefit_type, tracker.discount_percent) == (BenefitType.DISCOUNT, Decimal("20.00"))
+    assert assignment.expires_on == assignment.template.valid_to
+
+
+def test_a_yearly_membership_gets_one_discount_tracker_and_a_year_of_validity(customer):
+    assignment = assignment_create(customer=customer, template=YearlyMembershipFactory())
+
+    [tracker] = trackers(assignment)
+    assert (tracker.benefit_type, tracker.discount_percent) == (BenefitType.DISCOUNT, Decimal("15.00"))
+    assert assignment.expires_on == add_months(timezone.localdate(), 12)
+
+
+def test_a_kitty_party_gets_one_credit_tracker_worth_its_after_value(customer, facial):
+    assignment = assignment_create(customer=customer, template=KittyPartyFactory(services_included=[facial]))
+
+    [tracker] = trackers(assignment)
+    assert (tracker.benefit_type, tracker.balance_total.amount) == (BenefitType.PREPAID, Decimal("25000.00"))
+
+
+def test_every_assignment_starts_its_ledger_with_one_sale_row(customer, facial):
+    assignment = assignment_create(customer=customer, template=ServicePackageFactory(), service=facial)
+
+    [row] = PackageUsage.objects.filter(assignment=assignment)
+    assert (row.kind, row.sessions_delta, row.sessions_before, row.sessions_after) == (UsageKind.SALE, 4, 0, 4)
+
+
+def test_a_refused_assignment_leaves_no_tracker_and_no_ledger_row(customer):
+    with pytest.raises(InvalidAssignment):
+        assignment_create(
+            customer=customer, template=PrepaidPackageFactory(), expires_on=timezone.localdate() - timedelta(days=1)
+        )
+
+    assert not PackageAssignment.objects.exists()
+    assert not PackageBenefitTracker.objects.exists()
+    assert not PackageUsage.objects.exists()

@@ -1,0 +1,191 @@
+"""Package templates of all six kinds: computed figures and refusals, in the model and in the admin form."""
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from packages.models import KittyParty, Membership, PrepaidPackage, ServicePackage, StudentOffer, YearlyMembership
+from tests.factories import UserFactory, inr
+
+pytestmark = pytest.mark.django_db
+
+TODAY = date.today()
+
+VALID = {
+    PrepaidPackage: {"name": "Prepaid", "actual_price": inr("15000"), "after_value": inr("17500"), "validity_months": 12},
+    ServicePackage: {"name": "3+1", "pay_for": 3, "total_services": 4, "validity_months": 6},
+    Membership: {"name": "Gold", "price": inr("50000"), "validity_months": 12},
+    StudentOffer: {
+        "name": "Student",
+        "price": inr("0"),
+        "discount_percentage": Decimal("20"),
+        "valid_from": TODAY,
+        "valid_to": TODAY + timedelta(days=200),
+        "valid_days": "Mon-Fri",
+    },
+    YearlyMembership: {"name": "Yearly", "price": inr("100000"), "discount_percent": Decimal("15"), "validity_months": 12},
+    KittyParty: {"name": "Kitty", "price": inr("20000"), "after_value": inr("25000"), "min_guests": 10, "validity_months": 3},
+}
+
+
+def template(model, **changes):
+    return model(**{**VALID[model], **changes})
+
+
+@pytest.mark.parametrize("model", list(VALID), ids=lambda model: model.__name__)
+def test_the_seed_example_of_every_kind_is_valid_and_saves(model):
+    instance = template(model)
+
+    instance.full_clean()
+    instance.save()
+
+    assert model.objects.filter(pk=instance.pk).exists()
+
+
+def test_a_3_plus_1_service_package_gets_one_free_session_and_33_33_percent():
+    package = template(ServicePackage)
+
+    package.full_clean()
+
+    assert package.free_sessions == 1
+    assert package.benefit_percent == Decimal("33.33")
+
+
+def test_a_15000_prepaid_worth_17500_is_a_16_67_percent_benefit():
+    package = template(PrepaidPackage)
+    package.save()
+
+    package.refresh_from_db()
+    assert package.benefit_percent == Decimal("16.67")
+
+
+def test_a_20000_kitty_party_worth_25000_is_a_25_percent_benefit():
+    party = template(KittyParty)
+    party.save()
+
+    party.refresh_from_db()
+    assert party.benefit_percent == Decimal("25.00")
+
+
+def test_computed_figures_follow_an_edit_of_the_template():
+    package = template(ServicePackage)
+    package.save()
+
+    package.pay_for, package.total_services = 5, 7
+    package.save()
+
+    package.refresh_from_db()
+    assert (package.free_sessions, package.benefit_percent) == (2, Decimal("40.00"))
+
+
+REFUSALS = [
+    (PrepaidPackage, {"after_value": inr("14999")}, "after_value"),
+    (PrepaidPackage, {"actual_price": inr("0")}, "actual_price"),
+    (PrepaidPackage, {"validity_months": 0}, "validity_months"),
+    (ServicePackage, {"pay_for": 4, "total_services": 4}, "total_services"),
+    (ServicePackage, {"pay_for": 5, "total_services": 4}, "total_services"),
+    (ServicePackage, {"pay_for": 0}, "pay_for"),
+    (ServicePackage, {"validity_months": 0}, "validity_months"),
+    (Membership, {"price": inr("0")}, "price"),
+    (Membership, {"validity_months": 0}, "validity_months"),
+    (StudentOffer, {"discount_percentage": Decimal("0")}, "discount_percentage"),
+    (StudentOffer, {"discount_percentage": Decimal("100.01")}, "discount_percentage"),
+    (StudentOffer, {"valid_to": TODAY - timedelta(days=1)}, "valid_to"),
+    (StudentOffer, {"valid_days": "Mon-Funday"}, "valid_days"),
+    (StudentOffer, {"valid_days": "Mon,Holiday"}, "valid_days"),
+    (StudentOffer, {"price": inr("-1")}, "price"),
+    (YearlyMembership, {"discount_percent": Decimal("0")}, "discount_percent"),
+    (YearlyMembership, {"discount_percent": Decimal("120")}, "discount_percent"),
+    (YearlyMembership, {"price": inr("-100")}, "price"),
+    (KittyParty, {"min_guests": 0}, "min_guests"),
+    (KittyParty, {"after_value": inr("19999")}, "after_value"),
+    (KittyParty, {"price": inr("0"), "after_value": inr("0")}, "price"),
+    (KittyParty, {"validity_months": 0}, "validity_months"),
+]
+
+
+@pytest.mark.parametrize(
+    ("model", "changes", "field"), REFUSALS, ids=[f"{m.__name__}-{f}-{i}" for i, (m, _, f) in enumerate(REFUSALS)]
+)
+def test_full_clean_refuses_nonsense_on_the_field_at_fault(model, changes, field):
+    with pytest.raises(ValidationError) as excinfo:
+        template(model, **changes).full_clean()
+
+    assert field in excinfo.value.message_dict
+
+
+def test_a_full_discount_of_100_percent_is_allowed():
+    template(StudentOffer, discount_percentage=Decimal("100")).full_clean()
+    template(YearlyMembership, discount_percent=Decimal("100")).full_clean()
+
+
+# --- the same rules through the admin form a manager uses --------------------------------------
+
+
+def money(name, amount):
+    return {f"{name}_0": amount, f"{name}_1": "INR"}
+
+
+ADMIN_POSTS = {
+    "prepaidpackage": {"name": "Prepaid", **money("actual_price", "15000"), **money("after_value", "17500"), "validity_months": "12"},
+    "servicepackage": {"name": "3+1", "pay_for": "3", "total_services": "4", "validity_months": "6"},
+    "membership": {"name": "Gold", **money("price", "50000"), "validity_months": "12"},
+    "studentoffer": {
+        "name": "Student",
+        **money("price", "0"),
+        "discount_percentage": "20",
+        "valid_from": TODAY.isoformat(),
+        "valid_to": (TODAY + timedelta(days=200)).isoformat(),
+        "valid_days": "Mon-Fri",
+    },
+    "yearlymembership": {"name": "Yearly", **money("price", "100000"), "discount_percent": "15", "validity_months": "12"},
+    "kittyparty": {"name": "Kitty", **money("price", "20000"), **money("after_value", "25000"), "min_guests": "10", "validity_months": "3"},
+}
+
+ADMIN_REFUSALS = [
+    ("prepaidpackage", {"after_value_0": "14000"}, "after_value"),
+    ("servicepackage", {"pay_for": "4", "total_services": "4"}, "total_services"),
+    ("membership", {"price_0": "0"}, "price"),
+    ("studentoffer", {"discount_percentage": "0"}, "discount_percentage"),
+    ("studentoffer", {"valid_to": (TODAY - timedelta(days=1)).isoformat()}, "valid_to"),
+    ("studentoffer", {"valid_days": "Someday"}, "valid_days"),
+    ("yearlymembership", {"discount_percent": "101"}, "discount_percent"),
+    ("kittyparty", {"min_guests": "0"}, "min_guests"),
+    ("kittyparty", {"validity_months": "0"}, "validity_months"),
+]
+
+
+@pytest.fixture
+def manager_client(client):
+    user = UserFactory(username="admin-manager", is_staff=True, groups=["Manager"])
+    client.force_login(user)
+    return client
+
+
+@pytest.mark.parametrize(("model_name", "changes", "field"), ADMIN_REFUSALS)
+def test_the_admin_add_form_refuses_nonsense_and_saves_nothing(manager_client, model_name, changes, field):
+    data = {**ADMIN_POSTS[model_name], "is_active": "on", **changes}
+
+    response = manager_client.post(f"/admin/packages/{model_name}/add/", data)
+
+    assert response.status_code == 200
+    assert field in response.context["adminform"].form.errors
+    model = response.context["adminform"].form._meta.model
+    assert not model.objects.exists()
+
+
+@pytest.mark.parametrize("model_name", list(ADMIN_POSTS))
+def test_the_admin_add_form_saves_every_kind(manager_client, model_name):
+    response = manager_client.post(f"/admin/packages/{model_name}/add/", {**ADMIN_POSTS[model_name], "is_active": "on"})
+
+    assert response.status_code == 302, response.context["adminform"].form.errors if response.context else ""
+
+
+def test_computed_figures_cannot_be_typed_into_the_admin_form(manager_client):
+    data = {**ADMIN_POSTS["servicepackage"], "is_active": "on", "free_sessions": "9", "benefit_percent": "99"}
+
+    manager_client.post("/admin/packages/servicepackage/add/", data)
+
+    package = ServicePackage.objects.get()
+    assert (package.free_sessions, package.benefit_percent) == (1, Decimal("33.33"))
