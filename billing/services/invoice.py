@@ -202,7 +202,8 @@ def _item(raw) -> CartItem:
 def _cart_lines(items: Sequence, *, lock: bool) -> list[LineInput]:
     """Check the items against the catalogue (locking product stock when billing) and build the lines."""
     if not items:
-        raise InvalidCart("Add at least one service or product.", errors={"items": ["The bill has no items."]})
+        message = "Add at least one service or product."
+        raise InvalidCart(message, errors={"items": [message]})
     items = [_item(raw) for raw in items]
     errors: list[str] = []
     for number, item in enumerate(items, start=1):
