@@ -1,0 +1,117 @@
+"""The printed document: a GST tax invoice or an advance receipt voucher, on A4 or an 80 mm roll."""
+import subprocess
+from decimal import Decimal
+
+import pytest
+
+from billing.services import CartItem, PaymentIn, invoice_create, invoice_void
+from receipts.models import Receipt, ReceiptKind
+from receipts.pdf import render_receipt_pdf
+from receipts.selectors import format_inr
+
+pytestmark = pytest.mark.django_db
+
+
+def pdf_text(pdf: bytes) -> str:
+    return subprocess.run(["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
+
+
+def test_the_tax_invoice_page_prints_what_gst_rule_46_asks_for(client, cashier, sale, settings):
+    client.force_login(cashier)
+
+    html = client.get(f"/receipts/{sale.receipt.pk}").content.decode()
+
+    for expected in (
+        settings.SPA_NAME,
+        settings.SPA_GSTIN,
+        "TAX INVOICE",
+        sale.invoice.number,
+        sale.receipt.number,
+        "Priya Sharma",
+        "29ABCDE1234F1ZW",  # the customer's GSTIN
+        "999722",  # SAC of the facial
+        "3,600.00",  # taxable value
+        "@2.5%",  # CGST and SGST rates
+        "₹3,780.00",  # grand total
+        "Rupees Three Thousand Seven Hundred Eighty Only",
+        "UPI",
+        "UPI-123",
+        "4/4 sessions",  # balance left on the package
+    ):
+        assert expected in html, expected
+
+
+def test_the_advance_receipt_says_no_gst_is_charged_on_prepaid_credit(client, cashier, advance_receipt):
+    client.force_login(cashier)
+
+    html = client.get(f"/receipts/{advance_receipt.pk}").content.decode()
+
+    assert "RECEIPT VOUCHER (ADVANCE)" in html
+    assert "GST is charged when it is redeemed" in html
+    assert "₹15,000.00" in html
+    assert "₹17500.00 of ₹17500.00" in html
+
+
+def test_the_thermal_format_loads_the_80mm_stylesheet(client, cashier, receipt):
+    client.force_login(cashier)
+
+    a4 = client.get(f"/receipts/{receipt.pk}").content.decode()
+    thermal = client.get(f"/receipts/{receipt.pk}?format=thermal").content.decode()
+
+    assert "receipt-thermal.css" not in a4
+    assert "receipt-thermal.css" in thermal
+
+
+def test_the_pdf_embeds_dejavu_sans_and_its_text_gives_back_the_rupee_sign(client, cashier, receipt):
+    client.force_login(cashier)
+
+    response = client.get(f"/receipts/{receipt.pk}/download")
+
+    pdf = response.content
+    assert pdf.startswith(b"%PDF")
+    assert b"DejaVuSans" in pdf
+    text = pdf_text(pdf)
+    assert "₹3,780.00" in text
+    assert receipt.number in text
+    assert f'filename="{receipt.number}.pdf"' in response["Content-Disposition"]
+
+
+def test_the_thermal_pdf_is_80mm_wide_and_keeps_the_rupee_sign(receipt):
+    pdf = render_receipt_pdf(receipt, paper="thermal")
+
+    text = pdf_text(pdf)
+    assert "₹" in text
+    info = subprocess.run(["pdfinfo", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
+    width_pt = float(info.split("Page size:")[1].split("x")[0])
+    assert round(width_pt / 72 * 25.4) == 80
+
+
+def test_a_voided_invoice_prints_cancelled_with_its_credit_note(client, cashier, manager, customer, facial):
+    sale = invoice_create(
+        customer=customer, items=[CartItem(type="service", id=facial.pk, quantity=1)], cashier=cashier,
+        payments=[PaymentIn(method="cash")],
+    )
+    invoice_void(invoice=sale.invoice, reason="Billed to the wrong customer", user=manager)
+    sale.invoice.refresh_from_db()
+    client.force_login(cashier)
+
+    original = client.get(f"/receipts/{sale.receipt.pk}").content.decode()
+    credit_note = Receipt.objects.get(kind=ReceiptKind.CREDIT_NOTE)
+    note_page = client.get(f"/receipts/{credit_note.pk}").content.decode()
+
+    assert "CANCELLED" in original
+    assert sale.invoice.credit_note_number in original
+    assert "Billed to the wrong customer" in original
+    assert "CREDIT NOTE" in note_page
+    assert sale.invoice.number in note_page
+    assert "CANCELLED" not in note_page
+    assert "CANCELLED" in pdf_text(render_receipt_pdf(sale.receipt))
+
+
+@pytest.mark.parametrize(
+    ("amount", "printed"),
+    [("0", "₹0.00"), ("999.5", "₹999.50"), ("17500", "₹17,500.00"), ("117500", "₹1,17,500.00"), ("-12.3", "-₹12.30"),
+     ("12345678.9", "₹1,23,45,678.90")],
+)
+def test_amounts_are_grouped_the_indian_way(amount, printed):
+    assert format_inr(Decimal(amount)) == printed
