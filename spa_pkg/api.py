@@ -278,3 +278,24 @@ class TokenApi(ObtainAuthToken):
     )
     def post(self, request, *args, **kwargs):
         return super().post(request, *args, **kwargs)
+
+
+# --- docs pages ----------------------------------------------------------------------------
+
+
+# drf_spectacular.views needs DEFAULT_SCHEMA_CLASS (this module) loaded first, so the
+# docs views that use this mixin are declared in spa_pkg.api_urls.
+class JsonRefusalsMixin:
+    """An HTML page of the API (the docs) that still refuses with the JSON error body."""
+
+    def perform_content_negotiation(self, request, force=False):
+        # Always the page's own renderer: a refusal below must not become a 406 first.
+        return super().perform_content_negotiation(request, force=True)
+
+    def handle_exception(self, exc):
+        response = super().handle_exception(exc)
+        refusal = JsonResponse(response.data, status=response.status_code)
+        for header in ("WWW-Authenticate", "Retry-After"):
+            if header in response:
+                refusal[header] = response[header]
+        return refusal

@@ -9,9 +9,28 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from billing.api.views import AssignAndPayApi, InvoiceViewSet
 from catalog.api import ProductViewSet, ServiceViewSet
 from customers.api import CustomerViewSet
-from packages.api.views import TEMPLATE_PATHS, TEMPLATE_VIEWSETS, AssignmentViewSet
-from spa_pkg.api import IsCashier, OptionalSlashRouter, TokenApi, api_not_found
+from packages.api.views import TEMPLATE_PATHS, TEMPLATE_VIEWSETS, AssignmentViewSet, CustomerPackagesApi
+from spa_pkg.api import IsCashier, JsonRefusalsMixin, OptionalSlashRouter, TokenApi, api_not_found
 from spa_pkg.routing import both
+
+
+class SchemaView(JsonRefusalsMixin, SpectacularAPIView):
+    """The OpenAPI 3 schema (YAML, or JSON with `Accept: application/json` or `?format=json`)."""
+
+    permission_classes = [IsCashier]
+
+
+class SwaggerDocsView(JsonRefusalsMixin, SpectacularSwaggerView):
+    """Swagger UI for cashiers and managers, served from the sidecar's static files."""
+
+    permission_classes = [IsCashier]
+
+
+class RedocDocsView(JsonRefusalsMixin, SpectacularRedocView):
+    """Redoc for cashiers and managers, served from the sidecar's static files."""
+
+    permission_classes = [IsCashier]
+
 
 router = OptionalSlashRouter()
 for kind, segment in TEMPLATE_PATHS.items():
@@ -25,20 +44,15 @@ router.register("api/invoices", InvoiceViewSet, basename="api-invoices")
 urlpatterns = [
     *router.urls,
     both(r"api/auth/token", TokenApi.as_view(), name="api-token"),
+    both(
+        r"integrated-billing/customer-packages/(?P<customer_id>\d+)",
+        CustomerPackagesApi.as_view(),
+        name="api-customer-packages",
+    ),
     both(r"packages/api/assign-and-pay", AssignAndPayApi.as_view(), name="api-assign-and-pay"),
-    both(
-        r"api/schema", SpectacularAPIView.as_view(permission_classes=[IsCashier]), name="api-schema"
-    ),
-    both(
-        r"api/docs",
-        SpectacularSwaggerView.as_view(url_name="api-schema", permission_classes=[IsCashier]),
-        name="api-docs",
-    ),
-    both(
-        r"api/redoc",
-        SpectacularRedocView.as_view(url_name="api-schema", permission_classes=[IsCashier]),
-        name="api-redoc",
-    ),
+    both(r"api/schema", SchemaView.as_view(), name="api-schema"),
+    both(r"api/docs", SwaggerDocsView.as_view(url_name="api-schema"), name="api-docs"),
+    both(r"api/redoc", RedocDocsView.as_view(url_name="api-schema"), name="api-redoc"),
     # Last: any other path under the API prefixes is a JSON 404, not an HTML page.
     re_path(r"^(api|packages/api)/", api_not_found),
 ]

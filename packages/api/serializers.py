@@ -195,3 +195,24 @@ class AssignmentSerializer(serializers.ModelSerializer):
         return CreditSerializer(
             {"total": obj.credit_amount, "used": obj.credit_used, "remaining": obj.credit_remaining}
         ).data
+
+
+class PackageCreditSerializer(serializers.Serializer):
+    total = MoneyAmountField()
+    remaining = MoneyAmountField()
+
+
+class CustomerPackageSerializer(serializers.Serializer):
+    """One item of customer-packages (documents `packages.presenters.assignment_summary`)."""
+
+    id = serializers.IntegerField()
+    assignment_id = serializers.IntegerField()
+    name = serializers.CharField()
+    package_type = serializers.ChoiceField(choices=PackageType.choices)
+    service_id = serializers.IntegerField(allow_null=True)
+    service_name = serializers.CharField(allow_null=True)
+    status = serializers.ChoiceField(choices=["active", "completed", "expired", "paused"])
+    assigned_on = serializers.DateField(allow_null=True)
+    expires_on = serializers.DateField(allow_null=True)
+    sessions = SessionsSerializer()
+    credit = PackageCreditSerializer()

@@ -1,14 +1,19 @@
 """Package API views: six template endpoints, /api/assignments, customer packages."""
 from django.db import transaction
-from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import status, viewsets
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import exceptions, serializers, status, viewsets
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
+from customers.models import Customer
 from spa_pkg.api import CashierReadsManagerWrites, IsCashier, envelope
 
 from ..models import TEMPLATE_MODELS, PackageAssignment, PackageTemplate
+from ..presenters import assignment_summary
+from ..selectors import customer_packages
 from .filters import AssignmentFilter
-from .serializers import TEMPLATE_SERIALIZERS, AssignmentSerializer
+from .serializers import TEMPLATE_SERIALIZERS, AssignmentSerializer, CustomerPackageSerializer
 
 # URL segment of each template kind, as the integrators already call them.
 TEMPLATE_PATHS: dict[str, str] = {
@@ -118,3 +123,40 @@ class AssignmentViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return PackageAssignment.objects.select_related("customer", "service").order_by("expires_on", "pk")
+
+
+class CustomerPackagesQuery(serializers.Serializer):
+    active = serializers.BooleanField(required=False, default=False)
+
+
+CustomerPackagesOutput = envelope("CustomerPackagesResponse", packages=CustomerPackageSerializer(many=True))
+
+
+class CustomerPackagesApi(APIView):
+    """The packages a customer holds with their balances, soonest expiry first (never cached)."""
+
+    permission_classes = [IsCashier]
+
+    @extend_schema(
+        operation_id="customer_packages",
+        summary="A customer's packages and balances",
+        parameters=[
+            OpenApiParameter(
+                "active", bool, description="true: only packages usable today (active or paused, not past their date)."
+            )
+        ],
+        responses={200: CustomerPackagesOutput},
+        tags=["billing"],
+    )
+    def get(self, request, customer_id: str):
+        query = CustomerPackagesQuery(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        if not Customer.objects.filter(pk=customer_id).exists():
+            raise exceptions.NotFound(f"No customer with id {customer_id}.")
+        on_date = timezone.localdate() if query.validated_data["active"] else None
+        packages = [assignment_summary(assignment) for assignment in customer_packages(
+            customer_id=int(customer_id), on_date=on_date
+        )]
+        response = Response({"success": True, "packages": packages})
+        response["Cache-Control"] = "no-store"
+        return response

@@ -1,0 +1,112 @@
+"""Who may call what: anonymous 401, no role 403, cashier and manager by the route table."""
+from collections import defaultdict
+
+import pytest
+from django.urls import URLPattern, URLResolver, resolve
+
+from spa_pkg import api_urls
+from tests.api.conftest import table_counts
+from tests.api.routes import ANYONE, MANAGER, ROUTES
+
+pytestmark = pytest.mark.django_db
+
+
+def call(client, route, world, *, slash: bool | None = None, page: bool = False):
+    """Call the route; `page=True` asks HTML pages for HTML (as a browser would)."""
+    path = route.path.format_map(world)
+    if slash is True and not path.endswith("/"):
+        path += "/"
+    if slash is False:
+        path = path.rstrip("/")
+    accept = "text/html" if page and not route.json_only else "application/json"
+    kwargs = {"HTTP_ACCEPT": accept}
+    if route.body is not None:
+        kwargs.update(data=route.body, format="json")
+    return getattr(client, route.method.lower())(path, **kwargs)
+
+
+def assert_error_body(response):
+    body = response.json()
+    assert body["success"] is False
+    assert isinstance(body["error"], str) and body["error"]
+    assert isinstance(body["errors"], dict)
+
+
+@pytest.mark.parametrize("route", ROUTES, ids=lambda route: route.id)
+def test_anonymous_caller_gets_401_and_nothing_is_written(anonymous_client, world, route):
+    before = table_counts()
+
+    response = call(anonymous_client, route, world)
+
+    if route.level == ANYONE:
+        assert response.status_code not in (401, 403)
+        return
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"] == "Token"
+    assert_error_body(response)
+    assert table_counts() == before
+
+
+@pytest.mark.parametrize("route", [r for r in ROUTES if r.level != ANYONE], ids=lambda route: route.id)
+def test_user_without_a_role_gets_403_and_nothing_is_written(plain_client, world, route):
+    before = table_counts()
+
+    response = call(plain_client, route, world)
+
+    assert response.status_code == 403
+    assert_error_body(response)
+    assert table_counts() == before
+
+
+@pytest.mark.parametrize("route", ROUTES, ids=lambda route: route.id)
+def test_cashier_may_call_cashier_routes_and_gets_403_on_manager_routes(cashier_client, world, route):
+    before = table_counts()
+
+    response = call(cashier_client, route, world, page=True)
+
+    if route.level == MANAGER:
+        assert response.status_code == 403
+        assert_error_body(response)
+        assert table_counts() == before
+    else:
+        assert response.status_code not in (401, 403, 405, 500)
+
+
+@pytest.mark.parametrize("route", ROUTES, ids=lambda route: route.id)
+def test_manager_may_call_every_route(manager_client, world, route):
+    response = call(manager_client, route, world, page=True)
+
+    assert response.status_code not in (401, 403, 405, 500)
+
+
+@pytest.mark.parametrize("route", ROUTES, ids=lambda route: route.id)
+@pytest.mark.parametrize("slash", [False, True], ids=["without-slash", "with-slash"])
+def test_every_route_answers_directly_with_and_without_the_trailing_slash(anonymous_client, db, route, slash):
+    """An anonymous call reaches the view (401, or 400 for the token route): no redirect, no 404."""
+    ids = defaultdict(lambda: 1)
+
+    response = call(anonymous_client, route, ids, slash=slash)
+
+    assert response.status_code == (400 if route.level == ANYONE else 401)
+
+
+def _patterns(patterns, prefix=""):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            yield from _patterns(pattern.url_patterns, prefix + str(pattern.pattern))
+        elif isinstance(pattern, URLPattern):
+            yield prefix + str(pattern.pattern)
+
+
+def test_the_route_table_covers_every_route_in_api_urls(world):
+    tested = {resolve(route.path.format(**world)).route for route in ROUTES}
+    declared = {pattern for pattern in _patterns(api_urls.urlpatterns) if pattern != "^(api|packages/api)/"}
+
+    assert declared - tested == set()
+
+
+def test_an_unknown_api_path_is_a_json_404(manager_client):
+    response = manager_client.get("/api/no-such-thing")
+
+    assert response.status_code == 404
+    assert response.json() == {"success": False, "error": "Not found.", "errors": {}}
