@@ -1,0 +1,115 @@
+"""Cashiers racing for the same package: threads against the real database (PostgreSQL and SQLite).
+
+PostgreSQL proves the row locks (SELECT ... FOR UPDATE in primary-key order); on
+SQLite the IMMEDIATE transactions make the writers queue, and every invoice must
+still be right.
+"""
+import threading
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.db import connection, transaction
+
+from billing.numbering import next_number
+from billing.services import PaymentIn, invoice_create
+from packages.models import PackageAssignment, PackageUsage
+from tests.billing.conftest import service_item
+from tests.factories import PrepaidPackageFactory, ServiceFactory, ServicePackageFactory, inr
+
+pytestmark = [pytest.mark.concurrency, pytest.mark.django_db(transaction=True)]
+WORKERS = 10
+
+
+def run_in_threads(work, count=WORKERS):
+    """Start `count` threads together; return their results and any errors."""
+    barrier = threading.Barrier(count)
+    results, errors = [None] * count, []
+
+    def runner(index):
+        try:
+            barrier.wait(timeout=30)
+            results[index] = work(index)
+        except BaseException as exc:  # noqa: BLE001 - reported by the test
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=runner, args=(index,)) for index in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not any(thread.is_alive() for thread in threads), "a worker is stuck (deadlock?)"
+    return results, errors
+
+
+def sequence_numbers(numbers):
+    return sorted(int(number.rsplit("-", 1)[1]) for number in numbers)
+
+
+def test_ten_cashiers_billing_one_session_each_against_four_sessions(customer, cashier, facial, sell):
+    package = sell(customer, ServicePackageFactory(), facial)
+
+    results, errors = run_in_threads(
+        lambda index: invoice_create(
+            customer=customer, items=[service_item(facial)], cashier=cashier, payments=[PaymentIn("cash")]
+        )
+    )
+
+    assert errors == []
+    lines = [result.computation.lines[0] for result in results]
+    assert sum(1 for line in lines if line.package_applied) == 4
+    assert sum(1 for line in lines if line.package_applied is None) == 6
+    assert all(line.total == Decimal("1260.00") for line in lines if line.package_applied is None)
+    assert all(line.package_note == f'"{package.package_name}" has no sessions left.' for line in lines if not line.package_applied)
+    numbers = sequence_numbers(result.invoice.number for result in results)
+    assert numbers == list(range(numbers[0], numbers[0] + WORKERS))
+    package.refresh_from_db()
+    assert (package.used_sessions, package.remaining_sessions, package.status) == (4, 0, "completed")
+    assert PackageUsage.objects.filter(assignment=package, kind="redeem").count() == 4
+
+
+def test_ten_cashiers_spending_credit_never_overdraw_it(customer, cashier, sell):
+    service = ServiceFactory(price=inr("300.00"))  # 315.00 with GST
+    prepaid = sell(customer, PrepaidPackageFactory(actual_price=inr("1000.00"), after_value=inr("1260.00")))
+
+    results, errors = run_in_threads(
+        lambda index: invoice_create(
+            customer=customer, items=[service_item(service)], cashier=cashier, use_credit=True,
+            payments=[PaymentIn("upi")],
+        )
+    )
+
+    assert errors == []
+    credit = sorted(result.invoice.credit_applied.amount for result in results)
+    assert credit == [Decimal("0.00")] * 6 + [Decimal("315.00")] * 4
+    assert all(result.invoice.payments.exists() for result in results)
+    prepaid.refresh_from_db()
+    assert (prepaid.credit_remaining.amount, prepaid.status) == (Decimal("0.00"), "completed")
+    assert len({result.invoice.number for result in results}) == WORKERS
+
+
+def test_numbers_are_distinct_and_consecutive_under_concurrency(db):
+    day = date(2031, 1, 6)
+
+    def take(index):
+        with transaction.atomic():
+            return next_number("INV", day=day)
+
+    results, errors = run_in_threads(take)
+
+    assert errors == []
+    assert sorted(results) == [f"INV-20310106-{seq:04d}" for seq in range(1, WORKERS + 1)]
+
+
+def test_the_package_is_not_left_locked_after_the_race(customer, cashier, facial, sell):
+    package = sell(customer, ServicePackageFactory(), facial)
+    run_in_threads(
+        lambda index: invoice_create(customer=customer, items=[service_item(facial)], cashier=cashier), count=2
+    )
+
+    with transaction.atomic():
+        locked = PackageAssignment.objects.select_for_update(nowait=connection.vendor == "postgresql").get(pk=package.pk)
+
+    assert locked.remaining_sessions == 2
