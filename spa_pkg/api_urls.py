@@ -6,7 +6,14 @@ router's `trailing_slash` is the regex `/?`, and plain paths go through `both()`
 from django.urls import re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
-from billing.api.views import AssignAndPayApi, InvoiceViewSet
+from billing.api.views import (
+    AssignAndPayApi,
+    InvoiceCreateApi,
+    InvoiceViewSet,
+    InvoiceVoidApi,
+    PackageUsageApi,
+    PreviewApi,
+)
 from catalog.api import ProductViewSet, ServiceViewSet
 from customers.api import CustomerViewSet
 from packages.api.views import TEMPLATE_PATHS, TEMPLATE_VIEWSETS, AssignmentViewSet, CustomerPackagesApi
@@ -48,6 +55,14 @@ urlpatterns = [
         r"integrated-billing/customer-packages/(?P<customer_id>\d+)",
         CustomerPackagesApi.as_view(),
         name="api-customer-packages",
+    ),
+    both(r"integrated-billing/preview", PreviewApi.as_view(), name="api-preview"),
+    both(r"integrated-billing/invoices", InvoiceCreateApi.as_view(), name="api-invoice-create"),
+    both(r"integrated-billing/invoices/(?P<invoice_id>\d+)/void", InvoiceVoidApi.as_view(), name="api-invoice-void"),
+    both(
+        r"integrated-billing/package-usage/(?P<assignment_id>\d+)",
+        PackageUsageApi.as_view(),
+        name="api-package-usage",
     ),
     both(r"packages/api/assign-and-pay", AssignAndPayApi.as_view(), name="api-assign-and-pay"),
     both(r"api/schema", SchemaView.as_view(), name="api-schema"),

@@ -187,6 +187,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "persistAuthorization": True, "validatorUrl": None},
+    "ENUM_NAME_OVERRIDES": {
+        "AssignmentStatusEnum": "packages.models.AssignmentStatus",
+        "InvoiceStatusEnum": "billing.models.InvoiceStatus",
+        "PaymentMethodEnum": "billing.models.PaymentMethod",
+        "CounterPaymentMethodEnum": ["cash", "card", "upi", "bank_transfer"],
+    },
 }
 
 LOGGING = {

@@ -1,13 +1,14 @@
 """Input and output serializers of the billing endpoints (shapes fixed by DESIGN.md)."""
-from django.contrib.auth import get_user_model
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from catalog.models import Service
 from customers.models import Customer
-from packages.models import TEMPLATE_MODELS, PackageType
+from packages.models import TEMPLATE_MODELS, AssignmentStatus, PackageType
 from spa_pkg.api import MoneyAmountField, amount_field, id_field
 
 from ..models import Invoice, InvoiceLine, Payment, PaymentMethod
+from ..services import CartItem, PaymentIn
 
 # Ways a customer pays at the counter; prepaid credit is spent through `use_credit`.
 COUNTER_METHODS = [
@@ -111,11 +112,6 @@ class BillItemInput(serializers.Serializer):
         help_text="Pick this package for the line; 0 for none; left out or null, the rules choose.",
     )
 
-    def validate_staff_id(self, value):
-        if value is not None and not get_user_model().objects.filter(pk=value).exists():
-            raise serializers.ValidationError(f"No staff member with id {value}.")
-        return value
-
 
 class BillPaymentInput(serializers.Serializer):
     method = serializers.ChoiceField(choices=COUNTER_METHODS)
@@ -137,10 +133,30 @@ class BillInput(serializers.Serializer):
         help_text="GST state code where goods are shipped, when outside the spa's state.",
     )
 
-    def validate_customer_id(self, value):
-        if not Customer.objects.filter(pk=value).exists():
-            raise serializers.ValidationError(f"No customer with id {value}.")
-        return value
+    def cart(self) -> dict:
+        """Return the keyword arguments `invoice_preview` and `invoice_create` take."""
+        data = self.validated_data
+        return {
+            "customer": data["customer_id"],
+            "items": [
+                CartItem(
+                    type=item["type"],
+                    id=item["id"],
+                    quantity=item["quantity"],
+                    staff_id=item.get("staff_id"),
+                    assignment_id=item.get("assignment_id"),
+                )
+                for item in data["items"]
+            ],
+            "discount": data["discount"],
+            "use_credit": data["use_credit"],
+            "guests": data.get("guests"),
+            "place_of_supply": data.get("place_of_supply") or "",
+            "payments": [
+                PaymentIn(method=payment["method"], amount=payment.get("amount"), reference=payment["reference"])
+                for payment in data.get("payments", [])
+            ],
+        }
 
 
 class VoidInput(serializers.Serializer):
@@ -206,7 +222,7 @@ class UpdatedPackageSerializer(serializers.Serializer):
     package_type = serializers.ChoiceField(choices=PackageType.choices)
     sessions = SessionsBalance()
     credit = CreditBalance()
-    status = serializers.ChoiceField(choices=["active", "completed", "expired", "paused"])
+    status = serializers.ChoiceField(choices=AssignmentStatus.choices)
 
 
 class PreviewOutput(serializers.Serializer):
@@ -230,13 +246,28 @@ class VoidOutput(serializers.Serializer):
     updated_packages = UpdatedPackageSerializer(many=True)
 
 
+@extend_schema_field(
+    {
+        "oneOf": [{"type": "integer"}, {"type": "string", "format": "decimal"}],
+        "nullable": True,
+        "description": "Sessions left (an integer) for a service package, credit left (a decimal string) "
+        "for prepaid and kitty credit, null for kinds without a balance.",
+    }
+)
+class BalanceAfterField(serializers.Field):
+    pass
+
+
 class UsageRowSerializer(serializers.Serializer):
-    invoice_number = serializers.CharField(allow_blank=True)
+    invoice_number = serializers.CharField(allow_null=True, help_text="null for the sale of the package itself.")
     date = serializers.DateField()
+    kind = serializers.ChoiceField(
+        choices=["sale", "redeem", "reversal", "adjustment"], help_text="Sold, redeemed, given back (void), adjusted."
+    )
     item_name = serializers.CharField(allow_blank=True)
     quantity = serializers.IntegerField()
     amount = MoneyAmountField(min_value=None)
-    balance_after = serializers.CharField(help_text='Sessions ("3") or rupees ("17000.00") left after the row.')
+    balance_after = BalanceAfterField()
 
 
 class UsageOutput(serializers.Serializer):

@@ -1,18 +1,32 @@
 """Billing API views: one view per operation; each validates its input and calls a service."""
 from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from drf_spectacular.utils import OpenApiExample, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework import status, viewsets
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from spa_pkg.api import IsCashier
+from packages.models import PackageAssignment
+from packages.presenters import updated_package
+from spa_pkg.api import IsCashier, IsManager
 from spa_pkg.exceptions import DomainError
 
 from ..models import Invoice, InvoiceLine
-from ..services import PaymentIn, package_sell
+from ..selectors import package_usage
+from ..services import PaymentIn, invoice_create, invoice_preview, invoice_void, package_sell
 from .filters import InvoiceFilter
-from .serializers import AssignAndPayInput, AssignAndPayOutput, InvoiceSerializer
+from .serializers import (
+    AssignAndPayInput,
+    AssignAndPayOutput,
+    BillInput,
+    InvoiceCreatedOutput,
+    InvoiceSerializer,
+    PreviewOutput,
+    UsageOutput,
+    VoidInput,
+    VoidOutput,
+)
 
 ASSIGNMENT_FIELDS = {
     "customer_id", "package_type", "package_id", "service_id", "price_paid", "discount", "expires_on", "notes",
@@ -103,6 +117,111 @@ class AssignAndPayApi(APIView):
             "invoice_number": sale.invoice.number if sale.invoice else None,
         }
         return Response(body, status=status.HTTP_201_CREATED)
+
+
+BILL_EXAMPLE = {
+    "customer_id": 23,
+    "items": [
+        {"type": "service", "id": 10, "quantity": 1, "staff_id": None, "assignment_id": None},
+        {"type": "product", "id": 4, "quantity": 2, "staff_id": None, "assignment_id": 0},
+    ],
+    "discount": "100.00",
+    "use_credit": True,
+    "guests": None,
+    "payments": [{"method": "cash", "amount": None, "reference": ""}],
+    "place_of_supply": None,
+}
+IDEMPOTENCY_KEY = OpenApiParameter(
+    "Idempotency-Key",
+    str,
+    OpenApiParameter.HEADER,
+    description="Any unique string (at most 80 characters), e.g. a UUID made when the cashier clicks. "
+    "A retry with the same key answers the first invoice (status 200) and writes nothing.",
+)
+
+
+class PreviewApi(APIView):
+    """Compute a bill as the invoice would (packages, tax, totals); nothing is written."""
+
+    permission_classes = [IsCashier]
+
+    @extend_schema(
+        operation_id="billing_preview",
+        summary="Preview a bill",
+        request=BillInput,
+        responses={200: PreviewOutput},
+        examples=[OpenApiExample("A facial and two products", value=BILL_EXAMPLE, request_only=True)],
+        tags=["billing"],
+    )
+    def post(self, request):
+        data = BillInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        computation = invoice_preview(**data.cart())
+        return Response({"success": True, **computation.as_json()})
+
+
+class InvoiceCreateApi(APIView):
+    """Issue the invoice: spend the packages, take the payments, number it, issue the receipt."""
+
+    permission_classes = [IsCashier]
+
+    @extend_schema(
+        operation_id="billing_invoice_create",
+        summary="Create an invoice",
+        request=BillInput,
+        parameters=[IDEMPOTENCY_KEY],
+        responses={201: InvoiceCreatedOutput, 200: InvoiceCreatedOutput},
+        examples=[OpenApiExample("A facial and two products", value=BILL_EXAMPLE, request_only=True)],
+        tags=["billing"],
+    )
+    def post(self, request):
+        data = BillInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        result = invoice_create(
+            **data.cart(), cashier=request.user, idempotency_key=request.headers.get("Idempotency-Key")
+        )
+        body = {"success": True, **result.as_json(), **receipt_links(request, result.receipt)}
+        return Response(body, status=status.HTTP_201_CREATED if result.created else status.HTTP_200_OK)
+
+
+class InvoiceVoidApi(APIView):
+    """Cancel an invoice and give back every session, credit and product it took (managers)."""
+
+    permission_classes = [IsManager]
+
+    @extend_schema(
+        operation_id="billing_invoice_void",
+        summary="Void an invoice",
+        request=VoidInput,
+        responses={200: VoidOutput},
+        tags=["billing"],
+    )
+    def post(self, request, invoice_id: str):
+        invoice = get_object_or_404(Invoice, pk=invoice_id)
+        data = VoidInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        given_back = invoice_void(invoice=invoice, reason=data.validated_data["reason"], user=request.user)
+        return Response({"success": True, "updated_packages": [updated_package(a) for a in given_back]})
+
+
+class PackageUsageApi(APIView):
+    """The usage history (ledger) of one package, oldest first."""
+
+    permission_classes = [IsCashier]
+
+    @extend_schema(
+        operation_id="billing_package_usage",
+        summary="A package's usage history",
+        responses={200: UsageOutput},
+        tags=["billing"],
+    )
+    def get(self, request, assignment_id: str):
+        if not PackageAssignment.objects.filter(pk=assignment_id).exists():
+            return Response(
+                {"success": False, "error": f"No package with id {assignment_id}.", "errors": {}},
+                status=status.HTTP_404_NOT_FOUND,
+            )
+        return Response({"success": True, "usage": package_usage(assignment_id=int(assignment_id))})
 
 
 class InvoiceViewSet(viewsets.ReadOnlyModelViewSet):

@@ -8,6 +8,7 @@ from catalog.models import Service
 from spa_pkg.api import MoneyAmountField
 
 from ..models import (
+    AssignmentStatus,
     KittyParty,
     Membership,
     PackageAssignment,
@@ -211,7 +212,7 @@ class CustomerPackageSerializer(serializers.Serializer):
     package_type = serializers.ChoiceField(choices=PackageType.choices)
     service_id = serializers.IntegerField(allow_null=True)
     service_name = serializers.CharField(allow_null=True)
-    status = serializers.ChoiceField(choices=["active", "completed", "expired", "paused"])
+    status = serializers.ChoiceField(choices=AssignmentStatus.choices)
     assigned_on = serializers.DateField(allow_null=True)
     expires_on = serializers.DateField(allow_null=True)
     sessions = SessionsSerializer()

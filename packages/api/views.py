@@ -1,17 +1,19 @@
 """Package API views: six template endpoints, /api/assignments, customer packages."""
 from django.db import transaction
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view, inline_serializer
 from rest_framework import exceptions, serializers, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from customers.models import Customer
-from spa_pkg.api import CashierReadsManagerWrites, IsCashier, envelope
+from spa_pkg.api import CashierReadsManagerWrites, IsCashier, IsManager, envelope
 
 from ..models import TEMPLATE_MODELS, PackageAssignment, PackageTemplate
 from ..presenters import assignment_summary
 from ..selectors import customer_packages
+from ..services import assignment_pause, assignment_resume
 from .filters import AssignmentFilter
 from .serializers import TEMPLATE_SERIALIZERS, AssignmentSerializer, CustomerPackageSerializer
 
@@ -123,6 +125,29 @@ class AssignmentViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return PackageAssignment.objects.select_related("customer", "service").order_by("expires_on", "pk")
+
+    def _changed(self, service) -> Response:
+        assignment = service(assignment=self.get_object(), user=self.request.user)
+        return Response(self.get_serializer(self.get_queryset().get(pk=assignment.pk)).data)
+
+    @extend_schema(
+        summary="Pause a package (manager)",
+        description="Nothing can be spent from a paused package; on resume its expiry moves back by the pause.",
+        request=inline_serializer("PauseRequest", fields={}),
+        responses={200: AssignmentSerializer},
+    )
+    @action(detail=True, methods=["post"], permission_classes=[IsManager])
+    def pause(self, request, pk=None):
+        return self._changed(assignment_pause)
+
+    @extend_schema(
+        summary="Resume a paused package (manager)",
+        request=inline_serializer("ResumeRequest", fields={}),
+        responses={200: AssignmentSerializer},
+    )
+    @action(detail=True, methods=["post"], permission_classes=[IsManager])
+    def resume(self, request, pk=None):
+        return self._changed(assignment_resume)
 
 
 class CustomerPackagesQuery(serializers.Serializer):
