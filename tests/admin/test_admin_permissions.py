@@ -1,0 +1,119 @@
+"""Roles in admin: managers keep the catalogue and templates; cashiers sell and bill; nobody edits the books."""
+import pytest
+from django.contrib.auth.models import Group
+
+from packages.models import PackageUsage
+from tests.factories import CustomerFactory, PrepaidPackageFactory
+
+pytestmark = pytest.mark.django_db
+
+TEMPLATE_ADMINS = ["prepaidpackage", "servicepackage", "membership", "studentoffer", "yearlymembership", "kittyparty"]
+
+
+@pytest.mark.parametrize("model_name", TEMPLATE_ADMINS)
+def test_a_cashier_is_refused_the_template_admin(cashier_client, model_name):
+    assert cashier_client.get(f"/admin/packages/{model_name}/").status_code == 403
+    assert cashier_client.get(f"/admin/packages/{model_name}/add/").status_code == 403
+
+
+def test_the_admin_index_does_not_show_templates_to_a_cashier(cashier_client):
+    html = cashier_client.get("/admin/").content.decode()
+
+    assert "/admin/packages/packageassignment/" in html
+    assert "/admin/packages/servicepackage/" not in html
+
+
+def test_a_cashier_sees_customers_assignments_invoices_and_receipts(cashier_client):
+    for url in (
+        "/admin/customers/customer/",
+        "/admin/packages/packageassignment/",
+        "/admin/billing/invoice/",
+        "/admin/receipts/receipt/",
+    ):
+        assert cashier_client.get(url).status_code == 200, url
+
+
+def test_a_cashier_cannot_touch_the_catalogue(cashier_client):
+    assert cashier_client.get("/admin/catalog/service/add/").status_code == 403
+
+
+@pytest.mark.parametrize("model_name", TEMPLATE_ADMINS)
+def test_a_manager_can_add_every_kind_of_template(manager_client, model_name):
+    assert manager_client.get(f"/admin/packages/{model_name}/add/").status_code == 200
+
+
+def test_a_sold_template_cannot_be_deleted_but_a_new_one_can(manager_client, staff_manager):
+    from billing.services import PaymentIn, package_sell
+
+    sold, unsold = PrepaidPackageFactory(), PrepaidPackageFactory()
+    package_sell(customer=CustomerFactory(), template=sold, user=staff_manager, payment=PaymentIn("cash"))
+
+    assert manager_client.get(f"/admin/packages/prepaidpackage/{sold.pk}/delete/").status_code == 403
+    assert manager_client.post(f"/admin/packages/prepaidpackage/{unsold.pk}/delete/", {"post": "yes"}).status_code == 302
+    assert not type(unsold).objects.filter(pk=unsold.pk).exists()
+
+
+def test_the_ledger_is_read_only_even_for_a_manager(manager_client, staff_manager):
+    from billing.services import PaymentIn, package_sell
+
+    package_sell(customer=CustomerFactory(), template=PrepaidPackageFactory(), user=staff_manager, payment=PaymentIn("cash"))
+    row = PackageUsage.objects.get()
+
+    assert manager_client.get("/admin/packages/packageusage/add/").status_code == 403
+    assert manager_client.post(f"/admin/packages/packageusage/{row.pk}/change/", {"note": "edited"}).status_code == 403
+    assert manager_client.post(f"/admin/packages/packageusage/{row.pk}/delete/", {"post": "yes"}).status_code == 403
+    row.refresh_from_db()
+    assert row.note == "Package sold"
+
+
+def test_balances_are_read_only_on_the_assignment_page(manager_client, staff_manager):
+    from billing.services import PaymentIn, package_sell
+
+    assignment = package_sell(
+        customer=CustomerFactory(), template=PrepaidPackageFactory(), user=staff_manager, payment=PaymentIn("cash")
+    ).assignment
+
+    manager_client.post(
+        f"/admin/packages/packageassignment/{assignment.pk}/change/",
+        {
+            "notes": "Prefers mornings",
+            "credit_remaining_0": "99999", "credit_remaining_1": "INR", "status": "completed",
+            **{f"{prefix}-{key}": value for prefix in ("trackers", "usages")
+               for key, value in (("TOTAL_FORMS", "0"), ("INITIAL_FORMS", "0"))},
+        },
+    )
+
+    assignment.refresh_from_db()
+    assert assignment.notes == "Prefers mornings"
+    assert assignment.credit_remaining.amount == assignment.credit_amount.amount
+    assert assignment.status == "active"
+
+
+def test_the_roles_migration_gives_cashiers_selling_and_managers_the_catalogue():
+    cashier = set(Group.objects.get(name="Cashier").permissions.values_list("codename", flat=True))
+    manager = set(Group.objects.get(name="Manager").permissions.values_list("codename", flat=True))
+
+    assert {"add_packageassignment", "add_invoice", "add_payment", "add_customer", "view_receipt"} <= cashier
+    assert not {"add_servicepackage", "change_service", "change_invoice"} & cashier
+    assert {"add_servicepackage", "delete_kittyparty", "change_service", "change_invoice"} <= manager
+    assert cashier <= manager
+    assert not {"delete_invoice", "delete_packageusage", "delete_receipt", "delete_payment"} & (cashier | manager)
+
+
+def test_a_customer_added_in_admin_is_stored_with_a_normalised_phone_and_gstin(manager_client):
+    response = manager_client.post(
+        "/admin/customers/customer/add/",
+        {"name": "Blossom Events LLP", "phone": "098450 12345", "gstin": "29abcde1234f1zw", "state_code": "29"},
+    )
+
+    assert response.status_code == 302
+    from customers.models import Customer
+
+    customer = Customer.objects.get()
+    assert (customer.phone, customer.gstin) == ("+919845012345", "29ABCDE1234F1ZW")
+
+
+def test_a_bad_phone_in_admin_is_reported_on_the_phone_field(manager_client):
+    response = manager_client.post("/admin/customers/customer/add/", {"name": "X", "phone": "12"})
+
+    assert "phone" in response.context["adminform"].form.errors
