@@ -1,0 +1,118 @@
+"""seed_demo: the demo shop, loaded twice, is the same shop."""
+from decimal import Decimal
+from io import StringIO
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+
+from billing.models import Invoice, Payment
+from catalog.models import Product, Service
+from customers.models import Customer
+from packages.models import (
+    KittyParty,
+    Membership,
+    PackageAssignment,
+    PackageBenefitTracker,
+    PackageUsage,
+    PrepaidPackage,
+    ServicePackage,
+    StudentOffer,
+    YearlyMembership,
+)
+from receipts.models import Receipt
+
+pytestmark = pytest.mark.django_db
+
+COUNTED = (
+    Service, Product, Customer, PrepaidPackage, ServicePackage, Membership, StudentOffer, YearlyMembership, KittyParty,
+    PackageAssignment, PackageBenefitTracker, PackageUsage, Invoice, Payment, Receipt, get_user_model(),
+)
+
+
+def seed() -> str:
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+    return out.getvalue()
+
+
+def counts() -> dict[str, int]:
+    return {model.__name__: model.objects.count() for model in COUNTED}
+
+
+def test_seed_demo_twice_gives_the_same_data():
+    seed()
+    first = counts()
+
+    seed()
+
+    assert counts() == first
+    assert first["PackageAssignment"] >= 6
+
+
+def test_seed_demo_holds_one_template_of_every_kind_with_the_seed_figures():
+    seed()
+
+    assert ServicePackage.objects.get(name="3+1 Facial Package").free_sessions == 1
+    prepaid = PrepaidPackage.objects.get()
+    assert (prepaid.actual_price.amount, prepaid.after_value.amount) == (Decimal("15000"), Decimal("17500"))
+    gold = Membership.objects.get()
+    assert gold.price.amount == Decimal("50000") and gold.validity_months == 12
+    assert {s.name for s in gold.services_included.all()} == {"Hydrating Facial", "Swedish Massage", "Haircut"}
+    student = StudentOffer.objects.get()
+    assert (student.discount_percentage, student.valid_days) == (Decimal("20"), "Mon-Fri")
+    yearly = YearlyMembership.objects.get()
+    assert (yearly.price.amount, yearly.discount_percent) == (Decimal("100000"), Decimal("15"))
+    assert "birthday" in yearly.extra_benefits
+    kitty = KittyParty.objects.get()
+    assert (kitty.price.amount, kitty.after_value.amount, kitty.min_guests) == (Decimal("20000"), Decimal("25000"), 10)
+
+
+def test_seed_demo_prices_services_and_products_at_todays_gst_rates():
+    seed()
+
+    facial = Service.objects.get(name="Hydrating Facial")
+    assert (facial.price.amount, facial.gst_rate, facial.sac_code) == (Decimal("1200"), Decimal("5"), "999722")
+    assert Service.objects.get(name="Swedish Massage").sac_code == "999723"
+    assert not Service.objects.exclude(gst_rate=Decimal("5")).exists()
+    cream = Product.objects.get(hsn_code="3304", name__icontains="face cream")
+    assert cream.gst_rate == Decimal("18") and cream.stock_quantity == 50
+
+
+def test_seed_demo_customers_hold_packages_sold_with_receipts():
+    seed()
+
+    priya = Customer.objects.get(name="Priya Sharma")
+    package = priya.assignments.get()
+    assert (package.package_name, package.remaining_sessions) == ("3+1 Facial Package – Hydrating Facial", 4)
+    assert Receipt.objects.count() == PackageAssignment.objects.count()
+    assert Customer.objects.exclude(phone__startswith="+91").count() == 0
+
+
+def test_seed_demo_creates_staff_logins_and_prints_them(monkeypatch):
+    monkeypatch.setenv("DEMO_CASHIER_PASSWORD", "counter-2026")
+
+    output = seed()
+
+    manager = get_user_model().objects.get(username="manager")
+    cashier = get_user_model().objects.get(username="cashier")
+    assert manager.is_staff and manager.groups.filter(name="Manager").exists()
+    assert cashier.is_staff and cashier.groups.filter(name="Cashier").exists()
+    assert manager.check_password("manager123")
+    assert cashier.check_password("counter-2026")
+    tail = output.strip().splitlines()[-4:]
+    assert "manager123" in "\n".join(tail) and "counter-2026" in "\n".join(tail)
+
+
+def test_a_second_run_keeps_a_changed_password_and_does_not_print_a_wrong_one():
+    seed()
+    manager = get_user_model().objects.get(username="manager")
+    manager.set_password("a-better-secret")
+    manager.save()
+
+    output = seed()
+
+    manager.refresh_from_db()
+    assert manager.check_password("a-better-secret")
+    assert "manager123" not in output
+    assert "cashier123" in output
