@@ -37,7 +37,10 @@ def flatten_errors(detail, prefix: str = "") -> dict[str, list[str]]:
         flat: dict[str, list[str]] = {}
         for key, value in detail.items():
             key = NON_FIELD if key == "__all__" else str(key)
-            flat.update(flatten_errors(value, f"{prefix}.{key}" if prefix else key))
+            # A nested list's own error belongs to it: "items", not "items.non_field_errors".
+            path = (prefix if key == NON_FIELD else f"{prefix}.{key}") if prefix else key
+            for field, messages in flatten_errors(value, path).items():
+                flat.setdefault(field, []).extend(messages)
         return flat
     if isinstance(detail, list | tuple):
         if all(not isinstance(item, dict | list | tuple) for item in detail):
