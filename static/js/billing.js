@@ -148,6 +148,12 @@
 
   /* ---------- usage history ---------- */
 
+  // Modals say when they are fully open or closed (Bootstrap ignores a close during the fade in).
+  document.querySelectorAll(".modal").forEach((modal) => {
+    modal.addEventListener("shown.bs.modal", () => (modal.dataset.open = "true"));
+    modal.addEventListener("hidden.bs.modal", () => (modal.dataset.open = "false"));
+  });
+
   const usageModal = new bootstrap.Modal($("#usage-modal"));
   async function openHistory(pkg) {
     const body = $("#usage-table tbody");
