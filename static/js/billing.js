@@ -120,10 +120,10 @@
           Spa.el("td", { className: "small" }, counter.kinds[pkg.package_type] || pkg.package_type),
           Spa.el("td", { className: "small" }, pkg.service_name || "—"),
           balanceCell(pkg),
-          Spa.el("td", { className: "small text-nowrap" }, pkg.expires_on || "—"),
+          Spa.el("td", { className: "small text-nowrap" }, Spa.day(pkg.expires_on)),
           Spa.el("td", {}, statusChip(pkg.status)),
           Spa.el("td", { className: "text-end" },
-            Spa.el("button", { type: "button", className: "btn btn-link btn-sm", dataset: { action: "history" }, onclick: () => openHistory(pkg) }, "Usage history"))
+            Spa.el("button", { type: "button", className: "btn btn-link btn-sm text-nowrap", dataset: { action: "history" }, title: "Usage history", onclick: () => openHistory(pkg) }, "History"))
         )
       );
     }
@@ -175,7 +175,7 @@
       body.append(
         Spa.el("tr", { dataset: { usage: "" } },
           Spa.el("td", {}, row.invoice_number || "—"),
-          Spa.el("td", { className: "text-nowrap" }, row.date || ""),
+          Spa.el("td", { className: "text-nowrap" }, Spa.day(row.date)),
           Spa.el("td", {}, row.item_name || ""),
           Spa.el("td", { className: "text-end" }, row.quantity ?? ""),
           Spa.el("td", { className: "text-end" }, row.amount != null && row.amount !== "" ? Spa.rupees(row.amount) : "—"),
@@ -206,7 +206,7 @@
   });
 
   function packageOptions(line) {
-    const options = [Spa.el("option", { value: "" }, "Best package (auto)"), Spa.el("option", { value: "0" }, "No package")];
+    const options = [Spa.el("option", { value: "" }, "Auto (best)"), Spa.el("option", { value: "0" }, "No package")];
     for (const pkg of state.packages) {
       if (pkg.status !== "active") continue;
       options.push(Spa.el("option", { value: String(assignmentIdOf(pkg)) }, pkg.name));
@@ -299,8 +299,10 @@
         `Package Applied: ${line.package_applied.name}`,
         covered && String(covered) !== String(line.quantity) ? ` (${covered} of ${line.quantity})` : "");
     }
-    return Spa.el("span", { className: "badge no-package-badge", title: line.package_note || "No package applies.", "data-bs-toggle": "tooltip" },
-      line.package_note ? `No package: ${line.package_note}` : "No package");
+    // Why not is on hover (the title), as the server put it; screen readers get it as text.
+    const why = line.package_note || "No package applies.";
+    return Spa.el("span", { className: "badge no-package-badge", title: why, tabIndex: 0 },
+      "No package ⓘ", Spa.el("span", { className: "visually-hidden" }, `: ${why}`));
   }
 
   /* Put "items.N.field" messages on the cart row they belong to; return the other errors. */

@@ -57,6 +57,14 @@ const Spa = (() => {
     return (negative ? "-" : "") + "₹" + (head ? head + "," : "") + tail + "." + paise;
   }
 
+  /* Write a server date ("2027-05-23", or a timestamp) as 23 May 2027; no date arithmetic. */
+  function day(value) {
+    if (!value) return "—";
+    const date = new Date(String(value).length === 10 ? `${value}T00:00:00` : value);
+    if (Number.isNaN(date.getTime())) return String(value);
+    return date.toLocaleDateString("en-IN", { day: "numeric", month: "short", year: "numeric" });
+  }
+
   /* Build an element: el("td", {className: "x", dataset: {id: 1}}, "text", child). */
   function el(tag, attrs = {}, ...children) {
     const node = document.createElement(tag);
@@ -288,6 +296,7 @@ const Spa = (() => {
     customerPicker,
     fieldName,
     refusal,
+    day,
     call, getJSON, postJSON, rupees, el, clearErrors, showFieldErrors, flattenErrors, alertIn, hide,
     debounce, newKey, readJSON, resultsOf, customerSearch, newCustomerForm,
   };

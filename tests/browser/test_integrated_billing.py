@@ -1,12 +1,15 @@
 """The billing counter in a real browser: packages apply, balances change on screen, one invoice per cart."""
 import re
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from billing.models import Invoice, InvoiceKind, InvoiceStatus
 from billing.services import CartItem, PaymentIn, invoice_preview, package_sell
 from packages.models import AssignmentStatus, PackageAssignment
+from tests.factories import KittyPartyFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -140,6 +143,44 @@ def test_choosing_no_package_for_a_line_charges_it(sold, sign_in):
 
     expect(page.locator("#cart [data-badge] .badge")).not_to_have_text(re.compile("Package Applied"))
     expect(page.locator('[data-summary="package_subtotal"]')).to_have_attribute("data-value", "0.00")
+
+
+def test_too_few_guests_for_a_kitty_party_is_explained_and_enough_guests_apply_it(shop, sign_in):
+    kitty = KittyPartyFactory(name="Kitty Party 20,000", min_guests=10, services_included=[shop["facial"]])
+    package_sell(customer=shop["customer"], template=kitty, user=shop["cashier"], payment=PaymentIn(method="cash"))
+    page = open_counter(sign_in)
+    add_service(page, shop["facial"])
+    page.fill("#bill-guests", "3")
+    wait_for_totals(page)
+
+    badge = page.locator("#cart [data-badge] .badge")
+    expect(badge).to_have_text(re.compile("^No package"))
+    expect(badge).to_have_attribute("title", re.compile("needs at least 10 guests; this bill has 3"))
+
+    page.fill("#bill-guests", "10")
+    wait_for_totals(page)
+    expect(badge).to_have_text("Package Applied: Kitty Party 20,000")
+    server = invoice_preview(
+        customer=shop["customer"], items=[CartItem(type="service", id=shop["facial"].pk, quantity=1)],
+        use_credit=True, guests=10,
+    ).as_json()
+    expect(page.locator('[data-summary="credit_applied"]')).to_have_attribute("data-value", server["summary"]["credit_applied"])
+    expect(page.locator('[data-summary="amount_payable"]')).to_have_attribute("data-value", server["summary"]["amount_payable"])
+
+
+def test_an_expired_package_is_not_listed_and_the_line_says_why(sold, shop, sign_in):
+    PackageAssignment.objects.filter(pk=sold.pk).update(expires_on=timezone.localdate() - timedelta(days=1))
+    page = open_counter(sign_in)
+    expect(page.locator("[data-packages-hint]")).to_have_text("No packages for this customer.")
+
+    add_service(page, sold.service)
+    wait_for_totals(page)
+
+    note = invoice_preview(
+        customer=shop["customer"], items=[CartItem(type="service", id=sold.service_id, quantity=1)], use_credit=True
+    ).as_json()["lines"][0]["package_note"]
+    assert "expired" in note.lower()
+    expect(page.locator("#cart [data-badge] .badge")).to_have_attribute("title", note)
 
 
 def test_double_click_on_generate_invoice_makes_one_invoice(sold, sign_in):
