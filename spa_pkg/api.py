@@ -241,6 +241,50 @@ def strip_trailing_slashes(result, generator, request, public):
     return result
 
 
+def _receipt_operation(summary: str, media_type: str, description: str) -> dict:
+    error = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+    return {
+        "get": {
+            "operationId": summary.lower().replace(" ", "_"),
+            "summary": summary,
+            "description": description,
+            "tags": ["receipts"],
+            "parameters": [
+                {"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}},
+                {
+                    "name": "format",
+                    "in": "query",
+                    "required": False,
+                    "schema": {"type": "string", "enum": ["a4", "thermal"]},
+                    "description": "Paper: A4 (default) or an 80 mm thermal roll.",
+                },
+            ],
+            "security": [{"tokenAuth": []}, {"cookieAuth": []}],
+            "responses": {
+                "200": {"description": "The document.", "content": {media_type: {"schema": {"type": "string"}}}},
+                **{
+                    code: {**error, "description": f"{text} (JSON when asked with Accept: application/json "
+                           "or a token; a browser is sent to the login page)."}
+                    for code, text in ERROR_DESCRIPTIONS.items()
+                    if code != "400"
+                },
+            },
+        }
+    }
+
+
+def document_receipts(result, generator, request, public):
+    """Postprocessing hook: describe the receipt documents that every sale answer links to."""
+    paths = result.setdefault("paths", {})
+    paths["/receipts/{id}"] = _receipt_operation(
+        "Receipt page", "text/html", "The receipt or tax invoice as a printable HTML page (receipt_url)."
+    )
+    paths["/receipts/{id}/download"] = _receipt_operation(
+        "Receipt PDF", "application/pdf", "The same document as a PDF (receipt_pdf_url)."
+    )
+    return result
+
+
 # --- routing -------------------------------------------------------------------------------
 
 

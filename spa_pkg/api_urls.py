@@ -4,7 +4,7 @@ Every route answers with and without its trailing slash, directly (no redirect):
 router's `trailing_slash` is the regex `/?`, and plain paths go through `both()`.
 """
 from django.urls import re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from billing.api.views import (
     AssignAndPayApi,
@@ -29,12 +29,6 @@ class SchemaView(JsonRefusalsMixin, SpectacularAPIView):
 
 class SwaggerDocsView(JsonRefusalsMixin, SpectacularSwaggerView):
     """Swagger UI for cashiers and managers, served from the sidecar's static files."""
-
-    permission_classes = [IsCashier]
-
-
-class RedocDocsView(JsonRefusalsMixin, SpectacularRedocView):
-    """Redoc for cashiers and managers, served from the sidecar's static files."""
 
     permission_classes = [IsCashier]
 
@@ -67,7 +61,6 @@ urlpatterns = [
     both(r"packages/api/assign-and-pay", AssignAndPayApi.as_view(), name="api-assign-and-pay"),
     both(r"api/schema", SchemaView.as_view(), name="api-schema"),
     both(r"api/docs", SwaggerDocsView.as_view(url_name="api-schema"), name="api-docs"),
-    both(r"api/redoc", RedocDocsView.as_view(url_name="api-schema"), name="api-redoc"),
     # Last: any other path under the API prefixes is a JSON 404, not an HTML page.
     re_path(r"^(api|packages/api)/", api_not_found),
 ]

@@ -57,7 +57,6 @@ ROUTES += [
     Route("GET", "/api/invoices/{invoice}", CASHIER),
     Route("GET", "/api/schema/", CASHIER),
     Route("GET", "/api/docs/", CASHIER, json_only=False),
-    Route("GET", "/api/redoc/", CASHIER, json_only=False),
     Route("GET", "/integrated-billing/customer-packages/{customer}", CASHIER),
     Route("POST", "/packages/api/assign-and-pay", CASHIER, {}),
     Route("POST", "/integrated-billing/preview", CASHIER, {}),
