@@ -302,7 +302,7 @@
     // Why not is on hover (the title), as the server put it; screen readers get it as text.
     const why = line.package_note || "No package applies.";
     return Spa.el("span", { className: "badge no-package-badge", title: why, tabIndex: 0 },
-      "No package ⓘ", Spa.el("span", { className: "visually-hidden" }, `: ${why}`));
+      "No package", Spa.el("span", { className: "visually-hidden" }, `: ${why}`));
   }
 
   /* Put "items.N.field" messages on the cart row they belong to; return the other errors. */
