@@ -21,7 +21,7 @@ def user_has_role(user, *roles: str) -> bool:
     return user_in_groups(user, roles)
 
 
-def role_required(*roles: str):
+def role_required(*roles: str, message: str):
     """Decorate a page: anonymous users go to the login page, users without a role get 403."""
 
     def decorator(view):
@@ -29,7 +29,7 @@ def role_required(*roles: str):
         @login_required
         def wrapped(request, *args, **kwargs):
             if not user_has_role(request.user, *roles):
-                raise PermissionDenied("This page is for the spa's cashiers and managers.")
+                raise PermissionDenied(message)
             return view(request, *args, **kwargs)
 
         return wrapped
@@ -37,8 +37,8 @@ def role_required(*roles: str):
     return decorator
 
 
-cashier_required = role_required(CASHIER, MANAGER)
-manager_required = role_required(MANAGER)
+cashier_required = role_required(CASHIER, MANAGER, message="This page is for the spa's cashiers and managers.")
+manager_required = role_required(MANAGER, message="Only a manager can do this.")
 
 
 @login_required

@@ -43,10 +43,13 @@ def test_anonymous_user_is_sent_to_the_login_page(client, path):
 
 
 @pytest.mark.parametrize("path", PAGES)
-def test_user_without_a_role_is_refused(client, nobody, path):
+def test_user_without_a_role_is_refused_in_words(client, nobody, path):
     client.force_login(nobody)
 
-    assert client.get(path).status_code == 403
+    response = client.get(path)
+
+    assert response.status_code == 403
+    assert "neither the Cashier nor the Manager role" in response.content.decode()
 
 
 @pytest.mark.parametrize("path", PAGES)
