@@ -1,4 +1,5 @@
-"""Billing's row locks, written once. Global order: products, assignments (packages.locks), sequences.
+"""Billing's row locks, written once. Global order: an invoice being voided, assignments and their
+trackers (packages.locks), products, then the number sequences.
 
 Every transaction that takes more than one of these takes them in that order and,
 within a table, in primary-key order, so no two of them can wait on each other.

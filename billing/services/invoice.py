@@ -4,6 +4,7 @@ Both paths check the input the same way and call `billing.engine.compute_bill` o
 the customer's holdings; the invoice does so a second time on the rows it has
 locked and writes exactly what that computation says.
 """
+import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -199,8 +200,8 @@ def _item(raw) -> CartItem:
     return CartItem(type=None, id=None, quantity=None)
 
 
-def _cart_lines(items: Sequence, *, lock: bool) -> list[LineInput]:
-    """Check the items against the catalogue (locking product stock when billing) and build the lines."""
+def _cart_lines(items: Sequence) -> list[LineInput]:
+    """Check the items against the catalogue and the stock (again on locked rows when billing); build the lines."""
     if not items:
         message = "Add at least one service or product."
         raise InvalidCart(message, errors={"items": [message]})
@@ -223,7 +224,7 @@ def _cart_lines(items: Sequence, *, lock: bool) -> list[LineInput]:
     service_ids = {item.id for item in items if item.type == "service"}
     product_ids = {item.id for item in items if item.type == "product"}
     services = Service.objects.in_bulk(service_ids)
-    products = lock_products(product_ids) if lock else Product.objects.in_bulk(product_ids)
+    products = Product.objects.in_bulk(product_ids)
     staff_ids = {item.staff_id for item in items if item.staff_id is not None}
     known_staff = (
         set(get_user_model().objects.filter(pk__in=staff_ids, is_active=True).values_list("pk", flat=True))
@@ -349,7 +350,7 @@ def invoice_preview(
         customer=customer, discount=discount, use_credit=use_credit, guests=guests,
         place_of_supply=place_of_supply, payments=payments, bill_date=bill_date,
     )
-    lines = _cart_lines(items, lock=False)
+    lines = _cart_lines(items)
     return _compute(bill, lines, billing_holdings(customer_id=bill.customer.pk))
 
 
@@ -394,7 +395,10 @@ def invoice_create(
 
 
 def _create(bill: _Bill, items, *, cashier, key: str | None) -> InvoiceResult:
-    lines = _cart_lines(items, lock=True)
+    # Lock order, shared with invoice_void: assignments and trackers, products, then the number
+    # sequences; each in primary-key order. The sequence rows serialise every invoice of the day,
+    # so the numbers are taken last, when only the writes that need them are left.
+    lines = _cart_lines(items)
     holdings = billing_holdings(customer_id=bill.customer.pk)
     first = _compute(bill, lines, holdings)
     locked = lock_assignments(_assignments_to_lock(bill, lines, holdings, first))
@@ -402,9 +406,8 @@ def _create(bill: _Bill, items, *, cashier, key: str | None) -> InvoiceResult:
     if not computation.spent_assignment_ids <= locked.keys():
         raise RuntimeError("The bill would spend a package it has not locked.")
     summary = computation.summary
-
     invoice = Invoice(
-        number=next_number("INV", day=bill.bill_date),
+        number=f"PENDING-{uuid.uuid4().hex}",
         kind=InvoiceKind.SALE,
         customer=bill.customer,
         bill_date=bill.bill_date,
@@ -415,30 +418,23 @@ def _create(bill: _Bill, items, *, cashier, key: str | None) -> InvoiceResult:
         **{name: inr(getattr(summary, name)) for name in _SUMMARY_MONEY},
     )
     payments = _payment_rows(bill, computation, invoice=invoice, cashier=cashier)
+    _take_stock(computation)
     invoice.save()
     line_rows = InvoiceLine.objects.bulk_create([_line_row(invoice, result) for result in computation.lines])
     line_ids = {row.position: row.pk for row in line_rows}
-
-    benefits_spend(assignments=locked, uses=_uses(invoice, computation, line_ids), user=cashier)
-    sold = defaultdict(int)
-    for line in computation.lines:
-        if line.line.item_type == "product":
-            sold[line.line.item_id] += line.line.quantity
-    for product_id, quantity in sorted(sold.items()):
-        Product.objects.filter(pk=product_id).update(stock_quantity=F("stock_quantity") - quantity)
-
+    document_lines = _document_lines(computation)
     touched = [locked[pk] for pk in sorted(computation.spent_assignment_ids)]
+
+    invoice.number = next_number("INV", day=bill.bill_date)
+    receipt_number = next_number("REC", day=bill.bill_date)
+    benefits_spend(assignments=locked, uses=_uses(invoice, computation, line_ids), user=cashier)
     receipt = receipt_issue(
-        number=next_number("REC", day=bill.bill_date),
+        number=receipt_number,
         kind=ReceiptKind.TAX_INVOICE,
         customer=bill.customer,
         amount=summary.grand_total,
         snapshot=invoice_snapshot(
-            invoice=invoice,
-            lines=_document_lines(computation, invoice),
-            summary=summary.as_json(),
-            payments=payments,
-            packages=touched,
+            invoice=invoice, lines=document_lines, summary=summary.as_json(), payments=payments, packages=touched
         ),
         created_by=cashier,
     )
@@ -446,8 +442,26 @@ def _create(bill: _Bill, items, *, cashier, key: str | None) -> InvoiceResult:
         payment.receipt = receipt
     Payment.objects.bulk_create(payments)
     invoice.receipt = receipt
-    invoice.save(update_fields=["receipt"])
+    Invoice.objects.filter(pk=invoice.pk).update(number=invoice.number, receipt=receipt)
     return InvoiceResult(invoice=invoice, computation=computation, updated_packages=touched, receipt=receipt)
+
+
+def _take_stock(computation: BillComputation) -> None:
+    """Lock the products sold, check the stock again on the locked rows and take it."""
+    sold: dict[int, int] = defaultdict(int)
+    for result in computation.lines:
+        if result.line.item_type == "product":
+            sold[result.line.item_id] += result.line.quantity
+    products = lock_products(sold)
+    short = [
+        f"{products[pk].name}: {count} wanted, {products[pk].stock_quantity} in stock."
+        for pk, count in sold.items()
+        if count > products[pk].stock_quantity
+    ]
+    if short:
+        raise InsufficientStock(_summary_message({"items": short}), errors={"items": short})
+    for product_id, quantity in sorted(sold.items()):
+        Product.objects.filter(pk=product_id).update(stock_quantity=F("stock_quantity") - quantity)
 
 
 _SUMMARY_MONEY = (
@@ -518,7 +532,7 @@ def _uses(invoice: Invoice, computation: BillComputation, line_ids: dict[int, in
     return uses
 
 
-def _document_lines(computation: BillComputation, invoice: Invoice) -> list[dict]:
+def _document_lines(computation: BillComputation) -> list[dict]:
     """Return the receipt's lines; redeemed sessions cite the invoice that taxed the package."""
     redeemed = {r.benefit.assignment_id for r in computation.lines if r.is_redeemed}
     sale_invoices = (

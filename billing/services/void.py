@@ -34,15 +34,15 @@ def invoice_void(*, invoice: Invoice, reason: str, user) -> list[PackageAssignme
         message = f"Invoice {locked.number} sold a package; a package sale is not voided from the billing counter."
         raise InvoiceNotVoidable(message, errors={"invoice": [message]})
 
+    # The same lock order as invoice_create: assignments, products, then the number sequence.
+    taken = PackageUsage.objects.filter(invoice_number=locked.number, kind=UsageKind.REDEEM)
+    lock_assignments(taken.values_list("assignment_id", flat=True))
     returned = defaultdict(int)
     for product_id, quantity in locked.lines.filter(line_type=LineType.PRODUCT).values_list("product_id", "quantity"):
         returned[product_id] += quantity
     lock_products(returned)
     for product_id, quantity in sorted(returned.items()):
         Product.objects.filter(pk=product_id).update(stock_quantity=F("stock_quantity") + quantity)
-
-    taken = PackageUsage.objects.filter(invoice_number=locked.number, kind=UsageKind.REDEEM)
-    lock_assignments(taken.values_list("assignment_id", flat=True))
     number = next_number("CN", day=timezone.localdate())
     given_back = usages_reverse(invoice_number=locked.number, reversal_number=number, user=user)
 

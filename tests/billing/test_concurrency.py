@@ -113,3 +113,22 @@ def test_the_package_is_not_left_locked_after_the_race(customer, cashier, facial
         locked = PackageAssignment.objects.select_for_update(nowait=connection.vendor == "postgresql").get(pk=package.pk)
 
     assert locked.remaining_sessions == 2
+
+
+def test_ten_cashiers_selling_the_last_four_jars_sell_exactly_four(customer, cashier):
+    from billing.exceptions import InsufficientStock
+    from tests.factories import ProductFactory
+
+    jar = ProductFactory(stock_quantity=4)
+
+    results, errors = run_in_threads(
+        lambda index: invoice_create(
+            customer=customer, items=[{"type": "product", "id": jar.pk, "quantity": 1}], cashier=cashier,
+            payments=[PaymentIn("card")],
+        )
+    )
+
+    assert sum(result is not None for result in results) == 4
+    assert len(errors) == 6 and all(isinstance(error, InsufficientStock) for error in errors)
+    jar.refresh_from_db()
+    assert jar.stock_quantity == 0

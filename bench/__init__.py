@@ -1,0 +1,1 @@
+"""Benchmark of the billing counter: `python -m bench.run --help`."""

@@ -1,0 +1,281 @@
+"""Bulk-create a realistic spa: catalogue, customers, assignments of every kind, trackers and sale ledger rows.
+
+The catalogue and templates go through the ORM; the big tables go in with plain
+`executemany` batches, so 50,000 assignments take seconds. The rows are what the
+services would have written (the tracker rows of `tracker_rows_for`, one sale ledger
+row each), and the bench runs reconcile_packages on the result to prove it.
+"""
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import timedelta
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
+from django.core.management.color import no_style
+from django.db import connection, transaction
+from django.db.models import Max
+from django.utils import timezone
+from djmoney.money import Money
+
+from catalog.models import Product, Service
+from customers.models import Customer
+from packages.models import (
+    AssignmentStatus,
+    BenefitType,
+    KittyParty,
+    Membership,
+    PackageAssignment,
+    PackageBenefitTracker,
+    PackageType,
+    PackageUsage,
+    PrepaidPackage,
+    ServicePackage,
+    StudentOffer,
+    UsageKind,
+    YearlyMembership,
+)
+
+BATCH = 2000
+# Share of each kind among the assignments: service packages are what spas sell most.
+KIND_WEIGHTS = {
+    PackageType.SERVICE_PACKAGE: 40,
+    PackageType.PREPAID: 20,
+    PackageType.MEMBERSHIP: 10,
+    PackageType.YEARLY_MEMBERSHIP: 10,
+    PackageType.STUDENT_OFFER: 10,
+    PackageType.KITTY_PARTY: 10,
+}
+
+
+def inr(amount) -> Money:
+    return Money(Decimal(amount), "INR")
+
+
+@dataclass(frozen=True)
+class Dataset:
+    customers: int
+    assignments: int
+    trackers: int
+    services: list[int]
+    products: list[int]
+    cashier_id: int
+
+
+def _catalogue(rng: random.Random) -> tuple[list[Service], list[Product]]:
+    services = Service.objects.bulk_create(
+        Service(
+            name=f"Bench service {index:02d}",
+            category="Bench",
+            price=inr(rng.choice(["499.00", "799.00", "1200.00", "1249.00", "2000.00", "3500.00"])),
+            gst_rate=Decimal("5.00"),
+            sac_code=rng.choice(["999721", "999722", "999723"]),
+        )
+        for index in range(20)
+    )
+    products = Product.objects.bulk_create(
+        Product(
+            name=f"Bench product {index:02d}",
+            sku=f"BENCH-{index:04d}",
+            price=inr(rng.choice(["349.00", "599.00", "899.00"])),
+            gst_rate=rng.choice([Decimal("5.00"), Decimal("18.00")]),
+            hsn_code="3304",
+            stock_quantity=1_000_000,
+        )
+        for index in range(10)
+    )
+    return services, products
+
+
+def _templates(services: list[Service]) -> dict[str, list]:
+    today = timezone.localdate()
+    templates = {
+        PackageType.SERVICE_PACKAGE: [
+            ServicePackage.objects.create(name="3+1", pay_for=3, total_services=4, validity_months=6),
+            ServicePackage.objects.create(name="5+2", pay_for=5, total_services=7, validity_months=12),
+        ],
+        PackageType.PREPAID: [
+            PrepaidPackage.objects.create(name="Gold 17,500", actual_price=inr(15000), after_value=inr(17500)),
+            PrepaidPackage.objects.create(name="Silver 5,750", actual_price=inr(5000), after_value=inr(5750)),
+        ],
+        PackageType.MEMBERSHIP: [Membership.objects.create(name="Glow membership", price=inr(50000))],
+        PackageType.YEARLY_MEMBERSHIP: [
+            YearlyMembership.objects.create(name="Yearly 15%", price=inr(10000), discount_percent=Decimal("15"))
+        ],
+        PackageType.STUDENT_OFFER: [
+            StudentOffer.objects.create(
+                name="Student 20%",
+                discount_percentage=Decimal("20"),
+                valid_from=today - timedelta(days=60),
+                valid_to=today + timedelta(days=300),
+                valid_days="Mon-Fri",
+            )
+        ],
+        PackageType.KITTY_PARTY: [
+            KittyParty.objects.create(name="Kitty 25,000", price=inr(20000), after_value=inr(25000), min_guests=8)
+        ],
+    }
+    templates[PackageType.MEMBERSHIP][0].services_included.set(services[:5])
+    templates[PackageType.KITTY_PARTY][0].services_included.set(services[5:10])
+    # Re-read with the included services prefetched: tracker_rows_for reads them once per template.
+    templates[PackageType.MEMBERSHIP] = list(Membership.objects.prefetch_related("services_included"))
+    templates[PackageType.KITTY_PARTY] = list(KittyParty.objects.prefetch_related("services_included"))
+    return templates
+
+
+class _Inserter:
+    """Insert plain rows with executemany: the ORM's per-object work would make 50,000 rows take a minute."""
+
+    def __init__(self, model, *, with_ids: bool = False):
+        self.model = model
+        self.fields = [field for field in model._meta.concrete_fields if with_ids or not field.primary_key]
+        now = connection.ops.adapt_datetimefield_value(timezone.now())
+        self.defaults = {}
+        for field in self.fields:
+            if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+                self.defaults[field.attname] = now
+            else:
+                self.defaults[field.attname] = _plain(field.get_default())
+        columns = ", ".join(connection.ops.quote_name(field.column) for field in self.fields)
+        marks = ", ".join(["%s"] * len(self.fields))
+        self.sql = f"INSERT INTO {connection.ops.quote_name(model._meta.db_table)} ({columns}) VALUES ({marks})"
+        self.rows: list[tuple] = []
+
+    def add(self, **values) -> None:
+        merged = {**self.defaults, **{key: _plain(value) for key, value in values.items()}}
+        self.rows.append(tuple(merged[field.attname] for field in self.fields))
+
+    def flush(self) -> int:
+        count = len(self.rows)
+        with connection.cursor() as cursor:
+            for start in range(0, count, 5000):
+                cursor.executemany(self.sql, self.rows[start : start + 5000])
+        self.rows = []
+        return count
+
+    def next_id(self) -> int:
+        return (self.model.objects.aggregate(top=Max("pk"))["top"] or 0) + 1
+
+
+def _plain(value):
+    if isinstance(value, Money):
+        return value.amount
+    if hasattr(value, "value") and isinstance(value, str):  # TextChoices members
+        return value.value
+    return value
+
+
+def _money(prefix: str, amount) -> dict:
+    return {prefix: Decimal(amount), f"{prefix}_currency": "INR"}
+
+
+def _tracker_rows(inserter: _Inserter, a: dict, template) -> int:
+    """Add the tracker rows `packages.services.tracker_rows_for` makes for this kind (reconcile checks them)."""
+    common = {
+        "customer_id": a["customer_id"],
+        "assignment_id": a["id"],
+        "valid_from": a["assigned_on"],
+        "valid_until": a["expires_on"],
+        "is_active": a["status"] == AssignmentStatus.ACTIVE,
+    }
+    kind = a["kind"]
+    if kind == PackageType.SERVICE_PACKAGE:
+        inserter.add(
+            service_id=a["service_id"], benefit_type=BenefitType.FREE, total_count=a["sessions"],
+            used_count=0, remaining_count=a["sessions"], **common,
+        )
+        return 1
+    if kind in (PackageType.PREPAID, PackageType.KITTY_PARTY):
+        inserter.add(
+            service_id=None, benefit_type=BenefitType.PREPAID,
+            **_money("balance_total", a["credit"]), **_money("balance_remaining", a["credit"]), **common,
+        )
+        return 1
+    if kind == PackageType.MEMBERSHIP:
+        for service in template.services_included.all():
+            inserter.add(service_id=service.pk, benefit_type=BenefitType.UNLIMITED, **common)
+        return len(template.services_included.all())
+    if kind == PackageType.STUDENT_OFFER:
+        inserter.add(
+            service_id=None, benefit_type=BenefitType.DISCOUNT, discount_percent=template.discount_percentage,
+            **{**common, "valid_from": max(template.valid_from, a["assigned_on"])},
+        )
+        return 1
+    inserter.add(service_id=None, benefit_type=BenefitType.DISCOUNT, discount_percent=template.discount_percent, **common)
+    return 1
+
+
+@transaction.atomic
+def build(*, customers: int = 10_000, assignments: int = 50_000, seed: int = 7, log=print) -> Dataset:
+    """Create the dataset in the current database (expected empty) and return what was made."""
+    rng = random.Random(seed)
+    today = timezone.localdate()
+    cashier, _ = get_user_model().objects.get_or_create(username="bench-cashier")
+    services, products = _catalogue(rng)
+    templates = _templates(services)
+    content_types = {kind: ContentType.objects.get_for_model(type(choices[0])).pk for kind, choices in templates.items()}
+
+    people = _Inserter(Customer, with_ids=True)
+    first_customer = people.next_id()
+    customer_ids = list(range(first_customer, first_customer + customers))
+    for offset, pk in enumerate(customer_ids):
+        people.add(id=pk, name=f"Bench customer {offset}", phone=f"+9170{offset:08d}", state_code="29")
+    people.flush()
+    log(f"  {customers:,} customers")
+
+    holdings = _Inserter(PackageAssignment, with_ids=True)
+    trackers, ledger = _Inserter(PackageBenefitTracker), _Inserter(PackageUsage)
+    kinds, weights = list(KIND_WEIGHTS), list(KIND_WEIGHTS.values())
+    first_assignment = holdings.next_id()
+    tracker_count = 0
+    for index in range(assignments):
+        # Every customer gets at least one package; the rest are spread at random.
+        customer_id = customer_ids[index] if index < customers else rng.choice(customer_ids)
+        kind = rng.choices(kinds, weights)[0]
+        template = rng.choice(templates[kind])
+        service = rng.choice(services) if kind == PackageType.SERVICE_PACKAGE else None
+        assigned_on = today - timedelta(days=rng.randint(0, 200))
+        expires_on = template.default_expiry(assigned_on)
+        name = template.name if service is None else f"{template.name} – {service.name}"
+        a = {
+            "id": first_assignment + index,
+            "customer_id": customer_id,
+            "kind": kind,
+            "service_id": service.pk if service else None,
+            "sessions": template.total_services if kind == PackageType.SERVICE_PACKAGE else 0,
+            "credit": template.after_value.amount if kind in (PackageType.PREPAID, PackageType.KITTY_PARTY) else 0,
+            "status": AssignmentStatus.EXPIRED if expires_on and expires_on < today else AssignmentStatus.ACTIVE,
+            "assigned_on": assigned_on,
+            "expires_on": expires_on,
+        }
+        holdings.add(
+            id=a["id"], customer_id=customer_id, package_type=kind, template_type_id=content_types[kind],
+            template_id=template.pk, package_name=name, service_id=a["service_id"],
+            total_sessions=a["sessions"], used_sessions=0, remaining_sessions=a["sessions"],
+            **_money("credit_amount", a["credit"]), **_money("credit_used", 0), **_money("credit_remaining", a["credit"]),
+            status=a["status"], assigned_on=assigned_on, expires_on=expires_on,
+            **_money("price_paid", template.list_price(service).amount), notes="",
+        )
+        tracker_count += _tracker_rows(trackers, a, template)
+        ledger.add(
+            assignment_id=a["id"], kind=UsageKind.SALE, item_name=name, note="Package sold",
+            sessions_delta=a["sessions"], sessions_before=0, sessions_after=a["sessions"],
+            **_money("credit_delta", a["credit"]), **_money("credit_before", 0), **_money("credit_after", a["credit"]),
+        )
+    holdings.flush()
+    trackers.flush()
+    ledger.flush()
+    with connection.cursor() as cursor:
+        for statement in connection.ops.sequence_reset_sql(no_style(), [Customer, PackageAssignment]):
+            cursor.execute(statement)
+    log(f"  {assignments:,} assignments, {tracker_count:,} tracker rows, {assignments:,} sale ledger rows")
+    return Dataset(
+        customers=customers,
+        assignments=assignments,
+        trackers=tracker_count,
+        services=[service.pk for service in services],
+        products=[product.pk for product in products],
+        cashier_id=cashier.pk,
+    )

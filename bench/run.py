@@ -1,0 +1,353 @@
+"""Benchmark the billing counter: invoice_preview and invoice_create on a throwaway database.
+
+    python -m bench.run                       # SQLite file under /tmp, 10,000 customers, 50,000 assignments
+    python -m bench.run --postgres            # PostgreSQL database spa_pkg_bench (created, then dropped)
+    python -m bench.run --large               # 100,000 customers, 500,000 assignments
+    make bench BENCH_ARGS="--postgres --invoices 500"
+
+It prints invoices per second and p50/p95 latency, sequentially and with concurrent
+worker processes, and writes the figures with the machine they came from into
+docs/benchmarks.md (one section per database, replaced on every run).
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import random
+import re
+import sqlite3
+import statistics
+import sys
+import time
+from contextlib import suppress
+from datetime import datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DOC = ROOT / "docs" / "benchmarks.md"
+SQLITE_PATH = Path("/tmp/spa_pkg_bench.sqlite3")
+PG_DATABASE = "spa_pkg_bench"
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--postgres", action="store_true", help="Run on PostgreSQL (database spa_pkg_bench).")
+    parser.add_argument(
+        "--postgres-url",
+        default=os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres"),
+        help="A PostgreSQL URL whose user may create databases (the bench database is created next to it).",
+    )
+    parser.add_argument("--customers", type=int, default=10_000)
+    parser.add_argument("--assignments", type=int, default=50_000)
+    parser.add_argument("--large", action="store_true", help="100,000 customers and 500,000 assignments.")
+    parser.add_argument("--invoices", type=int, default=300, help="Bills per sequential measurement.")
+    parser.add_argument("--workers", type=int, default=4, help="Concurrent worker processes.")
+    parser.add_argument("--per-worker", type=int, default=100, help="Invoices each concurrent worker issues.")
+    parser.add_argument("--keep", action="store_true", help="Keep the bench database afterwards.")
+    parser.add_argument("--no-doc", action="store_true", help="Do not write docs/benchmarks.md.")
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args(argv)
+    if args.large:
+        args.customers, args.assignments = 100_000, 500_000
+    return args
+
+
+# -- database ---------------------------------------------------------------------------------
+
+
+def _pg_admin(url: str, statement: str) -> None:
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as connection:
+        connection.execute(statement)
+
+
+def prepare_database(args) -> str:
+    """Create an empty throwaway database and return its URL."""
+    if args.postgres:
+        _pg_admin(args.postgres_url, f"DROP DATABASE IF EXISTS {PG_DATABASE} WITH (FORCE)")
+        _pg_admin(args.postgres_url, f"CREATE DATABASE {PG_DATABASE}")
+        return re.sub(r"/[^/]*$", f"/{PG_DATABASE}", args.postgres_url)
+    for suffix in ("", "-journal", "-wal", "-shm"):
+        with suppress(FileNotFoundError):
+            Path(f"{SQLITE_PATH}{suffix}").unlink()
+    return f"sqlite:///{SQLITE_PATH}"
+
+
+def drop_database(args) -> None:
+    from django.db import connections
+
+    connections.close_all()
+    if args.postgres:
+        _pg_admin(args.postgres_url, f"DROP DATABASE IF EXISTS {PG_DATABASE} WITH (FORCE)")
+    else:
+        with suppress(FileNotFoundError):
+            SQLITE_PATH.unlink()
+
+
+# -- workload ---------------------------------------------------------------------------------
+
+
+def make_carts(dataset, count: int, rng: random.Random) -> list[tuple[int, list[tuple]]]:
+    """Return (customer id, items) carts: a service a package covers, another service and a product."""
+    from packages.models import AssignmentStatus, PackageAssignment, PackageType
+
+    holders = list(
+        PackageAssignment.objects.filter(
+            package_type=PackageType.SERVICE_PACKAGE, status=AssignmentStatus.ACTIVE
+        ).values_list("customer_id", "service_id")[: count * 4]
+    )
+    rng.shuffle(holders)
+    carts = []
+    for customer_id, service_id in holders[:count]:
+        other = rng.choice([pk for pk in dataset.services if pk != service_id])
+        items = [("service", service_id, 1), ("service", other, 1), ("product", rng.choice(dataset.products), 1)]
+        carts.append((customer_id, items))
+    return carts
+
+
+def _cart_items(items):
+    from billing.services import CartItem
+
+    return [CartItem(type=kind, id=pk, quantity=quantity) for kind, pk, quantity in items]
+
+
+def bill(cart, cashier, *, preview: bool) -> float:
+    """Preview or issue one bill; return its latency in seconds."""
+    from billing.services import PaymentIn, invoice_create, invoice_preview
+
+    customer_id, items = cart
+    started = time.perf_counter()
+    if preview:
+        invoice_preview(customer=customer_id, items=_cart_items(items), use_credit=True)
+    else:
+        invoice_create(
+            customer=customer_id, items=_cart_items(items), cashier=cashier, use_credit=True,
+            payments=[PaymentIn("cash")],
+        )
+    return time.perf_counter() - started
+
+
+def sequential(carts, cashier, *, preview: bool) -> tuple[list[float], float]:
+    started = time.perf_counter()
+    latencies = [bill(cart, cashier, preview=preview) for cart in carts]
+    return latencies, time.perf_counter() - started
+
+
+def _worker(payload) -> list[float]:
+    """Issue a worker's share of invoices in its own process (its own database connection)."""
+    from django.contrib.auth import get_user_model
+    from django.db import connections
+
+    connections.close_all()  # never share the parent's connection
+    carts, cashier_id, preview = payload
+    cashier = get_user_model().objects.get(pk=cashier_id)
+    try:
+        return [bill(cart, cashier, preview=preview) for cart in carts]
+    finally:
+        connections.close_all()
+
+
+def concurrent(carts, cashier_id: int, workers: int, *, preview: bool) -> tuple[list[float], float]:
+    import multiprocessing
+
+    from django.db import connections
+
+    connections.close_all()
+    shares = [(carts[index::workers], cashier_id, preview) for index in range(workers)]
+    started = time.perf_counter()
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        results = pool.map(_worker, shares)
+    elapsed = time.perf_counter() - started
+    return [latency for result in results for latency in result], elapsed
+
+
+def figures(latencies: list[float], elapsed: float) -> dict:
+    cuts = statistics.quantiles(latencies, n=100, method="inclusive")
+    return {
+        "count": len(latencies),
+        "per_second": len(latencies) / elapsed,
+        "p50_ms": cuts[49] * 1000,
+        "p95_ms": cuts[94] * 1000,
+    }
+
+
+# -- machine and report -----------------------------------------------------------------------
+
+
+def _cpu_model() -> str:
+    with suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    return platform.processor() or "unknown"
+
+
+def _memory() -> str:
+    with suppress(OSError, ValueError):
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal"):
+                return f"{int(line.split()[1]) / 1024 / 1024:.1f} GiB"
+    return "unknown"
+
+
+def machine(postgres: bool) -> dict:
+    import django
+    from django.db import connection
+
+    if postgres:
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW server_version")
+            database = f"PostgreSQL {cursor.fetchone()[0]}"
+    else:
+        database = f"SQLite {sqlite3.sqlite_version} (IMMEDIATE transactions)"
+    return {
+        "cpus": os.cpu_count(),
+        "cpu": _cpu_model(),
+        "memory": _memory(),
+        "python": platform.python_version(),
+        "django": django.get_version(),
+        "database": database,
+        "os": f"{platform.system()} {platform.release()}",
+        "date": datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z"),
+    }
+
+
+def render(args, host: dict, dataset, build_seconds: float, results: dict, reconcile: tuple[int, int, float]) -> str:
+    name = "PostgreSQL" if args.postgres else "SQLite"
+    lines = [
+        f"### {name}",
+        "",
+        f"Measured {host['date']} on {host['cpus']} CPUs ({host['cpu']}), {host['memory']} RAM, {host['os']}; "
+        f"Python {host['python']}, Django {host['django']}, {host['database']}.",
+        "",
+        f"Dataset: {dataset.customers:,} customers, {dataset.assignments:,} assignments, "
+        f"{dataset.trackers:,} tracker rows, {dataset.assignments:,} sale ledger rows, built with bulk_create "
+        f"in {build_seconds:.1f} s.",
+        "",
+        "| measurement | bills | bills/second | p50 latency | p95 latency |",
+        "| --- | ---: | ---: | ---: | ---: |",
+    ]
+    for label, row in results.items():
+        lines.append(
+            f"| {label} | {row['count']:,} | {row['per_second']:.1f} | {row['p50_ms']:.1f} ms | {row['p95_ms']:.1f} ms |"
+        )
+    checked, differences, seconds = reconcile
+    lines += [
+        "",
+        f"Afterwards `reconcile_packages` checked {checked:,} assignments in {seconds:.1f} s: "
+        f"{differences} difference(s).",
+        "",
+        f"Command: `python -m bench.run{' --postgres' if args.postgres else ''} --customers {args.customers} "
+        f"--assignments {args.assignments} --invoices {args.invoices} --workers {args.workers} "
+        f"--per-worker {args.per_worker}`",
+    ]
+    return "\n".join(lines)
+
+
+DOC_HEAD = """# Benchmarks
+
+`make bench` (or `python -m bench.run`) builds a throwaway database with `bench/dataset.py`
+(customers, assignments of every kind with their tracker rows and sale ledger rows, all
+through `bulk_create`), then times the billing services the counter calls:
+
+- `invoice_preview`: the computation alone (reads only);
+- `invoice_create`: the whole transaction (locks, second computation, invoice, lines,
+  ledger rows, balances, stock, payments, receipt snapshot, two numbers).
+
+Each bill is a three-line cart for a customer who holds a service package: the service
+the package covers (a free session), another service and a product, with `use_credit`
+on (credit held by the customer pays first) and cash for the rest. Concurrent runs use
+separate worker processes, each with its own database connection, on distinct
+customers. Latency is per call, measured in the process that made it.
+
+The figures below are real runs; each database has its own section, replaced by the
+next run on it. `pgbench -c 4 -j 2 -T 20` gives about 3,000 TPC-B transactions per
+second on these machines (ENGINEERING.md), the ceiling one invoice transaction is up
+against; an invoice is some twenty statements plus the Python that builds them.
+"""
+
+
+def write_doc(section_name: str, body: str) -> None:
+    text = DOC.read_text() if DOC.exists() else DOC_HEAD
+    start, end = f"<!-- bench:{section_name} -->", f"<!-- /bench:{section_name} -->"
+    block = f"{start}\n{body}\n{end}"
+    if start in text:
+        text = re.sub(re.escape(start) + r".*?" + re.escape(end), lambda _: block, text, flags=re.S)
+    else:
+        text = text.rstrip() + "\n\n" + block + "\n"
+    DOC.parent.mkdir(parents=True, exist_ok=True)
+    DOC.write_text(text)
+
+
+# -- main -------------------------------------------------------------------------------------
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    sys.path.insert(0, str(ROOT))
+    os.environ["DATABASE_URL"] = prepare_database(args)
+    os.environ["DJANGO_SETTINGS_MODULE"] = "spa_pkg.settings"
+    os.environ["DEBUG"] = "false"
+    import django
+
+    django.setup()
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+
+    from bench.dataset import build
+    from packages.services import balances_reconcile
+
+    try:
+        print(f"Database: {os.environ['DATABASE_URL']}")
+        call_command("migrate", verbosity=0)
+        started = time.perf_counter()
+        print(f"Building {args.customers:,} customers and {args.assignments:,} assignments...")
+        dataset = build(customers=args.customers, assignments=args.assignments, seed=args.seed)
+        build_seconds = time.perf_counter() - started
+        print(f"  built in {build_seconds:.1f} s")
+
+        rng = random.Random(args.seed)
+        cashier = get_user_model().objects.get(pk=dataset.cashier_id)
+        wanted = args.invoices * 2 + args.workers * args.per_worker * 2
+        carts = make_carts(dataset, wanted, rng)
+        preview_carts, create_carts = carts[: args.invoices], carts[args.invoices : args.invoices * 2]
+        concurrent_carts = carts[args.invoices * 2 :]
+        results = {}
+
+        bill(carts[0], cashier, preview=True)  # warm the caches (content types, query compilation)
+        results["invoice_preview, sequential"] = figures(*sequential(preview_carts, cashier, preview=True))
+        results["invoice_create, sequential"] = figures(*sequential(create_carts, cashier, preview=False))
+        if args.workers > 1:
+            share = args.workers * args.per_worker
+            results[f"invoice_preview, {args.workers} workers"] = figures(
+                *concurrent(concurrent_carts[:share], dataset.cashier_id, args.workers, preview=True)
+            )
+            results[f"invoice_create, {args.workers} workers"] = figures(
+                *concurrent(concurrent_carts[share : share * 2], dataset.cashier_id, args.workers, preview=False)
+            )
+        for label, row in results.items():
+            print(
+                f"{label:32} {row['count']:5} bills  {row['per_second']:7.1f}/s  "
+                f"p50 {row['p50_ms']:6.1f} ms  p95 {row['p95_ms']:6.1f} ms"
+            )
+
+        started = time.perf_counter()
+        report = balances_reconcile()
+        reconcile = (report.checked, len(report.differences), time.perf_counter() - started)
+        print(f"reconcile: {reconcile[0]:,} assignments, {reconcile[1]} differences, {reconcile[2]:.1f} s")
+
+        host = machine(args.postgres)
+        body = render(args, host, dataset, build_seconds, results, reconcile)
+        if not args.no_doc:
+            write_doc("postgresql" if args.postgres else "sqlite", body)
+            print(f"Wrote {DOC.relative_to(ROOT)}")
+        return 0 if not report.differences else 1
+    finally:
+        if not args.keep:
+            drop_database(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
