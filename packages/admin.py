@@ -61,6 +61,9 @@ class ReadOnlyAdminMixin:
 # --- templates -------------------------------------------------------------------------
 
 
+HISTORY = ("History", {"fields": ("created_at", "updated_at"), "classes": ("collapse",)})
+
+
 class PackageTemplateAdmin(admin.ModelAdmin):
     """What every template admin shares: managers only, an Assign button, no delete once sold."""
 
@@ -171,7 +174,7 @@ class PrepaidPackageAdmin(PackageTemplateAdmin):
     fieldsets = (
         (None, {"fields": ("name", "description", "is_active")}),
         ("Credit", {"fields": ("actual_price", "after_value", "benefit_percent", "validity_months")}),
-        ("History", {"fields": ("created_at", "updated_at"), "classes": ("collapse",)}),
+        HISTORY,
     )
 
 
@@ -188,7 +191,7 @@ class ServicePackageAdmin(PackageTemplateAdmin):
                 "description": "The service is chosen when the package is sold; its price is pay_for × that service's price.",
             },
         ),
-        ("History", {"fields": ("created_at", "updated_at"), "classes": ("collapse",)}),
+        HISTORY,
     )
 
     @admin.display(description="Sessions")
@@ -203,7 +206,7 @@ class MembershipAdmin(PackageTemplateAdmin):
     fieldsets = (
         (None, {"fields": ("name", "description", "is_active")}),
         ("Membership", {"fields": ("price", "validity_months", "services_included")}),
-        ("History", {"fields": ("created_at", "updated_at"), "classes": ("collapse",)}),
+        HISTORY,
     )
 
     def get_queryset(self, request):
@@ -220,7 +223,7 @@ class StudentOfferAdmin(PackageTemplateAdmin):
     fieldsets = (
         (None, {"fields": ("name", "description", "is_active")}),
         ("Offer", {"fields": ("price", "discount_percentage", "valid_from", "valid_to", "valid_days", "conditions")}),
-        ("History", {"fields": ("created_at", "updated_at"), "classes": ("collapse",)}),
+        HISTORY,
     )
 
     @admin.display(description="Discount", ordering="discount_percentage")
@@ -234,7 +237,7 @@ class YearlyMembershipAdmin(PackageTemplateAdmin):
     fieldsets = (
         (None, {"fields": ("name", "description", "is_active")}),
         ("Membership", {"fields": ("price", "discount_percent", "validity_months", "extra_benefits")}),
-        ("History", {"fields": ("created_at", "updated_at"), "classes": ("collapse",)}),
+        HISTORY,
     )
 
     @admin.display(description="Discount", ordering="discount_percent")
@@ -253,7 +256,7 @@ class KittyPartyAdmin(PackageTemplateAdmin):
             "Group credit",
             {"fields": ("price", "after_value", "benefit_percent", "min_guests", "validity_months", "services_included")},
         ),
-        ("History", {"fields": ("created_at", "updated_at"), "classes": ("collapse",)}),
+        HISTORY,
     )
 
 
