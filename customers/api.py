@@ -14,6 +14,8 @@ from .services import customer_create, customer_update
 
 
 class CustomerSerializer(serializers.ModelSerializer):
+    email = serializers.CharField(read_only=True, help_text="An e-mail address, or empty.")
+
     class Meta:
         model = Customer
         fields = ["id", "name", "phone", "email", "date_of_birth", "state_code", "gstin", "notes", "created_at"]

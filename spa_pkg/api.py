@@ -6,13 +6,15 @@ each message next to the field that caused it.
 """
 from decimal import Decimal
 
+import django_filters
+from django import forms
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError
 from django.http import Http404, JsonResponse
 from djmoney.money import Money
 from drf_spectacular.openapi import AutoSchema
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_serializer
 from rest_framework import exceptions, parsers, permissions, routers, serializers
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
@@ -190,6 +192,17 @@ def id_field(**kwargs) -> serializers.IntegerField:
     return serializers.IntegerField(max_value=ID_MAX, **kwargs)
 
 
+class IdFilter(django_filters.NumberFilter):
+    """Filter on an id: a positive whole number (no decimals, nothing beyond a database key)."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", ID_MAX)
+        super().__init__(*args, **kwargs)
+
+
 class ErrorSerializer(serializers.Serializer):
     """The body of every refusal."""
 
@@ -204,7 +217,8 @@ class ErrorSerializer(serializers.Serializer):
 def envelope(name: str, **fields) -> type[serializers.Serializer]:
     """Return a named response serializer `{"success": true, **fields}` for the schema."""
     attrs = {"success": serializers.BooleanField(default=True), **fields}
-    return type(name, (serializers.Serializer,), attrs)
+    # One object even on a list action (the schema would otherwise make it an array).
+    return extend_schema_serializer(many=False)(type(name, (serializers.Serializer,), attrs))
 
 
 # --- schema --------------------------------------------------------------------------------

@@ -189,6 +189,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "persistAuthorization": True, "validatorUrl": None},
     "ENUM_NAME_OVERRIDES": {
         "AssignmentStatusEnum": "packages.models.AssignmentStatus",
+        "BenefitTypeEnum": "packages.models.BenefitType",
         "InvoiceStatusEnum": "billing.models.InvoiceStatus",
         "PaymentMethodEnum": "billing.models.PaymentMethod",
         "CounterPaymentMethodEnum": ["cash", "card", "upi", "bank_transfer"],

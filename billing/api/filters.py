@@ -1,11 +1,13 @@
 """django-filter filters for /api/invoices."""
 import django_filters
 
+from spa_pkg.api import IdFilter
+
 from ..models import Invoice, InvoiceKind, InvoiceStatus
 
 
 class InvoiceFilter(django_filters.FilterSet):
-    customer = django_filters.NumberFilter(field_name="customer_id", label="Customer id")
+    customer = IdFilter(field_name="customer_id", label="Customer id")
     date_from = django_filters.DateFilter(field_name="bill_date", lookup_expr="gte", label="Billed on or after")
     date_to = django_filters.DateFilter(field_name="bill_date", lookup_expr="lte", label="Billed on or before")
     status = django_filters.ChoiceFilter(choices=InvoiceStatus.choices)

@@ -4,7 +4,7 @@ from rest_framework import serializers
 
 from catalog.models import Service
 from customers.models import Customer
-from packages.models import TEMPLATE_MODELS, AssignmentStatus, PackageType
+from packages.models import TEMPLATE_MODELS, AssignmentStatus, BenefitType, PackageType
 from spa_pkg.api import MoneyAmountField, amount_field, id_field
 
 from ..models import Invoice, InvoiceLine, Payment, PaymentMethod
@@ -169,7 +169,7 @@ class VoidInput(serializers.Serializer):
 class AppliedPackageSerializer(serializers.Serializer):
     assignment_id = serializers.IntegerField()
     name = serializers.CharField()
-    benefit_type = serializers.ChoiceField(choices=["free", "discount", "prepaid", "unlimited"])
+    benefit_type = serializers.ChoiceField(choices=BenefitType.choices)
     quantity_covered = serializers.IntegerField()
 
 
@@ -280,6 +280,9 @@ class UsageOutput(serializers.Serializer):
 
 class InvoiceLineSerializer(serializers.ModelSerializer):
     type = serializers.CharField(source="line_type")
+    benefit_type = serializers.ChoiceField(
+        choices=BenefitType.choices, allow_blank=True, read_only=True, help_text="Empty when no package applied."
+    )
     unit_price = MoneyAmountField()
     gross = MoneyAmountField()
     discount = MoneyAmountField()

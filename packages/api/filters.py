@@ -1,11 +1,13 @@
 """django-filter filters for /api/assignments."""
 import django_filters
 
+from spa_pkg.api import IdFilter
+
 from ..models import AssignmentStatus, PackageAssignment, PackageType
 
 
 class AssignmentFilter(django_filters.FilterSet):
-    customer = django_filters.NumberFilter(field_name="customer_id", label="Customer id")
+    customer = IdFilter(field_name="customer_id", label="Customer id")
     package_type = django_filters.ChoiceFilter(choices=PackageType.choices)
     status = django_filters.ChoiceFilter(choices=AssignmentStatus.choices)
     expires_before = django_filters.DateFilter(

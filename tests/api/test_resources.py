@@ -229,3 +229,12 @@ def test_invoices_filter_by_customer_and_date_range_with_lines_nested(cashier_cl
     (payment,) = mine[0]["payments"]
     assert (payment["method"], payment["amount"]) == ("card", "3780.00")
     assert mine[0]["grand_total"] == "3780.00"
+
+
+@pytest.mark.parametrize("value", ["-6.04e+131", "1.5", "0", "abc", "99999999999999999999999"])
+def test_an_id_filter_that_is_not_a_positive_whole_number_is_400(cashier_client, value):
+    for url in ("/api/invoices", "/api/assignments"):
+        response = cashier_client.get(url, {"customer": value})
+
+        assert response.status_code == 400, (url, value)
+        assert "customer" in response.json()["errors"]

@@ -248,3 +248,13 @@ def test_cashier_cannot_create_a_template(cashier_client):
     assert response.status_code == 403
     assert response.json()["success"] is False
     assert not ServicePackage.objects.exists()
+
+
+def test_template_whose_computed_benefit_would_not_fit_is_refused(manager_client):
+    response = manager_client.post(
+        "/api/service-packages", {"name": "1+9998", "pay_for": 1, "total_services": 9999}, format="json"
+    )
+
+    assert response.status_code == 400
+    assert "benefit_percent" in response.json()["errors"]
+    assert not ServicePackage.objects.exists()
