@@ -89,8 +89,6 @@ class PackageSaleAdmin(PackageAssignmentAdmin):
                 if result.receipt is not None:
                     return HttpResponseRedirect(result.receipt.get_absolute_url())
                 return HttpResponseRedirect(reverse("admin:packages_packageassignment_change", args=[assignment.pk]))
-        elif request.method == "POST":
-            self.message_user(request, "Please correct the errors below.", messages.ERROR)
         context = {
             **self.admin_site.each_context(request),
             "title": ASSIGN_TITLE,

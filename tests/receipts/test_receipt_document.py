@@ -115,3 +115,13 @@ def test_a_voided_invoice_prints_cancelled_with_its_credit_note(client, cashier,
 )
 def test_amounts_are_grouped_the_indian_way(amount, printed):
     assert format_inr(Decimal(amount)) == printed
+
+
+def test_the_font_is_embedded_whatever_the_working_directory(receipt, monkeypatch, tmp_path):
+    # gunicorn or a cron job may start elsewhere; xhtml2pdf must still be allowed to read the font.
+    monkeypatch.chdir(tmp_path)
+
+    pdf = render_receipt_pdf(receipt)
+
+    assert b"DejaVuSans" in pdf
+    assert "₹" in pdf_text(pdf)
