@@ -211,6 +211,8 @@ def machine(postgres: bool) -> dict:
         "database": database,
         "os": f"{platform.system()} {platform.release()}",
         "date": datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z"),
+        "load": " ".join(f"{value:.1f}" for value in os.getloadavg()),
+        "busy": os.getloadavg()[0] > (os.cpu_count() or 1),
     }
 
 
@@ -220,7 +222,9 @@ def render(args, host: dict, dataset, build_seconds: float, results: dict, recon
         f"### {name}",
         "",
         f"Measured {host['date']} on {host['cpus']} CPUs ({host['cpu']}), {host['memory']} RAM, {host['os']}; "
-        f"Python {host['python']}, Django {host['django']}, {host['database']}.",
+        f"Python {host['python']}, Django {host['django']}, {host['database']}. "
+        f"Load average (1, 5, 15 min) when the run ended: {host['load']}"
+        + (" (the machine was busy with other work)." if host["busy"] else "."),
         "",
         f"Dataset: {dataset.customers:,} customers, {dataset.assignments:,} assignments, "
         f"{dataset.trackers:,} tracker rows, {dataset.assignments:,} sale ledger rows, built with bulk_create "

@@ -32,6 +32,7 @@ from spa_pkg.money import ZERO, inr, money_str, quantize_money
 from ..documents import invoice_line_details, invoice_snapshot
 from ..engine import (
     NO_PACKAGE,
+    SUMMARY_FIELDS,
     BillComputation,
     LineInput,
     LineResult,
@@ -415,7 +416,7 @@ def _create(bill: _Bill, items, *, cashier, key: str | None) -> InvoiceResult:
         guests=bill.guests,
         place_of_supply=bill.place_of_supply,
         idempotency_key=key,
-        **{name: inr(getattr(summary, name)) for name in _SUMMARY_MONEY},
+        **{name: inr(getattr(summary, name)) for name in SUMMARY_FIELDS},
     )
     payments = _payment_rows(bill, computation, invoice=invoice, cashier=cashier)
     _take_stock(computation)
@@ -464,10 +465,6 @@ def _take_stock(computation: BillComputation) -> None:
         Product.objects.filter(pk=product_id).update(stock_quantity=F("stock_quantity") - quantity)
 
 
-_SUMMARY_MONEY = (
-    "package_subtotal", "services_subtotal", "products_subtotal", "subtotal", "discount", "cgst", "sgst", "igst",
-    "round_off", "grand_total", "credit_applied", "amount_payable",
-)
 
 
 def _line_row(invoice: Invoice, result: LineResult) -> InvoiceLine:
@@ -595,7 +592,7 @@ def stored_computation(invoice: Invoice) -> BillComputation:
                 package_note=row.package_note or None,
             )
         )
-    summary = Summary(**{name: getattr(invoice, name).amount for name in _SUMMARY_MONEY})
+    summary = Summary(**{name: getattr(invoice, name).amount for name in SUMMARY_FIELDS})
     return BillComputation(
         lines=tuple(results),
         summary=summary,

@@ -20,6 +20,7 @@ from receipts.services import receipt_issue
 from spa_pkg.money import ZERO, inr, money_str, quantize_money
 
 from ..documents import document_snapshot
+from ..engine import SUMMARY_FIELDS
 from ..exceptions import PaymentMismatch
 from ..models import Invoice, InvoiceKind, InvoiceLine, LineType, Payment, PaymentMethod
 from ..numbering import next_number
@@ -216,20 +217,6 @@ def package_sell(
     return SaleResult(assignment=assignment, invoice=invoice, payment=payment_row, receipt=receipt)
 
 
-SUMMARY_FIELDS = (
-    "package_subtotal",
-    "services_subtotal",
-    "products_subtotal",
-    "subtotal",
-    "discount",
-    "cgst",
-    "sgst",
-    "igst",
-    "round_off",
-    "grand_total",
-    "credit_applied",
-    "amount_payable",
-)
 
 
 def _summary(invoice: Invoice) -> dict:
