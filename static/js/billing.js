@@ -352,12 +352,15 @@
 
   const debouncedPreview = Spa.debounce(runPreview, 250);
   function schedulePreview() {
+    previewTicket++; // an answer to an earlier cart, still in flight, is now stale
     summaryCard.dataset.state = "pending";
     debouncedPreview();
   }
 
   async function runPreview() {
-    const ticket = ++previewTicket;
+    const ticket = previewTicket;
+    // Right after an invoice the summary shows the invoice's totals until the next cart starts.
+    if (!state.lines.length && summaryCard.dataset.state === "invoiced") return;
     const uids = state.lines.map((line) => line.uid);
     Spa.clearErrors(summaryCard);
     if (!state.customer || !state.lines.length) {

@@ -24,8 +24,10 @@ def form_of(page, kind: str):
 
 
 def create(page, form):
+    name = form.locator('[name="name"]').input_value()
     form.locator("[type=submit]").click()
-    expect(page.locator("#flash")).to_be_visible()
+    # The page reloads on the created kind's tab and says which template it made.
+    expect(page.locator("#flash")).to_have_text(f"Template “{name}” created.")
 
 
 def test_manager_creates_a_template_of_each_kind(shop, sign_in):
