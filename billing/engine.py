@@ -264,11 +264,10 @@ def _allocate_credit(
     uses: list[CreditUse] = []
     notes: dict[int, str] = {}
 
-    def pay(holding: Holding, positions: list[int]) -> None:
+    def pay(holding: Holding, positions: list[int], *, with_round_off: bool) -> None:
         nonlocal due, extra_due
-        rule = rule_for(holding)
         limit = sum((line_due[p] for p in positions), ZERO)
-        if rule.pays_round_off:
+        if with_round_off:
             limit = max(limit + extra_due, ZERO)
         take = min(remaining[holding.assignment_id], limit, due)
         if take <= 0:
@@ -296,7 +295,7 @@ def _allocate_credit(
         if chosen_id and chosen_id in holdings and rule_for(holdings[chosen_id]).is_tender:
             chosen.setdefault(chosen_id, []).append(result.line.position)
     for holding_id, positions in chosen.items():
-        pay(holdings[holding_id], positions)
+        pay(holdings[holding_id], positions, with_round_off=False)  # the cashier chose it for these lines only
 
     credit_rules = sorted(
         (rule_for(holding) for holding in holdings.values() if rule_for(holding).is_tender),
@@ -323,7 +322,7 @@ def _allocate_credit(
                 and rule.is_eligible(result.line.request(), context) is None
             ]
             if positions:
-                pay(rule.holding, positions)
+                pay(rule.holding, positions, with_round_off=rule.pays_round_off)
     merged: dict[tuple[int, int], Decimal] = {}
     for use in uses:
         key = (use.assignment_id, use.position)

@@ -319,3 +319,29 @@ def test_the_bill_discount_is_shared_only_by_what_is_charged(customer, facial, h
 
     assert (free["discount"], free["total"]) == ("1200.00", "0.00")
     assert (charged["discount"], charged["taxable_value"]) == ("99.00", "400.00")
+
+
+def test_choosing_a_credit_package_for_a_line_pays_that_line_from_it(customer, cashier, massage, haircut, sell):
+    prepaid = sell(customer, PrepaidPackageFactory(name="Gold"))
+
+    result = invoice_create(
+        customer=customer, items=[service_item(massage, assignment_id=prepaid.pk), service_item(haircut)],
+        cashier=cashier, payments=[PaymentIn("cash")],
+    )
+
+    paid, cash = lines_of(result.computation)
+    assert paid["package_applied"] == {
+        "assignment_id": prepaid.pk, "name": "Gold", "benefit_type": "prepaid", "quantity_covered": 0,
+    }
+    assert cash["package_applied"] is None
+    assert result.invoice.credit_applied.amount == D("2100.00")
+    assert result.invoice.payments.get(method="cash").amount.amount == D("524.00")
+
+
+def test_a_package_assigned_for_a_later_day_does_not_apply_yet(customer, facial):
+    later = timezone.localdate() + timedelta(days=3)
+    assignment_create(customer=customer, template=ServicePackageFactory(name="Next week"), service=facial, assigned_on=later)
+
+    line = lines_of(invoice_preview(customer=customer, items=[service_item(facial)]))[0]
+
+    assert line["package_note"] == f'"Next week – Hydrating Facial" starts on {later:%d %b %Y}.'

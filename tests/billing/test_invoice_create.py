@@ -172,3 +172,19 @@ def test_invoice_create_takes_the_same_queries_with_one_or_fifty_packages_held(
     with django_assert_max_num_queries(counts[0]):
         invoice_create(customer=crowded, items=items, cashier=cashier, payments=[PaymentIn("cash")])
     assert PackageUsage.objects.filter(assignment__customer=crowded, kind="redeem").count() == 2
+
+
+def test_invoice_preview_takes_the_same_queries_with_one_or_fifty_packages_held(customer, facial, haircut, cream):
+    crowded = CustomerFactory()
+    for holder in (customer, crowded):
+        assignment_create(customer=holder, template=ServicePackageFactory(), service=facial)
+    _hold_many(crowded, facial, 49)
+    items = [service_item(facial), service_item(haircut), product_item(cream)]
+
+    counts = []
+    for holder in (customer, crowded):
+        with CaptureQueriesContext(connection) as queries:
+            invoice_preview(customer=holder, items=items, use_credit=True)
+        counts.append(len(queries))
+
+    assert counts[0] == counts[1] <= 6
