@@ -247,11 +247,20 @@ class ApiSchema(AutoSchema):
 
 
 def strip_trailing_slashes(result, generator, request, public):
-    """Postprocessing hook: document each path without its optional trailing slash."""
+    """Postprocessing hook: document each path without its optional trailing slash.
+
+    Also give every id in a path an example (1), so that tools trying the examples
+    (schemathesis, Swagger UI) reach an object of the demo data rather than a 404.
+    """
     paths = result.get("paths", {})
     result["paths"] = {
         (path.rstrip("/") if path != "/" else path): item for path, item in paths.items()
     }
+    for item in result["paths"].values():
+        for operation in item.values():
+            for parameter in operation.get("parameters", []):
+                if parameter.get("in") == "path" and parameter["name"].endswith("id"):
+                    parameter.setdefault("example", 1)
     return result
 
 

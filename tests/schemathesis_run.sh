@@ -9,6 +9,8 @@
 #
 #   bash tests/schemathesis_run.sh            # the CI run (about two minutes)
 #   ST_MAX_EXAMPLES=50 bash tests/schemathesis_run.sh
+#   ST_DATABASE_URL=postgres://postgres@127.0.0.1:5432/spa_st bash tests/schemathesis_run.sh
+#     (an EMPTY throwaway PostgreSQL database that already exists; its tables are filled)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -28,7 +30,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-export DATABASE_URL="sqlite:///$WORK/db.sqlite3"
+export DATABASE_URL="${ST_DATABASE_URL:-sqlite:///$WORK/db.sqlite3}"
 export DEBUG=false
 export ALLOWED_HOSTS="127.0.0.1,localhost"
 export LOG_LEVEL=ERROR
