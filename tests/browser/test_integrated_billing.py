@@ -46,6 +46,17 @@ def wait_for_totals(page):
     expect(page.locator("#summary-card")).to_have_attribute("data-state", "fresh")
 
 
+def bill_one_session(page, assignment):
+    """Bill one session of `assignment`, wait for 3/4 on screen, close the receipt; return the row."""
+    row = package_row(page, assignment)
+    add_service(page, assignment.service)
+    wait_for_totals(page)
+    page.click("#generate-invoice")
+    expect(row.locator("[data-balance]")).to_have_text("3/4 sessions")
+    close_receipt(page)
+    return row
+
+
 def close_receipt(page):
     modal = page.locator("#receipt-modal")
     expect(modal).to_have_attribute("data-open", "true")
@@ -219,12 +230,7 @@ def test_a_retry_with_the_carts_key_returns_the_first_invoice(sold, sign_in):
 
 def test_usage_history_lists_the_invoice_that_used_the_package(sold, sign_in):
     page = open_counter(sign_in)
-    row = package_row(page, sold)
-    add_service(page, sold.service)
-    wait_for_totals(page)
-    page.click("#generate-invoice")
-    expect(row.locator("[data-balance]")).to_have_text("3/4 sessions")
-    close_receipt(page)
+    row = bill_one_session(page, sold)
 
     row.locator("[data-action=history]").click()
 
@@ -254,12 +260,7 @@ def test_payments_short_of_the_amount_payable_are_refused_in_words(shop, sign_in
 
 def test_manager_voids_the_last_invoice_and_the_balance_comes_back(sold, sign_in):
     page = open_counter(sign_in, "manager")
-    row = package_row(page, sold)
-    add_service(page, sold.service)
-    wait_for_totals(page)
-    page.click("#generate-invoice")
-    expect(row.locator("[data-balance]")).to_have_text("3/4 sessions")
-    close_receipt(page)
+    row = bill_one_session(page, sold)
 
     page.click("#void-invoice")
     page.fill("#void-reason", "Billed the wrong customer")
@@ -272,10 +273,7 @@ def test_manager_voids_the_last_invoice_and_the_balance_comes_back(sold, sign_in
 
 def test_cashier_has_no_void_button_and_the_api_refuses_a_void(sold, sign_in):
     page = open_counter(sign_in)
-    add_service(page, sold.service)
-    wait_for_totals(page)
-    page.click("#generate-invoice")
-    expect(page.locator("#last-invoice")).to_be_visible()
+    bill_one_session(page, sold)
     invoice = sale_invoices().get()
 
     expect(page.locator("#void-invoice")).to_have_count(0)
