@@ -155,6 +155,8 @@
   });
 
   const usageModal = new bootstrap.Modal($("#usage-modal"));
+  const balanceAfter = (pkg, value) =>
+    value === null || value === undefined ? "—" : CREDIT_KINDS.has(pkg.package_type) ? Spa.rupees(value) : String(value);
   async function openHistory(pkg) {
     const body = $("#usage-table tbody");
     const alertBox = $("[data-usage-alert]");
@@ -179,7 +181,7 @@
           Spa.el("td", {}, row.item_name || ""),
           Spa.el("td", { className: "text-end" }, row.quantity ?? ""),
           Spa.el("td", { className: "text-end" }, row.amount != null && row.amount !== "" ? Spa.rupees(row.amount) : "—"),
-          Spa.el("td", { className: "text-end" }, row.balance_after ?? ""))
+          Spa.el("td", { className: "text-end" }, balanceAfter(pkg, row.balance_after)))
       );
     }
   }
@@ -490,7 +492,6 @@
     chip.className = "badge status-chip status-active ms-1";
     const voidButton = $("#void-invoice");
     if (voidButton) voidButton.disabled = false;
-    Spa.alertIn(invoiceAlert, `Invoice ${data.invoice_number} issued. Amount payable ${Spa.rupees(data.summary.amount_payable)}.`, "success");
     openReceipt(data);
   });
 
