@@ -24,6 +24,7 @@ from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import set_rollback
 
 from spa_pkg.exceptions import DomainError
+from spa_pkg.money import money_str
 
 CASHIER_GROUPS = ("Cashier", "Manager")
 MANAGER_GROUPS = ("Manager",)
@@ -168,9 +169,11 @@ class MoneyAmountField(serializers.DecimalField):
         super().__init__(**kwargs)
 
     def to_representation(self, value):
+        # Not DRF's quantize: it raises on more digits than `max_digits`, and an answer
+        # must never fail on a stored figure. Half-up to the paisa, as everywhere.
         if isinstance(value, Money):
             value = value.amount
-        return super().to_representation(value)
+        return money_str(value)
 
     def run_validation(self, data=serializers.empty):
         # Validators (min_value) compare Decimals, so the Money is made after them.

@@ -75,6 +75,11 @@ def _validity(**kwargs):
     return serializers.IntegerField(min_value=1, max_value=VALIDITY_MONTHS_MAX, required=False, **kwargs)
 
 
+def _benefit_percent():
+    # Computed; no digit limit on the way out, so a stored figure can always be answered.
+    return serializers.DecimalField(max_digits=None, decimal_places=2, read_only=True)
+
+
 def _services_included():
     return serializers.PrimaryKeyRelatedField(
         many=True,
@@ -87,6 +92,7 @@ def _services_included():
 class PrepaidPackageSerializer(TemplateSerializer):
     actual_price = MoneyAmountField(help_text="What the customer pays.")
     after_value = MoneyAmountField(help_text="The credit the customer gets.")
+    benefit_percent = _benefit_percent()
     validity_months = _validity()
 
     class Meta(TemplateSerializer.Meta):
@@ -98,6 +104,7 @@ class PrepaidPackageSerializer(TemplateSerializer):
 class ServicePackageSerializer(TemplateSerializer):
     pay_for = _count(help_text="Sessions paid for (3 in a 3+1).")
     total_services = _count(help_text="Sessions given in all (4 in a 3+1).")
+    benefit_percent = _benefit_percent()
     validity_months = _validity()
 
     class Meta(TemplateSerializer.Meta):
@@ -143,6 +150,7 @@ class YearlyMembershipSerializer(TemplateSerializer):
 class KittyPartySerializer(TemplateSerializer):
     price = MoneyAmountField(help_text="What the group pays.")
     after_value = MoneyAmountField(help_text="The group credit.")
+    benefit_percent = _benefit_percent()
     min_guests = _count(required=False)
     validity_months = _validity()
     services_included = _services_included()
