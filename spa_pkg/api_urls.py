@@ -31,6 +31,7 @@ class SwaggerDocsView(JsonRefusalsMixin, SpectacularSwaggerView):
     """Swagger UI for cashiers and managers, served from the sidecar's static files."""
 
     permission_classes = [IsCashier]
+    http_method_names = ["get", "head"]  # OPTIONS would try to render metadata as the page
 
 
 router = OptionalSlashRouter()

@@ -90,6 +90,14 @@ def test_every_route_answers_directly_with_and_without_the_trailing_slash(anonym
     assert response.status_code == (400 if route.level == ANYONE else 401)
 
 
+@pytest.mark.parametrize("path", sorted({route.path for route in ROUTES}))
+def test_options_and_head_never_fail_on_any_path(manager_client, world, path):
+    path = path.format_map(world)
+
+    assert manager_client.options(path, HTTP_ACCEPT="application/json").status_code < 500
+    assert manager_client.head(path, HTTP_ACCEPT="application/json").status_code < 500
+
+
 def _patterns(patterns, prefix=""):
     for pattern in patterns:
         if isinstance(pattern, URLResolver):
