@@ -78,6 +78,9 @@ def api_exception_handler(exc, context):
         return Response(error_body(exc.message, errors), status=exc.status_code)
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(as_serializer_error(exc))
+    elif isinstance(exc, RecursionError):
+        # json.loads on a body nested thousands deep: DRF's parser only catches ValueError.
+        exc = exceptions.ParseError("JSON parse error - the body is nested too deeply.")
     elif isinstance(exc, DataError):
         # A number too large for its column (e.g. an absurd quantity times a price).
         exc = exceptions.ValidationError("A value is out of range.")

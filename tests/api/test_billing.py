@@ -335,3 +335,15 @@ def test_invoice_lines_are_written_once(cashier_client, customer, facial, facial
     assert PackageUsage.objects.filter(kind="redeem").count() == 1
     assert Receipt.objects.count() == 2
     assert PackageAssignment.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    "raw",
+    ["[" * 200_000, '{"customer_id": NaN, "items": []}', "\xff\xfe", '{"customer_id": 1e999999}', "null", '"text"'],
+    ids=["nested-too-deep", "nan", "not-utf8", "huge-float", "null", "a-string"],
+)
+def test_preview_answers_400_to_any_body_that_is_not_a_cart(cashier_client, raw):
+    response = cashier_client.post(PREVIEW, data=raw, content_type="application/json")
+
+    assert response.status_code == 400
+    assert response.json()["success"] is False
