@@ -227,8 +227,8 @@ def render(args, host: dict, dataset, build_seconds: float, results: dict, recon
         + (" (the machine was busy with other work)." if host["busy"] else "."),
         "",
         f"Dataset: {dataset.customers:,} customers, {dataset.assignments:,} assignments, "
-        f"{dataset.trackers:,} tracker rows, {dataset.assignments:,} sale ledger rows, built with bulk_create "
-        f"in {build_seconds:.1f} s.",
+        f"{dataset.trackers:,} tracker rows, {dataset.assignments:,} sale ledger rows, built in {build_seconds:.1f} s "
+        f"({'COPY' if args.postgres else 'executemany'} batches).",
         "",
         "| measurement | bills | bills/second | p50 latency | p95 latency |",
         "| --- | ---: | ---: | ---: | ---: |",
@@ -253,8 +253,9 @@ def render(args, host: dict, dataset, build_seconds: float, results: dict, recon
 DOC_HEAD = """# Benchmarks
 
 `make bench` (or `python -m bench.run`) builds a throwaway database with `bench/dataset.py`
-(customers, assignments of every kind with their tracker rows and sale ledger rows, all
-through `bulk_create`), then times the billing services the counter calls:
+(customers, assignments of every kind with their tracker rows and sale ledger rows, in
+plain batches: COPY on PostgreSQL, executemany on SQLite), then times the billing
+services the counter calls:
 
 - `invoice_preview`: the computation alone (reads only);
 - `invoice_create`: the whole transaction (locks, second computation, invoice, lines,
@@ -263,8 +264,9 @@ through `bulk_create`), then times the billing services the counter calls:
 Each bill is a three-line cart for a customer who holds a service package: the service
 the package covers (a free session), another service and a product, with `use_credit`
 on (credit held by the customer pays first) and cash for the rest. Concurrent runs use
-separate worker processes, each with its own database connection, on distinct
-customers. Latency is per call, measured in the process that made it.
+separate worker processes, each with its own database connection, on customers picked
+at random (so they rarely wait for each other's packages). Latency is per call,
+measured in the process that made it.
 
 The figures below are real runs; each database has its own section, replaced by the
 next run on it. `pgbench -c 4 -j 2 -T 20` gives about 3,000 TPC-B transactions per

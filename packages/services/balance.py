@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.db.models import Count, Sum
+from django.db.models import Count, Max, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -268,9 +268,12 @@ def balances_reconcile(*, fix: bool = False, on_date=None, chunk_size: int = 200
         ledger_sessions=Coalesce(Sum("usages__sessions_delta"), 0),
         ledger_credit=Coalesce(Sum("usages__credit_delta"), Decimal("0")),
     ).order_by("pk")
-    last_pk = 0
-    while chunk := list(assignments.filter(pk__gt=last_pk)[:chunk_size]):
-        last_pk = chunk[-1].pk
+    # Walk id ranges rather than LIMIT pages: each aggregate then reads its own range only.
+    top = PackageAssignment.objects.aggregate(top=Max("pk"))["top"] or 0
+    for start in range(0, top, chunk_size):
+        chunk = list(assignments.filter(pk__gt=start, pk__lte=start + chunk_size))
+        if not chunk:
+            continue
         trackers: dict[int, list[dict]] = defaultdict(list)
         for row in PackageBenefitTracker.objects.filter(assignment_id__in=[a.pk for a in chunk]).values(
             "pk", "assignment_id", "service_id", "benefit_type", "remaining_count", "balance_remaining", "is_active"
