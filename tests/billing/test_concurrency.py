@@ -132,3 +132,20 @@ def test_ten_cashiers_selling_the_last_four_jars_sell_exactly_four(customer, cas
     assert len(errors) == 6 and all(isinstance(error, InsufficientStock) for error in errors)
     jar.refresh_from_db()
     assert jar.stock_quantity == 0
+
+
+def test_a_double_submitted_bill_makes_one_invoice(customer, cashier, facial, sell):
+    package = sell(customer, ServicePackageFactory(), facial)
+
+    results, errors = run_in_threads(
+        lambda index: invoice_create(
+            customer=customer, items=[service_item(facial)], cashier=cashier, idempotency_key="double-click-1"
+        ),
+        count=5,
+    )
+
+    assert errors == []
+    assert len({result.invoice.pk for result in results}) == 1
+    assert sorted(result.created for result in results) == [False, False, False, False, True]
+    package.refresh_from_db()
+    assert package.remaining_sessions == 3
