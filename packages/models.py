@@ -82,6 +82,21 @@ class PackageTemplate(models.Model):
         """Return what the customer pays by default for this template."""
         return self.price
 
+    def validate_computed(self, *, blame: str):
+        """Refuse figures whose computed fields do not fit their columns (e.g. pay for 1, get 9,999).
+
+        The error goes on `blame`, the input field that makes the figure, since forms
+        have no field for a computed one.
+        """
+        for field in self._meta.concrete_fields:
+            if field.editable or field.name in ("id", "created_at", "updated_at"):
+                continue
+            try:
+                field.run_validators(getattr(self, field.attname))
+            except ValidationError:
+                message = f"These figures make the {field.verbose_name} too large; check them."
+                raise ValidationError({blame: message}) from None
+
 
 class PrepaidPackage(PackageTemplate):
     """Pay `actual_price`, get `after_value` of credit usable on anything."""
@@ -121,6 +136,7 @@ class PrepaidPackage(PackageTemplate):
         if errors:
             raise ValidationError(errors)
         self.compute()
+        self.validate_computed(blame="after_value")
 
     def compute(self):
         if self.actual_price is not None and self.after_value is not None:
@@ -170,6 +186,7 @@ class ServicePackage(PackageTemplate):
         if errors:
             raise ValidationError(errors)
         self.compute()
+        self.validate_computed(blame="total_services")
 
     def compute(self):
         if self.pay_for is not None and self.total_services is not None:
@@ -327,6 +344,7 @@ class KittyParty(PackageTemplate):
         if errors:
             raise ValidationError(errors)
         self.compute()
+        self.validate_computed(blame="after_value")
 
     def compute(self):
         if self.price is not None and self.after_value is not None:

@@ -51,20 +51,7 @@ class TemplateSerializer(serializers.ModelSerializer):
             candidate.full_clean(exclude=sorted(many_to_many))
         except DjangoValidationError as exc:
             raise serializers.ValidationError(serializers.as_serializer_error(exc)) from exc
-        self._check_computed_fields_fit(candidate)
         return attrs
-
-    @staticmethod
-    def _check_computed_fields_fit(candidate):
-        """Refuse figures whose computed benefit would not fit its column (e.g. 1 + 9,998 free)."""
-        for field in candidate._meta.concrete_fields:
-            if field.editable or field.name in ("id", "created_at", "updated_at"):
-                continue
-            try:
-                field.run_validators(getattr(candidate, field.attname))
-            except DjangoValidationError:
-                message = f"The computed {field.verbose_name} is too large; check the figures."
-                raise serializers.ValidationError({field.name: [message]}) from None
 
 
 def _count(**kwargs):

@@ -256,5 +256,5 @@ def test_template_whose_computed_benefit_would_not_fit_is_refused(manager_client
     )
 
     assert response.status_code == 400
-    assert "benefit_percent" in response.json()["errors"]
+    assert "total_services" in response.json()["errors"]
     assert not ServicePackage.objects.exists()

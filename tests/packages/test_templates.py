@@ -189,3 +189,30 @@ def test_computed_figures_cannot_be_typed_into_the_admin_form(manager_client):
 
     package = ServicePackage.objects.get()
     assert (package.free_sessions, package.benefit_percent) == (1, Decimal("33.33"))
+
+
+@pytest.mark.parametrize(
+    ("model", "changes", "field"),
+    [
+        (ServicePackage, {"pay_for": 1, "total_services": 9999}, "total_services"),
+        (PrepaidPackage, {"actual_price": inr("1"), "after_value": inr("1000")}, "after_value"),
+        (KittyParty, {"price": inr("1"), "after_value": inr("1000")}, "after_value"),
+    ],
+)
+def test_full_clean_refuses_figures_whose_computed_benefit_would_not_fit(model, changes, field):
+    instance = template(model, **changes)
+
+    with pytest.raises(ValidationError) as excinfo:
+        instance.full_clean()
+
+    assert field in excinfo.value.message_dict
+
+
+def test_the_admin_form_puts_a_benefit_too_large_on_total_sessions(manager_client):
+    data = {**ADMIN_POSTS["servicepackage"], "is_active": "on", "pay_for": "1", "total_services": "9999"}
+
+    response = manager_client.post("/admin/packages/servicepackage/add/", data)
+
+    assert response.status_code == 200
+    assert "total_services" in response.context["adminform"].form.errors
+    assert not ServicePackage.objects.exists()
