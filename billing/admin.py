@@ -1,4 +1,5 @@
-"""Billing in admin: selling a package ("Assign & collect payment"), and read-only invoices and payments.
+"""Billing in admin: selling a package ("Assign & collect payment"), pausing and resuming
+packages, and invoices that are read-only but for a manager's void.
 
 Invoices change only through services (a void is a service, with its credit note), so they
 are shown, never edited, here.
@@ -11,14 +12,16 @@ from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 from packages.admin import PackageAssignmentAdmin, ReadOnlyAdminMixin, ReadOnlyInline
 from packages.models import PackageAssignment
+from packages.services import assignment_pause, assignment_resume
 from spa_pkg.exceptions import DomainError
 
 from .forms import PackageSellForm
 from .models import Invoice, InvoiceLine, NumberSequence, Payment
-from .services import package_sell
+from .services import invoice_void, package_sell
 
 admin.site.site_header = f"{settings.SPA_NAME} · administration"
 admin.site.site_title = settings.SPA_NAME
@@ -46,8 +49,30 @@ def receipt_links(receipt) -> str:
 class PackageSaleAdmin(PackageAssignmentAdmin):
     """The assignment admin plus the sale page; "Add" leads there, so no sale skips the service."""
 
+    actions = ("pause_packages", "resume_packages")
+
     def get_fieldsets(self, request, obj=None):
         return (*super().get_fieldsets(request, obj), ("Payments and documents", {"fields": ("documents",)}))
+
+    def _change_each(self, request, queryset, service, done: str):
+        changed = 0
+        for assignment in queryset.order_by("pk"):
+            try:
+                service(assignment=assignment, user=request.user)
+            except DomainError as error:
+                self.message_user(request, f"{assignment}: {error.message}", messages.ERROR)
+            else:
+                changed += 1
+        if changed:
+            self.message_user(request, f"{changed} package(s) {done}.", messages.SUCCESS)
+
+    @admin.action(description="Pause the selected packages", permissions=["change"])
+    def pause_packages(self, request, queryset):
+        self._change_each(request, queryset, assignment_pause, "paused")
+
+    @admin.action(description="Resume the selected packages (expiry moves by the pause)", permissions=["change"])
+    def resume_packages(self, request, queryset):
+        self._change_each(request, queryset, assignment_resume, "resumed")
 
     def get_urls(self):
         name = f"{self.opts.app_label}_{self.opts.model_name}_assign"
@@ -112,7 +137,7 @@ class PackageSaleAdmin(PackageAssignmentAdmin):
         ]
         if not rows:
             return "No payment recorded."
-        return format_html_join(format_html("<br>"), "{}: {} – {}", rows)
+        return format_html_join(mark_safe("<br>"), "{}: {} – {}", rows)
 
 
 admin.site.unregister(PackageAssignment)
@@ -189,6 +214,54 @@ class InvoiceAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         ),
     )
     readonly_fields = ("receipt_link",)
+    change_form_template = "admin/billing/invoice/change_form.html"
+
+    def get_urls(self):
+        name = f"{self.opts.app_label}_{self.opts.model_name}_void"
+        custom = [path("<int:invoice_id>/void/", self.admin_site.admin_view(self.void_view), name=name)]
+        return custom + super().get_urls()
+
+    def can_void(self, request, invoice=None) -> bool:
+        allowed = request.user.has_perm(f"{self.opts.app_label}.change_{self.opts.model_name}")
+        return allowed and (invoice is None or (invoice.status == "issued" and invoice.kind == "sale"))
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        invoice = self.get_object(request, object_id)
+        extra_context = {**(extra_context or {}), "can_void": invoice is not None and self.can_void(request, invoice)}
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def void_view(self, request, invoice_id):
+        """Void an invoice with a reason: sessions, credit and stock come back; a credit note is issued."""
+        invoice = self.get_object(request, str(invoice_id))
+        if invoice is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, str(invoice_id))
+        if not self.can_void(request):
+            raise PermissionDenied
+        error = None
+        if request.method == "POST":
+            try:
+                given_back = invoice_void(invoice=invoice, reason=request.POST.get("reason", ""), user=request.user)
+            except DomainError as refusal:
+                error = refusal.message
+                self.message_user(request, refusal.message, messages.ERROR)
+            else:
+                invoice.refresh_from_db()
+                self.message_user(
+                    request,
+                    f"Invoice {invoice.number} is cancelled (credit note {invoice.credit_note_number}); "
+                    f"{len(given_back)} package(s) got their balance back.",
+                    messages.SUCCESS,
+                )
+                return HttpResponseRedirect(reverse("admin:billing_invoice_change", args=[invoice.pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "invoice": invoice,
+            "title": f"Void invoice {invoice.number}",
+            "error": error,
+            "reason": request.POST.get("reason", ""),
+        }
+        return TemplateResponse(request, "admin/billing/invoice/void.html", context)
 
     @admin.display(description="Customer", ordering="customer__name")
     def customer_name(self, obj):

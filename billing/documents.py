@@ -3,7 +3,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from packages.models import PackageAssignment
-from spa_pkg.money import money_str
+from spa_pkg.money import format_inr, money_str
 
 from .words import amount_in_words
 
@@ -34,7 +34,7 @@ def package_balance(assignment: PackageAssignment) -> dict:
     if assignment.has_sessions:
         balance = f"{assignment.remaining_sessions}/{assignment.total_sessions} sessions"
     elif assignment.is_credit:
-        balance = f"₹{money_str(assignment.credit_remaining.amount)} of ₹{money_str(assignment.credit_amount.amount)}"
+        balance = f"{format_inr(assignment.credit_remaining)} of {format_inr(assignment.credit_amount)}"
     else:
         balance = "Unlimited" if assignment.package_type == "membership" else "Discount"
     return {

@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from packages.models import BenefitType
 from packages.rules import BenefitResult, BillContext, Holding, LineRequest, Reason, rule_for
-from spa_pkg.money import ZERO, money_str, quantize_money
+from spa_pkg.money import ZERO, format_inr, money_str, quantize_money
 
 from .exceptions import InvalidCart
 from .tax import line_tax, round_off, taxable_from
@@ -238,7 +238,7 @@ def _split_bill_discount(discount: Decimal, values: list[Decimal]) -> list[Decim
         return shares
     total = sum(values, ZERO)
     if discount > total:
-        _refuse("discount", f"The discount of ₹{money_str(discount)} is more than the bill, ₹{money_str(total)}.")
+        _refuse("discount", f"The discount of {format_inr(discount)} is more than the bill, {format_inr(total)}.")
     positions = [index for index, value in enumerate(values) if value > 0]
     taken = ZERO
     for index in positions[:-1]:

@@ -7,8 +7,8 @@ from django.contrib.admin.widgets import AdminDateWidget, AutocompleteSelect
 from catalog.models import Service
 from customers.models import Customer
 from packages.models import TEMPLATE_MODELS, PackageAssignment, PackageTemplate, PackageType
-from receipts.selectors import format_inr
 from spa_pkg.exceptions import DomainError
+from spa_pkg.money import format_inr
 
 from .models import PaymentMethod
 from .services import PaymentIn

@@ -12,7 +12,7 @@ from djmoney.money import Money
 
 from catalog.models import Service
 from customers.models import Customer
-from spa_pkg.money import money_str
+from spa_pkg.money import format_inr, money_str
 from spa_pkg.views import cashier_required, manager_required, user_has_role
 
 from .models import TEMPLATE_MODELS, PackageTemplate, PackageType
@@ -35,13 +35,7 @@ SALE_PAYMENT_METHODS = [("cash", "Cash"), ("card", "Card"), ("upi", "UPI"), ("ba
 
 def rupees(money) -> str:
     """Write an amount the Indian way: ₹1,00,000.00."""
-    whole, paise = f"{abs(money.amount):.2f}".split(".")
-    head, tail = whole[:-3], whole[-3:]
-    while len(head) > 2:
-        tail = f"{head[-2:]},{tail}"
-        head = head[:-2]
-    grouped = f"{head},{tail}" if head else tail
-    return f"{'-' if money.amount < 0 else ''}₹{grouped}.{paise}"
+    return format_inr(money)
 
 
 def _validity(template: PackageTemplate) -> str:

@@ -4,6 +4,8 @@ from decimal import Decimal, InvalidOperation
 
 from django.utils import timezone
 
+from spa_pkg.money import format_inr
+
 from .models import Receipt, ReceiptKind
 
 # GST state codes, for the place of supply printed on a tax invoice.
@@ -45,23 +47,6 @@ def to_decimal(value) -> Decimal:
         return Decimal(str(value if value not in (None, "") else "0"))
     except InvalidOperation:
         return Decimal("0")
-
-
-def format_inr(value, *, symbol: bool = True) -> str:
-    """Format an amount the Indian way: ₹1,17,500.00 (lakh grouping)."""
-    amount = to_decimal(value).quantize(Decimal("0.01"))
-    sign = "-" if amount < 0 else ""
-    rupees, paise = f"{abs(amount):.2f}".split(".")
-    if len(rupees) > 3:
-        head, tail = rupees[:-3], rupees[-3:]
-        groups = []
-        while len(head) > 2:
-            groups.insert(0, head[-2:])
-            head = head[:-2]
-        if head:
-            groups.insert(0, head)
-        rupees = ",".join([*groups, tail])
-    return f"{sign}{'₹' if symbol else ''}{rupees}.{paise}"
 
 
 def format_rate(value) -> str:

@@ -27,7 +27,7 @@ from packages.selectors import billing_holdings, refreshed_holdings
 from packages.services import BenefitUse, benefits_spend
 from receipts.models import Receipt, ReceiptKind
 from receipts.services import receipt_issue
-from spa_pkg.money import ZERO, inr, money_str, quantize_money
+from spa_pkg.money import ZERO, format_inr, inr, quantize_money
 
 from ..documents import invoice_line_details, invoice_snapshot
 from ..engine import (
@@ -314,10 +314,10 @@ def _payment_rows(bill: _Bill, computation: BillComputation, *, invoice, cashier
     given = sum((payment.amount for payment in bill.payments if payment.amount is not None), ZERO)
     open_ended = [payment for payment in bill.payments if payment.amount is None]
     if given > payable:
-        message = f"The payments (₹{money_str(given)}) are more than the amount payable, ₹{money_str(payable)}."
+        message = f"The payments ({format_inr(given)}) are more than the amount payable, {format_inr(payable)}."
         raise PaymentMismatch(message, errors={"payments": [message]})
     if not open_ended and given < payable:
-        message = f"The payments (₹{money_str(given)}) leave ₹{money_str(payable - given)} unpaid of ₹{money_str(payable)}."
+        message = f"The payments ({format_inr(given)}) leave {format_inr(payable - given)} unpaid of {format_inr(payable)}."
         raise PaymentMismatch(message, errors={"payments": [message]})
     common = {"customer": bill.customer, "invoice": invoice, "received_by": cashier}
     rows = [

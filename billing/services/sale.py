@@ -17,7 +17,7 @@ from packages.models import CREDIT_KINDS, PackageAssignment, PackageTemplate, Pa
 from packages.services import assignment_create
 from receipts.models import ReceiptKind
 from receipts.services import receipt_issue
-from spa_pkg.money import ZERO, inr, money_str, quantize_money
+from spa_pkg.money import ZERO, format_inr, inr, money_str, quantize_money
 
 from ..documents import document_snapshot
 from ..engine import SUMMARY_FIELDS
@@ -156,7 +156,7 @@ def package_sell(
             raise PaymentMismatch(message, errors={"method": [message]})
         amount = amount_due if payment.amount is None else quantize_money(payment.amount)
         if amount != amount_due:
-            message = f"The payment of ₹{money_str(amount)} does not match the amount due, ₹{money_str(amount_due)}."
+            message = f"The payment of {format_inr(amount)} does not match the amount due, {format_inr(amount_due)}."
             raise PaymentMismatch(message, errors={"amount": [message]})
         payment_row = Payment.objects.create(
             customer=customer,

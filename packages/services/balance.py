@@ -15,7 +15,7 @@ from django.db.models import Count, Max, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from spa_pkg.money import ZERO, inr, money_str, quantize_money
+from spa_pkg.money import ZERO, format_inr, inr, quantize_money
 
 from ..exceptions import InsufficientBalance, PackageNotActive
 from ..locks import lock_assignments
@@ -125,8 +125,8 @@ def benefits_spend(
             )
         if credit > assignment.credit_remaining.amount:
             raise InsufficientBalance(
-                f'"{assignment.package_name}" has ₹{money_str(assignment.credit_remaining.amount)} of credit left, '
-                f"not ₹{money_str(credit)}."
+                f'"{assignment.package_name}" has {format_inr(assignment.credit_remaining.amount)} of credit left, '
+                f"not {format_inr(credit)}."
             )
         before, after = _move(assignment, sessions=-use.sessions, credit=-credit)
         rows.append(
@@ -215,8 +215,8 @@ def _tracker_differences(assignment: PackageAssignment, trackers: list[dict]) ->
             and tracker["balance_remaining"] != assignment.credit_remaining.amount
         ):
             out.append(
-                f"tracker {tracker['pk']} has ₹{money_str(tracker['balance_remaining'])}, "
-                f"the package ₹{money_str(assignment.credit_remaining.amount)}"
+                f"tracker {tracker['pk']} has {format_inr(tracker['balance_remaining'])}, "
+                f"the package {format_inr(assignment.credit_remaining.amount)}"
             )
     return out
 
@@ -229,8 +229,8 @@ def _ledger_differences(assignment: PackageAssignment) -> list[str]:
         found.append(f"has {assignment.remaining_sessions} sessions left, the ledger says {assignment.ledger_sessions}")
     if quantize_money(assignment.ledger_credit) != assignment.credit_remaining.amount:
         found.append(
-            f"has ₹{money_str(assignment.credit_remaining.amount)} of credit left, "
-            f"the ledger says ₹{money_str(assignment.ledger_credit)}"
+            f"has {format_inr(assignment.credit_remaining.amount)} of credit left, "
+            f"the ledger says {format_inr(assignment.ledger_credit)}"
         )
     return found
 

@@ -71,15 +71,15 @@ CASES = {
     ),
     "payments short": (
         lambda c: {"items": [service_item(c["facial"], 5)], "payments": [PaymentIn("cash", Decimal("100.00"))]},
-        PaymentMismatch, "payments", "The payments (₹100.00) leave ₹1160.00 unpaid of ₹1260.00.",
+        PaymentMismatch, "payments", "The payments (₹100.00) leave ₹1,160.00 unpaid of ₹1,260.00.",
     ),
     "no payment for an amount due": (
         lambda c: {"items": [service_item(c["facial"], 5)]},
-        PaymentMismatch, "payments", "The payments (₹0.00) leave ₹1260.00 unpaid of ₹1260.00.",
+        PaymentMismatch, "payments", "The payments (₹0.00) leave ₹1,260.00 unpaid of ₹1,260.00.",
     ),
     "payments above": (
         lambda c: {"items": [service_item(c["facial"], 5)], "payments": [PaymentIn("cash", Decimal("1300.00"))]},
-        PaymentMismatch, "payments", "The payments (₹1300.00) are more than the amount payable, ₹1260.00.",
+        PaymentMismatch, "payments", "The payments (₹1,300.00) are more than the amount payable, ₹1,260.00.",
     ),
     "two payments without amount": (
         lambda c: {"items": [service_item(c["facial"], 5)], "payments": [PaymentIn("cash"), PaymentIn("upi")]},
@@ -92,7 +92,7 @@ CASES = {
     ),
     "discount above the bill": (
         lambda c: {"items": [service_item(c["facial"], 5)], "discount": Decimal("5000")},
-        InvalidCart, "discount", "The discount of ₹5000.00 is more than the bill, ₹1200.00.",
+        InvalidCart, "discount", "The discount of ₹5,000.00 is more than the bill, ₹1,200.00.",
     ),
     "negative discount": (
         lambda c: {"items": [service_item(c["facial"])], "discount": Decimal("-1")},

@@ -7,7 +7,7 @@ import pytest
 from billing.services import CartItem, PaymentIn, invoice_create, invoice_void
 from receipts.models import Receipt, ReceiptKind
 from receipts.pdf import render_receipt_pdf
-from receipts.selectors import format_inr
+from spa_pkg.money import format_inr
 
 pytestmark = pytest.mark.django_db
 
@@ -49,7 +49,7 @@ def test_the_advance_receipt_says_no_gst_is_charged_on_prepaid_credit(client, ca
     assert "RECEIPT VOUCHER (ADVANCE)" in html
     assert "GST is charged when it is redeemed" in html
     assert "₹15,000.00" in html
-    assert "₹17500.00 of ₹17500.00" in html
+    assert "₹17,500.00 of ₹17,500.00" in html
 
 
 def test_the_thermal_format_loads_the_80mm_stylesheet(client, cashier, receipt):
