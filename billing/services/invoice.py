@@ -9,15 +9,13 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
-from django.utils import timezone
 
-from catalog.models import Product, Service
+from catalog.models import Product
 from customers.models import Customer
 from packages.locks import lock_assignments
 from packages.models import AssignmentStatus, PackageAssignment
@@ -27,7 +25,7 @@ from packages.selectors import billing_holdings, refreshed_holdings
 from packages.services import BenefitUse, benefits_spend
 from receipts.models import Receipt, ReceiptKind
 from receipts.services import receipt_issue
-from spa_pkg.money import ZERO, format_inr, inr, quantize_money
+from spa_pkg.money import ZERO, format_inr, inr
 
 from ..documents import invoice_line_details, invoice_snapshot
 from ..engine import (
@@ -40,26 +38,13 @@ from ..engine import (
     Summary,
     compute_bill,
 )
-from ..exceptions import InsufficientStock, InvalidCart, PaymentMismatch, UnknownCustomer
+from ..exceptions import InsufficientStock, InvalidCart, PaymentMismatch
 from ..locks import lock_products
 from ..models import Invoice, InvoiceKind, InvoiceLine, LineType, Payment, PaymentMethod
 from ..numbering import next_number
 from ..tax import is_inter_state
+from .cart import CartItem, CheckedBill, cart_lines, check_bill, summary_message
 from .sale import PaymentIn
-
-TENDER_METHODS = (PaymentMethod.CASH, PaymentMethod.CARD, PaymentMethod.UPI, PaymentMethod.BANK_TRANSFER)
-MAX_QUANTITY = 10_000
-
-
-@dataclass(frozen=True)
-class CartItem:
-    """One line as the caller sends it. `assignment_id`: None lets the rules choose, 0 means no package."""
-
-    type: str
-    id: int
-    quantity: int
-    staff_id: int | None = None
-    assignment_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -82,202 +67,10 @@ class InvoiceResult:
         }
 
 
-@dataclass(frozen=True)
-class _Bill:
-    """The checked input of a bill, apart from the items."""
-
-    customer: Customer
-    discount: Decimal
-    use_credit: bool
-    guests: int | None
-    place_of_supply: str
-    bill_date: date
-    payments: tuple[PaymentIn, ...]
-
-
-# -- input ------------------------------------------------------------------------------------
-
-
-def _is_int(value) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
-def _customer(customer) -> Customer:
-    if isinstance(customer, Customer):
-        return customer
-    message = f"No customer with id {customer}."
-    if not _is_int(customer) or customer <= 0:
-        raise UnknownCustomer(message, errors={"customer_id": [message]})
-    try:
-        return Customer.objects.get(pk=customer)
-    except Customer.DoesNotExist:
-        raise UnknownCustomer(message, errors={"customer_id": [message]}) from None
-
-
-def _decimal(value, field: str, label: str) -> Decimal:
-    try:
-        amount = Decimal(str(value))
-    except (InvalidOperation, ValueError, TypeError):
-        amount = None
-    if amount is None or not amount.is_finite():
-        message = f"{label} must be an amount in rupees, like 100.00."
-        raise InvalidCart(message, errors={field: [message]})
-    return quantize_money(amount)
-
-
-def _payment(payment) -> PaymentIn:
-    if isinstance(payment, PaymentIn):
-        return payment
-    if isinstance(payment, dict):
-        return PaymentIn(
-            method=payment.get("method", ""), amount=payment.get("amount"), reference=payment.get("reference") or ""
-        )
-    raise InvalidCart("A payment must name a method and an amount.", errors={"payments": ["Malformed payment."]})
-
-
-def _check_bill(
-    *, customer, discount, use_credit, guests, place_of_supply, payments, bill_date
-) -> _Bill:
-    """Check everything but the items and the payment totals; raise one error listing every problem."""
-    errors: dict[str, list[str]] = defaultdict(list)
-    discount = _decimal(discount if discount is not None else ZERO, "discount", "The discount")
-    if discount < 0:
-        errors["discount"].append("The discount cannot be negative.")
-    if guests is not None and (not _is_int(guests) or guests < 1):
-        errors["guests"].append("Guests must be a whole number of at least 1.")
-    place_of_supply = (place_of_supply or "").strip()
-    if place_of_supply and not (len(place_of_supply) == 2 and place_of_supply.isdigit()):
-        errors["place_of_supply"].append("Use a two-digit GST state code, e.g. 29.")
-    checked_payments = []
-    without_amount = 0
-    for number, raw in enumerate(payments or (), start=1):
-        payment = _payment(raw)
-        if payment.method not in TENDER_METHODS:
-            errors["payments"].append(
-                f'Payment {number}: "{payment.method}" is not a payment method; use cash, card, upi or bank_transfer '
-                "(credit is spent with use_credit)."
-            )
-        if payment.amount is None:
-            without_amount += 1
-        else:
-            amount = _decimal(payment.amount, "payments", f"Payment {number}")
-            if amount <= 0:
-                errors["payments"].append(f"Payment {number}: the amount must be more than zero.")
-            payment = PaymentIn(method=payment.method, amount=amount, reference=(payment.reference or "")[:80])
-        checked_payments.append(payment)
-    if without_amount > 1:
-        errors["payments"].append("Only one payment may leave out its amount (it takes what is left to pay).")
-    if errors:
-        raise InvalidCart(_summary_message(errors), errors=dict(errors))
-    return _Bill(
-        customer=_customer(customer),
-        discount=discount,
-        use_credit=bool(use_credit),
-        guests=guests,
-        place_of_supply=place_of_supply,
-        bill_date=bill_date or timezone.localdate(),
-        payments=tuple(checked_payments),
-    )
-
-
-def _summary_message(errors: dict[str, list[str]]) -> str:
-    messages = [message for field_errors in errors.values() for message in field_errors]
-    if len(messages) == 1:
-        return messages[0]
-    return f"{messages[0]} (and {len(messages) - 1} more)"
-
-
-def _item(raw) -> CartItem:
-    if isinstance(raw, CartItem):
-        return raw
-    if isinstance(raw, dict):
-        return CartItem(
-            type=raw.get("type"),
-            id=raw.get("id"),
-            quantity=raw.get("quantity", 1),
-            staff_id=raw.get("staff_id"),
-            assignment_id=raw.get("assignment_id"),
-        )
-    return CartItem(type=None, id=None, quantity=None)
-
-
-def _cart_lines(items: Sequence) -> list[LineInput]:
-    """Check the items against the catalogue and the stock (again on locked rows when billing); build the lines."""
-    if not items:
-        message = "Add at least one service or product."
-        raise InvalidCart(message, errors={"items": [message]})
-    items = [_item(raw) for raw in items]
-    errors: list[str] = []
-    for number, item in enumerate(items, start=1):
-        if item.type not in ("service", "product"):
-            errors.append(f'Item {number}: the type must be "service" or "product".')
-        if not _is_int(item.id) or item.id <= 0:
-            errors.append(f"Item {number}: the id must be a positive whole number.")
-        if not _is_int(item.quantity) or not 0 < item.quantity <= MAX_QUANTITY:
-            errors.append(f"Item {number}: the quantity must be a whole number from 1 to {MAX_QUANTITY}.")
-        if item.staff_id is not None and (not _is_int(item.staff_id) or item.staff_id <= 0):
-            errors.append(f"Item {number}: staff_id must be a positive whole number.")
-        if item.assignment_id is not None and (not _is_int(item.assignment_id) or item.assignment_id < 0):
-            errors.append(f"Item {number}: assignment_id must be a package id, or 0 for no package.")
-    if errors:
-        raise InvalidCart(_summary_message({"items": errors}), errors={"items": errors})
-
-    service_ids = {item.id for item in items if item.type == "service"}
-    product_ids = {item.id for item in items if item.type == "product"}
-    services = Service.objects.in_bulk(service_ids)
-    products = Product.objects.in_bulk(product_ids)
-    staff_ids = {item.staff_id for item in items if item.staff_id is not None}
-    known_staff = (
-        set(get_user_model().objects.filter(pk__in=staff_ids, is_active=True).values_list("pk", flat=True))
-        if staff_ids
-        else set()
-    )
-
-    lines, wanted = [], defaultdict(int)
-    for position, item in enumerate(items):
-        label = f"Item {position + 1}"
-        catalogue = services if item.type == "service" else products
-        entry = catalogue.get(item.id)
-        if entry is None:
-            errors.append(f"{label}: unknown {item.type} {item.id}.")
-            continue
-        if not entry.is_active:
-            errors.append(f"{label}: {entry.name} is no longer on sale.")
-            continue
-        if item.staff_id is not None and item.staff_id not in known_staff:
-            errors.append(f"{label}: unknown staff member {item.staff_id}.")
-        if item.type == "product":
-            wanted[entry.pk] += item.quantity
-        lines.append(
-            LineInput(
-                position=position,
-                item_type=item.type,
-                item_id=entry.pk,
-                name=entry.name,
-                hsn_sac=entry.sac_code if item.type == "service" else entry.hsn_code,
-                unit_price=quantize_money(entry.price.amount),
-                gst_rate=entry.gst_rate,
-                quantity=item.quantity,
-                staff_id=item.staff_id,
-                assignment_id=item.assignment_id,
-            )
-        )
-    if errors:
-        raise InvalidCart(_summary_message({"items": errors}), errors={"items": errors})
-    short = [
-        f"{products[pk].name}: {count} wanted, {products[pk].stock_quantity} in stock."
-        for pk, count in wanted.items()
-        if count > products[pk].stock_quantity
-    ]
-    if short:
-        raise InsufficientStock(_summary_message({"items": short}), errors={"items": short})
-    return lines
-
-
 # -- computation ------------------------------------------------------------------------------
 
 
-def _compute(bill: _Bill, lines: list[LineInput], holdings) -> BillComputation:
+def _compute(bill: CheckedBill, lines: list[LineInput], holdings) -> BillComputation:
     return compute_bill(
         lines=lines,
         holdings=holdings,
@@ -292,7 +85,7 @@ def _compute(bill: _Bill, lines: list[LineInput], holdings) -> BillComputation:
     )
 
 
-def _assignments_to_lock(bill: _Bill, lines: list[LineInput], holdings, computation: BillComputation) -> set[int]:
+def _assignments_to_lock(bill: CheckedBill, lines: list[LineInput], holdings, computation: BillComputation) -> set[int]:
     """Return every package the bill could spend, so the second computation only sees locked rows."""
     context = BillContext(bill_date=bill.bill_date, guests=bill.guests)
     chosen = {line.assignment_id for line in lines if line.assignment_id}
@@ -308,7 +101,7 @@ def _assignments_to_lock(bill: _Bill, lines: list[LineInput], holdings, computat
     return ids & {holding.assignment_id for holding in holdings}
 
 
-def _payment_rows(bill: _Bill, computation: BillComputation, *, invoice, cashier) -> list[Payment]:
+def _payment_rows(bill: CheckedBill, computation: BillComputation, *, invoice, cashier) -> list[Payment]:
     """Return the (unsaved) payments: credit first, then the given methods, adding up exactly."""
     payable = computation.summary.amount_payable
     given = sum((payment.amount for payment in bill.payments if payment.amount is not None), ZERO)
@@ -347,11 +140,11 @@ def invoice_preview(
     bill_date: date | None = None,
 ) -> BillComputation:
     """Compute the bill as the invoice would, writing nothing (payment totals are not checked yet)."""
-    bill = _check_bill(
+    bill = check_bill(
         customer=customer, discount=discount, use_credit=use_credit, guests=guests,
         place_of_supply=place_of_supply, payments=payments, bill_date=bill_date,
     )
-    lines = _cart_lines(items)
+    lines = cart_lines(items)
     return _compute(bill, lines, billing_holdings(customer_id=bill.customer.pk))
 
 
@@ -376,7 +169,7 @@ def invoice_create(
     if key is not None and len(key) > 80:
         raise InvalidCart("The idempotency key is too long (80 characters at most).", errors={"idempotency_key": [
             "At most 80 characters."]})
-    bill = _check_bill(
+    bill = check_bill(
         customer=customer, discount=discount, use_credit=use_credit, guests=guests,
         place_of_supply=place_of_supply, payments=payments, bill_date=bill_date,
     )
@@ -395,11 +188,11 @@ def invoice_create(
         return _replay(earlier, bill.customer)
 
 
-def _create(bill: _Bill, items, *, cashier, key: str | None) -> InvoiceResult:
+def _create(bill: CheckedBill, items, *, cashier, key: str | None) -> InvoiceResult:
     # Lock order, shared with invoice_void: assignments and trackers, products, then the number
     # sequences; each in primary-key order. The sequence rows serialise every invoice of the day,
     # so the numbers are taken last, when only the writes that need them are left.
-    lines = _cart_lines(items)
+    lines = cart_lines(items)
     holdings = billing_holdings(customer_id=bill.customer.pk)
     first = _compute(bill, lines, holdings)
     locked = lock_assignments(_assignments_to_lock(bill, lines, holdings, first))
@@ -460,7 +253,7 @@ def _take_stock(computation: BillComputation) -> None:
         if count > products[pk].stock_quantity
     ]
     if short:
-        raise InsufficientStock(_summary_message({"items": short}), errors={"items": short})
+        raise InsufficientStock(summary_message({"items": short}), errors={"items": short})
     for product_id, quantity in sorted(sold.items()):
         Product.objects.filter(pk=product_id).update(stock_quantity=F("stock_quantity") - quantity)
 

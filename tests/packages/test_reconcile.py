@@ -5,7 +5,7 @@ import pytest
 from django.core.management import call_command
 
 from billing.services import PaymentIn, invoice_create, invoice_void, package_sell
-from billing.services.invoice import CartItem
+from billing.services import CartItem
 from packages.models import PackageAssignment, PackageBenefitTracker
 from tests.factories import MembershipFactory, PrepaidPackageFactory, ServicePackageFactory
 
