@@ -42,8 +42,15 @@ lint: $(VENV)/.installed
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/python manage.py check
 
+# SQLite, then PostgreSQL when one answers on 127.0.0.1:5432 (BENCH_POSTGRES_URL to point elsewhere).
 bench: $(VENV)/.installed
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
+	@if $(BIN)/python -c "import socket; socket.create_connection(('127.0.0.1', 5432), 1)" 2>/dev/null; then \
+	  $(BIN)/python -m bench.run --postgres $(BENCH_ARGS); \
+	else echo "No PostgreSQL on 127.0.0.1:5432: the PostgreSQL benchmark was skipped."; fi
+
+schemathesis: $(VENV)/.installed
+	bash tests/schemathesis_run.sh
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3 test_db.sqlite3
