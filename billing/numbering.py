@@ -7,6 +7,7 @@ from datetime import date
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from .models import NumberSequence
@@ -28,8 +29,11 @@ def next_number(series: str, *, day: date | None = None) -> str:
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("next_number() must run inside the transaction that stores the number.")
     day = day or timezone.localdate()
-    NumberSequence.objects.get_or_create(series=series, day=day)
-    sequence = NumberSequence.objects.select_for_update().get(series=series, day=day)
-    sequence.last_value += 1
-    sequence.save(update_fields=["last_value"])
-    return format_number(series, day=day, seq=sequence.last_value)
+    row = NumberSequence.objects.filter(series=series, day=day)
+    # The UPDATE takes the row lock (held to commit) and bumps the value in one statement.
+    if not row.update(last_value=F("last_value") + 1):
+        # The day's first number: make the row (a twin racing us meets the unique constraint
+        # inside get_or_create's savepoint and reads the winner's row), then bump it.
+        NumberSequence.objects.get_or_create(series=series, day=day)
+        row.update(last_value=F("last_value") + 1)
+    return format_number(series, day=day, seq=row.values_list("last_value", flat=True).get())
