@@ -4,8 +4,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from billing.services import PaymentIn, invoice_create, invoice_void, package_sell
-from billing.services import CartItem
+from billing.services import CartItem, PaymentIn, invoice_create, invoice_void, package_sell
 from packages.models import PackageAssignment, PackageBenefitTracker
 from tests.factories import MembershipFactory, PrepaidPackageFactory, ServicePackageFactory
 
