@@ -311,24 +311,14 @@ class InvoicePaymentSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class InvoiceSerializer(serializers.ModelSerializer):
+class InvoiceSerializer(BillSummarySerializer, serializers.ModelSerializer):
+    """A stored invoice: its summary figures (the bill summary's fields), lines and payments."""
+
     customer_id = serializers.IntegerField(read_only=True)
     customer_name = serializers.CharField(source="customer.name", read_only=True)
     receipt_id = serializers.IntegerField(read_only=True, allow_null=True)
     lines = InvoiceLineSerializer(many=True, read_only=True)
     payments = InvoicePaymentSerializer(many=True, read_only=True)
-    package_subtotal = MoneyAmountField()
-    services_subtotal = MoneyAmountField()
-    products_subtotal = MoneyAmountField()
-    subtotal = MoneyAmountField()
-    discount = MoneyAmountField()
-    cgst = MoneyAmountField()
-    sgst = MoneyAmountField()
-    igst = MoneyAmountField()
-    round_off = MoneyAmountField(min_value=None)
-    grand_total = MoneyAmountField()
-    credit_applied = MoneyAmountField()
-    amount_payable = MoneyAmountField()
 
     class Meta:
         model = Invoice
