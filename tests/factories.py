@@ -5,7 +5,6 @@ from decimal import Decimal
 import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from djmoney.money import Money
 
 from catalog.models import Product, Service
 from customers.models import Customer
@@ -17,10 +16,7 @@ from packages.models import (
     StudentOffer,
     YearlyMembership,
 )
-
-
-def inr(amount) -> Money:
-    return Money(Decimal(str(amount)), "INR")
+from spa_pkg.money import inr
 
 
 class UserFactory(factory.django.DjangoModelFactory):

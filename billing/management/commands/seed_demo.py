@@ -13,7 +13,6 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
-from djmoney.money import Money
 
 from catalog.models import Product, Service
 from customers.models import Customer
@@ -27,13 +26,9 @@ from packages.models import (
     StudentOffer,
     YearlyMembership,
 )
+from spa_pkg.money import inr
 
 from ...services import PaymentIn, package_sell
-
-
-def inr(amount) -> Money:
-    return Money(Decimal(str(amount)), "INR")
-
 
 # name, category, price, GST %, SAC, minutes
 SERVICES = [
