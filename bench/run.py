@@ -308,6 +308,7 @@ def main(argv=None) -> int:
     try:
         print(f"Database: {os.environ['DATABASE_URL']}")
         call_command("migrate", verbosity=0)
+        call_command("createcachetable")
         started = time.perf_counter()
         print(f"Building {args.customers:,} customers and {args.assignments:,} assignments...")
         dataset = build(customers=args.customers, assignments=args.assignments, seed=args.seed)

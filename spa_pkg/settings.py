@@ -89,6 +89,26 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "NAME": env("SQLITE_TEST_NAME", default=str(BASE_DIR / "test_db.sqlite3"))
     }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+
+# One cache shared by every web process: throttles, login lock-outs and anything else that
+# must count across workers. Redis when REDIS_URL is set; otherwise a database table
+# (`manage.py createcachetable`), never per-process memory.
+REDIS_URL = env("REDIS_URL", default="")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": env("CACHE_KEY_PREFIX", default="spa_pkg"),
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "spa_pkg_cache",
+        }
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -169,6 +189,9 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "spa_pkg.api.api_exception_handler",
     "COERCE_DECIMAL_TO_STRING": True,
     "DEFAULT_THROTTLE_RATES": {"token": env("TOKEN_THROTTLE_RATE", default="20/min")},
+    # How many proxies in front of the app append to X-Forwarded-For. 0: the client address is
+    # REMOTE_ADDR and the header is ignored, so no caller can pick its own throttle key.
+    "NUM_PROXIES": env.int("NUM_PROXIES", default=0),
 }
 
 SPECTACULAR_SETTINGS = {
