@@ -92,7 +92,12 @@ class PackageTemplate(models.Model):
             if field.editable or field.name in ("id", "created_at", "updated_at"):
                 continue
             try:
-                field.run_validators(getattr(self, field.attname))
+                # The field's own type first: a default of 0 is an int, and DecimalValidator
+                # wants a Decimal. Nothing computed yet (an input was refused) is nothing to check.
+                value = field.to_python(getattr(self, field.attname))
+                if value is None:
+                    continue
+                field.run_validators(value)
             except ValidationError:
                 message = f"These figures make the {field.verbose_name} too large; check them."
                 raise ValidationError({blame: message}) from None
