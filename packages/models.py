@@ -52,6 +52,30 @@ def percent(numerator: Decimal, denominator: Decimal) -> Decimal:
 
 DISCOUNT_VALIDATORS = [MinValueValidator(Decimal("0.01")), MaxValueValidator(Decimal("100"))]
 
+# How long a template's validity may be: model, admin, API and pages all use these.
+MIN_VALIDITY_MONTHS = 1
+MAX_VALIDITY_MONTHS = 600
+# How far ahead an assignment may expire (today + 50 years): far enough for any real
+# package, and far enough from date.max that pausing and extending cannot overflow.
+MAX_EXPIRY_YEARS = 50
+
+
+def validity_months_field(default: int):
+    return models.PositiveIntegerField(
+        default=default,
+        validators=[
+            MinValueValidator(MIN_VALIDITY_MONTHS, f"Validity must be at least {MIN_VALIDITY_MONTHS} month."),
+            MaxValueValidator(MAX_VALIDITY_MONTHS, f"Validity can be at most {MAX_VALIDITY_MONTHS} months."),
+        ],
+        help_text=f"From {MIN_VALIDITY_MONTHS} to {MAX_VALIDITY_MONTHS} months.",
+    )
+
+
+def validity_constraint(prefix: str) -> models.CheckConstraint:
+    return models.CheckConstraint(
+        condition=models.Q(validity_months__lte=MAX_VALIDITY_MONTHS), name=f"{prefix}_validity_within_max"
+    )
+
 
 class PackageTemplate(models.Model):
     """What every kind of template shares."""
@@ -111,7 +135,7 @@ class PrepaidPackage(PackageTemplate):
     actual_price = money_field("price paid")
     after_value = money_field("credit value")
     benefit_percent = models.DecimalField(max_digits=6, decimal_places=2, editable=False, default=0)
-    validity_months = models.PositiveIntegerField(default=12)
+    validity_months = validity_months_field(12)
 
     class Meta(PackageTemplate.Meta):
         constraints = [
@@ -120,6 +144,7 @@ class PrepaidPackage(PackageTemplate):
                 condition=models.Q(after_value__gte=models.F("actual_price")), name="prepaid_value_not_below_price"
             ),
             models.CheckConstraint(condition=models.Q(validity_months__gt=0), name="prepaid_validity_positive"),
+            validity_constraint("prepaid"),
         ]
 
     def save(self, *args, **kwargs):
@@ -136,8 +161,6 @@ class PrepaidPackage(PackageTemplate):
             and self.after_value.amount < self.actual_price.amount
         ):
             errors["after_value"] = "The credit value cannot be below the price paid."
-        if not self.validity_months:
-            errors["validity_months"] = "Validity must be at least one month."
         if errors:
             raise ValidationError(errors)
         self.compute()
@@ -162,7 +185,7 @@ class ServicePackage(PackageTemplate):
     total_services = models.PositiveIntegerField()
     free_sessions = models.PositiveIntegerField(editable=False, default=0)
     benefit_percent = models.DecimalField(max_digits=6, decimal_places=2, editable=False, default=0)
-    validity_months = models.PositiveIntegerField(default=6)
+    validity_months = validity_months_field(6)
 
     class Meta(PackageTemplate.Meta):
         constraints = [
@@ -174,6 +197,7 @@ class ServicePackage(PackageTemplate):
             models.CheckConstraint(
                 condition=models.Q(validity_months__gt=0), name="servicepackage_validity_positive"
             ),
+            validity_constraint("servicepackage"),
         ]
 
     def save(self, *args, **kwargs):
@@ -186,8 +210,6 @@ class ServicePackage(PackageTemplate):
             errors["pay_for"] = "Pay for at least one session."
         elif self.total_services is not None and self.pay_for >= self.total_services:
             errors["total_services"] = "Total sessions must be more than the sessions paid for."
-        if not self.validity_months:
-            errors["validity_months"] = "Validity must be at least one month."
         if errors:
             raise ValidationError(errors)
         self.compute()
@@ -210,21 +232,20 @@ class Membership(PackageTemplate):
     package_type = PackageType.MEMBERSHIP
 
     price = money_field()
-    validity_months = models.PositiveIntegerField(default=12)
+    validity_months = validity_months_field(12)
     services_included = models.ManyToManyField(Service, related_name="memberships", blank=True)
 
     class Meta(PackageTemplate.Meta):
         constraints = [
             models.CheckConstraint(condition=models.Q(price__gt=0), name="membership_price_positive"),
             models.CheckConstraint(condition=models.Q(validity_months__gt=0), name="membership_validity_positive"),
+            validity_constraint("membership"),
         ]
 
     def clean(self):
         errors = {}
         if self.price is not None and self.price.amount <= 0:
             errors["price"] = "The price must be more than zero."
-        if not self.validity_months:
-            errors["validity_months"] = "Validity must be at least one month."
         if errors:
             raise ValidationError(errors)
 
@@ -285,7 +306,7 @@ class YearlyMembership(PackageTemplate):
 
     price = money_field()
     discount_percent = models.DecimalField(max_digits=5, decimal_places=2, validators=DISCOUNT_VALIDATORS)
-    validity_months = models.PositiveIntegerField(default=12)
+    validity_months = validity_months_field(12)
     extra_benefits = models.TextField(blank=True, help_text="e.g. a free birthday session.")
 
     class Meta(PackageTemplate.Meta):
@@ -295,6 +316,7 @@ class YearlyMembership(PackageTemplate):
                 condition=models.Q(discount_percent__gt=0, discount_percent__lte=100), name="yearly_discount_range"
             ),
             models.CheckConstraint(condition=models.Q(validity_months__gt=0), name="yearly_validity_positive"),
+            validity_constraint("yearly"),
         ]
 
     def clean(self):
@@ -303,8 +325,6 @@ class YearlyMembership(PackageTemplate):
             errors["price"] = "The price must be more than zero."
         if self.discount_percent is not None and not Decimal("0") < self.discount_percent <= 100:
             errors["discount_percent"] = "The discount must be more than 0 and at most 100 percent."
-        if not self.validity_months:
-            errors["validity_months"] = "Validity must be at least one month."
         if errors:
             raise ValidationError(errors)
 
@@ -318,7 +338,7 @@ class KittyParty(PackageTemplate):
     after_value = money_field("credit value")
     benefit_percent = models.DecimalField(max_digits=6, decimal_places=2, editable=False, default=0)
     min_guests = models.PositiveIntegerField(default=10)
-    validity_months = models.PositiveIntegerField(default=3)
+    validity_months = validity_months_field(3)
     services_included = models.ManyToManyField(Service, related_name="kitty_parties", blank=True)
 
     class Meta(PackageTemplate.Meta):
@@ -330,6 +350,7 @@ class KittyParty(PackageTemplate):
             ),
             models.CheckConstraint(condition=models.Q(min_guests__gte=1), name="kitty_min_guests_positive"),
             models.CheckConstraint(condition=models.Q(validity_months__gt=0), name="kitty_validity_positive"),
+            validity_constraint("kitty"),
         ]
 
     def save(self, *args, **kwargs):
@@ -344,8 +365,6 @@ class KittyParty(PackageTemplate):
             errors["after_value"] = "The credit value cannot be below the price."
         if self.min_guests is not None and self.min_guests < 1:
             errors["min_guests"] = "At least one guest."
-        if not self.validity_months:
-            errors["validity_months"] = "Validity must be at least one month."
         if errors:
             raise ValidationError(errors)
         self.compute()

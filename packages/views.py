@@ -15,7 +15,7 @@ from customers.models import Customer
 from spa_pkg.money import format_inr, money_str
 from spa_pkg.views import cashier_required, manager_required, user_has_role
 
-from .models import TEMPLATE_MODELS, PackageTemplate, PackageType
+from .models import MAX_VALIDITY_MONTHS, MIN_VALIDITY_MONTHS, TEMPLATE_MODELS, PackageTemplate, PackageType
 
 # The API path of each kind's template endpoint (DESIGN.md, "Contract the integrators already use").
 API_PATHS = {
@@ -113,6 +113,7 @@ def packages_page(request):
             "services": Service.objects.filter(is_active=True).only("id", "name").order_by("name"),
             "can_create": user_has_role(request.user, "Manager"),
             "today": timezone.localdate(),
+            "validity": {"min": MIN_VALIDITY_MONTHS, "max": MAX_VALIDITY_MONTHS},
         },
     )
 

@@ -8,6 +8,8 @@ from catalog.models import Service
 from spa_pkg.api import MoneyAmountField
 
 from ..models import (
+    MAX_VALIDITY_MONTHS,
+    MIN_VALIDITY_MONTHS,
     AssignmentStatus,
     KittyParty,
     Membership,
@@ -21,7 +23,6 @@ from ..models import (
 
 # Bounds that keep every number inside its database column; the rules live in Model.clean().
 COUNT_MAX = 10_000
-VALIDITY_MONTHS_MAX = 600
 COMMON_FIELDS = ["id", "package_type", "name", "description", "is_active"]
 
 
@@ -59,7 +60,9 @@ def _count(**kwargs):
 
 
 def _validity(**kwargs):
-    return serializers.IntegerField(min_value=1, max_value=VALIDITY_MONTHS_MAX, required=False, **kwargs)
+    return serializers.IntegerField(
+        min_value=MIN_VALIDITY_MONTHS, max_value=MAX_VALIDITY_MONTHS, required=False, **kwargs
+    )
 
 
 def _benefit_percent():

@@ -94,3 +94,12 @@ def test_the_docs_page_loads_everything_from_this_server(cashier_client):
     assert any(asset.endswith("swagger-ui-bundle.js") for asset in assets)
     for asset in assets:
         assert finders.find(asset), asset
+
+
+def test_the_schema_bounds_validity_by_the_model_constants(schema):
+    from packages.models import MAX_VALIDITY_MONTHS, MIN_VALIDITY_MONTHS
+
+    components = schema["components"]["schemas"]
+    for name in ("PrepaidPackage", "ServicePackage", "Membership", "YearlyMembership", "KittyParty"):
+        validity = components[name]["properties"]["validity_months"]
+        assert (validity["minimum"], validity["maximum"]) == (MIN_VALIDITY_MONTHS, MAX_VALIDITY_MONTHS), name

@@ -258,3 +258,27 @@ def test_template_whose_computed_benefit_would_not_fit_is_refused(manager_client
     assert response.status_code == 400
     assert "total_services" in response.json()["errors"]
     assert not ServicePackage.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "segment", ["prepaid-packages", "service-packages", "memberships", "yearly-memberships", "kitty-parties"]
+)
+def test_template_validity_is_refused_outside_1_to_600_months(manager_client, segment):
+    factory = KINDS[segment][0]
+    payload = VALID_PAYLOADS[segment]
+
+    for months in (0, 601, 99999):
+        response = manager_client.post(f"/api/{segment}", {**payload, "validity_months": months}, format="json")
+        assert response.status_code == 400, months
+        assert "validity_months" in response.json()["errors"]
+    assert not factory._meta.model.objects.exists()
+    assert manager_client.post(f"/api/{segment}", {**payload, "validity_months": 600}, format="json").status_code == 201
+
+
+VALID_PAYLOADS = {
+    "prepaid-packages": {"name": "P", "actual_price": "100.00", "after_value": "120.00"},
+    "service-packages": {"name": "S", "pay_for": 3, "total_services": 4},
+    "memberships": {"name": "M", "price": "100.00"},
+    "yearly-memberships": {"name": "Y", "price": "100.00", "discount_percent": "10.00"},
+    "kitty-parties": {"name": "K", "price": "100.00", "after_value": "120.00", "min_guests": 2},
+}

@@ -4,8 +4,18 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 
-from packages.models import KittyParty, Membership, PrepaidPackage, ServicePackage, StudentOffer, YearlyMembership
+from packages.models import (
+    MAX_VALIDITY_MONTHS,
+    MIN_VALIDITY_MONTHS,
+    KittyParty,
+    Membership,
+    PrepaidPackage,
+    ServicePackage,
+    StudentOffer,
+    YearlyMembership,
+)
 from tests.factories import UserFactory, inr
 
 pytestmark = pytest.mark.django_db
@@ -79,6 +89,8 @@ def test_computed_figures_follow_an_edit_of_the_template():
     assert (package.free_sessions, package.benefit_percent) == (2, Decimal("40.00"))
 
 
+VALIDITY_KINDS = [PrepaidPackage, ServicePackage, Membership, YearlyMembership, KittyParty]
+
 REFUSALS = [
     (PrepaidPackage, {"after_value": inr("14999")}, "after_value"),
     (PrepaidPackage, {"actual_price": inr("0")}, "actual_price"),
@@ -102,6 +114,8 @@ REFUSALS = [
     (KittyParty, {"after_value": inr("19999")}, "after_value"),
     (KittyParty, {"price": inr("0"), "after_value": inr("0")}, "price"),
     (KittyParty, {"validity_months": 0}, "validity_months"),
+    *[(model, {"validity_months": MAX_VALIDITY_MONTHS + 1}, "validity_months") for model in VALIDITY_KINDS],
+    *[(model, {"validity_months": 99999}, "validity_months") for model in VALIDITY_KINDS],
 ]
 
 
@@ -113,6 +127,21 @@ def test_full_clean_refuses_nonsense_on_the_field_at_fault(model, changes, field
         template(model, **changes).full_clean()
 
     assert field in excinfo.value.message_dict
+
+
+@pytest.mark.parametrize("model", VALIDITY_KINDS, ids=lambda model: model.__name__)
+def test_validity_from_1_to_600_months_is_allowed_and_600_expires_50_years_on(model):
+    for months in (MIN_VALIDITY_MONTHS, MAX_VALIDITY_MONTHS):
+        template(model, validity_months=months).full_clean()
+
+    longest = template(model, validity_months=MAX_VALIDITY_MONTHS)
+    assert longest.default_expiry(date(2026, 2, 28)) == date(2076, 2, 28)
+
+
+@pytest.mark.parametrize("model", VALIDITY_KINDS, ids=lambda model: model.__name__)
+def test_the_database_refuses_a_validity_beyond_600_months(model):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        template(model, validity_months=MAX_VALIDITY_MONTHS + 1).save()
 
 
 def test_a_full_discount_of_100_percent_is_allowed():
@@ -153,6 +182,11 @@ ADMIN_REFUSALS = [
     ("yearlymembership", {"discount_percent": "101"}, "discount_percent"),
     ("kittyparty", {"min_guests": "0"}, "min_guests"),
     ("kittyparty", {"validity_months": "0"}, "validity_months"),
+    *[
+        (name, {"validity_months": months}, "validity_months")
+        for name in ("prepaidpackage", "servicepackage", "membership", "yearlymembership", "kittyparty")
+        for months in ("601", "99999")
+    ],
 ]
 
 

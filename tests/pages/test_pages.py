@@ -1,8 +1,10 @@
 """The pages answer the right people: login first, then cashiers and managers by role."""
 import json
+import re
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.factories import (
     CustomerFactory,
@@ -247,3 +249,29 @@ def test_memberships_list_their_included_services(client, cashier):
 
     assert "Unlimited: Swedish Massage" in html
     assert "10+ guests: Swedish Massage" in html
+
+
+def test_the_create_forms_bound_validity_by_the_model_constants(client, manager):
+    from packages.models import MAX_VALIDITY_MONTHS, MIN_VALIDITY_MONTHS
+
+    client.force_login(manager)
+
+    html = client.get("/packages").content.decode()
+
+    inputs = re.findall(r'<input[^>]*name="validity_months"[^>]*>', html)
+    assert len(inputs) == 5  # every kind but the student offer, which runs between two dates
+    for tag in inputs:
+        assert f'min="{MIN_VALIDITY_MONTHS}"' in tag and f'max="{MAX_VALIDITY_MONTHS}"' in tag, tag
+
+
+def test_assign_page_serves_a_template_of_the_longest_validity(client, cashier):
+    from packages.models import MAX_VALIDITY_MONTHS, add_months
+
+    template = PrepaidPackageFactory(validity_months=MAX_VALIDITY_MONTHS)
+    client.force_login(cashier)
+
+    response = client.get("/assign-packages")
+
+    assert response.status_code == 200
+    entry = next(item for item in json_script(response, "catalogue")["prepaid"] if item["id"] == template.pk)
+    assert entry["expires_on"] == add_months(timezone.localdate(), MAX_VALIDITY_MONTHS).isoformat()
