@@ -28,7 +28,7 @@ class CustomerInputSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=120)
     phone = serializers.CharField(max_length=32, help_text="Any common form: 98450 12345, +91 98450 12345.")
     email = serializers.EmailField(required=False, allow_blank=True, default="")
-    date_of_birth = serializers.DateField(required=False, allow_null=True, default=None)
+    date_of_birth = serializers.DateField(required=False, allow_null=True, default=None, help_text="In the past.")
     state_code = serializers.CharField(required=False, allow_blank=True, max_length=2, default="")
     gstin = serializers.CharField(required=False, allow_blank=True, max_length=15, default="")
     notes = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")

@@ -2,7 +2,7 @@
 from django.core.validators import RegexValidator
 from django.db import models
 
-from .validators import normalise_phone, validate_gstin
+from .validators import normalise_phone, validate_date_of_birth, validate_gstin
 
 
 class Customer(models.Model):
@@ -11,7 +11,7 @@ class Customer(models.Model):
     name = models.CharField(max_length=120, db_index=True)
     phone = models.CharField(max_length=16, unique=True, help_text="Stored as +91XXXXXXXXXX.")
     email = models.EmailField(blank=True)
-    date_of_birth = models.DateField(null=True, blank=True)
+    date_of_birth = models.DateField(null=True, blank=True, validators=[validate_date_of_birth])
     state_code = models.CharField(
         max_length=2,
         blank=True,

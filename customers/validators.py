@@ -1,7 +1,8 @@
-"""Phone and GSTIN rules for Indian customers."""
+"""Phone, GSTIN and date-of-birth rules for Indian customers."""
 import re
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 GSTIN_CHARSET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 GSTIN_PATTERN = re.compile(r"^\d{2}[A-Z]{5}\d{4}[A-Z][1-9A-Z]Z[0-9A-Z]$")
@@ -43,3 +44,9 @@ def validate_gstin(value: str) -> None:
         raise ValidationError("Enter a valid 15-character GSTIN, e.g. 29ABCDE1234F1ZW.", code="invalid_gstin")
     if gstin_check_digit(value[:14]) != value[14]:
         raise ValidationError("This GSTIN's check digit is wrong.", code="invalid_gstin")
+
+
+def validate_date_of_birth(value) -> None:
+    """Refuse a date of birth that is not in the past."""
+    if value is not None and value >= timezone.localdate():
+        raise ValidationError("The date of birth must be in the past.", code="future_date_of_birth")

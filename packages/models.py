@@ -13,6 +13,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 from djmoney.models.fields import MoneyField
 from djmoney.money import Money
 
@@ -396,6 +397,21 @@ def add_months(start: date, months: int) -> date:
     return date(year, month, day)
 
 
+def latest_expiry(today: date | None = None) -> date:
+    """Return the last day a package may expire on: MAX_EXPIRY_YEARS from today."""
+    return add_months(today or timezone.localdate(), MAX_EXPIRY_YEARS * 12)
+
+
+def validate_expiry_horizon(value: date | None) -> None:
+    """Refuse an expiry more than MAX_EXPIRY_YEARS ahead."""
+    latest = latest_expiry()
+    if value is not None and value > latest:
+        raise ValidationError(
+            f"The expiry can be at most {MAX_EXPIRY_YEARS} years ahead: {latest:%d %b %Y} at the latest.",
+            code="expiry_too_far",
+        )
+
+
 class AssignmentStatus(models.TextChoices):
     ACTIVE = "active", "Active"
     COMPLETED = "completed", "Completed"
@@ -477,6 +493,23 @@ class PackageAssignment(models.Model):
     @property
     def has_sessions(self) -> bool:
         return self.package_type in SESSION_KINDS
+
+    def clean_fields(self, exclude=None):
+        # The expiry horizon moves with today: checked here, like a field validator (skipped when
+        # the field is excluded, as the admin's notes-only form does), without freezing a
+        # validator into the migrations.
+        errors: dict = {}
+        try:
+            super().clean_fields(exclude=exclude)
+        except ValidationError as exc:
+            errors = exc.update_error_dict(errors)
+        if "expires_on" not in (exclude or ()) and "expires_on" not in errors:
+            try:
+                validate_expiry_horizon(self.expires_on)
+            except ValidationError as exc:
+                errors["expires_on"] = exc.error_list
+        if errors:
+            raise ValidationError(errors)
 
     def is_expired_on(self, on_date: date) -> bool:
         return self.expires_on is not None and self.expires_on < on_date

@@ -15,7 +15,14 @@ from customers.models import Customer
 from spa_pkg.money import format_inr, money_str
 from spa_pkg.views import cashier_required, manager_required, user_has_role
 
-from .models import MAX_VALIDITY_MONTHS, MIN_VALIDITY_MONTHS, TEMPLATE_MODELS, PackageTemplate, PackageType
+from .models import (
+    MAX_VALIDITY_MONTHS,
+    MIN_VALIDITY_MONTHS,
+    TEMPLATE_MODELS,
+    PackageTemplate,
+    PackageType,
+    latest_expiry,
+)
 
 # The API path of each kind's template endpoint (DESIGN.md, "Contract the integrators already use").
 API_PATHS = {
@@ -196,6 +203,7 @@ def assign_packages_page(request):
             "catalogue": catalogue,
             "services": [{"id": service.pk, "name": service.name, "price": money_str(service.price.amount)} for service in services],
             "payment_methods": SALE_PAYMENT_METHODS,
+            "expiry_bounds": {"min": today.isoformat(), "max": latest_expiry(today).isoformat()},
             "chosen": {
                 "package_type": chosen_kind if chosen_kind in TEMPLATE_MODELS else "",
                 "package_id": request.GET.get("package_id", ""),

@@ -4,7 +4,7 @@ from rest_framework import serializers
 
 from catalog.models import Service
 from customers.models import Customer
-from packages.models import TEMPLATE_MODELS, AssignmentStatus, BenefitType, PackageType
+from packages.models import MAX_EXPIRY_YEARS, TEMPLATE_MODELS, AssignmentStatus, BenefitType, PackageType
 from spa_pkg.api import MoneyAmountField, amount_field, id_field
 
 from ..models import Invoice, InvoiceLine, Payment, PaymentMethod
@@ -37,7 +37,10 @@ class AssignInput(serializers.Serializer):
         required=False, allow_null=True, help_text="Defaults to the list price (pay_for x service price) less discount."
     )
     discount = amount_field(required=False, default="0.00")
-    expires_on = serializers.DateField(required=False, allow_null=True, help_text="Defaults to the template validity.")
+    expires_on = serializers.DateField(
+        required=False, allow_null=True,
+        help_text=f"Defaults to the template validity; from today to at most {MAX_EXPIRY_YEARS} years ahead.",
+    )
     notes = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
 
     def validate(self, attrs):

@@ -154,7 +154,9 @@ def assignment_create(
     try:
         assignment.full_clean(exclude=["template_type", "template_id"])
     except ValidationError as exc:
-        raise InvalidAssignment("The assignment is not valid.", errors=exc.message_dict) from exc
+        errors = exc.message_dict
+        first = next(iter(errors.values()), ["The assignment is not valid."])[0]
+        raise InvalidAssignment(first, errors=errors) from exc
     assignment.save()
     PackageBenefitTracker.objects.bulk_create(tracker_rows_for(assignment, template))
     PackageUsage.objects.create(

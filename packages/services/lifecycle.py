@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from ..exceptions import PackageNotActive
 from ..locks import lock_assignments
-from ..models import AssignmentStatus, PackageAssignment, PackageBenefitTracker
+from ..models import AssignmentStatus, PackageAssignment, PackageBenefitTracker, latest_expiry
 from ..signals import status_for_balance, status_set
 
 
@@ -14,6 +14,17 @@ def _note(assignment: PackageAssignment, text: str, user) -> str:
     who = f" by {user.get_username()}" if user is not None else ""
     line = f"{timezone.localdate():%Y-%m-%d}: {text}{who}."
     return f"{assignment.notes}\n{line}".strip()
+
+
+def _extended_expiry(expires_on: date, days: int, on_date: date) -> date:
+    """Push an expiry back by `days`, but not past the expiry horizon (nor ever past date.max).
+
+    An expiry already beyond the horizon (stored before it existed) stays where it is.
+    """
+    limit = max(latest_expiry(on_date), expires_on)
+    if (limit - expires_on).days <= days:
+        return limit
+    return expires_on + timedelta(days=days)
 
 
 @transaction.atomic
@@ -46,7 +57,7 @@ def assignment_resume(*, assignment: PackageAssignment, user, on_date: date | No
         )
     paused_days = max((on_date - (locked.paused_on or on_date)).days, 0)
     if locked.expires_on is not None:
-        locked.expires_on += timedelta(days=paused_days)
+        locked.expires_on = _extended_expiry(locked.expires_on, paused_days, on_date)
     locked.paused_on = None
     locked.notes = _note(locked, f"resumed after {paused_days} days paused", user)
     PackageAssignment.objects.filter(pk=locked.pk).update(

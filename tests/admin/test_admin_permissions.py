@@ -117,3 +117,15 @@ def test_a_bad_phone_in_admin_is_reported_on_the_phone_field(manager_client):
     response = manager_client.post("/admin/customers/customer/add/", {"name": "X", "phone": "12"})
 
     assert "phone" in response.context["adminform"].form.errors
+
+
+def test_a_date_of_birth_in_the_future_is_refused_in_admin(manager_client):
+    from customers.models import Customer
+
+    response = manager_client.post(
+        "/admin/customers/customer/add/", {"name": "X", "phone": "9845012345", "date_of_birth": "9999-12-31"}
+    )
+
+    assert response.status_code == 200
+    assert "date_of_birth" in response.context["adminform"].form.errors
+    assert not Customer.objects.exists()

@@ -178,3 +178,34 @@ def test_staff_without_a_role_cannot_open_the_sale_page(client, django_user_mode
     client.force_login(clerk)
 
     assert client.get(ASSIGN).status_code == 403
+
+
+def test_the_sale_page_refuses_an_expiry_more_than_50_years_ahead(manager_client, customer):
+    response = manager_client.post(
+        ASSIGN, sale_form(customer, PrepaidPackageFactory(), expires_on="9999-12-31", payment_amount="15000.00")
+    )
+
+    assert response.status_code == 200
+    assert "50 years" in str(response.context["adminform"].form.errors["expires_on"])
+    assert nothing_sold()
+
+
+def test_notes_of_a_package_stored_with_a_far_expiry_can_still_be_edited(manager_client, staff_manager, customer):
+    from billing.services import PaymentIn, package_sell
+
+    assignment = package_sell(
+        customer=customer, template=PrepaidPackageFactory(), user=staff_manager, payment=PaymentIn("cash")
+    ).assignment
+    PackageAssignment.objects.filter(pk=assignment.pk).update(expires_on="9999-12-31")
+
+    response = manager_client.post(
+        f"/admin/packages/packageassignment/{assignment.pk}/change/",
+        {
+            "notes": "Legacy expiry checked",
+            **{f"{prefix}-{key}": "0" for prefix in ("trackers", "usages") for key in ("TOTAL_FORMS", "INITIAL_FORMS")},
+        },
+    )
+
+    assert response.status_code == 302
+    assignment.refresh_from_db()
+    assert assignment.notes == "Legacy expiry checked"

@@ -128,6 +128,7 @@ def test_assign_and_pay_keeps_an_expiry_the_seller_sets(cashier_client, customer
         ({"assignment": {"service_id": 987654}}, "assignment.service_id"),
         ({"assignment": {"package_type": "lifetime"}}, "assignment.package_type"),
         ({"assignment": {"expires_on": "2001-01-01"}}, "assignment.expires_on"),
+        ({"assignment": {"expires_on": "9999-12-31"}}, "assignment.expires_on"),
         ({"assignment": {"discount": "-5.00"}}, "assignment.discount"),
         ({"assignment": {"discount": "99999.00"}}, "assignment.discount"),
         ({"payment": {"amount": "100.00"}}, "payment.amount"),
@@ -174,3 +175,22 @@ def test_assign_and_pay_refuses_a_body_that_is_not_an_object(cashier_client):
 
     assert response.status_code == 400
     assert nothing_written()
+
+
+def test_assign_and_pay_takes_the_longest_validity_and_refuses_an_expiry_beyond_50_years(cashier_client, customer):
+    from packages.models import MAX_VALIDITY_MONTHS, latest_expiry
+
+    template = PrepaidPackageFactory(validity_months=MAX_VALIDITY_MONTHS)
+    too_far = latest_expiry() + timedelta(days=1)
+
+    refused = cashier_client.post(
+        URL, sale(customer, template, assignment={"expires_on": too_far.isoformat()}), format="json"
+    )
+    assert refused.status_code == 400
+    assert refused.json()["error"] == refused.json()["errors"]["assignment.expires_on"][0]
+    assert "50 years" in refused.json()["error"]
+    assert nothing_written()
+
+    sold = cashier_client.post(URL, sale(customer, template), format="json")
+    assert sold.status_code == 201
+    assert PackageAssignment.objects.get().expires_on == latest_expiry()

@@ -58,6 +58,7 @@ def test_cashier_registers_a_customer_with_a_normalised_phone(cashier_client):
         ({"name": "Bad GSTIN", "phone": "9845000001", "gstin": "29ABCDE1234F1ZX"}, "gstin"),
         ({"name": "Bad mail", "phone": "9845000001", "email": "not-an-address"}, "email"),
         ({"phone": "9845000001"}, "name"),
+        ({"name": "Not born yet", "phone": "9845000001", "date_of_birth": "9999-12-31"}, "date_of_birth"),
     ],
 )
 def test_customer_create_refusals_name_the_field_and_write_nothing(cashier_client, payload, field):
@@ -86,6 +87,17 @@ def test_customer_patch_changes_only_what_it_sends(cashier_client):
     assert response.status_code == 200
     customer.refresh_from_db()
     assert (customer.notes, customer.email) == ("Prefers mornings", "asha@example.com")
+
+
+def test_customer_patch_refuses_a_date_of_birth_in_the_future(cashier_client):
+    customer = CustomerFactory(date_of_birth=None)
+
+    response = cashier_client.patch(f"/api/customers/{customer.pk}", {"date_of_birth": "9999-12-31"}, format="json")
+
+    assert response.status_code == 400
+    assert response.json()["errors"] == {"date_of_birth": ["The date of birth must be in the past."]}
+    customer.refresh_from_db()
+    assert customer.date_of_birth is None
 
 
 def test_customer_unknown_id_is_404(cashier_client):

@@ -1,5 +1,8 @@
 """customer_create: one place normalises the phone and the GSTIN and reports refusals per field."""
+from datetime import date, timedelta
+
 import pytest
+from django.utils import timezone
 
 from customers.models import Customer
 from customers.services import InvalidCustomer, customer_create, customer_update
@@ -49,3 +52,23 @@ def test_customer_update_refuses_fields_that_are_not_details():
         customer_update(customer=customer, created_at=None)
 
     assert "created_at" in excinfo.value.errors
+
+
+@pytest.mark.parametrize("born", [date(9999, 12, 31), timezone.localdate()], ids=str)
+def test_customer_create_refuses_a_date_of_birth_not_in_the_past(born):
+    with pytest.raises(InvalidCustomer) as excinfo:
+        customer_create(name="Priya Sharma", phone="9845012345", date_of_birth=born)
+
+    assert excinfo.value.errors == {"date_of_birth": ["The date of birth must be in the past."]}
+    assert not Customer.objects.exists()
+
+
+def test_customer_create_and_update_take_a_date_of_birth_in_the_past():
+    customer = customer_create(name="Priya Sharma", phone="9845012345", date_of_birth=date(1990, 5, 17))
+
+    customer_update(customer=customer, date_of_birth=timezone.localdate() - timedelta(days=1))
+    with pytest.raises(InvalidCustomer):
+        customer_update(customer=customer, date_of_birth=date(9999, 12, 31))
+
+    customer.refresh_from_db()
+    assert customer.date_of_birth == timezone.localdate() - timedelta(days=1)

@@ -1,12 +1,20 @@
 """assignment_create: every kind gets its tracker rows and its sale ledger row in the same transaction."""
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
 from django.utils import timezone
 
 from packages.exceptions import InvalidAssignment
-from packages.models import BenefitType, PackageAssignment, PackageBenefitTracker, PackageUsage, UsageKind, add_months
+from packages.models import (
+    BenefitType,
+    PackageAssignment,
+    PackageBenefitTracker,
+    PackageUsage,
+    UsageKind,
+    add_months,
+    latest_expiry,
+)
 from packages.services import assignment_create
 from tests.factories import (
     KittyPartyFactory,
@@ -95,3 +103,19 @@ def test_a_refused_assignment_leaves_no_tracker_and_no_ledger_row(customer):
     assert not PackageAssignment.objects.exists()
     assert not PackageBenefitTracker.objects.exists()
     assert not PackageUsage.objects.exists()
+
+
+@pytest.mark.parametrize("expires_on", [date(9999, 12, 31), latest_expiry() + timedelta(days=1)], ids=str)
+def test_assignment_create_refuses_an_expiry_more_than_50_years_ahead(customer, expires_on):
+    with pytest.raises(InvalidAssignment) as excinfo:
+        assignment_create(customer=customer, template=PrepaidPackageFactory(), expires_on=expires_on)
+
+    assert "at most 50 years ahead" in excinfo.value.errors["expires_on"][0]
+    assert "50 years" in excinfo.value.message
+    assert not PackageAssignment.objects.exists()
+
+
+def test_assignment_create_takes_an_expiry_exactly_50_years_ahead(customer):
+    assignment = assignment_create(customer=customer, template=PrepaidPackageFactory(), expires_on=latest_expiry())
+
+    assert assignment.expires_on == add_months(timezone.localdate(), 600)

@@ -1,5 +1,5 @@
 """Pause, resume and expiry of assignments, through the services and the management command."""
-from datetime import timedelta
+from datetime import date, timedelta
 from io import StringIO
 
 import pytest
@@ -7,9 +7,9 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from packages.exceptions import PackageNotActive
-from packages.models import PackageAssignment, PackageBenefitTracker
+from packages.models import PackageAssignment, PackageBenefitTracker, latest_expiry
 from packages.services import assignment_create, assignment_pause, assignment_resume
-from tests.factories import ServicePackageFactory
+from tests.factories import PrepaidPackageFactory, ServicePackageFactory
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate
@@ -75,3 +75,28 @@ def test_expire_packages_can_be_told_the_day(customer, facial):
 
     package.refresh_from_db()
     assert (message, package.status) == ("1 package(s) marked expired.", "expired")
+
+
+def test_resuming_a_package_that_expires_on_the_last_day_of_the_calendar_does_not_overflow(customer, manager):
+    # Given a package stored with the last expiry a date can hold (sold before expiries were bounded)
+    package = assignment_create(customer=customer, template=PrepaidPackageFactory())
+    PackageAssignment.objects.filter(pk=package.pk).update(expires_on=date(9999, 12, 31))
+    assignment_pause(assignment=package, user=manager, on_date=TODAY())
+
+    resumed = assignment_resume(assignment=package, user=manager, on_date=TODAY() + timedelta(days=30))
+
+    package.refresh_from_db()
+    assert resumed.status == package.status == "active"
+    assert package.expires_on == date(9999, 12, 31)
+    assert PackageBenefitTracker.objects.get(assignment=package).valid_until == date(9999, 12, 31)
+
+
+def test_resuming_extends_the_expiry_no_further_than_50_years_ahead(customer, manager):
+    horizon = latest_expiry(TODAY())
+    package = assignment_create(customer=customer, template=PrepaidPackageFactory(), expires_on=horizon)
+    assignment_pause(assignment=package, user=manager, on_date=TODAY())
+
+    assignment_resume(assignment=package, user=manager, on_date=TODAY() + timedelta(days=10))
+
+    package.refresh_from_db()
+    assert package.expires_on == latest_expiry(TODAY() + timedelta(days=10))

@@ -275,3 +275,15 @@ def test_assign_page_serves_a_template_of_the_longest_validity(client, cashier):
     assert response.status_code == 200
     entry = next(item for item in json_script(response, "catalogue")["prepaid"] if item["id"] == template.pk)
     assert entry["expires_on"] == add_months(timezone.localdate(), MAX_VALIDITY_MONTHS).isoformat()
+
+
+def test_assign_page_bounds_the_expiry_date_input_from_today_to_50_years_ahead(client, cashier):
+    from packages.models import latest_expiry
+
+    client.force_login(cashier)
+
+    html = client.get("/assign-packages").content.decode()
+
+    [tag] = re.findall(r'<input[^>]*id="expires_on"[^>]*>', html)
+    assert f'min="{timezone.localdate().isoformat()}"' in tag
+    assert f'max="{latest_expiry().isoformat()}"' in tag
