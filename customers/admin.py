@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from .models import Customer
+from .selectors import customer_search
 from .validators import normalise_phone
 
 
@@ -39,6 +40,13 @@ class CustomerAdmin(admin.ModelAdmin):
         ("GST", {"fields": ("gstin", "state_code")}),
         (None, {"fields": ("notes", "created_at", "packages_link")}),
     )
+
+    def get_search_results(self, request, queryset, search_term):
+        # The same search as the API: a phone typed with spaces or in another script finds it.
+        found, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        if search_term.strip():
+            found |= queryset.filter(customer_search(search_term))
+        return found, may_have_duplicates
 
     @admin.display(description="Packages")
     def packages_link(self, obj):

@@ -1,8 +1,5 @@
 """REST resource /api/customers: search by name or phone, register and edit customers."""
-import re
-
 import django_filters
-from django.db.models import Q
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.response import Response
@@ -10,6 +7,7 @@ from rest_framework.response import Response
 from spa_pkg.api import IsCashier
 
 from .models import Customer
+from .selectors import customer_search
 from .services import customer_create, customer_update
 
 
@@ -42,13 +40,7 @@ class CustomerFilter(django_filters.FilterSet):
         fields = ["search", "state_code"]
 
     def filter_search(self, queryset, name, value):
-        term = value.strip()
-        condition = Q(name__icontains=term)
-        digits = re.sub(r"\D", "", term)
-        if len(digits) >= 3:
-            # Phones are stored as +91XXXXXXXXXX; "98450 12345" must still find one.
-            condition |= Q(phone__contains=digits)
-        return queryset.filter(condition)
+        return queryset.filter(customer_search(value))
 
 
 class CustomerViewSet(

@@ -1,5 +1,6 @@
 """Phone, GSTIN and date-of-birth rules for Indian customers."""
 import re
+import unicodedata
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -8,10 +9,25 @@ GSTIN_CHARSET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 GSTIN_PATTERN = re.compile(r"^\d{2}[A-Z]{5}\d{4}[A-Z][1-9A-Z]Z[0-9A-Z]$")
 
 
+def ascii_digits(text: str) -> str:
+    """Write every decimal digit of any script (Arabic-Indic, Devanagari, full-width...) in ASCII.
+
+    NFKC first turns full-width forms (digits and "+") into ASCII; the digits of other
+    scripts it leaves alone, so each is then replaced by its value.
+    """
+    text = unicodedata.normalize("NFKC", text or "")
+    return "".join(str(unicodedata.decimal(char)) if char.isdecimal() else char for char in text)
+
+
+def phone_digits(text: str) -> str:
+    """Return only the digits of a phone number as typed, in ASCII ("٩٨٤٥٠ 12345" -> "9845012345")."""
+    return re.sub(r"[^0-9]", "", ascii_digits(text))
+
+
 def normalise_phone(raw: str) -> str:
-    """Return a phone number as +91XXXXXXXXXX (Indian mobiles) or +<digits>."""
-    text = (raw or "").strip()
-    digits = re.sub(r"\D", "", text)
+    """Return a phone number as +91XXXXXXXXXX (Indian mobiles) or +<digits>, in ASCII digits."""
+    text = ascii_digits(raw).strip()
+    digits = phone_digits(text)
     if text.startswith("+"):
         normalised = "+" + digits
     elif len(digits) == 10:

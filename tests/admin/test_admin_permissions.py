@@ -129,3 +129,15 @@ def test_a_date_of_birth_in_the_future_is_refused_in_admin(manager_client):
     assert response.status_code == 200
     assert "date_of_birth" in response.context["adminform"].form.errors
     assert not Customer.objects.exists()
+
+
+def test_the_customer_admin_stores_and_finds_a_phone_typed_in_another_script(manager_client):
+    from customers.models import Customer
+
+    manager_client.post("/admin/customers/customer/add/", {"name": "Asha Rao", "phone": "९८४५०१२३४५"})
+    twin = manager_client.post("/admin/customers/customer/add/", {"name": "Asha R.", "phone": "98450 12345"})
+    found = manager_client.get("/admin/customers/customer/", {"q": "٩٨٤٥٠ ١٢٣٤٥"})
+
+    assert list(Customer.objects.values_list("phone", flat=True)) == ["+919845012345"]
+    assert "phone" in twin.context["adminform"].form.errors
+    assert list(found.context["cl"].result_list) == list(Customer.objects.all())

@@ -40,6 +40,27 @@ def test_customers_search_finds_by_name_or_by_phone_typed_with_spaces(cashier_cl
     assert set(by_name.json()) == {"count", "next", "previous", "results"}
 
 
+@pytest.mark.parametrize(
+    "typed", ["٩٨٤٥٠ ١٢٣٤٥", "９８４５０１２３４５", "٤٥٠١٢"], ids=["arabic-indic", "full-width", "part-of-it"]
+)
+def test_customers_search_finds_a_phone_typed_in_another_script(cashier_client, typed):
+    asha = CustomerFactory(name="Asha Rao", phone="+919845012345")
+    CustomerFactory(name="Ravi Kumar", phone="+919900011122")
+
+    assert ids(cashier_client.get("/api/customers", {"search": typed})) == [asha.pk]
+
+
+def test_a_phone_typed_in_arabic_indic_digits_is_stored_in_ascii_and_not_registered_twice(cashier_client):
+    first = cashier_client.post("/api/customers", {"name": "Asha Rao", "phone": "٩٨٤٥٠١٢٣٤٥"}, format="json")
+    twin = cashier_client.post("/api/customers", {"name": "Asha R.", "phone": "９８４５０１２３４５"}, format="json")
+    ascii_twin = cashier_client.post("/api/customers", {"name": "Asha", "phone": "98450 12345"}, format="json")
+
+    assert first.status_code == 201 and first.json()["phone"] == "+919845012345"
+    assert twin.status_code == ascii_twin.status_code == 400
+    assert "phone" in twin.json()["errors"]
+    assert Customer.objects.count() == 1
+
+
 def test_cashier_registers_a_customer_with_a_normalised_phone(cashier_client):
     response = cashier_client.post(
         "/api/customers", {"name": "Meera Iyer", "phone": "98450 99999", "state_code": "29"}, format="json"

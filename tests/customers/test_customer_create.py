@@ -72,3 +72,16 @@ def test_customer_create_and_update_take_a_date_of_birth_in_the_past():
 
     customer.refresh_from_db()
     assert customer.date_of_birth == timezone.localdate() - timedelta(days=1)
+
+
+@pytest.mark.parametrize(
+    "typed", ["٩٨٤٥٠١٢٣٤٥", "９８４５０１２３４５", "९८४५०१२३४५"], ids=["arabic-indic", "full-width", "devanagari"]
+)
+def test_customer_create_finds_the_same_number_typed_in_another_script(typed):
+    customer_create(name="Priya Sharma", phone="9845012345")
+
+    with pytest.raises(InvalidCustomer) as excinfo:
+        customer_create(name="Priya S.", phone=typed)
+
+    assert list(excinfo.value.errors) == ["phone"]
+    assert list(Customer.objects.values_list("phone", flat=True)) == ["+919845012345"]

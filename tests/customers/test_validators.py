@@ -13,6 +13,22 @@ def test_normalise_phone_turns_every_indian_mobile_spelling_into_plus_91(raw):
     assert normalise_phone(raw) == "+919845012345"
 
 
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "٩٨٤٥٠١٢٣٤٥",  # Arabic-Indic
+        "۹۸۴۵۰۱۲۳۴۵",  # Extended Arabic-Indic (Persian, Urdu)
+        "९८४५०१२३४५",  # Devanagari
+        "９８４５０１２３４５",  # full-width
+        "＋９１ ９８４５０ １２３４５",  # full-width, with the full-width plus
+        "98450 ١٢٣٤٥",  # mixed scripts
+    ],
+    ids=["arabic-indic", "extended-arabic-indic", "devanagari", "full-width", "full-width-plus", "mixed"],
+)
+def test_normalise_phone_stores_digits_of_any_script_as_ascii(raw):
+    assert normalise_phone(raw) == "+919845012345"
+
+
 def test_normalise_phone_keeps_a_foreign_number_with_its_country_code():
     assert normalise_phone("+44 20 7946 0958") == "+442079460958"
 
