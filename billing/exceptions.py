@@ -28,3 +28,10 @@ class InsufficientStock(BillingError):
 
 class InvoiceNotVoidable(BillingError):
     default_message = "This invoice cannot be voided here."
+
+
+class IdempotencyKeyReused(BillingError):
+    """An Idempotency-Key already used by another user, or for another bill: a conflict."""
+
+    default_message = "This Idempotency-Key was already used for another request; send a new key."
+    status_code = 409

@@ -64,6 +64,11 @@ class Invoice(models.Model):
     credit_applied = money_field()
     amount_payable = money_field()
     idempotency_key = models.CharField(max_length=80, null=True, blank=True, unique=True)
+    # With the key, the request it was first sent with (`cashier` is who sent it): a retry
+    # must be the same bill from the same user to be answered with this invoice.
+    request_fingerprint = models.CharField(
+        max_length=64, blank=True, help_text="SHA-256 of the bill as first submitted with the idempotency key."
+    )
     receipt = models.OneToOneField(Receipt, on_delete=models.PROTECT, null=True, blank=True, related_name="invoice")
     cancelled_at = models.DateTimeField(null=True, blank=True)
     cancelled_by = models.ForeignKey(

@@ -2,14 +2,14 @@
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status, viewsets
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from packages.models import PackageAssignment
 from packages.presenters import updated_package
-from spa_pkg.api import IsCashier, IsManager
+from spa_pkg.api import ErrorSerializer, IsCashier, IsManager
 from spa_pkg.exceptions import DomainError
 
 from ..models import Invoice, InvoiceLine
@@ -136,7 +136,8 @@ IDEMPOTENCY_KEY = OpenApiParameter(
     str,
     OpenApiParameter.HEADER,
     description="Any unique string (at most 80 characters), e.g. a UUID made when the cashier clicks. "
-    "A retry with the same key answers the first invoice (status 200) and writes nothing.",
+    "A retry with the same key, the same body and the same user answers the first invoice (status 200) "
+    "and writes nothing; the key with a different body, or from another user, answers 409 and writes nothing.",
 )
 
 
@@ -170,7 +171,13 @@ class InvoiceCreateApi(APIView):
         summary="Create an invoice",
         request=BillInput,
         parameters=[IDEMPOTENCY_KEY],
-        responses={201: InvoiceCreatedOutput, 200: InvoiceCreatedOutput},
+        responses={
+            201: InvoiceCreatedOutput,
+            200: InvoiceCreatedOutput,
+            409: OpenApiResponse(
+                ErrorSerializer, description="The Idempotency-Key was already used for another bill or by another user."
+            ),
+        },
         examples=[OpenApiExample("A facial and two products", value=BILL_EXAMPLE, request_only=True)],
         tags=["billing"],
     )

@@ -1,6 +1,8 @@
 """Check a cart as the caller sends it: customer, items against the catalogue, discount,
 guests, place of supply and payments. Preview and invoice share these checks.
 """
+import hashlib
+import json
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -137,6 +139,30 @@ def summary_message(errors: dict[str, list[str]]) -> str:
     if len(messages) == 1:
         return messages[0]
     return f"{messages[0]} (and {len(messages) - 1} more)"
+
+
+def bill_fingerprint(bill: CheckedBill, items: Sequence) -> str:
+    """Return a SHA-256 of the bill in canonical form: equal for the same bill however it was written.
+
+    Amounts are compared as checked (100 and "100.00" are one discount), items and payments
+    in their order; the bill date is the server's, so it is left out.
+    """
+    canonical = {
+        "customer_id": bill.customer.pk,
+        "items": [
+            [item.type, item.id, item.quantity, item.staff_id, item.assignment_id] for item in map(_item, items or ())
+        ],
+        "discount": str(bill.discount),
+        "use_credit": bill.use_credit,
+        "guests": bill.guests,
+        "place_of_supply": bill.place_of_supply,
+        "payments": [
+            [payment.method, None if payment.amount is None else str(payment.amount), payment.reference]
+            for payment in bill.payments
+        ],
+    }
+    text = json.dumps(canonical, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def _item(raw) -> CartItem:

@@ -16,7 +16,6 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 
 from catalog.models import Product
-from customers.models import Customer
 from packages.locks import lock_assignments
 from packages.models import AssignmentStatus, PackageAssignment
 from packages.presenters import updated_package
@@ -38,12 +37,12 @@ from ..engine import (
     Summary,
     compute_bill,
 )
-from ..exceptions import InsufficientStock, InvalidCart, PaymentMismatch
+from ..exceptions import IdempotencyKeyReused, InsufficientStock, InvalidCart, PaymentMismatch
 from ..locks import lock_products
 from ..models import Invoice, InvoiceKind, InvoiceLine, LineType, Payment, PaymentMethod
 from ..numbering import next_number
 from ..tax import is_inter_state
-from .cart import CartItem, CheckedBill, cart_lines, check_bill, summary_message
+from .cart import CartItem, CheckedBill, bill_fingerprint, cart_lines, check_bill, summary_message
 from .sale import PaymentIn
 
 
@@ -173,22 +172,23 @@ def invoice_create(
         customer=customer, discount=discount, use_credit=use_credit, guests=guests,
         place_of_supply=place_of_supply, payments=payments, bill_date=bill_date,
     )
+    fingerprint = bill_fingerprint(bill, items) if key is not None else ""
     if key is not None:
         earlier = Invoice.objects.filter(idempotency_key=key).select_related("customer", "receipt").first()
         if earlier is not None:
-            return _replay(earlier, bill.customer)
+            return _replay(earlier, bill, cashier=cashier, fingerprint=fingerprint)
     try:
         with transaction.atomic():
-            return _create(bill, items, cashier=cashier, key=key)
+            return _create(bill, items, cashier=cashier, key=key, fingerprint=fingerprint)
     except IntegrityError:
         # A twin request with the same key committed first: answer with its invoice.
-        earlier = Invoice.objects.filter(idempotency_key=key).first() if key else None
+        earlier = Invoice.objects.filter(idempotency_key=key).select_related("receipt").first() if key else None
         if earlier is None:
             raise
-        return _replay(earlier, bill.customer)
+        return _replay(earlier, bill, cashier=cashier, fingerprint=fingerprint)
 
 
-def _create(bill: CheckedBill, items, *, cashier, key: str | None) -> InvoiceResult:
+def _create(bill: CheckedBill, items, *, cashier, key: str | None, fingerprint: str) -> InvoiceResult:
     # Lock order, shared with invoice_void: assignments and trackers, products, then the number
     # sequences; each in primary-key order. The sequence rows serialise every invoice of the day,
     # so the numbers are taken last, when only the writes that need them are left.
@@ -209,6 +209,7 @@ def _create(bill: CheckedBill, items, *, cashier, key: str | None) -> InvoiceRes
         guests=bill.guests,
         place_of_supply=bill.place_of_supply,
         idempotency_key=key,
+        request_fingerprint=fingerprint,
         **{name: inr(getattr(summary, name)) for name in SUMMARY_FIELDS},
     )
     payments = _payment_rows(bill, computation, invoice=invoice, cashier=cashier)
@@ -349,6 +350,10 @@ def _document_lines(computation: BillComputation) -> list[dict]:
 # -- idempotent replay ------------------------------------------------------------------------
 
 
+def _refuse_key(message: str):
+    raise IdempotencyKeyReused(message, errors={"idempotency_key": [message]})
+
+
 def stored_computation(invoice: Invoice) -> BillComputation:
     """Rebuild an issued invoice's computation from its stored lines (for a retried submission)."""
     results = []
@@ -405,10 +410,21 @@ def invoice_packages(invoice: Invoice) -> list[PackageAssignment]:
     )
 
 
-def _replay(invoice: Invoice, customer: Customer) -> InvoiceResult:
-    if invoice.customer_id != customer.pk:
-        message = "This idempotency key was already used for another customer's bill."
-        raise InvalidCart(message, errors={"idempotency_key": [message]})
+def _replay(invoice: Invoice, bill: CheckedBill, *, cashier, fingerprint: str) -> InvoiceResult:
+    """Answer a retried submission with its invoice; refuse a key reused by another user or bill."""
+    if invoice.cashier_id != getattr(cashier, "pk", None):
+        _refuse_key("This Idempotency-Key was already used by another user; send a new key for this bill.")
+    # Invoices issued before fingerprints were kept are matched on the customer alone.
+    same_bill = (
+        invoice.request_fingerprint == fingerprint
+        if invoice.request_fingerprint
+        else invoice.customer_id == bill.customer.pk
+    )
+    if not same_bill:
+        _refuse_key(
+            f"This Idempotency-Key was already used for a different bill ({invoice.number}); "
+            "send a new key for a new bill."
+        )
     return InvoiceResult(
         invoice=invoice,
         computation=stored_computation(invoice),

@@ -167,6 +167,41 @@ def test_invoice_retried_with_the_same_idempotency_key_answers_the_first_invoice
     assert facial_package.remaining_sessions == 3
 
 
+def test_invoice_retried_with_the_same_key_and_another_body_answers_409_and_writes_nothing(
+    cashier_client, customer, facial, facial_package
+):
+    first = cashier_client.post(INVOICES, bill(customer, service_line(facial)), format="json", HTTP_IDEMPOTENCY_KEY="k-1")
+    before = table_counts()
+
+    changed = cashier_client.post(
+        INVOICES, bill(customer, service_line(facial, quantity=2)), format="json", HTTP_IDEMPOTENCY_KEY="k-1"
+    )
+
+    assert first.status_code == 201
+    assert changed.status_code == 409
+    body = changed.json()
+    assert body["success"] is False
+    assert body["errors"] == {"idempotency_key": [body["error"]]}
+    assert first.json()["invoice_number"] in body["error"]  # the same cashier may learn which bill it was
+    assert table_counts() == before
+
+
+def test_an_idempotency_key_reused_by_another_user_answers_409_without_the_invoice(
+    cashier_client, manager_client, customer, facial, facial_package
+):
+    payload = bill(customer, service_line(facial))
+    first = cashier_client.post(INVOICES, payload, format="json", HTTP_IDEMPOTENCY_KEY="till-1-0001")
+    before = table_counts()
+
+    stolen = manager_client.post(INVOICES, payload, format="json", HTTP_IDEMPOTENCY_KEY="till-1-0001")
+
+    assert first.status_code == 201
+    assert stolen.status_code == 409
+    assert set(stolen.json()) == {"success", "error", "errors"}
+    assert first.json()["invoice_number"] not in stolen.content.decode()
+    assert table_counts() == before
+
+
 @pytest.mark.parametrize(
     ("change", "path"),
     [

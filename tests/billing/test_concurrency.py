@@ -149,3 +149,24 @@ def test_a_double_submitted_bill_makes_one_invoice(customer, cashier, facial, se
     assert sorted(result.created for result in results) == [False, False, False, False, True]
     package.refresh_from_db()
     assert package.remaining_sessions == 3
+
+
+def test_one_key_raced_with_different_bills_makes_one_invoice_and_refuses_the_others(customer, cashier, facial, sell):
+    from billing.exceptions import IdempotencyKeyReused
+
+    package = sell(customer, ServicePackageFactory(), facial)
+
+    results, errors = run_in_threads(
+        lambda index: invoice_create(
+            customer=customer, items=[service_item(facial, 1 + index % 2)], cashier=cashier, idempotency_key="tab-9"
+        ),
+        count=4,
+    )
+
+    winner = next(result for result in results if result is not None and result.created)
+    quantity = winner.invoice.lines.get().quantity
+    # The twins of the winning bill get its invoice; the others are refused.
+    assert len(errors) == 2 and all(isinstance(error, IdempotencyKeyReused) for error in errors)
+    assert {result.invoice.pk for result in results if result is not None} == {winner.invoice.pk}
+    package.refresh_from_db()
+    assert package.remaining_sessions == 4 - quantity

@@ -5,6 +5,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from billing.exceptions import IdempotencyKeyReused
 from billing.models import Invoice, InvoiceLine, Payment
 from billing.selectors import package_usage
 from billing.services import PaymentIn, invoice_create, invoice_preview
@@ -19,6 +20,7 @@ from tests.factories import (
     ServiceFactory,
     ServicePackageFactory,
     StudentOfferFactory,
+    UserFactory,
     YearlyMembershipFactory,
 )
 
@@ -92,12 +94,69 @@ def test_the_same_idempotency_key_returns_the_first_invoice(customer, cashier, f
 
 
 def test_a_key_used_for_another_customer_is_refused(customer, cashier, facial):
-    from billing.exceptions import InvalidCart
-
     invoice_create(customer=customer, items=[service_item(facial)], cashier=cashier, idempotency_key="k", payments=[PaymentIn("cash")])
 
-    with pytest.raises(InvalidCart):
+    with pytest.raises(IdempotencyKeyReused):
         invoice_create(customer=CustomerFactory(), items=[service_item(facial)], cashier=cashier, idempotency_key="k")
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda facial: {"items": [service_item(facial, 2)]},
+        lambda facial: {"items": [service_item(facial, assignment_id=0)]},
+        lambda facial: {"discount": D("100.00")},
+        lambda facial: {"use_credit": True},
+        lambda facial: {"payments": [PaymentIn("upi")]},
+        lambda facial: {"payments": [PaymentIn("cash", reference="another till")]},
+    ],
+    ids=["quantity", "no-package", "discount", "use-credit", "method", "reference"],
+)
+def test_the_same_key_with_a_different_bill_is_refused_and_writes_nothing(customer, cashier, facial, sell, change):
+    package = sell(customer, ServicePackageFactory(), facial)
+    first = {"customer": customer, "items": [service_item(facial)], "cashier": cashier, "payments": [PaymentIn("cash")]}
+    invoice_create(**first, idempotency_key="till-1-0001")
+    changed = {**first, **change(facial)}
+    before = (Invoice.objects.count(), Payment.objects.count(), PackageUsage.objects.count())
+
+    with pytest.raises(IdempotencyKeyReused) as excinfo:
+        invoice_create(**changed, idempotency_key="till-1-0001")
+
+    assert excinfo.value.status_code == 409
+    assert "different bill" in excinfo.value.message
+    assert (Invoice.objects.count(), Payment.objects.count(), PackageUsage.objects.count()) == before
+    package.refresh_from_db()
+    assert package.remaining_sessions == 3
+
+
+def test_the_same_key_from_another_cashier_is_refused_without_the_first_invoice(customer, cashier, facial):
+    arguments = {"customer": customer, "items": [service_item(facial)], "payments": [PaymentIn("cash")]}
+    first = invoice_create(**arguments, cashier=cashier, idempotency_key="till-1-0001")
+    other = UserFactory(username="other-cashier", groups=["Cashier"])
+
+    with pytest.raises(IdempotencyKeyReused) as excinfo:
+        invoice_create(**arguments, cashier=other, idempotency_key="till-1-0001")
+
+    assert "another user" in excinfo.value.message
+    assert first.invoice.number not in excinfo.value.message
+    assert Invoice.objects.count() == 1
+
+
+def test_the_same_bill_written_another_way_replays_the_first_invoice(customer, cashier, facial):
+    first = invoice_create(
+        customer=customer, items=[service_item(facial)], cashier=cashier, discount=D("100"),
+        payments=[PaymentIn("cash")], idempotency_key="till-1-0001",
+    )
+    retry = invoice_create(
+        customer=customer.pk,
+        items=[{"type": "service", "id": facial.pk}],
+        cashier=cashier,
+        discount="100.00",
+        payments=[{"method": "cash"}],
+        idempotency_key="till-1-0001",
+    )
+
+    assert (retry.created, retry.invoice.pk) == (False, first.invoice.pk)
 
 
 def test_the_usage_history_lists_every_invoice_that_used_the_package(customer, cashier, facial, sell):
