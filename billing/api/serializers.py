@@ -112,7 +112,9 @@ class BillItemInput(serializers.Serializer):
     staff_id = id_field(required=False, allow_null=True, help_text="The user who performed the service.")
     assignment_id = id_field(
         min_value=0, required=False, allow_null=True,
-        help_text="Pick this package for the line; 0 for none; left out or null, the rules choose.",
+        help_text="The cashier's choice of a package for this line, used whatever use_credit says (a chosen "
+        "prepaid or kitty credit pays this line, and only it); 0: no package and no credit on the line; "
+        "left out or null: the rules choose.",
     )
 
 
@@ -128,7 +130,12 @@ class BillInput(serializers.Serializer):
     customer_id = id_field()
     items = BillItemInput(many=True, min_length=1, max_length=100)
     discount = amount_field(required=False, default="0.00", help_text="A bill-level discount in rupees.")
-    use_credit = serializers.BooleanField(required=False, default=False)
+    use_credit = serializers.BooleanField(
+        required=False, default=False,
+        help_text="true: the customer's prepaid and kitty credit pays, by itself (soonest expiry first, where usable), what is still due on every line not marked "
+        "assignment_id 0 (and the round-off); false: no credit is spent but a credit chosen for a line "
+        "with assignment_id.",
+    )
     guests = serializers.IntegerField(min_value=1, max_value=GUESTS_MAX, required=False, allow_null=True)
     payments = BillPaymentInput(many=True, required=False, max_length=20)
     place_of_supply = serializers.RegexField(

@@ -167,6 +167,26 @@ def test_invoice_retried_with_the_same_idempotency_key_answers_the_first_invoice
     assert facial_package.remaining_sessions == 3
 
 
+def test_a_prepaid_chosen_for_a_line_pays_it_with_use_credit_false_and_only_it(
+    cashier_client, customer, facial, manager
+):
+    prepaid = package_sell(
+        customer=customer, template=PrepaidPackageFactory(name="Gold"), user=manager, payment=PaymentIn("cash")
+    ).assignment
+    lines = [service_line(facial, assignment_id=prepaid.pk), service_line(facial)]
+
+    preview = cashier_client.post(PREVIEW, bill(customer, *lines, use_credit=False), format="json").json()
+    unchosen = cashier_client.post(
+        PREVIEW, bill(customer, service_line(facial), service_line(facial), use_credit=False), format="json"
+    ).json()
+
+    chosen_line, other_line = preview["lines"]
+    assert chosen_line["package_applied"]["assignment_id"] == prepaid.pk
+    assert other_line["package_applied"] is None
+    assert preview["summary"]["credit_applied"] == chosen_line["total"] == "1260.00"
+    assert unchosen["summary"]["credit_applied"] == "0.00"
+
+
 def test_invoice_retried_with_the_same_key_and_another_body_answers_409_and_writes_nothing(
     cashier_client, customer, facial, facial_package
 ):

@@ -275,6 +275,49 @@ def test_credit_is_only_spent_when_asked_and_the_line_says_it_could(customer, ma
     assert lines_of(computation)[0]["package_note"] == '"Gold" credit can pay this line: choose to use credit.'
 
 
+def test_a_credit_chosen_for_a_line_pays_that_line_only_even_without_use_credit(
+    customer, cashier, massage, haircut, sell
+):
+    # The cashier's choice of a package for a line spends it; use_credit governs the automatic tender only.
+    prepaid = sell(customer, PrepaidPackageFactory(name="Gold"))
+
+    result = invoice_create(
+        customer=customer,
+        items=[service_item(massage, assignment_id=prepaid.pk), service_item(haircut)],
+        cashier=cashier,
+        use_credit=False,
+        payments=[PaymentIn("cash")],
+    )
+
+    massage_line, haircut_line = lines_of(result.computation)
+    assert massage_line["package_applied"] == {
+        "assignment_id": prepaid.pk, "name": "Gold", "benefit_type": "prepaid", "quantity_covered": 0,
+    }
+    assert haircut_line["package_applied"] is None
+    assert haircut_line["package_note"] == '"Gold" credit can pay this line: choose to use credit.'
+    assert result.invoice.credit_applied.amount == D(massage_line["total"]) == D("2100.00")
+    assert sorted((p.method, p.amount.amount) for p in result.invoice.payments.all()) == [
+        ("cash", result.invoice.grand_total.amount - D("2100.00")), ("prepaid_credit", D("2100.00")),
+    ]
+    prepaid.refresh_from_db()
+    assert prepaid.credit_remaining.amount == D("17500.00") - D("2100.00")
+
+
+def test_use_credit_pays_every_line_but_one_the_cashier_kept_off_packages(customer, massage, haircut, sell):
+    sell(customer, PrepaidPackageFactory(name="Gold"))
+
+    computation = invoice_preview(
+        customer=customer, items=[service_item(massage), service_item(haircut, assignment_id=0)], use_credit=True
+    )
+
+    massage_line, haircut_line = lines_of(computation)
+    assert massage_line["package_applied"]["benefit_type"] == "prepaid"
+    assert haircut_line["package_applied"] is None
+    assert haircut_line["package_note"] == "No package: the cashier chose none for this line."
+    # The credit pays everything but the haircut (a general tender takes the round-off too).
+    assert computation.summary.amount_payable == D(haircut_line["total"])
+
+
 def test_kitty_party_credit_is_refused_with_too_few_guests(customer, facial, sell):
     sell(customer, KittyPartyFactory(name="Friday Kitty", min_guests=10, services_included=[facial]))
 
