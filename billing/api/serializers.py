@@ -18,6 +18,11 @@ QUANTITY_MAX = 1_000
 GUESTS_MAX = 10_000
 
 
+def receipt_path_field(help_text: str) -> serializers.CharField:
+    """A receipt link as the seed gives it: a path on this server, not an absolute URL."""
+    return serializers.CharField(allow_null=True, help_text=help_text)
+
+
 def _resolve(model, pk, field: str, label: str):
     try:
         return model.objects.get(pk=pk)
@@ -93,8 +98,10 @@ class AssignAndPayOutput(serializers.Serializer):
     payment_id = serializers.IntegerField(allow_null=True)
     receipt_id = serializers.IntegerField(allow_null=True)
     receipt_number = serializers.CharField(allow_null=True)
-    receipt_url = serializers.URLField(allow_null=True)
-    receipt_pdf_url = serializers.URLField(allow_null=True)
+    receipt_url = receipt_path_field("The receipt page's path, e.g. /receipts/67; null when none was issued.")
+    receipt_pdf_url = receipt_path_field(
+        "The receipt PDF's path, e.g. /receipts/67/download; null when none was issued or no PDF was asked for."
+    )
     invoice_id = serializers.IntegerField(allow_null=True)
     invoice_number = serializers.CharField(allow_null=True)
 
@@ -237,8 +244,10 @@ class InvoiceCreatedOutput(PreviewOutput):
     updated_packages = UpdatedPackageSerializer(many=True)
     receipt_id = serializers.IntegerField(allow_null=True)
     receipt_number = serializers.CharField(allow_null=True)
-    receipt_url = serializers.URLField(allow_null=True)
-    receipt_pdf_url = serializers.URLField(allow_null=True)
+    receipt_url = receipt_path_field("The receipt page's path, e.g. /receipts/67; null when none was issued.")
+    receipt_pdf_url = receipt_path_field(
+        "The receipt PDF's path, e.g. /receipts/67/download; null when none was issued or no PDF was asked for."
+    )
 
 
 class VoidOutput(serializers.Serializer):

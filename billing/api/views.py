@@ -34,15 +34,15 @@ ASSIGNMENT_FIELDS = {
 PAYMENT_FIELDS = {"method", "amount", "reference"}
 
 
-def receipt_links(request, receipt, *, pdf: bool = True) -> dict:
-    """Return the receipt's id, number and absolute URLs (HTML and PDF) for a response."""
+def receipt_links(receipt, *, pdf: bool = True) -> dict:
+    """Return the receipt's id, number and paths (HTML and PDF), as the seed shows them: "/receipts/67"."""
     if receipt is None:
         return {"receipt_id": None, "receipt_number": None, "receipt_url": None, "receipt_pdf_url": None}
     return {
         "receipt_id": receipt.pk,
         "receipt_number": receipt.number,
-        "receipt_url": request.build_absolute_uri(reverse("receipt-detail", args=[receipt.pk])),
-        "receipt_pdf_url": request.build_absolute_uri(reverse("receipt-download", args=[receipt.pk])) if pdf else None,
+        "receipt_url": reverse("receipt-detail", args=[receipt.pk]),
+        "receipt_pdf_url": reverse("receipt-download", args=[receipt.pk]) if pdf else None,
     }
 
 
@@ -112,7 +112,7 @@ class AssignAndPayApi(APIView):
             "success": True,
             "assignment_id": sale.assignment.pk,
             "payment_id": sale.payment.pk if sale.payment else None,
-            **receipt_links(request, sale.receipt, pdf=receipt["pdf"]),
+            **receipt_links(sale.receipt, pdf=receipt["pdf"]),
             "invoice_id": sale.invoice.pk if sale.invoice else None,
             "invoice_number": sale.invoice.number if sale.invoice else None,
         }
@@ -180,7 +180,7 @@ class InvoiceCreateApi(APIView):
         result = invoice_create(
             **data.cart(), cashier=request.user, idempotency_key=request.headers.get("Idempotency-Key")
         )
-        body = {"success": True, **result.as_json(), **receipt_links(request, result.receipt)}
+        body = {"success": True, **result.as_json(), **receipt_links(result.receipt)}
         return Response(body, status=status.HTTP_201_CREATED if result.created else status.HTTP_200_OK)
 
 

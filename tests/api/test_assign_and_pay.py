@@ -59,8 +59,9 @@ def test_assign_and_pay_sells_a_service_package_and_answers_the_seed_shape(cashi
     receipt = Receipt.objects.get()
     assert body["receipt_id"] == receipt.pk
     assert body["receipt_number"] == receipt.number
-    assert body["receipt_url"] == f"http://testserver/receipts/{receipt.pk}"
-    assert body["receipt_pdf_url"] == f"http://testserver/receipts/{receipt.pk}/download"
+    # Paths, as the seed shows them ("/receipts/67"), not absolute URLs.
+    assert body["receipt_url"] == f"/receipts/{receipt.pk}"
+    assert body["receipt_pdf_url"] == f"/receipts/{receipt.pk}/download"
     assignment = PackageAssignment.objects.get(pk=body["assignment_id"])
     assert (assignment.service, assignment.total_sessions, assignment.remaining_sessions) == (facial, 4, 4)
     assert assignment.expires_on == add_months(timezone.localdate(), 6)
@@ -102,7 +103,7 @@ def test_assign_and_pay_without_pdf_answers_no_pdf_url(cashier_client, customer)
 
     assert response.status_code == 201
     assert response.json()["receipt_pdf_url"] is None
-    assert response.json()["receipt_url"].startswith("http://testserver/receipts/")
+    assert response.json()["receipt_url"] == f"/receipts/{response.json()['receipt_id']}"
 
 
 def test_assign_and_pay_keeps_an_expiry_the_seller_sets(cashier_client, customer):
@@ -174,3 +175,14 @@ def test_assign_and_pay_refuses_a_body_that_is_not_an_object(cashier_client):
 
     assert response.status_code == 400
     assert nothing_written()
+
+
+def test_assign_and_pay_receipt_paths_open_with_the_integrators_token(manager_token_client, customer):
+    body = manager_token_client.post(URL, sale(customer, PrepaidPackageFactory()), format="json").json()
+
+    page = manager_token_client.get(body["receipt_url"])
+    pdf = manager_token_client.get(body["receipt_pdf_url"])
+
+    assert body["receipt_url"].startswith("/") and body["receipt_pdf_url"].startswith("/")
+    assert page.status_code == 200
+    assert (pdf.status_code, pdf["Content-Type"]) == (200, "application/pdf")

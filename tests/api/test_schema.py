@@ -94,3 +94,13 @@ def test_the_docs_page_loads_everything_from_this_server(cashier_client):
     assert any(asset.endswith("swagger-ui-bundle.js") for asset in assets)
     for asset in assets:
         assert finders.find(asset), asset
+
+
+def test_receipt_links_are_documented_as_paths_not_urls(schema):
+    components = schema["components"]["schemas"]
+
+    for name in ("AssignAndPayOutput", "InvoiceCreatedOutput"):
+        for key in ("receipt_url", "receipt_pdf_url"):
+            field = components[name]["properties"][key]
+            assert field["type"] == "string" and "format" not in field, (name, key, field)
+            assert "/receipts/67" in field["description"]
