@@ -197,7 +197,8 @@ def _tracker_rows(inserter: _Inserter, a: dict, template) -> int:
     if kind in (PackageType.PREPAID, PackageType.KITTY_PARTY):
         inserter.add(
             service_id=None, benefit_type=BenefitType.PREPAID,
-            **_money("balance_total", a["credit"]), **_money("balance_remaining", a["credit"]), **common,
+            **_money("balance_total", a["credit"]), **_money("balance_used", 0), **_money("balance_remaining", a["credit"]),
+            **common,
         )
         return 1
     if kind == PackageType.MEMBERSHIP:

@@ -296,7 +296,7 @@ class TrackerInline(ReadOnlyInline):
     verbose_name_plural = "Benefits (billing lookup)"
     fields = (
         "service", "benefit_type", "total_count", "used_count", "remaining_count",
-        "discount_percent", "balance_total", "balance_remaining", "valid_from", "valid_until", "is_active",
+        "discount_percent", "balance_total", "balance_used", "balance_remaining", "valid_from", "valid_until", "is_active",
     )
     readonly_fields = fields
     ordering = ("pk",)

@@ -18,6 +18,7 @@ from djmoney.money import Money
 
 from catalog.models import Service
 from customers.models import Customer
+from spa_pkg.fields import ColumnMoneyField
 
 from .weekdays import parse_valid_days
 
@@ -36,9 +37,8 @@ SESSION_KINDS = {PackageType.SERVICE_PACKAGE}
 
 
 def money_field(verbose_name=None, **kwargs):
-    return MoneyField(
-        verbose_name, max_digits=12, decimal_places=2, default_currency="INR", **kwargs
-    )
+    field_class = ColumnMoneyField if "db_column" in kwargs else MoneyField
+    return field_class(verbose_name, max_digits=12, decimal_places=2, default_currency="INR", **kwargs)
 
 
 def percent(numerator: Decimal, denominator: Decimal) -> Decimal:
@@ -380,12 +380,16 @@ class AssignmentStatus(models.TextChoices):
 
 
 class PackageAssignment(models.Model):
-    """A template sold to a customer: every kind, one table (`service_package_assignment`)."""
+    """A template sold to a customer: every kind, one table (`service_package_assignment`).
+
+    Columns carry the seed's names (`package_reference_id`, `remaining_credit`, `used_credit`)
+    so its troubleshooting queries run as written; the Python names stay ours.
+    """
 
     customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="assignments")
     package_type = models.CharField(max_length=20, choices=PackageType.choices, db_index=True)
     template_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
-    template_id = models.PositiveBigIntegerField()
+    template_id = models.PositiveBigIntegerField(db_column="package_reference_id")
     template = GenericForeignKey("template_type", "template_id")
     package_name = models.CharField(max_length=160, help_text="The template's name when sold.")
     service = models.ForeignKey(
@@ -400,8 +404,8 @@ class PackageAssignment(models.Model):
     used_sessions = models.PositiveIntegerField(default=0)
     remaining_sessions = models.PositiveIntegerField(default=0)
     credit_amount = money_field("credit total", default=Money(0, "INR"))
-    credit_used = money_field(default=Money(0, "INR"))
-    credit_remaining = money_field(default=Money(0, "INR"))
+    credit_used = money_field(default=Money(0, "INR"), db_column="used_credit")
+    credit_remaining = money_field(default=Money(0, "INR"), db_column="remaining_credit")
     status = models.CharField(
         max_length=10, choices=AssignmentStatus.choices, default=AssignmentStatus.ACTIVE, db_index=True
     )
@@ -466,23 +470,33 @@ class BenefitType(models.TextChoices):
 
 
 class PackageBenefitTracker(models.Model):
-    """One benefit a customer can use (`package_benefit_tracker`), for the billing lookup."""
+    """One benefit a customer can use (`package_benefit_tracker`), for the billing lookup.
+
+    Columns carry the seed's names (`package_assignment_id`, `total_allocated`,
+    `discount_percentage`, `valid_to`); the Python names stay ours. A credit tracker's
+    balance always adds up: `balance_remaining = balance_total - balance_used`.
+    """
 
     customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="benefit_trackers")
-    assignment = models.ForeignKey(PackageAssignment, on_delete=models.CASCADE, related_name="trackers")
+    assignment = models.ForeignKey(
+        PackageAssignment, on_delete=models.CASCADE, related_name="trackers", db_column="package_assignment_id"
+    )
     service = models.ForeignKey(
         Service, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
         help_text="Empty when the benefit applies to every service (credit, discounts).",
     )
     benefit_type = models.CharField(max_length=10, choices=BenefitType.choices)
-    total_count = models.PositiveIntegerField(default=0)
+    total_count = models.PositiveIntegerField(default=0, db_column="total_allocated")
     used_count = models.PositiveIntegerField(default=0)
     remaining_count = models.PositiveIntegerField(default=0)
-    discount_percent = models.DecimalField(max_digits=5, decimal_places=2, default=Decimal("0.00"))
+    discount_percent = models.DecimalField(
+        max_digits=5, decimal_places=2, default=Decimal("0.00"), db_column="discount_percentage"
+    )
     balance_total = money_field(default=Money(0, "INR"))
+    balance_used = money_field(default=Money(0, "INR"))
     balance_remaining = money_field(default=Money(0, "INR"))
     valid_from = models.DateField()
-    valid_until = models.DateField(null=True, blank=True)
+    valid_until = models.DateField(null=True, blank=True, db_column="valid_to")
     is_active = models.BooleanField(default=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -499,6 +513,11 @@ class PackageBenefitTracker(models.Model):
                 name="tracker_counts_add_up",
             ),
             models.CheckConstraint(condition=models.Q(balance_remaining__gte=0), name="tracker_balance_not_negative"),
+            models.CheckConstraint(condition=models.Q(balance_used__gte=0), name="tracker_balance_used_not_negative"),
+            models.CheckConstraint(
+                condition=models.Q(balance_remaining=models.F("balance_total") - models.F("balance_used")),
+                name="tracker_balance_adds_up",
+            ),
         ]
 
     def __str__(self):

@@ -50,6 +50,7 @@ def tracker_rows_for(assignment: PackageAssignment, template: PackageTemplate) -
                 service=None,
                 benefit_type=BenefitType.PREPAID,
                 balance_total=assignment.credit_amount,
+                balance_used=assignment.credit_used,
                 balance_remaining=assignment.credit_remaining,
                 **common,
             )
