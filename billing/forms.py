@@ -93,12 +93,13 @@ class PackageSellForm(forms.Form):
         help_text="Required for a service package: the service its sessions cover.",
     )
     price_paid = forms.DecimalField(
-        label="Price (before GST)",
+        label="Price paid (GST included)",
         required=False,
         min_value=Decimal("0"),
         max_digits=12,
         decimal_places=2,
-        help_text="Leave empty for the list price less the discount.",
+        help_text="What the customer pays; the tax invoice takes the GST out of it. "
+        "Leave empty for the list price less the discount, plus GST where it applies.",
     )
     discount = forms.DecimalField(
         required=False, min_value=Decimal("0"), max_digits=12, decimal_places=2, initial=Decimal("0.00")

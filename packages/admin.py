@@ -346,7 +346,7 @@ class PackageAssignmentAdmin(admin.ModelAdmin):
             (None, {"fields": ("customer", "package_name", "package_type", "service", "status")}),
             ("Balance", {"fields": balance_fields, "description": "Balances change only through billing and its ledger."}),
             ("Dates", {"fields": ("assigned_on", "expires_on", "paused_on")}),
-            ("Sale", {"fields": ("price_paid", "discount", "created_by", "created_at", "updated_at")}),
+            ("Sale", {"fields": ("price_paid", "sale_value", "discount", "created_by", "created_at", "updated_at")}),
             (None, {"fields": ("notes",)}),
         )
 

@@ -412,7 +412,13 @@ class PackageAssignment(models.Model):
     assigned_on = models.DateField(default=date.today)
     expires_on = models.DateField(null=True, blank=True)
     paused_on = models.DateField(null=True, blank=True)
-    price_paid = money_field(default=Money(0, "INR"))
+    price_paid = money_field(
+        default=Money(0, "INR"), help_text="What the customer paid for the package, GST included when it was taxed."
+    )
+    sale_value = money_field(
+        default=Money(0, "INR"),
+        help_text="The price paid less the GST charged at sale (the taxable value); for untaxed credit, the price paid.",
+    )
     discount = money_field(default=Money(0, "INR"))
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -445,6 +451,7 @@ class PackageAssignment(models.Model):
                 name="assignment_credit_adds_up",
             ),
             models.CheckConstraint(condition=models.Q(price_paid__gte=0), name="assignment_price_not_negative"),
+            models.CheckConstraint(condition=models.Q(sale_value__gte=0), name="assignment_sale_value_not_negative"),
         ]
 
     def __str__(self):

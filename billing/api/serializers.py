@@ -39,7 +39,9 @@ class AssignInput(serializers.Serializer):
     package_id = id_field(help_text="The template's id in its kind's endpoint.")
     service_id = id_field(required=False, allow_null=True, help_text="Required for a service package.")
     price_paid = amount_field(
-        required=False, allow_null=True, help_text="Defaults to the list price (pay_for x service price) less discount."
+        required=False, allow_null=True,
+        help_text="The actual amount paid, GST included when an invoice is made (1200 at 18%: taxable 1016.95 "
+        "+ GST). Left out: the list price (pay_for x service price) less discount, plus GST.",
     )
     discount = amount_field(required=False, default="0.00")
     expires_on = serializers.DateField(required=False, allow_null=True, help_text="Defaults to the template validity.")

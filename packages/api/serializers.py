@@ -185,7 +185,10 @@ class AssignmentSerializer(serializers.ModelSerializer):
     service_name = serializers.CharField(source="service.name", read_only=True, allow_null=True, default=None)
     sessions = serializers.SerializerMethodField()
     credit = serializers.SerializerMethodField()
-    price_paid = MoneyAmountField(read_only=True)
+    price_paid = MoneyAmountField(read_only=True, help_text="What the customer paid, GST included when taxed at sale.")
+    sale_value = MoneyAmountField(
+        read_only=True, help_text="The price paid less the GST charged at sale; for prepaid and kitty credit, the price paid."
+    )
     discount = MoneyAmountField(read_only=True)
 
     class Meta:
@@ -193,7 +196,7 @@ class AssignmentSerializer(serializers.ModelSerializer):
         fields = [
             "id", "assignment_id", "customer_id", "customer_name", "package_type", "package_id", "name",
             "service_id", "service_name", "status", "assigned_on", "expires_on", "paused_on",
-            "sessions", "credit", "price_paid", "discount", "notes", "created_at",
+            "sessions", "credit", "price_paid", "sale_value", "discount", "notes", "created_at",
         ]
         read_only_fields = fields
 

@@ -73,7 +73,7 @@ def test_the_sale_page_takes_price_discount_expiry_and_notes(manager_client, cus
     )
 
     assignment = PackageAssignment.objects.get()
-    assert assignment.price_paid.amount == Decimal("14000.00")
+    assert assignment.price_paid.amount == assignment.sale_value.amount == Decimal("14000.00")
     assert assignment.expires_on == expires_on
     assert assignment.notes == "Diwali offer"
     assert Payment.objects.get().amount.amount == Decimal("14000.00")
@@ -178,3 +178,13 @@ def test_staff_without_a_role_cannot_open_the_sale_page(client, django_user_mode
     client.force_login(clerk)
 
     assert client.get(ASSIGN).status_code == 403
+
+
+def test_a_price_entered_on_the_sale_page_is_what_the_customer_pays_gst_included(manager_client, customer, facial):
+    manager_client.post(
+        ASSIGN, sale_form(customer, ServicePackageFactory(), service=facial.pk, price_paid="3150.00", payment_amount="3150.00")
+    )
+
+    assignment = PackageAssignment.objects.get()
+    assert (assignment.price_paid.amount, assignment.sale_value.amount) == (Decimal("3150.00"), Decimal("3000.00"))
+    assert Invoice.objects.get().grand_total.amount == Payment.objects.get().amount.amount == Decimal("3150.00")

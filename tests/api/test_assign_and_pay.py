@@ -8,7 +8,7 @@ from django.utils import timezone
 from billing.models import Invoice, Payment
 from packages.models import PackageAssignment, PackageUsage, add_months
 from receipts.models import Receipt
-from tests.factories import PrepaidPackageFactory, ServicePackageFactory
+from tests.factories import MembershipFactory, PrepaidPackageFactory, ServicePackageFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -186,3 +186,30 @@ def test_assign_and_pay_receipt_paths_open_with_the_integrators_token(manager_to
     assert body["receipt_url"].startswith("/") and body["receipt_pdf_url"].startswith("/")
     assert page.status_code == 200
     assert (pdf.status_code, pdf["Content-Type"]) == (200, "application/pdf")
+
+
+@pytest.mark.parametrize("kind", ["service_package", "membership"])
+def test_the_seeds_own_example_sells_with_the_gst_inside_the_price_paid(cashier_client, customer, facial, kind):
+    template = ServicePackageFactory() if kind == "service_package" else MembershipFactory(services_included=[facial])
+    body = {
+        "assignment": {
+            "customer_id": customer.pk, "package_type": kind, "package_id": template.pk,
+            "service_id": facial.pk if kind == "service_package" else None,
+            "price_paid": 1200, "discount": 0, "expires_on": None, "notes": "",
+        },
+        "payment": {"collect": True, "method": "cash", "amount": 1200, "reference": ""},
+        "invoice": {"create": True, "tax_rate": 18},
+        "receipt": {"generate": True, "pdf": True},
+    }
+
+    response = cashier_client.post(URL, body, format="json")
+
+    assert response.status_code == 201, response.json()
+    answer = response.json()
+    invoice = cashier_client.get(f"/api/invoices/{answer['invoice_id']}").json()
+    assert (invoice["subtotal"], invoice["cgst"], invoice["sgst"], invoice["round_off"], invoice["grand_total"]) == (
+        "1016.95", "91.53", "91.53", "-0.01", "1200.00"
+    )
+    assert Payment.objects.get(pk=answer["payment_id"]).amount.amount == Decimal("1200.00")
+    assignment = cashier_client.get(f"/api/assignments/{answer['assignment_id']}").json()
+    assert (assignment["price_paid"], assignment["sale_value"]) == ("1200.00", "1016.95")

@@ -319,6 +319,8 @@ def test_package_usage_lists_the_ledger_in_the_contract_shape(cashier_client, cu
         number, 1, 3, "redeem",
     )
     assert sale["balance_after"] == 4
+    # The sale row's amount is what the customer paid: 3 x 1,200 + 5% GST.
+    assert sale["amount"] == "3780.00"
 
 
 def test_package_usage_of_an_unknown_package_is_404(cashier_client):
