@@ -49,11 +49,11 @@ def describe_template(template: PackageTemplate) -> str:
     if kind == PackageType.SERVICE_PACKAGE:
         return f"{template.pay_for}+{template.free_sessions} sessions of the service you choose"
     if kind == PackageType.MEMBERSHIP:
-        return f"{rupees(template.price)} for {template.validity_months} months"
+        return f"{rupees(template.price)} for {template.validity_text}"
     if kind == PackageType.STUDENT_OFFER:
         return f"{template.discount_percentage.normalize():f}% off {template.valid_days}, till {template.valid_to:%d %b %Y}"
     if kind == PackageType.YEARLY_MEMBERSHIP:
-        return f"{rupees(template.price)}, {template.discount_percent.normalize():f}% off for {template.validity_months} months"
+        return f"{rupees(template.price)}, {template.discount_percent.normalize():f}% off for {template.validity_text}"
     if kind == PackageType.KITTY_PARTY:
         return f"pay {rupees(template.price)}, get {rupees(template.after_value)} for {template.min_guests}+ guests"
     return ""

@@ -4,7 +4,7 @@ Balances live on `PackageAssignment` (and are mirrored per service on
 `PackageBenefitTracker` for the billing lookup). They change only through
 `packages.services`, always together with a `PackageUsage` ledger row.
 """
-from datetime import date
+from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
@@ -51,6 +51,40 @@ def percent(numerator: Decimal, denominator: Decimal) -> Decimal:
 
 
 DISCOUNT_VALIDATORS = [MinValueValidator(Decimal("0.01")), MaxValueValidator(Decimal("100"))]
+# A validity is at most 50 years, in months or in days (50 x 365.25 days).
+VALIDITY_DAYS_MAX = 18262
+
+
+def validity_months_field(default: int):
+    return models.PositiveIntegerField(
+        default=default, null=True, blank=True, help_text="Validity in months; leave empty to give it in days."
+    )
+
+
+def validity_days_field():
+    return models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(VALIDITY_DAYS_MAX)],
+        help_text="Validity in days (the seed's \"Validity: 60 days\"), instead of months.",
+    )
+
+
+def validity_constraints(prefix: str) -> list[models.BaseConstraint]:
+    """A validity is in months or in days, never both or neither; each within its bounds."""
+    months, days = models.Q(validity_months__isnull=False), models.Q(validity_days__isnull=False)
+    return [
+        models.CheckConstraint(condition=models.Q(validity_months__gt=0), name=f"{prefix}_validity_positive"),
+        models.CheckConstraint(
+            condition=models.Q(validity_days__gte=1, validity_days__lte=VALIDITY_DAYS_MAX),
+            name=f"{prefix}_validity_days_range",
+        ),
+        models.CheckConstraint(
+            condition=(months & ~days) | (days & ~months),
+            name=f"{prefix}_validity_in_one_unit",
+            violation_error_message="Give the validity in months or in days, not both.",
+        ),
+    ]
 
 
 class PackageTemplate(models.Model):
@@ -72,11 +106,37 @@ class PackageTemplate(models.Model):
         return self.name
 
     def default_expiry(self, start: date) -> date | None:
-        """Return the expiry an assignment made on `start` gets by default."""
+        """Return the expiry an assignment made on `start` gets by default: its validity in months or days."""
         months = getattr(self, "validity_months", None)
         if months:
             return add_months(start, months)
+        days = getattr(self, "validity_days", None)
+        if days:
+            return start + timedelta(days=days)
         return None
+
+    @property
+    def validity_text(self) -> str:
+        """Say the validity as a person would: "12 months", "60 days", "1 month"."""
+        months, days = getattr(self, "validity_months", None), getattr(self, "validity_days", None)
+        if months:
+            return f"{months} month{'s' if months != 1 else ''}"
+        if days:
+            return f"{days} day{'s' if days != 1 else ''}"
+        return ""
+
+    def validity_errors(self) -> dict[str, str]:
+        """Return what is wrong with the validity: one unit, months or days, at least 1."""
+        months, days = self.validity_months, self.validity_days
+        if months is not None and days is not None:
+            return {"validity_days": "Give the validity in months or in days, not both."}
+        if months is None and days is None:
+            return {"validity_months": "Give the validity in months or in days."}
+        if months is not None and months < 1:
+            return {"validity_months": "Validity must be at least one month."}
+        if days is not None and days < 1:
+            return {"validity_days": "Validity must be at least one day."}
+        return {}
 
     def list_price(self, service: Service | None = None) -> Money:
         """Return what the customer pays by default for this template."""
@@ -106,7 +166,8 @@ class PrepaidPackage(PackageTemplate):
     actual_price = money_field("price paid")
     after_value = money_field("credit value")
     benefit_percent = models.DecimalField(max_digits=6, decimal_places=2, editable=False, default=0)
-    validity_months = models.PositiveIntegerField(default=12)
+    validity_months = validity_months_field(default=12)
+    validity_days = validity_days_field()
 
     class Meta(PackageTemplate.Meta):
         constraints = [
@@ -114,7 +175,7 @@ class PrepaidPackage(PackageTemplate):
             models.CheckConstraint(
                 condition=models.Q(after_value__gte=models.F("actual_price")), name="prepaid_value_not_below_price"
             ),
-            models.CheckConstraint(condition=models.Q(validity_months__gt=0), name="prepaid_validity_positive"),
+            *validity_constraints("prepaid"),
         ]
 
     def save(self, *args, **kwargs):
@@ -131,8 +192,7 @@ class PrepaidPackage(PackageTemplate):
             and self.after_value.amount < self.actual_price.amount
         ):
             errors["after_value"] = "The credit value cannot be below the price paid."
-        if not self.validity_months:
-            errors["validity_months"] = "Validity must be at least one month."
+        errors.update(self.validity_errors())
         if errors:
             raise ValidationError(errors)
         self.compute()
@@ -157,7 +217,8 @@ class ServicePackage(PackageTemplate):
     total_services = models.PositiveIntegerField()
     free_sessions = models.PositiveIntegerField(editable=False, default=0)
     benefit_percent = models.DecimalField(max_digits=6, decimal_places=2, editable=False, default=0)
-    validity_months = models.PositiveIntegerField(default=6)
+    validity_months = validity_months_field(default=6)
+    validity_days = validity_days_field()
 
     class Meta(PackageTemplate.Meta):
         constraints = [
@@ -166,9 +227,7 @@ class ServicePackage(PackageTemplate):
                 condition=models.Q(total_services__gt=models.F("pay_for")),
                 name="servicepackage_total_above_pay_for",
             ),
-            models.CheckConstraint(
-                condition=models.Q(validity_months__gt=0), name="servicepackage_validity_positive"
-            ),
+            *validity_constraints("servicepackage"),
         ]
 
     def save(self, *args, **kwargs):
@@ -181,8 +240,7 @@ class ServicePackage(PackageTemplate):
             errors["pay_for"] = "Pay for at least one session."
         elif self.total_services is not None and self.pay_for >= self.total_services:
             errors["total_services"] = "Total sessions must be more than the sessions paid for."
-        if not self.validity_months:
-            errors["validity_months"] = "Validity must be at least one month."
+        errors.update(self.validity_errors())
         if errors:
             raise ValidationError(errors)
         self.compute()
@@ -205,21 +263,21 @@ class Membership(PackageTemplate):
     package_type = PackageType.MEMBERSHIP
 
     price = money_field()
-    validity_months = models.PositiveIntegerField(default=12)
+    validity_months = validity_months_field(default=12)
+    validity_days = validity_days_field()
     services_included = models.ManyToManyField(Service, related_name="memberships", blank=True)
 
     class Meta(PackageTemplate.Meta):
         constraints = [
             models.CheckConstraint(condition=models.Q(price__gt=0), name="membership_price_positive"),
-            models.CheckConstraint(condition=models.Q(validity_months__gt=0), name="membership_validity_positive"),
+            *validity_constraints("membership"),
         ]
 
     def clean(self):
         errors = {}
         if self.price is not None and self.price.amount <= 0:
             errors["price"] = "The price must be more than zero."
-        if not self.validity_months:
-            errors["validity_months"] = "Validity must be at least one month."
+        errors.update(self.validity_errors())
         if errors:
             raise ValidationError(errors)
 
@@ -280,7 +338,8 @@ class YearlyMembership(PackageTemplate):
 
     price = money_field()
     discount_percent = models.DecimalField(max_digits=5, decimal_places=2, validators=DISCOUNT_VALIDATORS)
-    validity_months = models.PositiveIntegerField(default=12)
+    validity_months = validity_months_field(default=12)
+    validity_days = validity_days_field()
     extra_benefits = models.TextField(blank=True, help_text="e.g. a free birthday session.")
 
     class Meta(PackageTemplate.Meta):
@@ -289,7 +348,7 @@ class YearlyMembership(PackageTemplate):
             models.CheckConstraint(
                 condition=models.Q(discount_percent__gt=0, discount_percent__lte=100), name="yearly_discount_range"
             ),
-            models.CheckConstraint(condition=models.Q(validity_months__gt=0), name="yearly_validity_positive"),
+            *validity_constraints("yearly"),
         ]
 
     def clean(self):
@@ -298,8 +357,7 @@ class YearlyMembership(PackageTemplate):
             errors["price"] = "The price must be more than zero."
         if self.discount_percent is not None and not Decimal("0") < self.discount_percent <= 100:
             errors["discount_percent"] = "The discount must be more than 0 and at most 100 percent."
-        if not self.validity_months:
-            errors["validity_months"] = "Validity must be at least one month."
+        errors.update(self.validity_errors())
         if errors:
             raise ValidationError(errors)
 
@@ -313,7 +371,8 @@ class KittyParty(PackageTemplate):
     after_value = money_field("credit value")
     benefit_percent = models.DecimalField(max_digits=6, decimal_places=2, editable=False, default=0)
     min_guests = models.PositiveIntegerField(default=10)
-    validity_months = models.PositiveIntegerField(default=3)
+    validity_months = validity_months_field(default=3)
+    validity_days = validity_days_field()
     services_included = models.ManyToManyField(Service, related_name="kitty_parties", blank=True)
 
     class Meta(PackageTemplate.Meta):
@@ -324,7 +383,7 @@ class KittyParty(PackageTemplate):
                 condition=models.Q(after_value__gte=models.F("price")), name="kitty_value_not_below_price"
             ),
             models.CheckConstraint(condition=models.Q(min_guests__gte=1), name="kitty_min_guests_positive"),
-            models.CheckConstraint(condition=models.Q(validity_months__gt=0), name="kitty_validity_positive"),
+            *validity_constraints("kitty"),
         ]
 
     def save(self, *args, **kwargs):
@@ -339,8 +398,7 @@ class KittyParty(PackageTemplate):
             errors["after_value"] = "The credit value cannot be below the price."
         if self.min_guests is not None and self.min_guests < 1:
             errors["min_guests"] = "At least one guest."
-        if not self.validity_months:
-            errors["validity_months"] = "Validity must be at least one month."
+        errors.update(self.validity_errors())
         if errors:
             raise ValidationError(errors)
         self.compute()

@@ -41,8 +41,7 @@ def rupees(money) -> str:
 def _validity(template: PackageTemplate) -> str:
     if template.package_type == PackageType.STUDENT_OFFER:
         return f"{template.valid_from:%d %b %Y} – {template.valid_to:%d %b %Y}, {template.valid_days}"
-    months = template.validity_months
-    return f"{months} month{'s' if months != 1 else ''}"
+    return template.validity_text
 
 
 def template_row(template: PackageTemplate) -> dict:
