@@ -64,6 +64,16 @@ ASSIGN_EXAMPLE = {
     "invoice": {"create": True, "tax_rate": None},
     "receipt": {"generate": True, "pdf": True},
 }
+# The seed's own example: price_paid is the actual amount paid, GST inside it.
+SEED_ASSIGN_EXAMPLE = {
+    "assignment": {
+        "customer_id": 23, "package_type": "service_package", "package_id": 1, "service_id": 10,
+        "price_paid": "1200.00", "discount": "0.00", "expires_on": None, "notes": "",
+    },
+    "payment": {"collect": True, "method": "cash", "amount": "1200.00", "reference": ""},
+    "invoice": {"create": True, "tax_rate": "18.00"},
+    "receipt": {"generate": True, "pdf": True},
+}
 
 
 class AssignAndPayApi(APIView):
@@ -76,7 +86,12 @@ class AssignAndPayApi(APIView):
         summary="Assign a package and take the payment",
         request=AssignAndPayInput,
         responses={201: AssignAndPayOutput},
-        examples=[OpenApiExample("3+1 facial package paid by UPI", value=ASSIGN_EXAMPLE, request_only=True)],
+        examples=[
+            OpenApiExample("3+1 facial package paid by UPI", value=ASSIGN_EXAMPLE, request_only=True),
+            OpenApiExample(
+                "1200 paid, 18% GST inside it (taxable 1016.95)", value=SEED_ASSIGN_EXAMPLE, request_only=True
+            ),
+        ],
         tags=["sales"],
     )
     def post(self, request):

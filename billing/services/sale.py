@@ -173,7 +173,10 @@ def package_sell(
     if create_invoice and not is_voucher:
         # Refusals (no service, a discount above the price...) are assignment_create's, below.
         covered = service if template.package_type in SESSION_KINDS else None
-        price = price_paid if price_paid is not None else template.list_price(covered).amount - quantize_money(discount or ZERO)
+        if price_paid is not None:
+            price = price_paid
+        else:
+            price = template.list_price(covered).amount - quantize_money(discount or ZERO)
         rate = _package_tax_rate(template, covered, tax_rate)
         charge = sale_charge(price=price, rate=rate, gst_included=price_paid is not None)
         if charge.grand_total <= 0:
