@@ -197,7 +197,8 @@ def _tracker_rows(inserter: _Inserter, a: dict, template) -> int:
     if kind in (PackageType.PREPAID, PackageType.KITTY_PARTY):
         inserter.add(
             service_id=None, benefit_type=BenefitType.PREPAID,
-            **_money("balance_total", a["credit"]), **_money("balance_remaining", a["credit"]), **common,
+            **_money("balance_total", a["credit"]), **_money("balance_used", 0), **_money("balance_remaining", a["credit"]),
+            **common,
         )
         return 1
     if kind == PackageType.MEMBERSHIP:
@@ -263,7 +264,9 @@ def build(*, customers: int = 10_000, assignments: int = 50_000, seed: int = 7, 
             total_sessions=a["sessions"], used_sessions=0, remaining_sessions=a["sessions"],
             **_money("credit_amount", a["credit"]), **_money("credit_used", 0), **_money("credit_remaining", a["credit"]),
             status=a["status"], assigned_on=assigned_on, expires_on=expires_on,
-            **_money("price_paid", template.list_price(service).amount), notes="",
+            # As sold without a sale invoice: no GST, so the sale value is the price paid.
+            **_money("price_paid", template.list_price(service).amount),
+            **_money("sale_value", template.list_price(service).amount), notes="",
         )
         tracker_count += _tracker_rows(trackers, a, template)
         ledger.add(

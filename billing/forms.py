@@ -49,11 +49,11 @@ def describe_template(template: PackageTemplate) -> str:
     if kind == PackageType.SERVICE_PACKAGE:
         return f"{template.pay_for}+{template.free_sessions} sessions of the service you choose"
     if kind == PackageType.MEMBERSHIP:
-        return f"{rupees(template.price)} for {template.validity_months} months"
+        return f"{rupees(template.price)} for {template.validity_text}"
     if kind == PackageType.STUDENT_OFFER:
         return f"{template.discount_percentage.normalize():f}% off {template.valid_days}, till {template.valid_to:%d %b %Y}"
     if kind == PackageType.YEARLY_MEMBERSHIP:
-        return f"{rupees(template.price)}, {template.discount_percent.normalize():f}% off for {template.validity_months} months"
+        return f"{rupees(template.price)}, {template.discount_percent.normalize():f}% off for {template.validity_text}"
     if kind == PackageType.KITTY_PARTY:
         return f"pay {rupees(template.price)}, get {rupees(template.after_value)} for {template.min_guests}+ guests"
     return ""
@@ -93,12 +93,13 @@ class PackageSellForm(forms.Form):
         help_text="Required for a service package: the service its sessions cover.",
     )
     price_paid = forms.DecimalField(
-        label="Price (before GST)",
+        label="Price paid (GST included)",
         required=False,
         min_value=Decimal("0"),
         max_digits=12,
         decimal_places=2,
-        help_text="Leave empty for the list price less the discount.",
+        help_text="What the customer pays; the tax invoice takes the GST out of it. "
+        "Leave empty for the list price less the discount, plus GST where it applies.",
     )
     discount = forms.DecimalField(
         required=False, min_value=Decimal("0"), max_digits=12, decimal_places=2, initial=Decimal("0.00")

@@ -5,6 +5,7 @@ billing (payment, invoice, receipt), a higher app, so `billing.admin` extends th
 assignment admin below with the "Assign & collect payment" page; the links to it here are
 by URL name only, which keeps this module free of billing imports.
 """
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, IntegerField, OuterRef, Subquery
@@ -135,9 +136,9 @@ class PackageTemplateAdmin(admin.ModelAdmin):
     def benefit(self, obj):
         return f"{obj.benefit_percent}%"
 
-    @admin.display(description="Validity", ordering="validity_months")
+    @admin.display(description="Validity")
     def validity(self, obj):
-        return f"{obj.validity_months} months"
+        return obj.validity_text
 
     @admin.display(description="")
     def assign_link(self, obj):
@@ -167,19 +168,42 @@ class PackageTemplateAdmin(admin.ModelAdmin):
         return actions
 
 
+class ValidityForm(forms.ModelForm):
+    """A validity is in months or in days: the unit the manager fills in replaces the other.
+
+    A new template shows its kind's months; typing days (and leaving the months as shown)
+    gives a validity in days. Changing both is refused by the model ("not both").
+    """
+
+    def clean(self):
+        cleaned = super().clean()
+        months, days = cleaned.get("validity_months"), cleaned.get("validity_days")
+        if months is not None and days is not None:
+            if "validity_months" not in self.changed_data:
+                cleaned["validity_months"] = None
+            elif "validity_days" not in self.changed_data:
+                cleaned["validity_days"] = None
+        return cleaned
+
+
+VALIDITY = ("validity_months", "validity_days")
+
+
 @admin.register(PrepaidPackage)
 class PrepaidPackageAdmin(PackageTemplateAdmin):
+    form = ValidityForm
     list_display = ("name", "actual_price", "after_value", "benefit", "validity", "is_active", "sold", "assign_link")
     readonly_fields = ("benefit_percent", "created_at", "updated_at")
     fieldsets = (
         (None, {"fields": ("name", "description", "is_active")}),
-        ("Credit", {"fields": ("actual_price", "after_value", "benefit_percent", "validity_months")}),
+        ("Credit", {"fields": ("actual_price", "after_value", "benefit_percent", VALIDITY)}),
         HISTORY,
     )
 
 
 @admin.register(ServicePackage)
 class ServicePackageAdmin(PackageTemplateAdmin):
+    form = ValidityForm
     list_display = ("name", "sessions", "benefit", "validity", "is_active", "sold", "assign_link")
     readonly_fields = ("free_sessions", "benefit_percent", "created_at", "updated_at")
     fieldsets = (
@@ -187,7 +211,7 @@ class ServicePackageAdmin(PackageTemplateAdmin):
         (
             "Sessions",
             {
-                "fields": ("pay_for", "total_services", "free_sessions", "benefit_percent", "validity_months"),
+                "fields": ("pay_for", "total_services", "free_sessions", "benefit_percent", VALIDITY),
                 "description": "The service is chosen when the package is sold; its price is pay_for × that service's price.",
             },
         ),
@@ -201,11 +225,12 @@ class ServicePackageAdmin(PackageTemplateAdmin):
 
 @admin.register(Membership)
 class MembershipAdmin(PackageTemplateAdmin):
+    form = ValidityForm
     list_display = ("name", "price", "validity", "included", "is_active", "sold", "assign_link")
     autocomplete_fields = ("services_included",)
     fieldsets = (
         (None, {"fields": ("name", "description", "is_active")}),
-        ("Membership", {"fields": ("price", "validity_months", "services_included")}),
+        ("Membership", {"fields": ("price", VALIDITY, "services_included")}),
         HISTORY,
     )
 
@@ -233,10 +258,11 @@ class StudentOfferAdmin(PackageTemplateAdmin):
 
 @admin.register(YearlyMembership)
 class YearlyMembershipAdmin(PackageTemplateAdmin):
+    form = ValidityForm
     list_display = ("name", "price", "discount", "validity", "extra_benefits", "is_active", "sold", "assign_link")
     fieldsets = (
         (None, {"fields": ("name", "description", "is_active")}),
-        ("Membership", {"fields": ("price", "discount_percent", "validity_months", "extra_benefits")}),
+        ("Membership", {"fields": ("price", "discount_percent", VALIDITY, "extra_benefits")}),
         HISTORY,
     )
 
@@ -247,6 +273,7 @@ class YearlyMembershipAdmin(PackageTemplateAdmin):
 
 @admin.register(KittyParty)
 class KittyPartyAdmin(PackageTemplateAdmin):
+    form = ValidityForm
     list_display = ("name", "price", "after_value", "benefit", "min_guests", "validity", "is_active", "sold", "assign_link")
     readonly_fields = ("benefit_percent", "created_at", "updated_at")
     autocomplete_fields = ("services_included",)
@@ -254,7 +281,7 @@ class KittyPartyAdmin(PackageTemplateAdmin):
         (None, {"fields": ("name", "description", "is_active")}),
         (
             "Group credit",
-            {"fields": ("price", "after_value", "benefit_percent", "min_guests", "validity_months", "services_included")},
+            {"fields": ("price", "after_value", "benefit_percent", "min_guests", VALIDITY, "services_included")},
         ),
         HISTORY,
     )
@@ -296,7 +323,7 @@ class TrackerInline(ReadOnlyInline):
     verbose_name_plural = "Benefits (billing lookup)"
     fields = (
         "service", "benefit_type", "total_count", "used_count", "remaining_count",
-        "discount_percent", "balance_total", "balance_remaining", "valid_from", "valid_until", "is_active",
+        "discount_percent", "balance_total", "balance_used", "balance_remaining", "valid_from", "valid_until", "is_active",
     )
     readonly_fields = fields
     ordering = ("pk",)
@@ -346,7 +373,7 @@ class PackageAssignmentAdmin(admin.ModelAdmin):
             (None, {"fields": ("customer", "package_name", "package_type", "service", "status")}),
             ("Balance", {"fields": balance_fields, "description": "Balances change only through billing and its ledger."}),
             ("Dates", {"fields": ("assigned_on", "expires_on", "paused_on")}),
-            ("Sale", {"fields": ("price_paid", "discount", "created_by", "created_at", "updated_at")}),
+            ("Sale", {"fields": ("price_paid", "sale_value", "discount", "created_by", "created_at", "updated_at")}),
             (None, {"fields": ("notes",)}),
         )
 

@@ -4,7 +4,7 @@ Balances live on `PackageAssignment` (and are mirrored per service on
 `PackageBenefitTracker` for the billing lookup). They change only through
 `packages.services`, always together with a `PackageUsage` ledger row.
 """
-from datetime import date
+from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
@@ -19,6 +19,7 @@ from djmoney.money import Money
 
 from catalog.models import Service
 from customers.models import Customer
+from spa_pkg.fields import ColumnMoneyField
 
 from .weekdays import parse_valid_days
 
@@ -37,9 +38,8 @@ SESSION_KINDS = {PackageType.SERVICE_PACKAGE}
 
 
 def money_field(verbose_name=None, **kwargs):
-    return MoneyField(
-        verbose_name, max_digits=12, decimal_places=2, default_currency="INR", **kwargs
-    )
+    field_class = ColumnMoneyField if "db_column" in kwargs else MoneyField
+    return field_class(verbose_name, max_digits=12, decimal_places=2, default_currency="INR", **kwargs)
 
 
 def percent(numerator: Decimal, denominator: Decimal) -> Decimal:
@@ -53,9 +53,11 @@ def percent(numerator: Decimal, denominator: Decimal) -> Decimal:
 
 DISCOUNT_VALIDATORS = [MinValueValidator(Decimal("0.01")), MaxValueValidator(Decimal("100"))]
 
-# How long a template's validity may be: model, admin, API and pages all use these.
+# How long a template's validity may be: model, admin, API and pages all use these. A validity
+# is given in months or in days (the seed's "Validity: 60 days"); either way at most 50 years.
 MIN_VALIDITY_MONTHS = 1
 MAX_VALIDITY_MONTHS = 600
+VALIDITY_DAYS_MAX = 18262  # 50 x 365.25 days
 # How far ahead an assignment may expire (today + 50 years): far enough for any real
 # package, and far enough from date.max that pausing and extending cannot overflow.
 MAX_EXPIRY_YEARS = 50
@@ -64,18 +66,43 @@ MAX_EXPIRY_YEARS = 50
 def validity_months_field(default: int):
     return models.PositiveIntegerField(
         default=default,
+        null=True,
+        blank=True,
         validators=[
             MinValueValidator(MIN_VALIDITY_MONTHS, f"Validity must be at least {MIN_VALIDITY_MONTHS} month."),
             MaxValueValidator(MAX_VALIDITY_MONTHS, f"Validity can be at most {MAX_VALIDITY_MONTHS} months."),
         ],
-        help_text=f"From {MIN_VALIDITY_MONTHS} to {MAX_VALIDITY_MONTHS} months.",
+        help_text=f"From {MIN_VALIDITY_MONTHS} to {MAX_VALIDITY_MONTHS} months; leave empty to give it in days.",
     )
 
 
-def validity_constraint(prefix: str) -> models.CheckConstraint:
-    return models.CheckConstraint(
-        condition=models.Q(validity_months__lte=MAX_VALIDITY_MONTHS), name=f"{prefix}_validity_within_max"
+def validity_days_field():
+    return models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(VALIDITY_DAYS_MAX)],
+        help_text=f"Validity in days (1 to {VALIDITY_DAYS_MAX:,}), instead of months.",
     )
+
+
+def validity_constraints(prefix: str) -> list[models.BaseConstraint]:
+    """A validity is in months or in days, never both or neither; each within its bounds."""
+    months, days = models.Q(validity_months__isnull=False), models.Q(validity_days__isnull=False)
+    return [
+        models.CheckConstraint(condition=models.Q(validity_months__gt=0), name=f"{prefix}_validity_positive"),
+        models.CheckConstraint(
+            condition=models.Q(validity_months__lte=MAX_VALIDITY_MONTHS), name=f"{prefix}_validity_within_max"
+        ),
+        models.CheckConstraint(
+            condition=models.Q(validity_days__gte=1, validity_days__lte=VALIDITY_DAYS_MAX),
+            name=f"{prefix}_validity_days_range",
+        ),
+        models.CheckConstraint(
+            condition=(months & ~days) | (days & ~months),
+            name=f"{prefix}_validity_in_one_unit",
+            violation_error_message="Give the validity in months or in days, not both.",
+        ),
+    ]
 
 
 class PackageTemplate(models.Model):
@@ -97,11 +124,37 @@ class PackageTemplate(models.Model):
         return self.name
 
     def default_expiry(self, start: date) -> date | None:
-        """Return the expiry an assignment made on `start` gets by default."""
+        """Return the expiry an assignment made on `start` gets by default: its validity in months or days."""
         months = getattr(self, "validity_months", None)
         if months:
             return add_months(start, months)
+        days = getattr(self, "validity_days", None)
+        if days:
+            return start + timedelta(days=days)
         return None
+
+    @property
+    def validity_text(self) -> str:
+        """Say the validity as a person would: "12 months", "60 days", "1 month"."""
+        months, days = getattr(self, "validity_months", None), getattr(self, "validity_days", None)
+        if months:
+            return f"{months} month{'s' if months != 1 else ''}"
+        if days:
+            return f"{days} day{'s' if days != 1 else ''}"
+        return ""
+
+    def validity_errors(self) -> dict[str, str]:
+        """Return what is wrong with the validity: one unit, months or days, at least 1."""
+        months, days = self.validity_months, self.validity_days
+        if months is not None and days is not None:
+            return {"validity_days": "Give the validity in months or in days, not both."}
+        if months is None and days is None:
+            return {"validity_months": "Give the validity in months or in days."}
+        if months is not None and months < 1:
+            return {"validity_months": "Validity must be at least one month."}
+        if days is not None and days < 1:
+            return {"validity_days": "Validity must be at least one day."}
+        return {}
 
     def list_price(self, service: Service | None = None) -> Money:
         """Return what the customer pays by default for this template."""
@@ -136,7 +189,8 @@ class PrepaidPackage(PackageTemplate):
     actual_price = money_field("price paid")
     after_value = money_field("credit value")
     benefit_percent = models.DecimalField(max_digits=6, decimal_places=2, editable=False, default=0)
-    validity_months = validity_months_field(12)
+    validity_months = validity_months_field(default=12)
+    validity_days = validity_days_field()
 
     class Meta(PackageTemplate.Meta):
         constraints = [
@@ -144,8 +198,7 @@ class PrepaidPackage(PackageTemplate):
             models.CheckConstraint(
                 condition=models.Q(after_value__gte=models.F("actual_price")), name="prepaid_value_not_below_price"
             ),
-            models.CheckConstraint(condition=models.Q(validity_months__gt=0), name="prepaid_validity_positive"),
-            validity_constraint("prepaid"),
+            *validity_constraints("prepaid"),
         ]
 
     def save(self, *args, **kwargs):
@@ -162,6 +215,7 @@ class PrepaidPackage(PackageTemplate):
             and self.after_value.amount < self.actual_price.amount
         ):
             errors["after_value"] = "The credit value cannot be below the price paid."
+        errors.update(self.validity_errors())
         if errors:
             raise ValidationError(errors)
         self.compute()
@@ -186,7 +240,8 @@ class ServicePackage(PackageTemplate):
     total_services = models.PositiveIntegerField()
     free_sessions = models.PositiveIntegerField(editable=False, default=0)
     benefit_percent = models.DecimalField(max_digits=6, decimal_places=2, editable=False, default=0)
-    validity_months = validity_months_field(6)
+    validity_months = validity_months_field(default=6)
+    validity_days = validity_days_field()
 
     class Meta(PackageTemplate.Meta):
         constraints = [
@@ -195,10 +250,7 @@ class ServicePackage(PackageTemplate):
                 condition=models.Q(total_services__gt=models.F("pay_for")),
                 name="servicepackage_total_above_pay_for",
             ),
-            models.CheckConstraint(
-                condition=models.Q(validity_months__gt=0), name="servicepackage_validity_positive"
-            ),
-            validity_constraint("servicepackage"),
+            *validity_constraints("servicepackage"),
         ]
 
     def save(self, *args, **kwargs):
@@ -211,6 +263,7 @@ class ServicePackage(PackageTemplate):
             errors["pay_for"] = "Pay for at least one session."
         elif self.total_services is not None and self.pay_for >= self.total_services:
             errors["total_services"] = "Total sessions must be more than the sessions paid for."
+        errors.update(self.validity_errors())
         if errors:
             raise ValidationError(errors)
         self.compute()
@@ -233,20 +286,21 @@ class Membership(PackageTemplate):
     package_type = PackageType.MEMBERSHIP
 
     price = money_field()
-    validity_months = validity_months_field(12)
+    validity_months = validity_months_field(default=12)
+    validity_days = validity_days_field()
     services_included = models.ManyToManyField(Service, related_name="memberships", blank=True)
 
     class Meta(PackageTemplate.Meta):
         constraints = [
             models.CheckConstraint(condition=models.Q(price__gt=0), name="membership_price_positive"),
-            models.CheckConstraint(condition=models.Q(validity_months__gt=0), name="membership_validity_positive"),
-            validity_constraint("membership"),
+            *validity_constraints("membership"),
         ]
 
     def clean(self):
         errors = {}
         if self.price is not None and self.price.amount <= 0:
             errors["price"] = "The price must be more than zero."
+        errors.update(self.validity_errors())
         if errors:
             raise ValidationError(errors)
 
@@ -307,7 +361,8 @@ class YearlyMembership(PackageTemplate):
 
     price = money_field()
     discount_percent = models.DecimalField(max_digits=5, decimal_places=2, validators=DISCOUNT_VALIDATORS)
-    validity_months = validity_months_field(12)
+    validity_months = validity_months_field(default=12)
+    validity_days = validity_days_field()
     extra_benefits = models.TextField(blank=True, help_text="e.g. a free birthday session.")
 
     class Meta(PackageTemplate.Meta):
@@ -316,8 +371,7 @@ class YearlyMembership(PackageTemplate):
             models.CheckConstraint(
                 condition=models.Q(discount_percent__gt=0, discount_percent__lte=100), name="yearly_discount_range"
             ),
-            models.CheckConstraint(condition=models.Q(validity_months__gt=0), name="yearly_validity_positive"),
-            validity_constraint("yearly"),
+            *validity_constraints("yearly"),
         ]
 
     def clean(self):
@@ -326,6 +380,7 @@ class YearlyMembership(PackageTemplate):
             errors["price"] = "The price must be more than zero."
         if self.discount_percent is not None and not Decimal("0") < self.discount_percent <= 100:
             errors["discount_percent"] = "The discount must be more than 0 and at most 100 percent."
+        errors.update(self.validity_errors())
         if errors:
             raise ValidationError(errors)
 
@@ -339,7 +394,8 @@ class KittyParty(PackageTemplate):
     after_value = money_field("credit value")
     benefit_percent = models.DecimalField(max_digits=6, decimal_places=2, editable=False, default=0)
     min_guests = models.PositiveIntegerField(default=10)
-    validity_months = validity_months_field(3)
+    validity_months = validity_months_field(default=3)
+    validity_days = validity_days_field()
     services_included = models.ManyToManyField(Service, related_name="kitty_parties", blank=True)
 
     class Meta(PackageTemplate.Meta):
@@ -350,8 +406,7 @@ class KittyParty(PackageTemplate):
                 condition=models.Q(after_value__gte=models.F("price")), name="kitty_value_not_below_price"
             ),
             models.CheckConstraint(condition=models.Q(min_guests__gte=1), name="kitty_min_guests_positive"),
-            models.CheckConstraint(condition=models.Q(validity_months__gt=0), name="kitty_validity_positive"),
-            validity_constraint("kitty"),
+            *validity_constraints("kitty"),
         ]
 
     def save(self, *args, **kwargs):
@@ -366,6 +421,7 @@ class KittyParty(PackageTemplate):
             errors["after_value"] = "The credit value cannot be below the price."
         if self.min_guests is not None and self.min_guests < 1:
             errors["min_guests"] = "At least one guest."
+        errors.update(self.validity_errors())
         if errors:
             raise ValidationError(errors)
         self.compute()
@@ -420,12 +476,16 @@ class AssignmentStatus(models.TextChoices):
 
 
 class PackageAssignment(models.Model):
-    """A template sold to a customer: every kind, one table (`service_package_assignment`)."""
+    """A template sold to a customer: every kind, one table (`service_package_assignment`).
+
+    Columns carry the seed's names (`package_reference_id`, `remaining_credit`, `used_credit`)
+    so its troubleshooting queries run as written; the Python names stay ours.
+    """
 
     customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="assignments")
     package_type = models.CharField(max_length=20, choices=PackageType.choices, db_index=True)
     template_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
-    template_id = models.PositiveBigIntegerField()
+    template_id = models.PositiveBigIntegerField(db_column="package_reference_id")
     template = GenericForeignKey("template_type", "template_id")
     package_name = models.CharField(max_length=160, help_text="The template's name when sold.")
     service = models.ForeignKey(
@@ -440,15 +500,21 @@ class PackageAssignment(models.Model):
     used_sessions = models.PositiveIntegerField(default=0)
     remaining_sessions = models.PositiveIntegerField(default=0)
     credit_amount = money_field("credit total", default=Money(0, "INR"))
-    credit_used = money_field(default=Money(0, "INR"))
-    credit_remaining = money_field(default=Money(0, "INR"))
+    credit_used = money_field(default=Money(0, "INR"), db_column="used_credit")
+    credit_remaining = money_field(default=Money(0, "INR"), db_column="remaining_credit")
     status = models.CharField(
         max_length=10, choices=AssignmentStatus.choices, default=AssignmentStatus.ACTIVE, db_index=True
     )
     assigned_on = models.DateField(default=date.today)
     expires_on = models.DateField(null=True, blank=True)
     paused_on = models.DateField(null=True, blank=True)
-    price_paid = money_field(default=Money(0, "INR"))
+    price_paid = money_field(
+        default=Money(0, "INR"), help_text="What the customer paid for the package, GST included when it was taxed."
+    )
+    sale_value = money_field(
+        default=Money(0, "INR"),
+        help_text="The price paid less the GST charged at sale (the taxable value); for untaxed credit, the price paid.",
+    )
     discount = money_field(default=Money(0, "INR"))
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -481,6 +547,7 @@ class PackageAssignment(models.Model):
                 name="assignment_credit_adds_up",
             ),
             models.CheckConstraint(condition=models.Q(price_paid__gte=0), name="assignment_price_not_negative"),
+            models.CheckConstraint(condition=models.Q(sale_value__gte=0), name="assignment_sale_value_not_negative"),
         ]
 
     def __str__(self):
@@ -523,23 +590,33 @@ class BenefitType(models.TextChoices):
 
 
 class PackageBenefitTracker(models.Model):
-    """One benefit a customer can use (`package_benefit_tracker`), for the billing lookup."""
+    """One benefit a customer can use (`package_benefit_tracker`), for the billing lookup.
+
+    Columns carry the seed's names (`package_assignment_id`, `total_allocated`,
+    `discount_percentage`, `valid_to`); the Python names stay ours. A credit tracker's
+    balance always adds up: `balance_remaining = balance_total - balance_used`.
+    """
 
     customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="benefit_trackers")
-    assignment = models.ForeignKey(PackageAssignment, on_delete=models.CASCADE, related_name="trackers")
+    assignment = models.ForeignKey(
+        PackageAssignment, on_delete=models.CASCADE, related_name="trackers", db_column="package_assignment_id"
+    )
     service = models.ForeignKey(
         Service, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
         help_text="Empty when the benefit applies to every service (credit, discounts).",
     )
     benefit_type = models.CharField(max_length=10, choices=BenefitType.choices)
-    total_count = models.PositiveIntegerField(default=0)
+    total_count = models.PositiveIntegerField(default=0, db_column="total_allocated")
     used_count = models.PositiveIntegerField(default=0)
     remaining_count = models.PositiveIntegerField(default=0)
-    discount_percent = models.DecimalField(max_digits=5, decimal_places=2, default=Decimal("0.00"))
+    discount_percent = models.DecimalField(
+        max_digits=5, decimal_places=2, default=Decimal("0.00"), db_column="discount_percentage"
+    )
     balance_total = money_field(default=Money(0, "INR"))
+    balance_used = money_field(default=Money(0, "INR"))
     balance_remaining = money_field(default=Money(0, "INR"))
     valid_from = models.DateField()
-    valid_until = models.DateField(null=True, blank=True)
+    valid_until = models.DateField(null=True, blank=True, db_column="valid_to")
     is_active = models.BooleanField(default=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -556,6 +633,11 @@ class PackageBenefitTracker(models.Model):
                 name="tracker_counts_add_up",
             ),
             models.CheckConstraint(condition=models.Q(balance_remaining__gte=0), name="tracker_balance_not_negative"),
+            models.CheckConstraint(condition=models.Q(balance_used__gte=0), name="tracker_balance_used_not_negative"),
+            models.CheckConstraint(
+                condition=models.Q(balance_remaining=models.F("balance_total") - models.F("balance_used")),
+                name="tracker_balance_adds_up",
+            ),
         ]
 
     def __str__(self):

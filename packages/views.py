@@ -19,6 +19,7 @@ from .models import (
     MAX_VALIDITY_MONTHS,
     MIN_VALIDITY_MONTHS,
     TEMPLATE_MODELS,
+    VALIDITY_DAYS_MAX,
     PackageTemplate,
     PackageType,
     latest_expiry,
@@ -48,8 +49,7 @@ def rupees(money) -> str:
 def _validity(template: PackageTemplate) -> str:
     if template.package_type == PackageType.STUDENT_OFFER:
         return f"{template.valid_from:%d %b %Y} – {template.valid_to:%d %b %Y}, {template.valid_days}"
-    months = template.validity_months
-    return f"{months} month{'s' if months != 1 else ''}"
+    return template.validity_text
 
 
 def template_row(template: PackageTemplate) -> dict:
@@ -120,7 +120,7 @@ def packages_page(request):
             "services": Service.objects.filter(is_active=True).only("id", "name").order_by("name"),
             "can_create": user_has_role(request.user, "Manager"),
             "today": timezone.localdate(),
-            "validity": {"min": MIN_VALIDITY_MONTHS, "max": MAX_VALIDITY_MONTHS},
+            "validity": {"min": MIN_VALIDITY_MONTHS, "max": MAX_VALIDITY_MONTHS, "max_days": VALIDITY_DAYS_MAX},
         },
     )
 

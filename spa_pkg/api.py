@@ -238,7 +238,17 @@ ERROR_DESCRIPTIONS = {
 
 
 class ApiSchema(AutoSchema):
-    """Document the error body for 400, 401, 403 and 404 on every operation."""
+    """Document the error body for 400, 401, 403 and 404 on every operation.
+
+    A serializer with `refuse_unknown_fields = True` answers a field it does not know with
+    a 400, so its request body is documented as closed (`additionalProperties: false`).
+    """
+
+    def _map_serializer(self, serializer, direction, bypass_extensions=False):
+        schema = super()._map_serializer(serializer, direction, bypass_extensions)
+        if direction == "request" and getattr(serializer, "refuse_unknown_fields", False):
+            schema["additionalProperties"] = False
+        return schema
 
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)

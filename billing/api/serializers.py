@@ -18,6 +18,11 @@ QUANTITY_MAX = 1_000
 GUESTS_MAX = 10_000
 
 
+def receipt_path_field(help_text: str) -> serializers.CharField:
+    """A receipt link as the seed gives it: a path on this server, not an absolute URL."""
+    return serializers.CharField(allow_null=True, help_text=help_text)
+
+
 def _resolve(model, pk, field: str, label: str):
     try:
         return model.objects.get(pk=pk)
@@ -34,7 +39,9 @@ class AssignInput(serializers.Serializer):
     package_id = id_field(help_text="The template's id in its kind's endpoint.")
     service_id = id_field(required=False, allow_null=True, help_text="Required for a service package.")
     price_paid = amount_field(
-        required=False, allow_null=True, help_text="Defaults to the list price (pay_for x service price) less discount."
+        required=False, allow_null=True,
+        help_text="The actual amount paid, GST included when an invoice is made (1200 at 18%: taxable 1016.95 "
+        "+ GST). Left out: the list price (pay_for x service price) less discount, plus GST.",
     )
     discount = amount_field(required=False, default="0.00")
     expires_on = serializers.DateField(
@@ -96,8 +103,10 @@ class AssignAndPayOutput(serializers.Serializer):
     payment_id = serializers.IntegerField(allow_null=True)
     receipt_id = serializers.IntegerField(allow_null=True)
     receipt_number = serializers.CharField(allow_null=True)
-    receipt_url = serializers.URLField(allow_null=True)
-    receipt_pdf_url = serializers.URLField(allow_null=True)
+    receipt_url = receipt_path_field("The receipt page's path, e.g. /receipts/67; null when none was issued.")
+    receipt_pdf_url = receipt_path_field(
+        "The receipt PDF's path, e.g. /receipts/67/download; null when none was issued or no PDF was asked for."
+    )
     invoice_id = serializers.IntegerField(allow_null=True)
     invoice_number = serializers.CharField(allow_null=True)
 
@@ -247,8 +256,10 @@ class InvoiceCreatedOutput(PreviewOutput):
     updated_packages = UpdatedPackageSerializer(many=True)
     receipt_id = serializers.IntegerField(allow_null=True)
     receipt_number = serializers.CharField(allow_null=True)
-    receipt_url = serializers.URLField(allow_null=True)
-    receipt_pdf_url = serializers.URLField(allow_null=True)
+    receipt_url = receipt_path_field("The receipt page's path, e.g. /receipts/67; null when none was issued.")
+    receipt_pdf_url = receipt_path_field(
+        "The receipt PDF's path, e.g. /receipts/67/download; null when none was issued or no PDF was asked for."
+    )
 
 
 class VoidOutput(serializers.Serializer):

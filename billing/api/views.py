@@ -34,15 +34,15 @@ ASSIGNMENT_FIELDS = {
 PAYMENT_FIELDS = {"method", "amount", "reference"}
 
 
-def receipt_links(request, receipt, *, pdf: bool = True) -> dict:
-    """Return the receipt's id, number and absolute URLs (HTML and PDF) for a response."""
+def receipt_links(receipt, *, pdf: bool = True) -> dict:
+    """Return the receipt's id, number and paths (HTML and PDF), as the seed shows them: "/receipts/67"."""
     if receipt is None:
         return {"receipt_id": None, "receipt_number": None, "receipt_url": None, "receipt_pdf_url": None}
     return {
         "receipt_id": receipt.pk,
         "receipt_number": receipt.number,
-        "receipt_url": request.build_absolute_uri(reverse("receipt-detail", args=[receipt.pk])),
-        "receipt_pdf_url": request.build_absolute_uri(reverse("receipt-download", args=[receipt.pk])) if pdf else None,
+        "receipt_url": reverse("receipt-detail", args=[receipt.pk]),
+        "receipt_pdf_url": reverse("receipt-download", args=[receipt.pk]) if pdf else None,
     }
 
 
@@ -64,6 +64,16 @@ ASSIGN_EXAMPLE = {
     "invoice": {"create": True, "tax_rate": None},
     "receipt": {"generate": True, "pdf": True},
 }
+# The seed's own example: price_paid is the actual amount paid, GST inside it.
+SEED_ASSIGN_EXAMPLE = {
+    "assignment": {
+        "customer_id": 23, "package_type": "service_package", "package_id": 1, "service_id": 10,
+        "price_paid": "1200.00", "discount": "0.00", "expires_on": None, "notes": "",
+    },
+    "payment": {"collect": True, "method": "cash", "amount": "1200.00", "reference": ""},
+    "invoice": {"create": True, "tax_rate": "18.00"},
+    "receipt": {"generate": True, "pdf": True},
+}
 
 
 class AssignAndPayApi(APIView):
@@ -76,7 +86,12 @@ class AssignAndPayApi(APIView):
         summary="Assign a package and take the payment",
         request=AssignAndPayInput,
         responses={201: AssignAndPayOutput},
-        examples=[OpenApiExample("3+1 facial package paid by UPI", value=ASSIGN_EXAMPLE, request_only=True)],
+        examples=[
+            OpenApiExample("3+1 facial package paid by UPI", value=ASSIGN_EXAMPLE, request_only=True),
+            OpenApiExample(
+                "1200 paid, 18% GST inside it (taxable 1016.95)", value=SEED_ASSIGN_EXAMPLE, request_only=True
+            ),
+        ],
         tags=["sales"],
     )
     def post(self, request):
@@ -112,7 +127,7 @@ class AssignAndPayApi(APIView):
             "success": True,
             "assignment_id": sale.assignment.pk,
             "payment_id": sale.payment.pk if sale.payment else None,
-            **receipt_links(request, sale.receipt, pdf=receipt["pdf"]),
+            **receipt_links(sale.receipt, pdf=receipt["pdf"]),
             "invoice_id": sale.invoice.pk if sale.invoice else None,
             "invoice_number": sale.invoice.number if sale.invoice else None,
         }
@@ -187,7 +202,7 @@ class InvoiceCreateApi(APIView):
         result = invoice_create(
             **data.cart(), cashier=request.user, idempotency_key=request.headers.get("Idempotency-Key")
         )
-        body = {"success": True, **result.as_json(), **receipt_links(request, result.receipt)}
+        body = {"success": True, **result.as_json(), **receipt_links(result.receipt)}
         return Response(body, status=status.HTTP_201_CREATED if result.created else status.HTTP_200_OK)
 
 

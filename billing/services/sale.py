@@ -3,6 +3,12 @@
 GST (shared GST.md): a service package, membership or offer is an advance for named
 services, so GST is charged on its price when sold, on a tax invoice. Prepaid and
 kitty-party credit is a voucher: no GST when loaded, an advance receipt only.
+
+`price_paid` is the seed's "actual amount paid": when the seller enters it, GST is inside
+it (taxable value = price x 100 / (100 + rate), the paisa left over in the round-off, so
+the invoice totals exactly the price paid); left out, it is the list price less the
+discount, plus GST. The assignment keeps both what was paid and its `sale_value`, the
+taxable value (the price paid for untaxed credit).
 """
 from dataclasses import dataclass
 from datetime import date
@@ -13,7 +19,7 @@ from django.db import transaction
 
 from catalog.models import Service
 from customers.models import Customer
-from packages.models import CREDIT_KINDS, PackageAssignment, PackageTemplate, PackageType
+from packages.models import CREDIT_KINDS, SESSION_KINDS, PackageAssignment, PackageTemplate, PackageType
 from packages.services import assignment_create
 from receipts.models import ReceiptKind
 from receipts.services import receipt_issue
@@ -24,7 +30,7 @@ from ..engine import SUMMARY_FIELDS
 from ..exceptions import PaymentMismatch
 from ..models import Invoice, InvoiceKind, InvoiceLine, LineType, Payment, PaymentMethod
 from ..numbering import next_number
-from ..tax import line_tax, round_off, taxable_from
+from ..tax import LineTax, line_tax, round_off, taxable_from
 
 DEFAULT_PACKAGE_SAC = "999729"
 
@@ -54,12 +60,40 @@ def _package_tax_rate(template: PackageTemplate, service: Service | None, tax_ra
     return Decimal(getattr(settings, "PACKAGE_GST_RATE", "5"))
 
 
-def _sale_invoice(*, assignment: PackageAssignment, rate: Decimal, user, bill_date: date) -> tuple[Invoice, dict]:
-    """Write the tax invoice for a package sale; return it with its printed line."""
-    price = assignment.price_paid.amount
+@dataclass(frozen=True)
+class SaleCharge:
+    """What a package sale charges: the price as entered, the tax on it and what the customer pays."""
+
+    price: Decimal  # the line's price: the amount paid (GST inside) or the list price less discount
+    tax: LineTax
+    round_off: Decimal
+
+    @property
+    def grand_total(self) -> Decimal:
+        return self.tax.total + self.round_off
+
+
+def sale_charge(*, price: Decimal, rate: Decimal, gst_included: bool) -> SaleCharge:
+    """Work out the GST of a package sale (GST.md, per-line arithmetic).
+
+    With `gst_included` (a price the seller entered: what the customer pays), the taxable
+    value is taken out of the price and the paisa left over goes into the round-off, so
+    the total is the price itself. Otherwise GST is added to the price (or taken out of
+    it when the shop's prices include tax) and the total is rounded to the rupee.
+    """
+    price = quantize_money(price)
+    if gst_included:
+        tax = line_tax(taxable_from(price, rate, prices_include_tax=True), rate)
+        return SaleCharge(price=price, tax=tax, round_off=price - tax.total)
     tax = line_tax(taxable_from(price, rate), rate)
-    adjustment = round_off(tax.total)
-    grand_total = tax.total + adjustment
+    return SaleCharge(price=price, tax=tax, round_off=round_off(tax.total))
+
+
+def _sale_invoice(
+    *, assignment: PackageAssignment, charge: SaleCharge, rate: Decimal, user, bill_date: date
+) -> tuple[Invoice, dict]:
+    """Write the tax invoice for a package sale; return it with its printed line."""
+    price, tax = charge.price, charge.tax
     invoice = Invoice.objects.create(
         number=next_number("INV", day=bill_date),
         kind=InvoiceKind.PACKAGE_SALE,
@@ -71,9 +105,9 @@ def _sale_invoice(*, assignment: PackageAssignment, rate: Decimal, user, bill_da
         cgst=inr(tax.cgst),
         sgst=inr(tax.sgst),
         igst=inr(tax.igst),
-        round_off=inr(adjustment),
-        grand_total=inr(grand_total),
-        amount_payable=inr(grand_total),
+        round_off=inr(charge.round_off),
+        grand_total=inr(charge.grand_total),
+        amount_payable=inr(charge.grand_total),
     )
     hsn_sac = assignment.service.sac_code if assignment.service else DEFAULT_PACKAGE_SAC
     InvoiceLine.objects.create(
@@ -128,26 +162,41 @@ def package_sell(
     tax_rate: Decimal | None = None,
     generate_receipt: bool = True,
 ) -> SaleResult:
-    """Assign `template` to `customer`, take the payment and issue the documents."""
+    """Assign `template` to `customer`, take the payment and issue the documents.
+
+    `price_paid`, when given, is what the customer pays, GST included on a tax invoice.
+    """
+    is_voucher = template.package_type in CREDIT_KINDS
+    if create_invoice is None:
+        create_invoice = not is_voucher
+    charge = rate = None
+    if create_invoice and not is_voucher:
+        # Refusals (no service, a discount above the price...) are assignment_create's, below.
+        covered = service if template.package_type in SESSION_KINDS else None
+        if price_paid is not None:
+            price = price_paid
+        else:
+            price = template.list_price(covered).amount - quantize_money(discount or ZERO)
+        rate = _package_tax_rate(template, covered, tax_rate)
+        charge = sale_charge(price=price, rate=rate, gst_included=price_paid is not None)
+        if charge.grand_total <= 0:
+            charge = None  # a free offer: nothing to invoice
     assignment = assignment_create(
         customer=customer,
         template=template,
         service=service,
-        price_paid=price_paid,
+        price_paid=charge.grand_total if charge else price_paid,
+        sale_value=charge.tax.taxable_value if charge else None,
         discount=discount,
         expires_on=expires_on,
         notes=notes,
         created_by=user,
     )
     bill_date = assignment.assigned_on
-    is_voucher = template.package_type in CREDIT_KINDS
-    if create_invoice is None:
-        create_invoice = not is_voucher
     invoice = line = None
-    if create_invoice and not is_voucher and assignment.price_paid.amount > 0:
-        rate = _package_tax_rate(template, assignment.service, tax_rate)
-        invoice, line = _sale_invoice(assignment=assignment, rate=rate, user=user, bill_date=bill_date)
-    amount_due = invoice.grand_total.amount if invoice else assignment.price_paid.amount
+    if charge is not None:
+        invoice, line = _sale_invoice(assignment=assignment, charge=charge, rate=rate, user=user, bill_date=bill_date)
+    amount_due = assignment.price_paid.amount
 
     payment_row = None
     if payment is not None and amount_due > 0:
@@ -234,4 +283,4 @@ def _advance_summary(amount: Decimal) -> dict:
     return summary
 
 
-__all__ = ["PackageType", "PaymentIn", "SaleResult", "package_sell"]
+__all__ = ["PackageType", "PaymentIn", "SaleCharge", "SaleResult", "package_sell", "sale_charge"]

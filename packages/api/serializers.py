@@ -1,5 +1,6 @@
 """Serializers for package templates and assignments; field names are the integrators' contract."""
 import copy
+from collections.abc import Mapping
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
@@ -10,6 +11,7 @@ from spa_pkg.api import MoneyAmountField
 from ..models import (
     MAX_VALIDITY_MONTHS,
     MIN_VALIDITY_MONTHS,
+    VALIDITY_DAYS_MAX,
     AssignmentStatus,
     KittyParty,
     Membership,
@@ -24,10 +26,19 @@ from ..models import (
 # Bounds that keep every number inside its database column; the rules live in Model.clean().
 COUNT_MAX = 10_000
 COMMON_FIELDS = ["id", "package_type", "name", "description", "is_active"]
+VALIDITY_UNITS = ("validity_months", "validity_days")
+UNKNOWN_FIELD = "Unknown field."
 
 
 class TemplateSerializer(serializers.ModelSerializer):
-    """What every template shares; validation is the model's own `full_clean()`."""
+    """What every template shares; validation is the model's own `full_clean()`.
+
+    A body naming a field the kind does not have is refused (400, the field named in
+    `errors`) rather than silently dropped; fields the answer shows (id, computed figures)
+    may be sent back and are ignored.
+    """
+
+    refuse_unknown_fields = True  # documented as additionalProperties: false (spa_pkg.api.ApiSchema)
 
     package_type = serializers.SerializerMethodField()
     name = serializers.CharField(max_length=120)
@@ -39,6 +50,26 @@ class TemplateSerializer(serializers.ModelSerializer):
 
     def get_package_type(self, obj) -> str:
         return str(self.Meta.model.package_type)
+
+    def to_internal_value(self, data):
+        unknown = {}
+        if isinstance(data, Mapping):
+            unknown = {str(name): [UNKNOWN_FIELD] for name in data if name not in self.fields}
+        try:
+            attrs = super().to_internal_value(data)
+        except serializers.ValidationError as exc:
+            if unknown and isinstance(exc.detail, Mapping):
+                raise serializers.ValidationError({**exc.detail, **unknown}) from exc
+            raise
+        if unknown:
+            raise serializers.ValidationError(unknown)
+        # A validity is in months or in days: the unit sent replaces the other one.
+        sent = [unit for unit in VALIDITY_UNITS if unit in attrs]
+        if len(sent) == 1 and all(unit in self.fields for unit in VALIDITY_UNITS):
+            other = VALIDITY_UNITS[1 - VALIDITY_UNITS.index(sent[0])]
+            if attrs[sent[0]] is not None:
+                attrs[other] = None
+        return attrs
 
     def validate(self, attrs):
         """Run the model's validation on the would-be template; refuse what `clean()` refuses."""
@@ -61,7 +92,16 @@ def _count(**kwargs):
 
 def _validity(**kwargs):
     return serializers.IntegerField(
-        min_value=MIN_VALIDITY_MONTHS, max_value=MAX_VALIDITY_MONTHS, required=False, **kwargs
+        min_value=MIN_VALIDITY_MONTHS, max_value=MAX_VALIDITY_MONTHS, required=False, allow_null=True,
+        help_text="Validity in months (default for new templates of the kind); null when given in days.", **kwargs
+    )
+
+
+def _validity_days(**kwargs):
+    return serializers.IntegerField(
+        min_value=1, max_value=VALIDITY_DAYS_MAX, required=False, allow_null=True,
+        help_text='Validity in days (the seed\'s "Validity: 60 days"), instead of months: send one of the two.',
+        **kwargs,
     )
 
 
@@ -84,10 +124,11 @@ class PrepaidPackageSerializer(TemplateSerializer):
     after_value = MoneyAmountField(help_text="The credit the customer gets.")
     benefit_percent = _benefit_percent()
     validity_months = _validity()
+    validity_days = _validity_days()
 
     class Meta(TemplateSerializer.Meta):
         model = PrepaidPackage
-        fields = [*COMMON_FIELDS, "actual_price", "after_value", "benefit_percent", "validity_months"]
+        fields = [*COMMON_FIELDS, "actual_price", "after_value", "benefit_percent", "validity_months", "validity_days"]
         read_only_fields = ["id", "package_type", "benefit_percent"]
 
 
@@ -96,11 +137,12 @@ class ServicePackageSerializer(TemplateSerializer):
     total_services = _count(help_text="Sessions given in all (4 in a 3+1).")
     benefit_percent = _benefit_percent()
     validity_months = _validity()
+    validity_days = _validity_days()
 
     class Meta(TemplateSerializer.Meta):
         model = ServicePackage
         fields = [
-            *COMMON_FIELDS, "pay_for", "total_services", "free_sessions", "benefit_percent", "validity_months",
+            *COMMON_FIELDS, "pay_for", "total_services", "free_sessions", "benefit_percent", "validity_months", "validity_days",
         ]
         read_only_fields = ["id", "package_type", "free_sessions", "benefit_percent"]
 
@@ -108,11 +150,12 @@ class ServicePackageSerializer(TemplateSerializer):
 class MembershipSerializer(TemplateSerializer):
     price = MoneyAmountField()
     validity_months = _validity()
+    validity_days = _validity_days()
     services_included = _services_included()
 
     class Meta(TemplateSerializer.Meta):
         model = Membership
-        fields = [*COMMON_FIELDS, "price", "validity_months", "services_included"]
+        fields = [*COMMON_FIELDS, "price", "validity_months", "validity_days", "services_included"]
 
 
 class StudentOfferSerializer(TemplateSerializer):
@@ -130,11 +173,12 @@ class StudentOfferSerializer(TemplateSerializer):
 class YearlyMembershipSerializer(TemplateSerializer):
     price = MoneyAmountField()
     validity_months = _validity()
+    validity_days = _validity_days()
     extra_benefits = serializers.CharField(required=False, allow_blank=True, max_length=4000)
 
     class Meta(TemplateSerializer.Meta):
         model = YearlyMembership
-        fields = [*COMMON_FIELDS, "price", "discount_percent", "validity_months", "extra_benefits"]
+        fields = [*COMMON_FIELDS, "price", "discount_percent", "validity_months", "validity_days", "extra_benefits"]
 
 
 class KittyPartySerializer(TemplateSerializer):
@@ -143,12 +187,13 @@ class KittyPartySerializer(TemplateSerializer):
     benefit_percent = _benefit_percent()
     min_guests = _count(required=False)
     validity_months = _validity()
+    validity_days = _validity_days()
     services_included = _services_included()
 
     class Meta(TemplateSerializer.Meta):
         model = KittyParty
         fields = [
-            *COMMON_FIELDS, "price", "after_value", "benefit_percent", "min_guests", "validity_months",
+            *COMMON_FIELDS, "price", "after_value", "benefit_percent", "min_guests", "validity_months", "validity_days",
             "services_included",
         ]
         read_only_fields = ["id", "package_type", "benefit_percent"]
@@ -188,7 +233,10 @@ class AssignmentSerializer(serializers.ModelSerializer):
     service_name = serializers.CharField(source="service.name", read_only=True, allow_null=True, default=None)
     sessions = serializers.SerializerMethodField()
     credit = serializers.SerializerMethodField()
-    price_paid = MoneyAmountField(read_only=True)
+    price_paid = MoneyAmountField(read_only=True, help_text="What the customer paid, GST included when taxed at sale.")
+    sale_value = MoneyAmountField(
+        read_only=True, help_text="The price paid less the GST charged at sale; for prepaid and kitty credit, the price paid."
+    )
     discount = MoneyAmountField(read_only=True)
 
     class Meta:
@@ -196,7 +244,7 @@ class AssignmentSerializer(serializers.ModelSerializer):
         fields = [
             "id", "assignment_id", "customer_id", "customer_name", "package_type", "package_id", "name",
             "service_id", "service_name", "status", "assigned_on", "expires_on", "paused_on",
-            "sessions", "credit", "price_paid", "discount", "notes", "created_at",
+            "sessions", "credit", "price_paid", "sale_value", "discount", "notes", "created_at",
         ]
         read_only_fields = fields
 

@@ -50,6 +50,7 @@ def tracker_rows_for(assignment: PackageAssignment, template: PackageTemplate) -
                 service=None,
                 benefit_type=BenefitType.PREPAID,
                 balance_total=assignment.credit_amount,
+                balance_used=assignment.credit_used,
                 balance_remaining=assignment.credit_remaining,
                 **common,
             )
@@ -91,13 +92,18 @@ def assignment_create(
     template: PackageTemplate,
     service: Service | None = None,
     price_paid: Decimal | None = None,
+    sale_value: Decimal | None = None,
     discount: Decimal = ZERO,
     assigned_on: date | None = None,
     expires_on: date | None = None,
     notes: str = "",
     created_by=None,
 ) -> PackageAssignment:
-    """Assign a template to a customer: the assignment, its trackers and the sale ledger row."""
+    """Assign a template to a customer: the assignment, its trackers and the sale ledger row.
+
+    `price_paid` is what the customer pays (left out: the list price less `discount`);
+    `sale_value` is that less any GST charged on the sale (left out: the price paid).
+    """
     today = timezone.localdate()
     assigned_on = assigned_on or today
     kind = template.package_type
@@ -128,6 +134,7 @@ def assignment_create(
     price_paid = list_price - discount if price_paid is None else quantize_money(price_paid)
     if price_paid < 0:
         _refuse("price_paid", "The price paid cannot be negative.")
+    sale_value = price_paid if sale_value is None else quantize_money(sale_value)
 
     sessions = template.total_services if kind == PackageType.SERVICE_PACKAGE else 0
     credit = template.after_value.amount if kind in (PackageType.PREPAID, PackageType.KITTY_PARTY) else ZERO
@@ -147,6 +154,7 @@ def assignment_create(
         assigned_on=assigned_on,
         expires_on=expires_on,
         price_paid=inr(price_paid),
+        sale_value=inr(sale_value),
         discount=inr(discount),
         created_by=created_by,
         notes=notes,

@@ -69,7 +69,10 @@ def _store_balances(assignment: PackageAssignment) -> None:
         )
     elif assignment.is_credit:
         PackageBenefitTracker.objects.filter(assignment_id=assignment.pk, benefit_type=BenefitType.PREPAID).update(
-            balance_remaining=assignment.credit_remaining, updated_at=now
+            balance_total=assignment.credit_amount,
+            balance_used=assignment.credit_used,
+            balance_remaining=assignment.credit_remaining,
+            updated_at=now,
         )
 
 
@@ -210,13 +213,14 @@ def _tracker_differences(assignment: PackageAssignment, trackers: list[dict]) ->
                 f"tracker {tracker['pk']} has {tracker['remaining_count']} sessions, "
                 f"the package {assignment.remaining_sessions}"
             )
-        if (
-            tracker["benefit_type"] == BenefitType.PREPAID
-            and tracker["balance_remaining"] != assignment.credit_remaining.amount
+        if tracker["benefit_type"] == BenefitType.PREPAID and (
+            tracker["balance_remaining"] != assignment.credit_remaining.amount
+            or tracker["balance_used"] != assignment.credit_used.amount
         ):
             out.append(
-                f"tracker {tracker['pk']} has {format_inr(tracker['balance_remaining'])}, "
-                f"the package {format_inr(assignment.credit_remaining.amount)}"
+                f"tracker {tracker['pk']} has {format_inr(tracker['balance_remaining'])} left and "
+                f"{format_inr(tracker['balance_used'])} used, the package {format_inr(assignment.credit_remaining.amount)} "
+                f"and {format_inr(assignment.credit_used.amount)}"
             )
     return out
 
@@ -276,7 +280,8 @@ def balances_reconcile(*, fix: bool = False, on_date=None, chunk_size: int = 200
             continue
         trackers: dict[int, list[dict]] = defaultdict(list)
         for row in PackageBenefitTracker.objects.filter(assignment_id__in=[a.pk for a in chunk]).values(
-            "pk", "assignment_id", "service_id", "benefit_type", "remaining_count", "balance_remaining", "is_active"
+            "pk", "assignment_id", "service_id", "benefit_type", "remaining_count", "balance_used", "balance_remaining",
+            "is_active",
         ):
             trackers[row["assignment_id"]].append(row)
         for assignment in chunk:

@@ -18,6 +18,18 @@
     });
   });
 
+  /* A number whose unit picks the field it is sent as: a validity in months or in days. */
+  document.querySelectorAll("[data-unit-for]").forEach((unit) => {
+    const input = document.getElementById(unit.dataset.unitFor);
+    const follow = () => {
+      input.name = unit.value;
+      input.dataset.field = unit.value;
+      input.max = unit.selectedOptions[0].dataset.max;
+    };
+    unit.addEventListener("change", follow);
+    follow(); // a browser may restore the unit chosen before a reload
+  });
+
   function bodyOf(form) {
     const body = {};
     for (const field of form.querySelectorAll("[name]")) {

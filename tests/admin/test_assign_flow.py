@@ -73,7 +73,7 @@ def test_the_sale_page_takes_price_discount_expiry_and_notes(manager_client, cus
     )
 
     assignment = PackageAssignment.objects.get()
-    assert assignment.price_paid.amount == Decimal("14000.00")
+    assert assignment.price_paid.amount == assignment.sale_value.amount == Decimal("14000.00")
     assert assignment.expires_on == expires_on
     assert assignment.notes == "Diwali offer"
     assert Payment.objects.get().amount.amount == Decimal("14000.00")
@@ -209,3 +209,13 @@ def test_notes_of_a_package_stored_with_a_far_expiry_can_still_be_edited(manager
     assert response.status_code == 302
     assignment.refresh_from_db()
     assert assignment.notes == "Legacy expiry checked"
+
+
+def test_a_price_entered_on_the_sale_page_is_what_the_customer_pays_gst_included(manager_client, customer, facial):
+    manager_client.post(
+        ASSIGN, sale_form(customer, ServicePackageFactory(), service=facial.pk, price_paid="3150.00", payment_amount="3150.00")
+    )
+
+    assignment = PackageAssignment.objects.get()
+    assert (assignment.price_paid.amount, assignment.sale_value.amount) == (Decimal("3150.00"), Decimal("3000.00"))
+    assert Invoice.objects.get().grand_total.amount == Payment.objects.get().amount.amount == Decimal("3150.00")

@@ -8,7 +8,7 @@ from django.utils import timezone
 from billing.models import Invoice, Payment
 from packages.models import PackageAssignment, PackageUsage, add_months
 from receipts.models import Receipt
-from tests.factories import PrepaidPackageFactory, ServicePackageFactory
+from tests.factories import MembershipFactory, PrepaidPackageFactory, ServicePackageFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -59,8 +59,9 @@ def test_assign_and_pay_sells_a_service_package_and_answers_the_seed_shape(cashi
     receipt = Receipt.objects.get()
     assert body["receipt_id"] == receipt.pk
     assert body["receipt_number"] == receipt.number
-    assert body["receipt_url"] == f"http://testserver/receipts/{receipt.pk}"
-    assert body["receipt_pdf_url"] == f"http://testserver/receipts/{receipt.pk}/download"
+    # Paths, as the seed shows them ("/receipts/67"), not absolute URLs.
+    assert body["receipt_url"] == f"/receipts/{receipt.pk}"
+    assert body["receipt_pdf_url"] == f"/receipts/{receipt.pk}/download"
     assignment = PackageAssignment.objects.get(pk=body["assignment_id"])
     assert (assignment.service, assignment.total_sessions, assignment.remaining_sessions) == (facial, 4, 4)
     assert assignment.expires_on == add_months(timezone.localdate(), 6)
@@ -102,7 +103,7 @@ def test_assign_and_pay_without_pdf_answers_no_pdf_url(cashier_client, customer)
 
     assert response.status_code == 201
     assert response.json()["receipt_pdf_url"] is None
-    assert response.json()["receipt_url"].startswith("http://testserver/receipts/")
+    assert response.json()["receipt_url"] == f"/receipts/{response.json()['receipt_id']}"
 
 
 def test_assign_and_pay_keeps_an_expiry_the_seller_sets(cashier_client, customer):
@@ -194,3 +195,41 @@ def test_assign_and_pay_takes_the_longest_validity_and_refuses_an_expiry_beyond_
     sold = cashier_client.post(URL, sale(customer, template), format="json")
     assert sold.status_code == 201
     assert PackageAssignment.objects.get().expires_on == latest_expiry()
+
+
+def test_assign_and_pay_receipt_paths_open_with_the_integrators_token(manager_token_client, customer):
+    body = manager_token_client.post(URL, sale(customer, PrepaidPackageFactory()), format="json").json()
+
+    page = manager_token_client.get(body["receipt_url"])
+    pdf = manager_token_client.get(body["receipt_pdf_url"])
+
+    assert body["receipt_url"].startswith("/") and body["receipt_pdf_url"].startswith("/")
+    assert page.status_code == 200
+    assert (pdf.status_code, pdf["Content-Type"]) == (200, "application/pdf")
+
+
+@pytest.mark.parametrize("kind", ["service_package", "membership"])
+def test_the_seeds_own_example_sells_with_the_gst_inside_the_price_paid(cashier_client, customer, facial, kind):
+    template = ServicePackageFactory() if kind == "service_package" else MembershipFactory(services_included=[facial])
+    body = {
+        "assignment": {
+            "customer_id": customer.pk, "package_type": kind, "package_id": template.pk,
+            "service_id": facial.pk if kind == "service_package" else None,
+            "price_paid": 1200, "discount": 0, "expires_on": None, "notes": "",
+        },
+        "payment": {"collect": True, "method": "cash", "amount": 1200, "reference": ""},
+        "invoice": {"create": True, "tax_rate": 18},
+        "receipt": {"generate": True, "pdf": True},
+    }
+
+    response = cashier_client.post(URL, body, format="json")
+
+    assert response.status_code == 201, response.json()
+    answer = response.json()
+    invoice = cashier_client.get(f"/api/invoices/{answer['invoice_id']}").json()
+    assert (invoice["subtotal"], invoice["cgst"], invoice["sgst"], invoice["round_off"], invoice["grand_total"]) == (
+        "1016.95", "91.53", "91.53", "-0.01", "1200.00"
+    )
+    assert Payment.objects.get(pk=answer["payment_id"]).amount.amount == Decimal("1200.00")
+    assignment = cashier_client.get(f"/api/assignments/{answer['assignment_id']}").json()
+    assert (assignment["price_paid"], assignment["sale_value"]) == ("1200.00", "1016.95")

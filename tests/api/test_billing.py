@@ -106,8 +106,8 @@ def test_invoice_spends_a_session_and_answers_updated_packages_4_of_4_to_3_of_4(
     }
     invoice = Invoice.objects.get(pk=body["invoice_id"])
     assert invoice.number == body["invoice_number"]
-    assert body["receipt_url"] == f"http://testserver/receipts/{body['receipt_id']}"
-    assert body["receipt_pdf_url"] == f"http://testserver/receipts/{body['receipt_id']}/download"
+    assert body["receipt_url"] == f"/receipts/{body['receipt_id']}"
+    assert body["receipt_pdf_url"] == f"/receipts/{body['receipt_id']}/download"
     facial_package.refresh_from_db()
     assert facial_package.remaining_sessions == 3
 
@@ -374,6 +374,8 @@ def test_package_usage_lists_the_ledger_in_the_contract_shape(cashier_client, cu
         number, 1, 3, "redeem",
     )
     assert sale["balance_after"] == 4
+    # The sale row's amount is what the customer paid: 3 x 1,200 + 5% GST.
+    assert sale["amount"] == "3780.00"
 
 
 def test_package_usage_of_an_unknown_package_is_404(cashier_client):

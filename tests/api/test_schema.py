@@ -103,3 +103,13 @@ def test_the_schema_bounds_validity_by_the_model_constants(schema):
     for name in ("PrepaidPackage", "ServicePackage", "Membership", "YearlyMembership", "KittyParty"):
         validity = components[name]["properties"]["validity_months"]
         assert (validity["minimum"], validity["maximum"]) == (MIN_VALIDITY_MONTHS, MAX_VALIDITY_MONTHS), name
+
+
+def test_receipt_links_are_documented_as_paths_not_urls(schema):
+    components = schema["components"]["schemas"]
+
+    for name in ("AssignAndPayOutput", "InvoiceCreatedOutput"):
+        for key in ("receipt_url", "receipt_pdf_url"):
+            field = components[name]["properties"][key]
+            assert field["type"] == "string" and "format" not in field, (name, key, field)
+            assert "/receipts/67" in field["description"]

@@ -16,28 +16,30 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 COMMON = {"id", "package_type", "name", "description", "is_active"}
+# A validity is in months or in days: both keys are answered, one of them null.
+VALIDITY = ("validity_months", "validity_days")
 KINDS = {
     "prepaid-packages": (
-        PrepaidPackageFactory, "prepaid", {"actual_price", "after_value", "benefit_percent", "validity_months"},
+        PrepaidPackageFactory, "prepaid", {"actual_price", "after_value", "benefit_percent", *VALIDITY},
     ),
     "service-packages": (
         ServicePackageFactory,
         "service_package",
-        {"pay_for", "total_services", "free_sessions", "benefit_percent", "validity_months"},
+        {"pay_for", "total_services", "free_sessions", "benefit_percent", *VALIDITY},
     ),
-    "memberships": (MembershipFactory, "membership", {"price", "validity_months", "services_included"}),
+    "memberships": (MembershipFactory, "membership", {"price", *VALIDITY, "services_included"}),
     "student-offers": (
         StudentOfferFactory,
         "student_offer",
         {"price", "discount_percentage", "valid_from", "valid_to", "valid_days", "conditions"},
     ),
     "yearly-memberships": (
-        YearlyMembershipFactory, "yearly_membership", {"price", "discount_percent", "validity_months", "extra_benefits"},
+        YearlyMembershipFactory, "yearly_membership", {"price", "discount_percent", *VALIDITY, "extra_benefits"},
     ),
     "kitty-parties": (
         KittyPartyFactory,
         "kitty_party",
-        {"price", "after_value", "benefit_percent", "min_guests", "validity_months", "services_included"},
+        {"price", "after_value", "benefit_percent", "min_guests", *VALIDITY, "services_included"},
     ),
 }
 
@@ -171,6 +173,7 @@ def test_template_read_one_answers_the_package(cashier_client):
             "price": "100000.00",
             "discount_percent": "15.00",
             "validity_months": 12,
+            "validity_days": None,
             "extra_benefits": "Free birthday session",
         },
     }

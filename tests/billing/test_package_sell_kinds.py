@@ -38,6 +38,9 @@ def test_a_membership_is_taxed_when_sold_on_a_tax_invoice(customer, cashier, fac
     assert result.invoice.cgst.amount == Decimal("1250.00")
     assert result.invoice.grand_total.amount == Decimal("52500.00")
     assert result.payment.amount.amount == Decimal("52500.00")
+    assert (result.assignment.price_paid.amount, result.assignment.sale_value.amount) == (
+        Decimal("52500.00"), Decimal("50000.00")
+    )
     assert result.receipt.kind == ReceiptKind.TAX_INVOICE
     assert result.receipt.snapshot["invoice_number"] == result.invoice.number
 
@@ -60,6 +63,7 @@ def test_a_kitty_party_is_an_advance_receipt_without_gst(customer, cashier, faci
     assert result.receipt.kind == ReceiptKind.ADVANCE_RECEIPT
     assert result.payment.amount.amount == Decimal("20000.00")
     assert result.assignment.credit_remaining.amount == Decimal("25000.00")
+    assert result.assignment.price_paid.amount == result.assignment.sale_value.amount == Decimal("20000.00")
 
 
 def test_a_free_student_offer_is_assigned_without_any_payment(customer, cashier):
@@ -79,7 +83,9 @@ def test_a_service_package_is_priced_from_the_service_chosen_at_sale(customer, c
         customer=customer, template=ServicePackageFactory(), service=massage, user=cashier, payment=PaymentIn("cash")
     )
 
-    assert result.assignment.price_paid.amount == Decimal("7500.00")
+    # 3 x 2,500 = 7,500 + 5% GST: the customer pays 7,875; the package is worth 7,500.
+    assert result.assignment.price_paid.amount == Decimal("7875.00")
+    assert result.assignment.sale_value.amount == Decimal("7500.00")
     assert result.assignment.service == massage
     assert result.invoice.lines.get().hsn_sac == massage.sac_code
 
@@ -94,8 +100,8 @@ def test_a_discount_lowers_the_price_and_the_tax(customer, cashier, facial):
         payment=PaymentIn(method="cash"),
     )
 
-    assert result.assignment.price_paid.amount == Decimal("3000.00")
-    assert result.invoice.grand_total.amount == Decimal("3150.00")
+    assert result.assignment.sale_value.amount == Decimal("3000.00")
+    assert result.invoice.grand_total.amount == result.assignment.price_paid.amount == Decimal("3150.00")
 
 
 def test_an_expiry_given_at_sale_replaces_the_template_validity(customer, cashier):

@@ -94,6 +94,22 @@ def test_manager_creates_a_template_of_each_kind(shop, sign_in):
     assert KittyParty.objects.get().min_guests == 10
 
 
+def test_manager_gives_a_validity_in_days(shop, sign_in):
+    page = sign_in("manager", "/packages")
+
+    form = form_of(page, "service_package")
+    form.locator('[name="name"]').fill("3+1 Facial, 60 days")
+    form.locator('[name="pay_for"]').fill("3")
+    form.locator('[name="total_services"]').fill("4")
+    form.locator("[data-unit-for]").select_option("validity_days")
+    form.locator('[name="validity_days"]').fill("60")
+    create(page, form)
+
+    expect(page.locator("#pane-service_package")).to_contain_text("60 days")
+    package = ServicePackage.objects.get(name="3+1 Facial, 60 days")
+    assert (package.validity_months, package.validity_days) == (None, 60)
+
+
 def test_refused_figures_are_shown_next_to_their_field(shop, sign_in):
     page = sign_in("manager", "/packages")
 

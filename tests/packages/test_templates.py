@@ -250,3 +250,75 @@ def test_the_admin_form_puts_a_benefit_too_large_on_total_sessions(manager_clien
     assert response.status_code == 200
     assert "total_services" in response.context["adminform"].form.errors
     assert not ServicePackage.objects.exists()
+
+
+# --- validity in months or in days ------------------------------------------------------------
+
+VALIDITY_MODELS = [PrepaidPackage, ServicePackage, Membership, YearlyMembership, KittyParty]
+
+
+@pytest.mark.parametrize("model", VALIDITY_MODELS, ids=lambda model: model.__name__)
+def test_a_validity_in_days_gives_the_default_expiry_that_many_days_on(model):
+    instance = template(model, validity_months=None, validity_days=60)
+
+    instance.full_clean()
+    instance.save()
+
+    assert instance.default_expiry(date(2026, 1, 31)) == date(2026, 4, 1)
+    assert instance.validity_text == "60 days"
+    assert template(model, validity_months=1).validity_text == "1 month"
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"validity_months": 2, "validity_days": 60}, "validity_days"),
+        ({"validity_months": None, "validity_days": None}, "validity_months"),
+        ({"validity_months": None, "validity_days": 0}, "validity_days"),
+        ({"validity_months": None, "validity_days": 18263}, "validity_days"),
+    ],
+)
+def test_full_clean_wants_the_validity_in_one_unit_within_fifty_years(changes, field):
+    with pytest.raises(ValidationError) as excinfo:
+        template(KittyParty, **changes).full_clean()
+
+    assert field in excinfo.value.message_dict
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"validity_months": 2, "validity_days": 60},
+        {"validity_months": None, "validity_days": None},
+        {"validity_months": None, "validity_days": 18263},
+    ],
+)
+def test_the_database_refuses_a_validity_not_in_exactly_one_unit(changes):
+    from django.db import IntegrityError, transaction
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        template(Membership, **changes).save()
+
+
+def test_the_admin_add_form_takes_days_in_place_of_the_months_it_shows(manager_client):
+    data = {**ADMIN_POSTS["servicepackage"], "is_active": "on", "validity_days": "60"}
+
+    response = manager_client.post("/admin/packages/servicepackage/add/", data)
+
+    assert response.status_code == 302
+    package = ServicePackage.objects.get()
+    assert (package.validity_months, package.validity_days) == (None, 60)
+    assert "60 days" in manager_client.get("/admin/packages/servicepackage/").content.decode()
+
+
+def test_the_admin_change_form_refuses_a_validity_changed_in_both_units(manager_client):
+    package = template(ServicePackage)
+    package.save()
+    data = {**ADMIN_POSTS["servicepackage"], "is_active": "on", "validity_months": "2", "validity_days": "60"}
+
+    response = manager_client.post(f"/admin/packages/servicepackage/{package.pk}/change/", data)
+
+    assert response.status_code == 200
+    assert "validity_days" in response.context["adminform"].form.errors
+    package.refresh_from_db()
+    assert (package.validity_months, package.validity_days) == (6, None)

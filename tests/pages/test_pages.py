@@ -287,3 +287,30 @@ def test_assign_page_bounds_the_expiry_date_input_from_today_to_50_years_ahead(c
     [tag] = re.findall(r'<input[^>]*id="expires_on"[^>]*>', html)
     assert f'min="{timezone.localdate().isoformat()}"' in tag
     assert f'max="{latest_expiry().isoformat()}"' in tag
+
+
+def test_packages_page_shows_a_validity_in_days_and_offers_the_unit(client, manager):
+    MembershipFactory(name="Glow 60 days", validity_months=None, validity_days=60)
+    client.force_login(manager)
+
+    html = client.get("/packages").content.decode()
+
+    assert "60 days" in html
+    # Each create form sends the number as validity_months or validity_days, as the unit says.
+    assert len(re.findall(r'<option value="validity_days"[^>]*>days</option>', html)) == 5
+    assert 'data-error-for="validity_days"' in html
+
+
+def test_assign_page_gives_the_expiry_of_a_template_in_days(client, cashier):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    template = PrepaidPackageFactory(name="Prepaid 60 days", validity_months=None, validity_days=60)
+    client.force_login(cashier)
+
+    catalogue = json_script(client.get("/assign-packages"), "catalogue")
+
+    entry = next(item for item in catalogue["prepaid"] if item["id"] == template.pk)
+    assert entry["validity"] == "60 days"
+    assert entry["expires_on"] == (timezone.localdate() + timedelta(days=60)).isoformat()
