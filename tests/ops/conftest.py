@@ -6,8 +6,8 @@ databases) and Redis (`REDIS_URL`). Nothing here shares process memory with the 
 everything the tests know comes from HTTP answers, `manage.py` commands and the database.
 
 Each test gets:
-- a database of its own, `<name>_ops`, made fresh (migrate, createcachetable, seed_demo)
-  and dropped afterwards (`OPS_KEEP_DB=1` keeps it for a look);
+- a database of its own, `<name>_ops`, a fresh copy of `<name>_ops_template` (migrated,
+  createcachetable, seed_demo, once per run), dropped afterwards (`OPS_KEEP_DB=1` keeps it);
 - a Redis key prefix of its own (`CACHE_KEY_PREFIX`), so it starts with empty throttles and
   never flushes anybody's Redis database; its keys are deleted afterwards;
 - servers started with DEBUG=false and a SECRET_KEY of their own, each in its own process
@@ -43,6 +43,7 @@ CASHIER = ("cashier", "cashier123")
 MANAGER = ("manager", "manager123")
 # Priya Sharma holds the demo "3+1 Facial Package": four sessions of the Hydrating Facial.
 PRIYA_PHONE = "98450 12345"
+TOKEN_LIMIT = 20  # attempts at the token route before 429 (TOKEN_THROTTLE_RATE, set below)
 
 
 def free_port() -> int:
@@ -207,82 +208,123 @@ def redis_url() -> str:
     url = os.environ.get("REDIS_URL", "")
     if not url:
         pytest.fail("The ops tests need Redis: set REDIS_URL (e.g. redis://127.0.0.1:6379/2).", pytrace=False)
+    try:
+        import redis
+
+        redis.Redis.from_url(url, socket_connect_timeout=3).ping()
+    except Exception as exc:  # noqa: BLE001 - turned into a readable failure
+        pytest.fail(f"Redis does not answer at {url}: {exc}", pytrace=False)
     return url
+
+
+class Postgres:
+    """Makes and drops the ops databases, named after the database in `url` (<name>_ops...)."""
+
+    def __init__(self, url: str):
+        self.parts = urlsplit(url)
+        self.base = self.parts.path.lstrip("/") or "spa_pkg"
+        self.admin = {
+            "host": self.parts.hostname or "127.0.0.1",
+            "port": self.parts.port or 5432,
+            "user": self.parts.username or "postgres",
+            "password": self.parts.password or None,
+            "dbname": "postgres",
+        }
+
+    def url(self, name: str) -> str:
+        return self.parts._replace(path="/" + name).geturl()
+
+    def _execute(self, statement, *names: str) -> None:
+        import psycopg
+        from psycopg import sql
+
+        try:
+            with psycopg.connect(**self.admin, autocommit=True, connect_timeout=5) as connection:
+                connection.execute(sql.SQL(statement).format(*map(sql.Identifier, names)))
+        except psycopg.Error as exc:
+            pytest.fail(f"PostgreSQL at {self.admin['host']}:{self.admin['port']}: {exc}", pytrace=False)
+
+    def create(self, name: str, *, template: str | None = None) -> str:
+        self.drop(name)
+        if template:
+            self._execute("CREATE DATABASE {} TEMPLATE {}", name, template)
+        else:
+            self._execute("CREATE DATABASE {}", name)
+        return self.url(name)
+
+    def drop(self, name: str) -> None:
+        self._execute("DROP DATABASE IF EXISTS {} WITH (FORCE)", name)
+
+
+def app_env(*, database_url: str, redis: str, cache_prefix: str) -> dict[str, str]:
+    """The environment of every server and command: production-like, nothing shared with this process."""
+    env = {name: value for name, value in os.environ.items() if not name.startswith(("PYTEST_", "SQLITE_"))}
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    env.update(
+        DATABASE_URL=database_url,
+        REDIS_URL=redis,
+        CACHE_KEY_PREFIX=cache_prefix,
+        # Explicit, as production must: DEBUG off and a key of our own.
+        DEBUG="false",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        ALLOWED_HOSTS="127.0.0.1,localhost",
+        # The limit the tests count to. Per hour rather than the default per minute, so that a
+        # slow machine (each wrong password costs a PBKDF2 hash) cannot let the window slide.
+        TOKEN_THROTTLE_RATE=f"{TOKEN_LIMIT}/hour",
+        NUM_PROXIES="0",
+        LOG_LEVEL="WARNING",
+        PYTHONUNBUFFERED="1",
+    )
+    return env
+
+
+def manage(env: dict[str, str], *args: str, timeout: float = 180) -> str:
+    """Run manage.py in `env`; fail with its output when it fails."""
+    done = subprocess.run(
+        [*MANAGE, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout, check=False
+    )
+    if done.returncode != 0:
+        pytest.fail(
+            f"manage.py {' '.join(args)} exited with {done.returncode}\n"
+            f"--- stdout ---\n{done.stdout[-4000:]}\n--- stderr ---\n{done.stderr[-4000:]}",
+            pytrace=False,
+        )
+    return done.stdout
+
+
+@pytest.fixture(scope="session")
+def ops_template():
+    """A migrated, seeded database (<name>_ops_template) that every test copies: migrate once."""
+    postgres = Postgres(postgres_url())
+    redis = redis_url()
+    name = f"{postgres.base}_ops_template"
+    env = app_env(database_url=postgres.create(name), redis=redis, cache_prefix=f"spa_pkg_ops_{uuid.uuid4().hex[:12]}")
+    try:
+        manage(env, "migrate", "--noinput", "--verbosity", "0")
+        manage(env, "createcachetable")
+        manage(env, "seed_demo")
+        yield postgres, redis, name
+    finally:
+        postgres.drop(name)
 
 
 @dataclass
 class OpsStack:
+    """One test's world: its own copy of the seeded database, its own Redis key prefix, its servers."""
+
     node: pytest.Item
     work: Path
-    database_url: str = ""
-    cache_prefix: str = ""
-    env: dict[str, str] = field(default_factory=dict)
+    postgres: Postgres
+    redis: str
+    template: str
     servers: list[Server] = field(default_factory=list)
 
     def __post_init__(self):
-        base = postgres_url()
-        self.redis = redis_url()
-        parts = urlsplit(base)
-        self.admin = {
-            "host": parts.hostname or "127.0.0.1",
-            "port": parts.port or 5432,
-            "user": parts.username or "postgres",
-            "password": parts.password or None,
-            "dbname": "postgres",
-        }
-        self.database = f"{parts.path.lstrip('/') or 'spa_pkg'}_ops"
-        self.database_url = parts._replace(path="/" + self.database).geturl()
+        self.database = f"{self.postgres.base}_ops"
         self.cache_prefix = f"spa_pkg_ops_{uuid.uuid4().hex[:12]}"
-        env = {name: value for name, value in os.environ.items() if not name.startswith(("PYTEST_", "SQLITE_"))}
-        env.update(
-            DATABASE_URL=self.database_url,
-            REDIS_URL=self.redis,
-            CACHE_KEY_PREFIX=self.cache_prefix,
-            # Explicit, as production must: DEBUG off and a key of our own.
-            DEBUG="false",
-            SECRET_KEY=secrets.token_urlsafe(50),
-            ALLOWED_HOSTS="127.0.0.1,localhost",
-            TOKEN_THROTTLE_RATE="20/min",
-            NUM_PROXIES="0",
-            LOG_LEVEL="WARNING",
-            PYTHONUNBUFFERED="1",
-        )
-        env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-        self.env = env
+        self.database_url = self.postgres.create(self.database, template=self.template)
+        self.env = app_env(database_url=self.database_url, redis=self.redis, cache_prefix=self.cache_prefix)
         self.node.ops_servers = self.servers
-
-    # database
-
-    def _admin(self):
-        import psycopg
-
-        return psycopg.connect(**self.admin, autocommit=True, connect_timeout=5)
-
-    def _drop_database(self, connection) -> None:
-        from psycopg import sql
-
-        connection.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(self.database)))
-
-    def create_database(self) -> None:
-        from psycopg import sql
-
-        try:
-            with self._admin() as connection:
-                self._drop_database(connection)
-                connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(self.database)))
-        except Exception as exc:  # noqa: BLE001 - turned into a readable failure
-            pytest.fail(f"Cannot create the database {self.database} on {self.admin['host']}:{self.admin['port']}: {exc}")
-        self.manage("migrate", "--noinput", "--verbosity", "0")
-        self.manage("createcachetable")
-        self.manage("seed_demo")
-
-    def check_redis(self) -> None:
-        import redis
-
-        try:
-            redis.Redis.from_url(self.redis, socket_connect_timeout=3).ping()
-        except Exception as exc:  # noqa: BLE001
-            pytest.fail(f"Redis does not answer at {self.redis}: {exc}", pytrace=False)
 
     def redis_keys(self) -> list[str]:
         import redis
@@ -303,23 +345,12 @@ class OpsStack:
         except Exception:  # noqa: BLE001, S110 - best effort: the keys expire anyway
             pass
         if os.environ.get("OPS_KEEP_DB") != "1":
-            with self._admin() as connection:
-                self._drop_database(connection)
+            self.postgres.drop(self.database)
 
     # commands
 
     def manage(self, *args: str, timeout: float = 180) -> str:
-        """Run manage.py against this stack's database; fail with its output when it fails."""
-        done = subprocess.run(
-            [*MANAGE, *args], cwd=ROOT, env=self.env, capture_output=True, text=True, timeout=timeout, check=False
-        )
-        if done.returncode != 0:
-            pytest.fail(
-                f"manage.py {' '.join(args)} exited with {done.returncode}\n"
-                f"--- stdout ---\n{done.stdout[-4000:]}\n--- stderr ---\n{done.stderr[-4000:]}",
-                pytrace=False,
-            )
-        return done.stdout
+        return manage(self.env, *args, timeout=timeout)
 
     def shell_json(self, code: str):
         """Run Python in `manage.py shell` and return the JSON it prints on its last line."""
@@ -341,11 +372,10 @@ class OpsStack:
 
 
 @pytest.fixture
-def ops(request, tmp_path):
-    stack = OpsStack(request.node, tmp_path)
-    stack.check_redis()
+def ops(request, tmp_path, ops_template):
+    postgres, redis, template = ops_template
+    stack = OpsStack(request.node, tmp_path, postgres, redis, template)
     try:
-        stack.create_database()
         yield stack
     finally:
         stack.close()
