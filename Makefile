@@ -6,8 +6,10 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 # Two workers: the suite is mostly database round trips, and these machines have two cores.
 PYTEST_ARGS ?= -n 2
+# More pytest options for every test target, e.g. PYTEST_EXTRA=--junitxml=report.xml (.ci/run does).
+PYTEST_EXTRA ?=
 
-.PHONY: run test test-postgres test-browser lint bench schemathesis clean
+.PHONY: run test test-postgres test-browser test-ops lint bench schemathesis clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,13 +31,21 @@ run: $(VENV)/.installed
 	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: $(VENV)/.installed
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest $(PYTEST_ARGS) $(PYTEST_EXTRA)
 
 test-postgres: $(VENV)/.installed
-	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/spa_pkg} $(BIN)/python -m pytest $(PYTEST_ARGS)
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/spa_pkg} $(BIN)/python -m pytest $(PYTEST_ARGS) $(PYTEST_EXTRA)
 
 test-browser: $(VENV)/.installed
-	DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/python -m pytest -m browser
+	DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/python -m pytest -m browser $(PYTEST_EXTRA)
+
+# Real gunicorn servers on one PostgreSQL and one Redis (tests/ops): two servers billing one
+# package, the token throttle across them, and a kill -9 in the middle of a billing load.
+# Each test makes and drops its own database, <DATABASE_URL's name>_ops.
+test-ops: $(VENV)/.installed
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/spa_pkg} \
+	REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/2} \
+	$(BIN)/python -m pytest -m ops -p no:xdist -rA tests/ops $(PYTEST_EXTRA)
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .

@@ -17,7 +17,10 @@ cd "$(dirname "$0")/.."
 BIN="${VENV_BIN:-.venv/bin}"
 PYTHON="$BIN/python"
 MAX_EXAMPLES="${ST_MAX_EXAMPLES:-8}"
-WORKERS="${ST_WORKERS:-2}"
+# One worker thread: with two, hypothesis parses source with ast.parse in both threads at once
+# and CPython 3.11's AST constructor can fail with "SystemError: AST constructor recursion
+# depth mismatch" (python/cpython#106905), a schemathesis "Runtime Error" that fails CI at random.
+WORKERS="${ST_WORKERS:-1}"
 
 WORK="$(mktemp -d /tmp/spa_pkg_schemathesis.XXXXXX)"
 SERVER_PID=""
@@ -32,6 +35,8 @@ trap cleanup EXIT
 
 export DATABASE_URL="${ST_DATABASE_URL:-sqlite:///$WORK/db.sqlite3}"
 export DEBUG=false
+# A key of its own, set explicitly as production must (the app refuses DEBUG off without one).
+export SECRET_KEY="${SECRET_KEY:-$("$PYTHON" -c 'import secrets; print(secrets.token_urlsafe(50))')}"
 export ALLOWED_HOSTS="127.0.0.1,localhost"
 export LOG_LEVEL=ERROR
 unset SQLITE_TEST_NAME || true
@@ -50,7 +55,9 @@ print(Token.objects.get_or_create(user=get_user_model().objects.get(username='ma
 " 2>/dev/null | tail -n 1)"
 
 echo "schemathesis: starting the server on $BASE"
-"$BIN/gunicorn" spa_pkg.wsgi:application --bind "127.0.0.1:$PORT" --workers 2 --timeout 60 \
+# --no-control-socket: gunicorn 27's control socket has one fixed path per user, which two
+# servers on one machine would take from each other.
+"$BIN/gunicorn" spa_pkg.wsgi:application --bind "127.0.0.1:$PORT" --workers 2 --timeout 60 --no-control-socket \
   --access-logfile /dev/null --error-logfile "$WORK/server.log" --capture-output &
 SERVER_PID=$!
 # Wait until the server answers (a 405 for GET on the token route is an answer).
