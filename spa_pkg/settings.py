@@ -1,11 +1,14 @@
 """Settings for spa_pkg, read from the environment (django-environ).
 
-Every setting has a default that runs on a laptop: SQLite, DEBUG off unless asked,
-the console e-mail backend. A real shop sets DATABASE_URL, SECRET_KEY and ALLOWED_HOSTS.
+Every setting but one has a default that runs on a laptop: SQLite, DEBUG off unless asked,
+the console e-mail backend. SECRET_KEY has none with DEBUG off: the app refuses to start
+rather than sign sessions with a key anyone can read here. A real shop sets DATABASE_URL,
+SECRET_KEY and ALLOWED_HOSTS.
 """
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -13,10 +16,15 @@ env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False) if (BASE_DIR / ".env").exists() else None
 
 DEBUG = env.bool("DEBUG", default=False)
-SECRET_KEY = env(
-    "SECRET_KEY",
-    default="dev-insecure-change-me-spa-pkg-0123456789abcdefghijklmnopqrstuvwxyz",
-)
+SECRET_KEY = env("SECRET_KEY", default="")
+if not SECRET_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "SECRET_KEY is not set: give the SECRET_KEY environment variable a long random value "
+            "(e.g. python -c 'import secrets; print(secrets.token_urlsafe(50))'), or set DEBUG=true for development."
+        )
+    # Development only. The "django-insecure-" prefix makes `check --deploy` warn (security.W009).
+    SECRET_KEY = "django-insecure-spa-pkg-development-key-never-use-in-production-0123456789"
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
