@@ -5,6 +5,7 @@ the console e-mail backend. SECRET_KEY has none with DEBUG off: the app refuses 
 rather than sign sessions with a key anyone can read here. A real shop sets DATABASE_URL,
 SECRET_KEY and ALLOWED_HOSTS.
 """
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -43,6 +44,7 @@ INSTALLED_APPS = [
     "djmoney",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "axes",
     "catalog",
     "customers",
     "packages",
@@ -59,6 +61,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as axes asks: it turns a locked-out sign-in into the lockout answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "spa_pkg.urls"
@@ -118,6 +122,27 @@ else:
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Sign-in lockouts (django-axes) on /login, /admin/login/ and POST /api/auth/token/: after
+# LOGIN_FAILURE_LIMIT failures for one username from one address, that pair is refused for
+# LOGIN_COOLOFF_MINUTES (0: until a manager unlocks it), the right password included.
+# Attempts are rows in the database, so every web process sees the same count.
+LOGIN_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+LOGIN_COOLOFF_MINUTES = env.int("LOGIN_COOLOFF_MINUTES", default=15)
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = timedelta(minutes=LOGIN_COOLOFF_MINUTES) if LOGIN_COOLOFF_MINUTES else None
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# A successful sign-in forgets earlier failures: the limit is on failures in a row.
+AXES_RESET_ON_SUCCESS = True
+# The address the throttles count (REMOTE_ADDR, or NUM_PROXIES into X-Forwarded-For).
+AXES_CLIENT_IP_CALLABLE = "spa_pkg.logins.client_ip"
+AXES_LOCKOUT_CALLABLE = "spa_pkg.logins.lockout_response"
+AXES_HTTP_RESPONSE_CODE = 429
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
