@@ -1,6 +1,7 @@
 """Middleware the whole site shares: the API's answer to oversized bodies, and no caching of customer data."""
 from django.conf import settings
 from django.http import JsonResponse
+from django.utils.cache import patch_cache_control
 
 from spa_pkg.api import error_body
 from spa_pkg.routing import is_api_path
@@ -38,3 +39,20 @@ class ApiBodyLimitMiddleware:
             return int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
             return 0
+
+
+class NoStoreMiddleware:
+    """Add `Cache-Control: no-store` to every response Django makes.
+
+    Nearly every page and answer carries customer data (names, phones, balances, receipts),
+    and none may stay in a browser's or a proxy's cache on a shared counter computer.
+    Static files never get here: whitenoise answers them earlier, with their own caching.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        patch_cache_control(response, no_store=True)
+        return response

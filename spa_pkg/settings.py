@@ -55,6 +55,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Below whitenoise, so static files keep their caching; everything else is no-store.
+    "spa_pkg.middleware.NoStoreMiddleware",
     # Before anything reads a body (the CSRF check does): an oversized API body gets JSON.
     "spa_pkg.middleware.ApiBodyLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
