@@ -10,9 +10,13 @@ ROOT = Path(__file__).resolve().parent.parent
 STRONG_KEY = "a-real-looking-secret-key-9f8e7d6c5b4a39281706f5e4d3c2b1a0-zyxwvutsrqponm"
 
 
+# Set by the test run itself (pytest-env, the browser tests' conftest), never by a deployment.
+NOT_INHERITED = ("SECRET_KEY", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE")
+
+
 def run(*args: str, **env: str) -> subprocess.CompletedProcess:
     """Run a Python process in the project with SECRET_KEY taken out of the environment."""
-    environment = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DEBUG")}
+    environment = {k: v for k, v in os.environ.items() if k not in NOT_INHERITED}
     environment.update(env)
     return subprocess.run(
         [sys.executable, *args], cwd=ROOT, env=environment, capture_output=True, text=True, timeout=60
