@@ -18,6 +18,7 @@ from rest_framework.throttling import BaseThrottle
 from spa_pkg.routing import is_api_path
 
 LOCKED_STATUS = 429
+USERNAME_MAX_LENGTH = 255  # axes.models.AccessBase.username
 
 
 def client_ip(request) -> str | None:
@@ -33,6 +34,16 @@ def client_ip(request) -> str | None:
         except ValueError:
             continue
     return None
+
+
+def attempt_username(request, credentials=None) -> str | None:
+    """Return the username an attempt is recorded under, cut to the attempt table's column.
+
+    Django's login form does not enforce the username's length, so a 300-character name
+    reached axes, and PostgreSQL refused to store it: a 500 on /login.
+    """
+    username = (credentials or request.POST).get("username")
+    return None if username is None else str(username)[:USERNAME_MAX_LENGTH]
 
 
 def retry_after(request) -> tuple[datetime | None, int | None]:

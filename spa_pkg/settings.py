@@ -148,6 +148,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 # The address the throttles count (REMOTE_ADDR, or NUM_PROXIES into X-Forwarded-For).
 AXES_CLIENT_IP_CALLABLE = "spa_pkg.logins.client_ip"
+AXES_USERNAME_CALLABLE = "spa_pkg.logins.attempt_username"
 AXES_LOCKOUT_CALLABLE = "spa_pkg.logins.lockout_response"
 AXES_HTTP_RESPONSE_CODE = 429
 

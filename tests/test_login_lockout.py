@@ -210,3 +210,39 @@ def test_a_header_that_is_no_address_is_not_a_server_error(settings, cashier_use
 
     assert statuses == [400] * 4 + [429]
     assert AccessAttempt.objects.get().ip_address == "127.0.0.1"
+
+
+@pytest.mark.parametrize("path", ["/login", "/admin/login/", "/api/auth/token/"])
+def test_a_username_longer_than_the_attempt_column_is_refused_without_a_server_error(path):
+    client = Client()
+
+    statuses = [
+        client.post(path, {"username": "u" * 300, "password": "wrong"}, content_type="application/json").status_code
+        if path.startswith("/api/")
+        else sign_in(client, "u" * 300, "wrong", path=path).status_code
+        for _ in range(5)
+    ]
+
+    assert statuses[:4] == ([400] * 4 if path.startswith("/api/") else [200] * 4)
+    assert statuses[4] == 429
+    assert AccessAttempt.objects.get().username == "u" * 255
+
+
+def test_with_no_cool_off_the_lock_waits_for_a_manager(settings, cashier_user):
+    settings.AXES_COOLOFF_TIME = None
+    client = Client()
+    for n in range(5):
+        sign_in(client, "ravi", f"guess-{n}")
+
+    response = sign_in(client, "ravi", PASSWORD)
+
+    assert response.status_code == 429
+    assert f"{LOCKOUT_TEXT} Ask a manager to unlock it." in response.content.decode()
+    assert "Retry-After" not in response
+
+
+def test_attempts_are_database_rows_shared_by_every_process(settings, cashier_user):
+    sign_in(Client(), "ravi", "wrong")
+
+    assert settings.AXES_HANDLER == "axes.handlers.database.AxesDatabaseHandler"
+    assert AccessAttempt.objects.get().failures_since_start == 1
