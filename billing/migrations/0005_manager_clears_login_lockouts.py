@@ -41,7 +41,7 @@ def revoke(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("billing", "0002_roles"),
-        ("billing", "0003_invoice_credit_note_receipt"),
+        ("billing", "0004_invoice_request_fingerprint"),
         ("axes", "0010_accessattemptexpiration"),
     ]
 
