@@ -8,6 +8,9 @@ PORT ?= 8000
 PYTEST_ARGS ?= -n 2
 # More pytest options for every test target, e.g. PYTEST_EXTRA=--junitxml=report.xml (.ci/run does).
 PYTEST_EXTRA ?=
+# With DEBUG off the settings refuse to start without SECRET_KEY. `make run` is for development
+# (DEBUG=true, a development key); lint only needs some key to load the settings.
+LINT_ENV := SECRET_KEY=$${SECRET_KEY:-make-lint-only-not-a-secret-key}
 
 .PHONY: run test test-postgres test-browser test-ops lint bench schemathesis clean
 
@@ -19,6 +22,7 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
+run: export DEBUG ?= true
 run: $(VENV)/.installed
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py createcachetable
@@ -28,7 +32,7 @@ run: $(VENV)/.installed
 	@echo "  spa_pkg is starting at http://$(HOST):$(PORT)/"
 	@echo "  Billing counter: http://$(HOST):$(PORT)/integrated-billing   Admin: http://$(HOST):$(PORT)/admin/"
 	@echo ""
-	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: $(VENV)/.installed
 	$(BIN)/python -m pytest $(PYTEST_ARGS) $(PYTEST_EXTRA)
@@ -50,8 +54,8 @@ test-ops: $(VENV)/.installed
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
-	$(BIN)/python manage.py makemigrations --check --dry-run
-	$(BIN)/python manage.py check
+	$(LINT_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
+	$(LINT_ENV) $(BIN)/python manage.py check
 
 # SQLite, then PostgreSQL when one answers on 127.0.0.1:5432 (BENCH_POSTGRES_URL to point elsewhere).
 bench: $(VENV)/.installed

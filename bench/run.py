@@ -296,6 +296,8 @@ def main(argv=None) -> int:
     os.environ["DATABASE_URL"] = prepare_database(args)
     os.environ["DJANGO_SETTINGS_MODULE"] = "spa_pkg.settings"
     os.environ["DEBUG"] = "false"
+    # DEBUG off needs a SECRET_KEY; the bench database is thrown away, so any key will do.
+    os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-not-for-production-3b9e51c7d2a84f60")
     import django
 
     django.setup()

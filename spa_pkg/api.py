@@ -24,6 +24,7 @@ from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import set_rollback
 
 from spa_pkg.exceptions import DomainError
+from spa_pkg.logins import LoginLockedOut
 from spa_pkg.money import money_str
 
 CASHIER_GROUPS = ("Cashier", "Manager")
@@ -343,7 +344,7 @@ class TokenSerializer(serializers.Serializer):
 
 
 class TokenApi(ObtainAuthToken):
-    """Exchange a username and password for the user's API token (throttled)."""
+    """Exchange a username and password for the user's API token (throttled, and locked out like /login)."""
 
     authentication_classes = []
     permission_classes = [permissions.AllowAny]
@@ -357,13 +358,24 @@ class TokenApi(ObtainAuthToken):
         request=AuthTokenSerializer,
         responses={
             200: TokenSerializer,
-            429: OpenApiResponse(ErrorSerializer, description="Too many attempts; wait Retry-After seconds."),
+            429: OpenApiResponse(
+                ErrorSerializer,
+                description="Too many attempts from this address, or too many failed sign-ins for this "
+                "username from it; wait Retry-After seconds.",
+            ),
         },
         auth=[],
         tags=["auth"],
     )
     def post(self, request, *args, **kwargs):
-        return super().post(request, *args, **kwargs)
+        try:
+            return super().post(request, *args, **kwargs)
+        except exceptions.ValidationError:
+            # authenticate() ran under axes, which flags this (DRF) request once the username
+            # and address are locked out; the right password is refused then too.
+            if getattr(request, "axes_locked_out", False):
+                raise LoginLockedOut(request) from None
+            raise
 
 
 # --- docs pages ----------------------------------------------------------------------------

@@ -1,4 +1,6 @@
 """URL helpers: every contract path answers with and without a trailing slash, directly."""
+import re
+
 from django.urls import re_path
 
 
@@ -9,3 +11,13 @@ def both(route: str, view, name: str | None = None):
     or r"receipts/(?P<pk>\\d+)". The name reverses to the form without the slash.
     """
     return re_path(rf"^{route}/?$", view, name=name)
+
+
+# Paths that answer JSON whatever happens: the API, the billing endpoints (not the billing
+# page itself, /integrated-billing with or without its slash) and the assign-and-pay API.
+API_PATH = re.compile(r"^/(?:api/|packages/api/|integrated-billing/.)")
+
+
+def is_api_path(path: str) -> bool:
+    """Tell whether `path` belongs to the JSON API, whose every answer is JSON."""
+    return API_PATH.match(path) is not None

@@ -1,11 +1,16 @@
 """Settings for spa_pkg, read from the environment (django-environ).
 
-Every setting has a default that runs on a laptop: SQLite, DEBUG off unless asked,
-the console e-mail backend. A real shop sets DATABASE_URL, SECRET_KEY and ALLOWED_HOSTS.
+Every setting but one has a default that runs on a laptop: SQLite, DEBUG off unless asked,
+the console e-mail backend. SECRET_KEY has none with DEBUG off: the app refuses to start
+rather than sign sessions with a key anyone can read here. A real shop sets DATABASE_URL,
+SECRET_KEY and ALLOWED_HOSTS.
 """
+from datetime import timedelta
 from pathlib import Path
 
 import environ
+from csp.constants import NONCE, NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -13,10 +18,15 @@ env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False) if (BASE_DIR / ".env").exists() else None
 
 DEBUG = env.bool("DEBUG", default=False)
-SECRET_KEY = env(
-    "SECRET_KEY",
-    default="dev-insecure-change-me-spa-pkg-0123456789abcdefghijklmnopqrstuvwxyz",
-)
+SECRET_KEY = env("SECRET_KEY", default="")
+if not SECRET_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "SECRET_KEY is not set: give the SECRET_KEY environment variable a long random value "
+            "(e.g. python -c 'import secrets; print(secrets.token_urlsafe(50))'), or set DEBUG=true for development."
+        )
+    # Development only. The "django-insecure-" prefix makes `check --deploy` warn (security.W009).
+    SECRET_KEY = "django-insecure-spa-pkg-development-key-never-use-in-production-0123456789"
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -35,6 +45,8 @@ INSTALLED_APPS = [
     "djmoney",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "axes",
+    "csp",
     "catalog",
     "customers",
     "packages",
@@ -45,12 +57,19 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Below whitenoise, so static files keep their caching; everything else is no-store.
+    "spa_pkg.middleware.NoStoreMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Before anything reads a body (the CSRF check does): an oversized API body gets JSON.
+    "spa_pkg.middleware.ApiBodyLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as axes asks: it turns a locked-out sign-in into the lockout answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "spa_pkg.urls"
@@ -111,6 +130,28 @@ else:
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Sign-in lockouts (django-axes) on /login, /admin/login/ and POST /api/auth/token/: after
+# LOGIN_FAILURE_LIMIT failures for one username from one address, that pair is refused for
+# LOGIN_COOLOFF_MINUTES (0: until a manager unlocks it), the right password included.
+# Attempts are rows in the database, so every web process sees the same count.
+LOGIN_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+LOGIN_COOLOFF_MINUTES = env.int("LOGIN_COOLOFF_MINUTES", default=15)
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = timedelta(minutes=LOGIN_COOLOFF_MINUTES) if LOGIN_COOLOFF_MINUTES else None
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# A successful sign-in forgets earlier failures: the limit is on failures in a row.
+AXES_RESET_ON_SUCCESS = True
+# The address the throttles count (REMOTE_ADDR, or NUM_PROXIES into X-Forwarded-For).
+AXES_CLIENT_IP_CALLABLE = "spa_pkg.logins.client_ip"
+AXES_USERNAME_CALLABLE = "spa_pkg.logins.attempt_username"
+AXES_LOCKOUT_CALLABLE = "spa_pkg.logins.lockout_response"
+AXES_HTTP_RESPONSE_CODE = 429
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -149,6 +190,25 @@ SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
 # The billing pages show the receipt (/receipts/<id>) in a frame of their own origin.
 X_FRAME_OPTIONS = "SAMEORIGIN"
+# Content-Security-Policy (django-csp 4): everything comes from this origin, nothing from a CDN.
+# Scripts and styles are static files; the few inline blocks that a third-party page needs
+# (Swagger UI's start-up script) carry the per-request nonce. Bootstrap's CSS draws its
+# icons with data: SVGs. Only our own pages may frame a page (the receipt on the billing page).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "frame-src": [SELF],
+        "frame-ancestors": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+    },
+}
 SECURE_PROXY_SSL_HEADER = (
     ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("BEHIND_HTTPS_PROXY", default=False) else None
 )

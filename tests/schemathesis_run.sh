@@ -35,7 +35,7 @@ trap cleanup EXIT
 
 export DATABASE_URL="${ST_DATABASE_URL:-sqlite:///$WORK/db.sqlite3}"
 export DEBUG=false
-# A key of its own, set explicitly as production must (the app refuses DEBUG off without one).
+# DEBUG off needs a SECRET_KEY: a throwaway one for this run unless one is given.
 export SECRET_KEY="${SECRET_KEY:-$("$PYTHON" -c 'import secrets; print(secrets.token_urlsafe(50))')}"
 export ALLOWED_HOSTS="127.0.0.1,localhost"
 export LOG_LEVEL=ERROR

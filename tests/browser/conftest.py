@@ -38,10 +38,38 @@ def browser_context_args(browser_context_args):
     return {**browser_context_args, "viewport": {"width": 1366, "height": 768}}
 
 
+# Reports every Content-Security-Policy violation, in the page and in its frames (the receipt).
+CSP_LISTENER = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.__cspViolation(
+    `${event.effectiveDirective} blocked ${event.blockedURI || "inline"} on ${document.location.pathname}`
+    + ` (${event.sourceFile || "?"}:${event.lineNumber})`
+  );
+});
+"""
+
+
 @pytest.fixture
 def page(page):
+    """The test's page; every browser test fails if the page broke the Content-Security-Policy.
+
+    The violations seen so far are `page.csp_violations`: the `securitypolicyviolation` events of
+    the page and its frames, and Chromium's console reports of blocked content.
+    """
     page.set_default_timeout(10_000)
-    return page
+    violations: list[str] = []
+    page.csp_violations = violations
+    page.expose_function("__cspViolation", lambda text: violations.append(text))
+    page.add_init_script(CSP_LISTENER)
+    page.on("console", lambda message: _note_csp_report(violations, message.text))
+    yield page
+    if violations:
+        pytest.fail("Content-Security-Policy violations:\n" + "\n".join(violations))
+
+
+def _note_csp_report(violations: list[str], text: str) -> None:
+    if "Content Security Policy" in text:
+        violations.append(text)
 
 
 @pytest.fixture
