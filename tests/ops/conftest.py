@@ -44,6 +44,7 @@ MANAGER = ("manager", "manager123")
 # Priya Sharma holds the demo "3+1 Facial Package": four sessions of the Hydrating Facial.
 PRIYA_PHONE = "98450 12345"
 TOKEN_LIMIT = 20  # attempts at the token route before 429 (TOKEN_THROTTLE_RATE, set below)
+LOGIN_FAILURE_LIMIT = 5  # failed sign-ins for one username and address before the lockout
 
 
 def free_port() -> int:
@@ -272,6 +273,7 @@ def app_env(*, database_url: str, redis: str, cache_prefix: str) -> dict[str, st
         # slow machine (each wrong password costs a PBKDF2 hash) cannot let the window slide.
         TOKEN_THROTTLE_RATE=f"{TOKEN_LIMIT}/hour",
         NUM_PROXIES="0",
+        LOGIN_FAILURE_LIMIT=str(LOGIN_FAILURE_LIMIT),
         LOG_LEVEL="WARNING",
         PYTHONUNBUFFERED="1",
     )

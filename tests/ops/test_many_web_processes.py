@@ -12,6 +12,7 @@ import pytest
 
 from tests.ops.conftest import (
     CASHIER,
+    LOGIN_FAILURE_LIMIT,
     PRIYA_PHONE,
     TOKEN_LIMIT,
     assert_consecutive,
@@ -129,7 +130,9 @@ def test_the_token_throttle_counts_across_both_servers(ops):
     statuses = []
     for index in range(attempts):
         server = (a, b)[index % 2]
-        reply = server.request("POST", "/api/auth/token/", {"username": CASHIER[0], "password": f"wrong-{index}"})
+        # A new username each time: the sign-in lockout (per username and address) stays out of
+        # the way, and only the address throttle can stop these.
+        reply = server.request("POST", "/api/auth/token/", {"username": f"nobody-{index}", "password": "wrong"})
         statuses.append((server.name, reply.status, reply.headers.get("retry-after")))
 
     # 20 in total, not 20 per server (which would let all 24 through: 12 per server).
@@ -141,3 +144,20 @@ def test_the_token_throttle_counts_across_both_servers(ops):
     # The count lives in Redis (REDIS_URL), under this test's key prefix.
     assert any("throttle_token" in key for key in ops.redis_keys()), ops.redis_keys()
     print(f"ops: token route over 2 servers: {attempts} wrong passwords -> {TOKEN_LIMIT} x 400, then 429 on both")
+
+
+def test_the_sign_in_lockout_counts_across_both_servers(ops):
+    a, b = ops.start_servers("a", "b")
+
+    statuses = []
+    for index in range(LOGIN_FAILURE_LIMIT + 1):
+        server = (a, b)[index % 2]
+        reply = server.request("POST", "/api/auth/token/", {"username": CASHIER[0], "password": f"wrong-{index}"})
+        statuses.append((server.name, reply.status))
+
+    # The LOGIN_FAILURE_LIMIT-th failure in all, whichever server took it, locks the username out
+    # (axes answers that failure itself with the lockout).
+    assert [status for _, status in statuses] == [400] * (LOGIN_FAILURE_LIMIT - 1) + [429, 429], statuses
+    # The right password is refused on the other server too, and /login says so.
+    assert a.request("POST", "/api/auth/token/", {"username": CASHIER[0], "password": CASHIER[1]}).status == 429
+    print(f"ops: sign-in lockout over 2 servers: {LOGIN_FAILURE_LIMIT} failures -> locked on both")
