@@ -20,3 +20,7 @@ class InsufficientBalance(PackageError):
 
 class PackageNotActive(PackageError):
     default_message = "The package is not active."
+
+
+class StatusChangeRefused(PackageError):
+    default_message = "The package cannot move to that status."

@@ -27,3 +27,18 @@ def facial(db):
 
 def on_postgres() -> bool:
     return connection.vendor == "postgresql"
+
+
+@pytest.fixture
+def status_news():
+    """Listen to `status_changed` as a receiver would; return what it heard, (id, old, new, reason, user) each."""
+    from packages.signals import status_changed
+
+    heard = []
+
+    def record(sender, assignment_id, old_status, new_status, reason, user, **kwargs):
+        heard.append((assignment_id, old_status, new_status, reason, user))
+
+    status_changed.connect(record, weak=False, dispatch_uid="tests.status_news")
+    yield heard
+    status_changed.disconnect(dispatch_uid="tests.status_news")

@@ -1,14 +1,17 @@
 """Writes on packages. Import from here: `from packages.services import assignment_create`."""
 from .assign import assignment_create, tracker_rows_for
 from .balance import BenefitUse, ReconcileReport, balances_reconcile, benefits_spend, usages_reverse
-from .lifecycle import assignment_pause, assignment_resume, assignments_expire
+from .lifecycle import assignment_pause, assignment_resume
+from .status import StatusReason, assignment_status_change, assignments_expire
 
 __all__ = [
     "BenefitUse",
     "ReconcileReport",
+    "StatusReason",
     "assignment_create",
     "assignment_pause",
     "assignment_resume",
+    "assignment_status_change",
     "assignments_expire",
     "balances_reconcile",
     "benefits_spend",

@@ -28,7 +28,7 @@ from ..models import (
     PackageUsage,
     UsageKind,
 )
-from ..signals import balance_changed, status_for_balance, status_set
+from .status import StatusReason, assignment_status_change, status_for_balance
 
 
 @dataclass(frozen=True)
@@ -106,9 +106,12 @@ def _ledger_row(assignment, kind, before, after, *, sessions, credit, use: Benef
     )
 
 
-def _announce(assignments: Iterable[PackageAssignment]) -> None:
+def _status_follow(assignments: Iterable[PackageAssignment], reason: StatusReason, user) -> None:
+    """Complete what is used up; reopen a completed package that got something back."""
     for assignment in assignments:
-        balance_changed.send(sender=PackageAssignment, assignment=assignment)
+        assignment_status_change(
+            assignment=assignment, new_status=status_for_balance(assignment), reason=reason, user=user
+        )
 
 
 def benefits_spend(
@@ -143,7 +146,7 @@ def benefits_spend(
     PackageUsage.objects.bulk_create(rows)
     for assignment in touched.values():
         _store_balances(assignment)
-    _announce(touched.values())
+    _status_follow(touched.values(), StatusReason.EXHAUSTED, user)
     return rows
 
 
@@ -179,7 +182,7 @@ def usages_reverse(*, invoice_number: str, reversal_number: str, user=None) -> l
     PackageUsage.objects.bulk_create(rows)
     for assignment in touched.values():
         _store_balances(assignment)
-    _announce(touched.values())
+    _status_follow(touched.values(), StatusReason.GIVEN_BACK, user)
     return list(touched.values())
 
 
@@ -250,7 +253,9 @@ def _repair(assignment: PackageAssignment, template, have: set, on_date) -> None
                 [row for row in tracker_rows_for(locked, template) if (row.service_id, row.benefit_type) not in have]
             )
         _store_balances(locked)
-        status_set(locked, status_for_balance(locked, on_date))
+        assignment_status_change(
+            assignment=locked, new_status=status_for_balance(locked, on_date), reason=StatusReason.RECONCILED
+        )
         PackageBenefitTracker.objects.filter(assignment_id=locked.pk).update(
             is_active=locked.status == AssignmentStatus.ACTIVE
         )

@@ -1,4 +1,4 @@
-"""Pause, resume and expire assignments. A pause extends the expiry by its length on resume."""
+"""Pause and resume assignments. A pause extends the expiry by its length on resume."""
 from datetime import date, timedelta
 
 from django.db import transaction
@@ -7,7 +7,7 @@ from django.utils import timezone
 from ..exceptions import PackageNotActive
 from ..locks import lock_assignments
 from ..models import AssignmentStatus, PackageAssignment, PackageBenefitTracker, latest_expiry
-from ..signals import status_for_balance, status_set
+from .status import StatusReason, assignment_status_change, status_for_balance
 
 
 def _note(assignment: PackageAssignment, text: str, user) -> str:
@@ -42,7 +42,7 @@ def assignment_pause(*, assignment: PackageAssignment, user, on_date: date | Non
     locked.paused_on = on_date
     locked.notes = _note(locked, "paused", user)
     PackageAssignment.objects.filter(pk=locked.pk).update(paused_on=on_date, notes=locked.notes)
-    status_set(locked, AssignmentStatus.PAUSED)
+    assignment_status_change(assignment=locked, new_status=AssignmentStatus.PAUSED, reason=StatusReason.PAUSED, user=user)
     return locked
 
 
@@ -70,18 +70,5 @@ def assignment_resume(*, assignment: PackageAssignment, user, on_date: date | No
     if target == AssignmentStatus.ACTIVE and locked.is_expired_on(on_date):
         target = AssignmentStatus.EXPIRED
     locked.status = AssignmentStatus.PAUSED
-    status_set(locked, target)
+    assignment_status_change(assignment=locked, new_status=target, reason=StatusReason.RESUMED, user=user)
     return locked
-
-
-@transaction.atomic
-def assignments_expire(*, on_date: date | None = None) -> int:
-    """Mark active packages past their date as expired; return how many. Safe to repeat."""
-    on_date = on_date or timezone.localdate()
-    count = PackageAssignment.objects.filter(status=AssignmentStatus.ACTIVE, expires_on__lt=on_date).update(
-        status=AssignmentStatus.EXPIRED, updated_at=timezone.now()
-    )
-    PackageBenefitTracker.objects.filter(is_active=True).exclude(assignment__status=AssignmentStatus.ACTIVE).update(
-        is_active=False, updated_at=timezone.now()
-    )
-    return count

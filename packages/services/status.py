@@ -1,0 +1,156 @@
+"""Every change of an assignment's status, through one door, and the news of it after commit.
+
+`assignment_status_change` moves one locked assignment; `assignments_expire` is its
+bulk form for the expiry sweep. Both check the move against `TRANSITIONS`, write the
+status on the assignment and its trackers, and send `packages.signals.status_changed`
+once per assignment when the transaction commits (a rollback sends nothing).
+
+Why a hand-made table and not django-fsm-2: the one bulk path (the expiry sweep over
+tens of thousands of rows) is a set-based UPDATE that django-fsm's per-instance
+`@transition` methods cannot guard, so the table would be needed anyway; fsm's
+`post_transition` signal fires before commit, not after; its transitions live on the
+model, where our rules do not (services hold them); and six edges in a dict read
+at a glance, with no dependency and no field swap. The after-sales issue adds its
+statuses (refunded, transferred, cancelled) as new rows of the table and new
+`AssignmentStatus` choices (a migration and an API enum change, so not done here).
+"""
+from enum import StrEnum
+from functools import partial
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from ..exceptions import StatusChangeRefused
+from ..models import AssignmentStatus, PackageAssignment, PackageBenefitTracker
+from ..signals import status_changed
+
+ACTIVE, COMPLETED, EXPIRED, PAUSED = (
+    AssignmentStatus.ACTIVE, AssignmentStatus.COMPLETED, AssignmentStatus.EXPIRED, AssignmentStatus.PAUSED,
+)
+
+# DESIGN.md "Lifecycle": from each status, the statuses it may move to.
+TRANSITIONS: dict[str, frozenset[str]] = {
+    # Used up, paused by a manager, or past its date.
+    ACTIVE: frozenset({COMPLETED, PAUSED, EXPIRED}),
+    # Resumed; the date passed meanwhile, or nothing was left.
+    PAUSED: frozenset({ACTIVE, EXPIRED, COMPLETED}),
+    # A void gives something back (expired if the date has passed since).
+    COMPLETED: frozenset({ACTIVE, EXPIRED}),
+    # An expired package with nothing left is completed (reconcile); it never comes back to life.
+    EXPIRED: frozenset({COMPLETED}),
+    # After-sales: REFUNDED, TRANSFERRED, CANCELLED go here, and into the sets above they are reached from.
+}
+
+
+class StatusReason(StrEnum):
+    """Why a status moved: sent with `status_changed` so that a receiver need not guess."""
+
+    EXHAUSTED = "exhausted"  # the last session or rupee of credit was spent
+    GIVEN_BACK = "given_back"  # a void gave back what an invoice took
+    PAUSED = "paused"
+    RESUMED = "resumed"
+    EXPIRED = "expired"  # the expiry sweep found it past its date
+    RECONCILED = "reconciled"  # reconcile_packages --fix set it to what the balance says
+
+
+def status_for_balance(assignment: PackageAssignment, on_date=None) -> str:
+    """Return the status the balance implies; pausing and expiry are decided elsewhere."""
+    status = assignment.status
+    exhausted = (assignment.has_sessions and assignment.remaining_sessions == 0) or (
+        assignment.is_credit and assignment.credit_remaining.amount == 0
+    )
+    if exhausted and status in (AssignmentStatus.ACTIVE, AssignmentStatus.EXPIRED):
+        return AssignmentStatus.COMPLETED
+    if status == AssignmentStatus.COMPLETED and not exhausted and (assignment.has_sessions or assignment.is_credit):
+        if assignment.is_expired_on(on_date or timezone.localdate()):
+            return AssignmentStatus.EXPIRED
+        return AssignmentStatus.ACTIVE
+    return status
+
+
+def transition_check(old_status: str, new_status: str) -> None:
+    """Refuse a move the lifecycle does not have (an expired package cannot be paused)."""
+    if new_status not in TRANSITIONS.get(old_status, ()):
+        old_label, new_label = AssignmentStatus(old_status).label.lower(), AssignmentStatus(new_status).label.lower()
+        message = f"The package is {old_label} and cannot become {new_label}."
+        raise StatusChangeRefused(message, errors={"status": [message]})
+
+
+def _announce(ids: list[int], *, old_status: str, new_status: str, reason: str, user) -> None:
+    for assignment_id in ids:
+        status_changed.send(
+            sender=PackageAssignment,
+            assignment_id=assignment_id,
+            old_status=old_status,
+            new_status=new_status,
+            reason=reason,
+            user=user,
+        )
+
+
+def assignment_status_change(
+    *, assignment: PackageAssignment, new_status: str, reason: StatusReason, user=None
+) -> bool:
+    """Move a locked assignment and its trackers to `new_status`; announce it after commit.
+
+    Call it inside the transaction that locked the assignment. Return whether the status
+    moved (asking for the status it already has changes and sends nothing).
+    """
+    old_status, new_status = str(assignment.status), str(new_status)
+    if old_status == new_status:
+        return False
+    transition_check(old_status, new_status)
+    now = timezone.now()
+    PackageAssignment.objects.filter(pk=assignment.pk).update(status=new_status, updated_at=now)
+    PackageBenefitTracker.objects.filter(assignment_id=assignment.pk).update(
+        is_active=new_status == ACTIVE, updated_at=now
+    )
+    assignment.status = new_status
+    transaction.on_commit(
+        partial(
+            _announce, [assignment.pk], old_status=old_status, new_status=new_status, reason=str(reason), user=user
+        )
+    )
+    return True
+
+
+def _expire_returning_ids(on_date) -> list[int]:
+    """UPDATE the active assignments past their date to expired, RETURNING their ids: one statement.
+
+    The ORM's update() answers a count only; the ids are the news. SQLite (3.35+) and
+    PostgreSQL both have RETURNING, and one statement cannot miss or double-count a row
+    that changes between a SELECT and an UPDATE.
+    """
+    meta, quote, ops = PackageAssignment._meta, connection.ops.quote_name, connection.ops
+    column = {name: quote(meta.get_field(name).column) for name in ("id", "status", "updated_at", "expires_on")}
+    sql = (
+        f"UPDATE {quote(meta.db_table)} SET {column['status']} = %s, {column['updated_at']} = %s "
+        f"WHERE {column['status']} = %s AND {column['expires_on']} < %s RETURNING {column['id']}"
+    )
+    params = [
+        EXPIRED.value, ops.adapt_datetimefield_value(timezone.now()), ACTIVE.value, ops.adapt_datefield_value(on_date)
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return sorted(row[0] for row in cursor.fetchall())
+
+
+@transaction.atomic
+def assignments_expire(*, on_date=None) -> int:
+    """Mark active packages past their date as expired; return how many. Safe to repeat.
+
+    Set-based (two statements whatever the number of rows); after commit, one
+    `status_changed` per expired assignment, sent from a single callback. A paused
+    package does not expire while paused: its resume decides.
+    """
+    transition_check(ACTIVE, EXPIRED)
+    on_date = on_date or timezone.localdate()
+    ids = _expire_returning_ids(on_date)
+    if ids:
+        PackageBenefitTracker.objects.filter(is_active=True, assignment__status=EXPIRED).update(
+            is_active=False, updated_at=timezone.now()
+        )
+        transaction.on_commit(
+            partial(_announce, ids, old_status=ACTIVE, new_status=EXPIRED, reason=str(StatusReason.EXPIRED), user=None)
+        )
+    return len(ids)
