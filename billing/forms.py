@@ -37,25 +37,27 @@ ERROR_FIELDS = {
 }
 
 
-def rupees(money) -> str:
-    return format_inr(money.amount).removesuffix(".00")
-
-
 def describe_template(template: PackageTemplate) -> str:
     """Say in a few words what a template gives, for the template picker."""
     kind = template.package_type
     if kind == PackageType.PREPAID:
-        return f"pay {rupees(template.actual_price)}, get {rupees(template.after_value)} credit"
+        return (
+            f"pay {format_inr(template.actual_price, trim_paise=True)}, "
+            f"get {format_inr(template.after_value, trim_paise=True)} credit"
+        )
     if kind == PackageType.SERVICE_PACKAGE:
         return f"{template.pay_for}+{template.free_sessions} sessions of the service you choose"
     if kind == PackageType.MEMBERSHIP:
-        return f"{rupees(template.price)} for {template.validity_text}"
+        return f"{format_inr(template.price, trim_paise=True)} for {template.validity_text}"
     if kind == PackageType.STUDENT_OFFER:
         return f"{template.discount_percentage.normalize():f}% off {template.valid_days}, till {template.valid_to:%d %b %Y}"
     if kind == PackageType.YEARLY_MEMBERSHIP:
-        return f"{rupees(template.price)}, {template.discount_percent.normalize():f}% off for {template.validity_text}"
+        return f"{format_inr(template.price, trim_paise=True)}, {template.discount_percent.normalize():f}% off for {template.validity_text}"
     if kind == PackageType.KITTY_PARTY:
-        return f"pay {rupees(template.price)}, get {rupees(template.after_value)} for {template.min_guests}+ guests"
+        return (
+            f"pay {format_inr(template.price, trim_paise=True)}, "
+            f"get {format_inr(template.after_value, trim_paise=True)} for {template.min_guests}+ guests"
+        )
     return ""
 
 

@@ -88,6 +88,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "spa_pkg.context_processors.spa",
             ],
+            # spa_pkg is not an app, so its template tags are named here.
+            "libraries": {"money": "spa_pkg.templatetags.money"},
         },
     },
 ]
