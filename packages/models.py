@@ -15,12 +15,11 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
-from djmoney.models.fields import MoneyField
 from djmoney.money import Money
 
 from catalog.models import Service
 from customers.models import Customer
-from spa_pkg.fields import ColumnMoneyField
+from spa_pkg.fields import money_field
 
 from .weekdays import parse_valid_days
 
@@ -36,11 +35,6 @@ class PackageType(models.TextChoices):
 
 CREDIT_KINDS = {PackageType.PREPAID, PackageType.KITTY_PARTY}
 SESSION_KINDS = {PackageType.SERVICE_PACKAGE}
-
-
-def money_field(verbose_name=None, **kwargs):
-    field_class = ColumnMoneyField if "db_column" in kwargs else MoneyField
-    return field_class(verbose_name, max_digits=12, decimal_places=2, default_currency="INR", **kwargs)
 
 
 def percent(numerator: Decimal, denominator: Decimal) -> Decimal:

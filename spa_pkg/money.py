@@ -11,6 +11,8 @@ INDIAN_GROUPING = "#,##,##0.00"
 ZERO = Decimal("0.00")
 PAISA = Decimal("0.01")
 RUPEE = Decimal("1")
+# The default of a money column that starts at nothing (invoice totals, payments).
+ZERO_RUPEES = Money(0, CURRENCY)
 
 
 def quantize_money(amount) -> Decimal:
