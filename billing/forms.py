@@ -9,14 +9,10 @@ from customers.models import Customer
 from packages.models import TEMPLATE_MODELS, PackageAssignment, PackageTemplate, PackageType
 from spa_pkg.exceptions import DomainError
 from spa_pkg.money import format_inr
+from spa_pkg.payments import TENDER_CHOICES
 
 from .models import PaymentMethod
 from .services import PaymentIn
-
-# What a package may be paid with at sale (credit cannot buy credit).
-SALE_PAYMENT_METHODS = [
-    (value, label) for value, label in PaymentMethod.choices if value != PaymentMethod.PREPAID_CREDIT
-]
 
 # Error keys of the services -> fields of this form.
 ERROR_FIELDS = {
@@ -110,7 +106,7 @@ class PackageSellForm(forms.Form):
         label="Expires on", required=False, widget=AdminDateWidget, help_text="Leave empty for the template's validity."
     )
     notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2, "cols": 60}))
-    payment_method = forms.ChoiceField(label="Paid by", choices=SALE_PAYMENT_METHODS, initial=PaymentMethod.CASH)
+    payment_method = forms.ChoiceField(label="Paid by", choices=TENDER_CHOICES, initial=PaymentMethod.CASH)
     payment_amount = forms.DecimalField(
         label="Amount received",
         required=False,

@@ -8,6 +8,7 @@ from packages.models import BenefitType, PackageAssignment
 from receipts.models import Receipt
 from spa_pkg.fields import money_field
 from spa_pkg.money import ZERO_RUPEES
+from spa_pkg.payments import PaymentMethod
 
 
 class NumberSequence(models.Model):
@@ -132,14 +133,6 @@ class InvoiceLine(models.Model):
 
     def __str__(self):
         return f"{self.name} x {self.quantity}"
-
-
-class PaymentMethod(models.TextChoices):
-    CASH = "cash", "Cash"
-    CARD = "card", "Card"
-    UPI = "upi", "UPI"
-    BANK_TRANSFER = "bank_transfer", "Bank transfer"
-    PREPAID_CREDIT = "prepaid_credit", "Prepaid credit"
 
 
 class Payment(models.Model):

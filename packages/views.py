@@ -13,6 +13,7 @@ from djmoney.money import Money
 from catalog.models import Service
 from customers.models import Customer
 from spa_pkg.money import format_inr, money_str
+from spa_pkg.payments import TENDER_CHOICES
 from spa_pkg.views import cashier_required, manager_required, user_has_role
 
 from .models import (
@@ -36,9 +37,6 @@ API_PATHS = {
 }
 # Kinds whose template carries figures the server computes (free sessions, benefit %).
 COMPUTED_KINDS = {PackageType.PREPAID, PackageType.SERVICE_PACKAGE, PackageType.KITTY_PARTY}
-# The contract's ways to pay for a package (DESIGN.md). billing.models.PaymentMethod holds them,
-# but packages sits below billing and may not import it.
-SALE_PAYMENT_METHODS = [("cash", "Cash"), ("card", "Card"), ("upi", "UPI"), ("bank_transfer", "Bank transfer")]
 
 
 def _validity(template: PackageTemplate) -> str:
@@ -197,7 +195,7 @@ def assign_packages_page(request):
             "kinds": PackageType.choices,
             "catalogue": catalogue,
             "services": [{"id": service.pk, "name": service.name, "price": money_str(service.price.amount)} for service in services],
-            "payment_methods": SALE_PAYMENT_METHODS,
+            "payment_methods": TENDER_CHOICES,
             "expiry_bounds": {"min": today.isoformat(), "max": latest_expiry(today).isoformat()},
             "chosen": {
                 "package_type": chosen_kind if chosen_kind in TEMPLATE_MODELS else "",

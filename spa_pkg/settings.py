@@ -276,8 +276,8 @@ SPECTACULAR_SETTINGS = {
         "AssignmentStatusEnum": "packages.models.AssignmentStatus",
         "BenefitTypeEnum": "packages.models.BenefitType",
         "InvoiceStatusEnum": "billing.models.InvoiceStatus",
-        "PaymentMethodEnum": "billing.models.PaymentMethod",
-        "CounterPaymentMethodEnum": ["cash", "card", "upi", "bank_transfer"],
+        "PaymentMethodEnum": "spa_pkg.payments.PaymentMethod",
+        "CounterPaymentMethodEnum": "spa_pkg.payments.TENDER_CHOICES",
     },
 }
 

@@ -315,3 +315,17 @@ def test_assign_page_gives_the_expiry_of_a_template_in_days(client, cashier):
     entry = next(item for item in catalogue["prepaid"] if item["id"] == template.pk)
     assert entry["validity"] == "60 days"
     assert entry["expires_on"] == (timezone.localdate() + timedelta(days=60)).isoformat()
+
+
+def test_both_counters_offer_the_payment_methods_of_the_one_list(client, cashier):
+    from spa_pkg.payments import PaymentMethod
+
+    tendered = [(method.value, method.label) for method in PaymentMethod if method != PaymentMethod.PREPAID_CREDIT]
+    client.force_login(cashier)
+
+    counter = json_script(client.get("/integrated-billing"), "counter")
+    sale_page = client.get("/assign-packages").content.decode()
+    method_select = sale_page[sale_page.index('id="method"') : sale_page.index("</select>", sale_page.index('id="method"'))]
+
+    assert [tuple(pair) for pair in counter["payment_methods"]] == tendered
+    assert re.findall(r'<option value="(\w+)">([^<]+)</option>', method_select) == tendered
