@@ -9,14 +9,10 @@ from customers.models import Customer
 from packages.models import TEMPLATE_MODELS, PackageAssignment, PackageTemplate, PackageType
 from spa_pkg.exceptions import DomainError
 from spa_pkg.money import format_inr
+from spa_pkg.payments import TENDER_CHOICES
 
 from .models import PaymentMethod
 from .services import PaymentIn
-
-# What a package may be paid with at sale (credit cannot buy credit).
-SALE_PAYMENT_METHODS = [
-    (value, label) for value, label in PaymentMethod.choices if value != PaymentMethod.PREPAID_CREDIT
-]
 
 # Error keys of the services -> fields of this form.
 ERROR_FIELDS = {
@@ -37,25 +33,27 @@ ERROR_FIELDS = {
 }
 
 
-def rupees(money) -> str:
-    return format_inr(money.amount).removesuffix(".00")
-
-
 def describe_template(template: PackageTemplate) -> str:
     """Say in a few words what a template gives, for the template picker."""
     kind = template.package_type
     if kind == PackageType.PREPAID:
-        return f"pay {rupees(template.actual_price)}, get {rupees(template.after_value)} credit"
+        return (
+            f"pay {format_inr(template.actual_price, trim_paise=True)}, "
+            f"get {format_inr(template.after_value, trim_paise=True)} credit"
+        )
     if kind == PackageType.SERVICE_PACKAGE:
         return f"{template.pay_for}+{template.free_sessions} sessions of the service you choose"
     if kind == PackageType.MEMBERSHIP:
-        return f"{rupees(template.price)} for {template.validity_text}"
+        return f"{format_inr(template.price, trim_paise=True)} for {template.validity_text}"
     if kind == PackageType.STUDENT_OFFER:
         return f"{template.discount_percentage.normalize():f}% off {template.valid_days}, till {template.valid_to:%d %b %Y}"
     if kind == PackageType.YEARLY_MEMBERSHIP:
-        return f"{rupees(template.price)}, {template.discount_percent.normalize():f}% off for {template.validity_text}"
+        return f"{format_inr(template.price, trim_paise=True)}, {template.discount_percent.normalize():f}% off for {template.validity_text}"
     if kind == PackageType.KITTY_PARTY:
-        return f"pay {rupees(template.price)}, get {rupees(template.after_value)} for {template.min_guests}+ guests"
+        return (
+            f"pay {format_inr(template.price, trim_paise=True)}, "
+            f"get {format_inr(template.after_value, trim_paise=True)} for {template.min_guests}+ guests"
+        )
     return ""
 
 
@@ -108,7 +106,7 @@ class PackageSellForm(forms.Form):
         label="Expires on", required=False, widget=AdminDateWidget, help_text="Leave empty for the template's validity."
     )
     notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2, "cols": 60}))
-    payment_method = forms.ChoiceField(label="Paid by", choices=SALE_PAYMENT_METHODS, initial=PaymentMethod.CASH)
+    payment_method = forms.ChoiceField(label="Paid by", choices=TENDER_CHOICES, initial=PaymentMethod.CASH)
     payment_amount = forms.DecimalField(
         label="Amount received",
         required=False,

@@ -1,18 +1,14 @@
 """Invoices, their lines and payments, and the gapless per-day number sequence."""
 from django.conf import settings
 from django.db import models
-from djmoney.models.fields import MoneyField
-from djmoney.money import Money
 
 from catalog.models import Product, Service
 from customers.models import Customer
 from packages.models import BenefitType, PackageAssignment
 from receipts.models import Receipt
-
-
-def money_field(verbose_name=None, **kwargs):
-    kwargs.setdefault("default", Money(0, "INR"))
-    return MoneyField(verbose_name, max_digits=12, decimal_places=2, default_currency="INR", **kwargs)
+from spa_pkg.fields import money_field
+from spa_pkg.money import ZERO_RUPEES
+from spa_pkg.payments import PaymentMethod
 
 
 class NumberSequence(models.Model):
@@ -51,18 +47,18 @@ class Invoice(models.Model):
     cashier = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     guests = models.PositiveIntegerField(null=True, blank=True)
     place_of_supply = models.CharField(max_length=2, blank=True)
-    package_subtotal = money_field()
-    services_subtotal = money_field()
-    products_subtotal = money_field()
-    subtotal = money_field()
-    discount = money_field()
-    cgst = money_field("CGST")
-    sgst = money_field("SGST")
-    igst = money_field("IGST")
-    round_off = money_field()
-    grand_total = money_field()
-    credit_applied = money_field()
-    amount_payable = money_field()
+    package_subtotal = money_field(default=ZERO_RUPEES)
+    services_subtotal = money_field(default=ZERO_RUPEES)
+    products_subtotal = money_field(default=ZERO_RUPEES)
+    subtotal = money_field(default=ZERO_RUPEES)
+    discount = money_field(default=ZERO_RUPEES)
+    cgst = money_field("CGST", default=ZERO_RUPEES)
+    sgst = money_field("SGST", default=ZERO_RUPEES)
+    igst = money_field("IGST", default=ZERO_RUPEES)
+    round_off = money_field(default=ZERO_RUPEES)
+    grand_total = money_field(default=ZERO_RUPEES)
+    credit_applied = money_field(default=ZERO_RUPEES)
+    amount_payable = money_field(default=ZERO_RUPEES)
     idempotency_key = models.CharField(max_length=80, null=True, blank=True, unique=True)
     # With the key, the request it was first sent with (`cashier` is who sent it): a retry
     # must be the same bill from the same user to be answered with this invoice.
@@ -106,16 +102,18 @@ class InvoiceLine(models.Model):
     name = models.CharField(max_length=160)
     hsn_sac = models.CharField("SAC/HSN", max_length=8, blank=True)
     quantity = models.PositiveIntegerField()
-    unit_price = money_field()
-    gross = money_field()
-    discount = money_field(help_text="Share of the bill discount plus the line's own benefit discount.")
-    benefit_discount = money_field()
-    taxable_value = money_field()
+    unit_price = money_field(default=ZERO_RUPEES)
+    gross = money_field(default=ZERO_RUPEES)
+    discount = money_field(
+        default=ZERO_RUPEES, help_text="Share of the bill discount plus the line's own benefit discount."
+    )
+    benefit_discount = money_field(default=ZERO_RUPEES)
+    taxable_value = money_field(default=ZERO_RUPEES)
     gst_rate = models.DecimalField(max_digits=5, decimal_places=2)
-    cgst = money_field("CGST")
-    sgst = money_field("SGST")
-    igst = money_field("IGST")
-    total = money_field()
+    cgst = money_field("CGST", default=ZERO_RUPEES)
+    sgst = money_field("SGST", default=ZERO_RUPEES)
+    igst = money_field("IGST", default=ZERO_RUPEES)
+    total = money_field(default=ZERO_RUPEES)
     staff = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     assignment = models.ForeignKey(
         PackageAssignment, on_delete=models.PROTECT, null=True, blank=True, related_name="invoice_lines"
@@ -137,14 +135,6 @@ class InvoiceLine(models.Model):
         return f"{self.name} x {self.quantity}"
 
 
-class PaymentMethod(models.TextChoices):
-    CASH = "cash", "Cash"
-    CARD = "card", "Card"
-    UPI = "upi", "UPI"
-    BANK_TRANSFER = "bank_transfer", "Bank transfer"
-    PREPAID_CREDIT = "prepaid_credit", "Prepaid credit"
-
-
 class Payment(models.Model):
     """Money received for an invoice or a package sale (credit spent counts as a payment)."""
 
@@ -156,7 +146,7 @@ class Payment(models.Model):
     )
     receipt = models.ForeignKey(Receipt, on_delete=models.PROTECT, null=True, blank=True, related_name="payments")
     method = models.CharField(max_length=20, choices=PaymentMethod.choices)
-    amount = money_field()
+    amount = money_field(default=ZERO_RUPEES)
     reference = models.CharField(max_length=80, blank=True)
     received_at = models.DateTimeField(auto_now_add=True)
     received_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

@@ -11,13 +11,8 @@ from catalog.models import Product, Service
 from customers.models import Customer
 from packages.models import AssignmentStatus, PackageType
 from spa_pkg.money import money_str
+from spa_pkg.payments import TENDER_CHOICES
 from spa_pkg.views import MANAGER, cashier_required, user_has_role
-
-from .models import PaymentMethod
-
-COUNTER_PAYMENT_METHODS = [
-    (value, label) for value, label in PaymentMethod.choices if value != PaymentMethod.PREPAID_CREDIT
-]
 
 
 def _staff_name(user) -> str:
@@ -45,7 +40,7 @@ def integrated_billing_page(request):
         "staff": [{"id": user.pk, "name": _staff_name(user)} for user in staff],
         "kinds": dict(PackageType.choices),
         "statuses": dict(AssignmentStatus.choices),
-        "payment_methods": COUNTER_PAYMENT_METHODS,
+        "payment_methods": TENDER_CHOICES,
         "customer": customer,
         "is_manager": user_has_role(request.user, MANAGER),
         "cashier_id": request.user.pk,

@@ -3,8 +3,9 @@ from decimal import Decimal
 
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
-from djmoney.models.fields import MoneyField
 from djmoney.models.validators import MinMoneyValidator
+
+from spa_pkg.fields import money_field
 
 GST_RATE_VALIDATORS = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("28"))]
 
@@ -14,9 +15,7 @@ class Service(models.Model):
 
     name = models.CharField(max_length=120, unique=True)
     category = models.CharField(max_length=60, blank=True)
-    price = MoneyField(
-        max_digits=12, decimal_places=2, default_currency="INR", validators=[MinMoneyValidator(0)]
-    )
+    price = money_field(validators=[MinMoneyValidator(0)])
     gst_rate = models.DecimalField(
         "GST rate %", max_digits=5, decimal_places=2, default=Decimal("5.00"), validators=GST_RATE_VALIDATORS
     )
@@ -44,9 +43,7 @@ class Product(models.Model):
 
     name = models.CharField(max_length=120)
     sku = models.CharField("SKU", max_length=40, unique=True)
-    price = MoneyField(
-        max_digits=12, decimal_places=2, default_currency="INR", validators=[MinMoneyValidator(0)]
-    )
+    price = money_field(validators=[MinMoneyValidator(0)])
     gst_rate = models.DecimalField(
         "GST rate %", max_digits=5, decimal_places=2, default=Decimal("18.00"), validators=GST_RATE_VALIDATORS
     )

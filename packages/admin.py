@@ -13,6 +13,8 @@ from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html
 
+from spa_pkg.money import format_inr
+
 from .models import (
     KittyParty,
     Membership,
@@ -295,7 +297,9 @@ def balance_text(assignment: PackageAssignment) -> str:
     if assignment.has_sessions:
         return f"{assignment.remaining_sessions}/{assignment.total_sessions} sessions"
     if assignment.is_credit:
-        return format_html("{}<br><small>of {}</small>", assignment.credit_remaining, assignment.credit_amount)
+        return format_html(
+            "{}<br><small>of {}</small>", format_inr(assignment.credit_remaining), format_inr(assignment.credit_amount)
+        )
     return "Unlimited" if assignment.package_type == "membership" else "Discount"
 
 

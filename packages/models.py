@@ -7,6 +7,7 @@ Balances live on `PackageAssignment` (and are mirrored per service on
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
+from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
@@ -14,12 +15,11 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
-from djmoney.models.fields import MoneyField
 from djmoney.money import Money
 
 from catalog.models import Service
 from customers.models import Customer
-from spa_pkg.fields import ColumnMoneyField
+from spa_pkg.fields import money_field
 
 from .weekdays import parse_valid_days
 
@@ -35,11 +35,6 @@ class PackageType(models.TextChoices):
 
 CREDIT_KINDS = {PackageType.PREPAID, PackageType.KITTY_PARTY}
 SESSION_KINDS = {PackageType.SERVICE_PACKAGE}
-
-
-def money_field(verbose_name=None, **kwargs):
-    field_class = ColumnMoneyField if "db_column" in kwargs else MoneyField
-    return field_class(verbose_name, max_digits=12, decimal_places=2, default_currency="INR", **kwargs)
 
 
 def percent(numerator: Decimal, denominator: Decimal) -> Decimal:
@@ -127,7 +122,7 @@ class PackageTemplate(models.Model):
         """Return the expiry an assignment made on `start` gets by default: its validity in months or days."""
         months = getattr(self, "validity_months", None)
         if months:
-            return add_months(start, months)
+            return start + relativedelta(months=months)  # 31 Jan + 1 month = 28/29 Feb
         days = getattr(self, "validity_days", None)
         if days:
             return start + timedelta(days=days)
@@ -442,20 +437,9 @@ TEMPLATE_MODELS: dict[str, type[PackageTemplate]] = {
 }
 
 
-def add_months(start: date, months: int) -> date:
-    """Return `start` plus whole months, clamped to the month's last day."""
-    import calendar
-
-    month_index = start.month - 1 + months
-    year = start.year + month_index // 12
-    month = month_index % 12 + 1
-    day = min(start.day, calendar.monthrange(year, month)[1])
-    return date(year, month, day)
-
-
 def latest_expiry(today: date | None = None) -> date:
     """Return the last day a package may expire on: MAX_EXPIRY_YEARS from today."""
-    return add_months(today or timezone.localdate(), MAX_EXPIRY_YEARS * 12)
+    return (today or timezone.localdate()) + relativedelta(years=MAX_EXPIRY_YEARS)
 
 
 def validate_expiry_horizon(value: date | None) -> None:

@@ -13,6 +13,7 @@ from djmoney.money import Money
 from catalog.models import Service
 from customers.models import Customer
 from spa_pkg.money import format_inr, money_str
+from spa_pkg.payments import TENDER_CHOICES
 from spa_pkg.views import cashier_required, manager_required, user_has_role
 
 from .models import (
@@ -36,14 +37,6 @@ API_PATHS = {
 }
 # Kinds whose template carries figures the server computes (free sessions, benefit %).
 COMPUTED_KINDS = {PackageType.PREPAID, PackageType.SERVICE_PACKAGE, PackageType.KITTY_PARTY}
-# The contract's ways to pay for a package (DESIGN.md). billing.models.PaymentMethod holds them,
-# but packages sits below billing and may not import it.
-SALE_PAYMENT_METHODS = [("cash", "Cash"), ("card", "Card"), ("upi", "UPI"), ("bank_transfer", "Bank transfer")]
-
-
-def rupees(money) -> str:
-    """Write an amount the Indian way: ₹1,00,000.00."""
-    return format_inr(money)
 
 
 def _validity(template: PackageTemplate) -> str:
@@ -59,23 +52,23 @@ def template_row(template: PackageTemplate) -> dict:
     if kind in (PackageType.MEMBERSHIP, PackageType.KITTY_PARTY):
         included = ", ".join(service.name for service in template.services_included.all())
     if kind == PackageType.PREPAID:
-        price, value, benefit = rupees(template.actual_price), f"{rupees(template.after_value)} credit", template.benefit_percent
+        price, value, benefit = format_inr(template.actual_price), f"{format_inr(template.after_value)} credit", template.benefit_percent
     elif kind == PackageType.SERVICE_PACKAGE:
         price = f"{template.pay_for} × service price"
         value = f"{template.total_services} sessions ({template.free_sessions} free)"
         benefit = template.benefit_percent
     elif kind == PackageType.MEMBERSHIP:
-        price, value, benefit = rupees(template.price), f"Unlimited: {included or 'no services yet'}", None
+        price, value, benefit = format_inr(template.price), f"Unlimited: {included or 'no services yet'}", None
     elif kind == PackageType.STUDENT_OFFER:
-        price = rupees(template.price)
+        price = format_inr(template.price)
         value, benefit = f"{template.discount_percentage}% off services", template.discount_percentage
     elif kind == PackageType.YEARLY_MEMBERSHIP:
-        price = rupees(template.price)
+        price = format_inr(template.price)
         value = f"{template.discount_percent}% off services" + (f"; {template.extra_benefits}" if template.extra_benefits else "")
         benefit = template.discount_percent
     else:
-        price = rupees(template.price)
-        value = f"{rupees(template.after_value)} group credit, {template.min_guests}+ guests: {included or 'no services yet'}"
+        price = format_inr(template.price)
+        value = f"{format_inr(template.after_value)} group credit, {template.min_guests}+ guests: {included or 'no services yet'}"
         benefit = template.benefit_percent
     return {
         "id": template.pk,
@@ -202,7 +195,7 @@ def assign_packages_page(request):
             "kinds": PackageType.choices,
             "catalogue": catalogue,
             "services": [{"id": service.pk, "name": service.name, "price": money_str(service.price.amount)} for service in services],
-            "payment_methods": SALE_PAYMENT_METHODS,
+            "payment_methods": TENDER_CHOICES,
             "expiry_bounds": {"min": today.isoformat(), "max": latest_expiry(today).isoformat()},
             "chosen": {
                 "package_type": chosen_kind if chosen_kind in TEMPLATE_MODELS else "",

@@ -6,9 +6,9 @@ snapshot dict, and it keeps, shows and renders them.
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from djmoney.models.fields import MoneyField
 
 from customers.models import Customer
+from spa_pkg.fields import money_field
 
 
 class ReceiptKind(models.TextChoices):
@@ -23,7 +23,7 @@ class Receipt(models.Model):
     number = models.CharField(max_length=40, unique=True)
     kind = models.CharField(max_length=20, choices=ReceiptKind.choices, default=ReceiptKind.TAX_INVOICE)
     customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="receipts")
-    amount = MoneyField(max_digits=12, decimal_places=2, default_currency="INR")
+    amount = money_field()
     issued_at = models.DateTimeField(auto_now_add=True, db_index=True)
     snapshot = models.JSONField(help_text="Everything printed on the document, frozen when issued.")
     created_by = models.ForeignKey(

@@ -28,3 +28,9 @@ class ColumnMoneyField(MoneyField):
         cls.add_to_class(get_currency_field_name(name, self), currency_field)
         self._currency_field = currency_field
         return None
+
+
+def money_field(verbose_name=None, **kwargs):
+    """Return a rupee MoneyField (12 digits, 2 places); with `db_column`, its currency column follows it."""
+    field_class = ColumnMoneyField if "db_column" in kwargs else MoneyField
+    return field_class(verbose_name, max_digits=12, decimal_places=2, default_currency="INR", **kwargs)

@@ -1,12 +1,18 @@
 """Money helpers shared by every app: one place rounds, one place makes rupees."""
 from decimal import ROUND_HALF_UP, Decimal
 
+from babel.numbers import format_currency, format_decimal
 from djmoney.money import Money
 
 CURRENCY = "INR"
+LOCALE = "en_IN"
+# en_IN's own number pattern drops trailing zeros; amounts always show the paise.
+INDIAN_GROUPING = "#,##,##0.00"
 ZERO = Decimal("0.00")
 PAISA = Decimal("0.01")
 RUPEE = Decimal("1")
+# The default of a money column that starts at nothing (invoice totals, payments).
+ZERO_RUPEES = Money(0, CURRENCY)
 
 
 def quantize_money(amount) -> Decimal:
@@ -31,20 +37,18 @@ def money_str(amount) -> str:
     return str(quantize_money(amount))
 
 
-def format_inr(value, *, symbol: bool = True) -> str:
-    """Format an amount the Indian way: ₹1,17,500.00 (lakh grouping)."""
+def format_inr(value, *, symbol: bool = True, trim_paise: bool = False) -> str:
+    """Format an amount the Indian way with Babel's en_IN locale: ₹1,05,400.00 (lakh grouping).
+
+    `symbol=False` leaves out the rupee sign (table cells under an "Amount (₹)" heading);
+    `trim_paise=True` writes a whole amount without ".00" (₹15,000 in a one-line description).
+    """
     if value is None or value == "":
         value = ZERO
     amount = quantize_money(value if isinstance(value, Decimal | Money) else Decimal(str(value)))
-    sign = "-" if amount < 0 else ""
-    rupees, paise = f"{abs(amount):.2f}".split(".")
-    if len(rupees) > 3:
-        head, tail = rupees[:-3], rupees[-3:]
-        groups = []
-        while len(head) > 2:
-            groups.insert(0, head[-2:])
-            head = head[:-2]
-        if head:
-            groups.insert(0, head)
-        rupees = ",".join([*groups, tail])
-    return f"{sign}{'₹' if symbol else ''}{rupees}.{paise}"
+    amount = amount or ZERO  # no "-₹0.00" for an amount that rounds to nothing
+    if symbol:
+        text = format_currency(amount, CURRENCY, locale=LOCALE)
+    else:
+        text = format_decimal(amount, format=INDIAN_GROUPING, locale=LOCALE)
+    return text.removesuffix(".00") if trim_paise else text

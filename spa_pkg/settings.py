@@ -88,6 +88,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "spa_pkg.context_processors.spa",
             ],
+            # spa_pkg is not an app, so its template tags are named here.
+            "libraries": {"money": "spa_pkg.templatetags.money"},
         },
     },
 ]
@@ -274,8 +276,8 @@ SPECTACULAR_SETTINGS = {
         "AssignmentStatusEnum": "packages.models.AssignmentStatus",
         "BenefitTypeEnum": "packages.models.BenefitType",
         "InvoiceStatusEnum": "billing.models.InvoiceStatus",
-        "PaymentMethodEnum": "billing.models.PaymentMethod",
-        "CounterPaymentMethodEnum": ["cash", "card", "upi", "bank_transfer"],
+        "PaymentMethodEnum": "spa_pkg.payments.PaymentMethod",
+        "CounterPaymentMethodEnum": "spa_pkg.payments.TENDER_CHOICES",
     },
 }
 

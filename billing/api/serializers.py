@@ -6,14 +6,11 @@ from catalog.models import Service
 from customers.models import Customer
 from packages.models import MAX_EXPIRY_YEARS, TEMPLATE_MODELS, AssignmentStatus, BenefitType, PackageType
 from spa_pkg.api import MoneyAmountField, amount_field, id_field
+from spa_pkg.payments import TENDER_CHOICES
 
-from ..models import Invoice, InvoiceLine, Payment, PaymentMethod
+from ..models import Invoice, InvoiceLine, Payment
 from ..services import CartItem, PaymentIn
 
-# Ways a customer pays at the counter; prepaid credit is spent through `use_credit`.
-COUNTER_METHODS = [
-    PaymentMethod.CASH, PaymentMethod.CARD, PaymentMethod.UPI, PaymentMethod.BANK_TRANSFER,
-]
 QUANTITY_MAX = 1_000
 GUESTS_MAX = 10_000
 
@@ -61,7 +58,7 @@ class AssignInput(serializers.Serializer):
 
 class SalePaymentInput(serializers.Serializer):
     collect = serializers.BooleanField(default=True, help_text="false: sell now, take no payment.")
-    method = serializers.ChoiceField(choices=COUNTER_METHODS, required=False)
+    method = serializers.ChoiceField(choices=TENDER_CHOICES, required=False)
     amount = amount_field(
         required=False, allow_null=True, help_text="Must equal the amount due; left out, the amount due."
     )
@@ -128,7 +125,7 @@ class BillItemInput(serializers.Serializer):
 
 
 class BillPaymentInput(serializers.Serializer):
-    method = serializers.ChoiceField(choices=COUNTER_METHODS)
+    method = serializers.ChoiceField(choices=TENDER_CHOICES)
     amount = amount_field(
         required=False, allow_null=True, help_text="Left out: whatever is still payable (one such entry at most)."
     )

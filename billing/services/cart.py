@@ -15,13 +15,12 @@ from django.utils import timezone
 from catalog.models import Product, Service
 from customers.models import Customer
 from spa_pkg.money import ZERO, quantize_money
+from spa_pkg.payments import TENDER_METHODS, TENDER_NAMES
 
 from ..engine import LineInput
 from ..exceptions import InsufficientStock, InvalidCart, UnknownCustomer
-from ..models import PaymentMethod
 from .sale import PaymentIn
 
-TENDER_METHODS = (PaymentMethod.CASH, PaymentMethod.CARD, PaymentMethod.UPI, PaymentMethod.BANK_TRANSFER)
 MAX_QUANTITY = 10_000
 
 
@@ -108,7 +107,7 @@ def check_bill(
         payment = _payment(raw)
         if payment.method not in TENDER_METHODS:
             errors["payments"].append(
-                f'Payment {number}: "{payment.method}" is not a payment method; use cash, card, upi or bank_transfer '
+                f'Payment {number}: "{payment.method}" is not a payment method; use {TENDER_NAMES} '
                 "(credit is spent with use_credit)."
             )
         if payment.amount is None:

@@ -24,6 +24,7 @@ from packages.services import assignment_create
 from receipts.models import ReceiptKind
 from receipts.services import receipt_issue
 from spa_pkg.money import ZERO, format_inr, inr, money_str, quantize_money
+from spa_pkg.payments import TENDER_NAMES
 
 from ..documents import document_snapshot
 from ..engine import SUMMARY_FIELDS
@@ -201,7 +202,7 @@ def package_sell(
     payment_row = None
     if payment is not None and amount_due > 0:
         if payment.method not in PaymentMethod.values or payment.method == PaymentMethod.PREPAID_CREDIT:
-            message = f'"{payment.method}" is not a way to pay for a package; use cash, card, upi or bank_transfer.'
+            message = f'"{payment.method}" is not a way to pay for a package; use {TENDER_NAMES}.'
             raise PaymentMismatch(message, errors={"method": [message]})
         amount = amount_due if payment.amount is None else quantize_money(payment.amount)
         if amount != amount_due:

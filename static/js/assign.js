@@ -139,7 +139,7 @@
       // The customer's messages belong next to the picker, which sits outside the form.
       const customerErrors = {};
       const rest = {};
-      for (const [path, messages] of Object.entries(Spa.flattenErrors(data.errors || {}))) {
+      for (const [path, messages] of Object.entries(data.errors || {})) {
         (Spa.fieldName(path) === "customer_id" ? customerErrors : rest)[path] = messages;
       }
       Spa.showFieldErrors(pickerRoot, customerErrors);

@@ -311,7 +311,7 @@
   function showLineErrors(errors) {
     const rest = {};
     const rows = cartBody.querySelectorAll("tr[data-line]");
-    for (const [path, messages] of Object.entries(Spa.flattenErrors(errors || {}))) {
+    for (const [path, messages] of Object.entries(errors || {})) {
       const match = /^items\.(\d+)(?:\.(\w+))?$/.exec(path);
       const row = match ? rows[Number(match[1])] : null;
       if (!row) {

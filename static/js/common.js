@@ -40,21 +40,13 @@ const Spa = (() => {
   const getJSON = (url) => call("GET", url);
   const postJSON = (url, body, headers) => call("POST", url, body, headers);
 
-  /* Write a decimal string from the server the Indian way (₹1,00,000.00); no arithmetic. */
+  /* Write a decimal string from the server the Indian way (₹1,05,400.00); no arithmetic.
+     The string goes to Intl as it is, so no amount passes through a float; "-0.00" is ₹0.00,
+     as on the server. */
+  const INR = new Intl.NumberFormat("en-IN", { style: "currency", currency: "INR", signDisplay: "negative" });
   function rupees(value) {
     if (value === null || value === undefined || value === "") return "—";
-    let text = String(value);
-    const negative = text.startsWith("-");
-    if (negative) text = text.slice(1);
-    let [whole, paise = "00"] = text.split(".");
-    paise = (paise + "00").slice(0, 2);
-    let tail = whole.slice(-3);
-    let head = whole.slice(0, -3);
-    while (head.length > 2) {
-      tail = head.slice(-2) + "," + tail;
-      head = head.slice(0, -2);
-    }
-    return (negative ? "-" : "") + "₹" + (head ? head + "," : "") + tail + "." + paise;
+    return INR.format(String(value));
   }
 
   /* Write a server date ("2027-05-23", or a timestamp) as 23 May 2027; no date arithmetic. */
@@ -83,22 +75,6 @@ const Spa = (() => {
     return node;
   }
 
-  /* Flatten {"assignment": {"service_id": ["..."]}} into {"service_id": ["..."]}. */
-  function flattenErrors(errors, into = {}) {
-    for (const [key, value] of Object.entries(errors || {})) {
-      if (Array.isArray(value) && value.every((item) => typeof item === "string")) {
-        into[key] = (into[key] || []).concat(value);
-      } else if (Array.isArray(value)) {
-        value.forEach((item) => typeof item === "object" && flattenErrors(item, into));
-      } else if (value && typeof value === "object") {
-        flattenErrors(value, into);
-      } else if (typeof value === "string") {
-        into[key] = (into[key] || []).concat([value]);
-      }
-    }
-    return into;
-  }
-
   /* The field a dotted error path names: "assignment.service_id" -> "service_id". */
   function fieldName(path) {
     const parts = String(path).split(".").filter((part) => !/^\d+$/.test(part));
@@ -116,7 +92,8 @@ const Spa = (() => {
   /* Put each field's messages next to the field; return the messages no field took. */
   function showFieldErrors(scope, errors, aliases = {}) {
     const loose = [];
-    for (const [rawKey, messages] of Object.entries(flattenErrors(errors))) {
+    // The server's `errors` is already flat: {"assignment.service_id": ["..."]}.
+    for (const [rawKey, messages] of Object.entries(errors || {})) {
       // The API names fields by their path in the body ("assignment.service_id"); try the
       // whole path first, then the field's own name.
       let key = aliases[rawKey] || rawKey;
@@ -297,7 +274,7 @@ const Spa = (() => {
     fieldName,
     refusal,
     day,
-    call, getJSON, postJSON, rupees, el, clearErrors, showFieldErrors, flattenErrors, alertIn, hide,
+    call, getJSON, postJSON, rupees, el, clearErrors, showFieldErrors, alertIn, hide,
     debounce, newKey, readJSON, resultsOf, customerSearch, newCustomerForm,
   };
 })();

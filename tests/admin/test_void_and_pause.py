@@ -32,9 +32,11 @@ def test_a_manager_voids_an_invoice_in_admin_and_the_session_comes_back(manager_
     assert assignment.remaining_sessions == 3
 
     page = manager_client.get(f"/admin/billing/invoice/{invoice.pk}/change/")
+    form = manager_client.get(void_url(invoice))
     response = manager_client.post(void_url(invoice), {"reason": "Customer left before the facial"})
 
     assert "Void this invoice" in page.content.decode()
+    assert "grand total ₹0.00)" in form.content.decode()  # the facial was the package's session
     assert response.status_code == 302
     invoice.refresh_from_db()
     assignment.refresh_from_db()

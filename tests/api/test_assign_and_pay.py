@@ -3,10 +3,11 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from dateutil.relativedelta import relativedelta
 from django.utils import timezone
 
 from billing.models import Invoice, Payment
-from packages.models import PackageAssignment, PackageUsage, add_months
+from packages.models import PackageAssignment, PackageUsage
 from receipts.models import Receipt
 from tests.factories import MembershipFactory, PrepaidPackageFactory, ServicePackageFactory
 
@@ -64,7 +65,7 @@ def test_assign_and_pay_sells_a_service_package_and_answers_the_seed_shape(cashi
     assert body["receipt_pdf_url"] == f"/receipts/{receipt.pk}/download"
     assignment = PackageAssignment.objects.get(pk=body["assignment_id"])
     assert (assignment.service, assignment.total_sessions, assignment.remaining_sessions) == (facial, 4, 4)
-    assert assignment.expires_on == add_months(timezone.localdate(), 6)
+    assert assignment.expires_on == timezone.localdate() + relativedelta(months=6)
     payment = Payment.objects.get(pk=body["payment_id"])
     assert (payment.method, payment.amount.amount, payment.reference) == ("upi", Decimal("3780.00"), "UPI-1")
     assert Invoice.objects.get(pk=body["invoice_id"]).number == body["invoice_number"]

@@ -113,3 +113,12 @@ def test_receipt_links_are_documented_as_paths_not_urls(schema):
             field = components[name]["properties"][key]
             assert field["type"] == "string" and "format" not in field, (name, key, field)
             assert "/receipts/67" in field["description"]
+
+
+def test_the_payment_method_enums_come_from_the_one_list(schema):
+    from spa_pkg.payments import TENDER_METHODS, PaymentMethod
+
+    enums = schema["components"]["schemas"]
+
+    assert enums["PaymentMethodEnum"]["enum"] == PaymentMethod.values
+    assert enums["CounterPaymentMethodEnum"]["enum"] == [method.value for method in TENDER_METHODS]

@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 from billing.models import Invoice, InvoiceKind, InvoiceStatus
 from billing.services import CartItem, PaymentIn, invoice_preview, package_sell
 from packages.models import AssignmentStatus, PackageAssignment
+from spa_pkg.money import format_inr
 from tests.factories import KittyPartyFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -286,12 +287,16 @@ def test_cashier_has_no_void_button_and_the_api_refuses_a_void(sold, sign_in):
     assert PackageAssignment.objects.get(pk=sold.pk).remaining_sessions == 3
 
 
+def test_the_page_writes_rupees_exactly_as_the_server_does(shop, sign_in):
+    page = sign_in("cashier", "/integrated-billing")
+    amounts = ["105400.00", "123456789.50", "0.00", "-0.00", "-105400.00", "17500.50"]
+
+    printed = page.evaluate("(amounts) => amounts.map((amount) => Spa.rupees(amount))", amounts)
+
+    assert printed == ["₹1,05,400.00", "₹12,34,56,789.50", "₹0.00", "₹0.00", "-₹1,05,400.00", "₹17,500.50"]
+    assert printed == [format_inr(amount) for amount in amounts]
+
+
 def rupees(amount: str) -> str:
-    """Write a two-place amount the way the pages do (₹1,00,000.00)."""
-    whole, paise = amount.split(".")
-    negative = whole.startswith("-")
-    whole = whole.lstrip("-")
-    head, tail = whole[:-3], whole[-3:]
-    while len(head) > 2:
-        head, tail = head[:-2], f"{head[-2:]},{tail}"
-    return f"{'-' if negative else ''}₹{head + ',' if head else ''}{tail}.{paise}"
+    """Write an amount as the server does; the page's Intl.NumberFormat must print the same."""
+    return format_inr(amount)

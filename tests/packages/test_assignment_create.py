@@ -3,6 +3,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from dateutil.relativedelta import relativedelta
 from django.utils import timezone
 
 from packages.exceptions import InvalidAssignment
@@ -12,7 +13,6 @@ from packages.models import (
     PackageBenefitTracker,
     PackageUsage,
     UsageKind,
-    add_months,
     latest_expiry,
 )
 from packages.services import assignment_create
@@ -77,7 +77,7 @@ def test_a_yearly_membership_gets_one_discount_tracker_and_a_year_of_validity(cu
 
     [tracker] = trackers(assignment)
     assert (tracker.benefit_type, tracker.discount_percent) == (BenefitType.DISCOUNT, Decimal("15.00"))
-    assert assignment.expires_on == add_months(timezone.localdate(), 12)
+    assert assignment.expires_on == timezone.localdate() + relativedelta(months=12)
 
 
 def test_a_kitty_party_gets_one_credit_tracker_worth_its_after_value(customer, facial):
@@ -118,4 +118,26 @@ def test_assignment_create_refuses_an_expiry_more_than_50_years_ahead(customer, 
 def test_assignment_create_takes_an_expiry_exactly_50_years_ahead(customer):
     assignment = assignment_create(customer=customer, template=PrepaidPackageFactory(), expires_on=latest_expiry())
 
-    assert assignment.expires_on == add_months(timezone.localdate(), 600)
+    assert assignment.expires_on == timezone.localdate() + relativedelta(months=600)
+
+
+@pytest.mark.parametrize(
+    ("assigned_on", "months", "expires_on"),
+    [
+        (date(2025, 1, 31), 1, date(2025, 2, 28)),  # no 31 Feb: the month's last day
+        (date(2024, 1, 31), 1, date(2024, 2, 29)),  # a leap year
+        (date(2024, 2, 29), 12, date(2025, 2, 28)),
+        (date(2025, 3, 31), 6, date(2025, 9, 30)),
+        (date(2025, 8, 15), 6, date(2026, 2, 15)),
+    ],
+    ids=str,
+)
+def test_the_default_expiry_adds_whole_months_and_keeps_to_the_month_end(assigned_on, months, expires_on):
+    # assignment_create refuses a past expiry, so the template's own default is asked for these dates.
+    template = PrepaidPackageFactory.build(validity_months=months)
+
+    assert template.default_expiry(assigned_on) == expires_on
+
+
+def test_the_latest_expiry_is_50_years_on_even_from_29_february():
+    assert latest_expiry(date(2024, 2, 29)) == date(2074, 2, 28)

@@ -3,11 +3,12 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from dateutil.relativedelta import relativedelta
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from billing.services import CartItem, PaymentIn, invoice_create, package_sell
-from packages.models import PackageBenefitTracker, add_months
+from packages.models import PackageBenefitTracker
 from tests.factories import PrepaidPackageFactory, ServicePackageFactory, YearlyMembershipFactory
 
 pytestmark = pytest.mark.django_db
@@ -60,7 +61,7 @@ def test_the_seed_queries_show_a_prepaid_credit_after_a_sale_and_a_bill(customer
     # A facial at 1,200 + 5% GST = 1,260.00 taken from the credit.
     assert (money(total), money(used), money(remaining)) == (Decimal("17500.00"), Decimal("1260.00"), Decimal("16240.00"))
     assert money(discount) == Decimal("0.00")
-    assert (as_date(valid_from), as_date(valid_to)) == (today, add_months(today, 12))
+    assert (as_date(valid_from), as_date(valid_to)) == (today, today + relativedelta(months=12))
     ((reference, credit, remaining_credit, used_credit, remaining_currency, used_currency),) = rows(
         ASSIGNMENT_SQL, prepaid.pk
     )

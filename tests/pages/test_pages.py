@@ -3,6 +3,7 @@ import json
 import re
 
 import pytest
+from dateutil.relativedelta import relativedelta
 from django.urls import reverse
 from django.utils import timezone
 
@@ -265,7 +266,7 @@ def test_the_create_forms_bound_validity_by_the_model_constants(client, manager)
 
 
 def test_assign_page_serves_a_template_of_the_longest_validity(client, cashier):
-    from packages.models import MAX_VALIDITY_MONTHS, add_months
+    from packages.models import MAX_VALIDITY_MONTHS
 
     template = PrepaidPackageFactory(validity_months=MAX_VALIDITY_MONTHS)
     client.force_login(cashier)
@@ -274,7 +275,7 @@ def test_assign_page_serves_a_template_of_the_longest_validity(client, cashier):
 
     assert response.status_code == 200
     entry = next(item for item in json_script(response, "catalogue")["prepaid"] if item["id"] == template.pk)
-    assert entry["expires_on"] == add_months(timezone.localdate(), MAX_VALIDITY_MONTHS).isoformat()
+    assert entry["expires_on"] == (timezone.localdate() + relativedelta(months=MAX_VALIDITY_MONTHS)).isoformat()
 
 
 def test_assign_page_bounds_the_expiry_date_input_from_today_to_50_years_ahead(client, cashier):
@@ -314,3 +315,17 @@ def test_assign_page_gives_the_expiry_of_a_template_in_days(client, cashier):
     entry = next(item for item in catalogue["prepaid"] if item["id"] == template.pk)
     assert entry["validity"] == "60 days"
     assert entry["expires_on"] == (timezone.localdate() + timedelta(days=60)).isoformat()
+
+
+def test_both_counters_offer_the_payment_methods_of_the_one_list(client, cashier):
+    from spa_pkg.payments import PaymentMethod
+
+    tendered = [(method.value, method.label) for method in PaymentMethod if method != PaymentMethod.PREPAID_CREDIT]
+    client.force_login(cashier)
+
+    counter = json_script(client.get("/integrated-billing"), "counter")
+    sale_page = client.get("/assign-packages").content.decode()
+    method_select = sale_page[sale_page.index('id="method"') : sale_page.index("</select>", sale_page.index('id="method"'))]
+
+    assert [tuple(pair) for pair in counter["payment_methods"]] == tendered
+    assert re.findall(r'<option value="(\w+)">([^<]+)</option>', method_select) == tendered

@@ -3,9 +3,12 @@ from decimal import Decimal
 from io import BytesIO
 
 import pytest
+from django.template import Context, Template
+from djmoney.money import Money
 from pypdf import PdfReader
 
 from billing.services import CartItem, PaymentIn, invoice_create, invoice_void
+from billing.words import amount_in_words
 from receipts.models import Receipt, ReceiptKind
 from receipts.pdf import render_receipt_pdf
 from spa_pkg.money import format_inr
@@ -111,11 +114,59 @@ def test_a_voided_invoice_prints_cancelled_with_its_credit_note(client, cashier,
 
 @pytest.mark.parametrize(
     ("amount", "printed"),
-    [("0", "₹0.00"), ("999.5", "₹999.50"), ("17500", "₹17,500.00"), ("117500", "₹1,17,500.00"), ("-12.3", "-₹12.30"),
-     ("12345678.9", "₹1,23,45,678.90")],
+    [
+        ("0", "₹0.00"),
+        ("999.5", "₹999.50"),
+        ("17500", "₹17,500.00"),
+        ("105400", "₹1,05,400.00"),
+        ("117500", "₹1,17,500.00"),
+        ("12345678.9", "₹1,23,45,678.90"),
+        ("123456789.50", "₹12,34,56,789.50"),
+        ("-12.3", "-₹12.30"),
+        ("-105400", "-₹1,05,400.00"),
+        ("0.005", "₹0.01"),  # half-up to the paisa, as everywhere else
+        ("-0.001", "₹0.00"),  # no minus sign on nothing
+    ],
 )
 def test_amounts_are_grouped_the_indian_way(amount, printed):
     assert format_inr(Decimal(amount)) == printed
+
+
+def test_the_template_filter_prints_money_and_decimal_strings_alike():
+    rendered = Template("{% load money %}{{ price|rupees }} {{ total|rupees }} {{ missing|rupees }}").render(
+        Context({"price": Money("105400", "INR"), "total": "123456789.50", "missing": None})
+    )
+
+    assert rendered == "₹1,05,400.00 ₹12,34,56,789.50 ₹0.00"
+
+
+def test_table_cells_leave_out_the_sign_and_descriptions_the_whole_paise():
+    assert format_inr(Decimal("105400"), symbol=False) == "1,05,400.00"
+    assert format_inr(Decimal("-105400.5"), symbol=False) == "-1,05,400.50"
+    assert format_inr(Decimal("105400"), trim_paise=True) == "₹1,05,400"
+    assert format_inr(Decimal("105400.50"), trim_paise=True) == "₹1,05,400.50"
+
+
+@pytest.mark.parametrize(
+    ("amount", "words"),
+    [
+        ("3780", "Rupees Three Thousand Seven Hundred Eighty Only"),
+        ("1888", "Rupees One Thousand Eight Hundred Eighty-Eight Only"),
+        ("105400", "Rupees One Lakh Five Thousand Four Hundred Only"),
+        (
+            "123456789.50",
+            "Rupees Twelve Crore Thirty-Four Lakh Fifty-Six Thousand Seven Hundred Eighty-Nine and Fifty Paise Only",
+        ),
+        ("9999999999.99", "Rupees Nine Hundred Ninety-Nine Crore Ninety-Nine Lakh Ninety-Nine Thousand Nine Hundred "
+                          "Ninety-Nine and Ninety-Nine Paise Only"),  # the largest amount a money column holds
+        ("0", "Rupees Zero Only"),
+        ("0.75", "Rupees Zero and Seventy-Five Paise Only"),
+        ("1000.01", "Rupees One Thousand and One Paise Only"),
+        ("-12.30", "Minus Rupees Twelve and Thirty Paise Only"),
+    ],
+)
+def test_amounts_in_words_count_in_lakh_and_crore(amount, words):
+    assert amount_in_words(Decimal(amount)) == words
 
 
 def test_the_font_is_embedded_whatever_the_working_directory(receipt, monkeypatch, tmp_path):
