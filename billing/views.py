@@ -11,7 +11,7 @@ from catalog.models import Product, Service
 from customers.models import Customer
 from packages.models import AssignmentStatus, PackageType
 from spa_pkg.money import money_str
-from spa_pkg.views import MANAGER, cashier_required, user_has_role
+from spa_pkg.permissions import permission_required, user_may
 
 from .models import PaymentMethod
 
@@ -24,7 +24,7 @@ def _staff_name(user) -> str:
     return user.get_full_name() or user.username
 
 
-@cashier_required
+@permission_required("bill")
 def integrated_billing_page(request):
     """Show the counter: customer search, active packages, the cart, the summary and payment."""
     services = Service.objects.filter(is_active=True).order_by("name").only("id", "name", "price", "price_currency")
@@ -47,7 +47,7 @@ def integrated_billing_page(request):
         "statuses": dict(AssignmentStatus.choices),
         "payment_methods": COUNTER_PAYMENT_METHODS,
         "customer": customer,
-        "is_manager": user_has_role(request.user, MANAGER),
+        "can_void": user_may(request.user, "void_invoice"),
         "cashier_id": request.user.pk,
     }
     return render(request, "billing/integrated_billing.html", {"counter": counter})
