@@ -1,5 +1,5 @@
-"""Billing in admin: selling a package ("Assign & collect payment"), pausing and resuming
-packages, and invoices that are read-only but for a manager's void.
+"""Billing in admin: selling a package ("Assign & collect payment", plugged into the
+assignment admin of packages), and invoices that are read-only but for a void.
 
 Invoices change only through services (a void is a service, with its credit note), so they
 are shown, never edited, here.
@@ -14,10 +14,10 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
-from packages.admin import PackageAssignmentAdmin, ReadOnlyAdminMixin, ReadOnlyInline
+from packages.admin import ReadOnlyAdminMixin, ReadOnlyInline
 from packages.models import PackageAssignment
-from packages.services import assignment_pause, assignment_resume
 from spa_pkg.exceptions import DomainError
+from spa_pkg.permissions import user_may
 
 from .forms import PackageSellForm
 from .models import Invoice, InvoiceLine, NumberSequence, Payment
@@ -46,102 +46,59 @@ def receipt_links(receipt) -> str:
     )
 
 
-class PackageSaleAdmin(PackageAssignmentAdmin):
-    """The assignment admin plus the sale page; "Add" leads there, so no sale skips the service."""
+def package_sale_view(model_admin, request):
+    """Sell a package in the assignment admin: customer and template, the payment, then the receipt.
 
-    actions = ("pause_packages", "resume_packages")
-
-    def get_fieldsets(self, request, obj=None):
-        return (*super().get_fieldsets(request, obj), ("Payments and documents", {"fields": ("documents",)}))
-
-    def _change_each(self, request, queryset, service, done: str):
-        changed = 0
-        for assignment in queryset.order_by("pk"):
-            try:
-                service(assignment=assignment, user=request.user)
-            except DomainError as error:
-                self.message_user(request, f"{assignment}: {error.message}", messages.ERROR)
-            else:
-                changed += 1
-        if changed:
-            self.message_user(request, f"{changed} package(s) {done}.", messages.SUCCESS)
-
-    @admin.action(description="Pause the selected packages", permissions=["change"])
-    def pause_packages(self, request, queryset):
-        self._change_each(request, queryset, assignment_pause, "paused")
-
-    @admin.action(description="Resume the selected packages (expiry moves by the pause)", permissions=["change"])
-    def resume_packages(self, request, queryset):
-        self._change_each(request, queryset, assignment_resume, "resumed")
-
-    def get_urls(self):
-        name = f"{self.opts.app_label}_{self.opts.model_name}_assign"
-        custom = [path("assign/", self.admin_site.admin_view(self.assign_view), name=name)]
-        return custom + super().get_urls()
-
-    def has_add_permission(self, request):
-        return request.user.has_perm(f"{self.opts.app_label}.add_{self.opts.model_name}")
-
-    def add_view(self, request, form_url="", extra_context=None):
-        query = request.META.get("QUERY_STRING", "")
-        url = reverse("admin:packages_packageassignment_assign")
-        return HttpResponseRedirect(f"{url}?{query}" if query else url)
-
-    def assign_view(self, request):
-        """Sell a package: pick customer and template, take the payment, go to the receipt."""
-        if not self.has_add_permission(request):
-            raise PermissionDenied
-        initial = {name: request.GET[name] for name in ("customer", "template", "service") if request.GET.get(name)}
-        form = PackageSellForm(request.POST or None, initial=initial, admin_site=self.admin_site)
-        if request.method == "POST" and form.is_valid():
-            try:
-                result = package_sell(**form.sale_arguments(), user=request.user)
-            except DomainError as error:
-                form.add_domain_error(error)
-                self.message_user(request, error.message, messages.ERROR)
-            else:
-                assignment = result.assignment
-                self.message_user(
-                    request,
-                    format_html(
-                        '{} sold to {}. <a href="{}">Open the package</a>.',
-                        assignment.package_name,
-                        assignment.customer.name,
-                        reverse("admin:packages_packageassignment_change", args=[assignment.pk]),
-                    ),
-                    messages.SUCCESS,
-                )
-                if result.receipt is not None:
-                    return HttpResponseRedirect(result.receipt.get_absolute_url())
-                return HttpResponseRedirect(reverse("admin:packages_packageassignment_change", args=[assignment.pk]))
-        context = {
-            **self.admin_site.each_context(request),
-            "title": ASSIGN_TITLE,
-            "subtitle": None,
-            "opts": self.opts,
-            "adminform": helpers.AdminForm(form, SALE_FIELDSETS, prepopulated_fields={}),
-            "media": self.media + form.media,
-            "has_view_permission": self.has_view_permission(request),
-            "service_package_prefix": "service_package:",
-        }
-        return TemplateResponse(request, "admin/packages/packageassignment/assign.html", context)
-
-    @admin.display(description="Documents")
-    def documents(self, obj):
-        if obj.pk is None:
-            return "-"
-        payments = obj.payments.select_related("receipt").order_by("pk")
-        rows = [
-            (payment.get_method_display(), payment.amount, receipt_links(payment.receipt))
-            for payment in payments
-        ]
-        if not rows:
-            return "No payment recorded."
-        return format_html_join(mark_safe("<br>"), "{}: {} – {}", rows)
+    The assignment admin (packages.admin) checks the permission before it calls this.
+    """
+    initial = {name: request.GET[name] for name in ("customer", "template", "service") if request.GET.get(name)}
+    form = PackageSellForm(request.POST or None, initial=initial, admin_site=model_admin.admin_site)
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = package_sell(**form.sale_arguments(), user=request.user)
+        except DomainError as error:
+            form.add_domain_error(error)
+            model_admin.message_user(request, error.message, messages.ERROR)
+        else:
+            assignment = result.assignment
+            change_url = reverse("admin:packages_packageassignment_change", args=[assignment.pk])
+            model_admin.message_user(
+                request,
+                format_html(
+                    '{} sold to {}. <a href="{}">Open the package</a>.',
+                    assignment.package_name,
+                    assignment.customer.name,
+                    change_url,
+                ),
+                messages.SUCCESS,
+            )
+            if result.receipt is not None:
+                return HttpResponseRedirect(result.receipt.get_absolute_url())
+            return HttpResponseRedirect(change_url)
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "title": ASSIGN_TITLE,
+        "subtitle": None,
+        "opts": model_admin.opts,
+        "adminform": helpers.AdminForm(form, SALE_FIELDSETS, prepopulated_fields={}),
+        "media": model_admin.media + form.media,
+        "has_view_permission": model_admin.has_view_permission(request),
+        "service_package_prefix": "service_package:",
+    }
+    return TemplateResponse(request, "admin/packages/packageassignment/assign.html", context)
 
 
-admin.site.unregister(PackageAssignment)
-admin.site.register(PackageAssignment, PackageSaleAdmin)
+def package_documents(assignment) -> str:
+    """List the payments taken for a package, each with its receipt."""
+    payments = assignment.payments.select_related("receipt").order_by("pk")
+    rows = [(payment.get_method_display(), payment.amount, receipt_links(payment.receipt)) for payment in payments]
+    if not rows:
+        return "No payment recorded."
+    return format_html_join(mark_safe("<br>"), "{}: {} – {}", rows)
+
+
+# One admin class per model: the assignment admin is packages', and billing plugs selling into it.
+admin.site.get_model_admin(PackageAssignment).plug_sale(view=package_sale_view, documents=package_documents)
 
 
 class InvoiceLineInline(ReadOnlyInline):
@@ -221,8 +178,11 @@ class InvoiceAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         custom = [path("<int:invoice_id>/void/", self.admin_site.admin_view(self.void_view), name=name)]
         return custom + super().get_urls()
 
+    def has_void_permission(self, request):
+        return user_may(request.user, "void_invoice")
+
     def can_void(self, request, invoice=None) -> bool:
-        allowed = request.user.has_perm(f"{self.opts.app_label}.change_{self.opts.model_name}")
+        allowed = self.has_void_permission(request)
         return allowed and (invoice is None or (invoice.status == "issued" and invoice.kind == "sale"))
 
     def change_view(self, request, object_id, form_url="", extra_context=None):

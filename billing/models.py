@@ -80,6 +80,12 @@ class Invoice(models.Model):
     class Meta:
         ordering = ["-issued_at", "-pk"]
         indexes = [models.Index(fields=["customer", "bill_date"], name="invoice_customer_date")]
+        # Reports read invoices, payments and packages alike; billing is the one app that sees
+        # all of them, and an invoice is where a report's figures start.
+        permissions = [
+            ("void_invoice", "Can void an invoice (gives back what it took)"),
+            ("view_reports", "Can view reports"),
+        ]
 
     def __str__(self):
         return self.number

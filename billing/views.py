@@ -12,14 +12,14 @@ from customers.models import Customer
 from packages.models import AssignmentStatus, PackageType
 from spa_pkg.money import money_str
 from spa_pkg.payments import TENDER_CHOICES
-from spa_pkg.views import MANAGER, cashier_required, user_has_role
+from spa_pkg.permissions import permission_required, user_may
 
 
 def _staff_name(user) -> str:
     return user.get_full_name() or user.username
 
 
-@cashier_required
+@permission_required("bill")
 def integrated_billing_page(request):
     """Show the counter: customer search, active packages, the cart, the summary and payment."""
     services = Service.objects.filter(is_active=True).order_by("name").only("id", "name", "price", "price_currency")
@@ -42,7 +42,7 @@ def integrated_billing_page(request):
         "statuses": dict(AssignmentStatus.choices),
         "payment_methods": TENDER_CHOICES,
         "customer": customer,
-        "is_manager": user_has_role(request.user, MANAGER),
+        "can_void": user_may(request.user, "void_invoice"),
         "cashier_id": request.user.pk,
     }
     return render(request, "billing/integrated_billing.html", {"counter": counter})

@@ -6,7 +6,8 @@ import django_filters
 from django.db.models import Q
 from rest_framework import serializers, viewsets
 
-from spa_pkg.api import IsCashier, MoneyAmountField
+from spa_pkg.api import MoneyAmountField
+from spa_pkg.permissions import ModelPermissions
 
 from .models import Product, Service
 
@@ -54,7 +55,7 @@ class ServiceViewSet(viewsets.ReadOnlyModelViewSet):
 
     queryset = Service.objects.order_by("name", "pk")
     serializer_class = ServiceSerializer
-    permission_classes = [IsCashier]
+    permission_classes = [ModelPermissions]
     filterset_class = ServiceFilter
     lookup_value_regex = r"\d+"
 
@@ -64,6 +65,6 @@ class ProductViewSet(viewsets.ReadOnlyModelViewSet):
 
     queryset = Product.objects.order_by("name", "pk")
     serializer_class = ProductSerializer
-    permission_classes = [IsCashier]
+    permission_classes = [ModelPermissions]
     filterset_class = ProductFilter
     lookup_value_regex = r"\d+"

@@ -4,7 +4,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.response import Response
 
-from spa_pkg.api import IsCashier
+from spa_pkg.permissions import ModelPermissions
 
 from .models import Customer
 from .selectors import customer_search
@@ -54,7 +54,7 @@ class CustomerViewSet(
 
     queryset = Customer.objects.order_by("name", "pk")
     serializer_class = CustomerSerializer
-    permission_classes = [IsCashier]
+    permission_classes = [ModelPermissions]
     filterset_class = CustomerFilter
     lookup_value_regex = r"\d+"
 

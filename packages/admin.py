@@ -1,19 +1,23 @@
 """Package templates (one admin per kind), assignments, benefit trackers and the usage ledger.
 
 Balances are read-only here: they change only through services. Selling a package needs
-billing (payment, invoice, receipt), a higher app, so `billing.admin` extends the
-assignment admin below with the "Assign & collect payment" page; the links to it here are
-by URL name only, which keeps this module free of billing imports.
+billing (payment, invoice, receipt), a higher app, so `billing.admin` plugs its
+"Assign & collect payment" page into the one assignment admin below (`plug_sale`); the
+links to it here are by URL name only, which keeps this module free of billing imports.
+Who may do what is the user's permissions (spa_pkg.permissions), as everywhere.
 """
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.http import HttpResponseRedirect
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils.html import format_html
 
+from spa_pkg.exceptions import DomainError
 from spa_pkg.money import format_inr
+from spa_pkg.permissions import user_may
 
 from .models import (
     KittyParty,
@@ -26,21 +30,9 @@ from .models import (
     StudentOffer,
     YearlyMembership,
 )
+from .services import assignment_pause, assignment_resume
 
-MANAGER_GROUP = "Manager"
 ASSIGN_URL_NAME = "admin:packages_packageassignment_assign"
-
-
-def is_manager(user) -> bool:
-    """Tell whether the user manages the spa (a superuser or in the Manager group)."""
-    if not (user.is_active and user.is_authenticated):
-        return False
-    if user.is_superuser:
-        return True
-    cached = getattr(user, "_is_spa_manager", None)
-    if cached is None:
-        cached = user._is_spa_manager = user.groups.filter(name=MANAGER_GROUP).exists()
-    return cached
 
 
 def assign_url(template) -> str:
@@ -68,7 +60,7 @@ HISTORY = ("History", {"fields": ("created_at", "updated_at"), "classes": ("coll
 
 
 class PackageTemplateAdmin(admin.ModelAdmin):
-    """What every template admin shares: managers only, an Assign button, no delete once sold."""
+    """What every template admin shares: for those who may change templates, an Assign button, no delete once sold."""
 
     change_form_template = "admin/packages/template_change_form.html"
     search_fields = ("name", "description")
@@ -77,22 +69,13 @@ class PackageTemplateAdmin(admin.ModelAdmin):
     actions = ("assign_to_customer", "withdraw_from_sale")
     kind_fields: tuple = ()
 
-    # Cashiers hold view permissions on templates (the counter pages list them), but
-    # the template admin is a manager's tool.
-    def has_module_permission(self, request):
-        return is_manager(request.user) and super().has_module_permission(request)
-
+    # Whoever may view templates may list them on the counter pages (cashiers do), but
+    # the template admin is for those who may change them.
     def has_view_permission(self, request, obj=None):
-        return is_manager(request.user) and super().has_view_permission(request, obj)
-
-    def has_add_permission(self, request):
-        return is_manager(request.user) and super().has_add_permission(request)
-
-    def has_change_permission(self, request, obj=None):
-        return is_manager(request.user) and super().has_change_permission(request, obj)
+        return super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request, obj=None):
-        if not (is_manager(request.user) and super().has_delete_permission(request, obj)):
+        if not super().has_delete_permission(request, obj):
             return False
         # A sold template stays: assignments point at it. Withdraw it from sale instead.
         return obj is None or not self._assignments_of([obj.pk]).exists()
@@ -354,7 +337,12 @@ class UsageInline(ReadOnlyInline):
 
 
 class PackageAssignmentAdmin(admin.ModelAdmin):
-    """Packages customers hold. Balances and dates change only through services; notes are editable."""
+    """Packages customers hold. Balances and dates change only through services; notes are editable.
+
+    The one admin of assignments. Selling ("Add") needs billing, a higher app: it plugs its
+    sale page and the payments' documents in through `plug_sale`, and the permission checks
+    stay here.
+    """
 
     list_display = ("package_name", "customer_link", "package_type", "balance", "status", "expires_on", "price_paid")
     list_filter = ("status", "package_type", "assigned_on", "expires_on")
@@ -366,6 +354,15 @@ class PackageAssignmentAdmin(admin.ModelAdmin):
     editable_fields = ("notes",)
     session_fields = ("total_sessions", "used_sessions", "remaining_sessions")
     credit_fields = ("credit_amount", "credit_used", "credit_remaining")
+    actions = ("pause_packages", "resume_packages")
+    # Filled by `plug_sale`: the sale page, view(model_admin, request), and documents(obj) -> HTML.
+    sale_view = None
+    documents_of = None
+
+    def plug_sale(self, *, view, documents) -> None:
+        """Let the app that can take payments sell packages here (billing.admin calls this)."""
+        self.sale_view = view
+        self.documents_of = documents
 
     def get_fieldsets(self, request, obj=None):
         balance_fields = ["balance"]
@@ -379,6 +376,7 @@ class PackageAssignmentAdmin(admin.ModelAdmin):
             ("Dates", {"fields": ("assigned_on", "expires_on", "paused_on")}),
             ("Sale", {"fields": ("price_paid", "sale_value", "discount", "created_by", "created_at", "updated_at")}),
             (None, {"fields": ("notes",)}),
+            *((("Payments and documents", {"fields": ("documents",)}),) if self.documents_of else ()),
         )
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
@@ -391,8 +389,49 @@ class PackageAssignmentAdmin(admin.ModelAdmin):
         return [name for name in names if name not in self.editable_fields]
 
     def has_add_permission(self, request):
-        # Selling needs a payment and a receipt: billing.admin adds that page.
-        return False
+        # Adding is selling, on the page billing plugs in: nothing to add without it.
+        return self.sale_view is not None and super().has_add_permission(request)
+
+    def has_pause_permission(self, request):
+        return user_may(request.user, "pause_assignment")
+
+    def get_urls(self):
+        name = ASSIGN_URL_NAME.removeprefix("admin:")
+        custom = [path("assign/", self.admin_site.admin_view(self.assign_view), name=name)]
+        return custom + super().get_urls()
+
+    def add_view(self, request, form_url="", extra_context=None):
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        query = request.META.get("QUERY_STRING", "")
+        url = reverse(ASSIGN_URL_NAME)
+        return HttpResponseRedirect(f"{url}?{query}" if query else url)
+
+    def assign_view(self, request):
+        """Sell a package: pick customer and template, take the payment, go to the receipt."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        return self.sale_view(self, request)
+
+    def _change_each(self, request, queryset, service, done: str):
+        changed = 0
+        for assignment in queryset.order_by("pk"):
+            try:
+                service(assignment=assignment, user=request.user)
+            except DomainError as error:
+                self.message_user(request, f"{assignment}: {error.message}", messages.ERROR)
+            else:
+                changed += 1
+        if changed:
+            self.message_user(request, f"{changed} package(s) {done}.", messages.SUCCESS)
+
+    @admin.action(description="Pause the selected packages", permissions=["pause"])
+    def pause_packages(self, request, queryset):
+        self._change_each(request, queryset, assignment_pause, "paused")
+
+    @admin.action(description="Resume the selected packages (expiry moves by the pause)", permissions=["pause"])
+    def resume_packages(self, request, queryset):
+        self._change_each(request, queryset, assignment_resume, "resumed")
 
     def has_delete_permission(self, request, obj=None):
         return False
@@ -411,6 +450,10 @@ class PackageAssignmentAdmin(admin.ModelAdmin):
     @admin.display(description="Balance")
     def balance(self, obj):
         return balance_text(obj)
+
+    @admin.display(description="Documents")
+    def documents(self, obj):
+        return self.documents_of(obj) if obj.pk is not None else "-"
 
 
 admin.site.register(PackageAssignment, PackageAssignmentAdmin)

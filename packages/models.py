@@ -510,6 +510,15 @@ class PackageAssignment(models.Model):
     class Meta:
         db_table = "service_package_assignment"
         ordering = ["expires_on", "pk"]
+        # What a manager does to a package after the sale (spa_pkg.permissions names who may).
+        permissions = [
+            ("pause_assignment", "Can pause and resume a package"),
+            ("refund_assignment", "Can refund a package"),
+            ("transfer_assignment", "Can transfer a package to another customer"),
+            ("extend_assignment", "Can extend a package's expiry"),
+            ("adjust_balance", "Can correct a package's balance"),
+            ("top_up_assignment", "Can top up a package's credit"),
+        ]
         indexes = [
             models.Index(fields=["customer", "status", "expires_on"], name="assignment_billing_lookup"),
             models.Index(fields=["template_type", "template_id"], name="assignment_template"),

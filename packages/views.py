@@ -14,7 +14,7 @@ from catalog.models import Service
 from customers.models import Customer
 from spa_pkg.money import format_inr, money_str
 from spa_pkg.payments import TENDER_CHOICES
-from spa_pkg.views import cashier_required, manager_required, user_has_role
+from spa_pkg.permissions import model_permission, permission_required
 
 from .models import (
     MAX_VALIDITY_MONTHS,
@@ -35,6 +35,10 @@ API_PATHS = {
     PackageType.YEARLY_MEMBERSHIP: "/api/yearly-memberships",
     PackageType.KITTY_PARTY: "/api/kitty-parties",
 }
+# Creating templates (the create forms of /packages) is adding a template of every kind.
+CREATE_TEMPLATES = sorted(model_permission(model, "add") for model in TEMPLATE_MODELS.values())
+
+
 # Kinds whose template carries figures the server computes (free sessions, benefit %).
 COMPUTED_KINDS = {PackageType.PREPAID, PackageType.SERVICE_PACKAGE, PackageType.KITTY_PARTY}
 
@@ -90,7 +94,7 @@ def _templates_of(kind: str, *, active_only: bool = False):
     return queryset
 
 
-@cashier_required
+@permission_required("sell_package")
 def packages_page(request):
     """List every kind's templates in a tab; managers also get a create form per kind."""
     kinds = [
@@ -111,7 +115,7 @@ def packages_page(request):
             "kinds": kinds,
             "active_kind": active if active in TEMPLATE_MODELS else PackageType.PREPAID,
             "services": Service.objects.filter(is_active=True).only("id", "name").order_by("name"),
-            "can_create": user_has_role(request.user, "Manager"),
+            "can_create": request.user.has_perms(CREATE_TEMPLATES),
             "today": timezone.localdate(),
             "validity": {"min": MIN_VALIDITY_MONTHS, "max": MAX_VALIDITY_MONTHS, "max_days": VALIDITY_DAYS_MAX},
         },
@@ -132,7 +136,7 @@ def _integer(value: str | None) -> int | None:
         return None
 
 
-@manager_required
+@permission_required(*CREATE_TEMPLATES)
 def computed_figures(request):
     """Answer the figures the server will store for a template being typed (free sessions, benefit %).
 
@@ -161,7 +165,7 @@ def computed_figures(request):
     return JsonResponse({"success": True, **figures})
 
 
-@cashier_required
+@permission_required("sell_package")
 def assign_packages_page(request):
     """Sell a template to a customer with payment; the page posts to /packages/api/assign-and-pay."""
     today = timezone.localdate()

@@ -12,11 +12,12 @@ from django.shortcuts import render
 from rest_framework.authentication import TokenAuthentication
 from rest_framework.exceptions import AuthenticationFailed
 
+from spa_pkg.permissions import PERMISSIONS
+
 from .models import Receipt
 from .pdf import render_receipt_pdf
 from .selectors import receipt_document, receipt_get
 
-ROLE_GROUPS = ("Manager", "Cashier")
 PAPERS = ("a4", "thermal")
 
 
@@ -31,13 +32,9 @@ def json_error(message: str, status: int, **headers) -> JsonResponse:
     return response
 
 
-def has_counter_role(user) -> bool:
-    """Tell whether the user may see documents: a superuser, a manager or a cashier."""
-    return user.is_superuser or user.groups.filter(name__in=ROLE_GROUPS).exists()
-
-
 def document_view(view):
-    """Authenticate by session or token, check the role, load the receipt; answer errors per client."""
+    """Authenticate by session or token, check the permission, load the receipt; answer errors per client."""
+    permission = PERMISSIONS["read_receipts"]
 
     @wraps(view)
     def wrapper(request, pk, *args, **kwargs):
@@ -53,7 +50,7 @@ def document_view(view):
             if wants_json(request):
                 return json_error("Authentication credentials were not provided.", 401, WWW_Authenticate="Token")
             return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
-        if not has_counter_role(user):
+        if not user.has_perm(permission):
             message = "You do not have permission to see receipts."
             if wants_json(request):
                 return json_error(message, 403)
@@ -67,6 +64,7 @@ def document_view(view):
             return render(request, "receipts/not_found.html", {"message": message}, status=404)
         return view(request, receipt, *args, **kwargs)
 
+    wrapper.required_permissions = {permission}
     return wrapper
 
 

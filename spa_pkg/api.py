@@ -1,4 +1,4 @@
-"""What every API view shares: the error body, group permissions, money fields, the router.
+"""What every API view shares: the error body, money fields, the router (permissions: spa_pkg.permissions).
 
 Errors always answer `{"success": false, "error": "...", "errors": {path: [...]}}`. The keys
 of `errors` are dotted paths into the request body (`items.0.quantity`), so a page can put
@@ -27,8 +27,6 @@ from spa_pkg.exceptions import DomainError
 from spa_pkg.logins import LoginLockedOut
 from spa_pkg.money import money_str
 
-CASHIER_GROUPS = ("Cashier", "Manager")
-MANAGER_GROUPS = ("Manager",)
 NON_FIELD = "non_field_errors"
 
 
@@ -110,51 +108,6 @@ def api_exception_handler(exc, context):
 def api_not_found(request, *args, **kwargs):
     """Answer an unknown API path with the JSON error body instead of an HTML page."""
     return JsonResponse(error_body("Not found."), status=404)
-
-
-# --- permissions ---------------------------------------------------------------------------
-
-
-def user_in_groups(user, names: tuple[str, ...]) -> bool:
-    """Tell whether `user` is a superuser or belongs to one of the groups (cached per request)."""
-    if not user or not user.is_authenticated:
-        return False
-    if user.is_superuser:
-        return True
-    cached = getattr(user, "_spa_group_names", None)
-    if cached is None:
-        cached = frozenset(user.groups.values_list("name", flat=True))
-        user._spa_group_names = cached
-    return bool(cached.intersection(names))
-
-
-class IsCashier(permissions.BasePermission):
-    """Cashiers and managers: bill, sell and read."""
-
-    message = "You need the Cashier or Manager role for this."
-
-    def has_permission(self, request, view):
-        return user_in_groups(request.user, CASHIER_GROUPS)
-
-
-class IsManager(permissions.BasePermission):
-    """Managers only: templates, voids, pauses."""
-
-    message = "Only a manager can do this."
-
-    def has_permission(self, request, view):
-        return user_in_groups(request.user, MANAGER_GROUPS)
-
-
-class CashierReadsManagerWrites(permissions.BasePermission):
-    """Cashiers read (GET, HEAD, OPTIONS); managers also write."""
-
-    message = "Only a manager can change this."
-
-    def has_permission(self, request, view):
-        if request.method in permissions.SAFE_METHODS:
-            return user_in_groups(request.user, CASHIER_GROUPS)
-        return user_in_groups(request.user, MANAGER_GROUPS)
 
 
 # --- fields and serializers ---------------------------------------------------------------

@@ -17,20 +17,21 @@ from billing.api.views import (
 from catalog.api import ProductViewSet, ServiceViewSet
 from customers.api import CustomerViewSet
 from packages.api.views import TEMPLATE_PATHS, TEMPLATE_VIEWSETS, AssignmentViewSet, CustomerPackagesApi
-from spa_pkg.api import IsCashier, JsonRefusalsMixin, OptionalSlashRouter, TokenApi, api_not_found
+from spa_pkg.api import JsonRefusalsMixin, OptionalSlashRouter, TokenApi, api_not_found
+from spa_pkg.permissions import HasPerm
 from spa_pkg.routing import both
 
 
 class SchemaView(JsonRefusalsMixin, SpectacularAPIView):
     """The OpenAPI 3 schema (YAML, or JSON with `Accept: application/json` or `?format=json`)."""
 
-    permission_classes = [IsCashier]
+    permission_classes = [HasPerm("read_api_docs")]
 
 
 class SwaggerDocsView(JsonRefusalsMixin, SpectacularSwaggerView):
     """Swagger UI for cashiers and managers, served from the sidecar's static files."""
 
-    permission_classes = [IsCashier]
+    permission_classes = [HasPerm("read_api_docs")]
     http_method_names = ["get", "head"]  # OPTIONS would try to render metadata as the page
 
 

@@ -9,8 +9,9 @@ from rest_framework.views import APIView
 
 from packages.models import PackageAssignment
 from packages.presenters import updated_package
-from spa_pkg.api import ErrorSerializer, IsCashier, IsManager
+from spa_pkg.api import ErrorSerializer
 from spa_pkg.exceptions import DomainError
+from spa_pkg.permissions import HasPerm, ModelPermissions
 
 from ..models import Invoice, InvoiceLine
 from ..selectors import package_usage
@@ -79,7 +80,7 @@ SEED_ASSIGN_EXAMPLE = {
 class AssignAndPayApi(APIView):
     """Sell a package: the assignment, the payment, the invoice and the receipt in one transaction."""
 
-    permission_classes = [IsCashier]
+    permission_classes = [HasPerm("sell_package")]
 
     @extend_schema(
         operation_id="packages_assign_and_pay",
@@ -159,7 +160,7 @@ IDEMPOTENCY_KEY = OpenApiParameter(
 class PreviewApi(APIView):
     """Compute a bill as the invoice would (packages, tax, totals); nothing is written."""
 
-    permission_classes = [IsCashier]
+    permission_classes = [HasPerm("bill")]
 
     @extend_schema(
         operation_id="billing_preview",
@@ -179,7 +180,7 @@ class PreviewApi(APIView):
 class InvoiceCreateApi(APIView):
     """Issue the invoice: spend the packages, take the payments, number it, issue the receipt."""
 
-    permission_classes = [IsCashier]
+    permission_classes = [HasPerm("bill")]
 
     @extend_schema(
         operation_id="billing_invoice_create",
@@ -209,7 +210,7 @@ class InvoiceCreateApi(APIView):
 class InvoiceVoidApi(APIView):
     """Cancel an invoice and give back every session, credit and product it took (managers)."""
 
-    permission_classes = [IsManager]
+    permission_classes = [HasPerm("void_invoice")]
 
     @extend_schema(
         operation_id="billing_invoice_void",
@@ -229,7 +230,7 @@ class InvoiceVoidApi(APIView):
 class PackageUsageApi(APIView):
     """The usage history (ledger) of one package, oldest first."""
 
-    permission_classes = [IsCashier]
+    permission_classes = [HasPerm("read_packages")]
 
     @extend_schema(
         operation_id="billing_package_usage",
@@ -250,7 +251,7 @@ class InvoiceViewSet(viewsets.ReadOnlyModelViewSet):
     """Invoices with their lines and payments, newest first; filter by customer and dates."""
 
     serializer_class = InvoiceSerializer
-    permission_classes = [IsCashier]
+    permission_classes = [ModelPermissions]
     filterset_class = InvoiceFilter
     lookup_value_regex = r"\d+"
 

@@ -8,7 +8,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from customers.models import Customer
-from spa_pkg.api import CashierReadsManagerWrites, IsCashier, IsManager, envelope
+from spa_pkg.api import envelope
+from spa_pkg.permissions import HasPerm, ModelPermissions
 
 from ..models import TEMPLATE_MODELS, PackageAssignment, PackageTemplate
 from ..presenters import assignment_summary
@@ -32,7 +33,7 @@ class TemplateViewSet(viewsets.ModelViewSet):
     """Base for the six template endpoints; answers in the `success` envelope."""
 
     model: type[PackageTemplate]
-    permission_classes = [CashierReadsManagerWrites]
+    permission_classes = [ModelPermissions]
     pagination_class = None  # The list shape is fixed: {"success": true, "packages": [...]}.
     filterset_fields = ["is_active"]
     lookup_value_regex = r"\d+"
@@ -119,7 +120,7 @@ class AssignmentViewSet(viewsets.ReadOnlyModelViewSet):
     """Packages sold to customers, with balances; soonest expiry first."""
 
     serializer_class = AssignmentSerializer
-    permission_classes = [IsCashier]
+    permission_classes = [ModelPermissions]
     filterset_class = AssignmentFilter
     lookup_value_regex = r"\d+"
 
@@ -136,7 +137,7 @@ class AssignmentViewSet(viewsets.ReadOnlyModelViewSet):
         request=inline_serializer("PauseRequest", fields={}),
         responses={200: AssignmentSerializer},
     )
-    @action(detail=True, methods=["post"], permission_classes=[IsManager])
+    @action(detail=True, methods=["post"], permission_classes=[HasPerm("pause_assignment")])
     def pause(self, request, pk=None):
         return self._changed(assignment_pause)
 
@@ -145,7 +146,7 @@ class AssignmentViewSet(viewsets.ReadOnlyModelViewSet):
         request=inline_serializer("ResumeRequest", fields={}),
         responses={200: AssignmentSerializer},
     )
-    @action(detail=True, methods=["post"], permission_classes=[IsManager])
+    @action(detail=True, methods=["post"], permission_classes=[HasPerm("pause_assignment")])
     def resume(self, request, pk=None):
         return self._changed(assignment_resume)
 
@@ -160,7 +161,7 @@ CustomerPackagesOutput = envelope("CustomerPackagesResponse", packages=CustomerP
 class CustomerPackagesApi(APIView):
     """The packages a customer holds with their balances, soonest expiry first (never cached)."""
 
-    permission_classes = [IsCashier]
+    permission_classes = [HasPerm("read_packages")]
 
     @extend_schema(
         operation_id="customer_packages",

@@ -100,6 +100,19 @@ def test_the_roles_migration_gives_cashiers_selling_and_managers_the_catalogue()
     assert not {"delete_invoice", "delete_packageusage", "delete_receipt", "delete_payment"} & (cashier | manager)
 
 
+def test_only_the_manager_group_holds_voids_reports_and_the_after_sale_permissions():
+    cashier = set(Group.objects.get(name="Cashier").permissions.values_list("codename", flat=True))
+    manager = set(Group.objects.get(name="Manager").permissions.values_list("codename", flat=True))
+    after_sale = {
+        "void_invoice", "view_reports", "pause_assignment", "refund_assignment", "transfer_assignment",
+        "extend_assignment", "adjust_balance", "top_up_assignment",
+    }
+
+    assert after_sale <= manager
+    assert not after_sale & cashier
+    assert {"view_accessattempt", "delete_accessattempt"} <= manager
+
+
 def test_a_customer_added_in_admin_is_stored_with_a_normalised_phone_and_gstin(manager_client):
     response = manager_client.post(
         "/admin/customers/customer/add/",

@@ -1,12 +1,14 @@
-"""Who may call what: anonymous 401, no role 403, cashier and manager by the route table."""
+"""Who may call what: anonymous 401, no role 403, cashier and manager by the permissions each route asks for."""
 from collections import defaultdict
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.urls import URLPattern, URLResolver, resolve
 
 from spa_pkg import api_urls
+from spa_pkg.permissions import PERMISSIONS
 from tests.api.conftest import table_counts
-from tests.api.routes import ANYONE, MANAGER, ROUTES
+from tests.api.routes import MANAGER, ROUTES, level
 
 pytestmark = pytest.mark.django_db
 
@@ -38,7 +40,7 @@ def test_anonymous_caller_gets_401_and_nothing_is_written(anonymous_client, worl
 
     response = call(anonymous_client, route, world)
 
-    if route.level == ANYONE:
+    if route.anyone:
         assert response.status_code not in (401, 403)
         return
     assert response.status_code == 401
@@ -47,7 +49,7 @@ def test_anonymous_caller_gets_401_and_nothing_is_written(anonymous_client, worl
     assert table_counts() == before
 
 
-@pytest.mark.parametrize("route", [r for r in ROUTES if r.level != ANYONE], ids=lambda route: route.id)
+@pytest.mark.parametrize("route", [r for r in ROUTES if not r.anyone], ids=lambda route: route.id)
 def test_user_without_a_role_gets_403_and_nothing_is_written(plain_client, world, route):
     before = table_counts()
 
@@ -64,7 +66,7 @@ def test_cashier_may_call_cashier_routes_and_gets_403_on_manager_routes(cashier_
 
     response = call(cashier_client, route, world, page=True)
 
-    if route.level == MANAGER:
+    if level(route) == MANAGER:
         assert response.status_code == 403
         assert_error_body(response)
         assert table_counts() == before
@@ -87,7 +89,7 @@ def test_every_route_answers_directly_with_and_without_the_trailing_slash(anonym
 
     response = call(anonymous_client, route, ids, slash=slash)
 
-    assert response.status_code == (400 if route.level == ANYONE else 401)
+    assert response.status_code == (400 if route.anyone else 401)
 
 
 @pytest.mark.parametrize("path", sorted({route.path for route in ROUTES}))
@@ -111,6 +113,20 @@ def test_the_route_table_covers_every_route_in_api_urls(world):
     declared = {pattern for pattern in _patterns(api_urls.urlpatterns) if pattern != "^(api|packages/api)/"}
 
     assert declared - tested == set()
+
+
+@pytest.mark.parametrize("route", ROUTES, ids=lambda route: route.id)
+def test_every_route_names_permissions_that_a_role_holds(route):
+    """A route whose view names no permission, or one no group holds, fails here (and in the matrix)."""
+    assert level(route)
+
+
+def test_every_permission_of_the_table_exists():
+    stored = {f"{app_label}.{codename}" for app_label, codename in Permission.objects.values_list(
+        "content_type__app_label", "codename"
+    )}
+
+    assert set(PERMISSIONS.values()) - stored == set()
 
 
 def test_an_unknown_api_path_is_a_json_404(manager_client):

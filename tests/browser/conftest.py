@@ -77,7 +77,8 @@ def shop(transactional_db):
     """A small spa: a facial, a massage, a product, a 3+1 template, a customer, a cashier and a manager.
 
     Transactional tests flush the database, groups included, so the users' groups are made
-    here (UserFactory gets or creates them) rather than trusted to the data migration.
+    here with their permissions (UserFactory, tests.factories.role_group) rather than
+    trusted to the data migration.
     """
     return {
         "facial": ServiceFactory(name="Hydrating Facial", price=inr("1200.00")),
