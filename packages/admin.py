@@ -292,11 +292,7 @@ class KittyPartyAdmin(PackageTemplateAdmin):
 
 def balance_text(assignment: PackageAssignment) -> str:
     """Say what is left: sessions, credit, or the kind of benefit."""
-    if assignment.has_sessions:
-        return f"{assignment.remaining_sessions}/{assignment.total_sessions} sessions"
-    if assignment.is_credit:
-        return format_html("{}<br><small>of {}</small>", assignment.credit_remaining, assignment.credit_amount)
-    return "Unlimited" if assignment.package_type == "membership" else "Discount"
+    return assignment.kind.balance_text(assignment)
 
 
 class ReadOnlyInline(admin.TabularInline):

@@ -4,7 +4,7 @@ Balances live on `PackageAssignment` (and are mirrored per service on
 `PackageBenefitTracker` for the billing lookup). They change only through
 `packages.services`, always together with a `PackageUsage` ledger row.
 """
-from datetime import date, timedelta
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
@@ -21,6 +21,7 @@ from catalog.models import Service
 from customers.models import Customer
 from spa_pkg.fields import ColumnMoneyField
 
+from .kinds import kind_choices, kind_for
 from .weekdays import parse_valid_days
 
 
@@ -31,10 +32,6 @@ class PackageType(models.TextChoices):
     STUDENT_OFFER = "student_offer", "Student offer"
     YEARLY_MEMBERSHIP = "yearly_membership", "Yearly membership"
     KITTY_PARTY = "kitty_party", "Kitty party"
-
-
-CREDIT_KINDS = {PackageType.PREPAID, PackageType.KITTY_PARTY}
-SESSION_KINDS = {PackageType.SERVICE_PACKAGE}
 
 
 def money_field(verbose_name=None, **kwargs):
@@ -123,15 +120,22 @@ class PackageTemplate(models.Model):
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        self.compute()
+        super().save(*args, **kwargs)
+
+    @property
+    def kind(self):
+        """Return this template's kind (`packages.kinds`), which owns everything kind-specific."""
+        return kind_for(self.package_type)
+
+    def compute(self) -> None:
+        """Fill in the computed fields (free sessions, benefit %): the kind knows how."""
+        self.kind.compute(self)
+
     def default_expiry(self, start: date) -> date | None:
-        """Return the expiry an assignment made on `start` gets by default: its validity in months or days."""
-        months = getattr(self, "validity_months", None)
-        if months:
-            return add_months(start, months)
-        days = getattr(self, "validity_days", None)
-        if days:
-            return start + timedelta(days=days)
-        return None
+        """Return the expiry an assignment made on `start` gets by default (the kind's validity)."""
+        return self.kind.default_expiry(self, start)
 
     @property
     def validity_text(self) -> str:
@@ -158,7 +162,7 @@ class PackageTemplate(models.Model):
 
     def list_price(self, service: Service | None = None) -> Money:
         """Return what the customer pays by default for this template."""
-        return self.price
+        return self.kind.list_price(self, service)
 
     def validate_computed(self, *, blame: str):
         """Refuse figures whose computed fields do not fit their columns (e.g. pay for 1, get 9,999).
@@ -201,10 +205,6 @@ class PrepaidPackage(PackageTemplate):
             *validity_constraints("prepaid"),
         ]
 
-    def save(self, *args, **kwargs):
-        self.compute()
-        super().save(*args, **kwargs)
-
     def clean(self):
         errors = {}
         if self.actual_price is not None and self.actual_price.amount <= 0:
@@ -220,15 +220,6 @@ class PrepaidPackage(PackageTemplate):
             raise ValidationError(errors)
         self.compute()
         self.validate_computed(blame="after_value")
-
-    def compute(self):
-        if self.actual_price is not None and self.after_value is not None:
-            self.benefit_percent = percent(
-                self.after_value.amount - self.actual_price.amount, self.actual_price.amount
-            )
-
-    def list_price(self, service=None):
-        return self.actual_price
 
 
 class ServicePackage(PackageTemplate):
@@ -253,10 +244,6 @@ class ServicePackage(PackageTemplate):
             *validity_constraints("servicepackage"),
         ]
 
-    def save(self, *args, **kwargs):
-        self.compute()
-        super().save(*args, **kwargs)
-
     def clean(self):
         errors = {}
         if not self.pay_for:
@@ -268,16 +255,6 @@ class ServicePackage(PackageTemplate):
             raise ValidationError(errors)
         self.compute()
         self.validate_computed(blame="total_services")
-
-    def compute(self):
-        if self.pay_for is not None and self.total_services is not None:
-            self.free_sessions = max(self.total_services - self.pay_for, 0)
-            self.benefit_percent = percent(self.free_sessions, self.pay_for)
-
-    def list_price(self, service=None):
-        if service is None:
-            return Money(0, "INR")
-        return service.price * self.pay_for
 
 
 class Membership(PackageTemplate):
@@ -350,9 +327,6 @@ class StudentOffer(PackageTemplate):
     def weekdays(self) -> tuple[str, ...]:
         return parse_valid_days(self.valid_days)
 
-    def default_expiry(self, start):
-        return self.valid_to
-
 
 class YearlyMembership(PackageTemplate):
     """A percentage off services for the year, plus recorded extra benefits."""
@@ -409,10 +383,6 @@ class KittyParty(PackageTemplate):
             *validity_constraints("kitty"),
         ]
 
-    def save(self, *args, **kwargs):
-        self.compute()
-        super().save(*args, **kwargs)
-
     def clean(self):
         errors = {}
         if self.price is not None and self.price.amount <= 0:
@@ -426,20 +396,6 @@ class KittyParty(PackageTemplate):
             raise ValidationError(errors)
         self.compute()
         self.validate_computed(blame="after_value")
-
-    def compute(self):
-        if self.price is not None and self.after_value is not None:
-            self.benefit_percent = percent(self.after_value.amount - self.price.amount, self.price.amount)
-
-
-TEMPLATE_MODELS: dict[str, type[PackageTemplate]] = {
-    PackageType.PREPAID: PrepaidPackage,
-    PackageType.SERVICE_PACKAGE: ServicePackage,
-    PackageType.MEMBERSHIP: Membership,
-    PackageType.STUDENT_OFFER: StudentOffer,
-    PackageType.YEARLY_MEMBERSHIP: YearlyMembership,
-    PackageType.KITTY_PARTY: KittyParty,
-}
 
 
 def add_months(start: date, months: int) -> date:
@@ -483,7 +439,8 @@ class PackageAssignment(models.Model):
     """
 
     customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="assignments")
-    package_type = models.CharField(max_length=20, choices=PackageType.choices, db_index=True)
+    # Any registered kind (`packages.kinds`): the six of PackageType, or one another app adds.
+    package_type = models.CharField(max_length=20, choices=kind_choices, db_index=True)
     template_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
     template_id = models.PositiveBigIntegerField(db_column="package_reference_id")
     template = GenericForeignKey("template_type", "template_id")
@@ -554,12 +511,17 @@ class PackageAssignment(models.Model):
         return f"{self.package_name} – {self.customer.name}"
 
     @property
+    def kind(self):
+        """Return the assignment's kind (`packages.kinds`)."""
+        return kind_for(self.package_type)
+
+    @property
     def is_credit(self) -> bool:
-        return self.package_type in CREDIT_KINDS
+        return self.kind.is_credit
 
     @property
     def has_sessions(self) -> bool:
-        return self.package_type in SESSION_KINDS
+        return self.kind.has_sessions
 
     def clean_fields(self, exclude=None):
         # The expiry horizon moves with today: checked here, like a field validator (skipped when
