@@ -6,11 +6,14 @@ selling one go through the API (`/api/<kind>`, `/packages/api/assign-and-pay`).
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
 from django.utils import timezone
+from django.utils.text import capfirst
+from djmoney.models.fields import MoneyField
 
 from catalog.models import Service
 from customers.models import Customer
@@ -33,6 +36,30 @@ def form_template(kind) -> str:
     except TemplateDoesNotExist:
         return "packages/forms/generic.html"
     return name
+
+
+def page_fields(kind) -> list[dict]:
+    """Describe the create form's inputs of a kind from its model fields (for kinds without a partial)."""
+    fields = []
+    for name in kind.input_fields:
+        if name == "validity_days":
+            continue  # one input with a unit: months or days
+        field = kind.model._meta.get_field(name)
+        spec = {"name": name, "label": capfirst(field.verbose_name), "type": "text", "compute": name in kind.compute_inputs}
+        if name == "validity_months":
+            spec.update(type="validity", value=field.default)
+        elif field.many_to_many:
+            spec["type"] = "services"
+        elif isinstance(field, models.TextField):
+            spec["type"] = "textarea"
+        elif isinstance(field, models.DateField):
+            spec["type"] = "date"
+        elif isinstance(field, models.DecimalField | MoneyField):
+            spec.update(type="number", step="0.01", min="0")
+        elif isinstance(field, models.IntegerField):
+            spec.update(type="number", min="1")
+        fields.append(spec)
+    return fields
 
 
 def template_row(template: PackageTemplate) -> dict:
@@ -69,6 +96,7 @@ def packages_page(request):
             "api_path": f"/api/{kind.api_segment}",
             "computed": bool(kind.computed_fields),
             "form_template": form_template(kind),
+            "page_fields": page_fields(kind),
             "rows": [template_row(template) for template in _templates_of(kind)],
         }
         for kind in all_kinds()
