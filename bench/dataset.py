@@ -22,9 +22,9 @@ from djmoney.money import Money
 
 from catalog.models import Product, Service
 from customers.models import Customer
+from packages.kinds import kind_for
 from packages.models import (
     AssignmentStatus,
-    BenefitType,
     KittyParty,
     Membership,
     PackageAssignment,
@@ -179,40 +179,21 @@ def _money(prefix: str, amount) -> dict:
 
 
 def _tracker_rows(inserter: _Inserter, a: dict, template) -> int:
-    """Add the tracker rows `packages.services.tracker_rows_for` makes for this kind (reconcile checks them)."""
-    common = {
-        "customer_id": a["customer_id"],
-        "assignment_id": a["id"],
-        "valid_from": a["assigned_on"],
-        "valid_until": a["expires_on"],
-        "is_active": a["status"] == AssignmentStatus.ACTIVE,
-    }
-    kind = a["kind"]
-    if kind == PackageType.SERVICE_PACKAGE:
-        inserter.add(
-            service_id=a["service_id"], benefit_type=BenefitType.FREE, total_count=a["sessions"],
-            used_count=0, remaining_count=a["sessions"], **common,
-        )
-        return 1
-    if kind in (PackageType.PREPAID, PackageType.KITTY_PARTY):
-        inserter.add(
-            service_id=None, benefit_type=BenefitType.PREPAID,
-            **_money("balance_total", a["credit"]), **_money("balance_used", 0), **_money("balance_remaining", a["credit"]),
-            **common,
-        )
-        return 1
-    if kind == PackageType.MEMBERSHIP:
-        for service in template.services_included.all():
-            inserter.add(service_id=service.pk, benefit_type=BenefitType.UNLIMITED, **common)
-        return len(template.services_included.all())
-    if kind == PackageType.STUDENT_OFFER:
-        inserter.add(
-            service_id=None, benefit_type=BenefitType.DISCOUNT, discount_percent=template.discount_percentage,
-            **{**common, "valid_from": max(template.valid_from, a["assigned_on"])},
-        )
-        return 1
-    inserter.add(service_id=None, benefit_type=BenefitType.DISCOUNT, discount_percent=template.discount_percent, **common)
-    return 1
+    """Add the tracker rows the kind grants at a sale (`Kind.tracker_rows`; reconcile checks them)."""
+    assignment = PackageAssignment(
+        id=a["id"], customer_id=a["customer_id"], package_type=a["kind"], service_id=a["service_id"],
+        total_sessions=a["sessions"], used_sessions=0, remaining_sessions=a["sessions"],
+        credit_amount=Money(a["credit"], "INR"), credit_used=Money(0, "INR"), credit_remaining=Money(a["credit"], "INR"),
+        status=a["status"], assigned_on=a["assigned_on"], expires_on=a["expires_on"],
+    )
+    rows = kind_for(a["kind"]).tracker_rows(assignment, template)
+    for row in rows:
+        inserter.add(**{
+            field.attname: getattr(row, field.attname)
+            for field in inserter.fields
+            if not (getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False))
+        })
+    return len(rows)
 
 
 @transaction.atomic
@@ -243,7 +224,7 @@ def build(*, customers: int = 10_000, assignments: int = 50_000, seed: int = 7, 
         customer_id = customer_ids[index] if index < customers else rng.choice(customer_ids)
         kind = rng.choices(kinds, weights)[0]
         template = rng.choice(templates[kind])
-        service = rng.choice(services) if kind == PackageType.SERVICE_PACKAGE else None
+        service = rng.choice(services) if kind_for(kind).service_chosen_at_sale else None
         assigned_on = today - timedelta(days=rng.randint(0, 200))
         expires_on = template.default_expiry(assigned_on)
         name = template.name if service is None else f"{template.name} – {service.name}"
@@ -252,8 +233,8 @@ def build(*, customers: int = 10_000, assignments: int = 50_000, seed: int = 7, 
             "customer_id": customer_id,
             "kind": kind,
             "service_id": service.pk if service else None,
-            "sessions": template.total_services if kind == PackageType.SERVICE_PACKAGE else 0,
-            "credit": template.after_value.amount if kind in (PackageType.PREPAID, PackageType.KITTY_PARTY) else 0,
+            "sessions": kind_for(kind).sessions_granted(template),
+            "credit": kind_for(kind).credit_granted(template),
             "status": AssignmentStatus.EXPIRED if expires_on and expires_on < today else AssignmentStatus.ACTIVE,
             "assigned_on": assigned_on,
             "expires_on": expires_on,

@@ -3,7 +3,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from packages.models import PackageAssignment
-from spa_pkg.money import format_inr, money_str
+from spa_pkg.money import money_str
 
 from .words import amount_in_words
 
@@ -31,16 +31,10 @@ def customer_details(customer) -> dict:
 
 def package_balance(assignment: PackageAssignment) -> dict:
     """Describe what is left on an assignment, as a receipt prints it."""
-    if assignment.has_sessions:
-        balance = f"{assignment.remaining_sessions}/{assignment.total_sessions} sessions"
-    elif assignment.is_credit:
-        balance = f"{format_inr(assignment.credit_remaining)} of {format_inr(assignment.credit_amount)}"
-    else:
-        balance = "Unlimited" if assignment.package_type == "membership" else "Discount"
     return {
         "assignment_id": assignment.pk,
         "name": assignment.package_name,
-        "balance": balance,
+        "balance": assignment.kind.balance_text(assignment),
         "status": str(assignment.status),
         "expires_on": assignment.expires_on.isoformat() if assignment.expires_on else None,
     }

@@ -6,9 +6,9 @@ from django.contrib.admin.widgets import AdminDateWidget, AutocompleteSelect
 
 from catalog.models import Service
 from customers.models import Customer
-from packages.models import TEMPLATE_MODELS, PackageAssignment, PackageTemplate, PackageType
+from packages.kinds import all_kinds, find_kind
+from packages.models import PackageAssignment, PackageTemplate
 from spa_pkg.exceptions import DomainError
-from spa_pkg.money import format_inr
 from spa_pkg.payments import TENDER_CHOICES
 
 from .models import PaymentMethod
@@ -34,50 +34,30 @@ ERROR_FIELDS = {
 
 
 def describe_template(template: PackageTemplate) -> str:
-    """Say in a few words what a template gives, for the template picker."""
-    kind = template.package_type
-    if kind == PackageType.PREPAID:
-        return (
-            f"pay {format_inr(template.actual_price, trim_paise=True)}, "
-            f"get {format_inr(template.after_value, trim_paise=True)} credit"
-        )
-    if kind == PackageType.SERVICE_PACKAGE:
-        return f"{template.pay_for}+{template.free_sessions} sessions of the service you choose"
-    if kind == PackageType.MEMBERSHIP:
-        return f"{format_inr(template.price, trim_paise=True)} for {template.validity_text}"
-    if kind == PackageType.STUDENT_OFFER:
-        return f"{template.discount_percentage.normalize():f}% off {template.valid_days}, till {template.valid_to:%d %b %Y}"
-    if kind == PackageType.YEARLY_MEMBERSHIP:
-        return f"{format_inr(template.price, trim_paise=True)}, {template.discount_percent.normalize():f}% off for {template.validity_text}"
-    if kind == PackageType.KITTY_PARTY:
-        return (
-            f"pay {format_inr(template.price, trim_paise=True)}, "
-            f"get {format_inr(template.after_value, trim_paise=True)} for {template.min_guests}+ guests"
-        )
-    return ""
+    """Say in a few words what a template gives, for the template picker (the kind's words)."""
+    return template.kind.describe(template)
 
 
 def template_choices() -> list:
     """Return the templates on sale, grouped by kind, as "<kind>:<id>" choices."""
-    labels = dict(PackageType.choices)
     choices: list = [("", "---------")]
-    for kind, model in TEMPLATE_MODELS.items():
+    for kind in all_kinds():
         options = [
-            (f"{kind}:{template.pk}", f"{template.name} ({describe_template(template)})")
-            for template in model.objects.filter(is_active=True).order_by("name")
+            (f"{kind.package_type}:{template.pk}", f"{template.name} ({describe_template(template)})")
+            for template in kind.model.objects.filter(is_active=True).order_by("name")
         ]
         if options:
-            choices.append((labels[kind], options))
+            choices.append((kind.label, options))
     return choices
 
 
 def template_from_choice(value: str) -> PackageTemplate | None:
     """Return the template a "<kind>:<id>" value names, or None."""
-    kind, _, pk = (value or "").partition(":")
-    model = TEMPLATE_MODELS.get(kind)
-    if model is None or not pk.isdigit():
+    package_type, _, pk = (value or "").partition(":")
+    kind = find_kind(package_type)
+    if kind is None or not pk.isdigit():
         return None
-    return model.objects.filter(pk=int(pk)).first()
+    return kind.model.objects.filter(pk=int(pk)).first()
 
 
 class PackageSellForm(forms.Form):
@@ -137,7 +117,7 @@ class PackageSellForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         template = cleaned.get("template")
-        if template is not None and template.package_type == PackageType.SERVICE_PACKAGE and not cleaned.get("service"):
+        if template is not None and template.kind.service_chosen_at_sale and not cleaned.get("service"):
             self.add_error("service", "Choose the service this package covers.")
         return cleaned
 

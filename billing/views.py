@@ -9,7 +9,8 @@ from django.shortcuts import render
 
 from catalog.models import Product, Service
 from customers.models import Customer
-from packages.models import AssignmentStatus, PackageType
+from packages.kinds import all_kinds
+from packages.models import AssignmentStatus
 from spa_pkg.money import money_str
 from spa_pkg.payments import TENDER_CHOICES
 from spa_pkg.permissions import permission_required, user_may
@@ -38,7 +39,11 @@ def integrated_billing_page(request):
             for p in products
         ],
         "staff": [{"id": user.pk, "name": _staff_name(user)} for user in staff],
-        "kinds": dict(PackageType.choices),
+        # Per kind: its name, what its balance counts and, for kinds without one, what to say.
+        "kinds": {
+            kind.package_type: {"label": kind.label, "balance": kind.balance_kind, "balance_label": kind.balance_label}
+            for kind in all_kinds()
+        },
         "statuses": dict(AssignmentStatus.choices),
         "payment_methods": TENDER_CHOICES,
         "customer": customer,

@@ -16,9 +16,10 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 
 from spa_pkg.exceptions import DomainError
-from spa_pkg.money import format_inr
 from spa_pkg.permissions import user_may
 
+from .kinds import kind_for
+from .kinds.base import COMMON_FIELDS, VALIDITY_FIELDS
 from .models import (
     KittyParty,
     Membership,
@@ -57,6 +58,7 @@ class ReadOnlyAdminMixin:
 
 
 HISTORY = ("History", {"fields": ("created_at", "updated_at"), "classes": ("collapse",)})
+VALIDITY = VALIDITY_FIELDS  # shown on one line: months or days
 
 
 class PackageTemplateAdmin(admin.ModelAdmin):
@@ -67,7 +69,19 @@ class PackageTemplateAdmin(admin.ModelAdmin):
     list_editable = ("is_active",)
     readonly_fields = ("created_at", "updated_at")
     actions = ("assign_to_customer", "withdraw_from_sale")
-    kind_fields: tuple = ()
+
+    def get_fieldsets(self, request, obj=None):
+        """Show the common fields, then the kind's own (`Kind.fields`, which the API reads too)."""
+        kind = kind_for(self.model.package_type)
+        own = [VALIDITY if name == VALIDITY[0] else name for name in kind.fields if name != VALIDITY[1]]
+        return (
+            (None, {"fields": COMMON_FIELDS}),
+            (kind.label, {"fields": own, "description": kind.description}),
+            HISTORY,
+        )
+
+    def get_readonly_fields(self, request, obj=None):
+        return (*kind_for(self.model.package_type).computed_fields, "created_at", "updated_at")
 
     # Whoever may view templates may list them on the counter pages (cashiers do), but
     # the template admin is for those who may change them.
@@ -171,37 +185,18 @@ class ValidityForm(forms.ModelForm):
         return cleaned
 
 
-VALIDITY = ("validity_months", "validity_days")
 
 
 @admin.register(PrepaidPackage)
 class PrepaidPackageAdmin(PackageTemplateAdmin):
     form = ValidityForm
     list_display = ("name", "actual_price", "after_value", "benefit", "validity", "is_active", "sold", "assign_link")
-    readonly_fields = ("benefit_percent", "created_at", "updated_at")
-    fieldsets = (
-        (None, {"fields": ("name", "description", "is_active")}),
-        ("Credit", {"fields": ("actual_price", "after_value", "benefit_percent", VALIDITY)}),
-        HISTORY,
-    )
 
 
 @admin.register(ServicePackage)
 class ServicePackageAdmin(PackageTemplateAdmin):
     form = ValidityForm
     list_display = ("name", "sessions", "benefit", "validity", "is_active", "sold", "assign_link")
-    readonly_fields = ("free_sessions", "benefit_percent", "created_at", "updated_at")
-    fieldsets = (
-        (None, {"fields": ("name", "description", "is_active")}),
-        (
-            "Sessions",
-            {
-                "fields": ("pay_for", "total_services", "free_sessions", "benefit_percent", VALIDITY),
-                "description": "The service is chosen when the package is sold; its price is pay_for × that service's price.",
-            },
-        ),
-        HISTORY,
-    )
 
     @admin.display(description="Sessions")
     def sessions(self, obj):
@@ -213,11 +208,6 @@ class MembershipAdmin(PackageTemplateAdmin):
     form = ValidityForm
     list_display = ("name", "price", "validity", "included", "is_active", "sold", "assign_link")
     autocomplete_fields = ("services_included",)
-    fieldsets = (
-        (None, {"fields": ("name", "description", "is_active")}),
-        ("Membership", {"fields": ("price", VALIDITY, "services_included")}),
-        HISTORY,
-    )
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("services_included")
@@ -230,11 +220,6 @@ class MembershipAdmin(PackageTemplateAdmin):
 @admin.register(StudentOffer)
 class StudentOfferAdmin(PackageTemplateAdmin):
     list_display = ("name", "price", "discount", "valid_from", "valid_to", "valid_days", "is_active", "sold", "assign_link")
-    fieldsets = (
-        (None, {"fields": ("name", "description", "is_active")}),
-        ("Offer", {"fields": ("price", "discount_percentage", "valid_from", "valid_to", "valid_days", "conditions")}),
-        HISTORY,
-    )
 
     @admin.display(description="Discount", ordering="discount_percentage")
     def discount(self, obj):
@@ -245,11 +230,6 @@ class StudentOfferAdmin(PackageTemplateAdmin):
 class YearlyMembershipAdmin(PackageTemplateAdmin):
     form = ValidityForm
     list_display = ("name", "price", "discount", "validity", "extra_benefits", "is_active", "sold", "assign_link")
-    fieldsets = (
-        (None, {"fields": ("name", "description", "is_active")}),
-        ("Membership", {"fields": ("price", "discount_percent", VALIDITY, "extra_benefits")}),
-        HISTORY,
-    )
 
     @admin.display(description="Discount", ordering="discount_percent")
     def discount(self, obj):
@@ -260,16 +240,7 @@ class YearlyMembershipAdmin(PackageTemplateAdmin):
 class KittyPartyAdmin(PackageTemplateAdmin):
     form = ValidityForm
     list_display = ("name", "price", "after_value", "benefit", "min_guests", "validity", "is_active", "sold", "assign_link")
-    readonly_fields = ("benefit_percent", "created_at", "updated_at")
     autocomplete_fields = ("services_included",)
-    fieldsets = (
-        (None, {"fields": ("name", "description", "is_active")}),
-        (
-            "Group credit",
-            {"fields": ("price", "after_value", "benefit_percent", "min_guests", VALIDITY, "services_included")},
-        ),
-        HISTORY,
-    )
 
 
 # --- assignments, trackers, ledger --------------------------------------------------------
@@ -277,13 +248,7 @@ class KittyPartyAdmin(PackageTemplateAdmin):
 
 def balance_text(assignment: PackageAssignment) -> str:
     """Say what is left: sessions, credit, or the kind of benefit."""
-    if assignment.has_sessions:
-        return f"{assignment.remaining_sessions}/{assignment.total_sessions} sessions"
-    if assignment.is_credit:
-        return format_html(
-            "{}<br><small>of {}</small>", format_inr(assignment.credit_remaining), format_inr(assignment.credit_amount)
-        )
-    return "Unlimited" if assignment.package_type == "membership" else "Discount"
+    return assignment.kind.balance_text(assignment)
 
 
 class ReadOnlyInline(admin.TabularInline):

@@ -4,7 +4,7 @@ Balances live on `PackageAssignment` (and are mirrored per service on
 `PackageBenefitTracker` for the billing lookup). They change only through
 `packages.services`, always together with a `PackageUsage` ledger row.
 """
-from datetime import date, timedelta
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from dateutil.relativedelta import relativedelta
@@ -21,6 +21,8 @@ from catalog.models import Service
 from customers.models import Customer
 from spa_pkg.fields import money_field
 
+from .constraints import FieldCheckConstraint
+from .kinds import kind_choices, kind_for
 from .weekdays import parse_valid_days
 
 
@@ -33,8 +35,6 @@ class PackageType(models.TextChoices):
     KITTY_PARTY = "kitty_party", "Kitty party"
 
 
-CREDIT_KINDS = {PackageType.PREPAID, PackageType.KITTY_PARTY}
-SESSION_KINDS = {PackageType.SERVICE_PACKAGE}
 
 
 def percent(numerator: Decimal, denominator: Decimal) -> Decimal:
@@ -46,7 +46,6 @@ def percent(numerator: Decimal, denominator: Decimal) -> Decimal:
     )
 
 
-DISCOUNT_VALIDATORS = [MinValueValidator(Decimal("0.01")), MaxValueValidator(Decimal("100"))]
 
 # How long a template's validity may be: model, admin, API and pages all use these. A validity
 # is given in months or in days (the seed's "Validity: 60 days"); either way at most 50 years.
@@ -58,14 +57,27 @@ VALIDITY_DAYS_MAX = 18262  # 50 x 365.25 days
 MAX_EXPIRY_YEARS = 50
 
 
+VALIDITY_TOO_SHORT = f"Validity must be at least {MIN_VALIDITY_MONTHS} month."
+VALIDITY_TOO_LONG = f"Validity can be at most {MAX_VALIDITY_MONTHS} months."
+VALIDITY_DAYS_RANGE = f"Validity in days must be from 1 to {VALIDITY_DAYS_MAX:,}."
+PRICE_POSITIVE = "The price must be more than zero."
+DISCOUNT_RANGE = "The discount must be more than 0 and at most 100 percent."
+DISCOUNT_VALIDATORS = [MinValueValidator(Decimal("0.01"), DISCOUNT_RANGE), MaxValueValidator(Decimal("100"), DISCOUNT_RANGE)]
+
+
+def check(field: str, condition: models.Q, name: str, message: str) -> FieldCheckConstraint:
+    """A database check that full_clean() reports on `field` in the manager's words."""
+    return FieldCheckConstraint(field=field, condition=condition, name=name, violation_error_message=message)
+
+
 def validity_months_field(default: int):
     return models.PositiveIntegerField(
         default=default,
         null=True,
         blank=True,
         validators=[
-            MinValueValidator(MIN_VALIDITY_MONTHS, f"Validity must be at least {MIN_VALIDITY_MONTHS} month."),
-            MaxValueValidator(MAX_VALIDITY_MONTHS, f"Validity can be at most {MAX_VALIDITY_MONTHS} months."),
+            MinValueValidator(MIN_VALIDITY_MONTHS, VALIDITY_TOO_SHORT),
+            MaxValueValidator(MAX_VALIDITY_MONTHS, VALIDITY_TOO_LONG),
         ],
         help_text=f"From {MIN_VALIDITY_MONTHS} to {MAX_VALIDITY_MONTHS} months; leave empty to give it in days.",
     )
@@ -75,7 +87,7 @@ def validity_days_field():
     return models.PositiveIntegerField(
         null=True,
         blank=True,
-        validators=[MinValueValidator(1), MaxValueValidator(VALIDITY_DAYS_MAX)],
+        validators=[MinValueValidator(1, VALIDITY_DAYS_RANGE), MaxValueValidator(VALIDITY_DAYS_MAX, VALIDITY_DAYS_RANGE)],
         help_text=f"Validity in days (1 to {VALIDITY_DAYS_MAX:,}), instead of months.",
     )
 
@@ -84,19 +96,18 @@ def validity_constraints(prefix: str) -> list[models.BaseConstraint]:
     """A validity is in months or in days, never both or neither; each within its bounds."""
     months, days = models.Q(validity_months__isnull=False), models.Q(validity_days__isnull=False)
     return [
-        models.CheckConstraint(condition=models.Q(validity_months__gt=0), name=f"{prefix}_validity_positive"),
-        models.CheckConstraint(
-            condition=models.Q(validity_months__lte=MAX_VALIDITY_MONTHS), name=f"{prefix}_validity_within_max"
+        check("validity_months", models.Q(validity_months__gte=MIN_VALIDITY_MONTHS), f"{prefix}_validity_positive", VALIDITY_TOO_SHORT),
+        check(
+            "validity_months", models.Q(validity_months__lte=MAX_VALIDITY_MONTHS), f"{prefix}_validity_within_max", VALIDITY_TOO_LONG
         ),
-        models.CheckConstraint(
-            condition=models.Q(validity_days__gte=1, validity_days__lte=VALIDITY_DAYS_MAX),
-            name=f"{prefix}_validity_days_range",
+        check(
+            "validity_days",
+            models.Q(validity_days__gte=1, validity_days__lte=VALIDITY_DAYS_MAX),
+            f"{prefix}_validity_days_range",
+            VALIDITY_DAYS_RANGE,
         ),
-        models.CheckConstraint(
-            condition=(months & ~days) | (days & ~months),
-            name=f"{prefix}_validity_in_one_unit",
-            violation_error_message="Give the validity in months or in days, not both.",
-        ),
+        check("validity_days", ~(months & days), f"{prefix}_validity_not_both", "Give the validity in months or in days, not both."),
+        check("validity_months", months | days, f"{prefix}_validity_given", "Give the validity in months or in days."),
     ]
 
 
@@ -118,15 +129,22 @@ class PackageTemplate(models.Model):
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        self.compute()
+        super().save(*args, **kwargs)
+
+    @property
+    def kind(self):
+        """Return this template's kind (`packages.kinds`), which owns everything kind-specific."""
+        return kind_for(self.package_type)
+
+    def compute(self) -> None:
+        """Fill in the computed fields (free sessions, benefit %): the kind knows how."""
+        self.kind.compute(self)
+
     def default_expiry(self, start: date) -> date | None:
-        """Return the expiry an assignment made on `start` gets by default: its validity in months or days."""
-        months = getattr(self, "validity_months", None)
-        if months:
-            return start + relativedelta(months=months)  # 31 Jan + 1 month = 28/29 Feb
-        days = getattr(self, "validity_days", None)
-        if days:
-            return start + timedelta(days=days)
-        return None
+        """Return the expiry an assignment made on `start` gets by default (the kind's validity)."""
+        return self.kind.default_expiry(self, start)
 
     @property
     def validity_text(self) -> str:
@@ -138,22 +156,23 @@ class PackageTemplate(models.Model):
             return f"{days} day{'s' if days != 1 else ''}"
         return ""
 
-    def validity_errors(self) -> dict[str, str]:
-        """Return what is wrong with the validity: one unit, months or days, at least 1."""
-        months, days = self.validity_months, self.validity_days
-        if months is not None and days is not None:
-            return {"validity_days": "Give the validity in months or in days, not both."}
-        if months is None and days is None:
-            return {"validity_months": "Give the validity in months or in days."}
-        if months is not None and months < 1:
-            return {"validity_months": "Validity must be at least one month."}
-        if days is not None and days < 1:
-            return {"validity_days": "Validity must be at least one day."}
-        return {}
+    def clean(self):
+        """Check what no database constraint can say (the kind's own rules), then the computed figures.
+
+        Every CheckConstraint below is validated by `full_clean()` itself, with its message
+        on its field (`FieldCheckConstraint`), so none is restated here.
+        """
+        kind = self.kind
+        errors = kind.clean(self)
+        if errors:
+            raise ValidationError(errors)
+        if kind.computed_fields:
+            self.compute()
+            self.validate_computed(blame=kind.compute_inputs[-1])
 
     def list_price(self, service: Service | None = None) -> Money:
         """Return what the customer pays by default for this template."""
-        return self.price
+        return self.kind.list_price(self, service)
 
     def validate_computed(self, *, blame: str):
         """Refuse figures whose computed fields do not fit their columns (e.g. pay for 1, get 9,999).
@@ -189,41 +208,15 @@ class PrepaidPackage(PackageTemplate):
 
     class Meta(PackageTemplate.Meta):
         constraints = [
-            models.CheckConstraint(condition=models.Q(actual_price__gt=0), name="prepaid_price_positive"),
-            models.CheckConstraint(
-                condition=models.Q(after_value__gte=models.F("actual_price")), name="prepaid_value_not_below_price"
+            check("actual_price", models.Q(actual_price__gt=0), "prepaid_price_positive", PRICE_POSITIVE),
+            check(
+                "after_value",
+                models.Q(after_value__gte=models.F("actual_price")),
+                "prepaid_value_not_below_price",
+                "The credit value cannot be below the price paid.",
             ),
             *validity_constraints("prepaid"),
         ]
-
-    def save(self, *args, **kwargs):
-        self.compute()
-        super().save(*args, **kwargs)
-
-    def clean(self):
-        errors = {}
-        if self.actual_price is not None and self.actual_price.amount <= 0:
-            errors["actual_price"] = "The price must be more than zero."
-        if (
-            self.actual_price is not None
-            and self.after_value is not None
-            and self.after_value.amount < self.actual_price.amount
-        ):
-            errors["after_value"] = "The credit value cannot be below the price paid."
-        errors.update(self.validity_errors())
-        if errors:
-            raise ValidationError(errors)
-        self.compute()
-        self.validate_computed(blame="after_value")
-
-    def compute(self):
-        if self.actual_price is not None and self.after_value is not None:
-            self.benefit_percent = percent(
-                self.after_value.amount - self.actual_price.amount, self.actual_price.amount
-            )
-
-    def list_price(self, service=None):
-        return self.actual_price
 
 
 class ServicePackage(PackageTemplate):
@@ -240,39 +233,15 @@ class ServicePackage(PackageTemplate):
 
     class Meta(PackageTemplate.Meta):
         constraints = [
-            models.CheckConstraint(condition=models.Q(pay_for__gt=0), name="servicepackage_pay_for_positive"),
-            models.CheckConstraint(
-                condition=models.Q(total_services__gt=models.F("pay_for")),
-                name="servicepackage_total_above_pay_for",
+            check("pay_for", models.Q(pay_for__gt=0), "servicepackage_pay_for_positive", "Pay for at least one session."),
+            check(
+                "total_services",
+                models.Q(total_services__gt=models.F("pay_for")),
+                "servicepackage_total_above_pay_for",
+                "Total sessions must be more than the sessions paid for.",
             ),
             *validity_constraints("servicepackage"),
         ]
-
-    def save(self, *args, **kwargs):
-        self.compute()
-        super().save(*args, **kwargs)
-
-    def clean(self):
-        errors = {}
-        if not self.pay_for:
-            errors["pay_for"] = "Pay for at least one session."
-        elif self.total_services is not None and self.pay_for >= self.total_services:
-            errors["total_services"] = "Total sessions must be more than the sessions paid for."
-        errors.update(self.validity_errors())
-        if errors:
-            raise ValidationError(errors)
-        self.compute()
-        self.validate_computed(blame="total_services")
-
-    def compute(self):
-        if self.pay_for is not None and self.total_services is not None:
-            self.free_sessions = max(self.total_services - self.pay_for, 0)
-            self.benefit_percent = percent(self.free_sessions, self.pay_for)
-
-    def list_price(self, service=None):
-        if service is None:
-            return Money(0, "INR")
-        return service.price * self.pay_for
 
 
 class Membership(PackageTemplate):
@@ -287,17 +256,9 @@ class Membership(PackageTemplate):
 
     class Meta(PackageTemplate.Meta):
         constraints = [
-            models.CheckConstraint(condition=models.Q(price__gt=0), name="membership_price_positive"),
+            check("price", models.Q(price__gt=0), "membership_price_positive", PRICE_POSITIVE),
             *validity_constraints("membership"),
         ]
-
-    def clean(self):
-        errors = {}
-        if self.price is not None and self.price.amount <= 0:
-            errors["price"] = "The price must be more than zero."
-        errors.update(self.validity_errors())
-        if errors:
-            raise ValidationError(errors)
 
 
 class StudentOffer(PackageTemplate):
@@ -314,39 +275,24 @@ class StudentOffer(PackageTemplate):
 
     class Meta(PackageTemplate.Meta):
         constraints = [
-            models.CheckConstraint(condition=models.Q(price__gte=0), name="studentoffer_price_not_negative"),
-            models.CheckConstraint(
-                condition=models.Q(discount_percentage__gt=0, discount_percentage__lte=100),
-                name="studentoffer_discount_range",
+            check("price", models.Q(price__gte=0), "studentoffer_price_not_negative", "The fee cannot be negative."),
+            check(
+                "discount_percentage",
+                models.Q(discount_percentage__gt=0, discount_percentage__lte=100),
+                "studentoffer_discount_range",
+                DISCOUNT_RANGE,
             ),
-            models.CheckConstraint(
-                condition=models.Q(valid_to__gte=models.F("valid_from")), name="studentoffer_dates_ordered"
+            check(
+                "valid_to",
+                models.Q(valid_to__gte=models.F("valid_from")),
+                "studentoffer_dates_ordered",
+                "The offer cannot end before it starts.",
             ),
         ]
-
-    def clean(self):
-        errors = {}
-        if self.price is not None and self.price.amount < 0:
-            errors["price"] = "The fee cannot be negative."
-        if self.discount_percentage is not None and not Decimal("0") < self.discount_percentage <= 100:
-            errors["discount_percentage"] = "The discount must be more than 0 and at most 100 percent."
-        if self.valid_from and self.valid_to and self.valid_to < self.valid_from:
-            errors["valid_to"] = "The offer cannot end before it starts."
-        try:
-            self.valid_days = (self.valid_days or "").strip()
-            if not parse_valid_days(self.valid_days):
-                errors["valid_days"] = "Name at least one weekday."
-        except ValueError as exc:
-            errors["valid_days"] = str(exc)
-        if errors:
-            raise ValidationError(errors)
 
     @property
     def weekdays(self) -> tuple[str, ...]:
         return parse_valid_days(self.valid_days)
-
-    def default_expiry(self, start):
-        return self.valid_to
 
 
 class YearlyMembership(PackageTemplate):
@@ -362,22 +308,15 @@ class YearlyMembership(PackageTemplate):
 
     class Meta(PackageTemplate.Meta):
         constraints = [
-            models.CheckConstraint(condition=models.Q(price__gt=0), name="yearly_price_positive"),
-            models.CheckConstraint(
-                condition=models.Q(discount_percent__gt=0, discount_percent__lte=100), name="yearly_discount_range"
+            check("price", models.Q(price__gt=0), "yearly_price_positive", PRICE_POSITIVE),
+            check(
+                "discount_percent",
+                models.Q(discount_percent__gt=0, discount_percent__lte=100),
+                "yearly_discount_range",
+                DISCOUNT_RANGE,
             ),
             *validity_constraints("yearly"),
         ]
-
-    def clean(self):
-        errors = {}
-        if self.price is not None and self.price.amount <= 0:
-            errors["price"] = "The price must be more than zero."
-        if self.discount_percent is not None and not Decimal("0") < self.discount_percent <= 100:
-            errors["discount_percent"] = "The discount must be more than 0 and at most 100 percent."
-        errors.update(self.validity_errors())
-        if errors:
-            raise ValidationError(errors)
 
 
 class KittyParty(PackageTemplate):
@@ -396,45 +335,17 @@ class KittyParty(PackageTemplate):
     class Meta(PackageTemplate.Meta):
         verbose_name_plural = "kitty parties"
         constraints = [
-            models.CheckConstraint(condition=models.Q(price__gt=0), name="kitty_price_positive"),
-            models.CheckConstraint(
-                condition=models.Q(after_value__gte=models.F("price")), name="kitty_value_not_below_price"
+            check("price", models.Q(price__gt=0), "kitty_price_positive", PRICE_POSITIVE),
+            check(
+                "after_value",
+                models.Q(after_value__gte=models.F("price")),
+                "kitty_value_not_below_price",
+                "The credit value cannot be below the price.",
             ),
-            models.CheckConstraint(condition=models.Q(min_guests__gte=1), name="kitty_min_guests_positive"),
+            check("min_guests", models.Q(min_guests__gte=1), "kitty_min_guests_positive", "At least one guest."),
             *validity_constraints("kitty"),
         ]
 
-    def save(self, *args, **kwargs):
-        self.compute()
-        super().save(*args, **kwargs)
-
-    def clean(self):
-        errors = {}
-        if self.price is not None and self.price.amount <= 0:
-            errors["price"] = "The price must be more than zero."
-        if self.price is not None and self.after_value is not None and self.after_value.amount < self.price.amount:
-            errors["after_value"] = "The credit value cannot be below the price."
-        if self.min_guests is not None and self.min_guests < 1:
-            errors["min_guests"] = "At least one guest."
-        errors.update(self.validity_errors())
-        if errors:
-            raise ValidationError(errors)
-        self.compute()
-        self.validate_computed(blame="after_value")
-
-    def compute(self):
-        if self.price is not None and self.after_value is not None:
-            self.benefit_percent = percent(self.after_value.amount - self.price.amount, self.price.amount)
-
-
-TEMPLATE_MODELS: dict[str, type[PackageTemplate]] = {
-    PackageType.PREPAID: PrepaidPackage,
-    PackageType.SERVICE_PACKAGE: ServicePackage,
-    PackageType.MEMBERSHIP: Membership,
-    PackageType.STUDENT_OFFER: StudentOffer,
-    PackageType.YEARLY_MEMBERSHIP: YearlyMembership,
-    PackageType.KITTY_PARTY: KittyParty,
-}
 
 
 def latest_expiry(today: date | None = None) -> date:
@@ -467,7 +378,8 @@ class PackageAssignment(models.Model):
     """
 
     customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="assignments")
-    package_type = models.CharField(max_length=20, choices=PackageType.choices, db_index=True)
+    # Any registered kind (`packages.kinds`): the six of PackageType, or one another app adds.
+    package_type = models.CharField(max_length=20, choices=kind_choices, db_index=True)
     template_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
     template_id = models.PositiveBigIntegerField(db_column="package_reference_id")
     template = GenericForeignKey("template_type", "template_id")
@@ -547,12 +459,17 @@ class PackageAssignment(models.Model):
         return f"{self.package_name} – {self.customer.name}"
 
     @property
+    def kind(self):
+        """Return the assignment's kind (`packages.kinds`)."""
+        return kind_for(self.package_type)
+
+    @property
     def is_credit(self) -> bool:
-        return self.package_type in CREDIT_KINDS
+        return self.kind.is_credit
 
     @property
     def has_sessions(self) -> bool:
-        return self.package_type in SESSION_KINDS
+        return self.kind.has_sessions
 
     def clean_fields(self, exclude=None):
         # The expiry horizon moves with today: checked here, like a field validator (skipped when

@@ -1,7 +1,8 @@
 """The benefit rule of each package kind: pure code over objects in memory.
 
 Billing builds one `Holding` per assignment the customer holds and one `LineRequest`
-per cart line, then asks the rule of each holding's kind (`rule_for`) whether it
+per cart line, then asks the rule of each holding's kind (`rule_for`, through the
+kind registry) whether it
 covers the line (`is_eligible`) and what it gives (`apply`). Nothing here touches
 the database; every result is a frozen dataclass, so preview and invoice run the
 same code on the same kind of input.
@@ -16,7 +17,8 @@ from typing import ClassVar
 
 from spa_pkg.money import ZERO, quantize_money
 
-from .models import AssignmentStatus, BenefitType, PackageType
+from .kinds import kind_for
+from .models import AssignmentStatus, BenefitType
 from .weekdays import WEEKDAYS, parse_valid_days
 
 
@@ -116,7 +118,6 @@ def _day(value: date) -> str:
 class BenefitRule:
     """The interface every kind implements; the base checks what all kinds share."""
 
-    package_type: ClassVar[str] = ""
     benefit_type: ClassVar[str] = ""
     # Lower comes first: free session, then membership, then discount, then credit.
     priority: ClassVar[int] = 9
@@ -180,7 +181,6 @@ class BenefitRule:
 class ServicePackageRule(BenefitRule):
     """Free sessions of the one service chosen at assignment, while sessions remain."""
 
-    package_type = PackageType.SERVICE_PACKAGE.value
     benefit_type = BenefitType.FREE.value
     priority = 0
 
@@ -205,7 +205,6 @@ class ServicePackageRule(BenefitRule):
 class MembershipRule(BenefitRule):
     """Included services are free and unlimited while the membership is active."""
 
-    package_type = PackageType.MEMBERSHIP.value
     benefit_type = BenefitType.UNLIMITED.value
     priority = 1
 
@@ -238,14 +237,9 @@ class PercentDiscountRule(BenefitRule):
         )
 
 
-class YearlyMembershipRule(PercentDiscountRule):
-    package_type = PackageType.YEARLY_MEMBERSHIP.value
-
-
 class StudentOfferRule(PercentDiscountRule):
     """The percentage applies only between the offer's dates and on its weekdays."""
 
-    package_type = PackageType.STUDENT_OFFER.value
 
     def covers(self, line, context):
         reason = super().covers(line, context)
@@ -267,7 +261,6 @@ class StudentOfferRule(PercentDiscountRule):
 class CreditRule(BenefitRule):
     """Prepaid credit: a tender against the amount due, usable on anything."""
 
-    package_type = PackageType.PREPAID.value
     benefit_type = BenefitType.PREPAID.value
     priority = 3
     is_tender = True
@@ -291,7 +284,6 @@ class CreditRule(BenefitRule):
 class KittyPartyRule(CreditRule):
     """Group credit on the included services, for a bill with at least `min_guests` guests."""
 
-    package_type = PackageType.KITTY_PARTY.value
     pays_round_off = False
 
     def covers(self, line, context):
@@ -306,19 +298,6 @@ class KittyPartyRule(CreditRule):
         return None
 
 
-RULES: dict[str, type[BenefitRule]] = {
-    rule.package_type: rule
-    for rule in (
-        ServicePackageRule,
-        MembershipRule,
-        StudentOfferRule,
-        YearlyMembershipRule,
-        CreditRule,
-        KittyPartyRule,
-    )
-}
-
-
 def rule_for(holding: Holding) -> BenefitRule:
     """Return the rule of the holding's kind, bound to it."""
-    return RULES[holding.package_type](holding)
+    return kind_for(holding.package_type).rule(holding)

@@ -4,19 +4,10 @@ from collections.abc import Iterable
 from dataclasses import replace
 from datetime import date
 
-from django.db.models import F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import F, Q, QuerySet, Subquery
 
-from spa_pkg.money import ZERO
-
-from .models import (
-    AssignmentStatus,
-    BenefitType,
-    KittyParty,
-    PackageAssignment,
-    PackageBenefitTracker,
-    PackageType,
-    StudentOffer,
-)
+from .kinds import all_kinds, kind_for
+from .models import AssignmentStatus, PackageAssignment, PackageBenefitTracker
 from .rules import Holding
 
 
@@ -35,82 +26,47 @@ def customer_packages(*, customer_id: int, on_date: date | None = None) -> Query
     return assignments.order_by(F("expires_on").asc(nulls_last=True), "pk")
 
 
-def _template_terms(model, field: str):
-    return Subquery(model.objects.filter(pk=OuterRef("template_id")).values(field)[:1])
-
-
 def _annotated_assignments() -> QuerySet[PackageAssignment]:
-    """Assignments with the template terms billing needs that trackers do not hold."""
-    return PackageAssignment.objects.select_related("service").annotate(
-        offer_valid_days=_template_terms(StudentOffer, "valid_days"),
-        offer_valid_from=_template_terms(StudentOffer, "valid_from"),
-        offer_valid_to=_template_terms(StudentOffer, "valid_to"),
-        kitty_min_guests=_template_terms(KittyParty, "min_guests"),
-    )
+    """Assignments with the template terms billing needs that trackers do not hold (each kind names its own)."""
+    annotations = {}
+    for kind in all_kinds():
+        annotations.update(kind.holding_annotations())
+    return PackageAssignment.objects.select_related("service").annotate(**annotations)
 
 
-def _holding(
-    assignment: PackageAssignment, trackers: list[PackageBenefitTracker], kitty_services: frozenset[int]
-) -> Holding:
-    kind = assignment.package_type
-    discount = next(
-        (tracker.discount_percent for tracker in trackers if tracker.benefit_type == BenefitType.DISCOUNT), ZERO
+def _holding(assignment: PackageAssignment, trackers: list[PackageBenefitTracker], extra: dict) -> Holding:
+    kind = kind_for(assignment.package_type)
+    return Holding(
+        assignment_id=assignment.pk,
+        package_type=kind.package_type,
+        name=assignment.package_name,
+        status=assignment.status,
+        assigned_on=assignment.assigned_on,
+        expires_on=assignment.expires_on,
+        service_id=assignment.service_id,
+        service_name=assignment.service.name if assignment.service_id else "",
+        remaining_sessions=assignment.remaining_sessions,
+        credit_remaining=assignment.credit_remaining.amount,
+        **kind.holding_terms(assignment, trackers, extra),
     )
-    fields = {
-        "assignment_id": assignment.pk,
-        "package_type": kind,
-        "name": assignment.package_name,
-        "status": assignment.status,
-        "assigned_on": assignment.assigned_on,
-        "expires_on": assignment.expires_on,
-        "service_id": assignment.service_id,
-        "service_name": assignment.service.name if assignment.service_id else "",
-        "remaining_sessions": assignment.remaining_sessions,
-        "credit_remaining": assignment.credit_remaining.amount,
-    }
-    if kind == PackageType.MEMBERSHIP:
-        fields["included_service_ids"] = frozenset(
-            tracker.service_id
-            for tracker in trackers
-            if tracker.benefit_type == BenefitType.UNLIMITED and tracker.service_id is not None
-        )
-    elif kind == PackageType.STUDENT_OFFER:
-        offer_start = next((t.valid_from for t in trackers if t.benefit_type == BenefitType.DISCOUNT), None)
-        fields.update(
-            discount_percent=discount,
-            valid_from=max(filter(None, (offer_start, assignment.offer_valid_from)), default=None),
-            valid_to=assignment.offer_valid_to,
-            valid_days=assignment.offer_valid_days or "",
-        )
-    elif kind == PackageType.YEARLY_MEMBERSHIP:
-        fields["discount_percent"] = discount
-    elif kind == PackageType.KITTY_PARTY:
-        fields.update(included_service_ids=kitty_services, min_guests=assignment.kitty_min_guests or 0)
-    return Holding(**fields)
 
 
 def billing_holdings(*, customer_id: int) -> list[Holding]:
-    """Return every package the customer holds as a `Holding`, in three queries whatever their number."""
+    """Return every package the customer holds as a `Holding`, in three queries whatever their number.
+
+    (Plus one per kind with terms in a table of their own: the kitty party's included services.)
+    """
     assignments = list(_annotated_assignments().filter(customer_id=customer_id).order_by("pk"))
     trackers: dict[int, list[PackageBenefitTracker]] = defaultdict(list)
     for tracker in PackageBenefitTracker.objects.filter(customer_id=customer_id).order_by("pk"):
         trackers[tracker.assignment_id].append(tracker)
-    kitty_ids = PackageAssignment.objects.filter(
-        customer_id=customer_id, package_type=PackageType.KITTY_PARTY
-    ).values("template_id")
-    included: dict[int, set[int]] = defaultdict(set)
-    through = KittyParty.services_included.through
-    for kitty_id, service_id in through.objects.filter(kittyparty_id__in=Subquery(kitty_ids)).values_list(
-        "kittyparty_id", "service_id"
-    ):
-        included[kitty_id].add(service_id)
+    held = PackageAssignment.objects.filter(customer_id=customer_id)
+    extras = {
+        kind.package_type: kind.prefetch_terms(Subquery(held.filter(package_type=kind.package_type).values("template_id")))
+        for kind in all_kinds()
+    }
     return [
-        _holding(
-            assignment,
-            trackers[assignment.pk],
-            frozenset(included[assignment.template_id]) if assignment.package_type == PackageType.KITTY_PARTY
-            else frozenset(),
-        )
+        _holding(assignment, trackers[assignment.pk], extras[assignment.package_type].get(assignment.template_id, {}))
         for assignment in assignments
     ]
 

@@ -16,7 +16,7 @@ from billing.api.views import (
 )
 from catalog.api import ProductViewSet, ServiceViewSet
 from customers.api import CustomerViewSet
-from packages.api.views import TEMPLATE_PATHS, TEMPLATE_VIEWSETS, AssignmentViewSet, CustomerPackagesApi
+from packages.api.views import AssignmentViewSet, CustomerPackagesApi, template_viewsets
 from spa_pkg.api import JsonRefusalsMixin, OptionalSlashRouter, TokenApi, api_not_found
 from spa_pkg.permissions import HasPerm
 from spa_pkg.routing import both
@@ -36,8 +36,8 @@ class SwaggerDocsView(JsonRefusalsMixin, SpectacularSwaggerView):
 
 
 router = OptionalSlashRouter()
-for kind, segment in TEMPLATE_PATHS.items():
-    router.register(f"api/{segment}", TEMPLATE_VIEWSETS[kind], basename=f"api-{segment}")
+for segment, viewset in template_viewsets().items():
+    router.register(f"api/{segment}", viewset, basename=f"api-{segment}")
 router.register("api/customers", CustomerViewSet, basename="api-customers")
 router.register("api/services", ServiceViewSet, basename="api-services")
 router.register("api/products", ProductViewSet, basename="api-products")

@@ -4,7 +4,8 @@ from rest_framework import serializers
 
 from catalog.models import Service
 from customers.models import Customer
-from packages.models import MAX_EXPIRY_YEARS, TEMPLATE_MODELS, AssignmentStatus, BenefitType, PackageType
+from packages.kinds import find_kind, kind_choices
+from packages.models import MAX_EXPIRY_YEARS, AssignmentStatus, BenefitType
 from spa_pkg.api import MoneyAmountField, amount_field, id_field
 from spa_pkg.payments import TENDER_CHOICES
 
@@ -32,7 +33,7 @@ def _resolve(model, pk, field: str, label: str):
 
 class AssignInput(serializers.Serializer):
     customer_id = id_field()
-    package_type = serializers.ChoiceField(choices=PackageType.choices)
+    package_type = serializers.ChoiceField(choices=kind_choices())
     package_id = id_field(help_text="The template's id in its kind's endpoint.")
     service_id = id_field(required=False, allow_null=True, help_text="Required for a service package.")
     price_paid = amount_field(
@@ -47,9 +48,13 @@ class AssignInput(serializers.Serializer):
     )
     notes = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["package_type"].choices = kind_choices()  # kinds registered after import too
+
     def validate(self, attrs):
         attrs["customer"] = _resolve(Customer, attrs["customer_id"], "customer_id", "customer")
-        model = TEMPLATE_MODELS[attrs["package_type"]]
+        model = find_kind(attrs["package_type"]).model
         attrs["template"] = _resolve(model, attrs["package_id"], "package_id", model._meta.verbose_name)
         service_id = attrs.get("service_id")
         attrs["service"] = _resolve(Service, service_id, "service_id", "service") if service_id else None
@@ -235,7 +240,7 @@ class CreditBalance(serializers.Serializer):
 
 class UpdatedPackageSerializer(serializers.Serializer):
     assignment_id = serializers.IntegerField()
-    package_type = serializers.ChoiceField(choices=PackageType.choices)
+    package_type = serializers.ChoiceField(choices=kind_choices())
     sessions = SessionsBalance()
     credit = CreditBalance()
     status = serializers.ChoiceField(choices=AssignmentStatus.choices)

@@ -19,7 +19,7 @@ from django.db import transaction
 
 from catalog.models import Service
 from customers.models import Customer
-from packages.models import CREDIT_KINDS, SESSION_KINDS, PackageAssignment, PackageTemplate, PackageType
+from packages.models import PackageAssignment, PackageTemplate
 from packages.services import assignment_create
 from receipts.models import ReceiptKind
 from receipts.services import receipt_issue
@@ -167,13 +167,13 @@ def package_sell(
 
     `price_paid`, when given, is what the customer pays, GST included on a tax invoice.
     """
-    is_voucher = template.package_type in CREDIT_KINDS
+    is_voucher = not template.kind.taxed_at_sale
     if create_invoice is None:
         create_invoice = not is_voucher
     charge = rate = None
     if create_invoice and not is_voucher:
         # Refusals (no service, a discount above the price...) are assignment_create's, below.
-        covered = service if template.package_type in SESSION_KINDS else None
+        covered = service if template.kind.service_chosen_at_sale else None
         if price_paid is not None:
             price = price_paid
         else:
@@ -284,4 +284,4 @@ def _advance_summary(amount: Decimal) -> dict:
     return summary
 
 
-__all__ = ["PackageType", "PaymentIn", "SaleCharge", "SaleResult", "package_sell", "sale_charge"]
+__all__ = ["PaymentIn", "SaleCharge", "SaleResult", "package_sell", "sale_charge"]

@@ -3,12 +3,13 @@ import django_filters
 
 from spa_pkg.api import IdFilter
 
-from ..models import AssignmentStatus, PackageAssignment, PackageType
+from ..kinds import kind_choices
+from ..models import AssignmentStatus, PackageAssignment
 
 
 class AssignmentFilter(django_filters.FilterSet):
     customer = IdFilter(field_name="customer_id", label="Customer id")
-    package_type = django_filters.ChoiceFilter(choices=PackageType.choices)
+    package_type = django_filters.ChoiceFilter(choices=kind_choices)
     status = django_filters.ChoiceFilter(choices=AssignmentStatus.choices)
     expires_before = django_filters.DateFilter(
         field_name="expires_on", lookup_expr="lt", label="Expires before this date (YYYY-MM-DD)"

@@ -3,11 +3,14 @@ import copy
 from collections.abc import Mapping
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import NOT_PROVIDED
+from djmoney.models.fields import MoneyField
 from rest_framework import serializers
 
 from catalog.models import Service
 from spa_pkg.api import MoneyAmountField
 
+from ..kinds import kind_choices
 from ..models import (
     MAX_VALIDITY_MONTHS,
     MIN_VALIDITY_MONTHS,
@@ -16,7 +19,6 @@ from ..models import (
     KittyParty,
     Membership,
     PackageAssignment,
-    PackageType,
     PrepaidPackage,
     ServicePackage,
     StudentOffer,
@@ -119,6 +121,20 @@ def _services_included():
     )
 
 
+def _template_meta(model) -> type:
+    """Return the Meta of a template serializer: the common fields, then the kind's own (`Kind.fields`)."""
+    kind = model().kind
+    return type(
+        "Meta",
+        (TemplateSerializer.Meta,),
+        {
+            "model": model,
+            "fields": [*COMMON_FIELDS, *kind.fields],
+            "read_only_fields": ["id", "package_type", *kind.computed_fields],
+        },
+    )
+
+
 class PrepaidPackageSerializer(TemplateSerializer):
     actual_price = MoneyAmountField(help_text="What the customer pays.")
     after_value = MoneyAmountField(help_text="The credit the customer gets.")
@@ -126,10 +142,7 @@ class PrepaidPackageSerializer(TemplateSerializer):
     validity_months = _validity()
     validity_days = _validity_days()
 
-    class Meta(TemplateSerializer.Meta):
-        model = PrepaidPackage
-        fields = [*COMMON_FIELDS, "actual_price", "after_value", "benefit_percent", "validity_months", "validity_days"]
-        read_only_fields = ["id", "package_type", "benefit_percent"]
+    Meta = _template_meta(PrepaidPackage)
 
 
 class ServicePackageSerializer(TemplateSerializer):
@@ -139,12 +152,7 @@ class ServicePackageSerializer(TemplateSerializer):
     validity_months = _validity()
     validity_days = _validity_days()
 
-    class Meta(TemplateSerializer.Meta):
-        model = ServicePackage
-        fields = [
-            *COMMON_FIELDS, "pay_for", "total_services", "free_sessions", "benefit_percent", "validity_months", "validity_days",
-        ]
-        read_only_fields = ["id", "package_type", "free_sessions", "benefit_percent"]
+    Meta = _template_meta(ServicePackage)
 
 
 class MembershipSerializer(TemplateSerializer):
@@ -153,9 +161,7 @@ class MembershipSerializer(TemplateSerializer):
     validity_days = _validity_days()
     services_included = _services_included()
 
-    class Meta(TemplateSerializer.Meta):
-        model = Membership
-        fields = [*COMMON_FIELDS, "price", "validity_months", "validity_days", "services_included"]
+    Meta = _template_meta(Membership)
 
 
 class StudentOfferSerializer(TemplateSerializer):
@@ -163,11 +169,7 @@ class StudentOfferSerializer(TemplateSerializer):
     valid_days = serializers.CharField(max_length=40, required=False, help_text='"Mon-Fri" or "Mon,Wed,Sat".')
     conditions = serializers.CharField(required=False, allow_blank=True, max_length=4000)
 
-    class Meta(TemplateSerializer.Meta):
-        model = StudentOffer
-        fields = [
-            *COMMON_FIELDS, "price", "discount_percentage", "valid_from", "valid_to", "valid_days", "conditions",
-        ]
+    Meta = _template_meta(StudentOffer)
 
 
 class YearlyMembershipSerializer(TemplateSerializer):
@@ -176,9 +178,7 @@ class YearlyMembershipSerializer(TemplateSerializer):
     validity_days = _validity_days()
     extra_benefits = serializers.CharField(required=False, allow_blank=True, max_length=4000)
 
-    class Meta(TemplateSerializer.Meta):
-        model = YearlyMembership
-        fields = [*COMMON_FIELDS, "price", "discount_percent", "validity_months", "validity_days", "extra_benefits"]
+    Meta = _template_meta(YearlyMembership)
 
 
 class KittyPartySerializer(TemplateSerializer):
@@ -190,23 +190,48 @@ class KittyPartySerializer(TemplateSerializer):
     validity_days = _validity_days()
     services_included = _services_included()
 
-    class Meta(TemplateSerializer.Meta):
-        model = KittyParty
-        fields = [
-            *COMMON_FIELDS, "price", "after_value", "benefit_percent", "min_guests", "validity_months", "validity_days",
-            "services_included",
-        ]
-        read_only_fields = ["id", "package_type", "benefit_percent"]
+    Meta = _template_meta(KittyParty)
 
 
-TEMPLATE_SERIALIZERS: dict[str, type[TemplateSerializer]] = {
-    PackageType.PREPAID: PrepaidPackageSerializer,
-    PackageType.SERVICE_PACKAGE: ServicePackageSerializer,
-    PackageType.MEMBERSHIP: MembershipSerializer,
-    PackageType.STUDENT_OFFER: StudentOfferSerializer,
-    PackageType.YEARLY_MEMBERSHIP: YearlyMembershipSerializer,
-    PackageType.KITTY_PARTY: KittyPartySerializer,
+# The six kinds' serializers carry the integrators' help texts; another kind gets one drawn from its fields.
+_SERIALIZERS = {
+    serializer.Meta.model: serializer
+    for serializer in (
+        PrepaidPackageSerializer,
+        ServicePackageSerializer,
+        MembershipSerializer,
+        StudentOfferSerializer,
+        YearlyMembershipSerializer,
+        KittyPartySerializer,
+    )
 }
+
+
+def _declared_field(model_field):
+    """Return the serializer field for a template field a kind lists, by its model field's type."""
+    if isinstance(model_field, MoneyField):
+        return MoneyAmountField(required=model_field.default is NOT_PROVIDED, help_text=model_field.help_text or None)
+    if model_field.name == "validity_months":
+        return _validity()
+    if model_field.name == "validity_days":
+        return _validity_days()
+    if model_field.name == "benefit_percent":
+        return _benefit_percent()
+    if model_field.many_to_many and model_field.related_model is Service:
+        return _services_included()
+    return None  # what ModelSerializer makes of it is right
+
+
+def template_serializer(kind) -> type[TemplateSerializer]:
+    """Return the template serializer of a kind (its fields are `kind.fields`)."""
+    if kind.model in _SERIALIZERS:
+        return _SERIALIZERS[kind.model]
+    declared = {
+        name: field
+        for name in kind.fields
+        if (field := _declared_field(kind.model._meta.get_field(name))) is not None
+    }
+    return type(f"{kind.model.__name__}Serializer", (TemplateSerializer,), {**declared, "Meta": _template_meta(kind.model)})
 
 
 class SessionsSerializer(serializers.Serializer):
@@ -268,7 +293,7 @@ class CustomerPackageSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     assignment_id = serializers.IntegerField()
     name = serializers.CharField()
-    package_type = serializers.ChoiceField(choices=PackageType.choices)
+    package_type = serializers.ChoiceField(choices=kind_choices())
     service_id = serializers.IntegerField(allow_null=True)
     service_name = serializers.CharField(allow_null=True)
     status = serializers.ChoiceField(choices=AssignmentStatus.choices)

@@ -11,22 +11,13 @@ from customers.models import Customer
 from spa_pkg.api import envelope
 from spa_pkg.permissions import HasPerm, ModelPermissions
 
-from ..models import TEMPLATE_MODELS, PackageAssignment, PackageTemplate
+from ..kinds import all_kinds
+from ..models import PackageAssignment, PackageTemplate
 from ..presenters import assignment_summary
 from ..selectors import customer_packages
 from ..services import assignment_pause, assignment_resume
 from .filters import AssignmentFilter
-from .serializers import TEMPLATE_SERIALIZERS, AssignmentSerializer, CustomerPackageSerializer
-
-# URL segment of each template kind, as the integrators already call them.
-TEMPLATE_PATHS: dict[str, str] = {
-    "prepaid": "prepaid-packages",
-    "service_package": "service-packages",
-    "membership": "memberships",
-    "student_offer": "student-offers",
-    "yearly_membership": "yearly-memberships",
-    "kitty_party": "kitty-parties",
-}
+from .serializers import AssignmentSerializer, CustomerPackageSerializer, template_serializer
 
 
 class TemplateViewSet(viewsets.ModelViewSet):
@@ -77,10 +68,10 @@ class TemplateViewSet(viewsets.ModelViewSet):
         return Response({"success": True, "package": self.get_serializer(template).data})
 
 
-def template_viewset(kind: str) -> type[TemplateViewSet]:
+def template_viewset(kind) -> type[TemplateViewSet]:
     """Build the endpoint class of one template kind, with its schema documented."""
-    model = TEMPLATE_MODELS[kind]
-    serializer_class = TEMPLATE_SERIALIZERS[kind]
+    model = kind.model
+    serializer_class = template_serializer(kind)
     name = model.__name__
     label = model._meta.verbose_name
     listed = envelope(f"{name}ListResponse", packages=serializer_class(many=True))
@@ -90,7 +81,7 @@ def template_viewset(kind: str) -> type[TemplateViewSet]:
         packages=serializer_class(many=True, help_text="The new template alone, in the list shape."),
     )
     single = envelope(f"{name}Response", package=serializer_class())
-    tags = [f"templates: {TEMPLATE_PATHS[kind]}"]
+    tags = [f"templates: {kind.api_segment}"]
     viewset = type(
         f"{name}ViewSet",
         (TemplateViewSet,),
@@ -113,7 +104,9 @@ def template_viewset(kind: str) -> type[TemplateViewSet]:
     )(viewset)
 
 
-TEMPLATE_VIEWSETS: dict[str, type[TemplateViewSet]] = {kind: template_viewset(kind) for kind in TEMPLATE_PATHS}
+def template_viewsets() -> dict[str, type[TemplateViewSet]]:
+    """Return the endpoint class of every registered kind, keyed by its URL segment."""
+    return {kind.api_segment: template_viewset(kind) for kind in all_kinds()}
 
 
 class AssignmentViewSet(viewsets.ReadOnlyModelViewSet):

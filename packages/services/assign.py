@@ -11,74 +11,20 @@ from customers.models import Customer
 from spa_pkg.money import ZERO, inr, quantize_money
 
 from ..exceptions import InvalidAssignment
+from ..kinds import kind_for
 from ..models import (
     AssignmentStatus,
-    BenefitType,
     PackageAssignment,
     PackageBenefitTracker,
     PackageTemplate,
-    PackageType,
     PackageUsage,
     UsageKind,
 )
 
 
 def tracker_rows_for(assignment: PackageAssignment, template: PackageTemplate) -> list[PackageBenefitTracker]:
-    """Return the (unsaved) tracker rows an assignment of `template` should have."""
-    common = {
-        "customer_id": assignment.customer_id,
-        "assignment": assignment,
-        "valid_from": assignment.assigned_on,
-        "valid_until": assignment.expires_on,
-        "is_active": assignment.status == AssignmentStatus.ACTIVE,
-    }
-    kind = assignment.package_type
-    if kind == PackageType.SERVICE_PACKAGE:
-        return [
-            PackageBenefitTracker(
-                service_id=assignment.service_id,
-                benefit_type=BenefitType.FREE,
-                total_count=assignment.total_sessions,
-                used_count=assignment.used_sessions,
-                remaining_count=assignment.remaining_sessions,
-                **common,
-            )
-        ]
-    if kind in (PackageType.PREPAID, PackageType.KITTY_PARTY):
-        return [
-            PackageBenefitTracker(
-                service=None,
-                benefit_type=BenefitType.PREPAID,
-                balance_total=assignment.credit_amount,
-                balance_used=assignment.credit_used,
-                balance_remaining=assignment.credit_remaining,
-                **common,
-            )
-        ]
-    if kind == PackageType.MEMBERSHIP:
-        return [
-            PackageBenefitTracker(service=service, benefit_type=BenefitType.UNLIMITED, **common)
-            for service in template.services_included.all()
-        ]
-    if kind == PackageType.STUDENT_OFFER:
-        return [
-            PackageBenefitTracker(
-                service=None,
-                benefit_type=BenefitType.DISCOUNT,
-                discount_percent=template.discount_percentage,
-                **{**common, "valid_from": max(template.valid_from, assignment.assigned_on)},
-            )
-        ]
-    if kind == PackageType.YEARLY_MEMBERSHIP:
-        return [
-            PackageBenefitTracker(
-                service=None,
-                benefit_type=BenefitType.DISCOUNT,
-                discount_percent=template.discount_percent,
-                **common,
-            )
-        ]
-    raise InvalidAssignment(f"Unknown package kind {kind!r}.")
+    """Return the (unsaved) tracker rows an assignment of `template` should have (the kind says which)."""
+    return kind_for(assignment.package_type).tracker_rows(assignment, template)
 
 
 def _refuse(field: str, message: str):
@@ -106,18 +52,19 @@ def assignment_create(
     """
     today = timezone.localdate()
     assigned_on = assigned_on or today
-    kind = template.package_type
+    kind = template.kind
     if not template.is_active:
         _refuse("package_id", f'"{template.name}" is no longer on sale.')
-    if kind == PackageType.SERVICE_PACKAGE:
+    if kind.service_chosen_at_sale:
         if service is None:
             _refuse("service_id", "Choose the service this package covers.")
         if not service.is_active:
             _refuse("service_id", f'"{service.name}" is not an active service.')
     else:
         service = None
-    if kind == PackageType.STUDENT_OFFER and template.valid_to < today:
-        _refuse("package_id", f'"{template.name}" ended on {template.valid_to:%d %b %Y}.')
+    refusal = kind.sale_refusal(template, today)
+    if refusal:
+        _refuse("package_id", refusal)
 
     expires_on = expires_on or template.default_expiry(assigned_on)
     if expires_on is not None and expires_on < today:
@@ -136,11 +83,11 @@ def assignment_create(
         _refuse("price_paid", "The price paid cannot be negative.")
     sale_value = price_paid if sale_value is None else quantize_money(sale_value)
 
-    sessions = template.total_services if kind == PackageType.SERVICE_PACKAGE else 0
-    credit = template.after_value.amount if kind in (PackageType.PREPAID, PackageType.KITTY_PARTY) else ZERO
+    sessions = kind.sessions_granted(template)
+    credit = kind.credit_granted(template)
     assignment = PackageAssignment(
         customer=customer,
-        package_type=kind,
+        package_type=kind.package_type,
         template=template,
         package_name=template.name if service is None else f"{template.name} – {service.name}",
         service=service,

@@ -18,9 +18,9 @@ from django.utils import timezone
 from spa_pkg.money import ZERO, format_inr, inr, quantize_money
 
 from ..exceptions import InsufficientBalance, PackageNotActive
+from ..kinds import all_kinds
 from ..locks import lock_assignments
 from ..models import (
-    TEMPLATE_MODELS,
     AssignmentStatus,
     BenefitType,
     PackageAssignment,
@@ -196,7 +196,7 @@ class ReconcileReport:
 def _all_templates() -> dict[tuple[int, int], object]:
     """Load every template once, keyed by (content type id, id): a spa has tens of them, not thousands."""
     templates = {}
-    for model in TEMPLATE_MODELS.values():
+    for model in (kind.model for kind in all_kinds()):
         content_type = ContentType.objects.get_for_model(model)
         queryset = model.objects.all()
         if hasattr(model, "services_included"):

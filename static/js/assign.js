@@ -4,6 +4,7 @@
 (() => {
   const catalogue = Spa.readJSON("catalogue");
   const chosen = Spa.readJSON("chosen");
+  const serviceKinds = new Set(Spa.readJSON("service-kinds")); // kinds whose service is chosen at sale
   const form = document.getElementById("assign-form");
   const alertBox = form.querySelector("[data-alert]");
   const kindSelect = form.querySelector("#package_type");
@@ -17,7 +18,7 @@
   const pickerRoot = document.querySelector("[data-customer-picker]");
   const picker = Spa.customerPicker(pickerRoot, () => {});
 
-  const isServicePackage = () => kindSelect.value === "service_package";
+  const isServicePackage = () => serviceKinds.has(kindSelect.value);
   const currentTemplate = () =>
     (catalogue[kindSelect.value] || []).find((entry) => String(entry.id) === templateSelect.value) || null;
 

@@ -7,8 +7,8 @@
   const counter = Spa.readJSON("counter");
   const services = new Map(counter.services.map((s) => [String(s.id), s]));
   const products = new Map(counter.products.map((p) => [String(p.id), p]));
-  const SESSION_KINDS = new Set(["service_package"]);
-  const CREDIT_KINDS = new Set(["prepaid", "kitty_party"]);
+  // What each kind's balance counts ("sessions", "credit" or "") and its words: the server's (counter.kinds).
+  const kindOf = (pkg) => counter.kinds[pkg.package_type] || { label: pkg.package_type, balance: "", balance_label: "" };
   const FIGURES = ["unit_price", "discount", "taxable_value", "gst_rate", "total"];
 
   const state = {
@@ -83,16 +83,15 @@
     const credit = pkg.credit || {};
     let text;
     let bar = null; // [value, max] straight from the server; <progress> draws it
-    if (SESSION_KINDS.has(pkg.package_type)) {
+    const kind = kindOf(pkg);
+    if (kind.balance === "sessions") {
       text = `${sessions.remaining}/${sessions.total} sessions`;
       bar = [sessions.remaining, sessions.total];
-    } else if (CREDIT_KINDS.has(pkg.package_type)) {
+    } else if (kind.balance === "credit") {
       text = `${Spa.rupees(credit.remaining)} of ${Spa.rupees(credit.total)}`;
       bar = [credit.remaining, credit.total];
-    } else if (pkg.package_type === "membership") {
-      text = "Unlimited (included services)";
     } else {
-      text = "Discount on services";
+      text = kind.balance_label;
     }
     const cell = Spa.el("td", { className: "balance-col" }, Spa.el("div", { dataset: { balance: "" }, className: "small fw-semibold" }, text));
     if (bar && Number(bar[1]) > 0) {
@@ -117,7 +116,7 @@
       packagesBody.append(
         Spa.el("tr", { dataset: { assignmentId: id, packageType: pkg.package_type } },
           Spa.el("td", { className: "fw-semibold" }, pkg.name),
-          Spa.el("td", { className: "small" }, counter.kinds[pkg.package_type] || pkg.package_type),
+          Spa.el("td", { className: "small" }, kindOf(pkg).label),
           Spa.el("td", { className: "small" }, pkg.service_name || "—"),
           balanceCell(pkg),
           Spa.el("td", { className: "small text-nowrap" }, Spa.day(pkg.expires_on)),
@@ -156,7 +155,7 @@
 
   const usageModal = new bootstrap.Modal($("#usage-modal"));
   const balanceAfter = (pkg, value) =>
-    value === null || value === undefined ? "—" : CREDIT_KINDS.has(pkg.package_type) ? Spa.rupees(value) : String(value);
+    value === null || value === undefined ? "—" : kindOf(pkg).balance === "credit" ? Spa.rupees(value) : String(value);
   async function openHistory(pkg) {
     const body = $("#usage-table tbody");
     const alertBox = $("[data-usage-alert]");

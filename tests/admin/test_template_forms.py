@@ -4,7 +4,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from packages.models import TEMPLATE_MODELS, PackageType
+from packages.kinds import all_kinds, kind_for
+from packages.models import PackageType
 from tests.factories import (
     KittyPartyFactory,
     MembershipFactory,
@@ -79,7 +80,7 @@ def test_the_valid_forms_of_this_module_save(manager_client):
     for kind, (model_name, _, _) in KINDS.items():
         response = manager_client.post(f"/admin/packages/{model_name}/add/", form_data(kind))
         assert response.status_code == 302, (kind, response.context["adminform"].form.errors)
-    assert all(model.objects.count() == 1 for model in TEMPLATE_MODELS.values())
+    assert all(kind.model.objects.count() == 1 for kind in all_kinds())
 
 
 @pytest.mark.parametrize(("kind", "field", "value"), CASES)
@@ -91,7 +92,7 @@ def test_the_template_add_form_refuses_a_bad_figure_with_a_form_error(manager_cl
     assert response.status_code == 200
     errors = response.context["adminform"].form.errors
     assert field in errors, errors
-    assert not TEMPLATE_MODELS[kind].objects.exists()
+    assert not kind_for(kind).model.objects.exists()
 
 
 @pytest.mark.parametrize(("kind", "field", "value"), CASES)

@@ -2,7 +2,8 @@
 from datetime import date, timedelta
 from decimal import Decimal
 
-from packages.rules import RULES, BillContext, Holding, LineRequest, ReasonCode, rule_for
+from packages.kinds import all_kinds
+from packages.rules import BenefitRule, BillContext, Holding, LineRequest, ReasonCode, rule_for
 
 MONDAY = date(2026, 11, 23)
 SATURDAY = MONDAY + timedelta(days=5)
@@ -30,8 +31,12 @@ def facial(quantity=1, item_type="service", item_id=FACIAL) -> LineRequest:
 ON_MONDAY = BillContext(bill_date=MONDAY)
 
 
-def test_every_package_kind_has_exactly_one_rule():
-    assert set(RULES) == {"prepaid", "service_package", "membership", "student_offer", "yearly_membership", "kitty_party"}
+def test_every_package_kind_has_a_rule_in_the_order_of_the_kinds_table():
+    kinds = all_kinds()
+    assert [kind.package_type for kind in kinds] == [
+        "prepaid", "service_package", "membership", "student_offer", "yearly_membership", "kitty_party"
+    ]
+    assert all(issubclass(kind.rule, BenefitRule) for kind in kinds)
 
 
 def test_service_package_covers_only_its_service_and_charges_beyond_the_balance():

@@ -1,0 +1,216 @@
+"""What every package kind knows, with the defaults most kinds share.
+
+A kind is stateless: one instance per `package_type`, registered in `packages.kinds`.
+It points at its template model and its benefit rule, and answers for that kind
+everything that used to be a string comparison elsewhere: the tracker rows an
+assignment gets, the value it still holds, the texts a person reads, whether the sale
+is taxed, and the fields its forms and serializers show.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import ClassVar
+
+from dateutil.relativedelta import relativedelta
+from djmoney.money import Money
+
+from catalog.models import Service
+from spa_pkg.money import ZERO, format_inr
+
+from ..models import AssignmentStatus, PackageAssignment, PackageBenefitTracker, PackageTemplate
+from ..rules import BenefitRule
+from ..valuation import AssignmentValues
+
+# Fields every template has; forms show them around the kind's own `fields`.
+COMMON_FIELDS = ("name", "description", "is_active")
+VALIDITY_FIELDS = ("validity_months", "validity_days")
+
+
+@dataclass(frozen=True)
+class TemplateSummary:
+    """A template as the list on /packages shows it."""
+
+    price: str
+    value: str
+    benefit_percent: Decimal | None
+
+
+def rupees(money) -> str:
+    """Write an amount the Indian way without empty paise: ₹15,000 or ₹1,499.50."""
+    return format_inr(money, trim_paise=True)
+
+
+def percent_text(value: Decimal) -> str:
+    """Write a percentage without trailing zeros: 20, 12.5."""
+    return f"{Decimal(value).normalize():f}"
+
+
+class Kind:
+    """One package kind. Subclasses set the class attributes and override what differs."""
+
+    package_type: ClassVar[str]
+    label: ClassVar[str]  # the kind's name, as the tabs and pickers show it
+    description: ClassVar[str]  # what the kind gives, in one sentence
+    model: ClassVar[type[PackageTemplate]]
+    rule: ClassVar[type[BenefitRule]]
+    api_segment: ClassVar[str]  # its template endpoint: /api/<api_segment>
+    # The kind's own template fields, in form order; admin fieldsets, serializers and the
+    # /packages form all read this list. Computed ones are shown, never typed.
+    fields: ClassVar[tuple[str, ...]]
+    computed_fields: ClassVar[tuple[str, ...]] = ()
+    # The inputs the computed figures are worked out from (the page previews them as typed).
+    compute_inputs: ClassVar[tuple[str, ...]] = ()
+    price_field: ClassVar[str] = "price"
+    has_sessions: ClassVar[bool] = False  # a count of sessions that falls as they are used
+    is_credit: ClassVar[bool] = False  # a rupee credit that falls as it is spent
+    # GST at sale: an advance for named services is taxed when sold; credit is a voucher
+    # (a tender), taxed when redeemed instead (GST.md).
+    taxed_at_sale: ClassVar[bool] = True
+    service_chosen_at_sale: ClassVar[bool] = False  # the seller picks the covered service
+    # What is left, for kinds without a count or a credit: "Unlimited (included services)".
+    balance_label: ClassVar[str] = ""
+
+    def __repr__(self):
+        return f"<Kind {self.package_type}>"
+
+    @property
+    def balance_kind(self) -> str:
+        """Say what the balance counts: "sessions", "credit" or "" (nothing that falls)."""
+        return "sessions" if self.has_sessions else "credit" if self.is_credit else ""
+
+    @property
+    def has_validity(self) -> bool:
+        return "validity_months" in self.fields
+
+    @property
+    def input_fields(self) -> tuple[str, ...]:
+        return tuple(name for name in self.fields if name not in self.computed_fields)
+
+    # --- the template ---------------------------------------------------------------------
+
+    def compute(self, template: PackageTemplate) -> None:
+        """Fill in the template's computed fields (free sessions, benefit %) from its inputs."""
+
+    def clean(self, template: PackageTemplate) -> dict[str, str]:
+        """Return what is wrong with the template that no database constraint can say."""
+        return {}
+
+    def list_price(self, template: PackageTemplate, service: Service | None = None) -> Money:
+        """Return what the customer pays by default for the template."""
+        return getattr(template, self.price_field)
+
+    def default_expiry(self, template: PackageTemplate, start: date) -> date | None:
+        """Return the expiry an assignment made on `start` gets: the template's validity."""
+        months, days = getattr(template, "validity_months", None), getattr(template, "validity_days", None)
+        if months:
+            return start + relativedelta(months=months)  # 31 Jan + 1 month = 28/29 Feb
+        if days:
+            return start + timedelta(days=days)
+        return None
+
+    def validity_text(self, template: PackageTemplate) -> str:
+        """Say how long the template is valid: "12 months", "60 days"."""
+        return template.validity_text
+
+    def sale_refusal(self, template: PackageTemplate, today: date) -> str | None:
+        """Return why the template cannot be sold today (besides being withdrawn), or None."""
+        return None
+
+    # --- the assignment -------------------------------------------------------------------
+
+    def sessions_granted(self, template: PackageTemplate) -> int:
+        return 0
+
+    def credit_granted(self, template: PackageTemplate) -> Decimal:
+        return ZERO
+
+    def tracker_rows(self, assignment: PackageAssignment, template: PackageTemplate) -> list[PackageBenefitTracker]:
+        """Return the (unsaved) tracker rows an assignment of `template` gets."""
+        raise NotImplementedError
+
+    def tracker(self, assignment: PackageAssignment, **fields) -> PackageBenefitTracker:
+        """Return one tracker row of `assignment`, valid as long as the assignment."""
+        common = {
+            "customer_id": assignment.customer_id,
+            "assignment": assignment,
+            "valid_from": assignment.assigned_on,
+            "valid_until": assignment.expires_on,
+            "is_active": assignment.status == AssignmentStatus.ACTIVE,
+        }
+        return PackageBenefitTracker(**{**common, **fields})
+
+    # --- billing: what a Holding carries besides the balance --------------------------------
+
+    def holding_annotations(self) -> dict:
+        """Return queryset annotations (subqueries on the template) `holding_terms` reads."""
+        return {}
+
+    def prefetch_terms(self, template_ids) -> dict[int, dict]:
+        """Return extra terms per template id (`template_ids` a subquery), in one query if any is needed."""
+        return {}
+
+    def holding_terms(self, assignment: PackageAssignment, trackers: list[PackageBenefitTracker], extra: dict) -> dict:
+        """Return the `Holding` fields of this kind's terms (included services, discount, dates...)."""
+        return {}
+
+    # --- valuation (DESIGN.md "What a customer still holds") ----------------------------
+
+    def value_left(self, values: AssignmentValues, on_date: date) -> Decimal:
+        """Return the unrounded value a holding assignment still has on `on_date`."""
+        raise NotImplementedError
+
+    # --- texts ----------------------------------------------------------------------------
+
+    def balance_text(self, assignment) -> str:
+        """Say what is left on an assignment: "3/4 sessions", "₹16,320.00 of ₹17,500.00"."""
+        if self.has_sessions:
+            return f"{assignment.remaining_sessions}/{assignment.total_sessions} sessions"
+        if self.is_credit:
+            return f"{format_inr(assignment.credit_remaining)} of {format_inr(assignment.credit_amount)}"
+        return self.balance_label
+
+    def describe(self, template: PackageTemplate) -> str:
+        """Say in a few words what a template gives, for a template picker."""
+        raise NotImplementedError
+
+    def summary(self, template: PackageTemplate) -> TemplateSummary:
+        """Return the template's price, value and benefit as the /packages list shows them."""
+        raise NotImplementedError
+
+
+# --- shared pieces the kinds combine -------------------------------------------------------
+
+
+def value_by_sessions(values: AssignmentValues, on_date: date) -> Decimal:
+    """Remaining sessions x sale value / total sessions."""
+    if not values.total_sessions:
+        return ZERO
+    return Decimal(values.remaining_sessions) * values.sale_value / values.total_sessions
+
+
+def value_by_credit(values: AssignmentValues, on_date: date) -> Decimal:
+    """Credit remaining x sale value / credit total (15,000 paid for 17,500: 16,320 left is 13,988.57)."""
+    if not values.credit_total:
+        return ZERO
+    return values.credit_remaining * values.sale_value / values.credit_total
+
+
+def value_by_time(values: AssignmentValues, on_date: date) -> Decimal:
+    """Sale value x days left / days total, straight from assigned_on to expires_on.
+
+    With no expiry the whole value is held until the package completes; before it
+    starts, the whole value too.
+    """
+    if values.expires_on is None:
+        return values.sale_value
+    total = (values.expires_on - values.assigned_on).days
+    left = (values.expires_on - max(on_date, values.assigned_on)).days
+    if total <= 0:
+        return values.sale_value
+    return values.sale_value * Decimal(max(left, 0)) / total
+
+
+def included_names(template: PackageTemplate) -> str:
+    return ", ".join(service.name for service in template.services_included.all())

@@ -1,0 +1,61 @@
+"""Prepaid credit: pay `actual_price`, get `after_value` of credit usable on anything."""
+from decimal import Decimal
+
+from ..models import BenefitType, PackageType, PrepaidPackage, percent
+from ..rules import CreditRule
+from .base import Kind, TemplateSummary, format_inr, rupees, value_by_credit
+
+
+class CreditKind(Kind):
+    """What prepaid and kitty-party credit share: a credit tracker, valued by the credit left."""
+
+    is_credit = True
+    taxed_at_sale = False
+    computed_fields = ("benefit_percent",)
+
+    def compute(self, template):
+        price, value = getattr(template, self.price_field), template.after_value
+        if price is not None and value is not None:
+            template.benefit_percent = percent(value.amount - price.amount, price.amount)
+
+    def credit_granted(self, template) -> Decimal:
+        return template.after_value.amount
+
+    def tracker_rows(self, assignment, template):
+        return [
+            self.tracker(
+                assignment,
+                service=None,
+                benefit_type=BenefitType.PREPAID,
+                balance_total=assignment.credit_amount,
+                balance_used=assignment.credit_used,
+                balance_remaining=assignment.credit_remaining,
+            )
+        ]
+
+    value_left = staticmethod(value_by_credit)
+
+
+class Prepaid(CreditKind):
+    package_type = PackageType.PREPAID.value
+    label = PackageType.PREPAID.label
+    description = "Pay a price, get a larger credit that pays any bill until it runs out."
+    model = PrepaidPackage
+    rule = CreditRule
+    api_segment = "prepaid-packages"
+    fields = ("actual_price", "after_value", "benefit_percent", "validity_months", "validity_days")
+    compute_inputs = ("actual_price", "after_value")
+    price_field = "actual_price"
+
+    def describe(self, template):
+        return f"pay {rupees(template.actual_price)}, get {rupees(template.after_value)} credit"
+
+    def summary(self, template):
+        return TemplateSummary(
+            price=format_inr(template.actual_price),
+            value=f"{format_inr(template.after_value)} credit",
+            benefit_percent=template.benefit_percent,
+        )
+
+
+KIND = Prepaid()

@@ -1,0 +1,85 @@
+"""Student offer: a percentage off services, only between two dates and on some weekdays."""
+from django.db.models import OuterRef, Subquery
+
+from ..models import BenefitType, PackageType, StudentOffer
+from ..rules import StudentOfferRule
+from ..weekdays import parse_valid_days
+from .base import Kind, TemplateSummary, format_inr, percent_text, value_by_time
+
+
+def _term(field: str):
+    return Subquery(StudentOffer.objects.filter(pk=OuterRef("template_id")).values(field)[:1])
+
+
+class StudentOfferKind(Kind):
+    package_type = PackageType.STUDENT_OFFER.value
+    label = PackageType.STUDENT_OFFER.label
+    description = "A percentage off services, between two dates and on the weekdays it names."
+    model = StudentOffer
+    rule = StudentOfferRule
+    api_segment = "student-offers"
+    fields = ("price", "discount_percentage", "valid_from", "valid_to", "valid_days", "conditions")
+    balance_label = "Discount on services"
+
+    def clean(self, template):
+        template.valid_days = (template.valid_days or "").strip()
+        try:
+            if not parse_valid_days(template.valid_days):
+                return {"valid_days": "Name at least one weekday."}
+        except ValueError as exc:
+            return {"valid_days": str(exc)}
+        return {}
+
+    def default_expiry(self, template, start):
+        return template.valid_to
+
+    def validity_text(self, template):
+        return f"{template.valid_from:%d %b %Y} – {template.valid_to:%d %b %Y}, {template.valid_days}"
+
+    def sale_refusal(self, template, today):
+        if template.valid_to < today:
+            return f'"{template.name}" ended on {template.valid_to:%d %b %Y}.'
+        return None
+
+    def tracker_rows(self, assignment, template):
+        return [
+            self.tracker(
+                assignment,
+                service=None,
+                benefit_type=BenefitType.DISCOUNT,
+                discount_percent=template.discount_percentage,
+                valid_from=max(template.valid_from, assignment.assigned_on),
+            )
+        ]
+
+    def holding_annotations(self):
+        return {
+            "offer_valid_days": _term("valid_days"),
+            "offer_valid_from": _term("valid_from"),
+            "offer_valid_to": _term("valid_to"),
+        }
+
+    def holding_terms(self, assignment, trackers, extra):
+        discount = next((t for t in trackers if t.benefit_type == BenefitType.DISCOUNT), None)
+        offer_start = discount.valid_from if discount else None
+        return {
+            "discount_percent": discount.discount_percent if discount else 0,
+            "valid_from": max(filter(None, (offer_start, assignment.offer_valid_from)), default=None),
+            "valid_to": assignment.offer_valid_to,
+            "valid_days": assignment.offer_valid_days or "",
+        }
+
+    value_left = staticmethod(value_by_time)
+
+    def describe(self, template):
+        return f"{percent_text(template.discount_percentage)}% off {template.valid_days}, till {template.valid_to:%d %b %Y}"
+
+    def summary(self, template):
+        return TemplateSummary(
+            price=format_inr(template.price),
+            value=f"{template.discount_percentage}% off services",
+            benefit_percent=template.discount_percentage,
+        )
+
+
+KIND = StudentOfferKind()

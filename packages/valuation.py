@@ -1,0 +1,78 @@
+"""What a customer still holds: one value per assignment on a day (DESIGN.md), a pure function.
+
+Reports, refunds, transfers and breakage all call `assignment_value`. It takes an
+assignment, a `values()` row of one or the `AssignmentValues` below, so a report can
+value thousands of rows without loading models. Each kind says how its value falls
+(`Kind.value_left`); this module says which assignments hold any value at all and
+rounds half-up to the paisa.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from djmoney.money import Money
+
+from spa_pkg.money import ZERO, quantize_money
+
+from .kinds import kind_for
+from .models import AssignmentStatus
+
+# Only these hold value; completed, expired (breakage), refunded or transferred hold nothing.
+HOLDING_STATUSES = frozenset({AssignmentStatus.ACTIVE, AssignmentStatus.PAUSED})
+
+
+def _amount(value) -> Decimal:
+    if value is None:
+        return ZERO
+    return value.amount if isinstance(value, Money) else Decimal(value)
+
+
+@dataclass(frozen=True)
+class AssignmentValues:
+    """The figures of one assignment its value depends on."""
+
+    package_type: str
+    status: str
+    assigned_on: date
+    expires_on: date | None
+    sale_value: Decimal
+    total_sessions: int = 0
+    remaining_sessions: int = 0
+    credit_total: Decimal = ZERO
+    credit_remaining: Decimal = ZERO
+
+    @classmethod
+    def of(cls, source) -> AssignmentValues:
+        """Read the figures from an assignment, a mapping with its field names, or return `source`."""
+        if isinstance(source, cls):
+            return source
+        get = source.get if isinstance(source, Mapping) else lambda name, default=None: getattr(source, name, default)
+        return cls(
+            package_type=str(get("package_type")),
+            status=str(get("status")),
+            assigned_on=get("assigned_on"),
+            expires_on=get("expires_on"),
+            sale_value=_amount(get("sale_value")),
+            total_sessions=get("total_sessions", 0) or 0,
+            remaining_sessions=get("remaining_sessions", 0) or 0,
+            credit_total=_amount(get("credit_amount", get("credit_total"))),
+            credit_remaining=_amount(get("credit_remaining")),
+        )
+
+
+def holds_value(values: AssignmentValues, on_date: date) -> bool:
+    """Tell whether the assignment holds any value on `on_date`: active or paused, not past expiry."""
+    if values.status not in HOLDING_STATUSES:
+        return False
+    return values.expires_on is None or values.expires_on >= on_date
+
+
+def assignment_value(assignment_or_values, on_date: date) -> Decimal:
+    """Return the value an assignment still holds on `on_date`, half-up to the paisa."""
+    values = AssignmentValues.of(assignment_or_values)
+    if not holds_value(values, on_date):
+        return ZERO
+    return quantize_money(kind_for(values.package_type).value_left(values, on_date))
