@@ -39,7 +39,7 @@
     liability: (c) => bars(c.labels, [{
       label: `Value held (total ${Spa.rupees(c.total)})`, data: amounts(c.values),
       backgroundColor: c.labels.map((_, index) => COLOURS[index % COLOURS.length]),
-    }]),
+    }], { legend: false }),
     forecast: (c) => bars(c.labels, kindSets(c), { stacked: true }),
     package_sales: (c) => bars(c.labels, kindSets(c), { stacked: true }),
     redemptions: (c) => bars(c.labels, [
