@@ -8,7 +8,7 @@ instances), so every report values an assignment exactly as refunds and transfer
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
@@ -103,13 +103,14 @@ def liability_forecast(*, months: int, today: date) -> dict:
     rows = (
         _holding(today)
         .filter(expires_on__lte=end)
-        .annotate(month=TruncMonth("expires_on"))
         .order_by()
-        .values("month", *VALUE_FIELDS)
+        .values(*VALUE_FIELDS)
     )
     values: dict[tuple[date, str], Decimal] = defaultdict(lambda: ZERO)
     for row in rows.iterator(chunk_size=2000):
-        values[(row["month"], row["package_type"])] += assignment_value(row, row["expires_on"])
+        # The month from the date in Python: SQLite truncates dates row by row in a Python function.
+        month = row["expires_on"].replace(day=1)
+        values[(month, row["package_type"])] += assignment_value(row, row["expires_on"])
     kinds = _kinds()
     result = []
     for offset in range(months):
@@ -117,6 +118,13 @@ def liability_forecast(*, months: int, today: date) -> dict:
         by_kind = [{"package_type": kind, "value": _money(values[(month, kind)])} for kind in kinds]
         result.append({"month": month.strftime("%Y-%m"), "total": sum((row["value"] for row in by_kind), ZERO), "by_kind": by_kind})
     return {"months": result}
+
+
+def _days(field: str, date_from: date, date_to: date) -> Q:
+    """Match a timestamp on the days `date_from` to `date_to` (local time), as a range an index can use."""
+    start = timezone.make_aware(datetime.combine(date_from, time.min))
+    end = timezone.make_aware(datetime.combine(date_to + timedelta(days=1), time.min))
+    return Q(**{f"{field}__gte": start, f"{field}__lt": end})
 
 
 def _period(group: str, field: str):
@@ -187,7 +195,7 @@ def redemptions(*, date_from: date, date_to: date) -> dict:
     sums = {
         row["assignment__package_type"]: row
         for row in PackageUsage.objects.filter(
-            kind__in=(UsageKind.REDEEM, UsageKind.REVERSAL), created_at__date__range=(date_from, date_to)
+            _days("created_at", date_from, date_to), kind__in=(UsageKind.REDEEM, UsageKind.REVERSAL)
         )
         .order_by()
         .values("assignment__package_type")
@@ -274,7 +282,7 @@ def day_close(*, day: date, cashier=None) -> dict:
     invoice voided since are left out. With `cashier`, only that cashier's invoices and payments.
     """
     invoices = Invoice.objects.filter(bill_date=day)
-    payments = Payment.objects.filter(received_at__date=day, method__in=TENDER_METHODS).exclude(
+    payments = Payment.objects.filter(_days("received_at", day, day), method__in=TENDER_METHODS).exclude(
         invoice__status=InvoiceStatus.CANCELLED
     )
     if cashier is not None:
