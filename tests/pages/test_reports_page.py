@@ -113,3 +113,16 @@ def test_a_bad_picker_is_named_and_its_default_used(client, manager, seeded):
     assert response.status_code == 200
     assert "The start comes after the end." in html
     assert 'data-testid="picker-errors"' in html
+
+
+def test_every_download_button_gets_its_file_from_the_api(client, manager, seeded):
+    client.force_login(manager)
+    html = client.get("/reports").content.decode()
+
+    links = re.findall(r'href="(/api/reports/[^"]+)" data-testid="(csv|xlsx)-([a-z-]+)"', html)
+
+    assert len(links) == 2 * len(TABS)
+    for href, kind, tab in links:
+        response = client.get(href.replace("&amp;", "&"))
+        assert response.status_code == 200, (tab, kind, response.content[:300])
+        assert tab in response["Content-Disposition"]
