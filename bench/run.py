@@ -4,6 +4,7 @@
     python -m bench.run --postgres            # PostgreSQL database spa_pkg_bench (created, then dropped)
     python -m bench.run --large               # 100,000 customers, 500,000 assignments
     make bench BENCH_ARGS="--postgres --invoices 500"
+    python -m bench.run --reports-only       # the dataset and the report timings only
 
 It prints invoices per second and p50/p95 latency, sequentially and with concurrent
 worker processes, and writes the figures with the machine they came from into
@@ -47,6 +48,9 @@ def parse_args(argv=None):
     parser.add_argument("--keep", action="store_true", help="Keep the bench database afterwards.")
     parser.add_argument("--no-doc", action="store_true", help="Do not write docs/benchmarks.md.")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--reports-only", action="store_true", help="Build the dataset and time the reports only (no bills)."
+    )
     args = parser.parse_args(argv)
     if args.large:
         args.customers, args.assignments = 100_000, 500_000
@@ -275,6 +279,68 @@ against; an invoice is some twenty statements plus the Python that builds them.
 """
 
 
+REPORT_RUNS = 3
+
+
+def time_reports() -> list[tuple[str, float, int]]:
+    """Run each report (reports.selectors) on the bench dataset: best of three times, and its query count."""
+    from datetime import timedelta
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from reports import selectors
+
+    today = timezone.localdate()
+    reports = {
+        "liability": lambda: selectors.liability(as_of=today),
+        "liability-forecast (12 months)": lambda: selectors.liability_forecast(months=12, today=today),
+        "package-sales (a year by month)": lambda: selectors.package_sales(
+            date_from=today - timedelta(days=365), date_to=today, group="month"
+        ),
+        "package-sales (90 days by day)": lambda: selectors.package_sales(
+            date_from=today - timedelta(days=89), date_to=today, group="day"
+        ),
+        "redemptions (a year)": lambda: selectors.redemptions(date_from=today - timedelta(days=365), date_to=today),
+        "breakage (a year)": lambda: selectors.breakage(date_from=today - timedelta(days=365), date_to=today),
+        "expiring (30 days)": lambda: selectors.expiring(within_days=30, today=today),
+        "day-close (today)": lambda: selectors.day_close(day=today),
+    }
+    results = []
+    for name, report in reports.items():
+        times = []
+        for _ in range(REPORT_RUNS):
+            with CaptureQueriesContext(connection) as queries:
+                started = time.perf_counter()
+                report()
+                times.append(time.perf_counter() - started)
+        results.append((name, min(times), len(queries)))
+        print(f"report {name:34} {min(times) * 1000:8.1f} ms  {len(queries)} queries")
+    return results
+
+
+def render_reports(args, host: dict, dataset, timings: list[tuple[str, float, int]]) -> str:
+    name = "PostgreSQL" if args.postgres else "SQLite"
+    lines = [
+        f"### Reports, {name}",
+        "",
+        f"Measured {host['date']}, {host['database']}, load average {host['load']}; "
+        f"{dataset.assignments:,} assignments of {dataset.customers:,} customers"
+        + (" (no bills: `--reports-only`)." if args.reports_only else f", after the {name} billing run's bills."),
+        "",
+        "| report | time (best of 3) | queries |",
+        "| --- | ---: | ---: |",
+    ]
+    lines += [f"| {label} | {seconds * 1000:.1f} ms | {queries} |" for label, seconds, queries in timings]
+    lines += [
+        "",
+        f"Command: `python -m bench.run{' --postgres' if args.postgres else ''}{' --reports-only' if args.reports_only else ''} "
+        f"--customers {args.customers} --assignments {args.assignments}`",
+    ]
+    return "\n".join(lines)
+
+
 def write_doc(section_name: str, body: str) -> None:
     text = DOC.read_text() if DOC.exists() else DOC_HEAD
     start, end = f"<!-- bench:{section_name} -->", f"<!-- /bench:{section_name} -->"
@@ -317,6 +383,14 @@ def main(argv=None) -> int:
         build_seconds = time.perf_counter() - started
         print(f"  built in {build_seconds:.1f} s")
 
+        if args.reports_only:
+            timings = time_reports()
+            if not args.no_doc:
+                body = render_reports(args, machine(args.postgres), dataset, timings)
+                write_doc(f"reports-{'postgresql' if args.postgres else 'sqlite'}", body)
+                print(f"Wrote {DOC.relative_to(ROOT)}")
+            return 0
+
         rng = random.Random(args.seed)
         cashier = get_user_model().objects.get(pk=dataset.cashier_id)
         wanted = args.invoices * 2 + args.workers * args.per_worker * 2
@@ -347,10 +421,12 @@ def main(argv=None) -> int:
         reconcile = (report.checked, len(report.differences), time.perf_counter() - started)
         print(f"reconcile: {reconcile[0]:,} assignments, {reconcile[1]} differences, {reconcile[2]:.1f} s")
 
+        timings = time_reports()
         host = machine(args.postgres)
         body = render(args, host, dataset, build_seconds, results, reconcile)
         if not args.no_doc:
             write_doc("postgresql" if args.postgres else "sqlite", body)
+            write_doc(f"reports-{'postgresql' if args.postgres else 'sqlite'}", render_reports(args, host, dataset, timings))
             print(f"Wrote {DOC.relative_to(ROOT)}")
         return 0 if not report.differences else 1
     finally:

@@ -17,6 +17,7 @@ from billing.api.views import (
 from catalog.api import ProductViewSet, ServiceViewSet
 from customers.api import CustomerViewSet
 from packages.api.views import AssignmentViewSet, CustomerPackagesApi, template_viewsets
+from reports.api import VIEWS as REPORT_VIEWS
 from spa_pkg.api import JsonRefusalsMixin, OptionalSlashRouter, TokenApi, api_not_found
 from spa_pkg.permissions import HasPerm
 from spa_pkg.routing import both
@@ -61,6 +62,7 @@ urlpatterns = [
         name="api-package-usage",
     ),
     both(r"packages/api/assign-and-pay", AssignAndPayApi.as_view(), name="api-assign-and-pay"),
+    *(both(rf"api/reports/{name}", view.as_view(), name=f"api-reports-{name}") for name, view in REPORT_VIEWS.items()),
     both(r"api/schema", SchemaView.as_view(), name="api-schema"),
     both(r"api/docs", SwaggerDocsView.as_view(url_name="api-schema"), name="api-docs"),
     # Last: any other path under the API prefixes is a JSON 404, not an HTML page.

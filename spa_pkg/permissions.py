@@ -21,6 +21,8 @@ PERMISSIONS: dict[str, str] = {
     "sell_package": "packages.add_packageassignment",
     "read_packages": "packages.view_packageassignment",
     "read_receipts": "receipts.view_receipt",
+    # A day close: a cashier sees their own invoices' day; with view_reports, everyone's.
+    "day_close": "billing.view_invoice",
     # Balances are what the API is mostly about: whoever may read them may read its docs.
     "read_api_docs": "packages.view_packageassignment",
     # The books and what happens to a package after the sale: managers.

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "packages",
     "receipts",
     "billing",
+    "reports",
 ]
 
 MIDDLEWARE = [

@@ -1,10 +1,13 @@
 """seed_demo: the demo shop, loaded twice, is the same shop."""
+from datetime import timedelta
 from decimal import Decimal
 from io import StringIO
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.db.models import Min
+from django.utils import timezone
 
 from billing.models import Invoice, Payment
 from catalog.models import Product, Service
@@ -76,7 +79,7 @@ def test_seed_demo_prices_services_and_products_at_todays_gst_rates():
     assert Service.objects.get(name="Swedish Massage").sac_code == "999723"
     assert not Service.objects.exclude(gst_rate=Decimal("5")).exists()
     cream = Product.objects.get(hsn_code="3304", name__icontains="face cream")
-    assert cream.gst_rate == Decimal("18") and cream.stock_quantity == 50
+    assert cream.gst_rate == Decimal("18") and cream.stock_quantity == 50 - 1  # one sold in the history
 
 
 def test_seed_demo_customers_hold_packages_sold_with_receipts():
@@ -85,7 +88,10 @@ def test_seed_demo_customers_hold_packages_sold_with_receipts():
     priya = Customer.objects.get(name="Priya Sharma")
     package = priya.assignments.get()
     assert (package.package_name, package.remaining_sessions) == ("3+1 Facial Package – Hydrating Facial", 4)
-    assert Receipt.objects.count() == PackageAssignment.objects.count()
+    # One receipt per package sold and per bill, one credit note per void.
+    bills = Invoice.objects.filter(kind="sale")
+    assert Receipt.objects.exclude(kind="credit_note").count() == PackageAssignment.objects.count() + bills.count()
+    assert Receipt.objects.filter(kind="credit_note").count() == bills.filter(status="cancelled").count()
     assert Customer.objects.exclude(phone__startswith="+91").count() == 0
 
 
@@ -116,3 +122,29 @@ def test_a_second_run_keeps_a_changed_password_and_does_not_print_a_wrong_one():
     assert manager.check_password("a-better-secret")
     assert "manager123" not in output
     assert "cashier123" in output
+
+
+def test_seed_demo_has_months_of_history_for_the_reports():
+    seed()
+
+    today = timezone.localdate()
+    oldest = PackageAssignment.objects.aggregate(first=Min("assigned_on"))["first"]
+    assert oldest <= today - timedelta(days=120)
+    sale_months = {d.strftime("%Y-%m") for d in PackageAssignment.objects.values_list("assigned_on", flat=True)}
+    assert len(sale_months) >= 4
+    assert Invoice.objects.filter(kind="sale", bill_date__lt=today - timedelta(days=90)).exists()
+    assert Invoice.objects.filter(status="cancelled").count() == 2
+    expired = PackageAssignment.objects.filter(status="expired")
+    assert expired.count() >= 3 and all(a.expires_on < today for a in expired)
+    assert PackageAssignment.objects.filter(status="active", expires_on__lte=today + timedelta(days=30)).count() >= 3
+    assert PackageUsage.objects.filter(kind="redeem", created_at__date__lt=today - timedelta(days=60)).exists()
+
+
+def test_seed_demo_history_leaves_every_balance_explained_by_its_ledger():
+    seed()
+    seed()
+
+    out = StringIO()
+    call_command("reconcile_packages", stdout=out)
+
+    assert out.getvalue().strip().endswith(f"{PackageAssignment.objects.count()} assignment(s) checked, 0 difference(s).")

@@ -114,6 +114,10 @@ ROUTES += [
     Route("POST", "/integrated-billing/invoices", {}),
     Route("POST", "/integrated-billing/invoices/{invoice}/void", {}),
     Route("GET", "/integrated-billing/package-usage/{assignment}"),
+    *(
+        Route("GET", f"/api/reports/{name}")
+        for name in ("liability", "liability-forecast", "package-sales", "redemptions", "breakage", "expiring", "day-close")
+    ),
     Route("GET", "/receipts/{receipt}", json_only=False),
     Route("GET", "/receipts/{receipt}/download", json_only=False),
 ]

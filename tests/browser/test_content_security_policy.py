@@ -72,6 +72,7 @@ def test_every_page_loads_without_a_violation(page, live_server, sign_in, sale, 
         "/integrated-billing",
         "/assign-packages",
         "/packages",
+        "/reports",
         f"/receipts/{receipt}",
         f"/receipts/{receipt}?format=thermal",
         "/receipts/999999",  # the receipt's "not found" page

@@ -1,10 +1,12 @@
-"""Load demo data: catalogue, one template of every kind, customers holding packages, two users.
+"""Load demo data: catalogue, one template of every kind, customers holding packages, two users,
+and a few months of history (package sales, bills, voids, expiries) for the reports.
 
 Safe to run twice: everything is looked up by its natural key (service and template names,
-product SKUs, customer phones, usernames) and a demo package is sold only once.
+product SKUs, customer phones, usernames), a demo package is sold only once and the history
+is written only when no history sale exists yet.
 """
 import os
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
@@ -21,14 +23,19 @@ from packages.models import (
     KittyParty,
     Membership,
     PackageAssignment,
+    PackageBenefitTracker,
+    PackageUsage,
     PrepaidPackage,
     ServicePackage,
     StudentOffer,
     YearlyMembership,
 )
+from packages.services import assignments_expire
+from receipts.models import Receipt
 from spa_pkg.money import inr
 
-from ...services import PaymentIn, package_sell
+from ...models import Invoice, Payment
+from ...services import CartItem, PaymentIn, invoice_create, invoice_preview, invoice_void, package_sell
 
 # name, category, price, GST %, SAC, minutes
 SERVICES = [
@@ -64,6 +71,55 @@ CUSTOMERS = [
     ("Blossom Events LLP", "80 4123 4567", "accounts@blossom.example.in", "29", "29AAKFB1234C1Z"),
 ]
 
+# Customers who bought in the months before today (the history the reports and charts show).
+HISTORY_CUSTOMERS = [
+    ("Deepa Menon", "98451 11001", "deepa.menon@example.in", "29", ""),
+    ("Vikram Singh", "98451 11002", "vikram.singh@example.in", "29", ""),
+    ("Lakshmi Rao", "98451 11003", "lakshmi.rao@example.in", "29", ""),
+    ("Rohan Gupta", "98451 11004", "rohan.gupta@example.in", "29", ""),
+    ("Farah Khan", "98451 11005", "farah.khan@example.in", "29", ""),
+    ("Nikhil Joshi", "98451 11006", "nikhil.joshi@example.in", "29", ""),
+]
+HISTORY_NOTE = "Demo history"
+
+# customer, template key, service (service packages), sold so many days ago,
+# expires so many days from today (None: the template's validity from the sale day), payment
+HISTORY_SALES = [
+    ("Nikhil Joshi", "facial_package", "Pedicure", 150, -40, "cash"),
+    ("Deepa Menon", "facial_package", "Gold Facial", 145, 12, "upi"),
+    ("Vikram Singh", "prepaid", None, 140, None, "card"),
+    ("Lakshmi Rao", "kitty", None, 120, None, "bank_transfer"),
+    ("Rohan Gupta", "facial_package", "Hydrating Facial", 100, -10, "upi"),
+    ("Farah Khan", "gold", None, 90, 20, "card"),
+    ("Nikhil Joshi", "yearly", None, 75, None, "bank_transfer"),
+    ("Deepa Menon", "prepaid", None, 62, 5, "upi"),
+    ("Vikram Singh", "facial_package", "Swedish Massage", 45, None, "card"),
+    ("Lakshmi Rao", "facial_package", "Manicure", 33, 26, "cash"),
+    ("Rohan Gupta", "kitty", None, 20, None, "upi"),
+    ("Farah Khan", "facial_package", "Hair Spa", 8, None, "cash"),
+]
+
+# customer, [(service or product name, quantity)], billed so many days ago, use credit,
+# voided so many days ago (None: kept)
+HISTORY_BILLS = [
+    ("Nikhil Joshi", [("Pedicure", 1)], 140, False, None),
+    ("Deepa Menon", [("Gold Facial", 1), ("Face Cream 50 g", 1)], 130, False, None),
+    ("Vikram Singh", [("Deep Tissue Massage", 2)], 125, True, None),
+    ("Rohan Gupta", [("Hydrating Facial", 1)], 95, False, 94),
+    ("Rohan Gupta", [("Hydrating Facial", 1)], 93, False, None),
+    ("Deepa Menon", [("Gold Facial", 1)], 85, False, None),
+    ("Farah Khan", [("Hydrating Facial", 1), ("Haircut", 1)], 80, False, None),
+    ("Nikhil Joshi", [("Haircut", 1), ("Herbal Shampoo 200 ml", 2)], 70, False, None),
+    ("Vikram Singh", [("Hair Spa", 1), ("Hair Oil 100 ml", 1)], 55, True, None),
+    ("Deepa Menon", [("Manicure", 1)], 50, True, None),
+    ("Vikram Singh", [("Swedish Massage", 2)], 40, False, 38),
+    ("Vikram Singh", [("Swedish Massage", 1)], 30, False, None),
+    ("Lakshmi Rao", [("Manicure", 2)], 25, False, None),
+    ("Farah Khan", [("Swedish Massage", 1), ("Body Scrub 100 g", 1)], 15, False, None),
+    ("Rahul Verma", [("Sandalwood Soap 125 g", 3)], 6, False, None),
+    ("Farah Khan", [("Hair Spa", 1)], 2, False, None),
+]
+
 USERS = [
     ("manager", "Manager", "DEMO_MANAGER_PASSWORD", "manager123"),
     ("cashier", "Cashier", "DEMO_CASHIER_PASSWORD", "cashier123"),
@@ -89,6 +145,11 @@ class Command(BaseCommand):
             templates = self.seed_templates(services)
             customers = self.seed_customers()
             sold = self.seed_sales(customers, templates, services, seller=users["manager"][0])
+            if not PackageAssignment.objects.filter(notes=HISTORY_NOTE).exists():
+                customers.update(self.seed_customers(HISTORY_CUSTOMERS))
+                self.seed_history(customers, templates, services, users["manager"][0], users["cashier"][0])
+            # Packages whose day has passed (history or not) are expired, as the nightly job would.
+            assignments_expire()
         self.report(users, sold)
 
     # --- catalogue and templates ----------------------------------------------------------
@@ -200,9 +261,9 @@ class Command(BaseCommand):
 
     # --- people -------------------------------------------------------------------------------
 
-    def seed_customers(self) -> dict[str, Customer]:
+    def seed_customers(self, rows=CUSTOMERS) -> dict[str, Customer]:
         customers = {}
-        for name, phone, email, state_code, gstin_prefix in CUSTOMERS:
+        for name, phone, email, state_code, gstin_prefix in rows:
             customer = Customer(name=name, phone=phone, email=email, state_code=state_code)
             customer.gstin = gstin_prefix + gstin_check_digit(gstin_prefix) if gstin_prefix else ""
             customer.clean()  # normalises the phone: the natural key
@@ -266,6 +327,52 @@ class Command(BaseCommand):
             sold += 1
         return sold
 
+    # --- history -------------------------------------------------------------------------------
+
+    def seed_history(self, customers, templates, services, manager, cashier) -> None:
+        """Sell, bill and void in the past months, through the services, so every report has figures.
+
+        package_sell and invoice_void take no date (a counter sells and voids today), so their
+        rows are back-dated after the fact, in `backdate_sale` and `backdate_void` only. Dates
+        move, balances never do: the ledger still explains every balance (reconcile_packages).
+        The document numbers keep the day they were taken (today), as a gapless series must.
+        """
+        today = timezone.localdate()
+        for customer_name, template_key, service_name, days_ago, expires_in, method in HISTORY_SALES:
+            template = templates[template_key]
+            sold_on = today - timedelta(days=days_ago)
+            result = package_sell(
+                customer=customers[customer_name],
+                template=template,
+                service=services[service_name] if service_name else None,
+                user=manager,
+                payment=PaymentIn(method=method, reference=f"DEMO-H{days_ago}" if method != "cash" else ""),
+                notes=HISTORY_NOTE,
+            )
+            expires_on = template.default_expiry(sold_on) if expires_in is None else today + timedelta(days=expires_in)
+            backdate_sale(result, sold_on=sold_on, expires_on=expires_on)
+
+        products = {product.name: product for product in Product.objects.all()}
+        for customer_name, items, days_ago, use_credit, voided_ago in HISTORY_BILLS:
+            customer = customers[customer_name]
+            cart = [
+                CartItem(type="service", id=services[name].pk, quantity=quantity)
+                if name in services
+                else CartItem(type="product", id=products[name].pk, quantity=quantity)
+                for name, quantity in items
+            ]
+            bill_date = today - timedelta(days=days_ago)
+            preview = invoice_preview(customer=customer, items=cart, use_credit=use_credit, bill_date=bill_date)
+            payments = [PaymentIn(method="cash")] if preview.summary.amount_payable > 0 else []
+            result = invoice_create(
+                customer=customer, items=cart, cashier=cashier, use_credit=use_credit,
+                payments=payments, bill_date=bill_date,
+            )
+            backdate_bill(result.invoice, on=bill_date)
+            if voided_ago is not None:
+                invoice_void(invoice=result.invoice, reason="Billed to the wrong customer (demo)", user=manager)
+                backdate_void(result.invoice, on=today - timedelta(days=voided_ago))
+
     # --- output -----------------------------------------------------------------------------------
 
     def report(self, users, sold: int) -> None:
@@ -286,3 +393,44 @@ class Command(BaseCommand):
             shown = password if current else "(kept as it was: no longer the demo password)"
             write(f"  {role:<8} username: {user.get_username():<8} password: {shown}")
         write("=" * 60)
+
+
+# --- back-dating (the services write today; the history happened earlier) ---------------------
+
+
+def at(day: date) -> datetime:
+    """Return mid-morning of `day`, in the shop's time zone."""
+    return timezone.make_aware(datetime.combine(day, time(11, 0)))
+
+
+def backdate_sale(sale, *, sold_on: date, expires_on: date | None) -> None:
+    """Move a sale made today to `sold_on`: the assignment, its trackers, invoice, payment, receipt, ledger."""
+    assignment = sale.assignment
+    if assignment.package_type == "student_offer":
+        expires_on = assignment.expires_on  # the academic year, whatever the sale day
+    PackageAssignment.objects.filter(pk=assignment.pk).update(
+        assigned_on=sold_on, expires_on=expires_on, created_at=at(sold_on)
+    )
+    PackageBenefitTracker.objects.filter(assignment=assignment).update(valid_from=sold_on, valid_until=expires_on)
+    PackageUsage.objects.filter(assignment=assignment).update(created_at=at(sold_on))
+    Payment.objects.filter(assignment=assignment).update(received_at=at(sold_on))
+    if sale.invoice is not None:
+        Invoice.objects.filter(pk=sale.invoice.pk).update(bill_date=sold_on, issued_at=at(sold_on))
+    if sale.receipt is not None:
+        Receipt.objects.filter(pk=sale.receipt.pk).update(issued_at=at(sold_on))
+
+
+def backdate_bill(invoice: Invoice, *, on: date) -> None:
+    """Move the times of a bill issued with `bill_date=on` (its rows were written today) to that day."""
+    Invoice.objects.filter(pk=invoice.pk).update(issued_at=at(on))
+    Payment.objects.filter(invoice=invoice).update(received_at=at(on))
+    Receipt.objects.filter(pk=invoice.receipt_id).update(issued_at=at(on))
+    PackageUsage.objects.filter(invoice_number=invoice.number).update(created_at=at(on))
+
+
+def backdate_void(invoice: Invoice, *, on: date) -> None:
+    """Move a void made today to `on`: the invoice's cancellation, the credit note, the reversal rows."""
+    invoice.refresh_from_db()
+    Invoice.objects.filter(pk=invoice.pk).update(cancelled_at=at(on) + timedelta(hours=2))
+    Receipt.objects.filter(pk=invoice.credit_note_receipt_id).update(issued_at=at(on) + timedelta(hours=2))
+    PackageUsage.objects.filter(invoice_number=invoice.credit_note_number).update(created_at=at(on) + timedelta(hours=2))

@@ -1,0 +1,321 @@
+"""`GET /api/reports/<name>`: each report as JSON, or with `?format=csv|xlsx` as a download.
+
+DRF reads `?format=` as its own renderer override (URL_FORMAT_OVERRIDE) and would answer
+404 for a format no renderer has; a report view always renders JSON itself (forced content
+negotiation) and reads `format` as one of its own inputs.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import serializers
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from spa_pkg.api import MoneyAmountField, envelope
+from spa_pkg.permissions import HasPerm, user_may
+
+from . import selectors
+from .downloads import CSV, XLSX, csv_response, report_table, xlsx_response
+
+FORMATS = ("json", "csv", "xlsx")
+MAX_DAILY_DAYS = 366
+MAX_MONTHS = 36
+MAX_WITHIN_DAYS = 3660
+
+
+def _amount():
+    return MoneyAmountField(as_money=False, min_value=None, read_only=True)
+
+
+# --- inputs --------------------------------------------------------------------------------
+
+
+class ReportInput(serializers.Serializer):
+    format = serializers.ChoiceField(choices=FORMATS, default="json", help_text="json (default), csv or xlsx (a download).")
+
+
+def _date_field(help_text: str):
+    return serializers.DateField(required=False, help_text=f"YYYY-MM-DD; {help_text}.")
+
+
+class RangeInput(ReportInput):
+    """`from` and `to` (Python keywords, hence declared in get_fields): the days reported on, both included."""
+
+    def get_fields(self):
+        return {
+            "from": _date_field("default: the first day of the month of `to`"),
+            "to": _date_field("default: today"),
+            **super().get_fields(),
+        }
+
+    def validate(self, attrs):
+        attrs["to"] = attrs.get("to") or timezone.localdate()
+        attrs["from"] = attrs.get("from") or attrs["to"].replace(day=1)
+        if attrs["from"] > attrs["to"]:
+            raise serializers.ValidationError({"from": ["`from` must be on or before `to`."]})
+        return attrs
+
+
+class SalesInput(RangeInput):
+    group = serializers.ChoiceField(choices=selectors.GROUPS, default="month", help_text="day or month.")
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        days = (attrs["to"] - attrs["from"]).days + 1
+        if attrs["group"] == "day" and days > MAX_DAILY_DAYS:
+            message = f"A daily grouping covers at most {MAX_DAILY_DAYS} days; this range has {days}. Group by month."
+            raise serializers.ValidationError({"group": [message]})
+        return attrs
+
+
+class LiabilityInput(ReportInput):
+    as_of = _date_field("default: today")
+
+
+class ForecastInput(ReportInput):
+    months = serializers.IntegerField(min_value=1, max_value=MAX_MONTHS, default=12, help_text="This month and the next ones.")
+
+
+class ExpiringInput(ReportInput):
+    within_days = serializers.IntegerField(min_value=0, max_value=MAX_WITHIN_DAYS, default=30)
+
+
+class DayCloseInput(ReportInput):
+    date = _date_field("default: today")
+
+
+# --- outputs (the schema; amounts as two-place strings) ------------------------------------
+
+LiabilityKind = type(
+    "LiabilityKindOutput",
+    (serializers.Serializer,),
+    {
+        "package_type": serializers.CharField(),
+        "packages": serializers.IntegerField(),
+        "sessions_left": serializers.IntegerField(),
+        "credit_left": _amount(),
+        "value": _amount(),
+    },
+)
+ForecastKind = type("ForecastKindOutput", (serializers.Serializer,), {"package_type": serializers.CharField(), "value": _amount()})
+ForecastMonth = type(
+    "ForecastMonthOutput",
+    (serializers.Serializer,),
+    {"month": serializers.CharField(), "total": _amount(), "by_kind": ForecastKind(many=True)},
+)
+SalesRow = type(
+    "PackageSalesRowOutput",
+    (serializers.Serializer,),
+    {
+        "period": serializers.CharField(),
+        "package_type": serializers.CharField(),
+        "sold": serializers.IntegerField(),
+        "taxable_value": _amount(),
+        "gst": _amount(),
+        "total": _amount(),
+    },
+)
+SalesTotals = type(
+    "PackageSalesTotalsOutput",
+    (serializers.Serializer,),
+    {"sold": serializers.IntegerField(), "taxable_value": _amount(), "gst": _amount(), "total": _amount()},
+)
+RedemptionRow = type(
+    "RedemptionRowOutput",
+    (serializers.Serializer,),
+    {
+        "package_type": serializers.CharField(),
+        "sessions_redeemed": serializers.IntegerField(),
+        "value_redeemed": _amount(),
+        "credit_spent": _amount(),
+    },
+)
+BreakageRow = type(
+    "BreakageRowOutput",
+    (serializers.Serializer,),
+    {"package_type": serializers.CharField(), "packages": serializers.IntegerField(), "value": _amount()},
+)
+ExpiringPackage = type(
+    "ExpiringPackageOutput",
+    (serializers.Serializer,),
+    {
+        "assignment_id": serializers.IntegerField(),
+        "customer_id": serializers.IntegerField(),
+        "customer_name": serializers.CharField(),
+        "phone": serializers.CharField(),
+        "package_name": serializers.CharField(),
+        "package_type": serializers.CharField(),
+        "expires_on": serializers.DateField(allow_null=True),
+        "sessions_left": serializers.IntegerField(),
+        "credit_left": _amount(),
+        "value": _amount(),
+    },
+)
+MethodRow = type("DayCloseMethodOutput", (serializers.Serializer,), {"method": serializers.CharField(), "amount": _amount()})
+CashierRow = type(
+    "DayCloseCashierOutput",
+    (serializers.Serializer,),
+    {"cashier": serializers.CharField(), "invoices": serializers.IntegerField(), "amount": _amount()},
+)
+
+OUTPUTS = {
+    "liability": envelope(
+        "LiabilityOutput", as_of=serializers.DateField(), total=_amount(), by_kind=LiabilityKind(many=True)
+    ),
+    "liability-forecast": envelope("LiabilityForecastOutput", months=ForecastMonth(many=True)),
+    "package-sales": envelope("PackageSalesOutput", rows=SalesRow(many=True), totals=SalesTotals()),
+    "redemptions": envelope("RedemptionsOutput", rows=RedemptionRow(many=True)),
+    "breakage": envelope("BreakageOutput", rows=BreakageRow(many=True), total=_amount()),
+    "expiring": envelope("ExpiringOutput", packages=ExpiringPackage(many=True)),
+    "day-close": envelope(
+        "DayCloseOutput",
+        date=serializers.DateField(),
+        invoices=serializers.IntegerField(),
+        voided=serializers.IntegerField(),
+        by_method=MethodRow(many=True),
+        by_cashier=CashierRow(many=True),
+        total_collected=_amount(),
+    ),
+}
+
+
+# --- views ---------------------------------------------------------------------------------
+
+
+def _responses(name: str) -> dict:
+    return {
+        (200, "application/json"): OUTPUTS[name],
+        (200, CSV): OpenApiTypes.STR,
+        (200, XLSX): OpenApiTypes.BINARY,
+    }
+
+
+class ReportApi(APIView):
+    """One report: validate the query, run its selector, answer JSON or a download."""
+
+    permission_classes = [HasPerm("view_reports")]
+    name = ""
+    input_class: type[serializers.Serializer] = ReportInput
+
+    def perform_content_negotiation(self, request, force=False):
+        # Always JSON (refusals too); `?format=` is this view's input, not DRF's renderer override.
+        return super().perform_content_negotiation(request, force=True)
+
+    def run(self, data: dict, request) -> tuple[dict, str]:
+        """Return the selector's result and the dates part of the download's file name."""
+        raise NotImplementedError
+
+    def get(self, request, *args, **kwargs):
+        query = self.input_class(data=request.query_params.dict())
+        query.is_valid(raise_exception=True)
+        data = query.validated_data
+        report, dates = self.run(data, request)
+        if data["format"] == "json":
+            return Response(OUTPUTS[self.name](report).data)
+        filename = f"{self.name}-{dates}"
+        table = report_table(self.name, report)
+        if data["format"] == "csv":
+            return csv_response(table, filename)
+        return xlsx_response(table, filename, title=self.name)
+
+
+def report_schema(name: str, input_class, summary: str, description: str):
+    """Document a report view's GET: its query parameters, its JSON and its two downloads."""
+    return extend_schema_view(
+        get=extend_schema(
+            operation_id=f"reports_{name.replace('-', '_')}",
+            summary=summary,
+            description=description,
+            parameters=[input_class],
+            responses=_responses(name),
+            tags=["reports"],
+        )
+    )
+
+
+def _range(data) -> str:
+    return f"{data['from']:%Y-%m-%d}-to-{data['to']:%Y-%m-%d}"
+
+
+@report_schema("liability", LiabilityInput, "Liability", "What customers still hold on `as_of`, by kind (all six, zeros included).")
+class LiabilityApi(ReportApi):
+    name, input_class = "liability", LiabilityInput
+
+    def run(self, data, request):
+        as_of = data.get("as_of") or timezone.localdate()
+        return selectors.liability(as_of=as_of), f"{as_of:%Y-%m-%d}"
+
+
+@report_schema(
+    "liability-forecast", ForecastInput, "Liability forecast",
+    "For this month and the next ones: the value that expires unused if nothing more is redeemed, by kind.",
+)
+class LiabilityForecastApi(ReportApi):
+    name, input_class = "liability-forecast", ForecastInput
+
+    def run(self, data, request):
+        today = timezone.localdate()
+        return selectors.liability_forecast(months=data["months"], today=today), f"{today:%Y-%m}-{data['months']}-months"
+
+
+@report_schema("package-sales", SalesInput, "Package sales", "Packages sold per day or month and kind; voided sales left out.")
+class PackageSalesApi(ReportApi):
+    name, input_class = "package-sales", SalesInput
+
+    def run(self, data, request):
+        report = selectors.package_sales(date_from=data["from"], date_to=data["to"], group=data["group"])
+        return report, f"{_range(data)}-by-{data['group']}"
+
+
+@report_schema("redemptions", RangeInput, "Redemptions", "Sessions, value and credit packages gave at billing, net of voids.")
+class RedemptionsApi(ReportApi):
+    name, input_class = "redemptions", RangeInput
+
+    def run(self, data, request):
+        return selectors.redemptions(date_from=data["from"], date_to=data["to"]), _range(data)
+
+
+@report_schema("breakage", RangeInput, "Breakage", "Value held on their day of expiry by packages that expired in the period.")
+class BreakageApi(ReportApi):
+    name, input_class = "breakage", RangeInput
+
+    def run(self, data, request):
+        return selectors.breakage(date_from=data["from"], date_to=data["to"]), _range(data)
+
+
+@report_schema("expiring", ExpiringInput, "Expiring", "Packages that expire within `within_days`, soonest first: the call list.")
+class ExpiringApi(ReportApi):
+    name, input_class = "expiring", ExpiringInput
+
+    def run(self, data, request):
+        today = timezone.localdate()
+        report = selectors.expiring(within_days=data["within_days"], today=today)
+        return report, f"{today:%Y-%m-%d}-{data['within_days']}-days"
+
+
+@report_schema(
+    "day-close", DayCloseInput, "Day close",
+    "A day's invoices, voids and money in by method and cashier. A cashier sees only their own.",
+)
+class DayCloseApi(ReportApi):
+    """A cashier sees the day of their own invoices; a manager (view_reports) everyone's."""
+
+    name, input_class = "day-close", DayCloseInput
+    permission_classes = [HasPerm("day_close")]
+
+    def run(self, data, request):
+        day: date = data.get("date") or timezone.localdate()
+        cashier = None if user_may(request.user, "view_reports") else request.user
+        return selectors.day_close(day=day, cashier=cashier), f"{day:%Y-%m-%d}"
+
+
+VIEWS = {
+    view.name: view
+    for view in (
+        LiabilityApi, LiabilityForecastApi, PackageSalesApi, RedemptionsApi, BreakageApi, ExpiringApi, DayCloseApi,
+    )
+}

@@ -1,0 +1,76 @@
+"""The /reports page's pickers: each report's dates, checked like the API checks them."""
+from datetime import date, timedelta
+
+from dateutil.relativedelta import relativedelta
+from django import forms
+
+MAX_DAILY_DAYS = 366
+TABS = ["liability", "package-sales", "redemptions", "breakage", "expiring", "day-close"]
+
+
+def default_period(today: date) -> tuple[date, date]:
+    """Return this month and the five before it: enough months for the charts to show a trend."""
+    return today.replace(day=1) - relativedelta(months=5), today
+
+
+class ReportFilters(forms.Form):
+    """Every picker of the page in one GET form; a bad value is reported and its default used."""
+
+    tab = forms.ChoiceField(choices=[(tab, tab) for tab in TABS], required=False)
+    date_from = forms.DateField(required=False, label="From")
+    date_to = forms.DateField(required=False, label="To")
+    group = forms.ChoiceField(choices=[("month", "Month"), ("day", "Day")], required=False, label="Group by")
+    as_of = forms.DateField(required=False, label="As of")
+    within_days = forms.IntegerField(required=False, min_value=1, max_value=366, label="Within (days)")
+    day = forms.DateField(required=False, label="Day")
+    view = forms.ChoiceField(choices=[("table", "Table"), ("calls", "Call list")], required=False)
+
+    # The API's parameter names, for the download links.
+    API_NAMES = {"date_from": "from", "date_to": "to", "day": "date"}
+
+    def __init__(self, *args, today: date, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = today
+        start, end = default_period(today)
+        self.defaults = {
+            "tab": TABS[0], "date_from": start, "date_to": end, "group": "month", "as_of": today,
+            "within_days": 30, "day": today, "view": "table",
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_from", "The start comes after the end.")
+        elif start and end and cleaned.get("group") == "day" and (end - start).days >= MAX_DAILY_DAYS:
+            self.add_error("date_to", f"Group a range over {MAX_DAILY_DAYS} days by month.")
+        return cleaned
+
+    def values(self) -> dict:
+        """Return every picker's value: the one given when valid, else its default."""
+        given = self.cleaned_data if self.is_bound and hasattr(self, "cleaned_data") else {}
+        values = {name: given.get(name) or default for name, default in self.defaults.items()}
+        if values["date_from"] > values["date_to"]:
+            values["date_from"], values["date_to"] = self.defaults["date_from"], self.defaults["date_to"]
+        if values["group"] == "day" and (values["date_to"] - values["date_from"]).days >= MAX_DAILY_DAYS:
+            values["group"] = "month"
+        return values
+
+    def api_query(self, values: dict, names: tuple[str, ...]) -> str:
+        """Return the API query string (`from=...&to=...`) of the pickers `names`."""
+        parts = []
+        for name in names:
+            value = values[name]
+            parts.append(f"{self.API_NAMES.get(name, name)}={value.isoformat() if isinstance(value, date) else value}")
+        return "&".join(parts)
+
+
+def months_between(start: date, end: date) -> list[tuple[date, date]]:
+    """Return each calendar month from `start`'s to `end`'s as (first day, last day), clipped to the range."""
+    months = []
+    first = start.replace(day=1)
+    while first <= end:
+        last = first + relativedelta(months=1) - timedelta(days=1)
+        months.append((max(first, start), min(last, end)))
+        first += relativedelta(months=1)
+    return months

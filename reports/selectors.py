@@ -1,0 +1,322 @@
+"""One selector per report (DESIGN.md "Reports"): the JSON shape without `success`, Decimal amounts.
+
+Counts and sums are computed in SQL (`annotate`, `Sum`, `Case`, `TruncDay` / `TruncMonth`) in a
+fixed number of queries whatever the number of rows. A value left is the one valuation,
+`packages.valuation.assignment_value`, applied to a `values()` stream (never to model
+instances), so every report values an assignment exactly as refunds and transfers do.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+
+from dateutil.relativedelta import relativedelta
+from django.db.models import Case, Count, DecimalField, F, IntegerField, Q, Sum, Value, When
+from django.db.models.functions import Coalesce, TruncDay, TruncMonth
+from django.utils import timezone
+
+from billing.models import Invoice, InvoiceLine, InvoiceStatus, LineType, Payment
+from packages.kinds import all_kinds
+from packages.models import PackageAssignment, PackageUsage, UsageKind
+from packages.valuation import HOLDING_STATUSES, assignment_value
+from spa_pkg.money import ZERO, quantize_money
+from spa_pkg.payments import TENDER_METHODS
+
+GROUPS = ("day", "month")
+
+# The fields `assignment_value` reads from a `values()` row.
+VALUE_FIELDS = (
+    "package_type",
+    "status",
+    "assigned_on",
+    "expires_on",
+    "sale_value",
+    "total_sessions",
+    "remaining_sessions",
+    "credit_amount",
+    "credit_remaining",
+)
+
+_MONEY = DecimalField(max_digits=14, decimal_places=2)
+
+
+def _zero_money():
+    return Value(ZERO, output_field=_MONEY)
+
+
+def _kinds() -> list[str]:
+    """Every package type, in the order of the kinds table."""
+    return [kind.package_type for kind in all_kinds()]
+
+
+def _money(amount) -> Decimal:
+    return quantize_money(amount if amount is not None else ZERO)
+
+
+def _holding(on_date: date):
+    """Assignments that hold value on `on_date`: active or paused, not past expiry."""
+    return PackageAssignment.objects.filter(status__in=HOLDING_STATUSES).filter(
+        Q(expires_on__isnull=True) | Q(expires_on__gte=on_date)
+    )
+
+
+def liability(*, as_of: date) -> dict:
+    """Return what customers still hold on `as_of`, by kind: packages, sessions, credit and value.
+
+    Balances are today's (the stored ones); `as_of` is the day they are valued on, and only
+    assignments sold by then count.
+    """
+    holding = _holding(as_of).filter(assigned_on__lte=as_of)
+    sums = {
+        row["package_type"]: row
+        for row in holding.order_by()
+        .values("package_type")
+        .annotate(packages=Count("pk"), sessions_left=Sum("remaining_sessions"), credit_left=Sum("credit_remaining"))
+    }
+    values: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    for row in holding.order_by().values(*VALUE_FIELDS).iterator(chunk_size=2000):
+        values[row["package_type"]] += assignment_value(row, as_of)
+    by_kind = []
+    for package_type in _kinds():
+        row = sums.get(package_type, {})
+        by_kind.append(
+            {
+                "package_type": package_type,
+                "packages": row.get("packages", 0),
+                "sessions_left": row.get("sessions_left") or 0,
+                "credit_left": _money(row.get("credit_left")),
+                "value": _money(values[package_type]),
+            }
+        )
+    return {"as_of": as_of, "total": sum((row["value"] for row in by_kind), ZERO), "by_kind": by_kind}
+
+
+def liability_forecast(*, months: int, today: date) -> dict:
+    """Return, for this month and the next `months - 1`, the value that expires unused, by kind.
+
+    An assignment counts in the month of its `expires_on`, valued on that day, as if nothing
+    more is redeemed.
+    """
+    first = today.replace(day=1)
+    end = first + relativedelta(months=months) - timedelta(days=1)
+    rows = (
+        _holding(today)
+        .filter(expires_on__lte=end)
+        .order_by()
+        .values(*VALUE_FIELDS)
+    )
+    values: dict[tuple[date, str], Decimal] = defaultdict(lambda: ZERO)
+    for row in rows.iterator(chunk_size=2000):
+        # The month from the date in Python: SQLite truncates dates row by row in a Python function.
+        month = row["expires_on"].replace(day=1)
+        values[(month, row["package_type"])] += assignment_value(row, row["expires_on"])
+    kinds = _kinds()
+    result = []
+    for offset in range(months):
+        month = first + relativedelta(months=offset)
+        by_kind = [{"package_type": kind, "value": _money(values[(month, kind)])} for kind in kinds]
+        result.append({"month": month.strftime("%Y-%m"), "total": sum((row["value"] for row in by_kind), ZERO), "by_kind": by_kind})
+    return {"months": result}
+
+
+def _days(field: str, date_from: date, date_to: date) -> Q:
+    """Match a timestamp on the days `date_from` to `date_to` (local time), as a range an index can use."""
+    start = timezone.make_aware(datetime.combine(date_from, time.min))
+    end = timezone.make_aware(datetime.combine(date_to + timedelta(days=1), time.min))
+    return Q(**{f"{field}__gte": start, f"{field}__lt": end})
+
+
+def _period(group: str, field: str):
+    return TruncDay(field) if group == "day" else TruncMonth(field)
+
+
+def _period_label(group: str, value) -> str:
+    return value.strftime("%Y-%m-%d" if group == "day" else "%Y-%m")
+
+
+def package_sales(*, date_from: date, date_to: date, group: str) -> dict:
+    """Return packages sold per period and kind: count, taxable value, GST and total; voided sales left out."""
+    if group not in GROUPS:
+        raise ValueError(f"Unknown group {group!r}.")
+    voided = InvoiceLine.objects.filter(line_type=LineType.PACKAGE, invoice__status=InvoiceStatus.CANCELLED)
+    sold = (
+        PackageAssignment.objects.filter(assigned_on__range=(date_from, date_to))
+        .exclude(pk__in=voided.values("assignment_id"))
+        .annotate(period=_period(group, "assigned_on"))
+        .order_by()
+        .values("period", "package_type")
+        .annotate(sold=Count("pk"), taxable_value=Sum("sale_value"))
+    )
+    gst = (
+        InvoiceLine.objects.filter(
+            line_type=LineType.PACKAGE,
+            invoice__status=InvoiceStatus.ISSUED,
+            assignment__assigned_on__range=(date_from, date_to),
+        )
+        .annotate(period=_period(group, "assignment__assigned_on"))
+        .order_by()
+        .values("period", "assignment__package_type")
+        .annotate(gst=Sum(F("cgst") + F("sgst") + F("igst"), output_field=_MONEY))
+    )
+    gst_of = {(_period_label(group, row["period"]), row["assignment__package_type"]): row["gst"] for row in gst}
+    order = {kind: index for index, kind in enumerate(_kinds())}
+    rows = []
+    for row in sold:
+        period = _period_label(group, row["period"])
+        taxable, tax = _money(row["taxable_value"]), _money(gst_of.get((period, row["package_type"])))
+        rows.append(
+            {
+                "period": period,
+                "package_type": row["package_type"],
+                "sold": row["sold"],
+                "taxable_value": taxable,
+                "gst": tax,
+                "total": taxable + tax,
+            }
+        )
+    rows.sort(key=lambda row: (row["period"], order.get(row["package_type"], len(order))))
+    totals = {
+        "sold": sum(row["sold"] for row in rows),
+        "taxable_value": sum((row["taxable_value"] for row in rows), ZERO),
+        "gst": sum((row["gst"] for row in rows), ZERO),
+        "total": sum((row["total"] for row in rows), ZERO),
+    }
+    return {"rows": rows, "totals": totals}
+
+
+def redemptions(*, date_from: date, date_to: date) -> dict:
+    """Return what packages gave at billing in the period, by kind, net of what voids gave back."""
+    sign = Case(
+        When(kind=UsageKind.REVERSAL, then=Value(-1)),
+        default=Value(1),
+        output_field=IntegerField(),
+    )
+    sums = {
+        row["assignment__package_type"]: row
+        for row in PackageUsage.objects.filter(
+            _days("created_at", date_from, date_to), kind__in=(UsageKind.REDEEM, UsageKind.REVERSAL)
+        )
+        .order_by()
+        .values("assignment__package_type")
+        .annotate(
+            sessions=Coalesce(Sum("sessions_delta"), 0),
+            credit=Coalesce(Sum("credit_delta"), _zero_money()),
+            value=Coalesce(Sum(sign * F("value"), output_field=_MONEY), _zero_money()),
+        )
+    }
+    rows = []
+    for package_type in _kinds():
+        row = sums.get(package_type, {})
+        rows.append(
+            {
+                "package_type": package_type,
+                "sessions_redeemed": -(row.get("sessions") or 0),
+                "value_redeemed": _money(row.get("value")),
+                "credit_spent": -_money(row.get("credit")) + ZERO,
+            }
+        )
+    return {"rows": rows}
+
+
+def breakage(*, date_from: date, date_to: date, today: date | None = None) -> dict:
+    """Return the value held on their day of expiry by packages that expired in the period, by kind.
+
+    A package has expired once its `expires_on` is past, whether or not its status says so yet;
+    one completed (or refunded, transferred) before expiry held nothing.
+    """
+    today = today or timezone.localdate()
+    last = min(date_to, today - timedelta(days=1))
+    expired = (
+        PackageAssignment.objects.filter(
+            status__in=(*HOLDING_STATUSES, "expired"), expires_on__range=(date_from, last)
+        )
+        .order_by()
+        .values(*VALUE_FIELDS)
+    )
+    packages: dict[str, int] = defaultdict(int)
+    values: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    for row in expired.iterator(chunk_size=2000):
+        # Valued as it stood on its last day, when it still held value.
+        packages[row["package_type"]] += 1
+        values[row["package_type"]] += assignment_value({**row, "status": "active"}, row["expires_on"])
+    rows = [
+        {"package_type": kind, "packages": packages[kind], "value": _money(values[kind])} for kind in _kinds()
+    ]
+    return {"rows": rows, "total": sum((row["value"] for row in rows), ZERO)}
+
+
+def expiring(*, within_days: int, today: date) -> dict:
+    """Return the packages that expire within `within_days` with what they still hold, soonest first."""
+    rows = (
+        _holding(today)
+        .filter(expires_on__lte=today + timedelta(days=within_days))
+        .order_by("expires_on", "pk")
+        .values(
+            "pk", "customer_id", "customer__name", "customer__phone", "package_name", *VALUE_FIELDS
+        )
+    )
+    return {
+        "packages": [
+            {
+                "assignment_id": row["pk"],
+                "customer_id": row["customer_id"],
+                "customer_name": row["customer__name"],
+                "phone": row["customer__phone"],
+                "package_name": row["package_name"],
+                "package_type": row["package_type"],
+                "expires_on": row["expires_on"],
+                "sessions_left": row["remaining_sessions"],
+                "credit_left": _money(row["credit_remaining"]),
+                "value": assignment_value(row, today),
+            }
+            for row in rows.iterator(chunk_size=2000)
+        ]
+    }
+
+
+def day_close(*, day: date, cashier=None) -> dict:
+    """Return a day's invoices, voids and the money that came in, by method and by cashier.
+
+    Money is what was tendered that day (prepaid credit is not money in); payments of an
+    invoice voided since are left out. With `cashier`, only that cashier's invoices and payments.
+    """
+    invoices = Invoice.objects.filter(bill_date=day)
+    payments = Payment.objects.filter(_days("received_at", day, day), method__in=TENDER_METHODS).exclude(
+        invoice__status=InvoiceStatus.CANCELLED
+    )
+    if cashier is not None:
+        invoices = invoices.filter(cashier=cashier)
+        payments = payments.filter(received_by=cashier)
+    counts = invoices.aggregate(
+        issued=Count("pk", filter=Q(status=InvoiceStatus.ISSUED)),
+        voided=Count("pk", filter=Q(status=InvoiceStatus.CANCELLED)),
+    )
+    by_method_sums = {
+        row["method"]: row["amount"]
+        for row in payments.order_by().values("method").annotate(amount=Sum("amount"))
+    }
+    by_method = [{"method": str(method), "amount": _money(by_method_sums.get(method))} for method in TENDER_METHODS]
+    issued_by = {
+        row["cashier__username"]: row["invoices"]
+        for row in invoices.filter(status=InvoiceStatus.ISSUED)
+        .order_by()
+        .values("cashier__username")
+        .annotate(invoices=Count("pk"))
+    }
+    taken_by = {
+        row["received_by__username"]: row["amount"]
+        for row in payments.order_by().values("received_by__username").annotate(amount=Sum("amount"))
+    }
+    by_cashier = [
+        {"cashier": name, "invoices": issued_by.get(name, 0), "amount": _money(taken_by.get(name))}
+        for name in sorted(set(issued_by) | set(taken_by))
+    ]
+    return {
+        "date": day,
+        "invoices": counts["issued"],
+        "voided": counts["voided"],
+        "by_method": by_method,
+        "by_cashier": by_cashier,
+        "total_collected": sum((row["amount"] for row in by_method), ZERO),
+    }

@@ -1,0 +1,235 @@
+"""The /reports page (managers): one tab per report, its chart and its table, rendered on the server.
+
+The figures come from reports.selectors, as the API's do; this module only picks the dates,
+labels the kinds and months, and hands the charts their series (strings, as the API writes
+amounts) through `json_script`. static/js/reports.js draws them.
+"""
+from datetime import date, datetime
+
+from django.shortcuts import render
+from django.utils import timezone
+
+from packages.kinds import all_kinds
+from spa_pkg.money import money_str
+from spa_pkg.payments import PaymentMethod
+from spa_pkg.permissions import permission_required
+
+from . import selectors
+from .forms import TABS, ReportFilters, months_between
+
+TAB_LABELS = {
+    "liability": "Liability",
+    "package-sales": "Package sales",
+    "redemptions": "Redemptions",
+    "breakage": "Breakage",
+    "expiring": "Expiring",
+    "day-close": "Day close",
+}
+# The pickers each report reads, in the API's order.
+TAB_PICKERS = {
+    "liability": ("as_of",),
+    "package-sales": ("date_from", "date_to", "group"),
+    "redemptions": ("date_from", "date_to"),
+    "breakage": ("date_from", "date_to"),
+    "expiring": ("within_days",),
+    "day-close": ("day",),
+}
+
+
+def month_label(period: str) -> str:
+    """Write "2026-08" as "Aug 2026" (a day period, "2026-08-15", as "15 Aug 2026")."""
+    if len(period) == 7:
+        return datetime.strptime(period, "%Y-%m").strftime("%b %Y")
+    return datetime.strptime(period, "%Y-%m-%d").strftime("%d %b %Y")
+
+
+def _labelled(rows: list[dict], labels: dict[str, str]) -> list[dict]:
+    return [{**row, "label": labels.get(row["package_type"], row["package_type"])} for row in rows]
+
+
+def _by_kind_series(periods: list[str], rows: list[dict], field: str, kinds) -> list[dict]:
+    """Return one dataset per kind over `periods` from rows keyed by (period, package_type)."""
+    values = {(row["period"], row["package_type"]): row[field] for row in rows}
+    return [
+        {"label": kind.label, "data": [money_str(values.get((period, kind.package_type), 0)) for period in periods]}
+        for kind in kinds
+    ]
+
+
+def liability_tab(values: dict, kinds, labels: dict[str, str]) -> dict:
+    report = selectors.liability(as_of=values["as_of"])
+    forecast = selectors.liability_forecast(months=12, today=timezone.localdate())["months"]
+    return {
+        **report,
+        "by_kind": _labelled(report["by_kind"], labels),
+        "forecast": [{**month, "label": month_label(month["month"])} for month in forecast],
+        "chart": {
+            "labels": [labels[row["package_type"]] for row in report["by_kind"]],
+            "values": [money_str(row["value"]) for row in report["by_kind"]],
+            "total": money_str(report["total"]),
+        },
+        "forecast_chart": {
+            "labels": [month_label(month["month"]) for month in forecast],
+            "datasets": [
+                {"label": kind.label, "data": [money_str(month["by_kind"][index]["value"]) for month in forecast]}
+                for index, kind in enumerate(kinds)
+            ],
+        },
+    }
+
+
+def sales_tab(values: dict, kinds, labels: dict[str, str], months: list[tuple[date, date]], monthly: dict) -> dict:
+    if values["group"] == "month":
+        report = monthly
+    else:
+        report = selectors.package_sales(date_from=values["date_from"], date_to=values["date_to"], group="day")
+    periods = [start.strftime("%Y-%m") for start, _ in months]
+    return {
+        **report,
+        "rows": [{**row, "label": labels[row["package_type"]], "period_label": month_label(row["period"])}
+                 for row in report["rows"]],
+        "chart": {
+            "labels": [month_label(period) for period in periods],
+            "datasets": _by_kind_series(periods, monthly["rows"], "total", kinds),
+        },
+    }
+
+
+def redemptions_tab(values: dict, labels: dict[str, str], months: list[tuple[date, date]], monthly_sales: dict) -> dict:
+    report = selectors.redemptions(date_from=values["date_from"], date_to=values["date_to"])
+    sold: dict[str, object] = {}
+    for row in monthly_sales["rows"]:
+        sold[row["period"]] = sold.get(row["period"], 0) + row["taxable_value"]
+    redeemed = [
+        sum(row["value_redeemed"] for row in selectors.redemptions(date_from=start, date_to=end)["rows"])
+        for start, end in months
+    ]
+    return {
+        "rows": _labelled(report["rows"], labels),
+        "totals": {
+            name: sum(row[name] for row in report["rows"])
+            for name in ("sessions_redeemed", "value_redeemed", "credit_spent")
+        },
+        "chart": {
+            "labels": [start.strftime("%b %Y") for start, _ in months],
+            "sold": [money_str(sold.get(start.strftime("%Y-%m"), 0)) for start, _ in months],
+            "redeemed": [money_str(value) for value in redeemed],
+        },
+    }
+
+
+def breakage_tab(values: dict, labels: dict[str, str], months: list[tuple[date, date]]) -> dict:
+    report = selectors.breakage(date_from=values["date_from"], date_to=values["date_to"])
+    by_month = [selectors.breakage(date_from=start, date_to=end)["total"] for start, end in months]
+    return {
+        **report,
+        "rows": _labelled(report["rows"], labels),
+        "packages": sum(row["packages"] for row in report["rows"]),
+        "chart": {
+            "labels": [start.strftime("%b %Y") for start, _ in months],
+            "values": [money_str(value) for value in by_month],
+        },
+    }
+
+
+def expiring_tab(values: dict, labels: dict[str, str], today: date) -> dict:
+    report = selectors.expiring(within_days=values["within_days"], today=today)
+    packages = [
+        {**row, "label": labels[row["package_type"]], "days_left": (row["expires_on"] - today).days}
+        for row in report["packages"]
+    ]
+    by_kind = dict.fromkeys(labels, 0)
+    for row in packages:
+        by_kind[row["package_type"]] += 1
+    return {
+        "packages": packages,
+        "value": sum(row["value"] for row in packages),
+        "chart": {
+            "labels": [labels[kind] for kind in by_kind],
+            "values": [str(count) for count in by_kind.values()],
+        },
+    }
+
+
+def day_close_tab(values: dict) -> dict:
+    report = selectors.day_close(day=values["day"])
+    method_labels = dict(PaymentMethod.choices)
+    by_method = [{**row, "label": method_labels.get(row["method"], row["method"])} for row in report["by_method"]]
+    return {
+        **report,
+        "by_method": by_method,
+        "chart": {
+            "labels": [row["label"] for row in by_method],
+            "values": [money_str(row["amount"]) for row in report["by_method"]],
+        },
+    }
+
+
+@permission_required("view_reports")
+def reports_page(request):
+    """Show every report in a tab of its own, with its chart, its table and its downloads."""
+    today = timezone.localdate()
+    form = ReportFilters(request.GET or None, today=today)
+    form.is_valid()  # errors are shown beside their picker; the defaults stand in for bad values
+    values = form.values()
+    kinds = all_kinds()
+    labels = {kind.package_type: kind.label for kind in kinds}
+    months = months_between(values["date_from"], values["date_to"])
+    monthly_sales = selectors.package_sales(date_from=values["date_from"], date_to=values["date_to"], group="month")
+    # Keyed with underscores: a template cannot look up "package-sales".
+    reports = {
+        "liability": liability_tab(values, kinds, labels),
+        "package_sales": sales_tab(values, kinds, labels, months, monthly_sales),
+        "redemptions": redemptions_tab(values, labels, months, monthly_sales),
+        "breakage": breakage_tab(values, labels, months),
+        "expiring": expiring_tab(values, labels, today),
+        "day_close": day_close_tab(values),
+    }
+    tabs = [
+        {
+            "id": tab,
+            "label": TAB_LABELS[tab],
+            "download": f"/api/reports/{tab}?{form.api_query(values, TAB_PICKERS[tab])}",
+            "fields": [_picker(form, values, name, tab) for name in TAB_PICKERS[tab]],
+            "others": {name: value for name, value in _picker_params(values).items() if name not in TAB_PICKERS[tab]},
+        }
+        for tab in TABS
+    ]
+    return render(
+        request,
+        "reports/reports.html",
+        {
+            "form": form,
+            "values": values,
+            "tabs": tabs,
+            "active": values["tab"],
+            "reports": reports,
+            "charts": {tab: report["chart"] for tab, report in reports.items()}
+            | {"forecast": reports["liability"]["forecast_chart"]},
+            "today": today,
+        },
+    )
+
+
+def _picker(form: ReportFilters, values: dict, name: str, tab: str) -> dict:
+    """Return what the template needs to draw one picker: the value shown is the one in force."""
+    field = form[name]
+    value = values[name]
+    shown = field.value() if field.errors else (value.isoformat() if isinstance(value, date) else value)
+    return {
+        "name": name,
+        "label": field.label,
+        "id": f"{tab}-{name}",
+        "value": shown or "",
+        "errors": field.errors,
+        "choices": getattr(field.field, "choices", None),
+    }
+
+
+def _picker_params(values: dict) -> dict[str, str]:
+    """Return the pickers as GET parameters, so one tab's form keeps the others' choices."""
+    return {
+        name: value.isoformat() if isinstance(value, date) else str(value)
+        for name, value in values.items()
+        if name not in ("tab", "view")
+    }

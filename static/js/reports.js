@@ -1,0 +1,73 @@
+/* /reports: draw each tab's chart from the series the server put in #report-charts.
+   Amounts come as decimal strings; they become numbers only to be plotted, and every
+   figure a reader sees in a label or tooltip is written by Spa.rupees. */
+"use strict";
+
+(() => {
+  const data = JSON.parse(document.getElementById("report-charts").textContent);
+  const COLOURS = ["#0f766e", "#b45309", "#7c3aed", "#be123c", "#2563eb", "#4d7c0f", "#64748b", "#c2410c"];
+
+  const amounts = (values) => values.map((value) => Number(value));
+  const rupeeTicks = { callback: (value) => Spa.rupees(String(value)) };
+  const rupeeTooltip = {
+    callbacks: { label: (item) => `${item.dataset.label ? item.dataset.label + ": " : ""}${Spa.rupees(String(item.raw))}` },
+  };
+
+  function bars(labels, datasets, { stacked = false, rupees = true, legend = true } = {}) {
+    return {
+      type: "bar",
+      data: {
+        labels,
+        datasets: datasets.map((set, index) => ({ backgroundColor: COLOURS[index % COLOURS.length], ...set })),
+      },
+      options: {
+        responsive: true,
+        maintainAspectRatio: false,
+        animation: false,
+        scales: {
+          x: { stacked },
+          y: { stacked, beginAtZero: true, ticks: rupees ? rupeeTicks : { precision: 0 } },
+        },
+        plugins: { legend: { display: legend, position: "bottom" }, tooltip: rupees ? rupeeTooltip : {} },
+      },
+    };
+  }
+
+  const kindSets = (series) => series.datasets.map((set) => ({ label: set.label, data: amounts(set.data) }));
+
+  const CHARTS = {
+    liability: (c) => bars(c.labels, [{
+      label: `Value held (total ${Spa.rupees(c.total)})`, data: amounts(c.values),
+      backgroundColor: c.labels.map((_, index) => COLOURS[index % COLOURS.length]),
+    }], { legend: false }),
+    forecast: (c) => bars(c.labels, kindSets(c), { stacked: true }),
+    package_sales: (c) => bars(c.labels, kindSets(c), { stacked: true }),
+    redemptions: (c) => bars(c.labels, [
+      { label: "Sold", data: amounts(c.sold) },
+      { label: "Redeemed", data: amounts(c.redeemed) },
+    ]),
+    breakage: (c) => bars(c.labels, [{ label: "Expired unused", data: amounts(c.values), backgroundColor: COLOURS[3] }]),
+    expiring: (c) => bars(c.labels, [{ label: "Packages", data: amounts(c.values) }], { rupees: false, legend: false }),
+    day_close: (c) => bars(c.labels, [{ label: "Collected", data: amounts(c.values) }], { legend: false }),
+  };
+
+  /* Draw the charts of a pane the first time it is shown: a hidden canvas has no size. */
+  function draw(pane) {
+    pane.querySelectorAll("canvas[data-chart]").forEach((canvas) => {
+      if (Chart.getChart(canvas)) return;
+      const key = canvas.dataset.chart;
+      new Chart(canvas, CHARTS[key](data[key]));
+    });
+  }
+
+  document.querySelectorAll("#report-tabs [data-bs-toggle=tab]").forEach((button) => {
+    button.addEventListener("shown.bs.tab", () => {
+      draw(document.querySelector(button.dataset.bsTarget));
+      const url = new URL(window.location.href);
+      url.searchParams.set("tab", button.dataset.report);
+      window.history.replaceState(null, "", url);
+    });
+  });
+  const active = document.querySelector(".tab-content > .tab-pane.active");
+  if (active) draw(active);
+})();
