@@ -50,6 +50,16 @@ def _kinds() -> list[str]:
     return [kind.package_type for kind in all_kinds()]
 
 
+def _value_groups(queryset):
+    """Group assignments whose figures are the same, with how many share them.
+
+    Equal figures give an equal value, so each group is valued once and counted
+    `assignments` times: the total is still the sum of the per-assignment rounded values,
+    but a shop's many packages of one template sold on one day cost one valuation.
+    """
+    return queryset.order_by().values(*VALUE_FIELDS).annotate(assignments=Count("pk"))
+
+
 def _money(amount) -> Decimal:
     return quantize_money(amount if amount is not None else ZERO)
 
@@ -68,27 +78,27 @@ def liability(*, as_of: date) -> dict:
     assignments sold by then count.
     """
     holding = _holding(as_of).filter(assigned_on__lte=as_of)
-    sums = {
-        row["package_type"]: row
-        for row in holding.order_by()
-        .values("package_type")
-        .annotate(packages=Count("pk"), sessions_left=Sum("remaining_sessions"), credit_left=Sum("credit_remaining"))
-    }
+    # One pass over the groups of equal figures gives the counts, the balances and the value.
+    packages: dict[str, int] = defaultdict(int)
+    sessions: dict[str, int] = defaultdict(int)
+    credit: dict[str, Decimal] = defaultdict(lambda: ZERO)
     values: dict[str, Decimal] = defaultdict(lambda: ZERO)
-    for row in holding.order_by().values(*VALUE_FIELDS).iterator(chunk_size=2000):
-        values[row["package_type"]] += assignment_value(row, as_of)
-    by_kind = []
-    for package_type in _kinds():
-        row = sums.get(package_type, {})
-        by_kind.append(
-            {
-                "package_type": package_type,
-                "packages": row.get("packages", 0),
-                "sessions_left": row.get("sessions_left") or 0,
-                "credit_left": _money(row.get("credit_left")),
-                "value": _money(values[package_type]),
-            }
-        )
+    for row in _value_groups(holding).iterator(chunk_size=2000):
+        kind, count = row["package_type"], row["assignments"]
+        packages[kind] += count
+        sessions[kind] += row["remaining_sessions"] * count
+        credit[kind] += row["credit_remaining"] * count
+        values[kind] += assignment_value(row, as_of) * count
+    by_kind = [
+        {
+            "package_type": kind,
+            "packages": packages[kind],
+            "sessions_left": sessions[kind],
+            "credit_left": _money(credit[kind]),
+            "value": _money(values[kind]),
+        }
+        for kind in _kinds()
+    ]
     return {"as_of": as_of, "total": sum((row["value"] for row in by_kind), ZERO), "by_kind": by_kind}
 
 
@@ -100,17 +110,12 @@ def liability_forecast(*, months: int, today: date) -> dict:
     """
     first = today.replace(day=1)
     end = first + relativedelta(months=months) - timedelta(days=1)
-    rows = (
-        _holding(today)
-        .filter(expires_on__lte=end)
-        .order_by()
-        .values(*VALUE_FIELDS)
-    )
+    rows = _value_groups(_holding(today).filter(expires_on__lte=end))
     values: dict[tuple[date, str], Decimal] = defaultdict(lambda: ZERO)
     for row in rows.iterator(chunk_size=2000):
         # The month from the date in Python: SQLite truncates dates row by row in a Python function.
         month = row["expires_on"].replace(day=1)
-        values[(month, row["package_type"])] += assignment_value(row, row["expires_on"])
+        values[(month, row["package_type"])] += assignment_value(row, row["expires_on"]) * row["assignments"]
     kinds = _kinds()
     result = []
     for offset in range(months):
@@ -227,19 +232,15 @@ def breakage(*, date_from: date, date_to: date, today: date | None = None) -> di
     """
     today = today or timezone.localdate()
     last = min(date_to, today - timedelta(days=1))
-    expired = (
-        PackageAssignment.objects.filter(
-            status__in=(*HOLDING_STATUSES, "expired"), expires_on__range=(date_from, last)
-        )
-        .order_by()
-        .values(*VALUE_FIELDS)
+    expired = _value_groups(
+        PackageAssignment.objects.filter(status__in=(*HOLDING_STATUSES, "expired"), expires_on__range=(date_from, last))
     )
     packages: dict[str, int] = defaultdict(int)
     values: dict[str, Decimal] = defaultdict(lambda: ZERO)
     for row in expired.iterator(chunk_size=2000):
         # Valued as it stood on its last day, when it still held value.
-        packages[row["package_type"]] += 1
-        values[row["package_type"]] += assignment_value({**row, "status": "active"}, row["expires_on"])
+        packages[row["package_type"]] += row["assignments"]
+        values[row["package_type"]] += assignment_value({**row, "status": "active"}, row["expires_on"]) * row["assignments"]
     rows = [
         {"package_type": kind, "packages": packages[kind], "value": _money(values[kind])} for kind in _kinds()
     ]
