@@ -261,6 +261,8 @@ def build(*, customers: int = 10_000, assignments: int = 50_000, seed: int = 7, 
     with connection.cursor() as cursor:
         for statement in connection.ops.sequence_reset_sql(no_style(), [Customer, PackageAssignment]):
             cursor.execute(statement)
+        # A shop's tables have statistics (autovacuum keeps them); fresh COPYs have none yet.
+        cursor.execute("ANALYZE")
     log(f"  {assignments:,} assignments, {tracker_count:,} tracker rows, {assignments:,} sale ledger rows")
     return Dataset(
         customers=customers,

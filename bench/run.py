@@ -320,10 +320,15 @@ def time_reports() -> list[tuple[str, float, int]]:
     return results
 
 
+def reports_section(args) -> str:
+    """The docs section a report run replaces: one per database, and one more for `--large`."""
+    return f"reports-{'postgresql' if args.postgres else 'sqlite'}{'-large' if args.large else ''}"
+
+
 def render_reports(args, host: dict, dataset, timings: list[tuple[str, float, int]]) -> str:
     name = "PostgreSQL" if args.postgres else "SQLite"
     lines = [
-        f"### Reports, {name}",
+        f"### Reports, {name}" + (f", the `--large` dataset ({dataset.assignments:,} assignments)" if args.large else ""),
         "",
         f"Measured {host['date']}, {host['database']}, load average {host['load']}; "
         f"{dataset.assignments:,} assignments of {dataset.customers:,} customers"
@@ -387,7 +392,7 @@ def main(argv=None) -> int:
             timings = time_reports()
             if not args.no_doc:
                 body = render_reports(args, machine(args.postgres), dataset, timings)
-                write_doc(f"reports-{'postgresql' if args.postgres else 'sqlite'}", body)
+                write_doc(reports_section(args), body)
                 print(f"Wrote {DOC.relative_to(ROOT)}")
             return 0
 
@@ -426,7 +431,7 @@ def main(argv=None) -> int:
         body = render(args, host, dataset, build_seconds, results, reconcile)
         if not args.no_doc:
             write_doc("postgresql" if args.postgres else "sqlite", body)
-            write_doc(f"reports-{'postgresql' if args.postgres else 'sqlite'}", render_reports(args, host, dataset, timings))
+            write_doc(reports_section(args), render_reports(args, host, dataset, timings))
             print(f"Wrote {DOC.relative_to(ROOT)}")
         return 0 if not report.differences else 1
     finally:

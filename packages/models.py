@@ -434,6 +434,12 @@ class PackageAssignment(models.Model):
         indexes = [
             models.Index(fields=["customer", "status", "expires_on"], name="assignment_billing_lookup"),
             models.Index(fields=["template_type", "template_id"], name="assignment_template"),
+            # The packages still holding value, by expiry: the expiring list, the forecast.
+            models.Index(
+                fields=["expires_on"],
+                name="assignment_holding_expiry",
+                condition=models.Q(status__in=["active", "paused"]),
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -13,12 +13,14 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from django.db.models import Case, Expression, Value, When
 from djmoney.money import Money
 
 from spa_pkg.money import ZERO, quantize_money
 
-from .kinds import kind_for
+from .kinds import all_kinds, kind_for
 from .models import AssignmentStatus
+from .valuation_sql import PAISE
 
 # Only these hold value; completed, expired (breakage), refunded or transferred hold nothing.
 HOLDING_STATUSES = frozenset({AssignmentStatus.ACTIVE, AssignmentStatus.PAUSED})
@@ -76,3 +78,26 @@ def assignment_value(assignment_or_values, on_date: date) -> Decimal:
     if not holds_value(values, on_date):
         return ZERO
     return quantize_money(kind_for(values.package_type).value_left(values, on_date))
+
+
+def sql_valued_kinds() -> list[str]:
+    """Return the package types whose value `assignment_value_sql` computes; the others are valued in Python."""
+    return [kind.package_type for kind in all_kinds() if kind.value_left_sql is not None]
+
+
+def assignment_value_sql(on_date) -> Expression:
+    """Return `assignment_value` as an SQL expression in whole paise, for rows of `sql_valued_kinds()`.
+
+    `on_date` is a date or a date expression. Like `value_left`, it values a holding
+    assignment; the caller filters which ones hold value. Kinds without an SQL valuation
+    give 0 here.
+    """
+    return Case(
+        *(
+            When(package_type=kind.package_type, then=kind.value_left_sql(on_date))
+            for kind in all_kinds()
+            if kind.value_left_sql is not None
+        ),
+        default=Value(0),
+        output_field=PAISE,
+    )

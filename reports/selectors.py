@@ -2,8 +2,10 @@
 
 Counts and sums are computed in SQL (`annotate`, `Sum`, `Case`, `TruncDay` / `TruncMonth`) in a
 fixed number of queries whatever the number of rows. A value left is the one valuation,
-`packages.valuation.assignment_value`, applied to a `values()` stream (never to model
-instances), so every report values an assignment exactly as refunds and transfers do.
+`packages.valuation.assignment_value`: summed in SQL through each kind's `value_left_sql`
+(the same figure to the paisa, `packages.valuation_sql`), or for a kind without one applied
+to a `values()` stream (never to model instances), so every report values an assignment
+exactly as refunds and transfers do.
 """
 from __future__ import annotations
 
@@ -18,8 +20,8 @@ from django.utils import timezone
 
 from billing.models import Invoice, InvoiceLine, InvoiceStatus, LineType, Payment
 from packages.kinds import all_kinds
-from packages.models import PackageAssignment, PackageUsage, UsageKind
-from packages.valuation import HOLDING_STATUSES, assignment_value
+from packages.models import AssignmentStatus, PackageAssignment, PackageUsage, UsageKind
+from packages.valuation import HOLDING_STATUSES, assignment_value, assignment_value_sql, sql_valued_kinds
 from spa_pkg.money import ZERO, quantize_money
 from spa_pkg.payments import TENDER_METHODS
 
@@ -71,31 +73,59 @@ def _holding(on_date: date):
     )
 
 
+def _valued(queryset, *, on_date: date | None = None, group_by: tuple[str, ...] = ()):
+    """Yield, per `group_by` and kind, the packages, sessions and credit left, and their value.
+
+    Each assignment is valued on `on_date`, or with no date on its own `expires_on` (its last
+    day). The caller's queryset says which assignments hold value. Kinds with an SQL
+    valuation (the six built-in ones) are summed in the database in one query, the value
+    rounded per assignment (`packages.valuation_sql`); a kind without one has its rows
+    streamed as groups of equal figures through `assignment_value`, in one more query.
+    """
+    sql_kinds = sql_valued_kinds()
+    summed = (
+        queryset.filter(package_type__in=sql_kinds)
+        .order_by()
+        .values(*group_by, "package_type")
+        .annotate(
+            packages=Count("pk"),
+            sessions=Coalesce(Sum("remaining_sessions"), 0),
+            credit=Coalesce(Sum("credit_remaining", output_field=_MONEY), _zero_money()),
+            paise=Sum(assignment_value_sql(on_date or F("expires_on"))),
+        )
+    )
+    for row in summed:
+        yield {**row, "value": Decimal(row["paise"] or 0) / 100}
+    if len(sql_kinds) == len(_kinds()):
+        return  # every kind is valued in SQL (the six built-in ones are)
+    for row in _value_groups(queryset.exclude(package_type__in=sql_kinds)).iterator(chunk_size=2000):
+        count = row["assignments"]
+        # The queryset holds only assignments that hold value on the day they are valued.
+        value = assignment_value({**row, "status": AssignmentStatus.ACTIVE}, on_date or row["expires_on"])
+        yield {
+            **{field: row[field] for field in group_by},
+            "package_type": row["package_type"],
+            "packages": count,
+            "sessions": row["remaining_sessions"] * count,
+            "credit": row["credit_remaining"] * count,
+            "value": value * count,
+        }
+
+
 def liability(*, as_of: date) -> dict:
     """Return what customers still hold on `as_of`, by kind: packages, sessions, credit and value.
 
     Balances are today's (the stored ones); `as_of` is the day they are valued on, and only
     assignments sold by then count.
     """
-    holding = _holding(as_of).filter(assigned_on__lte=as_of)
-    # One pass over the groups of equal figures gives the counts, the balances and the value.
-    packages: dict[str, int] = defaultdict(int)
-    sessions: dict[str, int] = defaultdict(int)
-    credit: dict[str, Decimal] = defaultdict(lambda: ZERO)
-    values: dict[str, Decimal] = defaultdict(lambda: ZERO)
-    for row in _value_groups(holding).iterator(chunk_size=2000):
-        kind, count = row["package_type"], row["assignments"]
-        packages[kind] += count
-        sessions[kind] += row["remaining_sessions"] * count
-        credit[kind] += row["credit_remaining"] * count
-        values[kind] += assignment_value(row, as_of) * count
+    rows = {row["package_type"]: row for row in _valued(_holding(as_of).filter(assigned_on__lte=as_of), on_date=as_of)}
     by_kind = [
         {
             "package_type": kind,
-            "packages": packages[kind],
-            "sessions_left": sessions[kind],
-            "credit_left": _money(credit[kind]),
-            "value": _money(values[kind]),
+            "packages": rows[kind]["packages"] if kind in rows else 0,
+            "sessions_left": rows[kind]["sessions"] if kind in rows else 0,
+            "credit_left": _money(rows[kind]["credit"] if kind in rows else None),
+            "value": _money(rows[kind]["value"] if kind in rows else None),
         }
         for kind in _kinds()
     ]
@@ -110,12 +140,10 @@ def liability_forecast(*, months: int, today: date) -> dict:
     """
     first = today.replace(day=1)
     end = first + relativedelta(months=months) - timedelta(days=1)
-    rows = _value_groups(_holding(today).filter(expires_on__lte=end))
     values: dict[tuple[date, str], Decimal] = defaultdict(lambda: ZERO)
-    for row in rows.iterator(chunk_size=2000):
-        # The month from the date in Python: SQLite truncates dates row by row in a Python function.
-        month = row["expires_on"].replace(day=1)
-        values[(month, row["package_type"])] += assignment_value(row, row["expires_on"]) * row["assignments"]
+    # Summed per day of expiry, then per month here: SQLite truncates dates row by row in Python.
+    for row in _valued(_holding(today).filter(expires_on__lte=end), group_by=("expires_on",)):
+        values[(row["expires_on"].replace(day=1), row["package_type"])] += row["value"]
     kinds = _kinds()
     result = []
     for offset in range(months):
@@ -232,15 +260,15 @@ def breakage(*, date_from: date, date_to: date, today: date | None = None) -> di
     """
     today = today or timezone.localdate()
     last = min(date_to, today - timedelta(days=1))
-    expired = _value_groups(
-        PackageAssignment.objects.filter(status__in=(*HOLDING_STATUSES, "expired"), expires_on__range=(date_from, last))
+    expired = PackageAssignment.objects.filter(
+        status__in=(*HOLDING_STATUSES, AssignmentStatus.EXPIRED), expires_on__range=(date_from, last)
     )
     packages: dict[str, int] = defaultdict(int)
     values: dict[str, Decimal] = defaultdict(lambda: ZERO)
-    for row in expired.iterator(chunk_size=2000):
-        # Valued as it stood on its last day, when it still held value.
-        packages[row["package_type"]] += row["assignments"]
-        values[row["package_type"]] += assignment_value({**row, "status": "active"}, row["expires_on"]) * row["assignments"]
+    # Each valued as it stood on its last day, when it still held value.
+    for row in _valued(expired):
+        packages[row["package_type"]] += row["packages"]
+        values[row["package_type"]] += row["value"]
     rows = [
         {"package_type": kind, "packages": packages[kind], "value": _money(values[kind])} for kind in _kinds()
     ]
@@ -249,14 +277,20 @@ def breakage(*, date_from: date, date_to: date, today: date | None = None) -> di
 
 def expiring(*, within_days: int, today: date) -> dict:
     """Return the packages that expire within `within_days` with what they still hold, soonest first."""
+    sql_kinds = set(sql_valued_kinds())
     rows = (
         _holding(today)
         .filter(expires_on__lte=today + timedelta(days=within_days))
         .order_by("expires_on", "pk")
-        .values(
-            "pk", "customer_id", "customer__name", "customer__phone", "package_name", *VALUE_FIELDS
-        )
+        .values("pk", "customer_id", "customer__name", "customer__phone", "package_name", *VALUE_FIELDS)
+        .annotate(paise=assignment_value_sql(today))
     )
+
+    def value(row) -> Decimal:
+        if row["package_type"] in sql_kinds:
+            return Decimal(row["paise"]) / 100
+        return assignment_value(row, today)
+
     return {
         "packages": [
             {
@@ -269,7 +303,7 @@ def expiring(*, within_days: int, today: date) -> dict:
                 "expires_on": row["expires_on"],
                 "sessions_left": row["remaining_sessions"],
                 "credit_left": _money(row["credit_remaining"]),
-                "value": assignment_value(row, today),
+                "value": _money(value(row)),
             }
             for row in rows.iterator(chunk_size=2000)
         ]

@@ -163,3 +163,11 @@ class KittyPartyFactory(factory.django.DjangoModelFactory):
     def services_included(self, create, extracted, **kwargs):
         if create and extracted:
             self.services_included.set(extracted)
+
+
+
+# One template factory per built-in kind, in the order of the kinds table.
+TEMPLATE_FACTORIES = [
+    PrepaidPackageFactory, ServicePackageFactory, MembershipFactory, StudentOfferFactory,
+    YearlyMembershipFactory, KittyPartyFactory,
+]

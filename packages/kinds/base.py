@@ -8,12 +8,14 @@ is taxed, and the fields its forms and serializers show.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import ClassVar
 
 from dateutil.relativedelta import relativedelta
+from django.db.models import Expression
 from djmoney.money import Money
 
 from catalog.models import Service
@@ -160,6 +162,11 @@ class Kind:
     def value_left(self, values: AssignmentValues, on_date: date) -> Decimal:
         """Return the unrounded value a holding assignment still has on `on_date`."""
         raise NotImplementedError
+
+    # The same value as an SQL expression in paise (`packages.valuation_sql`), given `on_date`
+    # (a date or a date expression), so reports sum it in the database. None: reports value
+    # the kind's rows in Python with `value_left`.
+    value_left_sql: ClassVar[Callable[[date | Expression], Expression] | None] = None
 
     # --- texts ----------------------------------------------------------------------------
 

@@ -1,6 +1,7 @@
 """Membership: the included services are free and unlimited while it is active."""
 from ..models import BenefitType, Membership, PackageType
 from ..rules import MembershipRule
+from ..valuation_sql import time_value_sql
 from .base import Kind, TemplateSummary, format_inr, included_names, rupees, value_by_time
 
 
@@ -30,6 +31,7 @@ class MembershipKind(Kind):
         }
 
     value_left = staticmethod(value_by_time)
+    value_left_sql = staticmethod(time_value_sql)
 
     def describe(self, template):
         return f"{rupees(template.price)} for {template.validity_text}"

@@ -3,6 +3,7 @@ from decimal import Decimal
 
 from ..models import BenefitType, PackageType, PrepaidPackage, percent
 from ..rules import CreditRule
+from ..valuation_sql import credit_value_sql
 from .base import Kind, TemplateSummary, format_inr, rupees, value_by_credit
 
 
@@ -34,6 +35,7 @@ class CreditKind(Kind):
         ]
 
     value_left = staticmethod(value_by_credit)
+    value_left_sql = staticmethod(credit_value_sql)
 
 
 class Prepaid(CreditKind):

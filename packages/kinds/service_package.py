@@ -3,6 +3,7 @@ from djmoney.money import Money
 
 from ..models import BenefitType, PackageType, ServicePackage, percent
 from ..rules import ServicePackageRule
+from ..valuation_sql import sessions_value_sql
 from .base import Kind, TemplateSummary, value_by_sessions
 
 
@@ -46,6 +47,7 @@ class ServicePackageKind(Kind):
         ]
 
     value_left = staticmethod(value_by_sessions)
+    value_left_sql = staticmethod(sessions_value_sql)
 
     def describe(self, template):
         return f"{template.pay_for}+{template.free_sessions} sessions of the service you choose"

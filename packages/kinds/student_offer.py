@@ -3,6 +3,7 @@ from django.db.models import OuterRef, Subquery
 
 from ..models import BenefitType, PackageType, StudentOffer
 from ..rules import StudentOfferRule
+from ..valuation_sql import time_value_sql
 from ..weekdays import parse_valid_days
 from .base import Kind, TemplateSummary, format_inr, percent_text, value_by_time
 
@@ -70,6 +71,7 @@ class StudentOfferKind(Kind):
         }
 
     value_left = staticmethod(value_by_time)
+    value_left_sql = staticmethod(time_value_sql)
 
     def describe(self, template):
         return f"{percent_text(template.discount_percentage)}% off {template.valid_days}, till {template.valid_to:%d %b %Y}"

@@ -1,6 +1,7 @@
 """Yearly membership: a percentage off services for the year, plus recorded extra benefits."""
 from ..models import BenefitType, PackageType, YearlyMembership
 from ..rules import PercentDiscountRule
+from ..valuation_sql import time_value_sql
 from .base import Kind, TemplateSummary, format_inr, percent_text, rupees, value_by_time
 
 
@@ -31,6 +32,7 @@ class YearlyMembershipKind(Kind):
         return discount_terms(trackers)
 
     value_left = staticmethod(value_by_time)
+    value_left_sql = staticmethod(time_value_sql)
 
     def describe(self, template):
         return f"{rupees(template.price)}, {percent_text(template.discount_percent)}% off for {template.validity_text}"

@@ -10,10 +10,11 @@ import pytest
 from djmoney.money import Money
 from rest_framework.test import APIClient
 
+from billing.services import PaymentIn, package_sell
 from packages.kinds import all_kinds, registered
 from packages.models import PackageAssignment
 from packages.valuation import assignment_value
-from tests.factories import ProductFactory, UserFactory
+from tests.factories import ProductFactory, ServicePackageFactory, UserFactory
 from tests.kindapp.kinds import KIND
 from tests.kindapp.models import ProductCard
 
@@ -109,3 +110,24 @@ def test_the_eighth_kind_is_shown_to_the_api_the_counter_and_the_admin(api, cust
     admin.force_login(UserFactory(username="kind-admin", is_staff=True, groups=["Manager"]))
     listing = admin.get("/admin/packages/packageassignment/").content.decode()
     assert "Shampoo Club" in listing and "Discount on products" in listing
+
+
+def test_a_kind_without_an_sql_valuation_is_valued_in_python_in_the_reports(api, customer, card, facial):
+    from reports import selectors
+
+    assert KIND.value_left_sql is None
+    sell(api, customer, card)
+    package = ServicePackageFactory(pay_for=3, total_services=4)
+    sale = package_sell(customer=customer, template=package, service=facial, user=UserFactory(groups=["Manager"]),
+                        payment=PaymentIn("cash"), price_paid=Decimal("3000.00"))
+    today = sale.assignment.assigned_on
+
+    report = selectors.liability(as_of=today)
+
+    by_kind = {row["package_type"]: row for row in report["by_kind"]}
+    assert by_kind["product_card"]["packages"] == 1
+    assert by_kind["product_card"]["value"] == Decimal("1000.00")
+    assert by_kind["service_package"]["value"] == sale.assignment.sale_value.amount
+    assert report["total"] == sum(
+        (assignment_value(assignment, today) for assignment in PackageAssignment.objects.all()), Decimal("0.00")
+    )

@@ -12,21 +12,11 @@ from packages.models import PackageAssignment
 from packages.valuation import assignment_value
 from reports import selectors
 from tests.factories import (
+    TEMPLATE_FACTORIES,
     CustomerFactory,
-    KittyPartyFactory,
-    MembershipFactory,
-    PrepaidPackageFactory,
     ServiceFactory,
-    ServicePackageFactory,
-    StudentOfferFactory,
     UserFactory,
-    YearlyMembershipFactory,
 )
-
-FACTORIES = [
-    PrepaidPackageFactory, ServicePackageFactory, MembershipFactory, StudentOfferFactory,
-    YearlyMembershipFactory, KittyPartyFactory,
-]
 
 
 def random_shop(rng: random.Random, count: int, today):
@@ -37,7 +27,7 @@ def random_shop(rng: random.Random, count: int, today):
     """
     manager = UserFactory(groups=["Manager"])
     service = ServiceFactory(price="999.00")
-    templates = [factory() for factory in FACTORIES]
+    templates = [factory() for factory in TEMPLATE_FACTORIES]
     for _ in range(count):
         template = rng.choice(templates)
         sale = package_sell(
