@@ -305,3 +305,15 @@ def test_the_schema_documents_every_operation(manager_client):
     paths = manager_client.get("/api/schema/?format=json").json()["paths"]
     for operation in OPERATIONS:
         assert "post" in paths[f"/api/assignments/{{assignment_id}}/{operation}"], operation
+
+
+@pytest.mark.parametrize("operation", ["refund", "transfer", "adjust"])
+def test_each_operation_stays_within_its_query_budget(manager_client, facial_package, operation, django_assert_max_num_queries):
+    bodies = {
+        "refund": {"reason": "x", "method": "cash"},
+        "transfer": {"to_customer_id": CustomerFactory().pk, "reason": "x"},
+        "adjust": {"sessions": 1, "reason": "x"},
+    }
+    with django_assert_max_num_queries(30):
+        response = manager_client.post(f"/api/assignments/{facial_package.pk}/{operation}", bodies[operation], format="json")
+    assert response.status_code == 200
