@@ -241,6 +241,8 @@ ROUND_OFF_TO_RUPEE = env.bool("ROUND_OFF_TO_RUPEE", default=True)
 INVOICE_NUMBER_FORMAT = env("INVOICE_NUMBER_FORMAT", default="INV-{date:%Y%m%d}-{seq:04d}")
 RECEIPT_NUMBER_FORMAT = env("RECEIPT_NUMBER_FORMAT", default="REC-{date:%Y%m%d}-{seq:04d}")
 CREDIT_NOTE_NUMBER_FORMAT = env("CREDIT_NOTE_NUMBER_FORMAT", default="CN-{date:%Y%m%d}-{seq:04d}")
+# A refund of prepaid or kitty credit (no GST at sale, so no credit note): a refund voucher.
+REFUND_VOUCHER_NUMBER_FORMAT = env("REFUND_VOUCHER_NUMBER_FORMAT", default="RV-{date:%Y%m%d}-{seq:04d}")
 
 REST_FRAMEWORK = {
     # Token first: its WWW-Authenticate header makes DRF answer 401 (not 403) to anonymous calls.

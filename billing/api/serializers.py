@@ -5,7 +5,7 @@ from rest_framework import serializers
 from catalog.models import Service
 from customers.models import Customer
 from packages.kinds import find_kind, kind_choices
-from packages.models import MAX_EXPIRY_YEARS, AssignmentStatus, BenefitType
+from packages.models import MAX_EXPIRY_YEARS, AssignmentStatus, BenefitType, UsageKind
 from spa_pkg.api import MoneyAmountField, amount_field, id_field
 from spa_pkg.payments import TENDER_CHOICES
 
@@ -47,6 +47,10 @@ class AssignInput(serializers.Serializer):
         help_text=f"Defaults to the template validity; from today to at most {MAX_EXPIRY_YEARS} years ahead.",
     )
     notes = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
+    renews_assignment_id = id_field(
+        required=False, allow_null=True,
+        help_text="Renew this package of the same customer: the new period starts the day after it ends.",
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -285,12 +289,17 @@ class UsageRowSerializer(serializers.Serializer):
     invoice_number = serializers.CharField(allow_null=True, help_text="null for the sale of the package itself.")
     date = serializers.DateField()
     kind = serializers.ChoiceField(
-        choices=["sale", "redeem", "reversal", "adjustment"], help_text="Sold, redeemed, given back (void), adjusted."
+        choices=UsageKind.choices,
+        help_text="Sold, redeemed, given back (void), adjusted, refunded, transferred out or in, expiry extended, "
+        "topped up, or its sale voided.",
     )
     item_name = serializers.CharField(allow_blank=True)
     quantity = serializers.IntegerField()
     amount = MoneyAmountField(min_value=None)
     balance_after = BalanceAfterField()
+    reason = serializers.CharField(allow_null=True, help_text="Why: the manager's reason of an after-sale change.")
+    by = serializers.CharField(allow_null=True, help_text="Who: the user who made the change.")
+    at = serializers.DateTimeField(help_text="When the change was written.")
 
 
 class UsageOutput(serializers.Serializer):
