@@ -6,18 +6,29 @@ billing (payment, invoice, receipt), a higher app, so `billing.admin` plugs its
 links to it here are by URL name only, which keeps this module free of billing imports.
 Who may do what is the user's permissions (spa_pkg.permissions), as everywhere.
 """
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import partial, update_wrapper
+
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.contrib.admin.utils import unquote
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from spa_pkg.exceptions import DomainError
+from spa_pkg.money import format_inr
 from spa_pkg.permissions import user_may
 
+from .forms import AdjustForm, ExtendForm, OperationForm, TransferForm
 from .kinds import kind_for
 from .kinds.base import COMMON_FIELDS, VALIDITY_FIELDS
 from .models import (
@@ -31,7 +42,9 @@ from .models import (
     StudentOffer,
     YearlyMembership,
 )
-from .services import assignment_pause, assignment_resume
+from .operations import OPERATIONS, Operation
+from .services import assignment_adjust, assignment_extend, assignment_pause, assignment_resume, assignment_transfer
+from .valuation import assignment_value
 
 ASSIGN_URL_NAME = "admin:packages_packageassignment_assign"
 
@@ -301,6 +314,89 @@ class UsageInline(ReadOnlyInline):
         return super().get_queryset(request).select_related("created_by")
 
 
+@dataclass(frozen=True)
+class OperationPage:
+    """The confirmation page of one after-sale operation (packages.operations) in the assignment admin.
+
+    `figures(assignment)` gives the (label, text) rows shown before anything is written;
+    `refusal(assignment)` why it cannot be done now (the page then offers no button);
+    `perform(form=, assignment=, user=)` calls the service and returns the success message
+    (HTML-safe), or raises the service's DomainError, which the form shows.
+    """
+
+    form_class: type[OperationForm]
+    perform: Callable
+    figures: Callable[[PackageAssignment], list[tuple[str, str]]]
+    refusal: Callable[[PackageAssignment], str | None] = field(default=lambda assignment: None)
+    submit: str = "Confirm"
+
+
+def package_figures(assignment: PackageAssignment) -> list[tuple[str, str]]:
+    """The rows every confirmation page starts with: who holds what, until when."""
+    return [
+        ("Customer", f"{assignment.customer.name} ({assignment.customer.phone})"),
+        ("Package", f"{assignment.package_name} ({assignment.kind.label})"),
+        ("Status", assignment.get_status_display()),
+        ("Balance", balance_text(assignment)),
+        ("Expires", f"{assignment.expires_on:%d %b %Y}" if assignment.expires_on else "Never"),
+    ]
+
+
+def change_link(assignment: PackageAssignment) -> str:
+    url = reverse("admin:packages_packageassignment_change", args=[assignment.pk])
+    return format_html('<a href="{}">{} of {}</a>', url, assignment.package_name, assignment.customer.name)
+
+
+def _transfer(*, form, assignment, user) -> str:
+    result = assignment_transfer(
+        assignment_id=assignment.pk, to_customer_id=form.cleaned_data["to_customer"].pk, user=user,
+        reason=form.cleaned_data["reason"],
+    )
+    return format_html(
+        "{} was transferred; the new package is {}.", assignment.package_name, change_link(result.new)
+    )
+
+
+def _transfer_figures(assignment: PackageAssignment) -> list[tuple[str, str]]:
+    value = assignment_value(assignment, timezone.localdate())
+    return [
+        *package_figures(assignment),
+        ("Value left today", format_inr(value)),
+        ("The new package", "Same template, service and expiry, the balance above, sale value " + format_inr(value)),
+    ]
+
+
+def _extend(*, form, assignment, user) -> str:
+    extended = assignment_extend(
+        assignment_id=assignment.pk, expires_on=form.cleaned_data["expires_on"], user=user,
+        reason=form.cleaned_data["reason"],
+    )
+    return format_html(
+        "{} now expires on {} ({}).", change_link(extended), f"{extended.expires_on:%d %b %Y}",
+        extended.get_status_display(),
+    )
+
+
+def _adjust(*, form, assignment, user) -> str:
+    adjusted = assignment_adjust(assignment_id=assignment.pk, user=user, reason=form.cleaned_data["reason"], **form.change())
+    return format_html("{} corrected: {} ({}).", change_link(adjusted), balance_text(adjusted), adjusted.get_status_display())
+
+
+PACKAGE_OPERATION_PAGES = {
+    "transfer": OperationPage(TransferForm, _transfer, _transfer_figures, submit="Transfer the package"),
+    "extend": OperationPage(ExtendForm, _extend, package_figures, submit="Extend"),
+    "adjust": OperationPage(AdjustForm, _adjust, package_figures, submit="Correct the balance"),
+}
+
+
+def safe_next(request) -> str | None:
+    """Return the page to go back to after an operation (the counter sends its own), if it is ours."""
+    target = request.GET.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return target
+    return None
+
+
 class PackageAssignmentAdmin(admin.ModelAdmin):
     """Packages customers hold. Balances and dates change only through services; notes are editable.
 
@@ -320,9 +416,20 @@ class PackageAssignmentAdmin(admin.ModelAdmin):
     session_fields = ("total_sessions", "used_sessions", "remaining_sessions")
     credit_fields = ("credit_amount", "credit_used", "credit_remaining")
     actions = ("pause_packages", "resume_packages")
+    change_form_template = "admin/packages/packageassignment/change_form.html"
     # Filled by `plug_sale`: the sale page, view(model_admin, request), and documents(obj) -> HTML.
     sale_view = None
     documents_of = None
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The after-sale pages by operation name: packages' own here, billing's through `plug_operation`.
+        self.operation_pages: dict[str, OperationPage] = dict(PACKAGE_OPERATION_PAGES)
+
+    def plug_operation(self, name: str, page: OperationPage) -> None:
+        """Add the confirmation page of operation `name` (billing.admin plugs refund and top-up)."""
+        OPERATIONS[name]  # an operation the table does not know fails at import
+        self.operation_pages[name] = page
 
     def plug_sale(self, *, view, documents) -> None:
         """Let the app that can take payments sell packages here (billing.admin calls this)."""
@@ -346,8 +453,64 @@ class PackageAssignmentAdmin(admin.ModelAdmin):
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         # "Add another" would bypass the sale page: only notes are saved here.
-        extra_context = {**(extra_context or {}), "show_save_and_add_another": False}
+        assignment = self.get_object(request, unquote(object_id))
+        extra_context = {
+            **(extra_context or {}),
+            "show_save_and_add_another": False,
+            "operations": self.operation_buttons(request, assignment) if assignment else [],
+        }
         return super().change_view(request, object_id, form_url, extra_context)
+
+    def plugged_operations(self, request) -> list[Operation]:
+        """Return the operations with a page that the user holds the permission of."""
+        return [
+            operation for name, operation in OPERATIONS.items()
+            if name in self.operation_pages and user_may(request.user, operation.action)
+        ]
+
+    def operation_buttons(self, request, assignment: PackageAssignment) -> list[tuple[str, str]]:
+        """Return (label, url) of the operations the user may do that apply to `assignment`."""
+        return [
+            (operation.label, operation.url(assignment.pk))
+            for operation in self.plugged_operations(request)
+            if operation.applies(assignment)
+        ]
+
+    def operation_view(self, request, object_id, name: str):
+        """Confirm an after-sale operation: the figures and a form; confirming calls the service."""
+        operation, page = OPERATIONS[name], self.operation_pages[name]
+        if not user_may(request.user, operation.action):
+            raise PermissionDenied
+        assignment = self.get_object(request, unquote(object_id))
+        if assignment is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        back = safe_next(request)
+        form = page.form_class(request.POST or None, assignment=assignment, admin_site=self.admin_site)
+        if request.method == "POST" and form.is_valid():
+            try:
+                message = page.perform(form=form, assignment=assignment, user=request.user)
+            except DomainError as error:
+                form.add_domain_error(error)
+            else:
+                self.message_user(request, message, messages.SUCCESS)
+                return HttpResponseRedirect(back or reverse("admin:packages_packageassignment_change", args=[assignment.pk]))
+        assignment.refresh_from_db()
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"{operation.label}: {assignment.package_name}",
+            "subtitle": None,
+            "opts": self.opts,
+            "original": assignment,
+            "operation": operation,
+            "figures": page.figures(assignment),
+            "refusal": page.refusal(assignment),
+            "submit": page.submit,
+            "adminform": helpers.AdminForm(form, [(None, {"fields": list(form.fields)})], prepopulated_fields={}),
+            "media": self.media + form.media,
+            "back": back or reverse("admin:packages_packageassignment_change", args=[assignment.pk]),
+            "has_view_permission": self.has_view_permission(request, assignment),
+        }
+        return TemplateResponse(request, "admin/packages/packageassignment/operation.html", context)
 
     def get_readonly_fields(self, request, obj=None):
         names = [field for _, options in self.get_fieldsets(request, obj) for field in options["fields"]]
@@ -363,7 +526,32 @@ class PackageAssignmentAdmin(admin.ModelAdmin):
     def get_urls(self):
         name = ASSIGN_URL_NAME.removeprefix("admin:")
         custom = [path("assign/", self.admin_site.admin_view(self.assign_view), name=name)]
+        for operation_name in self.operation_pages:
+            view = update_wrapper(partial(self.operation_view, name=operation_name), self.operation_view)
+            custom.append(
+                path(
+                    f"<path:object_id>/{operation_name}/",
+                    self.admin_site.admin_view(view),
+                    name=OPERATIONS[operation_name].url_name.removeprefix("admin:"),
+                )
+            )
         return custom + super().get_urls()
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        for operation in self.plugged_operations(request):
+            name = f"{operation.name.replace('-', '_')}_package"
+            description = f"{operation.label} the selected package…"
+            actions[name] = (partial(self.open_operation, operation=operation), name, description)
+        return actions
+
+    def open_operation(self, modeladmin, request, queryset, *, operation: Operation):
+        """The changelist action of an operation: open its confirmation page for the one package selected."""
+        selected = list(queryset[:2])
+        if len(selected) != 1:
+            self.message_user(request, f"Select exactly one package to {operation.label.lower()}.", messages.ERROR)
+            return None
+        return HttpResponseRedirect(operation.url(selected[0].pk))
 
     def add_view(self, request, form_url="", extra_context=None):
         if not self.has_add_permission(request):
