@@ -76,6 +76,10 @@ class BillContext:
     guests: int | None = None
 
 
+# After the sale: these hold nothing and never apply again.
+CLOSED_STATUSES = frozenset({AssignmentStatus.REFUNDED, AssignmentStatus.TRANSFERRED, AssignmentStatus.CANCELLED})
+
+
 class ReasonCode(StrEnum):
     WRONG_ITEM = "wrong_item"
     NONE_LEFT = "none_left"
@@ -84,6 +88,7 @@ class ReasonCode(StrEnum):
     NOT_STARTED = "not_started"
     INVALID_DAY = "invalid_day"
     TOO_FEW_GUESTS = "too_few_guests"
+    CLOSED = "closed"  # refunded, transferred, or its sale voided
 
 
 @dataclass(frozen=True)
@@ -148,6 +153,9 @@ class BenefitRule:
             return reason
         if holding.status == AssignmentStatus.PAUSED:
             return Reason(ReasonCode.PAUSED, f"{self.quoted_name} is paused.")
+        if holding.status in CLOSED_STATUSES:
+            label = AssignmentStatus(holding.status).label.lower()
+            return Reason(ReasonCode.CLOSED, f"{self.quoted_name} was {label}.")
         if holding.status == AssignmentStatus.EXPIRED or (
             holding.expires_on is not None and holding.expires_on < context.bill_date
         ):

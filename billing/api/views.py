@@ -31,6 +31,7 @@ from .serializers import (
 
 ASSIGNMENT_FIELDS = {
     "customer_id", "package_type", "package_id", "service_id", "price_paid", "discount", "expires_on", "notes",
+    "renews_assignment_id",
 }
 PAYMENT_FIELDS = {"method", "amount", "reference"}
 
@@ -120,6 +121,7 @@ class AssignAndPayApi(APIView):
                 create_invoice=invoice.get("create"),
                 tax_rate=invoice.get("tax_rate"),
                 generate_receipt=receipt["generate"],
+                renews_assignment_id=assignment.get("renews_assignment_id"),
             )
         except DomainError as exc:
             exc.errors = {_sale_error_path(field): messages for field, messages in exc.errors.items()}
