@@ -11,11 +11,13 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from packages.admin import OperationPage, ReadOnlyAdminMixin, ReadOnlyInline, balance_text, change_link, package_figures
 from packages.models import PackageAssignment
+from packages.services.assign import renewal_start
 from spa_pkg.exceptions import DomainError
 from spa_pkg.money import format_inr
 from spa_pkg.payments import PaymentMethod
@@ -53,8 +55,9 @@ def package_sale_view(model_admin, request):
 
     The assignment admin (packages.admin) checks the permission before it calls this.
     """
-    initial = {name: request.GET[name] for name in ("customer", "template", "service") if request.GET.get(name)}
+    initial = {name: request.GET[name] for name in ("customer", "template", "service", "renews") if request.GET.get(name)}
     form = PackageSellForm(request.POST or None, initial=initial, admin_site=model_admin.admin_site)
+    renewing = renewal_note(request.POST.get("renews") or initial.get("renews"))
     if request.method == "POST" and form.is_valid():
         try:
             result = package_sell(**form.sale_arguments(), user=request.user)
@@ -79,7 +82,8 @@ def package_sale_view(model_admin, request):
             return HttpResponseRedirect(change_url)
     context = {
         **model_admin.admin_site.each_context(request),
-        "title": ASSIGN_TITLE,
+        "title": f"Renew {renewing[0].package_name}" if renewing else ASSIGN_TITLE,
+        "renewing": renewing[1] if renewing else None,
         "subtitle": None,
         "opts": model_admin.opts,
         "adminform": helpers.AdminForm(form, SALE_FIELDSETS, prepopulated_fields={}),
@@ -88,6 +92,21 @@ def package_sale_view(model_admin, request):
         "service_package_prefix": "service_package:",
     }
     return TemplateResponse(request, "admin/packages/packageassignment/assign.html", context)
+
+
+def renewal_note(renews_id) -> tuple[PackageAssignment, str] | None:
+    """Return the package a sale renews and what the page says about it, or None."""
+    renews = PackageAssignment.objects.select_related("customer").filter(pk=renews_id).first() if str(renews_id or "").isdigit() else None
+    if renews is None:
+        return None
+    try:
+        start = renewal_start(renews, customer=renews.customer, today=timezone.localdate())
+    except DomainError as error:
+        return renews, error.message
+    return renews, (
+        f"Renews {renews.package_name} of {renews.customer.name} (expires {renews.expires_on:%d %b %Y}): "
+        f"the new period starts on {start:%d %b %Y}."
+    )
 
 
 def package_documents(assignment) -> str:

@@ -100,6 +100,8 @@ class PackageSellForm(DomainErrorsMixin, forms.Form):
     payment_reference = forms.CharField(
         label="Reference", required=False, max_length=80, help_text="UPI or card transaction id, cheque number…"
     )
+    # A renewal: the package this sale renews (its Renew button fills it in).
+    renews = forms.ModelChoiceField(queryset=PackageAssignment.objects.all(), required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, admin_site=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -139,6 +141,7 @@ class PackageSellForm(DomainErrorsMixin, forms.Form):
                 amount=data.get("payment_amount"),
                 reference=data.get("payment_reference") or "",
             ),
+            "renews_assignment_id": data["renews"].pk if data.get("renews") else None,
         }
 
 

@@ -43,7 +43,14 @@ from .models import (
     YearlyMembership,
 )
 from .operations import OPERATIONS, Operation
-from .services import assignment_adjust, assignment_extend, assignment_pause, assignment_resume, assignment_transfer
+from .services import (
+    CLOSED,
+    assignment_adjust,
+    assignment_extend,
+    assignment_pause,
+    assignment_resume,
+    assignment_transfer,
+)
 from .valuation import assignment_value
 
 ASSIGN_URL_NAME = "admin:packages_packageassignment_assign"
@@ -52,6 +59,14 @@ ASSIGN_URL_NAME = "admin:packages_packageassignment_assign"
 def assign_url(template) -> str:
     """Return the admin page that sells `template`, with the template chosen."""
     return f"{reverse(ASSIGN_URL_NAME)}?template={template.package_type}:{template.pk}"
+
+
+def renew_url(assignment: PackageAssignment) -> str:
+    """Return the sale page that renews `assignment`: same customer, template and service, starting after it ends."""
+    query = f"customer={assignment.customer_id}&template={assignment.package_type}:{assignment.template_id}"
+    if assignment.service_id:
+        query += f"&service={assignment.service_id}"
+    return f"{reverse(ASSIGN_URL_NAME)}?{query}&renews={assignment.pk}"
 
 
 class ReadOnlyAdminMixin:
@@ -469,12 +484,15 @@ class PackageAssignmentAdmin(admin.ModelAdmin):
         ]
 
     def operation_buttons(self, request, assignment: PackageAssignment) -> list[tuple[str, str]]:
-        """Return (label, url) of the operations the user may do that apply to `assignment`."""
-        return [
+        """Return (label, url) of the operations the user may do that apply to `assignment`, and Renew."""
+        buttons = [
             (operation.label, operation.url(assignment.pk))
             for operation in self.plugged_operations(request)
             if operation.applies(assignment)
         ]
+        if self.has_add_permission(request) and assignment.status not in CLOSED and assignment.expires_on:
+            buttons.append(("Renew", renew_url(assignment)))
+        return buttons
 
     def operation_view(self, request, object_id, name: str):
         """Confirm an after-sale operation: the figures and a form; confirming calls the service."""

@@ -352,3 +352,46 @@ def test_a_used_package_sale_is_not_voided_and_the_error_points_to_the_refund(ma
     assert "has been used, so its sale cannot be voided; refund the package instead" in response.content.decode()
     assert Invoice.objects.get(pk=invoice.pk).status == "issued"
     assert written() == before
+
+
+# --- renew ----------------------------------------------------------------------------------
+
+
+def test_renew_sells_the_same_package_again_starting_the_day_after_it_ends(manager_client, facial_package):
+    change = manager_client.get(f"/admin/packages/packageassignment/{facial_package.pk}/change/").content.decode()
+    renew = (
+        f"/admin/packages/packageassignment/assign/?customer={facial_package.customer_id}"
+        f"&template=service_package:{facial_package.template_id}&service={facial_package.service_id}"
+        f"&renews={facial_package.pk}"
+    )
+    page = manager_client.get(renew).content.decode()
+
+    response = manager_client.post(renew, {
+        "customer": facial_package.customer_id, "template": f"service_package:{facial_package.template_id}",
+        "service": facial_package.service_id, "discount": "0.00", "payment_method": "cash",
+        "renews": facial_package.pk,
+    })
+
+    start = facial_package.expires_on + timedelta(days=1)
+    assert renew.replace("&", "&amp;") in change
+    assert f"the new period starts on {start:%d %b %Y}" in page
+    assert response.status_code == 302
+    renewal = PackageAssignment.objects.get(renews=facial_package)
+    assert (renewal.customer_id, renewal.assigned_on) == (facial_package.customer_id, start)
+
+
+def test_a_refunded_package_offers_no_renewal_and_its_renewal_is_refused(manager_client, facial_package):
+    manager_client.post(url(facial_package, "refund"), {"method": "cash", "reason": "Leaving"})
+    renew = f"/admin/packages/packageassignment/assign/?renews={facial_package.pk}"
+    before = PackageAssignment.objects.count()
+
+    change = manager_client.get(f"/admin/packages/packageassignment/{facial_package.pk}/change/").content.decode()
+    response = manager_client.post(renew, {
+        "customer": facial_package.customer_id, "template": f"service_package:{facial_package.template_id}",
+        "service": facial_package.service_id, "discount": "0.00", "payment_method": "cash",
+        "renews": facial_package.pk,
+    })
+
+    assert "renews=" not in change
+    assert "it cannot be renewed" in response.content.decode()
+    assert PackageAssignment.objects.count() == before
