@@ -15,7 +15,8 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
-from packages.admin import OperationPage, ReadOnlyAdminMixin, ReadOnlyInline, balance_text, change_link, package_figures
+from packages.admin import ReadOnlyAdminMixin, ReadOnlyInline
+from packages.aftersale_pages import OperationPage, balance_text, change_link, package_figures
 from packages.models import PackageAssignment
 from packages.services.assign import renewal_start
 from spa_pkg.exceptions import DomainError

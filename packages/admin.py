@@ -4,10 +4,11 @@ Balances are read-only here: they change only through services. Selling a packag
 billing (payment, invoice, receipt), a higher app, so `billing.admin` plugs its
 "Assign & collect payment" page into the one assignment admin below (`plug_sale`); the
 links to it here are by URL name only, which keeps this module free of billing imports.
+The after-sale operations (packages.operations) are confirmation pages on an assignment:
+transfer, extend and adjust here; refund and top-up, which move money, plugged in by
+`billing.admin` (`plug_operation`) the same way.
 Who may do what is the user's permissions (spa_pkg.permissions), as everywhere.
 """
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from functools import partial, update_wrapper
 
 from django import forms
@@ -20,15 +21,12 @@ from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.html import format_html
-from django.utils.http import url_has_allowed_host_and_scheme
 
 from spa_pkg.exceptions import DomainError
-from spa_pkg.money import format_inr
 from spa_pkg.permissions import user_may
 
-from .forms import AdjustForm, ExtendForm, OperationForm, TransferForm
+from .aftersale_pages import PACKAGE_OPERATION_PAGES, OperationPage, balance_text, safe_next
 from .kinds import kind_for
 from .kinds.base import COMMON_FIELDS, VALIDITY_FIELDS
 from .models import (
@@ -45,13 +43,9 @@ from .models import (
 from .operations import OPERATIONS, Operation
 from .services import (
     CLOSED,
-    assignment_adjust,
-    assignment_extend,
     assignment_pause,
     assignment_resume,
-    assignment_transfer,
 )
-from .valuation import assignment_value
 
 ASSIGN_URL_NAME = "admin:packages_packageassignment_assign"
 
@@ -274,9 +268,6 @@ class KittyPartyAdmin(PackageTemplateAdmin):
 # --- assignments, trackers, ledger --------------------------------------------------------
 
 
-def balance_text(assignment: PackageAssignment) -> str:
-    """Say what is left: sessions, credit, or the kind of benefit."""
-    return assignment.kind.balance_text(assignment)
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -327,89 +318,6 @@ class UsageInline(ReadOnlyInline):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("created_by")
-
-
-@dataclass(frozen=True)
-class OperationPage:
-    """The confirmation page of one after-sale operation (packages.operations) in the assignment admin.
-
-    `figures(assignment)` gives the (label, text) rows shown before anything is written;
-    `refusal(assignment)` why it cannot be done now (the page then offers no button);
-    `perform(form=, assignment=, user=)` calls the service and returns the success message
-    (HTML-safe), or raises the service's DomainError, which the form shows.
-    """
-
-    form_class: type[OperationForm]
-    perform: Callable
-    figures: Callable[[PackageAssignment], list[tuple[str, str]]]
-    refusal: Callable[[PackageAssignment], str | None] = field(default=lambda assignment: None)
-    submit: str = "Confirm"
-
-
-def package_figures(assignment: PackageAssignment) -> list[tuple[str, str]]:
-    """The rows every confirmation page starts with: who holds what, until when."""
-    return [
-        ("Customer", f"{assignment.customer.name} ({assignment.customer.phone})"),
-        ("Package", f"{assignment.package_name} ({assignment.kind.label})"),
-        ("Status", assignment.get_status_display()),
-        ("Balance", balance_text(assignment)),
-        ("Expires", f"{assignment.expires_on:%d %b %Y}" if assignment.expires_on else "Never"),
-    ]
-
-
-def change_link(assignment: PackageAssignment) -> str:
-    url = reverse("admin:packages_packageassignment_change", args=[assignment.pk])
-    return format_html('<a href="{}">{} of {}</a>', url, assignment.package_name, assignment.customer.name)
-
-
-def _transfer(*, form, assignment, user) -> str:
-    result = assignment_transfer(
-        assignment_id=assignment.pk, to_customer_id=form.cleaned_data["to_customer"].pk, user=user,
-        reason=form.cleaned_data["reason"],
-    )
-    return format_html(
-        "{} was transferred; the new package is {}.", assignment.package_name, change_link(result.new)
-    )
-
-
-def _transfer_figures(assignment: PackageAssignment) -> list[tuple[str, str]]:
-    value = assignment_value(assignment, timezone.localdate())
-    return [
-        *package_figures(assignment),
-        ("Value left today", format_inr(value)),
-        ("The new package", "Same template, service and expiry, the balance above, sale value " + format_inr(value)),
-    ]
-
-
-def _extend(*, form, assignment, user) -> str:
-    extended = assignment_extend(
-        assignment_id=assignment.pk, expires_on=form.cleaned_data["expires_on"], user=user,
-        reason=form.cleaned_data["reason"],
-    )
-    return format_html(
-        "{} now expires on {} ({}).", change_link(extended), f"{extended.expires_on:%d %b %Y}",
-        extended.get_status_display(),
-    )
-
-
-def _adjust(*, form, assignment, user) -> str:
-    adjusted = assignment_adjust(assignment_id=assignment.pk, user=user, reason=form.cleaned_data["reason"], **form.change())
-    return format_html("{} corrected: {} ({}).", change_link(adjusted), balance_text(adjusted), adjusted.get_status_display())
-
-
-PACKAGE_OPERATION_PAGES = {
-    "transfer": OperationPage(TransferForm, _transfer, _transfer_figures, submit="Transfer the package"),
-    "extend": OperationPage(ExtendForm, _extend, package_figures, submit="Extend"),
-    "adjust": OperationPage(AdjustForm, _adjust, package_figures, submit="Correct the balance"),
-}
-
-
-def safe_next(request) -> str | None:
-    """Return the page to go back to after an operation (the counter sends its own), if it is ours."""
-    target = request.GET.get("next", "")
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
-        return target
-    return None
 
 
 class PackageAssignmentAdmin(admin.ModelAdmin):
