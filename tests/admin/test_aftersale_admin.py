@@ -395,3 +395,13 @@ def test_a_refunded_package_offers_no_renewal_and_its_renewal_is_refused(manager
     assert "renews=" not in change
     assert "it cannot be renewed" in response.content.decode()
     assert PackageAssignment.objects.count() == before
+
+
+@pytest.mark.parametrize("operation", ["refund", "transfer", "extend", "adjust"])
+def test_a_confirmation_page_answers_in_a_fixed_number_of_queries(
+    manager_client, facial_package, operation, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(10):
+        response = manager_client.get(url(facial_package, operation))
+
+    assert response.status_code == 200
