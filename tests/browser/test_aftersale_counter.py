@@ -76,6 +76,8 @@ def test_a_manager_refunds_a_package_from_its_row_and_sees_it_refunded(sold, sig
     message = page.locator("[data-messages]")
     expect(message).to_contain_text(f"{format_inr(quote.refundable)} paid back by Cash")
     expect(message.locator(f'a[href="/receipts/{credit_note.pk}"]')).to_have_text(credit_note.number)
+    if os.environ.get("AFTERSALE_SCREENSHOTS"):
+        page.screenshot(path=str(SCREENSHOTS / "aftersale-counter-refunded.png"))
 
     row.locator("[data-action=history]").click()
     last = page.locator("#usage-table tbody tr[data-usage]").last
