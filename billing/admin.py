@@ -11,17 +11,22 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from packages.admin import ReadOnlyAdminMixin, ReadOnlyInline
+from packages.aftersale_pages import OperationPage, balance_text, change_link, package_figures
 from packages.models import PackageAssignment
+from packages.services.assign import renewal_start
 from spa_pkg.exceptions import DomainError
+from spa_pkg.money import format_inr
+from spa_pkg.payments import PaymentMethod
 from spa_pkg.permissions import user_may
 
-from .forms import PackageSellForm
-from .models import Invoice, InvoiceLine, NumberSequence, Payment
-from .services import invoice_void, package_sell
+from .forms import PackageSellForm, RefundForm, TopUpForm
+from .models import Invoice, InvoiceKind, InvoiceLine, NumberSequence, Payment
+from .services import assignment_refund, assignment_refund_quote, assignment_top_up, invoice_void, package_sell
 
 admin.site.site_header = f"{settings.SPA_NAME} · administration"
 admin.site.site_title = settings.SPA_NAME
@@ -51,8 +56,9 @@ def package_sale_view(model_admin, request):
 
     The assignment admin (packages.admin) checks the permission before it calls this.
     """
-    initial = {name: request.GET[name] for name in ("customer", "template", "service") if request.GET.get(name)}
+    initial = {name: request.GET[name] for name in ("customer", "template", "service", "renews") if request.GET.get(name)}
     form = PackageSellForm(request.POST or None, initial=initial, admin_site=model_admin.admin_site)
+    renewing = renewal_note(request.POST.get("renews") or initial.get("renews"))
     if request.method == "POST" and form.is_valid():
         try:
             result = package_sell(**form.sale_arguments(), user=request.user)
@@ -77,7 +83,8 @@ def package_sale_view(model_admin, request):
             return HttpResponseRedirect(change_url)
     context = {
         **model_admin.admin_site.each_context(request),
-        "title": ASSIGN_TITLE,
+        "title": f"Renew {renewing[0].package_name}" if renewing else ASSIGN_TITLE,
+        "renewing": renewing[1] if renewing else None,
         "subtitle": None,
         "opts": model_admin.opts,
         "adminform": helpers.AdminForm(form, SALE_FIELDSETS, prepopulated_fields={}),
@@ -86,6 +93,21 @@ def package_sale_view(model_admin, request):
         "service_package_prefix": "service_package:",
     }
     return TemplateResponse(request, "admin/packages/packageassignment/assign.html", context)
+
+
+def renewal_note(renews_id) -> tuple[PackageAssignment, str] | None:
+    """Return the package a sale renews and what the page says about it, or None."""
+    renews = PackageAssignment.objects.select_related("customer").filter(pk=renews_id).first() if str(renews_id or "").isdigit() else None
+    if renews is None:
+        return None
+    try:
+        start = renewal_start(renews, customer=renews.customer, today=timezone.localdate())
+    except DomainError as error:
+        return renews, error.message
+    return renews, (
+        f"Renews {renews.package_name} of {renews.customer.name} (expires {renews.expires_on:%d %b %Y}): "
+        f"the new period starts on {start:%d %b %Y}."
+    )
 
 
 def package_documents(assignment) -> str:
@@ -97,8 +119,85 @@ def package_documents(assignment) -> str:
     return format_html_join(mark_safe("<br>"), "{}: {} – {}", rows)
 
 
-# One admin class per model: the assignment admin is packages', and billing plugs selling into it.
-admin.site.get_model_admin(PackageAssignment).plug_sale(view=package_sale_view, documents=package_documents)
+def document_links(document) -> str:
+    """Name a credit note, refund voucher or receipt with links to it (HTML and PDF)."""
+    return format_html(
+        '{} <a href="{}">{}</a> (<a href="{}">PDF</a>)',
+        document.get_kind_display().lower(),
+        reverse("receipt-detail", args=[document.pk]),
+        document.number,
+        reverse("receipt-download", args=[document.pk]),
+    )
+
+
+def refund_figures(assignment) -> list[tuple[str, str]]:
+    """What refunding today pays back, from the quote `assignment_refund` refunds: value left, GST, total, document."""
+    quote = assignment_refund_quote(assignment)
+    rows = [*package_figures(assignment), ("Value left today", format_inr(quote.value_left))]
+    if quote.tax is not None:
+        split = (
+            f"IGST {format_inr(quote.tax.igst)}" if quote.tax.igst
+            else f"CGST {format_inr(quote.tax.cgst)} + SGST {format_inr(quote.tax.sgst)}"
+        )
+        rows.append((f"GST on it ({quote.gst_rate.normalize():f}%)", f"{format_inr(quote.gst)} ({split})"))
+    else:
+        rows.append(("GST on it", format_inr(quote.gst)))
+    rows.append(("Refundable", format_inr(quote.refundable)))
+    if quote.document_kind == "credit_note":
+        invoice = quote.sale_invoice
+        document = f"Credit note (CN series) against tax invoice {invoice.number} of {invoice.bill_date:%d %b %Y}"
+    else:
+        document = "Refund voucher (RV series)"
+    rows.append(("Document issued", f"{document}. {quote.note}".strip() if quote.note else document))
+    return rows
+
+
+def _refund(*, form, assignment, user) -> str:
+    data = form.cleaned_data
+    result = assignment_refund(
+        assignment_id=assignment.pk, user=user, reason=data["reason"], method=data["method"],
+        amount=data.get("amount"), reference=data.get("reference") or "",
+    )
+    return format_html(
+        "{} refunded: {} paid back by {}; {}.",
+        change_link(result.assignment),
+        format_inr(result.refund_amount),
+        PaymentMethod(data["method"]).label,
+        document_links(result.document),
+    )
+
+
+def top_up_figures(assignment) -> list[tuple[str, str]]:
+    return [
+        *package_figures(assignment),
+        ("Credit so far", f"{format_inr(assignment.credit_remaining)} left of {format_inr(assignment.credit_amount)}"),
+        ("Paid so far", format_inr(assignment.price_paid)),
+        ("Document issued", "Receipt voucher (REC series): an advance, no GST until the credit is spent"),
+    ]
+
+
+def _top_up(*, form, assignment, user) -> str:
+    data = form.cleaned_data
+    result = assignment_top_up(
+        assignment_id=assignment.pk, user=user, credit=data["credit"], price_paid=data["price_paid"], payment=form.payment()
+    )
+    return format_html(
+        "{} topped up: {}; {}.", change_link(result.assignment), balance_text(result.assignment), document_links(result.receipt)
+    )
+
+
+# One admin class per model: the assignment admin is packages', and billing plugs selling into it,
+# and the after-sale operations that move money (refund, top-up).
+assignment_admin = admin.site.get_model_admin(PackageAssignment)
+assignment_admin.plug_sale(view=package_sale_view, documents=package_documents)
+assignment_admin.plug_operation(
+    "refund",
+    OperationPage(
+        RefundForm, _refund, refund_figures, refusal=lambda assignment: assignment_refund_quote(assignment).refusal,
+        submit="Refund",
+    ),
+)
+assignment_admin.plug_operation("top-up", OperationPage(TopUpForm, _top_up, top_up_figures, submit="Top up and take the payment"))
 
 
 class InvoiceLineInline(ReadOnlyInline):
@@ -183,7 +282,8 @@ class InvoiceAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
     def can_void(self, request, invoice=None) -> bool:
         allowed = self.has_void_permission(request)
-        return allowed and (invoice is None or (invoice.status == "issued" and invoice.kind == "sale"))
+        voidable = (InvoiceKind.SALE, InvoiceKind.PACKAGE_SALE)  # a package sale while nothing of it was used
+        return allowed and (invoice is None or (invoice.status == "issued" and invoice.kind in voidable))
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         invoice = self.get_object(request, object_id)
@@ -206,10 +306,14 @@ class InvoiceAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
                 self.message_user(request, refusal.message, messages.ERROR)
             else:
                 invoice.refresh_from_db()
+                outcome = (
+                    "the package is cancelled and its payments refunded"
+                    if invoice.kind == InvoiceKind.PACKAGE_SALE
+                    else f"{len(given_back)} package(s) got their balance back"
+                )
                 self.message_user(
                     request,
-                    f"Invoice {invoice.number} is cancelled (credit note {invoice.credit_note_number}); "
-                    f"{len(given_back)} package(s) got their balance back.",
+                    f"Invoice {invoice.number} is cancelled (credit note {invoice.credit_note_number}); {outcome}.",
                     messages.SUCCESS,
                 )
                 return HttpResponseRedirect(reverse("admin:billing_invoice_change", args=[invoice.pk]))

@@ -6,9 +6,9 @@ from django.contrib.admin.widgets import AdminDateWidget, AutocompleteSelect
 
 from catalog.models import Service
 from customers.models import Customer
+from packages.forms import DomainErrorsMixin, OperationForm
 from packages.kinds import all_kinds, find_kind
 from packages.models import PackageAssignment, PackageTemplate
-from spa_pkg.exceptions import DomainError
 from spa_pkg.payments import TENDER_CHOICES
 
 from .models import PaymentMethod
@@ -60,8 +60,10 @@ def template_from_choice(value: str) -> PackageTemplate | None:
     return kind.model.objects.filter(pk=int(pk)).first()
 
 
-class PackageSellForm(forms.Form):
+class PackageSellForm(DomainErrorsMixin, forms.Form):
     """Customer, template, service, price and the payment of a package sale."""
+
+    error_fields = ERROR_FIELDS
 
     customer = forms.ModelChoiceField(queryset=Customer.objects.all())
     template = forms.ChoiceField(label="Package", choices=template_choices)
@@ -98,6 +100,8 @@ class PackageSellForm(forms.Form):
     payment_reference = forms.CharField(
         label="Reference", required=False, max_length=80, help_text="UPI or card transaction id, cheque number…"
     )
+    # A renewal: the package this sale renews (its Renew button fills it in).
+    renews = forms.ModelChoiceField(queryset=PackageAssignment.objects.all(), required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, admin_site=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -137,15 +141,47 @@ class PackageSellForm(forms.Form):
                 amount=data.get("payment_amount"),
                 reference=data.get("payment_reference") or "",
             ),
+            "renews_assignment_id": data["renews"].pk if data.get("renews") else None,
         }
 
-    def add_domain_error(self, error: DomainError) -> None:
-        """Put a service's refusal on the fields it names (the rest above the form)."""
-        placed = False
-        for key, messages in (error.errors or {}).items():
-            field = ERROR_FIELDS.get(key)
-            if field in self.fields:
-                self.add_error(field, list(messages))
-                placed = True
-        if not placed:
-            self.add_error(None, error.message)
+
+class RefundForm(OperationForm):
+    """How the money goes back, and how much (left empty: all that is refundable)."""
+
+    method = forms.ChoiceField(label="Paid back by", choices=TENDER_CHOICES, initial=PaymentMethod.CASH)
+    amount = forms.DecimalField(
+        label="Amount (₹)",
+        required=False,
+        min_value=Decimal("0.01"),
+        max_digits=12,
+        decimal_places=2,
+        help_text="Leave empty to refund the whole refundable amount above; a smaller amount may be entered.",
+    )
+    reference = forms.CharField(required=False, max_length=80, help_text="UPI or bank transfer id, cheque number…")
+
+
+class TopUpForm(OperationForm):
+    """More credit on the same package, for a payment taken now."""
+
+    error_fields = {"payment.method": "payment_method", "payment.amount": "price_paid", "method": "payment_method"}
+
+    credit = forms.DecimalField(
+        label="Credit added (₹)", min_value=Decimal("0.01"), max_digits=12, decimal_places=2,
+        help_text="What the customer may spend.",
+    )
+    price_paid = forms.DecimalField(
+        label="Price paid (₹)", min_value=Decimal("0.01"), max_digits=12, decimal_places=2,
+        help_text="What the customer pays for it (no GST on an advance for credit).",
+    )
+    payment_method = forms.ChoiceField(label="Paid by", choices=TENDER_CHOICES, initial=PaymentMethod.CASH)
+    payment_reference = forms.CharField(
+        label="Reference", required=False, max_length=80, help_text="UPI or card transaction id, cheque number…"
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["reason"]  # a top-up is a sale: its payment and receipt say why
+
+    def payment(self) -> PaymentIn:
+        data = self.cleaned_data
+        return PaymentIn(method=data["payment_method"], amount=None, reference=data.get("payment_reference") or "")

@@ -11,6 +11,7 @@ from catalog.models import Product, Service
 from customers.models import Customer
 from packages.kinds import all_kinds
 from packages.models import AssignmentStatus
+from packages.operations import counter_operations
 from spa_pkg.money import money_str
 from spa_pkg.payments import TENDER_CHOICES
 from spa_pkg.permissions import permission_required, user_may
@@ -49,5 +50,9 @@ def integrated_billing_page(request):
         "customer": customer,
         "can_void": user_may(request.user, "void_invoice"),
         "cashier_id": request.user.pk,
+        # After the sale: a button per operation the user may do, opening its admin confirmation page
+        # (staff only: the admin is where it is confirmed); `changed`, the package that page came back from.
+        "operations": counter_operations(request.user) if request.user.is_staff else [],
+        "changed": int(changed) if (changed := request.GET.get("changed", "")).isdigit() and customer else None,
     }
     return render(request, "billing/integrated_billing.html", {"counter": counter})

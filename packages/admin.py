@@ -4,20 +4,29 @@ Balances are read-only here: they change only through services. Selling a packag
 billing (payment, invoice, receipt), a higher app, so `billing.admin` plugs its
 "Assign & collect payment" page into the one assignment admin below (`plug_sale`); the
 links to it here are by URL name only, which keeps this module free of billing imports.
+The after-sale operations (packages.operations) are confirmation pages on an assignment:
+transfer, extend and adjust here; refund and top-up, which move money, plugged in by
+`billing.admin` (`plug_operation`) the same way.
 Who may do what is the user's permissions (spa_pkg.permissions), as everywhere.
 """
+from functools import partial, update_wrapper
+
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.contrib.admin.utils import unquote
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
 from spa_pkg.exceptions import DomainError
 from spa_pkg.permissions import user_may
 
+from .aftersale_pages import PACKAGE_OPERATION_PAGES, OperationPage, balance_text, safe_next
 from .kinds import kind_for
 from .kinds.base import COMMON_FIELDS, VALIDITY_FIELDS
 from .models import (
@@ -31,7 +40,12 @@ from .models import (
     StudentOffer,
     YearlyMembership,
 )
-from .services import assignment_pause, assignment_resume
+from .operations import OPERATIONS, Operation
+from .services import (
+    CLOSED,
+    assignment_pause,
+    assignment_resume,
+)
 
 ASSIGN_URL_NAME = "admin:packages_packageassignment_assign"
 
@@ -39,6 +53,14 @@ ASSIGN_URL_NAME = "admin:packages_packageassignment_assign"
 def assign_url(template) -> str:
     """Return the admin page that sells `template`, with the template chosen."""
     return f"{reverse(ASSIGN_URL_NAME)}?template={template.package_type}:{template.pk}"
+
+
+def renew_url(assignment: PackageAssignment) -> str:
+    """Return the sale page that renews `assignment`: same customer, template and service, starting after it ends."""
+    query = f"customer={assignment.customer_id}&template={assignment.package_type}:{assignment.template_id}"
+    if assignment.service_id:
+        query += f"&service={assignment.service_id}"
+    return f"{reverse(ASSIGN_URL_NAME)}?{query}&renews={assignment.pk}"
 
 
 class ReadOnlyAdminMixin:
@@ -246,9 +268,6 @@ class KittyPartyAdmin(PackageTemplateAdmin):
 # --- assignments, trackers, ledger --------------------------------------------------------
 
 
-def balance_text(assignment: PackageAssignment) -> str:
-    """Say what is left: sessions, credit, or the kind of benefit."""
-    return assignment.kind.balance_text(assignment)
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -320,9 +339,20 @@ class PackageAssignmentAdmin(admin.ModelAdmin):
     session_fields = ("total_sessions", "used_sessions", "remaining_sessions")
     credit_fields = ("credit_amount", "credit_used", "credit_remaining")
     actions = ("pause_packages", "resume_packages")
+    change_form_template = "admin/packages/packageassignment/change_form.html"
     # Filled by `plug_sale`: the sale page, view(model_admin, request), and documents(obj) -> HTML.
     sale_view = None
     documents_of = None
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The after-sale pages by operation name: packages' own here, billing's through `plug_operation`.
+        self.operation_pages: dict[str, OperationPage] = dict(PACKAGE_OPERATION_PAGES)
+
+    def plug_operation(self, name: str, page: OperationPage) -> None:
+        """Add the confirmation page of operation `name` (billing.admin plugs refund and top-up)."""
+        OPERATIONS[name]  # an operation the table does not know fails at import
+        self.operation_pages[name] = page
 
     def plug_sale(self, *, view, documents) -> None:
         """Let the app that can take payments sell packages here (billing.admin calls this)."""
@@ -354,8 +384,67 @@ class PackageAssignmentAdmin(admin.ModelAdmin):
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         # "Add another" would bypass the sale page: only notes are saved here.
-        extra_context = {**(extra_context or {}), "show_save_and_add_another": False}
+        assignment = self.get_object(request, unquote(object_id))
+        extra_context = {
+            **(extra_context or {}),
+            "show_save_and_add_another": False,
+            "operations": self.operation_buttons(request, assignment) if assignment else [],
+        }
         return super().change_view(request, object_id, form_url, extra_context)
+
+    def plugged_operations(self, request) -> list[Operation]:
+        """Return the operations with a page that the user holds the permission of."""
+        return [
+            operation for name, operation in OPERATIONS.items()
+            if name in self.operation_pages and user_may(request.user, operation.action)
+        ]
+
+    def operation_buttons(self, request, assignment: PackageAssignment) -> list[tuple[str, str]]:
+        """Return (label, url) of the operations the user may do that apply to `assignment`, and Renew."""
+        buttons = [
+            (operation.label, operation.url(assignment.pk))
+            for operation in self.plugged_operations(request)
+            if operation.applies(assignment)
+        ]
+        if self.has_add_permission(request) and assignment.status not in CLOSED and assignment.expires_on:
+            buttons.append(("Renew", renew_url(assignment)))
+        return buttons
+
+    def operation_view(self, request, object_id, name: str):
+        """Confirm an after-sale operation: the figures and a form; confirming calls the service."""
+        operation, page = OPERATIONS[name], self.operation_pages[name]
+        if not user_may(request.user, operation.action):
+            raise PermissionDenied
+        assignment = self.get_object(request, unquote(object_id))
+        if assignment is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        back = safe_next(request)
+        form = page.form_class(request.POST or None, assignment=assignment, admin_site=self.admin_site)
+        if request.method == "POST" and form.is_valid():
+            try:
+                message = page.perform(form=form, assignment=assignment, user=request.user)
+            except DomainError as error:
+                form.add_domain_error(error)
+            else:
+                self.message_user(request, message, messages.SUCCESS)
+                return HttpResponseRedirect(back or reverse("admin:packages_packageassignment_change", args=[assignment.pk]))
+        assignment.refresh_from_db()
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"{operation.label}: {assignment.package_name}",
+            "subtitle": None,
+            "opts": self.opts,
+            "original": assignment,
+            "operation": operation,
+            "figures": page.figures(assignment),
+            "refusal": page.refusal(assignment),
+            "submit": page.submit,
+            "adminform": helpers.AdminForm(form, [(None, {"fields": list(form.fields)})], prepopulated_fields={}),
+            "media": self.media + form.media,
+            "back": back or reverse("admin:packages_packageassignment_change", args=[assignment.pk]),
+            "has_view_permission": self.has_view_permission(request, assignment),
+        }
+        return TemplateResponse(request, "admin/packages/packageassignment/operation.html", context)
 
     def get_readonly_fields(self, request, obj=None):
         names = [field for _, options in self.get_fieldsets(request, obj) for field in options["fields"]]
@@ -371,7 +460,32 @@ class PackageAssignmentAdmin(admin.ModelAdmin):
     def get_urls(self):
         name = ASSIGN_URL_NAME.removeprefix("admin:")
         custom = [path("assign/", self.admin_site.admin_view(self.assign_view), name=name)]
+        for operation_name in self.operation_pages:
+            view = update_wrapper(partial(self.operation_view, name=operation_name), self.operation_view)
+            custom.append(
+                path(
+                    f"<path:object_id>/{operation_name}/",
+                    self.admin_site.admin_view(view),
+                    name=OPERATIONS[operation_name].url_name.removeprefix("admin:"),
+                )
+            )
         return custom + super().get_urls()
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        for operation in self.plugged_operations(request):
+            name = f"{operation.name.replace('-', '_')}_package"
+            description = f"{operation.label} the selected package…"
+            actions[name] = (partial(self.open_operation, operation=operation), name, description)
+        return actions
+
+    def open_operation(self, modeladmin, request, queryset, *, operation: Operation):
+        """The changelist action of an operation: open its confirmation page for the one package selected."""
+        selected = list(queryset[:2])
+        if len(selected) != 1:
+            self.message_user(request, f"Select exactly one package to {operation.label.lower()}.", messages.ERROR)
+            return None
+        return HttpResponseRedirect(operation.url(selected[0].pk))
 
     def add_view(self, request, form_url="", extra_context=None):
         if not self.has_add_permission(request):

@@ -72,8 +72,37 @@
       return;
     }
     state.packages = data.packages || [];
+    await addChangedPackage(customerId);
     renderPackages();
     refreshPackageChoices();
+  }
+
+  /* Back from an after-sale page: show the package it changed even if it is no longer usable
+     (refunded, transferred), with its new status. Once, for the customer the page came back to. */
+  async function addChangedPackage(customerId) {
+    const changed = counter.changed;
+    counter.changed = null;
+    if (!changed || !counter.customer || counter.customer.id !== customerId) return;
+    if (state.packages.some((p) => String(assignmentIdOf(p)) === String(changed))) return;
+    const { ok, data } = await Spa.getJSON(`/integrated-billing/customer-packages/${customerId}`);
+    const pkg = ok ? (data.packages || []).find((p) => String(assignmentIdOf(p)) === String(changed)) : null;
+    if (pkg) state.packages.push(pkg);
+  }
+
+  /* The after-sale buttons (managers): each opens its confirmation page in the admin, which comes back here. */
+  function operationsMenu(pkg) {
+    const id = assignmentIdOf(pkg);
+    const operations = counter.operations.filter((op) => op.package_types.includes(pkg.package_type) && op.statuses.includes(pkg.status));
+    if (!operations.length) return "";
+    const back = `/integrated-billing?customer_id=${state.customer.id}&changed=${id}`;
+    const items = operations.map((op) =>
+      Spa.el("li", {}, Spa.el("a", {
+        className: "dropdown-item", dataset: { operation: op.name },
+        href: `${op.url_pattern.replace("/0/", `/${id}/`)}?next=${encodeURIComponent(back)}`,
+      }, op.label)));
+    return Spa.el("div", { className: "dropdown d-inline-block" },
+      Spa.el("button", { type: "button", className: "btn btn-outline-secondary btn-sm dropdown-toggle", dataset: { bsToggle: "dropdown", bsPopperConfig: '{"strategy":"fixed"}', manage: "" }, "aria-expanded": "false" }, "Manage"),
+      Spa.el("ul", { className: "dropdown-menu dropdown-menu-end" }, ...items));
   }
 
   const assignmentIdOf = (pkg) => pkg.assignment_id ?? pkg.id;
@@ -122,7 +151,8 @@
           Spa.el("td", { className: "small text-nowrap" }, Spa.day(pkg.expires_on)),
           Spa.el("td", {}, statusChip(pkg.status)),
           Spa.el("td", { className: "text-end" },
-            Spa.el("button", { type: "button", className: "btn btn-link btn-sm text-nowrap", dataset: { action: "history" }, title: "Usage history", onclick: () => openHistory(pkg) }, "History"))
+            Spa.el("button", { type: "button", className: "btn btn-link btn-sm text-nowrap", dataset: { action: "history" }, title: "Usage history", onclick: () => openHistory(pkg) }, "History"),
+            operationsMenu(pkg))
         )
       );
     }
@@ -160,7 +190,7 @@
     const body = $("#usage-table tbody");
     const alertBox = $("[data-usage-alert]");
     $("#usage-modal-title").textContent = `Usage history: ${pkg.name}`;
-    body.replaceChildren(Spa.el("tr", {}, Spa.el("td", { colSpan: 6, className: "text-secondary" }, "Loading…")));
+    body.replaceChildren(Spa.el("tr", {}, Spa.el("td", { colSpan: 8, className: "text-secondary" }, "Loading…")));
     Spa.hide(alertBox);
     usageModal.show();
     const { ok, data } = await Spa.getJSON(`/integrated-billing/package-usage/${assignmentIdOf(pkg)}`);
@@ -170,7 +200,7 @@
       return;
     }
     if (!(data.usage || []).length) {
-      body.append(Spa.el("tr", {}, Spa.el("td", { colSpan: 6, className: "text-secondary" }, "Not used yet.")));
+      body.append(Spa.el("tr", {}, Spa.el("td", { colSpan: 8, className: "text-secondary" }, "Not used yet.")));
     }
     for (const row of data.usage || []) {
       body.append(
@@ -180,7 +210,9 @@
           Spa.el("td", {}, row.item_name || ""),
           Spa.el("td", { className: "text-end" }, row.quantity ?? ""),
           Spa.el("td", { className: "text-end" }, row.amount != null && row.amount !== "" ? Spa.rupees(row.amount) : "—"),
-          Spa.el("td", { className: "text-end" }, balanceAfter(pkg, row.balance_after)))
+          Spa.el("td", { className: "text-end" }, balanceAfter(pkg, row.balance_after)),
+          Spa.el("td", { className: "small", dataset: { by: "" } }, row.by || "—"),
+          Spa.el("td", { className: "small", dataset: { reason: "" } }, row.reason || ""))
       );
     }
   }
