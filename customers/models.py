@@ -23,6 +23,8 @@ class Customer(models.Model):
     reminders_opt_out = models.BooleanField(
         "no reminders",
         default=False,
+        db_default=False,  # rows written by older code (or SQL) are reminded, as before
+
         help_text="The customer asked not to get expiry and balance reminders (e-mail, SMS, WhatsApp).",
     )
     created_at = models.DateTimeField(auto_now_add=True)

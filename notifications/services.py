@@ -141,7 +141,10 @@ def event_notifications_queue(*, assignment_ids: Iterable[int], kind: str) -> li
     found = PackageAssignment.objects.filter(pk__in=ids, status=STATUS_OF_KIND[kind])
     if kind == NotificationKind.LOW_BALANCE:
         found = found.filter(_low_balance_condition())
-    _insert(_rows(found.order_by("pk").values_list(*CONTACT_FIELDS), kind=kind, threshold=None))
+    found = list(found.order_by("pk").values_list(*CONTACT_FIELDS))
+    if not found:
+        return []  # the common case (a bill that leaves plenty): one query
+    _insert(_rows(found, kind=kind, threshold=None))
     return list(
         Notification.objects.filter(
             assignment_id__in=ids, kind=kind, status=NotificationStatus.QUEUED, claimed_at__isnull=True

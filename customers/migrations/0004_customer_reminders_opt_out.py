@@ -13,6 +13,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='customer',
             name='reminders_opt_out',
-            field=models.BooleanField(default=False, help_text='The customer asked not to get expiry and balance reminders (e-mail, SMS, WhatsApp).', verbose_name='no reminders'),
+            field=models.BooleanField(db_default=False, default=False, help_text='The customer asked not to get expiry and balance reminders (e-mail, SMS, WhatsApp).', verbose_name='no reminders'),
         ),
     ]
