@@ -92,11 +92,22 @@ def message_context(assignment, *, on_date: date | None = None) -> dict:
     }
 
 
+class Compiled:
+    """A message template parsed once, rendered for many packages."""
+
+    def __init__(self, template: MessageTemplate):
+        self.subject = Template(template.subject) if template.subject else None
+        self.body = Template(template.body)
+
+    def render(self, context: dict) -> Message:
+        """Fill the template in; plain text, so nothing is HTML-escaped."""
+        ctx = Context(context, autoescape=False)
+        subject = self.subject.render(ctx).strip() if self.subject else ""
+        return Message(subject=" ".join(subject.split()), body=self.body.render(ctx).strip())
+
+
 def render(template: MessageTemplate, context: dict) -> Message:
-    """Fill the template in; plain text, so nothing is HTML-escaped."""
-    ctx = Context(context, autoescape=False)
-    subject = Template(template.subject).render(ctx).strip() if template.subject else ""
-    return Message(subject=" ".join(subject.split()), body=Template(template.body).render(ctx).strip())
+    return Compiled(template).render(context)
 
 
 SAMPLE_CONTEXT = {

@@ -24,7 +24,7 @@ from packages.kinds import all_kinds
 from packages.models import AssignmentStatus, PackageAssignment
 
 from .channels import Outgoing, SendFailed, address_of, backend_for
-from .messages import message_context, render, templates_by_key
+from .messages import Compiled, message_context, templates_by_key
 from .models import Channel, Notification, NotificationKind, NotificationStatus
 
 OPTED_OUT = "The customer opted out of reminders."
@@ -191,12 +191,15 @@ def notifications_send(ids: Iterable[int], *, on_date: date | None = None) -> Se
     if not claimed:
         return report
     on_date = on_date or timezone.localdate()
-    templates, backends = templates_by_key(), {}
+    templates, compiled, backends = templates_by_key(), {}, {}
     rows = list(Notification.objects.filter(pk__in=claimed).select_related("assignment", "customer").order_by("pk"))
     now = timezone.now()
     for row in rows:
         row.assignment.customer = row.customer
-        message = render(templates[(row.kind, row.channel)], message_context(row.assignment, on_date=on_date))
+        key = (row.kind, row.channel)
+        if key not in compiled:
+            compiled[key] = Compiled(templates[key])
+        message = compiled[key].render(message_context(row.assignment, on_date=on_date))
         if row.channel not in backends:
             backends[row.channel] = backend_for(row.channel)
         try:
@@ -213,12 +216,23 @@ def notifications_send(ids: Iterable[int], *, on_date: date | None = None) -> Se
             continue
         row.status, row.sent_at, row.error, row.claimed_at = NotificationStatus.SENT, now, "", None
         report.sent.append(row.pk)
-    for row in rows:
-        row.updated_at = now
-    Notification.objects.bulk_update(
-        rows, ["status", "sent_at", "error", "claimed_at", "provider_message_id", "updated_at"]
-    )
+    _mark(rows, report, now)
     return report
+
+
+def _mark(rows: list[Notification], report: SendReport, now) -> None:
+    """Write the outcome of a chunk: one UPDATE for the sent ones, their provider ids, then the failures."""
+    sent = [row for row in rows if row.status == NotificationStatus.SENT]
+    if sent:
+        Notification.objects.filter(pk__in=report.sent).update(
+            status=NotificationStatus.SENT, sent_at=now, error="", claimed_at=None, updated_at=now
+        )
+        Notification.objects.bulk_update(sent, ["provider_message_id"])
+    failed = [row for row in rows if row.status != NotificationStatus.SENT]
+    for row in failed:
+        row.updated_at = now
+    if failed:
+        Notification.objects.bulk_update(failed, ["status", "error", "claimed_at", "updated_at"])
 
 
 def stale_claims_recover() -> tuple[int, int]:
