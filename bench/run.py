@@ -6,6 +6,7 @@
     make bench BENCH_ARGS="--postgres --invoices 500"
     python -m bench.run --reports-only       # the dataset and the report timings only
     python -m bench.run --reminders-only     # the dataset and send_reminders only
+    BENCH_SQLITE_PATH=/tmp/mine.sqlite3 BENCH_PG_DATABASE=mine_bench python -m bench.run   # beside another run
 
 It prints invoices per second and p50/p95 latency, sequentially and with concurrent
 worker processes, and writes the figures with the machine they came from into
@@ -28,8 +29,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "benchmarks.md"
-SQLITE_PATH = Path("/tmp/spa_pkg_bench.sqlite3")
-PG_DATABASE = "spa_pkg_bench"
+# Environment overrides, so that two benchmarks on one machine do not drop each other's database.
+SQLITE_PATH = Path(os.environ.get("BENCH_SQLITE_PATH", "/tmp/spa_pkg_bench.sqlite3"))
+PG_DATABASE = os.environ.get("BENCH_PG_DATABASE", "spa_pkg_bench")
 
 
 def parse_args(argv=None):

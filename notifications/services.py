@@ -196,6 +196,9 @@ def notifications_send(ids: Iterable[int], *, on_date: date | None = None) -> Se
     now = timezone.now()
     for row in rows:
         row.assignment.customer = row.customer
+        if row.customer.reminders_opt_out:  # opted out after the row was written
+            row.status, row.error, row.claimed_at = NotificationStatus.SKIPPED, OPTED_OUT, None
+            continue
         key = (row.kind, row.channel)
         if key not in compiled:
             compiled[key] = Compiled(templates[key])

@@ -158,3 +158,15 @@ def test_writing_the_due_reminders_selects_in_sql_whatever_the_number_of_package
         written = expiry_reminders_queue(on_date=today)
 
     assert written == 24
+
+
+def test_a_customer_who_opts_out_after_the_reminder_was_written_gets_nothing(package_expiring, today):
+    customer = CustomerFactory()
+    package_expiring(customer, days=7)
+    call_command("send_reminders", "--date", today.isoformat(), "--no-send", stdout=StringIO())
+    type(customer).objects.filter(pk=customer.pk).update(reminders_opt_out=True)
+
+    send_reminders(today)
+
+    assert rows() == [("expiry", 7, "email", "skipped"), ("expiry", 7, "sms", "skipped")]
+    assert mail.outbox == []
