@@ -95,11 +95,12 @@ def test_the_celery_send_task_retries_with_backoff_until_the_gateway_takes_it(
     assert sms.status == "queued"
 
     conf = send_notification.app.conf
-    propagates, conf.task_eager_propagates = conf.task_eager_propagates, False  # a retry is not an error here
+    propagates = conf.task_eager_propagates
+    conf.update(CELERY_TASK_EAGER_PROPAGATES=False)  # a retry is not an error here (keys carry the CELERY_ namespace)
     try:
         result = send_notification.apply(args=[sms.pk])
     finally:
-        conf.task_eager_propagates = propagates
+        conf.update(CELERY_TASK_EAGER_PROPAGATES=propagates)
 
     sms.refresh_from_db()
     assert result.get() == "sent"
