@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import requests
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
 
 from customers.validators import normalise_phone
@@ -36,7 +37,7 @@ def e164(phone: str) -> str:
     """Return a phone number as E.164 (+919845012345), or "" when it is not a phone number."""
     try:
         return normalise_phone(phone or "")
-    except Exception:  # noqa: BLE001 - any unreadable number is "no phone"
+    except ValidationError:
         return ""
 
 

@@ -78,7 +78,11 @@ CONTACT_FIELDS = ("pk", "customer_id", "customer__email", "customer__phone", "cu
 
 
 def _insert(rows: Iterable[Notification]) -> int:
-    """Insert in batches; a row already there (same assignment, kind, threshold, channel) is left alone."""
+    """Insert in batches; return how many rows were offered.
+
+    A row already there (same assignment, kind, threshold, channel: written meanwhile by another
+    box) is left alone by the database, so the count can be above what was new only in that race.
+    """
     count, batch = 0, []
     for row in rows:
         batch.append(row)
