@@ -12,7 +12,7 @@ PYTEST_EXTRA ?=
 # (DEBUG=true, a development key); lint only needs some key to load the settings.
 LINT_ENV := SECRET_KEY=$${SECRET_KEY:-make-lint-only-not-a-secret-key}
 
-.PHONY: run test test-postgres test-browser test-ops lint bench schemathesis clean
+.PHONY: run worker test test-postgres test-browser test-ops lint bench schemathesis clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,12 @@ run: $(VENV)/.installed
 	@echo "  Billing counter: http://$(HOST):$(PORT)/integrated-billing   Admin: http://$(HOST):$(PORT)/admin/"
 	@echo ""
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+# A Celery worker with beat: the daily expire_packages and send_reminders at REMINDER_HOUR, and
+# the sends. Needs CELERY_BROKER_URL (Redis); without it `make run` needs no worker at all.
+worker: $(VENV)/.installed
+	@test -n "$$CELERY_BROKER_URL" || { echo "Set CELERY_BROKER_URL, e.g. redis://127.0.0.1:6379/1"; exit 2; }
+	$(BIN)/celery -A spa_pkg worker -B --loglevel INFO --concurrency 2 --schedule $${CELERY_BEAT_SCHEDULE_FILE:-celerybeat-schedule}
 
 test: $(VENV)/.installed
 	$(BIN)/python -m pytest $(PYTEST_ARGS) $(PYTEST_EXTRA)

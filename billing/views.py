@@ -32,7 +32,7 @@ def integrated_billing_page(request):
     customer = None
     customer_id = request.GET.get("customer_id", "")
     if customer_id.isdigit():
-        customer = Customer.objects.filter(pk=customer_id).values("id", "name", "phone").first()
+        customer = Customer.objects.filter(pk=customer_id).values("id", "name", "phone", "reminders_opt_out").first()
     counter = {
         "services": [{"id": s.pk, "name": s.name, "price": money_str(s.price.amount)} for s in services],
         "products": [

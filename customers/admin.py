@@ -13,7 +13,7 @@ from .validators import normalise_phone
 class CustomerForm(forms.ModelForm):
     class Meta:
         model = Customer
-        fields = ("name", "phone", "email", "date_of_birth", "state_code", "gstin", "notes")
+        fields = ("name", "phone", "email", "date_of_birth", "reminders_opt_out", "state_code", "gstin", "notes")
 
     def clean_phone(self):
         # Normalised here as well as in Customer.clean() so that a bad number is
@@ -31,12 +31,12 @@ class CustomerForm(forms.ModelForm):
 class CustomerAdmin(admin.ModelAdmin):
     form = CustomerForm
     list_display = ("name", "phone", "email", "gstin", "state_code", "created_at", "packages_link")
-    list_filter = ("state_code", "created_at")
+    list_filter = ("reminders_opt_out", "state_code", "created_at")
     search_fields = ("name", "phone", "email", "gstin")
     readonly_fields = ("created_at", "packages_link")
     date_hierarchy = "created_at"
     fieldsets = (
-        (None, {"fields": ("name", "phone", "email", "date_of_birth")}),
+        (None, {"fields": ("name", "phone", "email", "date_of_birth", "reminders_opt_out")}),
         ("GST", {"fields": ("gstin", "state_code")}),
         (None, {"fields": ("notes", "created_at", "packages_link")}),
     )

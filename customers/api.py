@@ -16,7 +16,9 @@ class CustomerSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Customer
-        fields = ["id", "name", "phone", "email", "date_of_birth", "state_code", "gstin", "notes", "created_at"]
+        fields = [
+            "id", "name", "phone", "email", "date_of_birth", "state_code", "gstin", "notes", "reminders_opt_out", "created_at",
+        ]
         read_only_fields = fields
 
 
@@ -30,6 +32,9 @@ class CustomerInputSerializer(serializers.Serializer):
     state_code = serializers.CharField(required=False, allow_blank=True, max_length=2, default="")
     gstin = serializers.CharField(required=False, allow_blank=True, max_length=15, default="")
     notes = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
+    reminders_opt_out = serializers.BooleanField(
+        required=False, default=False, help_text="True: send this customer no reminders."
+    )
 
 
 class CustomerFilter(django_filters.FilterSet):

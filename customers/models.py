@@ -20,6 +20,13 @@ class Customer(models.Model):
     )
     gstin = models.CharField("GSTIN", max_length=15, blank=True, validators=[validate_gstin])
     notes = models.TextField(blank=True)
+    reminders_opt_out = models.BooleanField(
+        "no reminders",
+        default=False,
+        db_default=False,  # rows written by older code (or SQL) are reminded, as before
+
+        help_text="The customer asked not to get expiry and balance reminders (e-mail, SMS, WhatsApp).",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

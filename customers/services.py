@@ -53,6 +53,7 @@ def customer_create(
     state_code: str = "",
     gstin: str = "",
     notes: str = "",
+    reminders_opt_out: bool = False,
 ) -> Customer:
     """Register a customer with a normalised phone (+91XXXXXXXXXX) and a checked GSTIN."""
     customer = Customer(
@@ -63,13 +64,14 @@ def customer_create(
         state_code=(state_code or "").strip(),
         gstin=gstin or "",
         notes=notes or "",
+        reminders_opt_out=bool(reminders_opt_out),
     )
     return _validated_save(customer)
 
 
 def customer_update(*, customer: Customer, **fields) -> Customer:
     """Change a customer's details with the same checks as `customer_create`."""
-    editable = {"name", "phone", "email", "date_of_birth", "state_code", "gstin", "notes"}
+    editable = {"name", "phone", "email", "date_of_birth", "state_code", "gstin", "notes", "reminders_opt_out"}
     unknown = set(fields) - editable
     if unknown:
         raise InvalidCustomer(errors={name: ["This field cannot be changed."] for name in sorted(unknown)})

@@ -9,8 +9,13 @@ moved, after the transaction commits (never for a rollback), with keyword argume
   `expired`, `reconciled`);
 - `user`: who made the change, or None (the expiry sweep, reconcile).
 
+`balances_spent` is sent by `packages.services.benefits_spend` once per bill that spent
+something, after the transaction commits (never for a rollback), with `assignment_ids`:
+the assignments whose sessions or credit went down. Low-balance reminders listen to it.
+
 A receiver only reacts to the news; it never holds a rule the services need.
 """
 from django.dispatch import Signal
 
 status_changed = Signal()  # sender=PackageAssignment; see the module docstring for the arguments
+balances_spent = Signal()  # sender=PackageAssignment, assignment_ids=[...]

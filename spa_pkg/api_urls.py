@@ -17,6 +17,7 @@ from billing.api.views import (
 )
 from catalog.api import ProductViewSet, ServiceViewSet
 from customers.api import CustomerViewSet
+from notifications.api import NotificationViewSet
 from packages.api.views import AssignmentViewSet, CustomerPackagesApi, template_viewsets
 from reports.api import VIEWS as REPORT_VIEWS
 from spa_pkg.api import JsonRefusalsMixin, OptionalSlashRouter, TokenApi, api_not_found
@@ -45,6 +46,7 @@ router.register("api/services", ServiceViewSet, basename="api-services")
 router.register("api/products", ProductViewSet, basename="api-products")
 router.register("api/assignments", AssignmentViewSet, basename="api-assignments")
 router.register("api/invoices", InvoiceViewSet, basename="api-invoices")
+router.register("api/notifications", NotificationViewSet, basename="api-notifications")
 
 urlpatterns = [
     *(

@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
@@ -52,6 +53,7 @@ INSTALLED_APPS = [
     "packages",
     "receipts",
     "billing",
+    "notifications",
     "reports",
 ]
 
@@ -192,6 +194,58 @@ LOGIN_REDIRECT_URL = "/integrated-billing"
 LOGOUT_REDIRECT_URL = "login"
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="reminders@localhost")
+if EMAIL_BACKEND == "django.core.mail.backends.smtp.EmailBackend":
+    EMAIL_HOST = env("EMAIL_HOST", default="localhost")
+    EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+    EMAIL_HOST_USER = env("EMAIL_HOST_USER", default="")
+    EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", default="")
+    EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+    EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
+
+# Reminders (README "Reminders"; notifications app). Days before expiry, the credit under
+# which a low-balance notice goes, the channels tried for each customer, and the hour the
+# daily jobs run in the spa's time zone (Celery beat; cron has its own lines).
+REMINDER_DAYS_BEFORE_EXPIRY = sorted(
+    {int(day) for day in env.list("REMINDER_DAYS_BEFORE_EXPIRY", default=["30", "7", "1"])}, reverse=True
+)
+LOW_CREDIT_REMINDER = env("LOW_CREDIT_REMINDER", default="500")
+REMINDER_CHANNELS = env.list("REMINDER_CHANNELS", default=["email", "sms"])
+REMINDER_HOUR = env.int("REMINDER_HOUR", default=9)
+# How many times one message is tried before it is marked failed.
+NOTIFICATION_MAX_ATTEMPTS = env.int("NOTIFICATION_MAX_ATTEMPTS", default=4)
+# A claimed send not marked within this many seconds belongs to a worker that died (see README).
+NOTIFICATION_CLAIM_TIMEOUT = env.int("NOTIFICATION_CLAIM_TIMEOUT", default=300)
+# SMS and WhatsApp providers: "console" (writes the message to the log) or "http" (a gateway).
+SMS_BACKEND = env("SMS_BACKEND", default="console")
+WHATSAPP_BACKEND = env("WHATSAPP_BACKEND", default="console")
+SMS_GATEWAY_URL = env("SMS_GATEWAY_URL", default="")
+SMS_GATEWAY_API_KEY = env("SMS_GATEWAY_API_KEY", default="")
+SMS_GATEWAY_SENDER = env("SMS_GATEWAY_SENDER", default="SPAPKG")
+SMS_GATEWAY_TIMEOUT = env.float("SMS_GATEWAY_TIMEOUT", default=10.0)
+
+# Celery: with CELERY_BROKER_URL (Redis) a worker and beat run the jobs; without it, tasks
+# run eagerly in the caller's process (nothing needs Redis).
+CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="")
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_ENABLE_UTC = True
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Keys under a prefix of their own, so several shops (or test runs) can share one Redis.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"global_keyprefix": env("CELERY_KEY_PREFIX", default="spa_pkg_celery:")}
+CELERY_BEAT_SCHEDULE = {
+    "expire-packages": {
+        "task": "packages.tasks.expire_packages",
+        "schedule": crontab(hour=REMINDER_HOUR, minute=0),
+    },
+    "send-reminders": {
+        "task": "notifications.tasks.send_reminders",
+        "schedule": crontab(hour=REMINDER_HOUR, minute=5),
+    },
+}
 
 # Security: opt-in through the environment, so DEBUG=false on plain HTTP still works.
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=False)

@@ -10,8 +10,10 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
 import billing.migrations
+import notifications.migrations
 from catalog.models import Product, Service
 from customers.models import Customer
+from notifications.models import Notification
 from packages.models import (
     KittyParty,
     Membership,
@@ -35,7 +37,15 @@ def role_group(name: str) -> Group:
     roles = _roles_migration()
     if created and name in roles.GROUPS:
         group.permissions.set(roles.permissions_of(apps, group._state.db, roles.GROUPS[name]))
+        reminders = _migration(notifications.migrations, "_role_permissions")
+        spec = {"Cashier": reminders.CASHIER, "Manager": reminders.MANAGER}[name]
+        group.permissions.add(*roles.permissions_of(apps, group._state.db, {"notifications": spec}))
     return group
+
+
+def _migration(package, suffix: str):
+    (name,) = [m.name for m in pkgutil.iter_modules(package.__path__) if m.name.endswith(suffix)]
+    return importlib.import_module(f"{package.__name__}.{name}")
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -171,3 +181,19 @@ TEMPLATE_FACTORIES = [
     PrepaidPackageFactory, ServicePackageFactory, MembershipFactory, StudentOfferFactory,
     YearlyMembershipFactory, KittyPartyFactory,
 ]
+
+
+class NotificationFactory(factory.django.DjangoModelFactory):
+    """A reminder row as the schedule writes it (give `assignment`; the customer follows it)."""
+
+    class Meta:
+        model = Notification
+
+    assignment = None
+    customer = factory.LazyAttribute(lambda o: o.assignment.customer)
+    kind = "expiry"
+    threshold = 7
+    channel = "email"
+    status = "sent"
+    recipient = factory.LazyAttribute(lambda o: o.customer.email)
+    attempts = 1

@@ -8,6 +8,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import partial
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
@@ -28,6 +29,7 @@ from ..models import (
     PackageUsage,
     UsageKind,
 )
+from ..signals import balances_spent
 from .status import StatusReason, assignment_status_change, status_for_balance
 
 
@@ -147,6 +149,9 @@ def benefits_spend(
     for assignment in touched.values():
         _store_balances(assignment)
     _status_follow(touched.values(), StatusReason.EXHAUSTED, user)
+    if touched:
+        # News after commit: a bill that rolls back tells nobody its balance fell.
+        transaction.on_commit(partial(balances_spent.send, sender=PackageAssignment, assignment_ids=sorted(touched)))
     return rows
 
 

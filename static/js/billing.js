@@ -49,9 +49,33 @@
     $("#last-invoice").classList.add("d-none");
     Spa.hide(invoiceAlert);
     loadPackages();
+    loadLastReminder();
     refreshPackageChoices();
     schedulePreview();
   });
+
+  /* The customer card's line about reminders: opted out, or the last one sent. */
+  const lastReminder = $("[data-last-reminder]");
+  const reminderLabels = Spa.readJSON("reminder-labels");
+
+  async function loadLastReminder() {
+    if (!lastReminder) return;
+    lastReminder.classList.add("d-none");
+    const customer = state.customer;
+    if (!customer) return;
+    if (customer.reminders_opt_out) {
+      lastReminder.textContent = "Reminders: off (the customer opted out).";
+      lastReminder.classList.remove("d-none");
+      return;
+    }
+    const { ok, data } = await Spa.getJSON(`/api/notifications?customer_id=${customer.id}&status=sent`);
+    if (!ok || state.customer !== customer) return;
+    const last = (data.results || [])[0];
+    lastReminder.textContent = last
+      ? `Last reminder: ${reminderLabels.kinds[last.kind] || last.kind} by ${reminderLabels.channels[last.channel] || last.channel}, ${Spa.day(last.sent_at || last.created_at)}.`
+      : "No reminder sent yet.";
+    lastReminder.classList.remove("d-none");
+  }
 
   async function loadPackages() {
     state.packages = [];

@@ -110,6 +110,7 @@ ROUTES += [
     ),
     Route("GET", "/api/invoices"),
     Route("GET", "/api/invoices/{invoice}"),
+    Route("GET", "/api/notifications"),
     Route("GET", "/api/schema/"),
     Route("GET", "/api/docs/", json_only=False),
     Route("GET", "/integrated-billing/customer-packages/{customer}"),

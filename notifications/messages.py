@@ -1,0 +1,124 @@
+"""The words of each message: the defaults, and rendering a template with a package's figures.
+
+Templates are rows (`MessageTemplate`, edited in admin); a kind and channel without a row
+uses the default here. Dates read like 23 May 2027; money the Indian way (₹1,500).
+"""
+from dataclasses import dataclass
+from datetime import date
+
+from django.conf import settings
+from django.template import Context, Template
+
+from packages.kinds.base import rupees
+
+from .models import Channel, MessageTemplate, NotificationKind
+
+SHORT = {
+    NotificationKind.EXPIRY: (
+        "{{ spa_name }}: your {{ package_name }} expires on {{ expires_on }} ({{ days_left }} day{{ days_left|pluralize }}). "
+        "{{ left|capfirst }} left. Book at {{ spa_phone }}."
+    ),
+    NotificationKind.LOW_BALANCE: (
+        "{{ spa_name }}: only {{ left }} left on your {{ package_name }}"
+        "{% if expires_on %} (valid till {{ expires_on }}){% endif %}. Top up or renew at {{ spa_phone }}."
+    ),
+    NotificationKind.COMPLETED: (
+        "{{ spa_name }}: you have used all of your {{ package_name }}. Thank you! Ask us about renewing: {{ spa_phone }}."
+    ),
+    NotificationKind.EXPIRED: (
+        "{{ spa_name }}: your {{ package_name }} expired on {{ expires_on }}. Call {{ spa_phone }} to renew."
+    ),
+}
+SUBJECTS = {
+    NotificationKind.EXPIRY: "Your {{ package_name }} expires on {{ expires_on }}",
+    NotificationKind.LOW_BALANCE: "Only {{ left }} left on your {{ package_name }}",
+    NotificationKind.COMPLETED: "You have used all of your {{ package_name }}",
+    NotificationKind.EXPIRED: "Your {{ package_name }} has expired",
+}
+EMAIL_BODY = "Dear {{ customer_name }},\n\n%s\n\nWarm regards,\n{{ spa_name }}\n"
+
+
+@dataclass(frozen=True)
+class Message:
+    subject: str
+    body: str
+
+
+def default_template(kind: str, channel: str) -> MessageTemplate:
+    """Return the built-in words of `kind` on `channel` (unsaved)."""
+    body = SHORT[kind]
+    if channel == Channel.EMAIL:
+        return MessageTemplate(kind=kind, channel=channel, subject=SUBJECTS[kind], body=EMAIL_BODY % body)
+    return MessageTemplate(kind=kind, channel=channel, subject="", body=body)
+
+
+def templates_by_key() -> dict[tuple[str, str], MessageTemplate]:
+    """Return the template of every (kind, channel): the spa's rows over the defaults. One query."""
+    found = {
+        (kind, channel): default_template(kind, channel) for kind in NotificationKind.values for channel in Channel.values
+    }
+    found.update({(row.kind, row.channel): row for row in MessageTemplate.objects.all()})
+    return found
+
+
+def long_date(value: date | None) -> str:
+    """23 May 2027 (no leading zero)."""
+    return f"{value.day} {value:%B %Y}" if value else ""
+
+
+def left_text(assignment) -> str:
+    """Say what is left: "1 session", "3 sessions", "₹450", or the kind's own words."""
+    kind = assignment.kind
+    if kind.has_sessions:
+        count = assignment.remaining_sessions
+        return f"{count} session{'' if count == 1 else 's'}"
+    if kind.is_credit:
+        return f"{rupees(assignment.credit_remaining)} credit"
+    return kind.balance_label or "your benefits"
+
+
+def message_context(assignment, *, on_date: date | None = None) -> dict:
+    """The placeholders of a message about `assignment` (its customer loaded with it)."""
+    expires_on = assignment.expires_on
+    days_left = (expires_on - on_date).days if expires_on and on_date else None
+    return {
+        "customer_name": assignment.customer.name,
+        "package_name": assignment.package_name,
+        "left": left_text(assignment),
+        "expires_on": long_date(expires_on),
+        "days_left": days_left,
+        "spa_name": settings.SPA_NAME,
+        "spa_phone": settings.SPA_PHONE,
+    }
+
+
+class Compiled:
+    """A message template parsed once, rendered for many packages."""
+
+    def __init__(self, template: MessageTemplate):
+        self.subject = Template(template.subject) if template.subject else None
+        self.body = Template(template.body)
+
+    def render(self, context: dict) -> Message:
+        """Fill the template in; plain text, so nothing is HTML-escaped."""
+        ctx = Context(context, autoescape=False)
+        subject = self.subject.render(ctx).strip() if self.subject else ""
+        return Message(subject=" ".join(subject.split()), body=self.body.render(ctx).strip())
+
+
+def render(template: MessageTemplate, context: dict) -> Message:
+    return Compiled(template).render(context)
+
+
+SAMPLE_CONTEXT = {
+    "customer_name": "Priya Sharma",
+    "package_name": "3+1 Facial Package",
+    "left": "1 session",
+    "expires_on": "23 May 2027",
+    "days_left": 7,
+}
+
+
+def preview(template: MessageTemplate) -> Message:
+    """Render `template` with sample figures, for the admin."""
+    return render(template, {**SAMPLE_CONTEXT, "spa_name": settings.SPA_NAME, "spa_phone": settings.SPA_PHONE})

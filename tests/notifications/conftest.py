@@ -1,0 +1,57 @@
+"""Fixtures for reminders: packages that expire on a chosen day, and a local SMS gateway."""
+import pytest
+from django.utils import timezone
+
+from tests.factories import ServiceFactory, ServicePackageFactory, inr
+from tests.gateway import Gateway
+
+
+@pytest.fixture(autouse=True)
+def reminder_settings(settings):
+    """E-mail (locmem in tests) and SMS on the console backend, the default thresholds."""
+    settings.REMINDER_CHANNELS = ["email", "sms"]
+    settings.REMINDER_DAYS_BEFORE_EXPIRY = [30, 7, 1]
+    settings.LOW_CREDIT_REMINDER = "500"
+    settings.SMS_BACKEND = "console"
+    settings.WHATSAPP_BACKEND = "console"
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    settings.NOTIFICATION_MAX_ATTEMPTS = 4
+    return settings
+
+
+@pytest.fixture
+def today():
+    return timezone.localdate()
+
+
+@pytest.fixture
+def package_expiring(db, today):
+    """Sell a 3+1 facial package to `customer` expiring `days` from today (through the packages service)."""
+    from packages.services import assignment_create
+
+    service = ServiceFactory(name="Hydrating Facial", price=inr("1200.00"))
+
+    def make(customer, days: int, template=None):
+        from datetime import timedelta
+
+        return assignment_create(
+            customer=customer,
+            template=template or ServicePackageFactory(name="3+1 Facial Package"),
+            service=service,
+            expires_on=today + timedelta(days=days),
+        )
+
+    return make
+
+
+@pytest.fixture
+def gateway(settings):
+    """The local gateway, and the SMS backend pointed at it (0.3 s timeout)."""
+    server = Gateway()
+    settings.SMS_BACKEND = "http"
+    settings.SMS_GATEWAY_URL = server.url
+    settings.SMS_GATEWAY_API_KEY = "test-key-123"
+    settings.SMS_GATEWAY_SENDER = "LOTUSS"
+    settings.SMS_GATEWAY_TIMEOUT = 0.3
+    yield server
+    server.close()

@@ -1,0 +1,46 @@
+"""The Celery side without a broker: beat's two daily jobs, run eagerly as `make run` does."""
+from datetime import timedelta
+
+import pytest
+from django.conf import settings
+from django.core import mail
+
+from notifications.models import Notification
+from notifications.tasks import send_reminders
+from packages.models import PackageAssignment
+from packages.tasks import expire_packages
+from spa_pkg.celery import app
+
+pytestmark = pytest.mark.django_db
+
+
+def test_beat_runs_the_expiry_sweep_and_the_reminders_daily_at_the_reminder_hour():
+    schedule = settings.CELERY_BEAT_SCHEDULE
+
+    assert {entry["task"] for entry in schedule.values()} == {
+        "packages.tasks.expire_packages", "notifications.tasks.send_reminders",
+    }
+    for entry in schedule.values():
+        assert entry["schedule"].hour == {settings.REMINDER_HOUR}
+    assert app.conf.timezone == settings.TIME_ZONE
+    assert {"packages.tasks.expire_packages", "notifications.tasks.send_reminders"} <= set(app.tasks)
+
+
+def test_without_a_broker_the_reminder_task_runs_in_process_and_sends(customer, package_expiring):
+    package_expiring(customer, days=7)
+
+    result = send_reminders.delay()
+
+    assert result.get() == {"written": 2, "queued": 0, "released": 0, "interrupted": 0}
+    assert set(Notification.objects.values_list("status", flat=True)) == {"sent"}
+    assert len(mail.outbox) == 1
+
+
+def test_without_a_broker_the_expiry_task_runs_in_process(customer, package_expiring, django_capture_on_commit_callbacks):
+    package = package_expiring(customer, days=1)
+    PackageAssignment.objects.filter(pk=package.pk).update(expires_on=package.expires_on - timedelta(days=3))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert expire_packages.delay().get() == 1
+
+    assert Notification.objects.filter(kind="expired", status="sent").count() == 2
