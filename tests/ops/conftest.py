@@ -262,6 +262,9 @@ def app_env(*, database_url: str, redis: str, cache_prefix: str) -> dict[str, st
     env = {name: value for name, value in os.environ.items() if not name.startswith(("PYTEST_", "SQLITE_"))}
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     env.update(
+        # The project's settings, not the suite's (pytest-django put tests.settings in the
+        # environment; it runs Celery tasks in process, and a worker must take them from Redis).
+        DJANGO_SETTINGS_MODULE="spa_pkg.settings",
         DATABASE_URL=database_url,
         REDIS_URL=redis,
         CACHE_KEY_PREFIX=cache_prefix,

@@ -22,7 +22,7 @@ from tests.ops.conftest import ROOT
 
 pytestmark = pytest.mark.ops
 
-CUSTOMERS = 24
+CUSTOMERS = 60  # at 0.5 s a message on two processes, some 15 s of sending: room to kill mid-run
 KILL_AFTER = 6  # messages the gateway has received when the worker is killed
 CLAIM_TIMEOUT = 4  # seconds (NOTIFICATION_CLAIM_TIMEOUT); above the gateway timeout below
 WAIT_FOR = 90.0  # seconds to wait for the worker to finish
@@ -125,7 +125,7 @@ class Worker:
 @pytest.fixture
 def gateway():
     server = Gateway()
-    server.default, server.slow_seconds = "slow", 0.3  # every message answered after 0.3 s
+    server.default, server.slow_seconds = "slow", 0.5  # every message answered after 0.5 s
     yield server
     server.close()
 
