@@ -39,12 +39,20 @@ def parse_args(argv=None):
         default=os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres"),
         help="A PostgreSQL URL whose user may create databases (the bench database is created next to it).",
     )
+    parser.add_argument(
+        "--database",
+        default=os.environ.get("BENCH_DATABASE", PG_DATABASE),
+        help="Name of the throwaway PostgreSQL database (created, then dropped); default spa_pkg_bench.",
+    )
     parser.add_argument("--customers", type=int, default=10_000)
     parser.add_argument("--assignments", type=int, default=50_000)
     parser.add_argument("--large", action="store_true", help="100,000 customers and 500,000 assignments.")
     parser.add_argument("--invoices", type=int, default=300, help="Bills per sequential measurement.")
     parser.add_argument("--workers", type=int, default=4, help="Concurrent worker processes.")
     parser.add_argument("--per-worker", type=int, default=100, help="Invoices each concurrent worker issues.")
+    parser.add_argument("--cashiers", type=int, default=4, help="Concurrent cashiers in the HTTP phase.")
+    parser.add_argument("--http-bills", type=int, default=100, help="Bills each cashier issues over HTTP.")
+    parser.add_argument("--no-http", action="store_true", help="Skip the HTTP phase (gunicorn; PostgreSQL only).")
     parser.add_argument("--keep", action="store_true", help="Keep the bench database afterwards.")
     parser.add_argument("--no-doc", action="store_true", help="Do not write docs/benchmarks.md.")
     parser.add_argument("--seed", type=int, default=7)
@@ -70,9 +78,9 @@ def _pg_admin(url: str, statement: str) -> None:
 def prepare_database(args) -> str:
     """Create an empty throwaway database and return its URL."""
     if args.postgres:
-        _pg_admin(args.postgres_url, f"DROP DATABASE IF EXISTS {PG_DATABASE} WITH (FORCE)")
-        _pg_admin(args.postgres_url, f"CREATE DATABASE {PG_DATABASE}")
-        return re.sub(r"/[^/]*$", f"/{PG_DATABASE}", args.postgres_url)
+        _pg_admin(args.postgres_url, f"DROP DATABASE IF EXISTS {args.database} WITH (FORCE)")
+        _pg_admin(args.postgres_url, f"CREATE DATABASE {args.database}")
+        return re.sub(r"/[^/]*$", f"/{args.database}", args.postgres_url)
     for suffix in ("", "-journal", "-wal", "-shm"):
         with suppress(FileNotFoundError):
             Path(f"{SQLITE_PATH}{suffix}").unlink()
@@ -84,7 +92,7 @@ def drop_database(args) -> None:
 
     connections.close_all()
     if args.postgres:
-        _pg_admin(args.postgres_url, f"DROP DATABASE IF EXISTS {PG_DATABASE} WITH (FORCE)")
+        _pg_admin(args.postgres_url, f"DROP DATABASE IF EXISTS {args.database} WITH (FORCE)")
     else:
         with suppress(FileNotFoundError):
             SQLITE_PATH.unlink()
@@ -117,13 +125,38 @@ def _cart_items(items):
     return [CartItem(type=kind, id=pk, quantity=quantity) for kind, pk, quantity in items]
 
 
-def bill(cart, cashier, *, preview: bool) -> float:
-    """Preview or issue one bill; return its latency in seconds."""
+_RAW: dict = {}
+
+
+def _raw_connection():
+    """Return this process's own psycopg connection for the baseline (a forked worker opens its own)."""
+    from bench import baseline
+
+    if _RAW.get("pid") != os.getpid():
+        _RAW.update(pid=os.getpid(), connection=baseline.connect(os.environ["DATABASE_URL"]), tables=baseline.tables())
+    return _RAW["connection"], _RAW["tables"]
+
+
+def _close_raw() -> None:
+    if _RAW.get("pid") == os.getpid():
+        _RAW.pop("connection").close()
+        _RAW.clear()
+
+
+def bill(cart, cashier, *, mode: str) -> float:
+    """Preview or issue one bill (mode "preview", "create" or "baseline"); return its latency in seconds."""
+    from django.utils import timezone
+
     from billing.services import PaymentIn, invoice_create, invoice_preview
 
     customer_id, items = cart
+    if mode == "baseline":
+        from bench.baseline import raw_bill
+
+        connection, tables = _raw_connection()
+        return raw_bill(connection, tables, cart, cashier.pk, timezone.localdate())
     started = time.perf_counter()
-    if preview:
+    if mode == "preview":
         invoice_preview(customer=customer_id, items=_cart_items(items), use_credit=True)
     else:
         invoice_create(
@@ -133,9 +166,9 @@ def bill(cart, cashier, *, preview: bool) -> float:
     return time.perf_counter() - started
 
 
-def sequential(carts, cashier, *, preview: bool) -> tuple[list[float], float]:
+def sequential(carts, cashier, *, mode: str) -> tuple[list[float], float]:
     started = time.perf_counter()
-    latencies = [bill(cart, cashier, preview=preview) for cart in carts]
+    latencies = [bill(cart, cashier, mode=mode) for cart in carts]
     return latencies, time.perf_counter() - started
 
 
@@ -145,26 +178,54 @@ def _worker(payload) -> list[float]:
     from django.db import connections
 
     connections.close_all()  # never share the parent's connection
-    carts, cashier_id, preview = payload
+    carts, cashier_id, mode = payload
     cashier = get_user_model().objects.get(pk=cashier_id)
     try:
-        return [bill(cart, cashier, preview=preview) for cart in carts]
+        return [bill(cart, cashier, mode=mode) for cart in carts]
     finally:
         connections.close_all()
+        if mode == "baseline":
+            _close_raw()
 
 
-def concurrent(carts, cashier_id: int, workers: int, *, preview: bool) -> tuple[list[float], float]:
+def concurrent(carts, cashier_id: int, workers: int, *, mode: str) -> tuple[list[float], float]:
     import multiprocessing
 
     from django.db import connections
 
     connections.close_all()
-    shares = [(carts[index::workers], cashier_id, preview) for index in range(workers)]
+    shares = [(carts[index::workers], cashier_id, mode) for index in range(workers)]
     started = time.perf_counter()
     with multiprocessing.get_context("fork").Pool(workers) as pool:
         results = pool.map(_worker, shares)
     elapsed = time.perf_counter() - started
     return [latency for result in results for latency in result], elapsed
+
+
+def statements_per_call(dataset, cashier, rng) -> dict[str, int]:
+    """Count the statements of a preview and an invoice (three lines, and one line on a free session)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from billing.services import PaymentIn, invoice_create, invoice_preview
+
+    three, one = make_carts(dataset, 2, rng)
+    one = (one[0], one[1][:1])
+    calls = {
+        "invoice_preview, 3 lines": lambda: invoice_preview(customer=three[0], items=_cart_items(three[1]), use_credit=True),
+        "invoice_create, 3 lines": lambda: invoice_create(
+            customer=three[0], items=_cart_items(three[1]), cashier=cashier, use_credit=True, payments=[PaymentIn("cash")]
+        ),
+        "invoice_create, 1 line (a free session)": lambda: invoice_create(
+            customer=one[0], items=_cart_items(one[1]), cashier=cashier, use_credit=True, payments=[PaymentIn("cash")]
+        ),
+    }
+    counts = {}
+    for name, call in calls.items():
+        with CaptureQueriesContext(connection) as queries:
+            call()
+        counts[name] = len(queries)
+    return counts
 
 
 def figures(latencies: list[float], elapsed: float) -> dict:
@@ -220,7 +281,10 @@ def machine(postgres: bool) -> dict:
     }
 
 
-def render(args, host: dict, dataset, build_seconds: float, results: dict, reconcile: tuple[int, int, float]) -> str:
+def render(
+    args, host: dict, dataset, build_seconds: float, results: dict, reconcile: tuple[int, int, float],
+    ratios: dict, statements: dict, http_rows: dict,
+) -> str:
     name = "PostgreSQL" if args.postgres else "SQLite"
     lines = [
         f"### {name}",
@@ -241,6 +305,26 @@ def render(args, host: dict, dataset, build_seconds: float, results: dict, recon
         lines.append(
             f"| {label} | {row['count']:,} | {row['per_second']:.1f} | {row['p50_ms']:.1f} ms | {row['p95_ms']:.1f} ms |"
         )
+    if ratios:
+        lines += ["", "invoice_create ÷ raw-SQL baseline (bills per second): " + ", ".join(
+            f"{workers} worker{'s' if workers > 1 else ''} **{ratio:.2f}**" for workers, ratio in ratios.items()
+        ) + "."]
+    lines += ["", "Statements per call: " + ", ".join(f"{name} **{count}**" for name, count in statements.items()) + "."]
+    if http_rows:
+        lines += [
+            "",
+            "Over HTTP: gunicorn with `gunicorn.conf.py` (README \"Production\"), DEBUG off, `DB_CONN_MAX_AGE=60` "
+            "with health checks, API token; each cashier runs customer-packages, preview and invoices per bill "
+            "on customers of their own. Bills/second counts whole bills (all three calls).",
+            "",
+            "| call | calls | bills/second | p50 latency | p95 latency | queries per call |",
+            "| --- | ---: | ---: | ---: | ---: | ---: |",
+        ]
+        for label, row in http_rows.items():
+            lines.append(
+                f"| {label} | {row['count']:,} | {row['per_second']:.1f} | {row['p50_ms']:.1f} ms "
+                f"| {row['p95_ms']:.1f} ms | {row['queries']} |"
+            )
     checked, differences, seconds = reconcile
     lines += [
         "",
@@ -249,7 +333,9 @@ def render(args, host: dict, dataset, build_seconds: float, results: dict, recon
         "",
         f"Command: `python -m bench.run{' --postgres' if args.postgres else ''} --customers {args.customers} "
         f"--assignments {args.assignments} --invoices {args.invoices} --workers {args.workers} "
-        f"--per-worker {args.per_worker}`",
+        f"--per-worker {args.per_worker}"
+        + (f" --cashiers {args.cashiers} --http-bills {args.http_bills}" if http_rows else "")
+        + "`",
     ]
     return "\n".join(lines)
 
@@ -398,28 +484,58 @@ def main(argv=None) -> int:
 
         rng = random.Random(args.seed)
         cashier = get_user_model().objects.get(pk=dataset.cashier_id)
-        wanted = args.invoices * 2 + args.workers * args.per_worker * 2
-        carts = make_carts(dataset, wanted, rng)
-        preview_carts, create_carts = carts[: args.invoices], carts[args.invoices : args.invoices * 2]
-        concurrent_carts = carts[args.invoices * 2 :]
-        results = {}
+        share = args.workers * args.per_worker if args.workers > 1 else 0
+        baseline = args.postgres
+        # Every bill gets a cart of its own: a customer never billed twice (their free session is spent).
+        wanted = args.invoices * (3 if baseline else 2) + share * (3 if baseline else 2)
+        carts = iter(make_carts(dataset, wanted, rng))
 
-        bill(carts[0], cashier, preview=True)  # warm the caches (content types, query compilation)
-        results["invoice_preview, sequential"] = figures(*sequential(preview_carts, cashier, preview=True))
-        results["invoice_create, sequential"] = figures(*sequential(create_carts, cashier, preview=False))
+        def take(count):
+            return [next(carts) for _ in range(count)]
+
+        results, ratios = {}, {}
+        bill(make_carts(dataset, 1, rng)[0], cashier, mode="preview")  # warm the caches (content types, query compilation)
+        results["invoice_preview, sequential"] = figures(*sequential(take(args.invoices), cashier, mode="preview"))
+        results["invoice_create, sequential"] = figures(*sequential(take(args.invoices), cashier, mode="create"))
+        if baseline:
+            results["raw-SQL baseline, sequential"] = figures(*sequential(take(args.invoices), cashier, mode="baseline"))
+            _close_raw()
+            ratios[1] = results["invoice_create, sequential"]["per_second"] / results["raw-SQL baseline, sequential"]["per_second"]
         if args.workers > 1:
-            share = args.workers * args.per_worker
             results[f"invoice_preview, {args.workers} workers"] = figures(
-                *concurrent(concurrent_carts[:share], dataset.cashier_id, args.workers, preview=True)
+                *concurrent(take(share), dataset.cashier_id, args.workers, mode="preview")
             )
-            results[f"invoice_create, {args.workers} workers"] = figures(
-                *concurrent(concurrent_carts[share : share * 2], dataset.cashier_id, args.workers, preview=False)
+            created = results[f"invoice_create, {args.workers} workers"] = figures(
+                *concurrent(take(share), dataset.cashier_id, args.workers, mode="create")
             )
+            if baseline:
+                raw = results[f"raw-SQL baseline, {args.workers} workers"] = figures(
+                    *concurrent(take(share), dataset.cashier_id, args.workers, mode="baseline")
+                )
+                ratios[args.workers] = created["per_second"] / raw["per_second"]
         for label, row in results.items():
             print(
                 f"{label:32} {row['count']:5} bills  {row['per_second']:7.1f}/s  "
                 f"p50 {row['p50_ms']:6.1f} ms  p95 {row['p95_ms']:6.1f} ms"
             )
+        for workers, ratio in ratios.items():
+            print(f"invoice_create / raw-SQL baseline, {workers} worker(s): {ratio:.2f} (bills per second)")
+        statements = statements_per_call(dataset, cashier, rng)
+        print("statements per call: " + ", ".join(f"{name} {count}" for name, count in statements.items()))
+        http_rows = {}
+        if args.postgres and not args.no_http:
+            from bench.http import http_phase
+
+            http_carts = make_carts(dataset, 1 + args.cashiers * (args.http_bills + 1) + args.http_bills, rng)
+            http_rows = http_phase(
+                database_url=os.environ["DATABASE_URL"], carts=http_carts, counters=args.cashiers,
+                per_counter=args.http_bills, figures=figures,
+            )
+            for label, row in http_rows.items():
+                print(
+                    f"HTTP {label:34} {row['count']:5} calls  {row['per_second']:7.1f} bills/s  "
+                    f"p50 {row['p50_ms']:6.1f} ms  p95 {row['p95_ms']:6.1f} ms  {row['queries']} queries"
+                )
 
         started = time.perf_counter()
         report = balances_reconcile()
@@ -428,7 +544,7 @@ def main(argv=None) -> int:
 
         timings = time_reports()
         host = machine(args.postgres)
-        body = render(args, host, dataset, build_seconds, results, reconcile)
+        body = render(args, host, dataset, build_seconds, results, reconcile, ratios, statements, http_rows)
         if not args.no_doc:
             write_doc("postgresql" if args.postgres else "sqlite", body)
             write_doc(reports_section(args), render_reports(args, host, dataset, timings))

@@ -2,7 +2,7 @@
 from django.conf import settings
 from django.utils import timezone
 
-from packages.models import PackageAssignment
+from packages.models import AssignmentStatus, PackageAssignment
 from spa_pkg.money import money_str
 
 from .words import amount_in_words
@@ -29,12 +29,30 @@ def customer_details(customer) -> dict:
     }
 
 
+# A refunded package, or one whose sale was voided (its money went back too), prints
+# "REFUNDED on ..." on every later document that lists it; a transferred one says so.
+CLOSED_LABELS = {
+    AssignmentStatus.REFUNDED: "REFUNDED",
+    AssignmentStatus.CANCELLED: "REFUNDED",
+    AssignmentStatus.TRANSFERRED: "TRANSFERRED",
+}
+
+
+def balance_text(assignment: PackageAssignment) -> str:
+    """Say what is left on an assignment, or how it ended: "3/4 sessions", "REFUNDED on 30 Nov 2026"."""
+    label = CLOSED_LABELS.get(assignment.status)
+    if label:
+        when = timezone.localdate() if assignment.closed_on is None else assignment.closed_on
+        return f"{label} on {when:%d %b %Y}"
+    return assignment.kind.balance_text(assignment)
+
+
 def package_balance(assignment: PackageAssignment) -> dict:
     """Describe what is left on an assignment, as a receipt prints it."""
     return {
         "assignment_id": assignment.pk,
         "name": assignment.package_name,
-        "balance": assignment.kind.balance_text(assignment),
+        "balance": balance_text(assignment),
         "status": str(assignment.status),
         "expires_on": assignment.expires_on.isoformat() if assignment.expires_on else None,
     }

@@ -163,3 +163,32 @@ class Payment(models.Model):
 
     def __str__(self):
         return f"{self.get_method_display()} {self.amount}"
+
+
+class Refund(models.Model):
+    """Money paid back to a customer: a package refund, or the payments of a voided package sale."""
+
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="refunds")
+    assignment = models.ForeignKey(
+        PackageAssignment, on_delete=models.PROTECT, null=True, blank=True, related_name="refunds"
+    )
+    invoice = models.ForeignKey(
+        Invoice, on_delete=models.PROTECT, null=True, blank=True, related_name="refunds",
+        help_text="The sale invoice the refund reverses (credit note), if any.",
+    )
+    document = models.ForeignKey(
+        Receipt, on_delete=models.PROTECT, related_name="refunds", help_text="The credit note or refund voucher."
+    )
+    method = models.CharField(max_length=20, choices=PaymentMethod.choices)
+    amount = money_field(default=ZERO_RUPEES)
+    reference = models.CharField(max_length=80, blank=True)
+    reason = models.CharField(max_length=255)
+    refunded_at = models.DateTimeField(auto_now_add=True)
+    refunded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-refunded_at", "-pk"]
+        constraints = [models.CheckConstraint(condition=models.Q(amount__gt=0), name="refund_amount_positive")]
+
+    def __str__(self):
+        return f"Refund {self.amount} ({self.document.number})"

@@ -7,7 +7,6 @@ from datetime import date
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
 from .models import NumberSequence
@@ -16,6 +15,7 @@ SERIES_FORMATS = {
     "INV": "INVOICE_NUMBER_FORMAT",
     "REC": "RECEIPT_NUMBER_FORMAT",
     "CN": "CREDIT_NOTE_NUMBER_FORMAT",
+    "RV": "REFUND_VOUCHER_NUMBER_FORMAT",
 }
 
 
@@ -24,16 +24,32 @@ def format_number(series: str, *, day: date, seq: int) -> str:
     return getattr(settings, SERIES_FORMATS[series]).format(date=day, seq=seq)
 
 
+def next_numbers(*series: str, day: date | None = None) -> dict[str, str]:
+    """Take the next number of each series for `day`, in one statement; call inside the transaction that uses them.
+
+    An upsert bumps each day's row (making it at the day's first number) and returns the new
+    values: the row locks it takes are held to commit, so a rolled-back invoice gives its
+    numbers back and the next one gets them. Rows are taken in series order (CN, INV, REC),
+    the order every caller uses, so two transactions cannot wait on each other.
+    """
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        raise RuntimeError("next_numbers() must run inside the transaction that stores the numbers.")
+    day = day or timezone.localdate()
+    names = sorted(set(series))
+    table = connection.ops.quote_name(NumberSequence._meta.db_table)
+    values = ", ".join(["(%s, %s, 1)"] * len(names))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (series, day, last_value) VALUES {values} "
+            f"ON CONFLICT (series, day) DO UPDATE SET last_value = {table}.last_value + 1 "
+            "RETURNING series, last_value",
+            [value for name in names for value in (name, day)],
+        )
+        taken = dict(cursor.fetchall())
+    return {name: format_number(name, day=day, seq=taken[name]) for name in names}
+
+
 def next_number(series: str, *, day: date | None = None) -> str:
     """Take the next number of `series` for `day`; call inside the transaction that uses it."""
-    if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("next_number() must run inside the transaction that stores the number.")
-    day = day or timezone.localdate()
-    row = NumberSequence.objects.filter(series=series, day=day)
-    # The UPDATE takes the row lock (held to commit) and bumps the value in one statement.
-    if not row.update(last_value=F("last_value") + 1):
-        # The day's first number: make the row (a twin racing us meets the unique constraint
-        # inside get_or_create's savepoint and reads the winner's row), then bump it.
-        NumberSequence.objects.get_or_create(series=series, day=day)
-        row.update(last_value=F("last_value") + 1)
-    return format_number(series, day=day, seq=row.values_list("last_value", flat=True).get())
+    return next_numbers(series, day=day)[series]

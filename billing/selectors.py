@@ -17,7 +17,13 @@ def _balance_after(usage: PackageUsage):
     return None
 
 
+# After-sale rows carry the rupees that moved (refunded, transferred, paid for a top-up) as `value`.
+VALUE_KINDS = frozenset({UsageKind.REFUND, UsageKind.TRANSFER_OUT, UsageKind.TRANSFER_IN, UsageKind.TOP_UP, UsageKind.CANCEL})
+
+
 def _amount(usage: PackageUsage):
+    if usage.kind in VALUE_KINDS:
+        return usage.value.amount
     if usage.kind == UsageKind.SALE:
         return usage.assignment.price_paid.amount
     if usage.credit_delta.amount:
@@ -30,13 +36,14 @@ def package_usage(*, assignment_id: int) -> list[dict]:
 
     `balance_after` is the sessions left (an integer) for a service package, the credit
     left (a decimal string) for prepaid and kitty credit, and null for the kinds
-    without a balance (memberships and discounts).
+    without a balance (memberships and discounts). Each row also says who (`by`), when
+    (`at`) and why (`reason`, the manager's reason of an after-sale change).
     """
     invoice_dates = Invoice.objects.filter(number=OuterRef("invoice_number")).values("bill_date")[:1]
     credit_note_dates = Invoice.objects.filter(credit_note_number=OuterRef("invoice_number")).values("cancelled_at")[:1]
     usages = (
         PackageUsage.objects.filter(assignment_id=assignment_id)
-        .select_related("assignment")
+        .select_related("assignment", "created_by")
         .annotate(bill_date=Subquery(invoice_dates), credited_at=Subquery(credit_note_dates))
         .order_by("created_at", "pk")
     )
@@ -55,6 +62,9 @@ def package_usage(*, assignment_id: int) -> list[dict]:
                 "quantity": usage.quantity or abs(usage.sessions_delta),
                 "amount": money_str(_amount(usage)),
                 "balance_after": _balance_after(usage),
+                "reason": usage.note or None,
+                "by": usage.created_by.get_username() if usage.created_by_id else None,
+                "at": timezone.localtime(usage.created_at).isoformat(),
             }
         )
     return rows

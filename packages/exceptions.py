@@ -24,3 +24,9 @@ class PackageNotActive(PackageError):
 
 class StatusChangeRefused(PackageError):
     default_message = "The package cannot move to that status."
+
+
+class AfterSaleRefused(PackageError):
+    """A refund, transfer, extension, adjustment or top-up the package does not allow."""
+
+    default_message = "The package cannot be changed that way."

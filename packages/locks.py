@@ -1,7 +1,9 @@
 """Every lock on package balances, written once. Lock in primary-key order: no deadlocks."""
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from .models import PackageAssignment, PackageBenefitTracker
+from .rules import Holding
+from .selectors import assignment_columns, holding_rows, holdings_from_rows, tracker_rows
 
 
 def lock_assignments(ids: Iterable[int]) -> dict[int, PackageAssignment]:
@@ -15,3 +17,40 @@ def lock_assignments(ids: Iterable[int]) -> dict[int, PackageAssignment]:
     }
     list(PackageBenefitTracker.objects.filter(assignment_id__in=ids).order_by("pk").select_for_update(of=("self",)))
     return assignments
+
+
+class LockedAssignments(Mapping):
+    """The locked assignments by id; each becomes a model instance only when a service asks for it."""
+
+    def __init__(self, rows):
+        self._rows = {row.id: row for row in rows}
+        self._built: dict[int, PackageAssignment] = {}
+
+    def __getitem__(self, pk: int) -> PackageAssignment:
+        if pk not in self._built:
+            row = self._rows[pk]
+            names = assignment_columns()
+            self._built[pk] = PackageAssignment.from_db(PackageAssignment._base_manager.db, names, [row[name] for name in names])
+        return self._built[pk]
+
+    def __iter__(self):
+        return iter(self._rows)
+
+    def __len__(self):
+        return len(self._rows)
+
+    def row(self, pk: int):
+        """Return the locked row as read (before any spending), with the caller's annotations."""
+        return self._rows[pk]
+
+
+def lock_customer_holdings(customer_id: int, *, annotate: dict | None = None) -> tuple[list[Holding], LockedAssignments]:
+    """Lock every assignment of the customer, then their trackers (id order); return the holdings read under the lock.
+
+    The bill is computed once, on these rows: nothing it reads can change before it commits.
+    Two statements (three with a kitty party held), and no model built but the ones spent.
+    `annotate` adds the caller's columns to the same statement (`locked.row(pk)[name]`).
+    """
+    rows = holding_rows(customer_id=customer_id, for_update=True, annotate=annotate)
+    trackers = tracker_rows(assignment_ids=[row.id for row in rows], for_update=True)
+    return holdings_from_rows(rows, trackers), LockedAssignments(rows)

@@ -368,6 +368,10 @@ class AssignmentStatus(models.TextChoices):
     COMPLETED = "completed", "Completed"
     EXPIRED = "expired", "Expired"
     PAUSED = "paused", "Paused"
+    # After the sale (DESIGN.md): nothing left on the first holder, the value went back or on.
+    REFUNDED = "refunded", "Refunded"
+    TRANSFERRED = "transferred", "Transferred"
+    CANCELLED = "cancelled", "Cancelled (sale voided)"
 
 
 class PackageAssignment(models.Model):
@@ -399,7 +403,7 @@ class PackageAssignment(models.Model):
     credit_used = money_field(default=Money(0, "INR"), db_column="used_credit")
     credit_remaining = money_field(default=Money(0, "INR"), db_column="remaining_credit")
     status = models.CharField(
-        max_length=10, choices=AssignmentStatus.choices, default=AssignmentStatus.ACTIVE, db_index=True
+        max_length=12, choices=AssignmentStatus.choices, default=AssignmentStatus.ACTIVE, db_index=True
     )
     assigned_on = models.DateField(default=date.today)
     expires_on = models.DateField(null=True, blank=True)
@@ -412,6 +416,17 @@ class PackageAssignment(models.Model):
         help_text="The price paid less the GST charged at sale (the taxable value); for untaxed credit, the price paid.",
     )
     discount = money_field(default=Money(0, "INR"))
+    renews = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="renewals",
+        help_text="The package this one renews: its period starts the day after that one ends.",
+    )
+    transferred_from = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="transfers",
+        help_text="The package whose balance moved here from another customer.",
+    )
+    closed_on = models.DateField(
+        null=True, blank=True, help_text="The day the package was refunded, transferred or its sale voided."
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -565,6 +580,13 @@ class UsageKind(models.TextChoices):
     REDEEM = "redeem", "Redeemed"
     REVERSAL = "reversal", "Given back (void)"
     ADJUSTMENT = "adjustment", "Adjustment"
+    # After the sale: each writes a row (zero deltas where no balance moves) with who and why.
+    REFUND = "refund", "Refunded"
+    TRANSFER_OUT = "transfer_out", "Transferred out"
+    TRANSFER_IN = "transfer_in", "Transferred in"
+    EXTENSION = "extension", "Expiry extended"
+    TOP_UP = "top_up", "Topped up"
+    CANCEL = "cancel", "Sale voided"
 
 
 class PackageUsage(models.Model):

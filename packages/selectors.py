@@ -1,10 +1,9 @@
 """Reads on packages that span relations, with their joins inside (one query budget each)."""
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import replace
 from datetime import date
 
-from django.db.models import F, Q, QuerySet, Subquery
+from django.db.models import F, Q, QuerySet
 
 from .kinds import all_kinds, kind_for
 from .models import AssignmentStatus, PackageAssignment, PackageBenefitTracker
@@ -26,64 +25,98 @@ def customer_packages(*, customer_id: int, on_date: date | None = None) -> Query
     return assignments.order_by(F("expires_on").asc(nulls_last=True), "pk")
 
 
-def _annotated_assignments() -> QuerySet[PackageAssignment]:
-    """Assignments with the template terms billing needs that trackers do not hold (each kind names its own)."""
+# What a `Holding` and the kinds' `holding_terms` read of a tracker.
+TRACKER_FIELDS = ("assignment_id", "benefit_type", "service_id", "discount_percent", "valid_from")
+
+
+class Row(dict):
+    """A values() row read like a model instance (`row.status`), without building one."""
+
+    __slots__ = ()
+
+    def __getattr__(self, name):
+        try:
+            return self[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
+def _annotations() -> dict:
+    """The template terms billing needs that trackers do not hold (each kind names its own)."""
     annotations = {}
     for kind in all_kinds():
         annotations.update(kind.holding_annotations())
-    return PackageAssignment.objects.select_related("service").annotate(**annotations)
+    return annotations
 
 
-def _holding(assignment: PackageAssignment, trackers: list[PackageBenefitTracker], extra: dict) -> Holding:
-    kind = kind_for(assignment.package_type)
-    return Holding(
-        assignment_id=assignment.pk,
-        package_type=kind.package_type,
-        name=assignment.package_name,
-        status=assignment.status,
-        assigned_on=assignment.assigned_on,
-        expires_on=assignment.expires_on,
-        service_id=assignment.service_id,
-        service_name=assignment.service.name if assignment.service_id else "",
-        remaining_sessions=assignment.remaining_sessions,
-        credit_remaining=assignment.credit_remaining.amount,
-        **kind.holding_terms(assignment, trackers, extra),
-    )
+def assignment_columns() -> tuple[str, ...]:
+    """Every column of an assignment (attnames), so a locked row can become a model later."""
+    return tuple(field.attname for field in PackageAssignment._meta.concrete_fields)
 
 
-def billing_holdings(*, customer_id: int) -> list[Holding]:
-    """Return every package the customer holds as a `Holding`, in three queries whatever their number.
+def holding_rows(*, customer_id: int, for_update: bool = False, annotate: dict | None = None) -> list[Row]:
+    """Return the customer's assignments as rows (every column, the service name, the kinds' terms), by id.
 
-    (Plus one per kind with terms in a table of their own: the kitty party's included services.)
+    `for_update` locks them (packages.locks calls it so): one statement either way. The plain
+    manager keeps django-money's queryset wrappers, which only matter for Money lookups, off
+    this hot read.
     """
-    assignments = list(_annotated_assignments().filter(customer_id=customer_id).order_by("pk"))
-    trackers: dict[int, list[PackageBenefitTracker]] = defaultdict(list)
-    for tracker in PackageBenefitTracker.objects.filter(customer_id=customer_id).order_by("pk"):
-        trackers[tracker.assignment_id].append(tracker)
-    held = PackageAssignment.objects.filter(customer_id=customer_id)
-    extras = {
-        kind.package_type: kind.prefetch_terms(Subquery(held.filter(package_type=kind.package_type).values("template_id")))
-        for kind in all_kinds()
-    }
-    return [
-        _holding(assignment, trackers[assignment.pk], extras[assignment.package_type].get(assignment.template_id, {}))
-        for assignment in assignments
-    ]
+    extra = {**_annotations(), **(annotate or {})}
+    queryset = PackageAssignment._base_manager.filter(customer_id=customer_id).annotate(
+        service_name=F("service__name"), **extra
+    )
+    if for_update:
+        queryset = queryset.select_for_update(of=("self",))
+    names = (*assignment_columns(), "service_name", *extra)
+    return [Row(row) for row in queryset.order_by("pk").values(*names)]
 
 
-def refreshed_holdings(holdings: Iterable[Holding], locked: dict[int, PackageAssignment]) -> list[Holding]:
-    """Return the holdings with the balances and status of the rows just locked."""
-    fresh = []
-    for holding in holdings:
-        row = locked.get(holding.assignment_id)
-        if row is not None:
-            holding = replace(
-                holding,
+def tracker_rows(*, assignment_ids: Iterable[int], for_update: bool = False) -> dict[int, list[Row]]:
+    """Return the trackers of the assignments by assignment id, in one statement (locked in id order if asked)."""
+    ids = sorted(set(assignment_ids))
+    by_assignment: dict[int, list[Row]] = defaultdict(list)
+    if not ids:
+        return by_assignment
+    queryset = PackageBenefitTracker._base_manager.filter(assignment_id__in=ids).order_by("pk")
+    if for_update:
+        queryset = queryset.select_for_update(of=("self",))
+    for row in queryset.values(*TRACKER_FIELDS):
+        by_assignment[row["assignment_id"]].append(Row(row))
+    return by_assignment
+
+
+def holdings_from_rows(rows: list[Row], trackers: dict[int, list[Row]]) -> list[Holding]:
+    """Build the `Holding`s; a kind with terms in a table of its own (the kitty party) adds one query if held."""
+    templates: dict[str, list[int]] = defaultdict(list)
+    for row in rows:
+        templates[row.package_type].append(row.template_id)
+    extras = {package_type: kind_for(package_type).prefetch_terms(ids) for package_type, ids in templates.items()}
+    holdings = []
+    for row in rows:
+        kind = kind_for(row.package_type)
+        holdings.append(
+            Holding(
+                assignment_id=row.id,
+                package_type=kind.package_type,
+                name=row.package_name,
                 status=row.status,
                 assigned_on=row.assigned_on,
                 expires_on=row.expires_on,
+                service_id=row.service_id,
+                service_name=row.service_name or "",
                 remaining_sessions=row.remaining_sessions,
-                credit_remaining=row.credit_remaining.amount,
+                credit_remaining=row.credit_remaining,
+                **kind.holding_terms(row, trackers.get(row.id, ()), extras[row.package_type].get(row.template_id, {})),
             )
-        fresh.append(holding)
-    return fresh
+        )
+    return holdings
+
+
+def billing_holdings(*, customer_id: int) -> list[Holding]:
+    """Return every package the customer holds as a `Holding`, in two queries whatever their number.
+
+    (Plus one if the customer holds a kind with terms in a table of its own: the kitty party's
+    included services.) Rows, not models: nothing per row but the `Holding` itself.
+    """
+    rows = holding_rows(customer_id=customer_id)
+    return holdings_from_rows(rows, tracker_rows(assignment_ids=[row.id for row in rows]))

@@ -15,6 +15,7 @@ class ReceiptKind(models.TextChoices):
     TAX_INVOICE = "tax_invoice", "Tax invoice"
     ADVANCE_RECEIPT = "advance_receipt", "Receipt voucher (advance)"
     CREDIT_NOTE = "credit_note", "Credit note"
+    REFUND_VOUCHER = "refund_voucher", "Refund voucher"
 
 
 class Receipt(models.Model):

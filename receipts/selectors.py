@@ -121,6 +121,8 @@ def _cancellation(receipt: Receipt, snapshot: dict) -> dict | None:
             Receipt.objects.filter(
                 kind=ReceiptKind.CREDIT_NOTE, snapshot__original_invoice__number=snapshot["invoice_number"]
             )
+            # A package refund's credit note cites the sale invoice too, but leaves it standing.
+            .exclude(snapshot__has_key="refund")
             .order_by("pk")
             .first()
         )
@@ -150,11 +152,25 @@ def _cancellation(receipt: Receipt, snapshot: dict) -> dict | None:
     }
 
 
+def _refund(refund) -> dict | None:
+    """Return how money was paid back, when the document records a refund."""
+    if not isinstance(refund, dict):
+        return None
+    return {
+        "method": refund.get("method_label") or refund.get("method", ""),
+        "amount": format_inr(refund.get("amount")),
+        "reference": refund.get("reference") or "",
+    }
+
+
 NUMBER_LABELS = {
     ReceiptKind.TAX_INVOICE: ("Receipt No.", "Invoice No."),
     ReceiptKind.ADVANCE_RECEIPT: ("Voucher No.", "Invoice No."),
     ReceiptKind.CREDIT_NOTE: ("Credit note No.", "Against invoice"),
+    ReceiptKind.REFUND_VOUCHER: ("Voucher No.", "Sale invoice"),
 }
+# Documents without tax columns: a receipt for an advance, money paid back for unused credit.
+UNTAXED_KINDS = (ReceiptKind.ADVANCE_RECEIPT, ReceiptKind.REFUND_VOUCHER)
 
 
 def receipt_document(receipt: Receipt) -> dict:
@@ -181,8 +197,10 @@ def receipt_document(receipt: Receipt) -> dict:
         "title": snapshot.get("title") or kind_label,
         "kind": receipt.kind,
         "is_tax_invoice": receipt.kind == ReceiptKind.TAX_INVOICE,
-        "is_advance": receipt.kind == ReceiptKind.ADVANCE_RECEIPT,
+        "is_advance": receipt.kind in UNTAXED_KINDS,
         "is_credit_note": receipt.kind == ReceiptKind.CREDIT_NOTE,
+        "is_refund_voucher": receipt.kind == ReceiptKind.REFUND_VOUCHER,
+        "refund": _refund(snapshot.get("refund")),
         "number_label": NUMBER_LABELS.get(receipt.kind, NUMBER_LABELS[ReceiptKind.TAX_INVOICE])[0],
         "invoice_label": NUMBER_LABELS.get(receipt.kind, NUMBER_LABELS[ReceiptKind.TAX_INVOICE])[1],
         "place_of_supply": state_label(snapshot.get("place_of_supply") or (snapshot.get("seller") or {}).get("state_code")),

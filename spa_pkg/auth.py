@@ -1,15 +1,62 @@
-"""Django's model backend, reading a user's permissions in one query instead of two.
+"""Who is calling, and what they may do, in one query per request.
 
-Every API call and page asks `user.has_perm` (spa_pkg.permissions); Django's ModelBackend
-loads the user's own permissions and their groups' permissions with a query each. One
-UNION does both, so checking permissions costs what checking group names used to.
+Every API call and page asks `user.has_perm` (spa_pkg.permissions). Django's ModelBackend
+would load the user, then their own permissions and their groups' permissions with a query
+each; DRF's TokenAuthentication reads the token and the user first. Here the user row comes
+with every permission name they hold (their own and their groups', as one text column), so
+a call authenticated by token, or a page by session, costs one query before its own work.
 """
+from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Permission
+from django.db.models import Aggregate, CharField, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Concat
+from django.utils.translation import gettext_lazy as _
+from rest_framework import authentication, exceptions
+from rest_framework.authtoken.models import Token
+
+SEPARATOR = " "  # permission names ("app_label.codename") never hold a space
+
+
+class TextList(Aggregate):
+    """The values joined with SEPARATOR: STRING_AGG on PostgreSQL, GROUP_CONCAT on SQLite."""
+
+    function = "STRING_AGG"
+    template = f"%(function)s(%(expressions)s, '{SEPARATOR}')"
+    output_field = CharField()
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return super().as_sql(compiler, connection, function="GROUP_CONCAT", **extra_context)
+
+
+def _permission_names():
+    """A subquery: every permission the outer user holds, directly or through a group, as one text."""
+    held = (
+        Permission.objects.filter(Q(user=OuterRef("pk")) | Q(group__user=OuterRef("pk")))
+        .order_by()
+        .annotate(full_name=Concat("content_type__app_label", Value("."), "codename", output_field=CharField()))
+        .annotate(together=Value(1))
+        .values("together")
+        .annotate(names=TextList("full_name"))
+        .values("names")
+    )
+    return Subquery(held, output_field=CharField())
+
+
+def user_with_permissions(**lookup):
+    """Return the user matching `lookup` with their permission cache filled, in one query (None if none)."""
+    user = get_user_model()._base_manager.filter(**lookup).annotate(permission_names=_permission_names()).first()
+    if user is not None and not user.is_superuser:  # a superuser holds every permission (has_perm knows)
+        user._perm_cache = set(filter(None, (user.permission_names or "").split(SEPARATOR)))
+    return user
 
 
 class PermissionBackend(ModelBackend):
-    """ModelBackend whose permission cache is filled by one query per user object."""
+    """ModelBackend whose users arrive with their permissions (sessions: one query per request)."""
+
+    def get_user(self, user_id):
+        user = user_with_permissions(pk=user_id)
+        return user if user is not None and self.user_can_authenticate(user) else None
 
     def get_all_permissions(self, user_obj, obj=None):
         if not user_obj.is_active or user_obj.is_anonymous or obj is not None:
@@ -17,9 +64,19 @@ class PermissionBackend(ModelBackend):
         if not hasattr(user_obj, "_perm_cache"):
             if user_obj.is_superuser:
                 rows = Permission.objects.values_list("content_type__app_label", "codename").order_by()
+                user_obj._perm_cache = {f"{app_label}.{codename}" for app_label, codename in rows}
             else:
-                own = self._get_user_permissions(user_obj).values_list("content_type__app_label", "codename")
-                grouped = self._get_group_permissions(user_obj).values_list("content_type__app_label", "codename")
-                rows = own.order_by().union(grouped.order_by())
-            user_obj._perm_cache = {f"{app_label}.{codename}" for app_label, codename in rows}
+                user_obj._perm_cache = getattr(user_with_permissions(pk=user_obj.pk), "_perm_cache", set())
         return user_obj._perm_cache
+
+
+class TokenAuthentication(authentication.TokenAuthentication):
+    """DRF's token authentication, reading the token's user and their permissions in one query."""
+
+    def authenticate_credentials(self, key):
+        user = user_with_permissions(auth_token__key=key)
+        if user is None:
+            raise exceptions.AuthenticationFailed(_("Invalid token."))
+        if not user.is_active:
+            raise exceptions.AuthenticationFailed(_("User inactive or deleted."))
+        return user, Token(key=key, user=user)

@@ -5,7 +5,7 @@ from rest_framework import serializers
 from catalog.models import Service
 from customers.models import Customer
 from packages.kinds import find_kind, kind_choices
-from packages.models import MAX_EXPIRY_YEARS, AssignmentStatus, BenefitType
+from packages.models import MAX_EXPIRY_YEARS, AssignmentStatus, BenefitType, UsageKind
 from spa_pkg.api import MoneyAmountField, amount_field, id_field
 from spa_pkg.payments import TENDER_CHOICES
 
@@ -285,12 +285,17 @@ class UsageRowSerializer(serializers.Serializer):
     invoice_number = serializers.CharField(allow_null=True, help_text="null for the sale of the package itself.")
     date = serializers.DateField()
     kind = serializers.ChoiceField(
-        choices=["sale", "redeem", "reversal", "adjustment"], help_text="Sold, redeemed, given back (void), adjusted."
+        choices=UsageKind.choices,
+        help_text="Sold, redeemed, given back (void), adjusted, refunded, transferred out or in, expiry extended, "
+        "topped up, or its sale voided.",
     )
     item_name = serializers.CharField(allow_blank=True)
     quantity = serializers.IntegerField()
     amount = MoneyAmountField(min_value=None)
     balance_after = BalanceAfterField()
+    reason = serializers.CharField(allow_null=True, help_text="Why: the manager's reason of an after-sale change.")
+    by = serializers.CharField(allow_null=True, help_text="Who: the user who made the change.")
+    at = serializers.DateTimeField(help_text="When the change was written.")
 
 
 class UsageOutput(serializers.Serializer):

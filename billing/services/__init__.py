@@ -1,10 +1,26 @@
 """Writes on billing. Import from here: `from billing.services import invoice_create`."""
 from ..engine import BillComputation
+from .aftersale import (
+    RefundQuote,
+    RefundResult,
+    TopUpResult,
+    assignment_refund,
+    assignment_refund_quote,
+    assignment_top_up,
+    sale_invoice_line,
+)
 from .invoice import CartItem, InvoiceResult, invoice_create, invoice_packages, invoice_preview, stored_computation
 from .sale import PaymentIn, SaleResult, package_sell
 from .void import invoice_void
 
 __all__ = [
+    "RefundQuote",
+    "RefundResult",
+    "TopUpResult",
+    "assignment_refund",
+    "assignment_refund_quote",
+    "assignment_top_up",
+    "sale_invoice_line",
     "BillComputation",
     "CartItem",
     "InvoiceResult",

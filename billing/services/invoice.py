@@ -1,8 +1,8 @@
 """Bill a cart: preview it (nothing written) or issue the invoice in one transaction.
 
 Both paths check the input the same way and call `billing.engine.compute_bill` on
-the customer's holdings; the invoice does so a second time on the rows it has
-locked and writes exactly what that computation says.
+the customer's holdings. The invoice locks the customer's packages first and computes
+once, on the locked rows, then writes exactly what that computation says.
 """
 import uuid
 from collections import defaultdict
@@ -13,17 +13,17 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import F, OuterRef, Q, Subquery
 
 from catalog.models import Product
-from packages.locks import lock_assignments
-from packages.models import AssignmentStatus, PackageAssignment
+from packages.locks import lock_customer_holdings
+from packages.models import PackageAssignment
 from packages.presenters import updated_package
-from packages.rules import BillContext, rule_for
-from packages.selectors import billing_holdings, refreshed_holdings
+from packages.selectors import billing_holdings
 from packages.services import BenefitUse, benefits_spend
 from receipts.models import Receipt, ReceiptKind
 from receipts.services import receipt_issue
+from spa_pkg.exceptions import DomainError
 from spa_pkg.money import ZERO, format_inr, inr
 
 from ..documents import invoice_line_details, invoice_snapshot
@@ -38,9 +38,8 @@ from ..engine import (
     compute_bill,
 )
 from ..exceptions import IdempotencyKeyReused, InsufficientStock, InvalidCart, PaymentMismatch
-from ..locks import lock_products
-from ..models import Invoice, InvoiceKind, InvoiceLine, LineType, Payment, PaymentMethod
-from ..numbering import next_number
+from ..models import Invoice, InvoiceKind, InvoiceLine, InvoiceStatus, LineType, Payment, PaymentMethod
+from ..numbering import next_numbers
 from ..tax import is_inter_state
 from .cart import CartItem, CheckedBill, bill_fingerprint, cart_lines, check_bill, summary_message
 from .sale import PaymentIn
@@ -82,22 +81,6 @@ def _compute(bill: CheckedBill, lines: list[LineInput], holdings) -> BillComputa
         prices_include_tax=settings.PRICES_INCLUDE_TAX,
         round_off_to_rupee=settings.ROUND_OFF_TO_RUPEE,
     )
-
-
-def _assignments_to_lock(bill: CheckedBill, lines: list[LineInput], holdings, computation: BillComputation) -> set[int]:
-    """Return every package the bill could spend, so the second computation only sees locked rows."""
-    context = BillContext(bill_date=bill.bill_date, guests=bill.guests)
-    chosen = {line.assignment_id for line in lines if line.assignment_id}
-    ids = set(computation.spent_assignment_ids) | chosen
-    for holding in holdings:
-        if holding.status != AssignmentStatus.ACTIVE or holding.assignment_id in ids:
-            continue
-        rule = rule_for(holding)
-        if rule.is_tender and not bill.use_credit:
-            continue
-        if any(rule.is_eligible(line.request(), context) is None for line in lines):
-            ids.add(holding.assignment_id)
-    return ids & {holding.assignment_id for holding in holdings}
 
 
 def _payment_rows(bill: CheckedBill, computation: BillComputation, *, invoice, cashier) -> list[Payment]:
@@ -173,32 +156,40 @@ def invoice_create(
         place_of_supply=place_of_supply, payments=payments, bill_date=bill_date,
     )
     fingerprint = bill_fingerprint(bill, items) if key is not None else ""
-    if key is not None:
-        earlier = Invoice.objects.filter(idempotency_key=key).select_related("customer", "receipt").first()
-        if earlier is not None:
-            return _replay(earlier, bill, cashier=cashier, fingerprint=fingerprint)
+    # No look-up of the key before the bill: the unique key on the invoice row is the check.
+    # A retry meets it at the INSERT (or fails earlier, its packages or stock spent by the
+    # first submission); either way the transaction rolls back and the first invoice answers.
     try:
         with transaction.atomic():
             return _create(bill, items, cashier=cashier, key=key, fingerprint=fingerprint)
-    except IntegrityError:
-        # A twin request with the same key committed first: answer with its invoice.
-        earlier = Invoice.objects.filter(idempotency_key=key).select_related("receipt").first() if key else None
+    except (IntegrityError, DomainError):
+        earlier = (
+            Invoice._base_manager.filter(idempotency_key=key).select_related("customer", "receipt").first()
+            if key
+            else None
+        )
         if earlier is None:
             raise
         return _replay(earlier, bill, cashier=cashier, fingerprint=fingerprint)
 
 
+def _sale_invoice_number():
+    """The number of the invoice that sold a package (redeemed sessions cite it), read with the lock."""
+    return Subquery(
+        InvoiceLine._base_manager.filter(line_type=LineType.PACKAGE, assignment_id=OuterRef("pk"))
+        .exclude(invoice__status=InvoiceStatus.CANCELLED)
+        .values("invoice__number")[:1]
+    )
+
+
 def _create(bill: CheckedBill, items, *, cashier, key: str | None, fingerprint: str) -> InvoiceResult:
     # Lock order, shared with invoice_void: assignments and trackers, products, then the number
     # sequences; each in primary-key order. The sequence rows serialise every invoice of the day,
-    # so the numbers are taken last, when only the writes that need them are left.
+    # so the numbers are taken once the invoice and its lines are written, with only the writes
+    # that need them left.
     lines = cart_lines(items)
-    holdings = billing_holdings(customer_id=bill.customer.pk)
-    first = _compute(bill, lines, holdings)
-    locked = lock_assignments(_assignments_to_lock(bill, lines, holdings, first))
-    computation = _compute(bill, lines, refreshed_holdings(holdings, locked))
-    if not computation.spent_assignment_ids <= locked.keys():
-        raise RuntimeError("The bill would spend a package it has not locked.")
+    holdings, locked = lock_customer_holdings(bill.customer.pk, annotate={"sale_invoice_number": _sale_invoice_number()})
+    computation = _compute(bill, lines, holdings)
     summary = computation.summary
     invoice = Invoice(
         number=f"PENDING-{uuid.uuid4().hex}",
@@ -215,16 +206,16 @@ def _create(bill: CheckedBill, items, *, cashier, key: str | None, fingerprint: 
     payments = _payment_rows(bill, computation, invoice=invoice, cashier=cashier)
     _take_stock(computation)
     invoice.save()
-    line_rows = InvoiceLine.objects.bulk_create([_line_row(invoice, result) for result in computation.lines])
+    line_rows = InvoiceLine._base_manager.bulk_create([_line_row(invoice, result) for result in computation.lines])
     line_ids = {row.position: row.pk for row in line_rows}
-    document_lines = _document_lines(computation)
+    document_lines = _document_lines(computation, locked)
     touched = [locked[pk] for pk in sorted(computation.spent_assignment_ids)]
 
-    invoice.number = next_number("INV", day=bill.bill_date)
-    receipt_number = next_number("REC", day=bill.bill_date)
+    numbers = next_numbers("INV", "REC", day=bill.bill_date)
+    invoice.number = numbers["INV"]
     benefits_spend(assignments=locked, uses=_uses(invoice, computation, line_ids), user=cashier)
     receipt = receipt_issue(
-        number=receipt_number,
+        number=numbers["REC"],
         kind=ReceiptKind.TAX_INVOICE,
         customer=bill.customer,
         amount=summary.grand_total,
@@ -235,30 +226,29 @@ def _create(bill: CheckedBill, items, *, cashier, key: str | None, fingerprint: 
     )
     for payment in payments:
         payment.receipt = receipt
-    Payment.objects.bulk_create(payments)
+    if payments:
+        Payment._base_manager.bulk_create(payments)
     invoice.receipt = receipt
-    Invoice.objects.filter(pk=invoice.pk).update(number=invoice.number, receipt=receipt)
+    Invoice._base_manager.filter(pk=invoice.pk).update(number=invoice.number, receipt=receipt)
     return InvoiceResult(invoice=invoice, computation=computation, updated_packages=touched, receipt=receipt)
 
 
 def _take_stock(computation: BillComputation) -> None:
-    """Lock the products sold, check the stock again on the locked rows and take it."""
+    """Take the products sold, in id order, each with one UPDATE that checks the stock on the locked row."""
     sold: dict[int, int] = defaultdict(int)
     for result in computation.lines:
         if result.line.item_type == "product":
             sold[result.line.item_id] += result.line.quantity
-    products = lock_products(sold)
-    short = [
-        f"{products[pk].name}: {count} wanted, {products[pk].stock_quantity} in stock."
-        for pk, count in sold.items()
-        if count > products[pk].stock_quantity
-    ]
+    short = []
+    for product_id, quantity in sorted(sold.items()):
+        taken = Product._base_manager.filter(pk=product_id, stock_quantity__gte=quantity).update(
+            stock_quantity=F("stock_quantity") - quantity
+        )
+        if not taken:
+            name, stock = Product._base_manager.values_list("name", "stock_quantity").get(pk=product_id)
+            short.append(f"{name}: {quantity} wanted, {stock} in stock.")
     if short:
         raise InsufficientStock(summary_message({"items": short}), errors={"items": short})
-    for product_id, quantity in sorted(sold.items()):
-        Product.objects.filter(pk=product_id).update(stock_quantity=F("stock_quantity") - quantity)
-
-
 
 
 def _line_row(invoice: Invoice, result: LineResult) -> InvoiceLine:
@@ -323,23 +313,13 @@ def _uses(invoice: Invoice, computation: BillComputation, line_ids: dict[int, in
     return uses
 
 
-def _document_lines(computation: BillComputation) -> list[dict]:
+def _document_lines(computation: BillComputation, locked) -> list[dict]:
     """Return the receipt's lines; redeemed sessions cite the invoice that taxed the package."""
-    redeemed = {r.benefit.assignment_id for r in computation.lines if r.is_redeemed}
-    sale_invoices = (
-        dict(
-            InvoiceLine.objects.filter(line_type=LineType.PACKAGE, assignment_id__in=redeemed)
-            .exclude(invoice__status="cancelled")
-            .values_list("assignment_id", "invoice__number")
-        )
-        if redeemed
-        else {}
-    )
     lines = []
     for result in computation.lines:
         tax_note = None
         if result.is_redeemed:
-            sold_on = sale_invoices.get(result.benefit.assignment_id)
+            sold_on = locked.row(result.benefit.assignment_id)["sale_invoice_number"]
             where = f"on invoice {sold_on}" if sold_on else "when the package was sold"
             covered = result.benefit.quantity_covered
             tax_note = f"{covered} of {result.line.quantity} from {result.benefit.name}: tax paid {where}."

@@ -16,9 +16,12 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
 from catalog.models import Service
 from customers.models import Customer
+from packages.exceptions import InvalidAssignment
+from packages.locks import lock_assignments
 from packages.models import PackageAssignment, PackageTemplate
 from packages.services import assignment_create
 from receipts.models import ReceiptKind
@@ -162,11 +165,23 @@ def package_sell(
     create_invoice: bool | None = None,
     tax_rate: Decimal | None = None,
     generate_receipt: bool = True,
+    renews_assignment_id: int | None = None,
 ) -> SaleResult:
     """Assign `template` to `customer`, take the payment and issue the documents.
 
     `price_paid`, when given, is what the customer pays, GST included on a tax invoice.
+    `renews_assignment_id` renews that package of the same customer: the new period
+    starts the day after the old one ends; the invoice and receipt are dated today.
     """
+    renews = None
+    if renews_assignment_id is not None:
+        try:
+            renews = lock_assignments([int(renews_assignment_id)]).get(int(renews_assignment_id))
+        except (TypeError, ValueError):
+            renews = None
+        if renews is None:
+            message = f"No package with id {renews_assignment_id} to renew."
+            raise InvalidAssignment(message, errors={"renews_assignment_id": [message]})
     is_voucher = not template.kind.taxed_at_sale
     if create_invoice is None:
         create_invoice = not is_voucher
@@ -192,8 +207,9 @@ def package_sell(
         expires_on=expires_on,
         notes=notes,
         created_by=user,
+        renews=renews,
     )
-    bill_date = assignment.assigned_on
+    bill_date = timezone.localdate()
     invoice = line = None
     if charge is not None:
         invoice, line = _sale_invoice(assignment=assignment, charge=charge, rate=rate, user=user, bill_date=bill_date)

@@ -170,12 +170,13 @@ class CustomerPackagesApi(APIView):
     def get(self, request, customer_id: str):
         query = CustomerPackagesQuery(data=request.query_params)
         query.is_valid(raise_exception=True)
-        if not Customer.objects.filter(pk=customer_id).exists():
-            raise exceptions.NotFound(f"No customer with id {customer_id}.")
         on_date = timezone.localdate() if query.validated_data["active"] else None
         packages = [assignment_summary(assignment) for assignment in customer_packages(
             customer_id=int(customer_id), on_date=on_date
         )]
+        # Packages mean the customer exists: only an empty answer needs the second query.
+        if not packages and not Customer.objects.filter(pk=customer_id).exists():
+            raise exceptions.NotFound(f"No customer with id {customer_id}.")
         response = Response({"success": True, "packages": packages})
         response["Cache-Control"] = "no-store"
         return response

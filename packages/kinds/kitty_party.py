@@ -1,10 +1,23 @@
 """Kitty party: a group credit on the included services, for a bill of at least `min_guests` guests."""
-from django.db.models import OuterRef, Subquery
+from django.db.models import Aggregate, CharField, OuterRef, Subquery
 
 from ..models import KittyParty, PackageType
 from ..rules import KittyPartyRule
 from .base import TemplateSummary, format_inr, included_names, rupees
 from .prepaid import CreditKind
+
+
+class IdList(Aggregate):
+    """Comma-separated ids: STRING_AGG on PostgreSQL, GROUP_CONCAT on SQLite."""
+
+    function = "STRING_AGG"
+    template = "%(function)s(CAST(%(expressions)s AS TEXT), ',')"
+    output_field = CharField()
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return super().as_sql(
+            compiler, connection, function="GROUP_CONCAT", template="%(function)s(%(expressions)s, ',')", **extra_context
+        )
 
 
 class KittyPartyKind(CreditKind):
@@ -18,20 +31,23 @@ class KittyPartyKind(CreditKind):
     compute_inputs = ("price", "after_value")
 
     def holding_annotations(self):
-        return {"kitty_min_guests": Subquery(KittyParty.objects.filter(pk=OuterRef("template_id")).values("min_guests")[:1])}
-
-    def prefetch_terms(self, template_ids):
-        included: dict[int, set[int]] = {}
-        through = KittyParty.services_included.through
-        for kitty_id, service_id in through.objects.filter(kittyparty_id__in=template_ids).values_list(
-            "kittyparty_id", "service_id"
-        ):
-            included.setdefault(kitty_id, set()).add(service_id)
-        return {kitty_id: {"included_service_ids": frozenset(ids)} for kitty_id, ids in included.items()}
+        # The included services ride on the holdings' one statement (a list of ids), so billing
+        # reads a kitty party without a query of its own.
+        included = (
+            KittyParty.services_included.through.objects.filter(kittyparty_id=OuterRef("template_id"))
+            .values("kittyparty_id")
+            .annotate(ids=IdList("service_id"))
+            .values("ids")
+        )
+        return {
+            "kitty_min_guests": Subquery(KittyParty.objects.filter(pk=OuterRef("template_id")).values("min_guests")[:1]),
+            "kitty_service_ids": Subquery(included),
+        }
 
     def holding_terms(self, assignment, trackers, extra):
+        ids = assignment.kitty_service_ids
         return {
-            "included_service_ids": extra.get("included_service_ids", frozenset()),
+            "included_service_ids": frozenset(int(pk) for pk in ids.split(",")) if ids else frozenset(),
             "min_guests": assignment.kitty_min_guests or 0,
         }
 

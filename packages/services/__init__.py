@@ -1,10 +1,37 @@
 """Writes on packages. Import from here: `from packages.services import assignment_create`."""
+from .aftersale import (
+    AssignmentNotFound,
+    TransferResult,
+    assignment_adjust,
+    assignment_close,
+    assignment_credit_add,
+    assignment_extend,
+    assignment_transfer,
+    clean_reason,
+    lock_assignment,
+    refuse,
+    refuse_closed,
+    refuse_unless_holding,
+)
 from .assign import assignment_create, tracker_rows_for
 from .balance import BenefitUse, ReconcileReport, balances_reconcile, benefits_spend, usages_reverse
 from .lifecycle import assignment_pause, assignment_resume
-from .status import StatusReason, assignment_status_change, assignments_expire
+from .status import CLOSED, StatusReason, assignment_status_change, assignments_expire
 
 __all__ = [
+    "CLOSED",
+    "AssignmentNotFound",
+    "TransferResult",
+    "assignment_adjust",
+    "assignment_close",
+    "assignment_credit_add",
+    "assignment_extend",
+    "assignment_transfer",
+    "clean_reason",
+    "lock_assignment",
+    "refuse",
+    "refuse_closed",
+    "refuse_unless_holding",
     "BenefitUse",
     "ReconcileReport",
     "StatusReason",

@@ -1,5 +1,5 @@
 """Create an assignment of any kind, with its tracker rows and its first ledger row."""
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -31,6 +31,19 @@ def _refuse(field: str, message: str):
     raise InvalidAssignment(message, errors={field: [message]})
 
 
+def renewal_start(renews: PackageAssignment, *, customer: Customer, today: date) -> date:
+    """Return the day a renewal of `renews` starts: the day after it ends, or today if that has passed."""
+    from .status import CLOSED
+
+    if renews.customer_id != customer.pk:
+        _refuse("renews_assignment_id", "A renewal is for the same customer as the package it renews.")
+    if renews.status in CLOSED:
+        _refuse("renews_assignment_id", f'"{renews.package_name}" was {renews.get_status_display().lower()}; it cannot be renewed.')
+    if renews.expires_on is None:
+        _refuse("renews_assignment_id", f'"{renews.package_name}" never expires; there is nothing to renew.')
+    return max(renews.expires_on + timedelta(days=1), today)
+
+
 @transaction.atomic
 def assignment_create(
     *,
@@ -44,13 +57,18 @@ def assignment_create(
     expires_on: date | None = None,
     notes: str = "",
     created_by=None,
+    renews: PackageAssignment | None = None,
 ) -> PackageAssignment:
     """Assign a template to a customer: the assignment, its trackers and the sale ledger row.
 
     `price_paid` is what the customer pays (left out: the list price less `discount`);
     `sale_value` is that less any GST charged on the sale (left out: the price paid).
+    `renews`: the (locked) package this one renews; the new period starts the day after
+    it ends (today if it has ended already), and the expiry follows from that start.
     """
     today = timezone.localdate()
+    if renews is not None:
+        assigned_on = renewal_start(renews, customer=customer, today=today)
     assigned_on = assigned_on or today
     kind = template.kind
     if not template.is_active:
@@ -105,6 +123,7 @@ def assignment_create(
         discount=inr(discount),
         created_by=created_by,
         notes=notes,
+        renews=renews,
     )
     try:
         assignment.full_clean(exclude=["template_type", "template_id"])

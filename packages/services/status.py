@@ -10,9 +10,9 @@ tens of thousands of rows) is a set-based UPDATE that django-fsm's per-instance
 `@transition` methods cannot guard, so the table would be needed anyway; fsm's
 `post_transition` signal fires before commit, not after; its transitions live on the
 model, where our rules do not (services hold them); and six edges in a dict read
-at a glance, with no dependency and no field swap. The after-sales issue adds its
-statuses (refunded, transferred, cancelled) as new rows of the table and new
-`AssignmentStatus` choices (a migration and an API enum change, so not done here).
+at a glance, with no dependency and no field swap. The after-sale statuses (refunded,
+transferred, cancelled) are rows of the same table, reached only from a status that
+still holds something, and lead nowhere.
 """
 from enum import StrEnum
 from functools import partial
@@ -27,18 +27,28 @@ from ..signals import status_changed
 ACTIVE, COMPLETED, EXPIRED, PAUSED = (
     AssignmentStatus.ACTIVE, AssignmentStatus.COMPLETED, AssignmentStatus.EXPIRED, AssignmentStatus.PAUSED,
 )
+REFUNDED, TRANSFERRED, CANCELLED = (
+    AssignmentStatus.REFUNDED, AssignmentStatus.TRANSFERRED, AssignmentStatus.CANCELLED,
+)
+# After the sale, a package that still holds something may be refunded, moved to another
+# customer, or have its sale voided; each of those ends it for good.
+CLOSED = frozenset({REFUNDED, TRANSFERRED, CANCELLED})
 
 # DESIGN.md "Lifecycle": from each status, the statuses it may move to.
 TRANSITIONS: dict[str, frozenset[str]] = {
-    # Used up, paused by a manager, or past its date.
-    ACTIVE: frozenset({COMPLETED, PAUSED, EXPIRED}),
-    # Resumed; the date passed meanwhile, or nothing was left.
-    PAUSED: frozenset({ACTIVE, EXPIRED, COMPLETED}),
-    # A void gives something back (expired if the date has passed since).
+    # Used up, paused by a manager, or past its date; or refunded, transferred, its sale voided.
+    ACTIVE: frozenset({COMPLETED, PAUSED, EXPIRED}) | CLOSED,
+    # Resumed; the date passed meanwhile, or nothing was left; or ended after the sale.
+    PAUSED: frozenset({ACTIVE, EXPIRED, COMPLETED}) | CLOSED,
+    # A void or an adjustment gives something back (expired if the date has passed since).
     COMPLETED: frozenset({ACTIVE, EXPIRED}),
-    # An expired package with nothing left is completed (reconcile); it never comes back to life.
-    EXPIRED: frozenset({COMPLETED}),
-    # After-sales: REFUNDED, TRANSFERRED, CANCELLED go here, and into the sets above they are reached from.
+    # An expired package with nothing left is completed (reconcile); a manager's extension
+    # brings it back; an unused one whose sale is voided is cancelled.
+    EXPIRED: frozenset({COMPLETED, ACTIVE, CANCELLED}),
+    # Refunded, transferred and cancelled packages hold nothing and never come back.
+    REFUNDED: frozenset(),
+    TRANSFERRED: frozenset(),
+    CANCELLED: frozenset(),
 }
 
 
@@ -51,6 +61,12 @@ class StatusReason(StrEnum):
     RESUMED = "resumed"
     EXPIRED = "expired"  # the expiry sweep found it past its date
     RECONCILED = "reconciled"  # reconcile_packages --fix set it to what the balance says
+    REFUNDED = "refunded"
+    TRANSFERRED = "transferred"
+    CANCELLED = "cancelled"  # the package-sale invoice was voided
+    EXTENDED = "extended"
+    ADJUSTED = "adjusted"
+    TOPPED_UP = "topped_up"
 
 
 def status_for_balance(assignment: PackageAssignment, on_date=None) -> str:

@@ -368,8 +368,11 @@ def test_package_usage_lists_the_ledger_in_the_contract_shape(cashier_client, cu
     body = response.json()
     assert set(body) == {"success", "usage"}
     sale, redeem = body["usage"]
-    # The contract's keys, plus `kind` (sale, redeem, reversal) so a history can label each row.
-    assert set(redeem) == {"invoice_number", "date", "item_name", "quantity", "amount", "balance_after", "kind"}
+    # The contract's keys, plus `kind` (sale, redeem, reversal, refund...) so a history can label each
+    # row, and who (`by`), when (`at`) and why (`reason`) for the operations of a manager.
+    assert set(redeem) == {
+        "invoice_number", "date", "item_name", "quantity", "amount", "balance_after", "kind", "by", "at", "reason",
+    }
     assert (redeem["invoice_number"], redeem["quantity"], redeem["balance_after"], redeem["kind"]) == (
         number, 1, 3, "redeem",
     )

@@ -67,7 +67,7 @@ def test_a_change_moves_assignment_and_trackers_and_is_announced_only_after_comm
     ("old", "new", "message"),
     [
         ("expired", "paused", "The package is expired and cannot become paused."),
-        ("expired", "active", "The package is expired and cannot become active."),
+        ("completed", "refunded", "The package is completed and cannot become refunded."),
         ("completed", "paused", "The package is completed and cannot become paused."),
     ],
 )

@@ -1,0 +1,405 @@
+"""After the sale, where money moves (DESIGN.md "After the sale"): refund a package, top up its credit.
+
+Both lock the assignment first (`packages.locks`, the order every billing transaction
+uses: invoice, assignments, products, number sequences), check it again, and write the
+balance, its ledger row, the money row and the numbered document in one transaction.
+A refusal raises a domain error and writes nothing.
+
+GST (shared GST.md "Refunds"): a kind taxed at sale is refunded on a credit note (CN
+series) citing the sale invoice, each line's GST reversed at the sale's rate; credit
+(prepaid, kitty party) on a refund voucher (RV series) without tax lines. After 30
+November following the financial year of the sale no credit note may be issued: the
+refund then goes on a refund voucher that says the GST is not reversed.
+"""
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from packages.exceptions import AfterSaleRefused
+from packages.models import AssignmentStatus, PackageAssignment, UsageKind
+from packages.services import (
+    assignment_close,
+    assignment_credit_add,
+    clean_reason,
+    lock_assignment,
+    refuse,
+    refuse_closed,
+    refuse_unless_holding,
+)
+from receipts.models import Receipt, ReceiptKind
+from receipts.services import receipt_issue
+from spa_pkg.money import ZERO, format_inr, inr, money_str, quantize_money
+from spa_pkg.payments import TENDER_NAMES, PaymentMethod
+
+from ..documents import document_snapshot
+from ..engine import SUMMARY_FIELDS
+from ..models import Invoice, InvoiceKind, InvoiceLine, LineType, Payment, Refund
+from ..numbering import next_number
+from ..tax import LineTax, line_tax
+from .sale import DEFAULT_PACKAGE_SAC, PaymentIn, sale_charge
+
+CREDIT_NOTE, REFUND_VOUCHER = ReceiptKind.CREDIT_NOTE.value, ReceiptKind.REFUND_VOUCHER.value
+
+
+def sale_invoice_line(assignment: PackageAssignment) -> InvoiceLine | None:
+    """Return the package line of the tax invoice that sold `assignment` (through any transfers), or None."""
+    root = assignment
+    while root.transferred_from_id:
+        root = root.transferred_from
+    return (
+        InvoiceLine.objects.filter(
+            assignment_id=root.pk, line_type=LineType.PACKAGE, invoice__kind=InvoiceKind.PACKAGE_SALE
+        )
+        .select_related("invoice")
+        .order_by("pk")
+        .first()
+    )
+
+
+def credit_note_deadline(sale_date: date) -> date:
+    """Return the last day a credit note may reverse a sale of `sale_date`: 30 November after its financial year."""
+    year_end = sale_date.year + 1 if sale_date.month >= 4 else sale_date.year
+    return date(year_end, 11, 30)
+
+
+@dataclass(frozen=True)
+class RefundQuote:
+    """What refunding a package would pay back on a day, as the confirmation page shows it."""
+
+    assignment_id: int
+    on_date: date
+    value_left: Decimal  # assignment_value: the taxable value still held
+    document_kind: str  # "credit_note" or "refund_voucher"
+    gst_rate: Decimal = ZERO
+    tax: LineTax | None = None  # the GST reversed on the value left (credit note only)
+    sale_invoice: Invoice | None = None
+    note: str = ""  # why no GST is reversed, when a taxed sale is refunded on a voucher
+    refusal: str | None = None  # why the package cannot be refunded, or None
+
+    @property
+    def gst(self) -> Decimal:
+        return self.tax.tax if self.tax else ZERO
+
+    @property
+    def refundable(self) -> Decimal:
+        """The most that may be refunded: the value left plus the GST charged on it."""
+        return self.value_left + self.gst
+
+    def as_json(self) -> dict:
+        tax = self.tax or LineTax(self.value_left, ZERO, ZERO, ZERO)
+        return {
+            "assignment_id": self.assignment_id,
+            "on_date": self.on_date.isoformat(),
+            "value_left": money_str(self.value_left),
+            "gst_rate": money_str(self.gst_rate),
+            "cgst": money_str(tax.cgst),
+            "sgst": money_str(tax.sgst),
+            "igst": money_str(tax.igst),
+            "gst": money_str(self.gst),
+            "refundable": money_str(self.refundable),
+            "document_kind": self.document_kind,
+            "sale_invoice_number": self.sale_invoice.number if self.sale_invoice else None,
+            "note": self.note,
+            "refusal": self.refusal,
+        }
+
+
+def assignment_refund_quote(assignment: PackageAssignment, on_date: date | None = None) -> RefundQuote:
+    """Return the figures of refunding `assignment` on `on_date` (value left, GST on it, total, document).
+
+    Nothing is written; `refusal` says why a refund would be refused. `assignment_refund`
+    refunds exactly these figures, worked out again on the locked row.
+    """
+    on_date = on_date or timezone.localdate()
+    refusal, value = None, ZERO
+    try:
+        value = refuse_unless_holding(assignment, on_date, action="refunded")
+    except AfterSaleRefused as exc:
+        refusal = exc.message
+    line = sale_invoice_line(assignment) if assignment.kind.taxed_at_sale else None
+    if line is None or not line.gst_rate or line.invoice.status != "issued":
+        return RefundQuote(assignment.pk, on_date, value, REFUND_VOUCHER, refusal=refusal)
+    invoice = line.invoice
+    deadline = credit_note_deadline(invoice.bill_date)
+    if on_date > deadline:
+        note = (
+            f"No credit note after {deadline:%d %b %Y} for invoice {invoice.number} of {invoice.bill_date:%d %b %Y}: "
+            "refunded without reversing GST."
+        )
+        return RefundQuote(assignment.pk, on_date, value, REFUND_VOUCHER, sale_invoice=invoice, note=note, refusal=refusal)
+    tax = line_tax(value, line.gst_rate, inter_state=bool(line.igst.amount))
+    return RefundQuote(
+        assignment.pk, on_date, value, CREDIT_NOTE, gst_rate=line.gst_rate, tax=tax, sale_invoice=invoice,
+        refusal=refusal,
+    )
+
+
+@dataclass(frozen=True)
+class RefundResult:
+    assignment: PackageAssignment  # now `refunded`, nothing left
+    refund_amount: Decimal
+    document: Receipt  # the credit note or the refund voucher
+    refund: Refund  # the money paid back
+    quote: RefundQuote = field(repr=False)
+
+
+def _method(method: str, field_name: str = "method") -> str:
+    if method not in PaymentMethod.values or method == PaymentMethod.PREPAID_CREDIT:
+        refuse(field_name, f'"{method}" is not a way to pay money back; use {TENDER_NAMES}.')
+    return method
+
+
+def _what_is_left(assignment: PackageAssignment) -> str:
+    if assignment.has_sessions:
+        return f"{assignment.remaining_sessions} of {assignment.total_sessions} sessions unused"
+    if assignment.is_credit:
+        return f"{format_inr(assignment.credit_remaining.amount)} of credit unused"
+    if assignment.expires_on:
+        return f"unused until {assignment.expires_on:%d %b %Y}"
+    return "unused"
+
+
+def _summary(*, taxable: Decimal, tax: LineTax, round_off: Decimal, total: Decimal) -> dict:
+    summary = dict.fromkeys(SUMMARY_FIELDS, money_str(ZERO))
+    summary.update(
+        package_subtotal=money_str(taxable),
+        subtotal=money_str(taxable),
+        cgst=money_str(tax.cgst),
+        sgst=money_str(tax.sgst),
+        igst=money_str(tax.igst),
+        round_off=money_str(round_off),
+        grand_total=money_str(total),
+        amount_payable=money_str(total),
+    )
+    return summary
+
+
+def _line(name: str, *, hsn_sac: str, rate: Decimal, tax: LineTax, total: Decimal, note: str | None) -> dict:
+    return {
+        "name": name,
+        "hsn_sac": hsn_sac,
+        "quantity": 1,
+        "unit_price": money_str(tax.taxable_value),
+        "gross": money_str(tax.taxable_value),
+        "discount": money_str(ZERO),
+        "taxable_value": money_str(tax.taxable_value),
+        "gst_rate": money_str(rate),
+        "cgst": money_str(tax.cgst),
+        "sgst": money_str(tax.sgst),
+        "igst": money_str(tax.igst),
+        "total": money_str(total),
+        "package": None,
+        "package_note": note,
+    }
+
+
+def _refund_amount(quote: RefundQuote, amount) -> Decimal:
+    if amount is None:
+        return quote.refundable
+    amount = quantize_money(amount)
+    if amount <= 0:
+        refuse("amount", "The refund must be more than zero.")
+    if amount > quote.refundable:
+        what = "the value left with its GST" if quote.gst else "the value left"
+        refuse("amount", f"The refund cannot be more than {what}, {format_inr(quote.refundable)}.")
+    return amount
+
+
+@transaction.atomic
+def assignment_refund(
+    *,
+    assignment_id: int,
+    user,
+    reason: str,
+    method: str,
+    amount: Decimal | None = None,
+    reference: str = "",
+    on_date: date | None = None,
+) -> RefundResult:
+    """Refund a package: pay back its value left (plus the GST on it when taxed at sale) or a smaller `amount`.
+
+    Issues a credit note against the sale invoice (taxed kinds) or a refund voucher
+    (credit), records the money paid back by `method`, and leaves the package `refunded`
+    with nothing left. Refused, writing nothing: an unknown package, nothing left, a
+    package already refunded, transferred, cancelled or expired, an amount above the
+    refundable total, no reason, or a method that is not a tender.
+    """
+    on_date = on_date or timezone.localdate()
+    reason = clean_reason(reason)
+    method = _method(method)
+    locked = lock_assignment(assignment_id)
+    quote = assignment_refund_quote(locked, on_date)
+    if quote.refusal:
+        refuse("status", quote.refusal)
+    refund_amount = _refund_amount(quote, amount)
+    what_left = _what_is_left(locked)
+    name = f"Refund: {locked.package_name} ({what_left})"
+
+    if quote.document_kind == CREDIT_NOTE:
+        invoice = quote.sale_invoice
+        number = next_number("CN", day=on_date)
+        if amount is None:
+            tax, rounding = quote.tax, ZERO
+        else:  # a smaller amount is GST-inclusive: its taxable part and tax, the paisa left in the round-off
+            charge = sale_charge(price=refund_amount, rate=quote.gst_rate, gst_included=True)
+            tax, rounding = charge.tax, charge.round_off
+        hsn_sac = locked.service.sac_code if locked.service_id else DEFAULT_PACKAGE_SAC
+        lines = [_line(name, hsn_sac=hsn_sac, rate=quote.gst_rate, tax=tax, total=tax.total, note=None)]
+        summary = _summary(taxable=tax.taxable_value, tax=tax, round_off=rounding, total=refund_amount)
+        title, kind = "Credit note", ReceiptKind.CREDIT_NOTE
+        notes = (
+            f"Refund against tax invoice {invoice.number} dated {invoice.bill_date:%d %b %Y}, GST reversed. "
+            f"Reason: {reason}"
+        )
+    else:
+        invoice = None
+        number = next_number("RV", day=on_date)
+        untaxed = LineTax(refund_amount, ZERO, ZERO, ZERO)
+        note = quote.note or "Refund of an advance: no GST was charged when it was sold."
+        lines = [_line(name, hsn_sac="", rate=ZERO, tax=untaxed, total=refund_amount, note=note)]
+        summary = _summary(taxable=refund_amount, tax=untaxed, round_off=ZERO, total=refund_amount)
+        title, kind = "Refund voucher", ReceiptKind.REFUND_VOUCHER
+        notes = f"Reason: {reason}"
+
+    assignment_close(
+        assignment=locked,
+        status=AssignmentStatus.REFUNDED,
+        kind=UsageKind.REFUND,
+        reason=reason,
+        user=user,
+        item_name=f"Refund {format_inr(refund_amount)} by {PaymentMethod(method).label} ({number})",
+        value=refund_amount,
+        number=number,
+        on_date=on_date,
+    )
+    snapshot = document_snapshot(
+        title=title,
+        customer=locked.customer,
+        total=refund_amount,
+        lines=lines,
+        summary=summary,
+        payments=[],
+        packages=[locked],
+        invoice_number=invoice.number if invoice else None,
+        notes=notes,
+    )
+    snapshot.update(
+        reason=reason,
+        refund={
+            "assignment_id": locked.pk,
+            "amount": money_str(refund_amount),
+            "method": method,
+            "method_label": PaymentMethod(method).label,
+            "reference": reference,
+        },
+    )
+    if invoice is not None:
+        snapshot.update(
+            credit_note_number=number,
+            original_invoice={"number": invoice.number, "date": invoice.bill_date.isoformat()},
+        )
+    document = receipt_issue(
+        number=number, kind=kind, customer=locked.customer, amount=refund_amount, snapshot=snapshot, created_by=user
+    )
+    refund = Refund.objects.create(
+        customer=locked.customer,
+        assignment=locked,
+        invoice=invoice,
+        document=document,
+        method=method,
+        amount=inr(refund_amount),
+        reference=(reference or "")[:80],
+        reason=reason,
+        refunded_by=user,
+    )
+    return RefundResult(assignment=locked, refund_amount=refund_amount, document=document, refund=refund, quote=quote)
+
+
+@dataclass(frozen=True)
+class TopUpResult:
+    assignment: PackageAssignment
+    payment: Payment
+    receipt: Receipt  # the receipt voucher (advance), REC series
+
+
+@transaction.atomic
+def assignment_top_up(
+    *,
+    assignment_id: int,
+    user,
+    credit: Decimal,
+    price_paid: Decimal,
+    payment: PaymentIn,
+    on_date: date | None = None,
+) -> TopUpResult:
+    """Add `credit` to a prepaid or kitty-party package for `price_paid`, with the payment and a receipt voucher.
+
+    The credit and the sale value grow on the same assignment (credit carries no GST at
+    sale, so the sale value grows by the price paid); a completed package is active again.
+    Refused, writing nothing: a kind without credit, a package expired, refunded,
+    transferred or cancelled, a credit or price not above zero, a price above the
+    credit, a payment that is not a tender or does not match the price.
+    """
+    on_date = on_date or timezone.localdate()
+    locked = lock_assignment(assignment_id)
+    if not locked.is_credit:
+        refuse("assignment", f'"{locked.package_name}" has no credit: only prepaid and kitty-party credit is topped up.')
+    refuse_closed(locked)
+    if locked.status == AssignmentStatus.EXPIRED or locked.is_expired_on(on_date):
+        refuse("status", f'"{locked.package_name}" has expired; extend it before topping it up.')
+    credit, price_paid = quantize_money(credit), quantize_money(price_paid)
+    if credit <= 0:
+        refuse("credit", "The credit added must be more than zero.")
+    if price_paid <= 0:
+        refuse("price_paid", "The price paid must be more than zero.")
+    if price_paid > credit:
+        refuse("price_paid", "The price paid cannot be more than the credit it buys.")
+    method = _method(payment.method, "payment.method")
+    paid = price_paid if payment.amount is None else quantize_money(payment.amount)
+    if paid != price_paid:
+        refuse("payment.amount", f"The payment of {format_inr(paid)} does not match the price, {format_inr(price_paid)}.")
+
+    number = next_number("REC", day=on_date)
+    assignment_credit_add(
+        assignment=locked, credit=credit, price_paid=price_paid, user=user, number=number,
+        note=f"Top-up paid by {PaymentMethod(method).label}",
+    )
+    payment_row = Payment.objects.create(
+        customer=locked.customer,
+        assignment=locked,
+        method=method,
+        amount=inr(price_paid),
+        reference=(payment.reference or "")[:80],
+        received_by=user,
+    )
+    line = _line(
+        f"{locked.package_name}: top-up of {format_inr(credit)} credit",
+        hsn_sac="",
+        rate=ZERO,
+        tax=LineTax(price_paid, ZERO, ZERO, ZERO),
+        total=price_paid,
+        note="Advance for a prepaid voucher: GST is charged when it is redeemed.",
+    )
+    summary = _summary(taxable=price_paid, tax=LineTax(price_paid, ZERO, ZERO, ZERO), round_off=ZERO, total=price_paid)
+    receipt = receipt_issue(
+        number=number,
+        kind=ReceiptKind.ADVANCE_RECEIPT,
+        customer=locked.customer,
+        amount=price_paid,
+        snapshot=document_snapshot(
+            title="Receipt voucher (advance)",
+            customer=locked.customer,
+            total=price_paid,
+            lines=[line],
+            summary=summary,
+            payments=[payment_row],
+            packages=[locked],
+        ),
+        created_by=user,
+    )
+    payment_row.receipt = receipt
+    payment_row.save(update_fields=["receipt"])
+    return TopUpResult(assignment=locked, payment=payment_row, receipt=receipt)

@@ -1,0 +1,391 @@
+"""After the sale (DESIGN.md): transfer, extend and adjust a package; the balance steps billing's refund,
+top-up and void build on.
+
+Every operation locks the assignment (`packages.locks`, the order billing uses), checks it
+again, and writes its balance and a ledger row (`PackageUsage`, with who in `created_by`,
+when in `created_at` and why in `note`) in one transaction; a refusal raises
+`AfterSaleRefused` and writes nothing. The value an assignment still holds is always
+`packages.valuation.assignment_value`.
+
+A change of what a package grants (an adjustment, a top-up, or the balance a refund, a
+transfer or a void takes away) changes its totals: `used_sessions` and `credit_used` keep
+saying what the customer really used.
+"""
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from customers.models import Customer
+from spa_pkg.money import ZERO, format_inr, inr, quantize_money
+
+from ..exceptions import AfterSaleRefused, PackageError
+from ..locks import lock_assignments
+from ..models import (
+    AssignmentStatus,
+    PackageAssignment,
+    PackageBenefitTracker,
+    PackageUsage,
+    UsageKind,
+    validate_expiry_horizon,
+)
+from ..valuation import assignment_value
+from .assign import tracker_rows_for
+from .balance import _store_balances
+from .status import CLOSED, StatusReason, assignment_status_change, status_for_balance
+
+REASON_MAX = 255
+
+
+class AssignmentNotFound(PackageError):
+    default_message = "No such package."
+    status_code = 404
+
+
+def refuse(field: str, message: str):
+    """Raise the refusal of an after-sale operation, with `message` on `field`."""
+    raise AfterSaleRefused(message, errors={field: [message]})
+
+
+def clean_reason(reason) -> str:
+    """Return the reason stripped; refuse an empty one (every after-sale change says why)."""
+    reason = str(reason or "").strip()
+    if not reason:
+        refuse("reason", "Say why (a reason is required).")
+    return reason[:REASON_MAX]
+
+
+def lock_assignment(assignment_id) -> PackageAssignment:
+    """Lock one assignment (and its trackers) for an after-sale change; 404 when there is none."""
+    try:
+        pk = int(assignment_id)
+    except (TypeError, ValueError):
+        pk = 0
+    locked = lock_assignments([pk]).get(pk) if pk > 0 else None
+    if locked is None:
+        raise AssignmentNotFound(f"No package with id {assignment_id}.")
+    return locked
+
+
+def closed_text(assignment: PackageAssignment) -> str:
+    """Say how a closed package ended: "refunded on 30 Nov 2026"."""
+    label = AssignmentStatus(assignment.status).label.lower()
+    return f"{label} on {assignment.closed_on:%d %b %Y}" if assignment.closed_on else label
+
+
+def refuse_closed(assignment: PackageAssignment) -> None:
+    """Refuse any change to a refunded, transferred or cancelled package."""
+    if assignment.status in CLOSED:
+        refuse("status", f'"{assignment.package_name}" was {closed_text(assignment)}; nothing is left to change.')
+
+
+def refuse_unless_holding(assignment: PackageAssignment, on_date: date, *, action: str) -> Decimal:
+    """Refuse a package that holds no value on `on_date`; return the value it holds."""
+    refuse_closed(assignment)
+    if assignment.status == AssignmentStatus.EXPIRED or assignment.is_expired_on(on_date):
+        refuse("status", f'"{assignment.package_name}" has expired; an expired package cannot be {action}.')
+    value = assignment_value(assignment, on_date)
+    if assignment.status == AssignmentStatus.COMPLETED or value <= 0:
+        refuse("status", f'"{assignment.package_name}" has nothing left to be {action}.')
+    return value
+
+
+def ledger_entry(
+    assignment: PackageAssignment,
+    kind: str,
+    *,
+    sessions: int = 0,
+    credit: Decimal = ZERO,
+    value: Decimal = ZERO,
+    item_name: str,
+    note: str,
+    user,
+    number: str = "",
+) -> PackageUsage:
+    """Change what a locked assignment grants by signed deltas and write the ledger row, together.
+
+    Call it inside the transaction that locked `assignment`.
+    """
+    credit = quantize_money(credit)
+    before = (assignment.remaining_sessions, assignment.credit_remaining.amount)
+    assignment.total_sessions += sessions
+    assignment.remaining_sessions += sessions
+    assignment.credit_amount = inr(assignment.credit_amount.amount + credit)
+    assignment.credit_remaining = inr(assignment.credit_remaining.amount + credit)
+    if assignment.remaining_sessions < 0 or assignment.credit_remaining.amount < 0:
+        refuse("sessions" if sessions else "credit", "A balance cannot go below zero.")
+    row = PackageUsage.objects.create(
+        assignment=assignment,
+        kind=kind,
+        item_name=item_name[:160],
+        value=inr(value),
+        sessions_delta=sessions,
+        sessions_before=before[0],
+        sessions_after=assignment.remaining_sessions,
+        credit_delta=inr(credit),
+        credit_before=inr(before[1]),
+        credit_after=assignment.credit_remaining,
+        invoice_number=number,
+        note=note[:REASON_MAX],
+        created_by=user,
+    )
+    # Totals and balances in one statement: the database checks that they add up.
+    PackageAssignment.objects.filter(pk=assignment.pk).update(
+        total_sessions=assignment.total_sessions,
+        remaining_sessions=assignment.remaining_sessions,
+        credit_amount=assignment.credit_amount,
+        credit_remaining=assignment.credit_remaining,
+    )
+    _store_balances(assignment)
+    return row
+
+
+def assignment_close(
+    *,
+    assignment: PackageAssignment,
+    status: str,
+    kind: str,
+    reason: str,
+    user,
+    item_name: str,
+    value: Decimal = ZERO,
+    number: str = "",
+    on_date: date | None = None,
+) -> PackageUsage:
+    """End a locked assignment: take away all it has left (one ledger row) and set `status`.
+
+    `status` is refunded, transferred or cancelled; `number` the document that says so
+    (credit note, refund voucher). Call inside the transaction that locked it.
+    """
+    on_date = on_date or timezone.localdate()
+    row = ledger_entry(
+        assignment,
+        kind,
+        sessions=-assignment.remaining_sessions,
+        credit=-assignment.credit_remaining.amount,
+        value=value,
+        item_name=item_name,
+        note=reason,
+        user=user,
+        number=number,
+    )
+    assignment.closed_on = on_date
+    PackageAssignment.objects.filter(pk=assignment.pk).update(closed_on=on_date)
+    reasons = {
+        AssignmentStatus.REFUNDED: StatusReason.REFUNDED,
+        AssignmentStatus.TRANSFERRED: StatusReason.TRANSFERRED,
+        AssignmentStatus.CANCELLED: StatusReason.CANCELLED,
+    }
+    assignment_status_change(assignment=assignment, new_status=status, reason=reasons[status], user=user)
+    return row
+
+
+def assignment_credit_add(
+    *, assignment: PackageAssignment, credit: Decimal, price_paid: Decimal, user, number: str, note: str = ""
+) -> PackageUsage:
+    """Top up a locked credit assignment: more credit, more price paid and sale value, a ledger row.
+
+    Billing's `assignment_top_up` calls it with the receipt voucher's number, after its checks.
+    """
+    row = ledger_entry(
+        assignment,
+        UsageKind.TOP_UP,
+        credit=credit,
+        value=price_paid,
+        item_name=f"Top-up: {format_inr(credit)} of credit for {format_inr(price_paid)}",
+        note=note or "Credit topped up",
+        user=user,
+        number=number,
+    )
+    assignment.price_paid = inr(assignment.price_paid.amount + price_paid)
+    assignment.sale_value = inr(assignment.sale_value.amount + price_paid)
+    PackageAssignment.objects.filter(pk=assignment.pk).update(
+        price_paid=assignment.price_paid, sale_value=assignment.sale_value
+    )
+    assignment_status_change(
+        assignment=assignment, new_status=status_for_balance(assignment), reason=StatusReason.TOPPED_UP, user=user
+    )
+    return row
+
+
+@dataclass(frozen=True)
+class TransferResult:
+    old: PackageAssignment  # now `transferred`, nothing left
+    new: PackageAssignment  # the other customer's, holding what the old one held
+
+
+@transaction.atomic
+def assignment_transfer(
+    *, assignment_id: int, to_customer_id: int, user, reason: str, on_date: date | None = None
+) -> TransferResult:
+    """Move what a package holds to another customer as a new assignment; the old one becomes `transferred`.
+
+    The new assignment has the same template, service and expiry, the balance left, and
+    the value left as its sale value; no money moves and no tax document is issued.
+    Refused: an unknown or the same customer, a package with nothing left, expired or closed.
+    """
+    on_date = on_date or timezone.localdate()
+    reason = clean_reason(reason)
+    old = lock_assignment(assignment_id)
+    try:
+        to_pk = int(to_customer_id)
+    except (TypeError, ValueError):
+        to_pk = 0
+    customer = Customer.objects.filter(pk=to_pk).first() if to_pk > 0 else None
+    if customer is None:
+        refuse("to_customer_id", f"No customer with id {to_customer_id}.")
+    if customer.pk == old.customer_id:
+        refuse("to_customer_id", "The package already belongs to this customer; choose another customer.")
+    value = refuse_unless_holding(old, on_date, action="transferred")
+    template = old.template
+    if template is None:
+        refuse("assignment", f'The template of "{old.package_name}" no longer exists.')
+
+    new = PackageAssignment.objects.create(
+        customer=customer,
+        package_type=old.package_type,
+        template_type_id=old.template_type_id,
+        template_id=old.template_id,
+        package_name=old.package_name,
+        service=old.service,
+        status=AssignmentStatus.ACTIVE,
+        assigned_on=on_date,
+        expires_on=old.expires_on,
+        price_paid=inr(0),
+        sale_value=inr(value),
+        transferred_from=old,
+        created_by=user,
+        notes=f"Transferred from {old.customer.name} (package {old.pk}): {reason}",
+    )
+    PackageBenefitTracker.objects.bulk_create(tracker_rows_for(new, template))
+    sessions, credit = old.remaining_sessions, old.credit_remaining.amount
+    assignment_close(
+        assignment=old,
+        status=AssignmentStatus.TRANSFERRED,
+        kind=UsageKind.TRANSFER_OUT,
+        reason=reason,
+        user=user,
+        item_name=f"Transferred to {customer.name} (package {new.pk})",
+        value=value,
+        on_date=on_date,
+    )
+    ledger_entry(
+        new,
+        UsageKind.TRANSFER_IN,
+        sessions=sessions,
+        credit=credit,
+        value=value,
+        item_name=f"Transferred from {old.customer.name} (package {old.pk})",
+        note=reason,
+        user=user,
+    )
+    return TransferResult(old=old, new=new)
+
+
+def _date(value, field: str) -> date:
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        refuse(field, f'"{value}" is not a date (YYYY-MM-DD).')
+
+
+@transaction.atomic
+def assignment_extend(
+    *, assignment_id: int, expires_on, user, reason: str, on_date: date | None = None
+) -> PackageAssignment:
+    """Give a package a later expiry, with a reason; an expired package becomes `active` again.
+
+    Refused: a date not after the current expiry (or in the past), a package without an
+    expiry, and a completed, refunded, transferred or cancelled package.
+    """
+    on_date = on_date or timezone.localdate()
+    reason = clean_reason(reason)
+    locked = lock_assignment(assignment_id)
+    expires_on = _date(expires_on, "expires_on")
+    refuse_closed(locked)
+    if locked.status == AssignmentStatus.COMPLETED:
+        refuse("status", f'"{locked.package_name}" is completed: nothing is left to extend.')
+    if locked.expires_on is None:
+        refuse("expires_on", f'"{locked.package_name}" never expires.')
+    if expires_on <= locked.expires_on:
+        refuse("expires_on", f"The new expiry must be after the current one, {locked.expires_on:%d %b %Y}.")
+    if expires_on < on_date:
+        refuse("expires_on", "The new expiry is in the past.")
+    try:
+        validate_expiry_horizon(expires_on)
+    except ValidationError as exc:
+        refuse("expires_on", exc.messages[0])
+    old_expiry = locked.expires_on
+    locked.expires_on = expires_on
+    PackageAssignment.objects.filter(pk=locked.pk).update(expires_on=expires_on)
+    PackageBenefitTracker.objects.filter(assignment_id=locked.pk).update(valid_until=expires_on)
+    ledger_entry(
+        locked,
+        UsageKind.EXTENSION,
+        item_name=f"Expiry {old_expiry:%d %b %Y} → {expires_on:%d %b %Y}",
+        note=reason,
+        user=user,
+    )
+    if locked.status == AssignmentStatus.EXPIRED:
+        assignment_status_change(
+            assignment=locked, new_status=AssignmentStatus.ACTIVE, reason=StatusReason.EXTENDED, user=user
+        )
+    return locked
+
+
+def _signed_credit(credit) -> Decimal:
+    try:
+        amount = Decimal(str(credit).strip())
+    except (InvalidOperation, ValueError):
+        refuse("credit", f'"{credit}" is not an amount.')
+    if not amount.is_finite() or amount != quantize_money(amount) or abs(amount) >= Decimal("100000000"):
+        refuse("credit", "The credit is an amount in rupees with at most two decimals.")
+    return amount
+
+
+@transaction.atomic
+def assignment_adjust(
+    *, assignment_id: int, user, reason: str, sessions: int | None = None, credit=None
+) -> PackageAssignment:
+    """Correct a balance by +-sessions or +-credit, with a reason, as an `adjustment` ledger row.
+
+    The correction changes what the package grants (its total) and never takes the
+    balance below zero; a completed package that gets something back is active again,
+    one left with nothing is completed. Refused on a refunded, transferred or cancelled
+    package, on a kind without that balance, and for a zero or two-sided change.
+    """
+    reason = clean_reason(reason)
+    locked = lock_assignment(assignment_id)
+    try:
+        sessions = int(sessions or 0)
+    except (TypeError, ValueError):
+        refuse("sessions", f"\"{sessions}\" is not a whole number of sessions.")
+    credit = _signed_credit(credit) if credit not in (None, "") else ZERO
+    if bool(sessions) == bool(credit):
+        refuse("sessions", "Give either sessions or credit to add (positive) or take away (negative), not zero.")
+    refuse_closed(locked)
+    if sessions and not locked.has_sessions:
+        refuse("sessions", f'"{locked.package_name}" has no sessions to correct.')
+    if credit and not locked.is_credit:
+        refuse("credit", f'"{locked.package_name}" has no credit to correct.')
+    if sessions and locked.remaining_sessions + sessions < 0:
+        refuse("sessions", f"Only {locked.remaining_sessions} sessions are left; the balance cannot go below zero.")
+    if credit and locked.credit_remaining.amount + credit < 0:
+        refuse(
+            "credit",
+            f"Only {format_inr(locked.credit_remaining.amount)} of credit is left; the balance cannot go below zero.",
+        )
+    change = f"{sessions:+d} sessions" if sessions else f"{'+' if credit > 0 else '-'}{format_inr(abs(credit))} credit"
+    ledger_entry(
+        locked, UsageKind.ADJUSTMENT, sessions=sessions, credit=credit, item_name=f"Adjustment {change}",
+        note=reason, user=user,
+    )
+    assignment_status_change(
+        assignment=locked, new_status=status_for_balance(locked), reason=StatusReason.ADJUSTED, user=user
+    )
+    return locked
