@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('billing', '0008_roles_hold_permissions'),
         ('customers', '0003_customer_phone_ascii_digits'),
-        ('packages', '0012_after_sale_statuses'),
+        ('packages', '0013_after_sale_statuses'),
         ('receipts', '0002_refund_voucher'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

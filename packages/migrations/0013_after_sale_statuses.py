@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('packages', '0011_constraints_say_what_to_fix'),
+        ('packages', '0012_holding_expiry_index'),
     ]
 
     operations = [
