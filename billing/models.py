@@ -2,7 +2,7 @@
 from django.conf import settings
 from django.db import models
 
-from branches.models import Branch
+from branches.models import Branch, default_branch_id
 from catalog.models import Product, Service
 from customers.models import Customer
 from packages.models import BenefitType, PackageAssignment
@@ -47,7 +47,7 @@ class Invoice(models.Model):
 
     number = models.CharField(max_length=40, unique=True)
     branch = models.ForeignKey(
-        Branch, on_delete=models.PROTECT, related_name="invoices", help_text="Where the bill was made."
+        Branch, on_delete=models.PROTECT, default=default_branch_id, related_name="invoices", help_text="Where the bill was made."
     )
     kind = models.CharField(max_length=20, choices=InvoiceKind.choices, default=InvoiceKind.SALE)
     status = models.CharField(max_length=10, choices=InvoiceStatus.choices, default=InvoiceStatus.ISSUED, db_index=True)

@@ -13,19 +13,22 @@ NUMBER_FORMAT_SETTINGS = (
 )
 
 
-def active_branch_count() -> int:
+def active_branch_count(databases) -> int:
     from .models import Branch
 
+    if not databases or "default" not in databases:
+        return 0
     try:
         return Branch.objects.filter(is_active=True).count()
-    except DatabaseError:  # not migrated yet, or no database to ask: nothing to check
+    except DatabaseError:  # not migrated yet: nothing to check
         return 0
 
 
-@register(Tags.compatibility)
-def check_number_formats_name_the_branch(app_configs=None, **kwargs):
+# A database check: `migrate` and `check --database default` run it (a deploy runs both).
+@register(Tags.database)
+def check_number_formats_name_the_branch(app_configs=None, databases=None, **kwargs):
     """Refuse number formats without {branch} once the chain has more than one active branch."""
-    count = active_branch_count()
+    count = active_branch_count(databases)
     if count <= 1:
         return []
     return [

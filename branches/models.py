@@ -52,6 +52,16 @@ class Branch(models.Model):
             )
 
 
+def default_branch_id() -> int:
+    """The default of every `branch` column: the first active branch (made from SPA_* if there is none).
+
+    Services always name the branch; this is for rows made another way (scripts, fixtures).
+    """
+    from .selectors import default_branch
+
+    return default_branch().pk
+
+
 class BranchMembership(models.Model):
     """A user works at a branch (a cashier picks among theirs after logging in)."""
 

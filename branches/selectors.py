@@ -89,14 +89,18 @@ def branch_for(user, *, code: str | None = None, branch_id: int | None = None) -
             label = code or branch_id
             raise UnknownBranch(f"Unknown branch {label!r}.", errors={"branch": [f"No active branch {label!r}."]})
         if branch.is_member or not branch.has_others or is_chain_wide(user):
+            branch.in_chain = branch.has_others
             return branch
         raise BranchRefused(f"You do not work at {branch.name} ({branch.code}).")
     candidates = list(
         Branch.objects.filter(is_active=True).annotate(is_member=_member(user)).order_by("-is_member", "pk")[:2]
     )
     if not candidates:
-        return first_branch()
+        branch = first_branch()
+        branch.in_chain = False
+        return branch
     if len(candidates) == 1 or (candidates[0].is_member and not candidates[1].is_member):
+        candidates[0].in_chain = len(candidates) > 1
         return candidates[0]
     if candidates[0].is_member or is_chain_wide(user):
         raise BranchNotChosen("You work at several branches: choose one (X-Branch: CODE).")
@@ -115,6 +119,16 @@ def request_branch(request) -> Branch:
     branch = branch_for(request.user, code=code or None, branch_id=branch_id)
     setattr(request, _CACHE, branch)
     return branch
+
+
+def page_branch(request) -> Branch | None:
+    """Return the branch of a page's request, or None when the user has not picked one yet (or may not)."""
+    if not request.user.is_authenticated:
+        return None
+    try:
+        return request_branch(request)
+    except DomainError:
+        return None
 
 
 def user_branches(user) -> list[Branch]:

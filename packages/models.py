@@ -17,7 +17,7 @@ from django.db import models
 from django.utils import timezone
 from djmoney.money import Money
 
-from branches.models import Branch
+from branches.models import Branch, default_branch_id
 from catalog.models import Service
 from customers.models import Customer
 from spa_pkg.fields import money_field
@@ -413,7 +413,7 @@ class PackageAssignment(models.Model):
 
     customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="assignments")
     branch = models.ForeignKey(
-        Branch, on_delete=models.PROTECT, related_name="assignments_sold", help_text="Where it was sold."
+        Branch, on_delete=models.PROTECT, default=default_branch_id, related_name="assignments_sold", help_text="Where it was sold."
     )
     # Any registered kind (`packages.kinds`): the six of PackageType, or one another app adds.
     package_type = models.CharField(max_length=20, choices=kind_choices, db_index=True)

@@ -1,4 +1,5 @@
 import django.db.models.deletion
+import branches.models
 from django.db import migrations, models
 
 from branches.migrating import attach_to_first_branch
@@ -31,7 +32,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='invoice',
             name='branch',
-            field=models.ForeignKey(help_text='Where the bill was made.', on_delete=django.db.models.deletion.PROTECT, related_name='invoices', to='branches.branch'),
+            field=models.ForeignKey(help_text='Where the bill was made.', default=branches.models.default_branch_id, on_delete=django.db.models.deletion.PROTECT, related_name='invoices', to='branches.branch'),
         ),
         migrations.AlterField(
             model_name='numbersequence',

@@ -1,4 +1,5 @@
 import django.db.models.deletion
+import branches.models
 from django.db import migrations, models
 
 from branches.migrating import attach_to_first_branch
@@ -42,6 +43,6 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='packageassignment',
             name='branch',
-            field=models.ForeignKey(help_text='Where it was sold.', on_delete=django.db.models.deletion.PROTECT, related_name='assignments_sold', to='branches.branch'),
+            field=models.ForeignKey(help_text='Where it was sold.', default=branches.models.default_branch_id, on_delete=django.db.models.deletion.PROTECT, related_name='assignments_sold', to='branches.branch'),
         ),
     ]

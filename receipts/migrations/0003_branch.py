@@ -1,4 +1,5 @@
 import django.db.models.deletion
+import branches.models
 from django.db import migrations, models
 
 from branches.migrating import attach_to_first_branch
@@ -22,6 +23,6 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='receipt',
             name='branch',
-            field=models.ForeignKey(help_text='The branch that issued it.', on_delete=django.db.models.deletion.PROTECT, related_name='receipts', to='branches.branch'),
+            field=models.ForeignKey(help_text='The branch that issued it.', default=branches.models.default_branch_id, on_delete=django.db.models.deletion.PROTECT, related_name='receipts', to='branches.branch'),
         ),
     ]
