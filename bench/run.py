@@ -224,8 +224,16 @@ def statements_per_call(dataset, cashier, rng) -> dict[str, int]:
     for name, call in calls.items():
         with CaptureQueriesContext(connection) as queries:
             call()
-        counts[name] = len(queries)
+        counts[name] = statement_count(queries)
     return counts
+
+
+TRANSACTION_CONTROL = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT")
+
+
+def statement_count(queries) -> int:
+    """Count the statements a call sent, leaving out BEGIN and COMMIT (Django logs them on PostgreSQL)."""
+    return sum(1 for query in queries if not query["sql"].startswith(TRANSACTION_CONTROL))
 
 
 def figures(latencies: list[float], elapsed: float) -> dict:
@@ -309,7 +317,7 @@ def render(
         lines += ["", "invoice_create ÷ raw-SQL baseline (bills per second): " + ", ".join(
             f"{workers} worker{'s' if workers > 1 else ''} **{ratio:.2f}**" for workers, ratio in ratios.items()
         ) + "."]
-    lines += ["", "Statements per call: " + ", ".join(f"{name} **{count}**" for name, count in statements.items()) + "."]
+    lines += ["", "Statements per call (BEGIN and COMMIT not counted): " + ", ".join(f"{name} **{count}**" for name, count in statements.items()) + "."]
     if http_rows:
         lines += [
             "",
@@ -317,7 +325,7 @@ def render(
             "with health checks, API token; each cashier runs customer-packages, preview and invoices per bill "
             "on customers of their own. Bills/second counts whole bills (all three calls).",
             "",
-            "| call | calls | bills/second | p50 latency | p95 latency | queries per call |",
+            "| call | calls | bills/second | p50 latency | p95 latency | statements per call |",
             "| --- | ---: | ---: | ---: | ---: | ---: |",
         ]
         for label, row in http_rows.items():
@@ -344,24 +352,45 @@ DOC_HEAD = """# Benchmarks
 
 `make bench` (or `python -m bench.run`) builds a throwaway database with `bench/dataset.py`
 (customers, assignments of every kind with their tracker rows and sale ledger rows, in
-plain batches: COPY on PostgreSQL, executemany on SQLite), then times the billing
-services the counter calls:
+plain batches: COPY on PostgreSQL, executemany on SQLite), then times what the counter does:
 
 - `invoice_preview`: the computation alone (reads only);
-- `invoice_create`: the whole transaction (locks, second computation, invoice, lines,
-  ledger rows, balances, stock, payments, receipt snapshot, two numbers).
+- `invoice_create`: the whole transaction (the customer's packages locked, the bill computed
+  once on the locked rows, invoice, lines, ledger rows, balances, stock, payments, receipt
+  snapshot, two numbers);
+- on PostgreSQL, **the raw-SQL baseline** (`bench/baseline.py`), right after
+  `invoice_create` in the same process and database: one psycopg transaction that writes
+  what an invoice writes (catalogue prices read, the customer's service packages locked,
+  the stock taken, both numbers in one upsert, receipt, invoice, lines, ledger row, payment,
+  package and tracker balances) with no ORM and no rules. The figure to watch is
+  **invoice_create ÷ baseline**, their bills per second, sequentially and with 4 workers:
+  both run on the same machine a moment apart, so the ratio holds when the machine is busy
+  and the absolute figures do not;
+- on PostgreSQL, **the HTTP phase** (`bench/http.py`): gunicorn started with
+  `gunicorn.conf.py`, exactly as README "Production" runs it (3 processes of 4 threads,
+  `DB_CONN_MAX_AGE=60` with health checks, `DEBUG=false`), and cashiers with an API token
+  each doing what the billing page does per bill: `GET customer-packages?active=true`,
+  `POST preview`, `POST invoices` with a fresh `Idempotency-Key`, on customers of their own;
+  one cashier, then four at once (`--cashiers`). The server is stopped, its whole process
+  group, whatever happens, and every request has a timeout. Statements per call are counted
+  in the same run with Django's test client on the same URLs (BEGIN and COMMIT not counted).
 
 Each bill is a three-line cart for a customer who holds a service package: the service
 the package covers (a free session), another service and a product, with `use_credit`
 on (credit held by the customer pays first) and cash for the rest. Concurrent runs use
 separate worker processes, each with its own database connection, on customers picked
-at random (so they rarely wait for each other's packages). Latency is per call,
-measured in the process that made it.
+at random (so they rarely wait for each other's packages), and no customer is billed twice.
+Latency is per call, measured in the process that made it.
+
+`python -m bench.profile --postgres` profiles 200 `invoice_create` and 200
+`invoice_preview` calls with cProfile on a small throwaway database (see "Profiles").
+`--database NAME` (or `BENCH_DATABASE`) names the throwaway PostgreSQL database, so two
+people can bench one server at once.
 
 The figures below are real runs; each database has its own section, replaced by the
 next run on it. `pgbench -c 4 -j 2 -T 20` gives about 3,000 TPC-B transactions per
 second on these machines (ENGINEERING.md), the ceiling one invoice transaction is up
-against; an invoice is some twenty statements plus the Python that builds them.
+against.
 """
 
 

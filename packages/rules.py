@@ -79,6 +79,10 @@ class BillContext:
     branch_code: str = ""  # where the bill is made ("" : anywhere)
 
 
+# After the sale: these hold nothing and never apply again.
+CLOSED_STATUSES = frozenset({AssignmentStatus.REFUNDED, AssignmentStatus.TRANSFERRED, AssignmentStatus.CANCELLED})
+
+
 class ReasonCode(StrEnum):
     WRONG_ITEM = "wrong_item"
     NONE_LEFT = "none_left"
@@ -87,6 +91,7 @@ class ReasonCode(StrEnum):
     NOT_STARTED = "not_started"
     INVALID_DAY = "invalid_day"
     TOO_FEW_GUESTS = "too_few_guests"
+    CLOSED = "closed"  # refunded, transferred, or its sale voided
     OTHER_BRANCH = "other_branch"
 
 
@@ -150,12 +155,15 @@ class BenefitRule:
         reason = self.covers(line, context)
         if reason is not None and reason.code == ReasonCode.WRONG_ITEM:
             return reason
+        if holding.status == AssignmentStatus.PAUSED:
+            return Reason(ReasonCode.PAUSED, f"{self.quoted_name} is paused.")
+        if holding.status in CLOSED_STATUSES:
+            label = AssignmentStatus(holding.status).label.lower()
+            return Reason(ReasonCode.CLOSED, f"{self.quoted_name} was {label}.")
         if holding.valid_at and context.branch_code and context.branch_code not in dict(holding.valid_at):
             names = sorted(name for _, name in holding.valid_at)
             where = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
             return Reason(ReasonCode.OTHER_BRANCH, f"{self.quoted_name} is valid at {where} only.")
-        if holding.status == AssignmentStatus.PAUSED:
-            return Reason(ReasonCode.PAUSED, f"{self.quoted_name} is paused.")
         if holding.status == AssignmentStatus.EXPIRED or (
             holding.expires_on is not None and holding.expires_on < context.bill_date
         ):

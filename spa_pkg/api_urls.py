@@ -6,6 +6,7 @@ router's `trailing_slash` is the regex `/?`, and plain paths go through `both()`
 from django.urls import re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from billing.api.aftersale import VIEWS as AFTER_SALE_VIEWS
 from billing.api.views import (
     AssignAndPayApi,
     InvoiceCreateApi,
@@ -46,6 +47,10 @@ router.register("api/assignments", AssignmentViewSet, basename="api-assignments"
 router.register("api/invoices", InvoiceViewSet, basename="api-invoices")
 
 urlpatterns = [
+    *(
+        both(rf"api/assignments/(?P<assignment_id>\d+)/{operation}", view.as_view(), name=f"api-assignment-{operation}")
+        for operation, view in AFTER_SALE_VIEWS.items()
+    ),
     *router.urls,
     both(r"api/auth/token", TokenApi.as_view(), name="api-token"),
     both(

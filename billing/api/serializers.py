@@ -47,6 +47,10 @@ class AssignInput(serializers.Serializer):
         help_text=f"Defaults to the template validity; from today to at most {MAX_EXPIRY_YEARS} years ahead.",
     )
     notes = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
+    renews_assignment_id = id_field(
+        required=False, allow_null=True,
+        help_text="Renew this package of the same customer: the new period starts the day after it ends.",
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -32,6 +32,7 @@ from .serializers import (
 
 ASSIGNMENT_FIELDS = {
     "customer_id", "package_type", "package_id", "service_id", "price_paid", "discount", "expires_on", "notes",
+    "renews_assignment_id",
 }
 PAYMENT_FIELDS = {"method", "amount", "reference"}
 X_BRANCH = OpenApiParameter(
@@ -131,6 +132,7 @@ class AssignAndPayApi(APIView):
                 create_invoice=invoice.get("create"),
                 tax_rate=invoice.get("tax_rate"),
                 generate_receipt=receipt["generate"],
+                renews_assignment_id=assignment.get("renews_assignment_id"),
                 branch=branch,
             )
         except DomainError as exc:

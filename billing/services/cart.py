@@ -65,7 +65,7 @@ def _customer(customer) -> Customer:
     if not _is_int(customer) or customer <= 0:
         raise UnknownCustomer(message, errors={"customer_id": [message]})
     try:
-        return Customer.objects.get(pk=customer)
+        return Customer._base_manager.get(pk=customer)
     except Customer.DoesNotExist:
         raise UnknownCustomer(message, errors={"customer_id": [message]}) from None
 
@@ -205,8 +205,9 @@ def cart_lines(items: Sequence) -> list[LineInput]:
 
     service_ids = {item.id for item in items if item.type == "service"}
     product_ids = {item.id for item in items if item.type == "product"}
-    services = Service.objects.in_bulk(service_ids)
-    products = Product.objects.in_bulk(product_ids)
+    # The plain managers: django-money's queryset wrappers only matter for Money lookups.
+    services = Service._base_manager.in_bulk(service_ids)
+    products = Product._base_manager.in_bulk(product_ids)
     staff_ids = {item.staff_id for item in items if item.staff_id is not None}
     known_staff = (
         set(get_user_model().objects.filter(pk__in=staff_ids, is_active=True).values_list("pk", flat=True))

@@ -182,6 +182,7 @@ def _sale_invoice_number():
     return Subquery(
         InvoiceLine._base_manager.filter(line_type=LineType.PACKAGE, assignment_id=OuterRef("pk"))
         .exclude(invoice__status=InvoiceStatus.CANCELLED)
+        .order_by()
         .values("invoice__number")[:1]
     )
 

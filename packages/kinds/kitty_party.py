@@ -35,12 +35,15 @@ class KittyPartyKind(CreditKind):
         # reads a kitty party without a query of its own.
         included = (
             KittyParty.services_included.through.objects.filter(kittyparty_id=OuterRef("template_id"))
+            .order_by()
             .values("kittyparty_id")
             .annotate(ids=IdList("service_id"))
             .values("ids")
         )
         return {
-            "kitty_min_guests": Subquery(KittyParty.objects.filter(pk=OuterRef("template_id")).values("min_guests")[:1]),
+            "kitty_min_guests": Subquery(
+                KittyParty.objects.filter(pk=OuterRef("template_id")).order_by().values("min_guests")[:1]
+            ),
             "kitty_service_ids": Subquery(included),
         }
 

@@ -9,7 +9,7 @@ from .base import Kind, TemplateSummary, format_inr, percent_text, value_by_time
 
 
 def _term(field: str):
-    return Subquery(StudentOffer.objects.filter(pk=OuterRef("template_id")).values(field)[:1])
+    return Subquery(StudentOffer.objects.filter(pk=OuterRef("template_id")).order_by().values(field)[:1])
 
 
 class StudentOfferKind(Kind):

@@ -38,6 +38,7 @@ from .balance import _store_balances
 from .status import CLOSED, StatusReason, assignment_status_change, status_for_balance
 
 REASON_MAX = 255
+ID_MAX = 2**63 - 1  # the largest database key
 
 
 class AssignmentNotFound(PackageError):
@@ -64,7 +65,7 @@ def lock_assignment(assignment_id) -> PackageAssignment:
         pk = int(assignment_id)
     except (TypeError, ValueError):
         pk = 0
-    locked = lock_assignments([pk]).get(pk) if pk > 0 else None
+    locked = lock_assignments([pk]).get(pk) if 0 < pk <= ID_MAX else None
     if locked is None:
         raise AssignmentNotFound(f"No package with id {assignment_id}.")
     return locked
@@ -234,7 +235,7 @@ def assignment_transfer(
         to_pk = int(to_customer_id)
     except (TypeError, ValueError):
         to_pk = 0
-    customer = Customer.objects.filter(pk=to_pk).first() if to_pk > 0 else None
+    customer = Customer.objects.filter(pk=to_pk).first() if 0 < to_pk <= ID_MAX else None
     if customer is None:
         refuse("to_customer_id", f"No customer with id {to_customer_id}.")
     if customer.pk == old.customer_id:

@@ -104,6 +104,10 @@ ROUTES += [
     Route("GET", "/api/assignments/{assignment}"),
     Route("POST", "/api/assignments/{assignment}/pause", {}),
     Route("POST", "/api/assignments/{assignment}/resume", {}),
+    *(
+        Route("POST", f"/api/assignments/{{assignment}}/{operation}", {})
+        for operation in ("refund", "transfer", "extend", "adjust", "top-up")
+    ),
     Route("GET", "/api/invoices"),
     Route("GET", "/api/invoices/{invoice}"),
     Route("GET", "/api/schema/"),

@@ -6,7 +6,18 @@ from io import StringIO
 import pytest
 
 from billing.services import CartItem, PaymentIn, package_sell
-from tests.factories import ProductFactory, ServiceFactory, inr
+from packages.services import assignment_create, assignment_pause
+from tests.factories import (
+    KittyPartyFactory,
+    MembershipFactory,
+    PrepaidPackageFactory,
+    ProductFactory,
+    ServiceFactory,
+    ServicePackageFactory,
+    StudentOfferFactory,
+    YearlyMembershipFactory,
+    inr,
+)
 
 
 @pytest.fixture
@@ -71,3 +82,22 @@ def ledger_stays_reconciled(request):
     out = StringIO()
     call_command("reconcile_packages", stdout=out)
     assert out.getvalue().rstrip().endswith(" 0 difference(s)."), out.getvalue()
+
+
+def hold_many(customer, facial, count):
+    """Give the customer `count` more packages that do not touch the test cart (other services, paused...)."""
+    massage = ServiceFactory(name="Stone massage")
+    kinds = [
+        lambda: assignment_create(customer=customer, template=ServicePackageFactory(), service=massage),
+        lambda: assignment_create(customer=customer, template=MembershipFactory(services_included=[massage])),
+        lambda: assignment_create(customer=customer, template=KittyPartyFactory(services_included=[massage])),
+        lambda: assignment_create(customer=customer, template=PrepaidPackageFactory()),
+        lambda: assignment_pause(
+            assignment=assignment_create(customer=customer, template=StudentOfferFactory()), user=None
+        ),
+        lambda: assignment_pause(
+            assignment=assignment_create(customer=customer, template=YearlyMembershipFactory()), user=None
+        ),
+    ]
+    for index in range(count):
+        kinds[index % len(kinds)]()

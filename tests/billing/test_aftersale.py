@@ -17,6 +17,7 @@ from billing.services import (
     invoice_void,
     package_sell,
 )
+from billing.services.aftersale import credit_note_deadline
 from packages.exceptions import AfterSaleRefused, InvalidAssignment
 from packages.models import PackageAssignment, PackageBenefitTracker, PackageUsage
 from packages.services import AssignmentNotFound, assignment_transfer
@@ -313,3 +314,29 @@ def test_renewal_refusals_write_nothing(customer, manager, sell, case):
 
     assert "renews_assignment_id" in refused.value.errors
     assert written() == before
+
+
+def test_after_the_credit_note_deadline_the_refund_goes_on_a_voucher_without_reversing_gst(customer, manager, sell):
+    membership = sell(customer, MembershipFactory(), expires_on=TODAY + timedelta(days=1000))
+    sale_date = Invoice.objects.get(kind="package_sale").bill_date
+    deadline = credit_note_deadline(sale_date)
+    late = deadline + timedelta(days=1)
+
+    quote = assignment_refund_quote(membership, late)
+    result = assignment_refund(assignment_id=membership.pk, user=manager, reason="Late", method="cash", on_date=late)
+
+    assert deadline.month == 11 and deadline.day == 30 and deadline > sale_date
+    assert (quote.document_kind, quote.gst) == ("refund_voucher", 0)
+    assert result.refund_amount == quote.value_left
+    assert result.document.kind == "refund_voucher"
+    assert "without reversing GST" in result.document.snapshot["lines"][0]["package_note"]
+
+
+@pytest.mark.parametrize(
+    ("sale_date", "deadline"),
+    [("2026-04-01", "2027-11-30"), ("2027-03-31", "2027-11-30"), ("2026-11-30", "2027-11-30")],
+)
+def test_a_credit_note_may_be_issued_until_30_november_after_the_financial_year(sale_date, deadline):
+    from datetime import date
+
+    assert credit_note_deadline(date.fromisoformat(sale_date)) == date.fromisoformat(deadline)

@@ -10,18 +10,13 @@ from billing.models import Invoice, InvoiceLine, Payment
 from billing.selectors import package_usage
 from billing.services import PaymentIn, invoice_create, invoice_preview
 from packages.models import PackageUsage
-from packages.services import assignment_create, assignment_pause
-from tests.billing.conftest import product_item, service_item
+from packages.services import assignment_create
+from tests.billing.conftest import hold_many, product_item, service_item
 from tests.factories import (
     CustomerFactory,
-    KittyPartyFactory,
-    MembershipFactory,
     PrepaidPackageFactory,
-    ServiceFactory,
     ServicePackageFactory,
-    StudentOfferFactory,
     UserFactory,
-    YearlyMembershipFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -194,32 +189,13 @@ def test_credit_usage_history_shows_rupees(customer, cashier, massage, sell):
     assert [(row["amount"], row["balance_after"]) for row in history] == [("15000.00", "17500.00"), ("2100.00", "15400.00")]
 
 
-def _hold_many(customer, facial, count):
-    """Give the customer `count` more packages that do not touch the test cart (other services, paused...)."""
-    massage = ServiceFactory(name="Stone massage")
-    kinds = [
-        lambda: assignment_create(customer=customer, template=ServicePackageFactory(), service=massage),
-        lambda: assignment_create(customer=customer, template=MembershipFactory(services_included=[massage])),
-        lambda: assignment_create(customer=customer, template=KittyPartyFactory(services_included=[massage])),
-        lambda: assignment_create(customer=customer, template=PrepaidPackageFactory()),
-        lambda: assignment_pause(
-            assignment=assignment_create(customer=customer, template=StudentOfferFactory()), user=None
-        ),
-        lambda: assignment_pause(
-            assignment=assignment_create(customer=customer, template=YearlyMembershipFactory()), user=None
-        ),
-    ]
-    for index in range(count):
-        kinds[index % len(kinds)]()
-
-
 def test_invoice_create_takes_the_same_queries_with_one_or_fifty_packages_held(
     customer, cashier, facial, haircut, cream, django_assert_max_num_queries
 ):
     crowded = CustomerFactory()
     for holder in (customer, crowded):
         assignment_create(customer=holder, template=ServicePackageFactory(), service=facial)
-    _hold_many(crowded, facial, 49)
+    hold_many(crowded, facial, 49)
     assert crowded.assignments.count() == 50
     items = [service_item(facial), service_item(haircut), product_item(cream)]
     invoice_create(customer=CustomerFactory(), items=items, cashier=cashier, payments=[PaymentIn("cash")])  # warm up
@@ -240,7 +216,7 @@ def test_invoice_preview_takes_the_same_queries_with_one_or_fifty_packages_held(
     crowded = CustomerFactory()
     for holder in (customer, crowded):
         assignment_create(customer=holder, template=ServicePackageFactory(), service=facial)
-    _hold_many(crowded, facial, 49)
+    hold_many(crowded, facial, 49)
     items = [service_item(facial), service_item(haircut), product_item(cream)]
 
     counts = []

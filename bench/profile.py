@@ -1,0 +1,80 @@
+"""Profile the counter's calls in process with cProfile, on a throwaway bench database.
+
+    python -m bench.profile --postgres                    # 200 invoice_create, then 200 invoice_preview
+    python -m bench.profile --postgres --calls 300 --top 30
+
+Prints, for each call, the time per call and the functions with the most cumulative time
+(our code and the ORM's), which is what docs/benchmarks.md "Profiles" summarises.
+"""
+from __future__ import annotations
+
+import cProfile
+import io
+import os
+import pstats
+import random
+import sys
+import time
+
+from bench.run import ROOT, _cart_items, make_carts, parse_args, prepare_database
+
+
+def main(argv=None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    calls, top = 200, 25
+    for flag in ("--calls", "--top"):
+        if flag in argv:
+            index = argv.index(flag)
+            value = int(argv[index + 1])
+            del argv[index : index + 2]
+            calls, top = (value, top) if flag == "--calls" else (calls, value)
+    args = parse_args([*argv, "--database", "spa_pkg_perf_prof", "--customers", "2000", "--assignments", "10000"])
+    sys.path.insert(0, str(ROOT))
+    os.environ["DATABASE_URL"] = prepare_database(args)
+    os.environ["DJANGO_SETTINGS_MODULE"] = "spa_pkg.settings"
+    os.environ["DEBUG"] = "false"
+    os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-not-for-production-3b9e51c7d2a84f60")
+    import django
+
+    django.setup()
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+
+    from bench.dataset import build
+    from bench.run import drop_database
+    from billing.services import PaymentIn, invoice_create, invoice_preview
+
+    try:
+        call_command("migrate", verbosity=0)
+        dataset = build(customers=args.customers, assignments=args.assignments, seed=args.seed, log=lambda _: None)
+        cashier = get_user_model().objects.get(pk=dataset.cashier_id)
+        carts = make_carts(dataset, calls * 2 + 20, random.Random(args.seed))
+        create = lambda cart: invoice_create(  # noqa: E731
+            customer=cart[0], items=_cart_items(cart[1]), cashier=cashier, use_credit=True,
+            payments=[PaymentIn("cash")],
+        )
+        preview = lambda cart: invoice_preview(customer=cart[0], items=_cart_items(cart[1]), use_credit=True)  # noqa: E731
+        for cart in carts[:10]:  # warm up
+            preview(cart)
+        for cart in carts[10:20]:
+            create(cart)
+        for name, call, share in (("invoice_create", create, carts[20 : 20 + calls]),
+                                  ("invoice_preview", preview, carts[20 + calls :])):
+            profiler = cProfile.Profile()
+            started = time.perf_counter()
+            profiler.enable()
+            for cart in share:
+                call(cart)
+            profiler.disable()
+            elapsed = time.perf_counter() - started
+            print(f"\n== {name}: {len(share)} calls, {elapsed / len(share) * 1000:.2f} ms per call (under the profiler)")
+            out = io.StringIO()
+            pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(top)
+            print(out.getvalue().split("ncalls", 1)[-1])
+        return 0
+    finally:
+        drop_database(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
