@@ -56,7 +56,10 @@ def package_balance(assignment: PackageAssignment) -> dict:
         "name": assignment.package_name,
         "balance": balance_text(assignment),
         "status": str(assignment.status),
-        "expires_on": assignment.expires_on.isoformat() if assignment.expires_on else None,
+        # A refunded, cancelled or transferred package is valid till nothing: no date beside "REFUNDED on".
+        "expires_on": assignment.expires_on.isoformat()
+        if assignment.expires_on and assignment.status not in CLOSED_LABELS
+        else None,
     }
 
 

@@ -340,3 +340,15 @@ def test_a_credit_note_may_be_issued_until_30_november_after_the_financial_year(
     from datetime import date
 
     assert credit_note_deadline(date.fromisoformat(sale_date)) == date.fromisoformat(deadline)
+
+
+def test_after_a_refund_the_counter_charges_the_service_and_says_why(facial_package, manager, cashier, facial):
+    assignment_refund(assignment_id=facial_package.pk, user=manager, reason="Leaving", method="cash")
+
+    bill = invoice_create(
+        customer=facial_package.customer, items=[service_item(facial)], cashier=cashier, payments=[PaymentIn("cash")]
+    )
+
+    line = bill.computation.lines[0]
+    assert line.package_applied is None and line.total == D("1260.00")
+    assert line.package_note == f'"{facial_package.package_name}" was refunded.'
