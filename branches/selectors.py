@@ -31,7 +31,10 @@ class BranchRefused(DomainError):
 
 
 def first_branch() -> Branch:
-    """Return the branch made from the SPA_* settings (made now if the database has none)."""
+    """Return the oldest branch; with none at all, the one made from the SPA_* settings (as the migration does)."""
+    oldest = Branch.objects.order_by("pk").first()
+    if oldest is not None:
+        return oldest
     branch, _ = Branch.objects.get_or_create(
         code=settings.SPA_BRANCH_CODE,
         defaults={
