@@ -29,7 +29,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "benchmarks.md"
-SQLITE_PATH = Path("/tmp/spa_pkg_bench.sqlite3")
 PG_DATABASE = "spa_pkg_bench"
 
 
@@ -44,7 +43,7 @@ def parse_args(argv=None):
     parser.add_argument(
         "--database",
         default=os.environ.get("BENCH_DATABASE", PG_DATABASE),
-        help="Name of the throwaway PostgreSQL database (created, then dropped); default spa_pkg_bench.",
+        help="Name of the throwaway database (PostgreSQL, or /tmp/NAME.sqlite3), created, then dropped.",
     )
     parser.add_argument("--customers", type=int, default=10_000)
     parser.add_argument("--assignments", type=int, default=50_000)
@@ -81,6 +80,11 @@ def _pg_admin(url: str, statement: str) -> None:
         connection.execute(statement)
 
 
+def sqlite_path(args) -> Path:
+    """The SQLite bench file, named like the PostgreSQL database (/tmp/spa_pkg_bench.sqlite3 by default)."""
+    return Path(f"/tmp/{args.database}.sqlite3")
+
+
 def prepare_database(args) -> str:
     """Create an empty throwaway database and return its URL."""
     if args.postgres:
@@ -89,8 +93,8 @@ def prepare_database(args) -> str:
         return re.sub(r"/[^/]*$", f"/{args.database}", args.postgres_url)
     for suffix in ("", "-journal", "-wal", "-shm"):
         with suppress(FileNotFoundError):
-            Path(f"{SQLITE_PATH}{suffix}").unlink()
-    return f"sqlite:///{SQLITE_PATH}"
+            Path(f"{sqlite_path(args)}{suffix}").unlink()
+    return f"sqlite:///{sqlite_path(args)}"
 
 
 def drop_database(args) -> None:
@@ -101,7 +105,7 @@ def drop_database(args) -> None:
         _pg_admin(args.postgres_url, f"DROP DATABASE IF EXISTS {args.database} WITH (FORCE)")
     else:
         with suppress(FileNotFoundError):
-            SQLITE_PATH.unlink()
+            sqlite_path(args).unlink()
 
 
 # -- workload ---------------------------------------------------------------------------------
@@ -257,6 +261,7 @@ def figures(latencies: list[float], elapsed: float) -> dict:
         "per_second": len(latencies) / elapsed,
         "p50_ms": cuts[49] * 1000,
         "p95_ms": cuts[94] * 1000,
+        "load": os.getloadavg()[0],  # the 1-minute load average when the measurement ended
     }
 
 
@@ -320,12 +325,13 @@ def render(
         f"{dataset.trackers:,} tracker rows, {dataset.assignments:,} sale ledger rows, built in {build_seconds:.1f} s "
         f"({'COPY' if args.postgres else 'executemany'} batches).",
         "",
-        "| measurement | bills | bills/second | p50 latency | p95 latency |",
-        "| --- | ---: | ---: | ---: | ---: |",
+        "| measurement | bills | bills/second | p50 latency | p95 latency | load |",
+        "| --- | ---: | ---: | ---: | ---: | ---: |",
     ]
     for label, row in results.items():
         lines.append(
-            f"| {label} | {row['count']:,} | {row['per_second']:.1f} | {row['p50_ms']:.1f} ms | {row['p95_ms']:.1f} ms |"
+            f"| {label} | {row['count']:,} | {row['per_second']:.1f} | {row['p50_ms']:.1f} ms | {row['p95_ms']:.1f} ms "
+            f"| {row['load']:.1f} |"
         )
     if ratios:
         lines += ["", "invoice_create ÷ raw-SQL baseline (bills per second): " + ", ".join(
@@ -339,14 +345,17 @@ def render(
             "with health checks, API token; each cashier runs customer-packages, preview and invoices per bill "
             "on customers of their own. Bills/second counts whole bills (all three calls).",
             "",
-            "| call | calls | bills/second | p50 latency | p95 latency | statements per call |",
-            "| --- | ---: | ---: | ---: | ---: | ---: |",
+            "| call | calls | bills/second | p50 latency | p95 latency | statements per call | load |",
+            "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
         ]
         for label, row in http_rows.items():
             lines.append(
                 f"| {label} | {row['count']:,} | {row['per_second']:.1f} | {row['p50_ms']:.1f} ms "
-                f"| {row['p95_ms']:.1f} ms | {row['queries']} |"
+                f"| {row['p95_ms']:.1f} ms | {row['queries']} | {row['load']:.1f} |"
             )
+        single, several = (row for label, row in http_rows.items() if label.startswith("invoices, "))
+        lines += ["", f"Over HTTP, {args.cashiers} cashiers issue **{several['per_second'] / single['per_second']:.1f}x** "
+                  "the invoices per second of one."]
     checked, differences, seconds = reconcile
     lines += [
         "",
