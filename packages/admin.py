@@ -350,8 +350,16 @@ class PackageAssignmentAdmin(admin.ModelAdmin):
         return (
             (None, {"fields": ("customer", "package_name", "package_type", "service", "status")}),
             ("Balance", {"fields": balance_fields, "description": "Balances change only through billing and its ledger."}),
-            ("Dates", {"fields": ("assigned_on", "expires_on", "paused_on")}),
-            ("Sale", {"fields": ("price_paid", "sale_value", "discount", "created_by", "created_at", "updated_at")}),
+            ("Dates", {"fields": ("assigned_on", "expires_on", "paused_on", "closed_on")}),
+            (
+                "Sale",
+                {
+                    "fields": (
+                        "price_paid", "sale_value", "discount", "renews", "transferred_from", "created_by", "created_at",
+                        "updated_at",
+                    )
+                },
+            ),
             (None, {"fields": ("notes",)}),
             *((("Payments and documents", {"fields": ("documents",)}),) if self.documents_of else ()),
         )

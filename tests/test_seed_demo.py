@@ -88,10 +88,15 @@ def test_seed_demo_customers_hold_packages_sold_with_receipts():
     priya = Customer.objects.get(name="Priya Sharma")
     package = priya.assignments.get()
     assert (package.package_name, package.remaining_sessions) == ("3+1 Facial Package – Hydrating Facial", 4)
-    # One receipt per package sold and per bill, one credit note per void.
+    # One receipt per package sold, per bill and per top-up, one credit note per void; after the
+    # sale a refund's credit note, a transfer's new package (no receipt: no money moved).
     bills = Invoice.objects.filter(kind="sale")
-    assert Receipt.objects.exclude(kind="credit_note").count() == PackageAssignment.objects.count() + bills.count()
-    assert Receipt.objects.filter(kind="credit_note").count() == bills.filter(status="cancelled").count()
+    sold = PackageAssignment.objects.filter(transferred_from__isnull=True)
+    top_ups = PackageUsage.objects.filter(kind="top_up")
+    assert Receipt.objects.exclude(kind="credit_note").count() == sold.count() + bills.count() + top_ups.count()
+    refund_notes = Receipt.objects.filter(kind="credit_note", snapshot__has_key="refund")
+    assert Receipt.objects.filter(kind="credit_note").count() == bills.filter(status="cancelled").count() + refund_notes.count()
+    assert (refund_notes.count(), top_ups.count(), PackageAssignment.objects.filter(status="transferred").count()) == (1, 1, 1)
     assert Customer.objects.exclude(phone__startswith="+91").count() == 0
 
 

@@ -5,7 +5,7 @@ Each needs its own permission (spa_pkg.permissions), so a cashier gets 403; refu
 the JSON error body with nothing written; an unknown package is a 404.
 """
 from django.db import transaction
-from drf_spectacular.utils import OpenApiExample, extend_schema
+from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -124,28 +124,28 @@ class AfterSaleApi(APIView):
 
 
 def _schema(operation: str, summary: str, request, response, example: dict):
-    return extend_schema(
-        operation_id=f"assignments_{operation}",
-        summary=summary,
-        request=request,
-        responses={200: response},
-        examples=[OpenApiExample(summary, value=example, request_only=True)],
-        tags=["after the sale"],
+    """Document a view's POST: its operation id, body, answer and an example."""
+    return extend_schema_view(
+        post=extend_schema(
+            operation_id=f"assignments_{operation}",
+            summary=summary,
+            request=request,
+            responses={200: response},
+            examples=[OpenApiExample(summary, value=example, request_only=True)],
+            tags=["after the sale"],
+        )
     )
 
 
+@_schema(
+    "refund", "Refund a package (manager)", RefundInput, RefundOutput,
+    {"reason": "Moving abroad", "method": "upi", "amount": None},
+)
 class RefundApi(AfterSaleApi):
     """Refund what a package has left: a credit note (taxed kinds) or a refund voucher (credit)."""
 
     permission_classes = [HasPerm("refund_assignment")]
     input_class = RefundInput
-
-    @_schema(
-        "refund", "Refund a package (manager)", RefundInput, RefundOutput,
-        {"reason": "Moving abroad", "method": "upi", "amount": None},
-    )
-    def post(self, request, assignment_id: str):
-        return super().post(request, assignment_id)
 
     def perform(self, assignment_id, data, user):
         result = assignment_refund(
@@ -159,18 +159,15 @@ class RefundApi(AfterSaleApi):
         }
 
 
+@_schema(
+    "transfer", "Transfer a package to another customer (manager)", TransferInput, TransferOutput,
+    {"to_customer_id": 24, "reason": "A gift to her sister"},
+)
 class TransferApi(AfterSaleApi):
     """Move a package's balance to another customer as a new assignment."""
 
     permission_classes = [HasPerm("transfer_assignment")]
     input_class = TransferInput
-
-    @_schema(
-        "transfer", "Transfer a package to another customer (manager)", TransferInput, TransferOutput,
-        {"to_customer_id": 24, "reason": "A gift to her sister"},
-    )
-    def post(self, request, assignment_id: str):
-        return super().post(request, assignment_id)
 
     def perform(self, assignment_id, data, user):
         result = assignment_transfer(
@@ -179,18 +176,15 @@ class TransferApi(AfterSaleApi):
         return {"assignment_id": result.new.pk, "updated_packages": _packages(result.old, result.new)}
 
 
+@_schema(
+    "extend", "Extend a package's expiry (manager)", ExtendInput, UpdatedOutput,
+    {"expires_on": "2027-06-30", "reason": "Away for surgery"},
+)
 class ExtendApi(AfterSaleApi):
     """Give a package a later expiry; an expired package becomes active again."""
 
     permission_classes = [HasPerm("extend_assignment")]
     input_class = ExtendInput
-
-    @_schema(
-        "extend", "Extend a package's expiry (manager)", ExtendInput, UpdatedOutput,
-        {"expires_on": "2027-06-30", "reason": "Away for surgery"},
-    )
-    def post(self, request, assignment_id: str):
-        return super().post(request, assignment_id)
 
     def perform(self, assignment_id, data, user):
         assignment = assignment_extend(
@@ -199,18 +193,15 @@ class ExtendApi(AfterSaleApi):
         return {"updated_packages": _packages(assignment)}
 
 
+@_schema(
+    "adjust", "Correct a package's balance (manager)", AdjustInput, UpdatedOutput,
+    {"sessions": 1, "reason": "Session taken twice by mistake"},
+)
 class AdjustApi(AfterSaleApi):
     """Correct a balance by +-sessions or +-credit, written as an adjustment ledger row."""
 
     permission_classes = [HasPerm("adjust_balance")]
     input_class = AdjustInput
-
-    @_schema(
-        "adjust", "Correct a package's balance (manager)", AdjustInput, UpdatedOutput,
-        {"sessions": 1, "reason": "Session taken twice by mistake"},
-    )
-    def post(self, request, assignment_id: str):
-        return super().post(request, assignment_id)
 
     def perform(self, assignment_id, data, user):
         assignment = assignment_adjust(
@@ -220,18 +211,15 @@ class AdjustApi(AfterSaleApi):
         return {"updated_packages": _packages(assignment)}
 
 
+@_schema(
+    "top_up", "Top up a package's credit (manager)", TopUpInput, TopUpOutput,
+    {"credit": "5500.00", "price_paid": "5000.00", "payment": {"method": "upi", "amount": "5000.00", "reference": ""}},
+)
 class TopUpApi(AfterSaleApi):
     """Add credit to a prepaid or kitty-party package, with a payment and a receipt voucher."""
 
     permission_classes = [HasPerm("top_up_assignment")]
     input_class = TopUpInput
-
-    @_schema(
-        "top_up", "Top up a package's credit (manager)", TopUpInput, TopUpOutput,
-        {"credit": "5500.00", "price_paid": "5000.00", "payment": {"method": "upi", "amount": "5000.00", "reference": ""}},
-    )
-    def post(self, request, assignment_id: str):
-        return super().post(request, assignment_id)
 
     def perform(self, assignment_id, data, user):
         payment = data["payment"]

@@ -40,12 +40,21 @@ from packages.models import (
     UsageKind,
     YearlyMembership,
 )
-from packages.services import assignments_expire
+from packages.services import assignment_extend, assignment_transfer, assignments_expire
 from receipts.models import Receipt
 from spa_pkg.money import inr
 
 from ...models import Invoice, Payment
-from ...services import CartItem, PaymentIn, invoice_create, invoice_preview, invoice_void, package_sell
+from ...services import (
+    CartItem,
+    PaymentIn,
+    assignment_refund,
+    assignment_top_up,
+    invoice_create,
+    invoice_preview,
+    invoice_void,
+    package_sell,
+)
 
 # name, category, price, GST %, SAC, minutes
 SERVICES = [
@@ -184,6 +193,7 @@ class Command(BaseCommand):
             if not PackageAssignment.objects.filter(notes=HISTORY_NOTE).exists():
                 customers.update(self.seed_customers(HISTORY_CUSTOMERS))
                 self.seed_history(customers, templates, services, users["manager"][0], users["cashier"][0])
+                self.seed_after_sale(customers, templates, users["manager"][0])
             if count > 1:
                 self.seed_chain(count, customers, templates, services, users)
             # Packages whose day has passed (history or not) are expired, as the nightly job would.
@@ -410,6 +420,40 @@ class Command(BaseCommand):
             if voided_ago is not None:
                 invoice_void(invoice=result.invoice, reason="Billed to the wrong customer (demo)", user=manager)
                 backdate_void(result.invoice, on=today - timedelta(days=voided_ago))
+
+    def seed_after_sale(self, customers, templates, manager) -> None:
+        """Refund, top up, extend and transfer a few history packages today, as a manager would."""
+        today = timezone.localdate()
+
+        def held(customer_name: str, template_key: str, service_name: str | None = None) -> PackageAssignment:
+            template = templates[template_key]
+            found = PackageAssignment.objects.filter(
+                customer=customers[customer_name],
+                template_type=ContentType.objects.get_for_model(template),
+                template_id=template.pk,
+                notes=HISTORY_NOTE,
+            )
+            if service_name:
+                found = found.filter(service__name=service_name)
+            return found.get()
+
+        massage = held("Vikram Singh", "facial_package", "Swedish Massage")
+        assignment_refund(assignment_id=massage.pk, user=manager, reason="Moving to Pune (demo)", method="upi")
+        prepaid = held("Vikram Singh", "prepaid")
+        assignment_top_up(
+            assignment_id=prepaid.pk, user=manager, credit=Decimal("5500.00"), price_paid=Decimal("5000.00"),
+            payment=PaymentIn(method="upi", reference="UPI-DEMO-TOPUP"),
+        )
+        yearly = held("Nikhil Joshi", "yearly")
+        assignment_extend(
+            assignment_id=yearly.pk, expires_on=yearly.expires_on + timedelta(days=30), user=manager,
+            reason="Away for a month after surgery (demo)", on_date=today,
+        )
+        hair_spa = held("Farah Khan", "facial_package", "Hair Spa")
+        assignment_transfer(
+            assignment_id=hair_spa.pk, to_customer_id=customers["Deepa Menon"].pk, user=manager,
+            reason="A gift to a friend (demo)",
+        )
 
     # --- a chain of branches ------------------------------------------------------------------
 
