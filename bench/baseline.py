@@ -42,8 +42,11 @@ def connect(url: str):
 TWO = Decimal("0.01")
 
 
-def raw_bill(connection, t: dict[str, str], cart, cashier_id: int, day: date) -> float:
-    """Issue one invoice in raw SQL; return its latency in seconds."""
+def raw_bill(
+    connection, t: dict[str, str], cart, cashier_id: int, day: date, *, branch: tuple[int, str]
+) -> float:
+    """Issue one invoice in raw SQL at `branch` (id, code), numbered in its series; return its latency in seconds."""
+    branch_id, code = branch
     customer_id, items = cart
     service_ids = [pk for kind, pk, _ in items if kind == "service"]
     product_ids = [pk for kind, pk, _ in items if kind == "product"]
@@ -67,14 +70,14 @@ def raw_bill(connection, t: dict[str, str], cart, cashier_id: int, day: date) ->
                 raise RuntimeError("out of stock")
         numbers = dict(
             cur.execute(
-                f"INSERT INTO {t['sequence']} (series, day, last_value) VALUES ('INV', %s, 1), ('REC', %s, 1) "
-                f"ON CONFLICT (series, day) DO UPDATE SET last_value = {t['sequence']}.last_value + 1 "
-                "RETURNING series, last_value",
-                [day, day],
+                f"INSERT INTO {t['sequence']} (branch_id, series, day, last_value) VALUES (%s, 'INV', %s, 1), "
+                f"(%s, 'REC', %s, 1) ON CONFLICT (branch_id, series, day) "
+                f"DO UPDATE SET last_value = {t['sequence']}.last_value + 1 RETURNING series, last_value",
+                [branch_id, day, branch_id, day],
             ).fetchall()
         )
-        invoice_number = f"INV-{day:%Y%m%d}-{numbers['INV']:04d}"
-        receipt_number = f"REC-{day:%Y%m%d}-{numbers['REC']:04d}"
+        invoice_number = f"{code}INV-{day:%Y%m%d}-{numbers['INV']:04d}"
+        receipt_number = f"{code}REC-{day:%Y%m%d}-{numbers['REC']:04d}"
         lines, covered = [], None
         for position, (kind, pk, quantity) in enumerate(items):
             name, price = catalogue[(kind, pk)]
@@ -91,9 +94,9 @@ def raw_bill(connection, t: dict[str, str], cart, cashier_id: int, day: date) ->
             "total": str(total),
         }
         receipt_id = cur.execute(
-            f"INSERT INTO {t['receipt']} (number, kind, customer_id, amount_currency, amount, issued_at, snapshot, "
-            "created_by_id) VALUES (%s, 'tax_invoice', %s, 'INR', %s, now(), %s, %s) RETURNING id",
-            [receipt_number, customer_id, total, json.dumps(snapshot), cashier_id],
+            f"INSERT INTO {t['receipt']} (number, branch_id, kind, customer_id, amount_currency, amount, issued_at, "
+            "snapshot, created_by_id) VALUES (%s, %s, 'tax_invoice', %s, 'INR', %s, now(), %s, %s) RETURNING id",
+            [receipt_number, branch_id, customer_id, total, json.dumps(snapshot), cashier_id],
         ).fetchone()[0]
         money = ", ".join(f"{name}_currency, {name}" for name in (
             "package_subtotal", "services_subtotal", "products_subtotal", "subtotal", "discount", "cgst", "sgst",
@@ -102,10 +105,11 @@ def raw_bill(connection, t: dict[str, str], cart, cashier_id: int, day: date) ->
         amounts = [total, total, Decimal("0"), total, Decimal("0"), total / 2, total / 2, Decimal("0"),
                    Decimal("0"), total, Decimal("0"), total]
         invoice_id = cur.execute(
-            f"INSERT INTO {t['invoice']} (number, kind, status, customer_id, bill_date, issued_at, cashier_id, "
-            f"place_of_supply, {money}, cancel_reason, notes, request_fingerprint, receipt_id) VALUES "
-            f"(%s, 'sale', 'issued', %s, %s, now(), %s, '', {', '.join(['%s, %s'] * 12)}, '', '', '', %s) RETURNING id",
-            [invoice_number, customer_id, day, cashier_id,
+            f"INSERT INTO {t['invoice']} (number, branch_id, kind, status, customer_id, bill_date, issued_at, "
+            f"cashier_id, place_of_supply, {money}, cancel_reason, notes, request_fingerprint, receipt_id) VALUES "
+            f"(%s, %s, 'sale', 'issued', %s, %s, now(), %s, '', {', '.join(['%s, %s'] * 12)}, '', '', '', %s) "
+            "RETURNING id",
+            [invoice_number, branch_id, customer_id, day, cashier_id,
              *[value for amount in amounts for value in ("INR", amount)], receipt_id],
         ).fetchone()[0]
         money_columns = ("unit_price", "gross", "discount", "benefit_discount", "taxable_value", "cgst", "sgst",
@@ -134,12 +138,12 @@ def raw_bill(connection, t: dict[str, str], cart, cashier_id: int, day: date) ->
         if covered is not None:
             (assignment_id, _, remaining), position, name = covered
             cur.execute(
-                f"INSERT INTO {t['usage']} (assignment_id, kind, item_name, quantity, value_currency, value, "
+                f"INSERT INTO {t['usage']} (assignment_id, branch_id, kind, item_name, quantity, value_currency, value, "
                 "sessions_delta, sessions_before, sessions_after, credit_delta_currency, credit_delta, "
                 "credit_before_currency, credit_before, credit_after_currency, credit_after, invoice_number, "
                 "invoice_line_id, note, created_at, created_by_id) VALUES "
-                "(%s, 'redeem', %s, 1, 'INR', %s, -1, %s, %s, 'INR', 0, 'INR', 0, 'INR', 0, %s, %s, '', now(), %s)",
-                [assignment_id, name, lines[position][5], remaining, remaining - 1, invoice_number,
+                "(%s, %s, 'redeem', %s, 1, 'INR', %s, -1, %s, %s, 'INR', 0, 'INR', 0, 'INR', 0, %s, %s, '', now(), %s)",
+                [assignment_id, branch_id, name, lines[position][5], remaining, remaining - 1, invoice_number,
                  line_ids[position], cashier_id],
             )
             cur.execute(

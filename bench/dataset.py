@@ -20,6 +20,7 @@ from django.db.models import Max
 from django.utils import timezone
 from djmoney.money import Money
 
+from branches.selectors import default_branch
 from catalog.models import Product, Service
 from customers.models import Customer
 from packages.kinds import kind_for
@@ -204,6 +205,7 @@ def build(*, customers: int = 10_000, assignments: int = 50_000, seed: int = 7, 
     cashier, _ = get_user_model().objects.get_or_create(username="bench-cashier")
     services, products = _catalogue(rng)
     templates = _templates(services)
+    branch_id = default_branch().pk  # sold at the first branch; packages are used at any
     content_types = {kind: ContentType.objects.get_for_model(type(choices[0])).pk for kind, choices in templates.items()}
 
     people = _Inserter(Customer, with_ids=True)
@@ -240,7 +242,7 @@ def build(*, customers: int = 10_000, assignments: int = 50_000, seed: int = 7, 
             "expires_on": expires_on,
         }
         holdings.add(
-            id=a["id"], customer_id=customer_id, package_type=kind, template_type_id=content_types[kind],
+            id=a["id"], customer_id=customer_id, branch_id=branch_id, package_type=kind, template_type_id=content_types[kind],
             template_id=template.pk, package_name=name, service_id=a["service_id"],
             total_sessions=a["sessions"], used_sessions=0, remaining_sessions=a["sessions"],
             **_money("credit_amount", a["credit"]), **_money("credit_used", 0), **_money("credit_remaining", a["credit"]),
@@ -251,7 +253,7 @@ def build(*, customers: int = 10_000, assignments: int = 50_000, seed: int = 7, 
         )
         tracker_count += _tracker_rows(trackers, a, template)
         ledger.add(
-            assignment_id=a["id"], kind=UsageKind.SALE, item_name=name, note="Package sold",
+            assignment_id=a["id"], branch_id=branch_id, kind=UsageKind.SALE, item_name=name, note="Package sold",
             sessions_delta=a["sessions"], sessions_before=0, sessions_after=a["sessions"],
             **_money("credit_delta", a["credit"]), **_money("credit_before", 0), **_money("credit_after", a["credit"]),
         )

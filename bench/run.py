@@ -5,6 +5,7 @@
     python -m bench.run --large               # 100,000 customers, 500,000 assignments
     make bench BENCH_ARGS="--postgres --invoices 500"
     python -m bench.run --reports-only       # the dataset and the report timings only
+    python -m bench.run --postgres --branches 4   # 4 workers at one branch, then at 4 branches at once
     python -m bench.run --reminders-only     # the dataset and send_reminders only
     python -m bench.run --database mine_bench   # beside another run (or BENCH_DATABASE)
 
@@ -15,6 +16,7 @@ docs/benchmarks.md (one section per database, replaced on every run).
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import platform
 import random
@@ -57,6 +59,10 @@ def parse_args(argv=None):
     parser.add_argument("--keep", action="store_true", help="Keep the bench database afterwards.")
     parser.add_argument("--no-doc", action="store_true", help="Do not write docs/benchmarks.md.")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--branches", type=int, default=1,
+        help="With 2 or more: only the chain run, the workers billing at one branch, then each at its own branch.",
+    )
     parser.add_argument(
         "--reports-only", action="store_true", help="Build the dataset and time the reports only (no bills)."
     )
@@ -152,8 +158,8 @@ def _close_raw() -> None:
         _RAW.clear()
 
 
-def bill(cart, cashier, *, mode: str) -> float:
-    """Preview or issue one bill (mode "preview", "create" or "baseline"); return its latency in seconds."""
+def bill(cart, cashier, *, mode: str, branch=None) -> float:
+    """Preview or issue one bill (mode "preview", "create" or "baseline") at `branch`; return its latency in seconds."""
     from django.utils import timezone
 
     from billing.services import PaymentIn, invoice_create, invoice_preview
@@ -161,16 +167,18 @@ def bill(cart, cashier, *, mode: str) -> float:
     customer_id, items = cart
     if mode == "baseline":
         from bench.baseline import raw_bill
+        from branches.selectors import default_branch
 
         connection, tables = _raw_connection()
-        return raw_bill(connection, tables, cart, cashier.pk, timezone.localdate())
+        branch = branch or default_branch()
+        return raw_bill(connection, tables, cart, cashier.pk, timezone.localdate(), branch=(branch.pk, branch.code))
     started = time.perf_counter()
     if mode == "preview":
-        invoice_preview(customer=customer_id, items=_cart_items(items), use_credit=True)
+        invoice_preview(customer=customer_id, items=_cart_items(items), use_credit=True, branch=branch)
     else:
         invoice_create(
             customer=customer_id, items=_cart_items(items), cashier=cashier, use_credit=True,
-            payments=[PaymentIn("cash")],
+            payments=[PaymentIn("cash")], branch=branch,
         )
     return time.perf_counter() - started
 
@@ -186,24 +194,30 @@ def _worker(payload) -> list[float]:
     from django.contrib.auth import get_user_model
     from django.db import connections
 
+    from branches.models import Branch
+
     connections.close_all()  # never share the parent's connection
-    carts, cashier_id, mode = payload
+    carts, cashier_id, mode, branch_id = payload
     cashier = get_user_model().objects.get(pk=cashier_id)
+    branch = Branch.objects.get(pk=branch_id) if branch_id else None
     try:
-        return [bill(cart, cashier, mode=mode) for cart in carts]
+        return [bill(cart, cashier, mode=mode, branch=branch) for cart in carts]
     finally:
         connections.close_all()
         if mode == "baseline":
             _close_raw()
 
 
-def concurrent(carts, cashier_id: int, workers: int, *, mode: str) -> tuple[list[float], float]:
+def concurrent(carts, cashier_id: int, workers: int, *, mode: str, branch_ids=()) -> tuple[list[float], float]:
+    """Bill with `workers` processes at once; with `branch_ids`, worker i bills at branch i (else all at the first)."""
     import multiprocessing
 
     from django.db import connections
 
     connections.close_all()
-    shares = [(carts[index::workers], cashier_id, mode) for index in range(workers)]
+    shares = [
+        (carts[index::workers], cashier_id, mode, branch_ids[index] if branch_ids else None) for index in range(workers)
+    ]
     started = time.perf_counter()
     with multiprocessing.get_context("fork").Pool(workers) as pool:
         results = pool.map(_worker, shares)
@@ -475,6 +489,76 @@ def render_reports(args, host: dict, dataset, timings: list[tuple[str, float, in
     return "\n".join(lines)
 
 
+CHAIN_FORMATS = {
+    "INVOICE_NUMBER_FORMAT": "{branch}{date:%y%m%d}{seq:04d}",
+    "RECEIPT_NUMBER_FORMAT": "{branch}-R{date:%y%m%d}{seq:04d}",
+    "CREDIT_NOTE_NUMBER_FORMAT": "{branch}-C{date:%y%m%d}{seq:04d}",
+    "REFUND_VOUCHER_NUMBER_FORMAT": "{branch}-V{date:%y%m%d}{seq:04d}",
+}
+
+
+def open_branches(count: int) -> list[int]:
+    """Return the ids of `count` branches: the first one and new ones (a chain's GSTINs, check digits computed)."""
+    from branches.models import Branch
+    from branches.selectors import default_branch
+    from spa_pkg.gstin import gstin_check_digit
+
+    ids = [default_branch().pk]
+    for number in range(2, count + 1):
+        gstin14 = f"29ABCDE{number:04d}F1Z"
+        branch, _ = Branch.objects.get_or_create(
+            code=f"BR{number}",
+            defaults={"name": f"Branch {number}", "address": "Bengaluru", "state_code": "29",
+                      "gstin": gstin14 + gstin_check_digit(gstin14)},
+        )
+        ids.append(branch.pk)
+    return ids
+
+
+def chain_run(args, dataset, take) -> dict[str, dict]:
+    """The same workers billing at one branch (one shared number row), then each at its own branch."""
+    branch_ids = open_branches(args.branches)
+    workers = args.branches
+    share = workers * args.per_worker
+    results = {}
+    for mode, label in (("create", "invoice_create"), ("baseline", "raw-SQL baseline")):
+        if mode == "baseline" and not args.postgres:
+            continue
+        results[f"{label}, {workers} workers at 1 branch"] = figures(
+            *concurrent(take(share), dataset.cashier_id, workers, mode=mode, branch_ids=[branch_ids[0]] * workers)
+        )
+        results[f"{label}, {workers} workers at {workers} branches"] = figures(
+            *concurrent(take(share), dataset.cashier_id, workers, mode=mode, branch_ids=branch_ids)
+        )
+    for label, row in results.items():
+        print(f"{label:44} {row['count']:5} bills  {row['per_second']:7.1f}/s  p50 {row['p50_ms']:6.1f} ms  "
+              f"p95 {row['p95_ms']:6.1f} ms")
+    return results
+
+
+def render_chain(args, host: dict, results: dict[str, dict]) -> str:
+    lines = [
+        f"### A chain: {args.branches} workers at one branch, then at {args.branches} branches at once ({host['database']})",
+        "",
+        f"Measured {host['date']} on {host['cpu']} ({host['cpus']} CPUs, {host['memory']}), load average "
+        f"{host['load']}; {args.customers:,} customers, {args.assignments:,} assignments, "
+        f"{args.per_worker} bills per worker, formats with `{{branch}}`.",
+        "",
+        "| run | bills | bills/s | p50 | p95 |",
+        "| --- | ---: | ---: | ---: | ---: |",
+    ]
+    lines += [
+        f"| {label} | {row['count']} | {row['per_second']:.1f} | {row['p50_ms']:.1f} ms | {row['p95_ms']:.1f} ms |"
+        for label, row in results.items()
+    ]
+    lines += [
+        "",
+        f"Command: `python -m bench.run{' --postgres' if args.postgres else ''} --branches {args.branches} "
+        f"--customers {args.customers} --assignments {args.assignments} --per-worker {args.per_worker}`",
+    ]
+    return "\n".join(lines)
+
+
 def time_reminders() -> dict:
     """Run the daily reminder job (`send_reminders`: write the due rows, send on the console backend) twice.
 
@@ -568,6 +652,8 @@ def main(argv=None) -> int:
     args = parse_args(argv)
     sys.path.insert(0, str(ROOT))
     os.environ["DATABASE_URL"] = prepare_database(args)
+    if args.branches > 1:  # a chain numbers per branch (branches.checks)
+        os.environ.update(CHAIN_FORMATS)
     os.environ["DJANGO_SETTINGS_MODULE"] = "spa_pkg.settings"
     os.environ["DEBUG"] = "false"
     # DEBUG off needs a SECRET_KEY; the bench database is thrown away, so any key will do.
@@ -609,6 +695,16 @@ def main(argv=None) -> int:
 
         rng = random.Random(args.seed)
         cashier = get_user_model().objects.get(pk=dataset.cashier_id)
+        if args.branches > 1:
+            # Each run gets fresh carts while they last; then carts come round again (those bills pay in full).
+            chain_carts = itertools.cycle(make_carts(dataset, 4 * args.branches * args.per_worker + 1, rng))
+            bill(next(chain_carts), cashier, mode="preview")  # warm the caches
+            results = chain_run(args, dataset, lambda count: [next(chain_carts) for _ in range(count)])
+            if not args.no_doc:
+                body = render_chain(args, machine(args.postgres), results)
+                write_doc(f"branches-{'postgresql' if args.postgres else 'sqlite'}", body)
+                print(f"Wrote {DOC.relative_to(ROOT)}")
+            return 0
         share = args.workers * args.per_worker if args.workers > 1 else 0
         baseline = args.postgres
         # Every bill gets a cart of its own: a customer never billed twice (their free session is spent).

@@ -10,10 +10,12 @@ ALLOWED = re.compile(r"^[A-Za-z0-9/-]+$")
 # The widest day and sequence a pattern prints within a year of numbering.
 WIDEST_DAY = date(2099, 12, 31)
 WIDEST_SEQ = 9999
+# The widest branch code (2 to 6 letters or digits).
+WIDEST_BRANCH = "WWWWWW"
 
 
 def sample_invoice_number(pattern: str) -> str:
-    return pattern.format(date=WIDEST_DAY, seq=WIDEST_SEQ)
+    return pattern.format(date=WIDEST_DAY, seq=WIDEST_SEQ, branch=WIDEST_BRANCH)
 
 
 @register(Tags.compatibility)
@@ -26,7 +28,7 @@ def check_invoice_number_format(app_configs=None, **kwargs):
         return [
             Warning(
                 f"INVOICE_NUMBER_FORMAT {pattern!r} cannot be rendered: {exc!r}.",
-                hint="Use {date:...} and {seq:...}, e.g. INV/{date:%y%m%d}/{seq:04d}.",
+                hint="Use {date:...}, {seq:...} and {branch}, e.g. INV/{date:%y%m%d}/{seq:04d}.",
                 id="billing.W001",
             )
         ]
@@ -40,7 +42,8 @@ def check_invoice_number_format(app_configs=None, **kwargs):
     return [
         Warning(
             f"INVOICE_NUMBER_FORMAT {pattern!r} does not fit a GST tax invoice (CGST rule 46): {'; '.join(problems)}.",
-            hint="Set INVOICE_NUMBER_FORMAT to a shorter pattern, e.g. INV{date:%y%m%d}-{seq:04d} (15 characters).",
+            hint="Set INVOICE_NUMBER_FORMAT to a shorter pattern, e.g. INV{date:%y%m%d}-{seq:04d} (15 characters), "
+            "or {branch}{date:%y%m%d}{seq:04d} for a chain (16 with a 6-letter code).",
             id="billing.W001",
         )
     ]

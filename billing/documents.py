@@ -1,20 +1,22 @@
 """Build the frozen snapshot a receipt document prints (see receipts.models.Receipt)."""
-from django.conf import settings
 from django.utils import timezone
 
+from branches.models import Branch
 from packages.models import AssignmentStatus, PackageAssignment
 from spa_pkg.money import money_str
 
 from .words import amount_in_words
 
 
-def seller_details() -> dict:
+def seller_details(branch: Branch) -> dict:
+    """The seller a document prints: the branch that issues it, with its own GSTIN and state."""
     return {
-        "name": settings.SPA_NAME,
-        "address": settings.SPA_ADDRESS,
-        "gstin": settings.SPA_GSTIN,
-        "state_code": settings.SPA_STATE_CODE,
-        "phone": settings.SPA_PHONE,
+        "name": branch.name,
+        "address": branch.address,
+        "gstin": branch.gstin,
+        "state_code": branch.state_code,
+        "phone": branch.phone,
+        "branch": branch.code,
     }
 
 
@@ -81,14 +83,15 @@ def document_snapshot(
     packages: list[PackageAssignment],
     invoice_number: str | None = None,
     notes: str = "",
+    branch: Branch,
 ) -> dict:
-    """Return everything a receipt prints; amounts are two-place decimal strings."""
+    """Return everything a receipt issued at `branch` prints; amounts are two-place decimal strings."""
     now = timezone.localtime()
     return {
         "title": title,
         "date": now.date().isoformat(),
         "issued_at": now.isoformat(),
-        "seller": seller_details(),
+        "seller": seller_details(branch),
         "customer": customer_details(customer),
         "invoice_number": invoice_number,
         "lines": lines,
@@ -124,12 +127,13 @@ def invoice_snapshot(*, invoice, lines: list[dict], summary: dict, payments: lis
         packages=packages,
         invoice_number=invoice.number,
         notes=invoice.notes,
+        branch=invoice.branch,
     )
     snapshot.update(
         date=invoice.bill_date.isoformat(),
         bill_date=invoice.bill_date.isoformat(),
         guests=invoice.guests,
-        place_of_supply=invoice.place_of_supply or settings.SPA_STATE_CODE,
+        place_of_supply=invoice.place_of_supply or invoice.branch.state_code,
     )
     return snapshot
 
@@ -146,6 +150,7 @@ def credit_note_snapshot(*, invoice, number: str, reason: str, lines: list[dict]
         packages=packages,
         invoice_number=invoice.number,
         notes=f"Reverses tax invoice {invoice.number} dated {invoice.bill_date:%d %b %Y}. Reason: {reason}",
+        branch=invoice.branch,
     )
     snapshot.update(
         credit_note_number=number,

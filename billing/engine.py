@@ -342,9 +342,10 @@ def compute_bill(
     place_of_supply: str = "",
     prices_include_tax: bool = False,
     round_off_to_rupee: bool = True,
+    branch_code: str = "",
 ) -> BillComputation:
-    """Apply the packages, split the discount, tax every line and total the bill."""
-    context = BillContext(bill_date=bill_date, guests=guests)
+    """Apply the packages, split the discount, tax every line and total the bill (at the branch `branch_code`)."""
+    context = BillContext(bill_date=bill_date, guests=guests, branch_code=branch_code)
     by_id = {holding.assignment_id: holding for holding in holdings}
     discount = quantize_money(discount or ZERO)
     if discount < 0:

@@ -21,4 +21,4 @@ def lock_products(ids: Iterable[int]) -> dict[int, Product]:
 
 def lock_invoice(pk: int) -> Invoice:
     """Lock one invoice (before anything else) so that two voids of it cannot both pass."""
-    return Invoice.objects.select_for_update(of=("self",)).select_related("customer").get(pk=pk)
+    return Invoice.objects.select_for_update(of=("self",)).select_related("customer", "branch").get(pk=pk)

@@ -2,6 +2,7 @@
 from django.conf import settings
 from django.db import models
 
+from branches.models import Branch, default_branch_id
 from catalog.models import Product, Service
 from customers.models import Customer
 from packages.models import BenefitType, PackageAssignment
@@ -12,14 +13,20 @@ from spa_pkg.payments import PaymentMethod
 
 
 class NumberSequence(models.Model):
-    """The last number issued in a series on a day; rows are locked to hand out the next."""
+    """The last number a branch issued in a series on a day; rows are locked to hand out the next.
 
+    Each branch counts its own series, so two branches billing at once never wait on each other.
+    """
+
+    branch = models.ForeignKey(Branch, on_delete=models.PROTECT, related_name="+")
     series = models.CharField(max_length=10)
     day = models.DateField()
     last_value = models.PositiveIntegerField(default=0)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["series", "day"], name="sequence_unique_series_day")]
+        constraints = [
+            models.UniqueConstraint(fields=["branch", "series", "day"], name="sequence_unique_branch_series_day")
+        ]
 
     def __str__(self):
         return f"{self.series} {self.day}: {self.last_value}"
@@ -39,6 +46,9 @@ class Invoice(models.Model):
     """A tax invoice, numbered INV-YYYYMMDD-NNNN, never deleted (a void cancels it)."""
 
     number = models.CharField(max_length=40, unique=True)
+    branch = models.ForeignKey(
+        Branch, on_delete=models.PROTECT, default=default_branch_id, related_name="invoices", help_text="Where the bill was made."
+    )
     kind = models.CharField(max_length=20, choices=InvoiceKind.choices, default=InvoiceKind.SALE)
     status = models.CharField(max_length=10, choices=InvoiceStatus.choices, default=InvoiceStatus.ISSUED, db_index=True)
     customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="invoices")

@@ -37,13 +37,14 @@ def package_usage(*, assignment_id: int) -> list[dict]:
     `balance_after` is the sessions left (an integer) for a service package, the credit
     left (a decimal string) for prepaid and kitty credit, and null for the kinds
     without a balance (memberships and discounts). Each row also says who (`by`), when
-    (`at`) and why (`reason`, the manager's reason of an after-sale change).
+    (`at`), why (`reason`, the manager's reason of an after-sale change) and where (`branch`,
+    the code of the branch it was sold or used at: a package is used at any branch).
     """
     invoice_dates = Invoice.objects.filter(number=OuterRef("invoice_number")).values("bill_date")[:1]
     credit_note_dates = Invoice.objects.filter(credit_note_number=OuterRef("invoice_number")).values("cancelled_at")[:1]
     usages = (
         PackageUsage.objects.filter(assignment_id=assignment_id)
-        .select_related("assignment", "created_by")
+        .select_related("assignment", "created_by", "branch")
         .annotate(bill_date=Subquery(invoice_dates), credited_at=Subquery(credit_note_dates))
         .order_by("created_at", "pk")
     )
@@ -65,6 +66,7 @@ def package_usage(*, assignment_id: int) -> list[dict]:
                 "reason": usage.note or None,
                 "by": usage.created_by.get_username() if usage.created_by_id else None,
                 "at": timezone.localtime(usage.created_at).isoformat(),
+                "branch": usage.branch.code if usage.branch_id else None,
             }
         )
     return rows

@@ -51,6 +51,9 @@ def round_off(total: Decimal, *, enabled: bool | None = None) -> Decimal:
     return round_to_rupee(total) - quantize_money(total)
 
 
-def is_inter_state(place_of_supply: str | None) -> bool:
-    """Tell whether goods go to another state than the spa's (then IGST, GST.md "Which tax")."""
-    return bool(place_of_supply) and place_of_supply != settings.SPA_STATE_CODE
+def is_inter_state(place_of_supply: str | None, *, home_state: str | None = None) -> bool:
+    """Tell whether goods go to another state than the supplying branch's (then IGST, GST.md "Which tax").
+
+    The supply is where it happens: `home_state` is the state code of the branch that bills.
+    """
+    return bool(place_of_supply) and place_of_supply != (home_state or settings.SPA_STATE_CODE)

@@ -7,6 +7,7 @@ which the page calls with fetch.
 from django.contrib.auth import get_user_model
 from django.shortcuts import render
 
+from branches.views import branch_required
 from catalog.models import Product, Service
 from customers.models import Customer
 from packages.kinds import all_kinds
@@ -22,6 +23,7 @@ def _staff_name(user) -> str:
 
 
 @permission_required("bill")
+@branch_required
 def integrated_billing_page(request):
     """Show the counter: customer search, active packages, the cart, the summary and payment."""
     services = Service.objects.filter(is_active=True).order_by("name").only("id", "name", "price", "price_currency")

@@ -5,8 +5,12 @@ import unicodedata
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-GSTIN_CHARSET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-GSTIN_PATTERN = re.compile(r"^\d{2}[A-Z]{5}\d{4}[A-Z][1-9A-Z]Z[0-9A-Z]$")
+from spa_pkg.gstin import gstin_check_digit, validate_gstin
+
+__all__ = [
+    "ascii_digits", "gstin_check_digit", "normalise_phone", "phone_digits",
+    "validate_date_of_birth", "validate_gstin",
+]
 
 
 def ascii_digits(text: str) -> str:
@@ -41,25 +45,6 @@ def normalise_phone(raw: str) -> str:
     if not 8 <= len(normalised) - 1 <= 15:
         raise ValidationError("Enter a valid phone number, e.g. 98450 12345.", code="invalid_phone")
     return normalised
-
-
-def gstin_check_digit(first14: str) -> str:
-    """Compute the GSTIN checksum character (mod 36, alternating weights)."""
-    total = 0
-    for index, char in enumerate(first14):
-        value = GSTIN_CHARSET.index(char) * (2 if index % 2 else 1)
-        total += value // 36 + value % 36
-    return GSTIN_CHARSET[(36 - total % 36) % 36]
-
-
-def validate_gstin(value: str) -> None:
-    """Refuse a GSTIN whose shape or check digit is wrong."""
-    if not value:
-        return
-    if not GSTIN_PATTERN.match(value):
-        raise ValidationError("Enter a valid 15-character GSTIN, e.g. 29ABCDE1234F1ZW.", code="invalid_gstin")
-    if gstin_check_digit(value[:14]) != value[14]:
-        raise ValidationError("This GSTIN's check digit is wrong.", code="invalid_gstin")
 
 
 def validate_date_of_birth(value) -> None:

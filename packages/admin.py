@@ -15,6 +15,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.utils import unquote
+from django.contrib.contenttypes.admin import GenericTabularInline
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, IntegerField, OuterRef, Subquery
@@ -38,6 +39,7 @@ from .models import (
     PrepaidPackage,
     ServicePackage,
     StudentOffer,
+    TemplateBranch,
     YearlyMembership,
 )
 from .operations import OPERATIONS, Operation
@@ -83,6 +85,15 @@ HISTORY = ("History", {"fields": ("created_at", "updated_at"), "classes": ("coll
 VALIDITY = VALIDITY_FIELDS  # shown on one line: months or days
 
 
+class ValidAtInline(GenericTabularInline):
+    """The branches a template is valid at; none listed: every branch (packages are chain-wide)."""
+
+    model = TemplateBranch
+    ct_field, ct_fk_field = "template_type", "template_id"
+    extra = 0
+    autocomplete_fields = ("branch",)
+
+
 class PackageTemplateAdmin(admin.ModelAdmin):
     """What every template admin shares: for those who may change templates, an Assign button, no delete once sold."""
 
@@ -91,6 +102,7 @@ class PackageTemplateAdmin(admin.ModelAdmin):
     list_editable = ("is_active",)
     readonly_fields = ("created_at", "updated_at")
     actions = ("assign_to_customer", "withdraw_from_sale")
+    inlines = (ValidAtInline,)
 
     def get_fieldsets(self, request, obj=None):
         """Show the common fields, then the kind's own (`Kind.fields`, which the API reads too)."""

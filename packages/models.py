@@ -9,7 +9,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
-from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -17,6 +17,7 @@ from django.db import models
 from django.utils import timezone
 from djmoney.money import Money
 
+from branches.models import Branch, default_branch_id
 from catalog.models import Service
 from customers.models import Customer
 from spa_pkg.fields import money_field
@@ -121,6 +122,10 @@ class PackageTemplate(models.Model):
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # The branches where it may be used; none listed: every branch (packages are chain-wide).
+    branch_links = GenericRelation(
+        "packages.TemplateBranch", content_type_field="template_type", object_id_field="template_id"
+    )
 
     class Meta:
         abstract = True
@@ -363,6 +368,31 @@ def validate_expiry_horizon(value: date | None) -> None:
         )
 
 
+class TemplateBranch(models.Model):
+    """A branch where packages of a template may be used; a template without any is valid at every branch.
+
+    One table for every kind (like the assignment's template), so billing reads a package's
+    branches with one subquery whatever its kind.
+    """
+
+    template_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    template_id = models.PositiveBigIntegerField()
+    template = GenericForeignKey("template_type", "template_id")
+    branch = models.ForeignKey(Branch, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        verbose_name = "valid at branch"
+        verbose_name_plural = "valid at branches (none: every branch)"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["template_type", "template_id", "branch"], name="template_branch_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.template} at {self.branch.code}"
+
+
 class AssignmentStatus(models.TextChoices):
     ACTIVE = "active", "Active"
     COMPLETED = "completed", "Completed"
@@ -382,6 +412,9 @@ class PackageAssignment(models.Model):
     """
 
     customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="assignments")
+    branch = models.ForeignKey(
+        Branch, on_delete=models.PROTECT, default=default_branch_id, related_name="assignments_sold", help_text="Where it was sold."
+    )
     # Any registered kind (`packages.kinds`): the six of PackageType, or one another app adds.
     package_type = models.CharField(max_length=20, choices=kind_choices, db_index=True)
     template_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
@@ -598,6 +631,10 @@ class PackageUsage(models.Model):
     """
 
     assignment = models.ForeignKey(PackageAssignment, on_delete=models.PROTECT, related_name="usages")
+    branch = models.ForeignKey(
+        Branch, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        help_text="Where it happened (a session is used at any branch).",
+    )
     kind = models.CharField(max_length=12, choices=UsageKind.choices)
     item_name = models.CharField(max_length=160, blank=True)
     quantity = models.PositiveIntegerField(default=0, help_text="Units of the item the package covered.")

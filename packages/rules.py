@@ -42,6 +42,8 @@ class Holding:
     valid_to: date | None = None
     valid_days: str = ""
     min_guests: int = 0
+    # The branches its template lists, as (code, name) pairs; none: valid at every branch.
+    valid_at: tuple[tuple[str, str], ...] = ()
 
     def expiry_key(self) -> tuple:
         """Sort key: soonest expiry first, packages that never expire last."""
@@ -74,6 +76,7 @@ class BillContext:
 
     bill_date: date
     guests: int | None = None
+    branch_code: str = ""  # where the bill is made ("" : anywhere)
 
 
 # After the sale: these hold nothing and never apply again.
@@ -89,6 +92,7 @@ class ReasonCode(StrEnum):
     INVALID_DAY = "invalid_day"
     TOO_FEW_GUESTS = "too_few_guests"
     CLOSED = "closed"  # refunded, transferred, or its sale voided
+    OTHER_BRANCH = "other_branch"
 
 
 @dataclass(frozen=True)
@@ -156,6 +160,10 @@ class BenefitRule:
         if holding.status in CLOSED_STATUSES:
             label = AssignmentStatus(holding.status).label.lower()
             return Reason(ReasonCode.CLOSED, f"{self.quoted_name} was {label}.")
+        if holding.valid_at and context.branch_code and context.branch_code not in dict(holding.valid_at):
+            names = sorted(name for _, name in holding.valid_at)
+            where = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+            return Reason(ReasonCode.OTHER_BRANCH, f"{self.quoted_name} is valid at {where} only.")
         if holding.status == AssignmentStatus.EXPIRED or (
             holding.expires_on is not None and holding.expires_on < context.bill_date
         ):

@@ -3,10 +3,13 @@ from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import CharField, F, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Concat
+
+from spa_pkg.auth import TextList
 
 from .kinds import all_kinds, kind_for
-from .models import AssignmentStatus, PackageAssignment, PackageBenefitTracker
+from .models import AssignmentStatus, PackageAssignment, PackageBenefitTracker, TemplateBranch
 from .rules import Holding
 
 
@@ -41,9 +44,41 @@ class Row(dict):
             raise AttributeError(name) from None
 
 
+# Between a branch's code and its name, and between branches, in `valid_at` (codes hold neither).
+CODE_END, BRANCH_END = "\x1f", "\x1e"
+
+
+class BranchList(TextList):
+    """The "code<US>name" of each branch joined with <RS> (TextList's separator is a space, which names hold)."""
+
+    template = f"%(function)s(%(expressions)s, '{BRANCH_END}')"
+
+
+def valid_at_subquery() -> Subquery:
+    """A subquery: the branches the outer assignment's template lists, as one text (NULL: every branch)."""
+    links = (
+        TemplateBranch.objects.filter(template_type=OuterRef("template_type"), template_id=OuterRef("template_id"))
+        .order_by()
+        .annotate(together=Value(1))
+        .values("together")
+        .annotate(
+            pairs=BranchList(Concat("branch__code", Value(CODE_END), "branch__name", output_field=CharField()))
+        )
+        .values("pairs")
+    )
+    return Subquery(links, output_field=CharField())
+
+
+def parse_valid_at(text: str | None) -> tuple[tuple[str, str], ...]:
+    """Read `valid_at_subquery`'s text back as (code, name) pairs."""
+    if not text:
+        return ()
+    return tuple(tuple(pair.split(CODE_END, 1)) for pair in sorted(text.split(BRANCH_END)))
+
+
 def _annotations() -> dict:
-    """The template terms billing needs that trackers do not hold (each kind names its own)."""
-    annotations = {}
+    """The template terms billing needs that trackers do not hold (each kind names its own), and its branches."""
+    annotations = {"valid_at": valid_at_subquery()}
     for kind in all_kinds():
         annotations.update(kind.holding_annotations())
     return annotations
@@ -106,6 +141,7 @@ def holdings_from_rows(rows: list[Row], trackers: dict[int, list[Row]]) -> list[
                 service_name=row.service_name or "",
                 remaining_sessions=row.remaining_sessions,
                 credit_remaining=row.credit_remaining,
+                valid_at=parse_valid_at(row.valid_at),
                 **kind.holding_terms(row, trackers.get(row.id, ()), extras[row.package_type].get(row.template_id, {})),
             )
         )

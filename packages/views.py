@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from djmoney.models.fields import MoneyField
 
+from branches.views import branch_required
 from catalog.models import Service
 from customers.models import Customer
 from spa_pkg.money import money_str
@@ -147,6 +148,7 @@ def computed_figures(request):
 
 
 @permission_required("sell_package")
+@branch_required
 def assign_packages_page(request):
     """Sell a template to a customer with payment; the page posts to /packages/api/assign-and-pay."""
     today = timezone.localdate()

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from branches.models import Branch, default_branch_id
 from customers.models import Customer
 from spa_pkg.fields import money_field
 
@@ -22,6 +23,9 @@ class Receipt(models.Model):
     """A document given to the customer; never edited once issued."""
 
     number = models.CharField(max_length=40, unique=True)
+    branch = models.ForeignKey(
+        Branch, on_delete=models.PROTECT, default=default_branch_id, related_name="receipts", help_text="The branch that issued it."
+    )
     kind = models.CharField(max_length=20, choices=ReceiptKind.choices, default=ReceiptKind.TAX_INVOICE)
     customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="receipts")
     amount = money_field()

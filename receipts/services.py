@@ -1,6 +1,8 @@
 """Issue receipt documents. The caller supplies the number and the snapshot."""
 from decimal import Decimal
 
+from branches.models import Branch
+from branches.selectors import default_branch
 from customers.models import Customer
 from spa_pkg.money import inr
 
@@ -15,10 +17,12 @@ def receipt_issue(
     amount: Decimal,
     snapshot: dict,
     created_by=None,
+    branch: Branch | None = None,
 ) -> Receipt:
-    """Store an immutable receipt; `snapshot` is everything the document prints."""
+    """Store an immutable receipt of `branch` (the first branch if none); `snapshot` is everything it prints."""
     return Receipt.objects.create(
         number=number,
+        branch=branch or default_branch(),
         kind=kind,
         customer=customer,
         amount=inr(amount),

@@ -15,11 +15,12 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from branches.models import Branch
 from spa_pkg.api import MoneyAmountField, envelope
 from spa_pkg.permissions import HasPerm, user_may
 
 from . import selectors
-from .downloads import CSV, XLSX, csv_response, report_table, xlsx_response
+from .downloads import CSV, XLSX, Table, csv_response, report_table, xlsx_response
 
 FORMATS = ("json", "csv", "xlsx")
 MAX_DAILY_DAYS = 366
@@ -36,6 +37,18 @@ def _amount():
 
 class ReportInput(serializers.Serializer):
     format = serializers.ChoiceField(choices=FORMATS, default="json", help_text="json (default), csv or xlsx (a download).")
+    branch = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        help_text="A branch code: only that branch (packages by where they were sold, redemptions by where they "
+        "were used). Left out: the whole chain, and a chain's downloads get a branch column.",
+    )
+
+    def validate_branch(self, value):
+        branch = Branch.objects.filter(code=value.strip().upper()).first() if value.strip() else None
+        if value.strip() and branch is None:
+            raise serializers.ValidationError(f"No branch has the code {value.strip().upper()!r}.")
+        return branch
 
 
 def _date_field(help_text: str):
@@ -213,14 +226,29 @@ class ReportApi(APIView):
         query = self.input_class(data=request.query_params.dict())
         query.is_valid(raise_exception=True)
         data = query.validated_data
+        data.setdefault("branch", None)
         report, dates = self.run(data, request)
         if data["format"] == "json":
             return Response(OUTPUTS[self.name](report).data)
-        filename = f"{self.name}-{dates}"
+        filename = f"{self.name}-{dates}" if data["branch"] is None else f"{self.name}-{data['branch'].code}-{dates}"
         table = report_table(self.name, report)
+        if data["branch"] is None:
+            table = self.chain_table(data, request) or table
         if data["format"] == "csv":
             return csv_response(table, filename)
         return xlsx_response(table, filename, title=self.name)
+
+
+    def chain_table(self, data: dict, request) -> Table | None:
+        """A chain's download: the report of each branch under a `branch` column (None for a single shop)."""
+        branches = list(Branch.objects.order_by("code"))
+        if len(branches) < 2:
+            return None
+        rows = []
+        for branch in branches:
+            report, _ = self.run({**data, "branch": branch}, request)
+            rows += [[branch.code, *row] for row in report_table(self.name, report).rows]
+        return Table(["branch", *report_table(self.name, report).headers], rows)
 
 
 def report_schema(name: str, input_class, summary: str, description: str):
@@ -241,13 +269,16 @@ def _range(data) -> str:
     return f"{data['from']:%Y-%m-%d}-to-{data['to']:%Y-%m-%d}"
 
 
-@report_schema("liability", LiabilityInput, "Liability", "What customers still hold on `as_of`, by kind (all six, zeros included).")
+@report_schema("liability", LiabilityInput, "Liability", (
+    "What customers still hold on `as_of`, by kind (all six, zeros included). The liability is the chain's: "
+    "a package sold at one branch is used at any; `?branch=` shows the packages sold there."
+))
 class LiabilityApi(ReportApi):
     name, input_class = "liability", LiabilityInput
 
     def run(self, data, request):
         as_of = data.get("as_of") or timezone.localdate()
-        return selectors.liability(as_of=as_of), f"{as_of:%Y-%m-%d}"
+        return selectors.liability(as_of=as_of, branch=data["branch"]), f"{as_of:%Y-%m-%d}"
 
 
 @report_schema(
@@ -259,7 +290,7 @@ class LiabilityForecastApi(ReportApi):
 
     def run(self, data, request):
         today = timezone.localdate()
-        return selectors.liability_forecast(months=data["months"], today=today), f"{today:%Y-%m}-{data['months']}-months"
+        return selectors.liability_forecast(months=data["months"], today=today, branch=data["branch"]), f"{today:%Y-%m}-{data['months']}-months"
 
 
 @report_schema("package-sales", SalesInput, "Package sales", "Packages sold per day or month and kind; voided sales left out.")
@@ -267,7 +298,9 @@ class PackageSalesApi(ReportApi):
     name, input_class = "package-sales", SalesInput
 
     def run(self, data, request):
-        report = selectors.package_sales(date_from=data["from"], date_to=data["to"], group=data["group"])
+        report = selectors.package_sales(
+            date_from=data["from"], date_to=data["to"], group=data["group"], branch=data["branch"]
+        )
         return report, f"{_range(data)}-by-{data['group']}"
 
 
@@ -276,7 +309,7 @@ class RedemptionsApi(ReportApi):
     name, input_class = "redemptions", RangeInput
 
     def run(self, data, request):
-        return selectors.redemptions(date_from=data["from"], date_to=data["to"]), _range(data)
+        return selectors.redemptions(date_from=data["from"], date_to=data["to"], branch=data["branch"]), _range(data)
 
 
 @report_schema("breakage", RangeInput, "Breakage", "Value held on their day of expiry by packages that expired in the period.")
@@ -284,7 +317,7 @@ class BreakageApi(ReportApi):
     name, input_class = "breakage", RangeInput
 
     def run(self, data, request):
-        return selectors.breakage(date_from=data["from"], date_to=data["to"]), _range(data)
+        return selectors.breakage(date_from=data["from"], date_to=data["to"], branch=data["branch"]), _range(data)
 
 
 @report_schema("expiring", ExpiringInput, "Expiring", "Packages that expire within `within_days`, soonest first: the call list.")
@@ -293,7 +326,7 @@ class ExpiringApi(ReportApi):
 
     def run(self, data, request):
         today = timezone.localdate()
-        report = selectors.expiring(within_days=data["within_days"], today=today)
+        report = selectors.expiring(within_days=data["within_days"], today=today, branch=data["branch"])
         return report, f"{today:%Y-%m-%d}-{data['within_days']}-days"
 
 
@@ -310,7 +343,7 @@ class DayCloseApi(ReportApi):
     def run(self, data, request):
         day: date = data.get("date") or timezone.localdate()
         cashier = None if user_may(request.user, "view_reports") else request.user
-        return selectors.day_close(day=day, cashier=cashier), f"{day:%Y-%m-%d}"
+        return selectors.day_close(day=day, cashier=cashier, branch=data["branch"]), f"{day:%Y-%m-%d}"
 
 
 VIEWS = {

@@ -112,13 +112,20 @@ def _valued(queryset, *, on_date: date | None = None, group_by: tuple[str, ...] 
         }
 
 
-def liability(*, as_of: date) -> dict:
+def _sold_at(queryset, branch, field: str = "branch"):
+    """Keep the rows of `branch` (None: the whole chain); packages by where they were sold."""
+    return queryset if branch is None else queryset.filter(**{field: branch})
+
+
+def liability(*, as_of: date, branch=None) -> dict:
     """Return what customers still hold on `as_of`, by kind: packages, sessions, credit and value.
 
     Balances are today's (the stored ones); `as_of` is the day they are valued on, and only
-    assignments sold by then count.
+    assignments sold by then count. The liability is the chain's (a package is used at any
+    branch); `branch` keeps the packages sold there.
     """
-    rows = {row["package_type"]: row for row in _valued(_holding(as_of).filter(assigned_on__lte=as_of), on_date=as_of)}
+    holding = _sold_at(_holding(as_of).filter(assigned_on__lte=as_of), branch)
+    rows = {row["package_type"]: row for row in _valued(holding, on_date=as_of)}
     by_kind = [
         {
             "package_type": kind,
@@ -132,7 +139,7 @@ def liability(*, as_of: date) -> dict:
     return {"as_of": as_of, "total": sum((row["value"] for row in by_kind), ZERO), "by_kind": by_kind}
 
 
-def liability_forecast(*, months: int, today: date) -> dict:
+def liability_forecast(*, months: int, today: date, branch=None) -> dict:
     """Return, for this month and the next `months - 1`, the value that expires unused, by kind.
 
     An assignment counts in the month of its `expires_on`, valued on that day, as if nothing
@@ -142,7 +149,7 @@ def liability_forecast(*, months: int, today: date) -> dict:
     end = first + relativedelta(months=months) - timedelta(days=1)
     values: dict[tuple[date, str], Decimal] = defaultdict(lambda: ZERO)
     # Summed per day of expiry, then per month here: SQLite truncates dates row by row in Python.
-    for row in _valued(_holding(today).filter(expires_on__lte=end), group_by=("expires_on",)):
+    for row in _valued(_sold_at(_holding(today).filter(expires_on__lte=end), branch), group_by=("expires_on",)):
         values[(row["expires_on"].replace(day=1), row["package_type"])] += row["value"]
     kinds = _kinds()
     result = []
@@ -168,13 +175,13 @@ def _period_label(group: str, value) -> str:
     return value.strftime("%Y-%m-%d" if group == "day" else "%Y-%m")
 
 
-def package_sales(*, date_from: date, date_to: date, group: str) -> dict:
-    """Return packages sold per period and kind: count, taxable value, GST and total; voided sales left out."""
+def package_sales(*, date_from: date, date_to: date, group: str, branch=None) -> dict:
+    """Return packages sold (at `branch`, or anywhere) per period and kind: count, taxable value, GST and total; voided sales left out."""
     if group not in GROUPS:
         raise ValueError(f"Unknown group {group!r}.")
     voided = InvoiceLine.objects.filter(line_type=LineType.PACKAGE, invoice__status=InvoiceStatus.CANCELLED)
     sold = (
-        PackageAssignment.objects.filter(assigned_on__range=(date_from, date_to))
+        _sold_at(PackageAssignment.objects.filter(assigned_on__range=(date_from, date_to)), branch)
         .exclude(pk__in=voided.values("assignment_id"))
         .annotate(period=_period(group, "assigned_on"))
         .order_by()
@@ -182,10 +189,14 @@ def package_sales(*, date_from: date, date_to: date, group: str) -> dict:
         .annotate(sold=Count("pk"), taxable_value=Sum("sale_value"))
     )
     gst = (
-        InvoiceLine.objects.filter(
-            line_type=LineType.PACKAGE,
-            invoice__status=InvoiceStatus.ISSUED,
-            assignment__assigned_on__range=(date_from, date_to),
+        _sold_at(
+            InvoiceLine.objects.filter(
+                line_type=LineType.PACKAGE,
+                invoice__status=InvoiceStatus.ISSUED,
+                assignment__assigned_on__range=(date_from, date_to),
+            ),
+            branch,
+            "invoice__branch",
         )
         .annotate(period=_period(group, "assignment__assigned_on"))
         .order_by()
@@ -218,8 +229,8 @@ def package_sales(*, date_from: date, date_to: date, group: str) -> dict:
     return {"rows": rows, "totals": totals}
 
 
-def redemptions(*, date_from: date, date_to: date) -> dict:
-    """Return what packages gave at billing in the period, by kind, net of what voids gave back."""
+def redemptions(*, date_from: date, date_to: date, branch=None) -> dict:
+    """Return what packages gave at billing in the period (at `branch`: where used), by kind, net of what voids gave back."""
     sign = Case(
         When(kind=UsageKind.REVERSAL, then=Value(-1)),
         default=Value(1),
@@ -227,8 +238,11 @@ def redemptions(*, date_from: date, date_to: date) -> dict:
     )
     sums = {
         row["assignment__package_type"]: row
-        for row in PackageUsage.objects.filter(
-            _days("created_at", date_from, date_to), kind__in=(UsageKind.REDEEM, UsageKind.REVERSAL)
+        for row in _sold_at(
+            PackageUsage.objects.filter(
+                _days("created_at", date_from, date_to), kind__in=(UsageKind.REDEEM, UsageKind.REVERSAL)
+            ),
+            branch,
         )
         .order_by()
         .values("assignment__package_type")
@@ -252,7 +266,7 @@ def redemptions(*, date_from: date, date_to: date) -> dict:
     return {"rows": rows}
 
 
-def breakage(*, date_from: date, date_to: date, today: date | None = None) -> dict:
+def breakage(*, date_from: date, date_to: date, today: date | None = None, branch=None) -> dict:
     """Return the value held on their day of expiry by packages that expired in the period, by kind.
 
     A package has expired once its `expires_on` is past, whether or not its status says so yet;
@@ -260,8 +274,11 @@ def breakage(*, date_from: date, date_to: date, today: date | None = None) -> di
     """
     today = today or timezone.localdate()
     last = min(date_to, today - timedelta(days=1))
-    expired = PackageAssignment.objects.filter(
-        status__in=(*HOLDING_STATUSES, AssignmentStatus.EXPIRED), expires_on__range=(date_from, last)
+    expired = _sold_at(
+        PackageAssignment.objects.filter(
+            status__in=(*HOLDING_STATUSES, AssignmentStatus.EXPIRED), expires_on__range=(date_from, last)
+        ),
+        branch,
     )
     packages: dict[str, int] = defaultdict(int)
     values: dict[str, Decimal] = defaultdict(lambda: ZERO)
@@ -275,11 +292,11 @@ def breakage(*, date_from: date, date_to: date, today: date | None = None) -> di
     return {"rows": rows, "total": sum((row["value"] for row in rows), ZERO)}
 
 
-def expiring(*, within_days: int, today: date) -> dict:
+def expiring(*, within_days: int, today: date, branch=None) -> dict:
     """Return the packages that expire within `within_days` with what they still hold, soonest first."""
     sql_kinds = set(sql_valued_kinds())
     rows = (
-        _holding(today)
+        _sold_at(_holding(today), branch)
         .filter(expires_on__lte=today + timedelta(days=within_days))
         .order_by("expires_on", "pk")
         .values("pk", "customer_id", "customer__name", "customer__phone", "package_name", *VALUE_FIELDS)
@@ -310,7 +327,7 @@ def expiring(*, within_days: int, today: date) -> dict:
     }
 
 
-def day_close(*, day: date, cashier=None) -> dict:
+def day_close(*, day: date, cashier=None, branch=None) -> dict:
     """Return a day's invoices, voids and the money that came in, by method and by cashier.
 
     Money is what was tendered that day (prepaid credit is not money in); payments of an
@@ -320,6 +337,10 @@ def day_close(*, day: date, cashier=None) -> dict:
     payments = Payment.objects.filter(_days("received_at", day, day), method__in=TENDER_METHODS).exclude(
         invoice__status=InvoiceStatus.CANCELLED
     )
+    if branch is not None:
+        # Money for an invoice belongs to its branch; for a credit sale or top-up (no invoice), to the package's.
+        invoices = invoices.filter(branch=branch)
+        payments = payments.filter(Q(invoice__branch=branch) | Q(invoice__isnull=True, assignment__branch=branch))
     if cashier is not None:
         invoices = invoices.filter(cashier=cashier)
         payments = payments.filter(received_by=cashier)

@@ -1,10 +1,19 @@
 """Template context shared by every page."""
 from django.conf import settings
+from django.utils.functional import SimpleLazyObject
 
+from branches.selectors import page_branch
 from spa_pkg.permissions import Can
 
 
 def spa(request):
-    """Expose the spa's own details and `can`: `{% if can.bill %}` asks the user's permissions (cached per request)."""
+    """Expose the spa's own details, `can` (`{% if can.bill %}`, cached per request) and the branch worked at.
+
+    `current_branch` is read only when the top bar shows it (one query, shared with the view).
+    """
     user = getattr(request, "user", None)
-    return {"spa_name": settings.SPA_NAME, "can": Can(user)}
+    return {
+        "spa_name": settings.SPA_NAME,
+        "can": Can(user),
+        "current_branch": SimpleLazyObject(lambda: page_branch(request)),
+    }

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "axes",
     "csp",
+    "branches",
     "catalog",
     "customers",
     "packages",
@@ -288,6 +289,8 @@ SPA_ADDRESS = env("SPA_ADDRESS", default="12 MG Road, Bengaluru, Karnataka 56000
 SPA_GSTIN = env("SPA_GSTIN", default="29ABCDE1234F1ZW")
 SPA_STATE_CODE = env("SPA_STATE_CODE", default="29")
 SPA_PHONE = env("SPA_PHONE", default="+91 80 4000 1234")
+# The code of the first branch, made from the settings above (README "Branches").
+SPA_BRANCH_CODE = env("SPA_BRANCH_CODE", default="MAIN")
 
 # Tax and numbering (see shared GST.md).
 PRICES_INCLUDE_TAX = env.bool("PRICES_INCLUDE_TAX", default=False)

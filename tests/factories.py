@@ -11,6 +11,7 @@ from django.contrib.auth.models import Group
 
 import billing.migrations
 import notifications.migrations
+from branches.models import Branch
 from catalog.models import Product, Service
 from customers.models import Customer
 from notifications.models import Notification
@@ -22,12 +23,13 @@ from packages.models import (
     StudentOffer,
     YearlyMembership,
 )
+from spa_pkg.gstin import gstin_check_digit
 from spa_pkg.money import inr
 
 
-def _roles_migration():
+def _roles_migration(suffix: str = "_roles_hold_permissions"):
     """Return the migration that gives each role group its permissions (found by name: numbers change on merge)."""
-    (name,) = [m.name for m in pkgutil.iter_modules(billing.migrations.__path__) if m.name.endswith("_roles_hold_permissions")]
+    (name,) = [m.name for m in pkgutil.iter_modules(billing.migrations.__path__) if m.name.endswith(suffix)]
     return importlib.import_module(f"billing.migrations.{name}")
 
 
@@ -40,6 +42,8 @@ def role_group(name: str) -> Group:
         reminders = _migration(notifications.migrations, "_role_permissions")
         spec = {"Cashier": reminders.CASHIER, "Manager": reminders.MANAGER}[name]
         group.permissions.add(*roles.permissions_of(apps, group._state.db, {"notifications": spec}))
+        chain = _roles_migration("_managers_work_at_every_branch")  # managers are chain-wide
+        group.permissions.add(*chain._permissions(apps, group._state.db, chain.ROLES.get(name, {})))
     return group
 
 
@@ -197,3 +201,21 @@ class NotificationFactory(factory.django.DjangoModelFactory):
     status = "sent"
     recipient = factory.LazyAttribute(lambda o: o.customer.email)
     attempts = 1
+
+
+class BranchFactory(factory.django.DjangoModelFactory):
+    """A branch with a valid GSTIN of its state (the check digit computed)."""
+
+    class Meta:
+        model = Branch
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"B{n:02d}")
+    name = factory.LazyAttribute(lambda branch: f"Lotus {branch.code}")
+    address = "1 Test Road, Bengaluru, Karnataka 560001"
+    phone = "+91 80 4000 0000"
+    state_code = "29"
+    gstin = factory.LazyAttributeSequence(
+        lambda branch, n: f"{branch.state_code}ABCDE{n % 10000:04d}F1Z"
+        + gstin_check_digit(f"{branch.state_code}ABCDE{n % 10000:04d}F1Z")
+    )

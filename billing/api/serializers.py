@@ -300,6 +300,9 @@ class UsageRowSerializer(serializers.Serializer):
     reason = serializers.CharField(allow_null=True, help_text="Why: the manager's reason of an after-sale change.")
     by = serializers.CharField(allow_null=True, help_text="Who: the user who made the change.")
     at = serializers.DateTimeField(help_text="When the change was written.")
+    branch = serializers.CharField(
+        allow_null=True, help_text="Where: the code of the branch it was sold or used at (null for after-sale changes)."
+    )
 
 
 class UsageOutput(serializers.Serializer):

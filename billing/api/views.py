@@ -7,6 +7,7 @@ from rest_framework import status, viewsets
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from branches.selectors import request_branch
 from packages.models import PackageAssignment
 from packages.presenters import updated_package
 from spa_pkg.api import ErrorSerializer
@@ -34,6 +35,14 @@ ASSIGNMENT_FIELDS = {
     "renews_assignment_id",
 }
 PAYMENT_FIELDS = {"method", "amount", "reference"}
+X_BRANCH = OpenApiParameter(
+    "X-Branch",
+    str,
+    OpenApiParameter.HEADER,
+    description="The code of the branch the bill or sale is made at (its GSTIN and number series). Left out: the "
+    "user's only branch (or the shop's only one). A branch the user does not work at answers 403, an unknown "
+    "code 400.",
+)
 
 
 def receipt_links(receipt, *, pdf: bool = True) -> dict:
@@ -87,6 +96,7 @@ class AssignAndPayApi(APIView):
         operation_id="packages_assign_and_pay",
         summary="Assign a package and take the payment",
         request=AssignAndPayInput,
+        parameters=[X_BRANCH],
         responses={201: AssignAndPayOutput},
         examples=[
             OpenApiExample("3+1 facial package paid by UPI", value=ASSIGN_EXAMPLE, request_only=True),
@@ -97,6 +107,7 @@ class AssignAndPayApi(APIView):
         tags=["sales"],
     )
     def post(self, request):
+        branch = request_branch(request)
         data = AssignAndPayInput(data=request.data)
         data.is_valid(raise_exception=True)
         assignment = data.validated_data["assignment"]
@@ -122,6 +133,7 @@ class AssignAndPayApi(APIView):
                 tax_rate=invoice.get("tax_rate"),
                 generate_receipt=receipt["generate"],
                 renews_assignment_id=assignment.get("renews_assignment_id"),
+                branch=branch,
             )
         except DomainError as exc:
             exc.errors = {_sale_error_path(field): messages for field, messages in exc.errors.items()}
@@ -168,14 +180,16 @@ class PreviewApi(APIView):
         operation_id="billing_preview",
         summary="Preview a bill",
         request=BillInput,
+        parameters=[X_BRANCH],
         responses={200: PreviewOutput},
         examples=[OpenApiExample("A facial and two products", value=BILL_EXAMPLE, request_only=True)],
         tags=["billing"],
     )
     def post(self, request):
+        branch = request_branch(request)
         data = BillInput(data=request.data)
         data.is_valid(raise_exception=True)
-        computation = invoice_preview(**data.cart())
+        computation = invoice_preview(**data.cart(), branch=branch)
         return Response({"success": True, **computation.as_json()})
 
 
@@ -188,7 +202,7 @@ class InvoiceCreateApi(APIView):
         operation_id="billing_invoice_create",
         summary="Create an invoice",
         request=BillInput,
-        parameters=[IDEMPOTENCY_KEY],
+        parameters=[IDEMPOTENCY_KEY, X_BRANCH],
         responses={
             201: InvoiceCreatedOutput,
             200: InvoiceCreatedOutput,
@@ -200,10 +214,11 @@ class InvoiceCreateApi(APIView):
         tags=["billing"],
     )
     def post(self, request):
+        branch = request_branch(request)
         data = BillInput(data=request.data)
         data.is_valid(raise_exception=True)
         result = invoice_create(
-            **data.cart(), cashier=request.user, idempotency_key=request.headers.get("Idempotency-Key")
+            **data.cart(), cashier=request.user, idempotency_key=request.headers.get("Idempotency-Key"), branch=branch
         )
         body = {"success": True, **result.as_json(), **receipt_links(result.receipt)}
         return Response(body, status=status.HTTP_201_CREATED if result.created else status.HTTP_200_OK)

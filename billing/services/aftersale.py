@@ -18,6 +18,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from branches.models import Branch
 from packages.exceptions import AfterSaleRefused
 from packages.models import AssignmentStatus, PackageAssignment, UsageKind
 from packages.services import (
@@ -240,7 +241,9 @@ def assignment_refund(
 
     if quote.document_kind == CREDIT_NOTE:
         invoice = quote.sale_invoice
-        number = next_number("CN", day=on_date)
+        # Under the sale invoice's GSTIN: the branch that sold the package.
+        branch = invoice.branch
+        number = next_number("CN", branch=branch, day=on_date)
         if amount is None:
             tax, rounding = quote.tax, ZERO
         else:  # a smaller amount is GST-inclusive: its taxable part and tax, the paisa left in the round-off
@@ -256,7 +259,8 @@ def assignment_refund(
         )
     else:
         invoice = None
-        number = next_number("RV", day=on_date)
+        branch = locked.branch
+        number = next_number("RV", branch=branch, day=on_date)
         untaxed = LineTax(refund_amount, ZERO, ZERO, ZERO)
         note = quote.note or "Refund of an advance: no GST was charged when it was sold."
         lines = [_line(name, hsn_sac="", rate=ZERO, tax=untaxed, total=refund_amount, note=note)]
@@ -285,6 +289,7 @@ def assignment_refund(
         packages=[locked],
         invoice_number=invoice.number if invoice else None,
         notes=notes,
+        branch=branch,
     )
     snapshot.update(
         reason=reason,
@@ -302,7 +307,8 @@ def assignment_refund(
             original_invoice={"number": invoice.number, "date": invoice.bill_date.isoformat()},
         )
     document = receipt_issue(
-        number=number, kind=kind, customer=locked.customer, amount=refund_amount, snapshot=snapshot, created_by=user
+        number=number, kind=kind, customer=locked.customer, amount=refund_amount, snapshot=snapshot, created_by=user,
+        branch=branch,
     )
     refund = Refund.objects.create(
         customer=locked.customer,
@@ -334,6 +340,7 @@ def assignment_top_up(
     price_paid: Decimal,
     payment: PaymentIn,
     on_date: date | None = None,
+    branch: Branch | None = None,
 ) -> TopUpResult:
     """Add `credit` to a prepaid or kitty-party package for `price_paid`, with the payment and a receipt voucher.
 
@@ -341,7 +348,8 @@ def assignment_top_up(
     sale, so the sale value grows by the price paid); a completed package is active again.
     Refused, writing nothing: a kind without credit, a package expired, refunded,
     transferred or cancelled, a credit or price not above zero, a price above the
-    credit, a payment that is not a tender or does not match the price.
+    credit, a payment that is not a tender or does not match the price. `branch`: where the
+    money is taken (the branch that sold the package if none).
     """
     on_date = on_date or timezone.localdate()
     locked = lock_assignment(assignment_id)
@@ -362,7 +370,8 @@ def assignment_top_up(
     if paid != price_paid:
         refuse("payment.amount", f"The payment of {format_inr(paid)} does not match the price, {format_inr(price_paid)}.")
 
-    number = next_number("REC", day=on_date)
+    branch = branch or locked.branch
+    number = next_number("REC", branch=branch, day=on_date)
     assignment_credit_add(
         assignment=locked, credit=credit, price_paid=price_paid, user=user, number=number,
         note=f"Top-up paid by {PaymentMethod(method).label}",
@@ -397,8 +406,10 @@ def assignment_top_up(
             summary=summary,
             payments=[payment_row],
             packages=[locked],
+            branch=branch,
         ),
         created_by=user,
+        branch=branch,
     )
     payment_row.receipt = receipt
     payment_row.save(update_fields=["receipt"])

@@ -12,6 +12,8 @@ from decimal import Decimal, InvalidOperation
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from branches.models import Branch
+from branches.selectors import default_branch
 from catalog.models import Product, Service
 from customers.models import Customer
 from spa_pkg.money import ZERO, quantize_money
@@ -46,6 +48,7 @@ class CheckedBill:
     place_of_supply: str
     bill_date: date
     payments: tuple[PaymentIn, ...]
+    branch: Branch
 
 
 # -- input ------------------------------------------------------------------------------------
@@ -89,7 +92,7 @@ def _payment(payment) -> PaymentIn:
 
 
 def check_bill(
-    *, customer, discount, use_credit, guests, place_of_supply, payments, bill_date
+    *, customer, discount, use_credit, guests, place_of_supply, payments, bill_date, branch=None
 ) -> CheckedBill:
     """Check everything but the items and the payment totals; raise one error listing every problem."""
     errors: dict[str, list[str]] = defaultdict(list)
@@ -130,6 +133,7 @@ def check_bill(
         place_of_supply=place_of_supply,
         bill_date=bill_date or timezone.localdate(),
         payments=tuple(checked_payments),
+        branch=branch or default_branch(),
     )
 
 

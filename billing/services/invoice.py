@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F, OuterRef, Q, Subquery
 
+from branches.models import Branch
 from catalog.models import Product
 from packages.locks import lock_customer_holdings
 from packages.models import PackageAssignment
@@ -76,10 +77,11 @@ def _compute(bill: CheckedBill, lines: list[LineInput], holdings) -> BillComputa
         discount=bill.discount,
         use_credit=bill.use_credit,
         guests=bill.guests,
-        inter_state_goods=is_inter_state(bill.place_of_supply),
+        inter_state_goods=is_inter_state(bill.place_of_supply, home_state=bill.branch.state_code),
         place_of_supply=bill.place_of_supply,
         prices_include_tax=settings.PRICES_INCLUDE_TAX,
         round_off_to_rupee=settings.ROUND_OFF_TO_RUPEE,
+        branch_code=bill.branch.code,
     )
 
 
@@ -120,11 +122,12 @@ def invoice_preview(
     place_of_supply: str = "",
     payments: Iterable[PaymentIn] = (),
     bill_date: date | None = None,
+    branch: Branch | None = None,
 ) -> BillComputation:
-    """Compute the bill as the invoice would, writing nothing (payment totals are not checked yet)."""
+    """Compute the bill as the invoice at `branch` would, writing nothing (payment totals are not checked yet)."""
     bill = check_bill(
         customer=customer, discount=discount, use_credit=use_credit, guests=guests,
-        place_of_supply=place_of_supply, payments=payments, bill_date=bill_date,
+        place_of_supply=place_of_supply, payments=payments, bill_date=bill_date, branch=branch,
     )
     lines = cart_lines(items)
     return _compute(bill, lines, billing_holdings(customer_id=bill.customer.pk))
@@ -145,15 +148,16 @@ def invoice_create(
     payments: Iterable[PaymentIn] = (),
     idempotency_key: str | None = None,
     bill_date: date | None = None,
+    branch: Branch | None = None,
 ) -> InvoiceResult:
-    """Issue the invoice: lock, compute again, write lines, payments, ledger, balances, stock, number."""
+    """Issue the invoice at `branch` (the first branch if none): lock, compute, write lines, payments, ledger, number."""
     key = (idempotency_key or "").strip() or None
     if key is not None and len(key) > 80:
         raise InvalidCart("The idempotency key is too long (80 characters at most).", errors={"idempotency_key": [
             "At most 80 characters."]})
     bill = check_bill(
         customer=customer, discount=discount, use_credit=use_credit, guests=guests,
-        place_of_supply=place_of_supply, payments=payments, bill_date=bill_date,
+        place_of_supply=place_of_supply, payments=payments, bill_date=bill_date, branch=branch,
     )
     fingerprint = bill_fingerprint(bill, items) if key is not None else ""
     # No look-up of the key before the bill: the unique key on the invoice row is the check.
@@ -196,6 +200,7 @@ def _create(bill: CheckedBill, items, *, cashier, key: str | None, fingerprint: 
         number=f"PENDING-{uuid.uuid4().hex}",
         kind=InvoiceKind.SALE,
         customer=bill.customer,
+        branch=bill.branch,
         bill_date=bill.bill_date,
         cashier=cashier,
         guests=bill.guests,
@@ -212,11 +217,14 @@ def _create(bill: CheckedBill, items, *, cashier, key: str | None, fingerprint: 
     document_lines = _document_lines(computation, locked)
     touched = [locked[pk] for pk in sorted(computation.spent_assignment_ids)]
 
-    numbers = next_numbers("INV", "REC", day=bill.bill_date)
+    numbers = next_numbers("INV", "REC", branch=bill.branch, day=bill.bill_date)
     invoice.number = numbers["INV"]
-    benefits_spend(assignments=locked, uses=_uses(invoice, computation, line_ids), user=cashier)
+    benefits_spend(
+        assignments=locked, uses=_uses(invoice, computation, line_ids), user=cashier, branch_id=bill.branch.pk
+    )
     receipt = receipt_issue(
         number=numbers["REC"],
+        branch=bill.branch,
         kind=ReceiptKind.TAX_INVOICE,
         customer=bill.customer,
         amount=summary.grand_total,

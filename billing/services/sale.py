@@ -18,6 +18,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from branches.models import Branch
+from branches.selectors import default_branch
 from catalog.models import Service
 from customers.models import Customer
 from packages.exceptions import InvalidAssignment
@@ -94,12 +96,13 @@ def sale_charge(*, price: Decimal, rate: Decimal, gst_included: bool) -> SaleCha
 
 
 def _sale_invoice(
-    *, assignment: PackageAssignment, charge: SaleCharge, rate: Decimal, user, bill_date: date
+    *, assignment: PackageAssignment, charge: SaleCharge, rate: Decimal, user, bill_date: date, branch: Branch
 ) -> tuple[Invoice, dict]:
-    """Write the tax invoice for a package sale; return it with its printed line."""
+    """Write the tax invoice for a package sale at `branch`; return it with its printed line."""
     price, tax = charge.price, charge.tax
     invoice = Invoice.objects.create(
-        number=next_number("INV", day=bill_date),
+        number=next_number("INV", branch=branch, day=bill_date),
+        branch=branch,
         kind=InvoiceKind.PACKAGE_SALE,
         customer=assignment.customer,
         bill_date=bill_date,
@@ -166,13 +169,16 @@ def package_sell(
     tax_rate: Decimal | None = None,
     generate_receipt: bool = True,
     renews_assignment_id: int | None = None,
+    branch: Branch | None = None,
 ) -> SaleResult:
     """Assign `template` to `customer`, take the payment and issue the documents.
 
     `price_paid`, when given, is what the customer pays, GST included on a tax invoice.
     `renews_assignment_id` renews that package of the same customer: the new period
     starts the day after the old one ends; the invoice and receipt are dated today.
+    `branch`: where it is sold, whose GSTIN and number series the documents carry.
     """
+    branch = branch or default_branch()
     renews = None
     if renews_assignment_id is not None:
         try:
@@ -208,11 +214,14 @@ def package_sell(
         notes=notes,
         created_by=user,
         renews=renews,
+        branch=branch,
     )
     bill_date = timezone.localdate()
     invoice = line = None
     if charge is not None:
-        invoice, line = _sale_invoice(assignment=assignment, charge=charge, rate=rate, user=user, bill_date=bill_date)
+        invoice, line = _sale_invoice(
+            assignment=assignment, charge=charge, rate=rate, user=user, bill_date=bill_date, branch=branch
+        )
     amount_due = assignment.price_paid.amount
 
     payment_row = None
@@ -257,7 +266,8 @@ def package_sell(
             }
         summary = _summary(invoice) if invoice else _advance_summary(amount_due)
         receipt = receipt_issue(
-            number=next_number("REC", day=bill_date),
+            number=next_number("REC", branch=branch, day=bill_date),
+            branch=branch,
             kind=ReceiptKind.TAX_INVOICE if invoice else ReceiptKind.ADVANCE_RECEIPT,
             customer=customer,
             amount=amount_due,
@@ -271,6 +281,7 @@ def package_sell(
                 packages=[assignment],
                 invoice_number=invoice.number if invoice else None,
                 notes=notes,
+                branch=branch,
             ),
             created_by=user,
         )

@@ -38,7 +38,7 @@ def invoice_void(*, invoice: Invoice, reason: str, user) -> list[PackageAssignme
         raise InvoiceAlreadyVoid(message, errors={"invoice": [message]})
     if locked.kind == InvoiceKind.PACKAGE_SALE:
         sold = _package_sale_check(locked)
-        number = next_number("CN", day=timezone.localdate())
+        number = next_number("CN", branch=locked.branch, day=timezone.localdate())
         given_back = [sold] if sold else []
         if sold:
             _package_sale_close(sold, invoice=locked, number=number, reason=reason, user=user)
@@ -51,6 +51,7 @@ def invoice_void(*, invoice: Invoice, reason: str, user) -> list[PackageAssignme
     ]
     credit_note = receipt_issue(
         number=number,
+        branch=locked.branch,
         kind=ReceiptKind.CREDIT_NOTE,
         customer=locked.customer,
         amount=locked.grand_total.amount,
@@ -105,8 +106,11 @@ def _bill_reverse(invoice: Invoice, *, user) -> tuple[list[PackageAssignment], s
     lock_products(returned)
     for product_id, quantity in sorted(returned.items()):
         Product.objects.filter(pk=product_id).update(stock_quantity=F("stock_quantity") + quantity)
-    number = next_number("CN", day=timezone.localdate())
-    return usages_reverse(invoice_number=invoice.number, reversal_number=number, user=user), number
+    number = next_number("CN", branch=invoice.branch, day=timezone.localdate())
+    given_back = usages_reverse(
+        invoice_number=invoice.number, reversal_number=number, user=user, branch_id=invoice.branch_id
+    )
+    return given_back, number
 
 
 def _package_sale_check(invoice: Invoice) -> PackageAssignment | None:

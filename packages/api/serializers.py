@@ -263,13 +263,16 @@ class AssignmentSerializer(serializers.ModelSerializer):
         read_only=True, help_text="The price paid less the GST charged at sale; for prepaid and kitty credit, the price paid."
     )
     discount = MoneyAmountField(read_only=True)
+    sold_at = serializers.CharField(
+        source="branch.code", read_only=True, help_text="The code of the branch that sold it (it is used at any)."
+    )
 
     class Meta:
         model = PackageAssignment
         fields = [
             "id", "assignment_id", "customer_id", "customer_name", "package_type", "package_id", "name",
             "service_id", "service_name", "status", "assigned_on", "expires_on", "paused_on",
-            "sessions", "credit", "price_paid", "sale_value", "discount", "notes", "created_at",
+            "sessions", "credit", "price_paid", "sale_value", "discount", "notes", "created_at", "sold_at",
         ]
         read_only_fields = fields
 

@@ -118,7 +118,7 @@ class AssignmentViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_value_regex = r"\d+"
 
     def get_queryset(self):
-        return PackageAssignment.objects.select_related("customer", "service").order_by("expires_on", "pk")
+        return PackageAssignment.objects.select_related("customer", "service", "branch").order_by("expires_on", "pk")
 
     def _changed(self, service) -> Response:
         assignment = service(assignment=self.get_object(), user=self.request.user)

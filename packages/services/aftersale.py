@@ -247,6 +247,7 @@ def assignment_transfer(
 
     new = PackageAssignment.objects.create(
         customer=customer,
+        branch_id=old.branch_id,
         package_type=old.package_type,
         template_type_id=old.template_type_id,
         template_id=old.template_id,

@@ -6,6 +6,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from branches.models import Branch
+from branches.selectors import default_branch
 from catalog.models import Service
 from customers.models import Customer
 from spa_pkg.money import ZERO, inr, quantize_money
@@ -58,6 +60,7 @@ def assignment_create(
     notes: str = "",
     created_by=None,
     renews: PackageAssignment | None = None,
+    branch: Branch | None = None,
 ) -> PackageAssignment:
     """Assign a template to a customer: the assignment, its trackers and the sale ledger row.
 
@@ -65,6 +68,7 @@ def assignment_create(
     `sale_value` is that less any GST charged on the sale (left out: the price paid).
     `renews`: the (locked) package this one renews; the new period starts the day after
     it ends (today if it has ended already), and the expiry follows from that start.
+    `branch`: where it is sold (the first branch if none).
     """
     today = timezone.localdate()
     if renews is not None:
@@ -103,8 +107,10 @@ def assignment_create(
 
     sessions = kind.sessions_granted(template)
     credit = kind.credit_granted(template)
+    branch = branch or default_branch()
     assignment = PackageAssignment(
         customer=customer,
+        branch=branch,
         package_type=kind.package_type,
         template=template,
         package_name=template.name if service is None else f"{template.name} – {service.name}",
@@ -135,6 +141,7 @@ def assignment_create(
     PackageBenefitTracker.objects.bulk_create(tracker_rows_for(assignment, template))
     PackageUsage.objects.create(
         assignment=assignment,
+        branch=branch,
         kind=UsageKind.SALE,
         item_name=assignment.package_name,
         sessions_delta=sessions,

@@ -88,9 +88,12 @@ def _move(assignment: PackageAssignment, *, sessions: int, credit: Decimal) -> t
     return before, (assignment.remaining_sessions, assignment.credit_remaining.amount)
 
 
-def _ledger_row(assignment, kind, before, after, *, sessions, credit, use: BenefitUse, note, user) -> PackageUsage:
+def _ledger_row(
+    assignment, kind, before, after, *, sessions, credit, use: BenefitUse, note, user, branch_id=None
+) -> PackageUsage:
     return PackageUsage(
         assignment=assignment,
+        branch_id=branch_id,
         kind=kind,
         item_name=use.item_name[:160],
         quantity=use.quantity,
@@ -117,9 +120,9 @@ def _status_follow(assignments: Iterable[PackageAssignment], reason: StatusReaso
 
 
 def benefits_spend(
-    *, assignments: dict[int, PackageAssignment], uses: Sequence[BenefitUse], user=None
+    *, assignments: dict[int, PackageAssignment], uses: Sequence[BenefitUse], user=None, branch_id: int | None = None
 ) -> list[PackageUsage]:
-    """Spend the uses on locked assignments: check each balance again, write ledger rows and balances."""
+    """Spend the uses on locked assignments: check each balance again, write ledger rows (at `branch_id`) and balances."""
     _require_atomic()
     rows, touched = [], {}
     for use in uses:
@@ -140,7 +143,7 @@ def benefits_spend(
         rows.append(
             _ledger_row(
                 assignment, UsageKind.REDEEM, before, after,
-                sessions=-use.sessions, credit=-credit, use=use, note="", user=user,
+                sessions=-use.sessions, credit=-credit, use=use, note="", user=user, branch_id=branch_id,
             )
         )
         if use.sessions or credit:
@@ -155,7 +158,9 @@ def benefits_spend(
     return rows
 
 
-def usages_reverse(*, invoice_number: str, reversal_number: str, user=None) -> list[PackageAssignment]:
+def usages_reverse(
+    *, invoice_number: str, reversal_number: str, user=None, branch_id: int | None = None
+) -> list[PackageAssignment]:
     """Give back everything the invoice's ledger rows took; return the assignments given back."""
     _require_atomic()
     taken = list(
@@ -181,6 +186,7 @@ def usages_reverse(*, invoice_number: str, reversal_number: str, user=None) -> l
             _ledger_row(
                 assignment, UsageKind.REVERSAL, before, after,
                 sessions=sessions, credit=credit, use=use, note=f"Gives back {invoice_number}", user=user,
+                branch_id=branch_id,
             )
         )
         touched[assignment.pk] = assignment

@@ -369,9 +369,11 @@ def test_package_usage_lists_the_ledger_in_the_contract_shape(cashier_client, cu
     assert set(body) == {"success", "usage"}
     sale, redeem = body["usage"]
     # The contract's keys, plus `kind` (sale, redeem, reversal, refund...) so a history can label each
-    # row, and who (`by`), when (`at`) and why (`reason`) for the operations of a manager.
+    # row, and who (`by`), when (`at`) and why (`reason`) for the operations of a manager, and where
+    # (`branch`, the code of the branch it was sold or used at: issue 15).
     assert set(redeem) == {
         "invoice_number", "date", "item_name", "quantity", "amount", "balance_after", "kind", "by", "at", "reason",
+        "branch",
     }
     assert (redeem["invoice_number"], redeem["quantity"], redeem["balance_after"], redeem["kind"]) == (
         number, 1, 3, "redeem",

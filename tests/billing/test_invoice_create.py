@@ -177,6 +177,7 @@ def test_the_usage_history_lists_every_invoice_that_used_the_package(customer, c
         "quantity": 2,
         "amount": "2400.00",
         "balance_after": 1,
+        "branch": "MAIN",  # where it was used (issue 15): a single shop's one branch
     }
 
 

@@ -4,11 +4,16 @@ and a few months of history (package sales, bills, voids, expiries) for the repo
 Safe to run twice: everything is looked up by its natural key (service and template names,
 product SKUs, customer phones, usernames), a demo package is sold only once and the history
 is written only when no history sale exists yet.
+
+`--branches 2` (up to 4) makes a chain: more branches (one in another state), the cashier
+working at two of them (she picks one after logging in), the student offer valid at the
+first branch only, and Priya's facial package, sold at the first branch, used at the second.
 """
 import os
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
@@ -16,6 +21,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
+from branches.checks import NUMBER_FORMAT_SETTINGS
+from branches.models import Branch, BranchMembership
+from branches.selectors import default_branch
 from catalog.models import Product, Service
 from customers.models import Customer
 from customers.validators import gstin_check_digit
@@ -28,6 +36,8 @@ from packages.models import (
     PrepaidPackage,
     ServicePackage,
     StudentOffer,
+    TemplateBranch,
+    UsageKind,
     YearlyMembership,
 )
 from packages.services import assignment_extend, assignment_transfer, assignments_expire
@@ -135,6 +145,17 @@ USERS = [
 ]
 
 
+# The chain's other branches: code, name, address, phone, state code, GSTIN (14 chars; check digit computed).
+MORE_BRANCHES = [
+    ("KOR", "Lotus Day Spa Koramangala", "80 Feet Road, Koramangala, Bengaluru, Karnataka 560034", "+91 80 4000 5678",
+     "29", "29ABCDE1234F2Z"),
+    ("BND", "Lotus Day Spa Bandra", "Hill Road, Bandra West, Mumbai, Maharashtra 400050", "+91 22 4000 1234",
+     "27", "27ABCDE1234F1Z"),
+    ("IND", "Lotus Day Spa Indiranagar", "100 Feet Road, Indiranagar, Bengaluru, Karnataka 560038", "+91 80 4000 9012",
+     "29", "29ABCDE1234F3Z"),
+]
+
+
 def academic_year(today: date) -> tuple[date, date]:
     """Return this academic year in India: 1 June to 31 May."""
     start_year = today.year if today.month >= 6 else today.year - 1
@@ -146,7 +167,22 @@ class Command(BaseCommand):
     # `migrate` has just run the system checks; do not print their warnings twice.
     requires_system_checks = []
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--branches", type=int, default=1, choices=range(1, 2 + len(MORE_BRANCHES)),
+            help="How many branches the demo chain has (1: a single shop).",
+        )
+
     def handle(self, *args, **options):
+        count = options["branches"]
+        if count > 1:
+            missing = [name for name in NUMBER_FORMAT_SETTINGS if "{branch" not in getattr(settings, name)]
+            if missing:
+                raise CommandError(
+                    f"A chain numbers its documents per branch: put {{branch}} in {', '.join(missing)} first, e.g. "
+                    "INVOICE_NUMBER_FORMAT='{branch}{date:%y%m%d}{seq:04d}' "
+                    "RECEIPT_NUMBER_FORMAT='{branch}-R{date:%y%m%d}{seq:04d}' (README \"Branches\")."
+                )
         with transaction.atomic():
             users = self.seed_users()
             services = self.seed_services()
@@ -158,6 +194,8 @@ class Command(BaseCommand):
                 customers.update(self.seed_customers(HISTORY_CUSTOMERS))
                 self.seed_history(customers, templates, services, users["manager"][0], users["cashier"][0])
                 self.seed_after_sale(customers, templates, users["manager"][0])
+            if count > 1:
+                self.seed_chain(count, customers, templates, services, users)
             # Packages whose day has passed (history or not) are expired, as the nightly job would.
             assignments_expire()
         self.report(users, sold)
@@ -416,6 +454,46 @@ class Command(BaseCommand):
             assignment_id=hair_spa.pk, to_customer_id=customers["Deepa Menon"].pk, user=manager,
             reason="A gift to a friend (demo)",
         )
+
+    # --- a chain of branches ------------------------------------------------------------------
+
+    def seed_chain(self, count, customers, templates, services, users) -> None:
+        """Open the other branches, staff them, and use a package at a branch other than the one that sold it."""
+        first = default_branch()
+        branches = [first]
+        for code, name, address, phone, state_code, gstin14 in MORE_BRANCHES[: count - 1]:
+            branch, _ = Branch.objects.get_or_create(
+                code=code,
+                defaults={
+                    "name": name, "address": address, "phone": phone, "state_code": state_code,
+                    "gstin": gstin14 + gstin_check_digit(gstin14),
+                },
+            )
+            branches.append(branch)
+        cashier = users["cashier"][0]
+        for branch in branches[:2]:  # the cashier works at two branches: she picks one after logging in
+            BranchMembership.objects.get_or_create(user=cashier, branch=branch)
+        student = templates["student"]
+        TemplateBranch.objects.get_or_create(
+            template_type=ContentType.objects.get_for_model(student), template_id=student.pk, branch=first
+        )
+        # Priya's 3+1 facial was sold at the first branch; she has a facial at the second one.
+        second = branches[1]
+        facial = PackageAssignment.objects.filter(
+            customer=customers["Priya Sharma"], branch=first, template_type=ContentType.objects.get_for_model(
+                templates["facial_package"]
+            ),
+        ).first()
+        used_there = PackageUsage.objects.filter(
+            assignment__customer=customers["Priya Sharma"], branch=second, kind=UsageKind.REDEEM
+        ).exists()
+        if facial is not None and not used_there and facial.remaining_sessions > 0:
+            invoice_create(
+                customer=customers["Priya Sharma"],
+                items=[CartItem(type="service", id=services["Hydrating Facial"].pk, quantity=1)],
+                cashier=cashier,
+                branch=second,
+            )
 
     # --- output -----------------------------------------------------------------------------------
 

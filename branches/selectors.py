@@ -1,0 +1,142 @@
+"""Which branch a request works at, decided in one place and at most one query per request.
+
+The API takes `X-Branch: CODE`; a page sends the branch its user picked after logging in
+(kept in the session); without either, the user's only branch, or the shop's only branch.
+With one active branch everybody works at it and nothing changes for a single shop.
+"""
+from django.conf import settings
+from django.db.models import Exists, OuterRef
+
+from spa_pkg.exceptions import DomainError
+
+from .models import Branch, BranchMembership
+
+HEADER = "HTTP_X_BRANCH"
+SESSION_KEY = "branch_id"
+CHAIN_WIDE = "branches.work_at_every_branch"
+_CACHE = "_spa_branch"
+
+
+class UnknownBranch(DomainError):
+    default_message = "Unknown branch."
+
+
+class BranchNotChosen(DomainError):
+    default_message = "Choose a branch: send X-Branch: CODE."
+
+
+class BranchRefused(DomainError):
+    default_message = "You do not work at this branch."
+    status_code = 403
+
+
+def first_branch() -> Branch:
+    """Return the oldest branch; with none at all, the one made from the SPA_* settings (as the migration does)."""
+    oldest = Branch.objects.order_by("pk").first()
+    if oldest is not None:
+        return oldest
+    branch, _ = Branch.objects.get_or_create(
+        code=settings.SPA_BRANCH_CODE,
+        defaults={
+            "name": settings.SPA_NAME,
+            "address": settings.SPA_ADDRESS,
+            "phone": settings.SPA_PHONE,
+            "gstin": settings.SPA_GSTIN,
+            "state_code": settings.SPA_STATE_CODE,
+        },
+    )
+    return branch
+
+
+def default_branch() -> Branch:
+    """Return the first active branch: where work done outside a request (commands, scripts) belongs."""
+    return Branch.objects.filter(is_active=True).order_by("pk").first() or first_branch()
+
+
+def active_branches():
+    return Branch.objects.filter(is_active=True).order_by("code")
+
+
+def branch_by_code(code: str | None) -> Branch | None:
+    """Return the branch a report filter names (None for none); an unknown code is refused (400)."""
+    code = (code or "").strip().upper()
+    if not code:
+        return None
+    branch = Branch.objects.filter(code=code).first()
+    if branch is None:
+        raise UnknownBranch(f"Unknown branch {code!r}.", errors={"branch": [f"No branch has the code {code!r}."]})
+    return branch
+
+
+def is_chain_wide(user) -> bool:
+    """Tell whether the user may work at every branch (superusers, and whoever holds the permission)."""
+    return bool(user and user.is_authenticated and user.has_perm(CHAIN_WIDE))
+
+
+def _member(user):
+    return Exists(BranchMembership.objects.filter(user_id=user.pk, branch_id=OuterRef("pk")))
+
+
+def branch_for(user, *, code: str | None = None, branch_id: int | None = None) -> Branch:
+    """Return the branch `user` works at now, in one query.
+
+    With a code (X-Branch) or an id (the page's choice): that branch, if the user works
+    there, is chain-wide, or it is the only active branch (403 otherwise, 400 if unknown).
+    With neither: the shop's only active branch, or the user's only branch.
+    """
+    if code or branch_id:
+        chosen = Branch.objects.filter(code=code.strip().upper()) if code else Branch.objects.filter(pk=branch_id)
+        others = Exists(Branch.objects.filter(is_active=True).exclude(pk=OuterRef("pk")))
+        branch = chosen.annotate(is_member=_member(user), has_others=others).first()
+        if branch is None or not branch.is_active:
+            label = code or branch_id
+            raise UnknownBranch(f"Unknown branch {label!r}.", errors={"branch": [f"No active branch {label!r}."]})
+        if branch.is_member or not branch.has_others or is_chain_wide(user):
+            branch.in_chain = branch.has_others
+            return branch
+        raise BranchRefused(f"You do not work at {branch.name} ({branch.code}).")
+    candidates = list(
+        Branch.objects.filter(is_active=True).annotate(is_member=_member(user)).order_by("-is_member", "pk")[:2]
+    )
+    if not candidates:
+        branch = first_branch()
+        branch.in_chain = False
+        return branch
+    if len(candidates) == 1 or (candidates[0].is_member and not candidates[1].is_member):
+        candidates[0].in_chain = len(candidates) > 1
+        return candidates[0]
+    if candidates[0].is_member or is_chain_wide(user):
+        raise BranchNotChosen("You work at several branches: choose one (X-Branch: CODE).")
+    raise BranchRefused("You do not work at any branch: ask a manager to add you to one.")
+
+
+def request_branch(request) -> Branch:
+    """Return the branch of this request (X-Branch, the session's choice, or the only one), cached on it."""
+    request = getattr(request, "_request", request)  # a DRF Request wraps Django's
+    cached = getattr(request, _CACHE, None)
+    if cached is not None:
+        return cached
+    code = request.META.get(HEADER, "").strip()
+    session = getattr(request, "session", None)
+    branch_id = None if code or session is None else session.get(SESSION_KEY)
+    branch = branch_for(request.user, code=code or None, branch_id=branch_id)
+    setattr(request, _CACHE, branch)
+    return branch
+
+
+def page_branch(request) -> Branch | None:
+    """Return the branch of a page's request, or None when the user has not picked one yet (or may not)."""
+    if not request.user.is_authenticated:
+        return None
+    try:
+        return request_branch(request)
+    except DomainError:
+        return None
+
+
+def user_branches(user) -> list[Branch]:
+    """Return the active branches the user may pick (all of them for a chain-wide user)."""
+    branches = active_branches()
+    if is_chain_wide(user) or branches.count() <= 1:
+        return list(branches)
+    return list(branches.filter(memberships__user=user))
