@@ -95,8 +95,48 @@ def http_request(port: int, method: str, path: str, body=None, *, token=None, he
 # --- servers ---------------------------------------------------------------------------------
 
 
+class ProcessGroup:
+    """A process started in a process group of its own (`start_new_session`), logging to `log_path`."""
+
+    process: subprocess.Popen | None
+    log_path: Path
+
+    @property
+    def running(self) -> bool:
+        return self.process is not None and self.process.poll() is None
+
+    def kill9(self) -> int:
+        """SIGKILL to the master and every worker at once: a crash, nothing gets to clean up."""
+        os.killpg(self.process.pid, signal.SIGKILL)
+        return self.process.wait(timeout=10)
+
+    def stop(self) -> None:
+        if self.process is None:
+            return
+        try:
+            if self.process.poll() is None:
+                os.killpg(self.process.pid, signal.SIGTERM)
+                try:
+                    self.process.wait(timeout=15)
+                except subprocess.TimeoutExpired:
+                    os.killpg(self.process.pid, signal.SIGKILL)
+                    self.process.wait(timeout=10)
+            else:
+                # The master is gone; make sure no orphaned worker of its group is left.
+                os.killpg(self.process.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+
+    def tail(self, lines: int = LOG_TAIL_LINES) -> str:
+        try:
+            text = self.log_path.read_text(errors="replace")
+        except FileNotFoundError:
+            return "(no log)"
+        return "\n".join(text.splitlines()[-lines:])
+
+
 @dataclass
-class Server:
+class Server(ProcessGroup):
     """gunicorn serving spa_pkg on 127.0.0.1:port, in a process group of its own."""
 
     name: str
@@ -156,40 +196,6 @@ class Server:
 
     def request(self, method: str, path: str, body=None, **kwargs) -> Reply:
         return http_request(self.port, method, path, body, **kwargs)
-
-    @property
-    def running(self) -> bool:
-        return self.process is not None and self.process.poll() is None
-
-    def kill9(self) -> int:
-        """SIGKILL to the master and every worker at once: a crash, nothing gets to clean up."""
-        os.killpg(self.process.pid, signal.SIGKILL)
-        return self.process.wait(timeout=10)
-
-    def stop(self) -> None:
-        if self.process is None:
-            return
-        try:
-            if self.process.poll() is None:
-                os.killpg(self.process.pid, signal.SIGTERM)
-                try:
-                    self.process.wait(timeout=15)
-                except subprocess.TimeoutExpired:
-                    os.killpg(self.process.pid, signal.SIGKILL)
-                    self.process.wait(timeout=10)
-            else:
-                # The master is gone; make sure no orphaned worker of its group is left.
-                os.killpg(self.process.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-
-    def tail(self, lines: int = LOG_TAIL_LINES) -> str:
-        try:
-            text = self.log_path.read_text(errors="replace")
-        except FileNotFoundError:
-            return "(no log)"
-        return "\n".join(text.splitlines()[-lines:])
-
 
 # --- the stack: database, cache prefix, servers ----------------------------------------------
 

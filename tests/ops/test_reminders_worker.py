@@ -9,7 +9,6 @@ the dead worker had claimed were sent again under their own key (never as a new 
 """
 import json
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -18,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from tests.gateway import Gateway
-from tests.ops.conftest import ROOT
+from tests.ops.conftest import ROOT, ProcessGroup
 
 pytestmark = pytest.mark.ops
 
@@ -62,7 +61,7 @@ print(json.dumps([
 RUN_SCHEDULE = "from notifications.tasks import send_reminders; send_reminders.delay()"
 
 
-class Worker:
+class Worker(ProcessGroup):
     """`celery -A spa_pkg worker -B` in a process group of its own."""
 
     name = "celery-worker"
@@ -94,32 +93,6 @@ class Worker:
                 return self
             time.sleep(0.2)
         raise AssertionError(f"the worker was not ready within 60 s:\n{self.tail()}")
-
-    def kill9(self) -> None:
-        os.killpg(self.process.pid, signal.SIGKILL)
-        self.process.wait(timeout=10)
-
-    def stop(self) -> None:
-        if self.process is None:
-            return
-        try:
-            if self.process.poll() is None:
-                os.killpg(self.process.pid, signal.SIGTERM)
-                try:
-                    self.process.wait(timeout=15)
-                except subprocess.TimeoutExpired:
-                    os.killpg(self.process.pid, signal.SIGKILL)
-                    self.process.wait(timeout=10)
-            else:
-                os.killpg(self.process.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-
-    def tail(self, lines: int = 80) -> str:
-        try:
-            return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
-        except FileNotFoundError:
-            return "(no log)"
 
 
 @pytest.fixture
