@@ -125,14 +125,19 @@ def liability(*, as_of: date, branch=None) -> dict:
     branch); `branch` keeps the packages sold there.
     """
     holding = _sold_at(_holding(as_of).filter(assigned_on__lte=as_of), branch)
-    rows = {row["package_type"]: row for row in _valued(holding, on_date=as_of)}
+    # Summed per kind: a kind valued in Python comes as several groups of equal figures.
+    totals: dict[str, dict] = defaultdict(lambda: {"packages": 0, "sessions": 0, "credit": ZERO, "value": ZERO})
+    for row in _valued(holding, on_date=as_of):
+        kind = totals[row["package_type"]]
+        for field in kind:
+            kind[field] += row[field]
     by_kind = [
         {
             "package_type": kind,
-            "packages": rows[kind]["packages"] if kind in rows else 0,
-            "sessions_left": rows[kind]["sessions"] if kind in rows else 0,
-            "credit_left": _money(rows[kind]["credit"] if kind in rows else None),
-            "value": _money(rows[kind]["value"] if kind in rows else None),
+            "packages": totals[kind]["packages"],
+            "sessions_left": totals[kind]["sessions"],
+            "credit_left": _money(totals[kind]["credit"]),
+            "value": _money(totals[kind]["value"]),
         }
         for kind in _kinds()
     ]

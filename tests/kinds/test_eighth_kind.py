@@ -14,7 +14,7 @@ from billing.services import PaymentIn, package_sell
 from packages.kinds import all_kinds, registered
 from packages.models import PackageAssignment
 from packages.valuation import assignment_value
-from tests.factories import ProductFactory, ServicePackageFactory, UserFactory
+from tests.factories import CustomerFactory, ProductFactory, ServicePackageFactory, UserFactory
 from tests.kindapp.kinds import KIND
 from tests.kindapp.models import ProductCard
 
@@ -117,6 +117,8 @@ def test_a_kind_without_an_sql_valuation_is_valued_in_python_in_the_reports(api,
 
     assert KIND.value_left_sql is None
     sell(api, customer, card)
+    second = sell(api, CustomerFactory(), card)  # two groups of figures for the kind
+    PackageAssignment.objects.filter(pk=second["assignment_id"]).update(sale_value=Decimal("600.00"))
     package = ServicePackageFactory(pay_for=3, total_services=4)
     sale = package_sell(customer=customer, template=package, service=facial, user=UserFactory(groups=["Manager"]),
                         payment=PaymentIn("cash"), price_paid=Decimal("3000.00"))
@@ -125,8 +127,8 @@ def test_a_kind_without_an_sql_valuation_is_valued_in_python_in_the_reports(api,
     report = selectors.liability(as_of=today)
 
     by_kind = {row["package_type"]: row for row in report["by_kind"]}
-    assert by_kind["product_card"]["packages"] == 1
-    assert by_kind["product_card"]["value"] == Decimal("1000.00")
+    assert by_kind["product_card"]["packages"] == 2
+    assert by_kind["product_card"]["value"] == Decimal("1600.00")
     assert by_kind["service_package"]["value"] == sale.assignment.sale_value.amount
     assert report["total"] == sum(
         (assignment_value(assignment, today) for assignment in PackageAssignment.objects.all()), Decimal("0.00")
