@@ -40,6 +40,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # The built-in form templates, for FORM_RENDERER (TemplatesSetting).
+    "django.forms",
     "rest_framework",
     "rest_framework.authtoken",
     "django_filters",
@@ -48,6 +50,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "axes",
     "csp",
+    "django_htmx",
     "branches",
     "catalog",
     "customers",
@@ -70,6 +73,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.htmx: a page view answers an htmx request with its partial.
+    "django_htmx.middleware.HtmxMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as axes asks: it turns a locked-out sign-in into the lockout answer.
@@ -79,6 +84,9 @@ MIDDLEWARE = [
 ROOT_URLCONF = "spa_pkg.urls"
 # Contract paths answer with and without a trailing slash themselves (no redirects).
 APPEND_SLASH = False
+
+# Page forms render every field with templates/includes/field.html (spa_pkg.forms).
+FORM_RENDERER = "spa_pkg.forms.FormRenderer"
 
 TEMPLATES = [
     {
@@ -93,7 +101,7 @@ TEMPLATES = [
                 "spa_pkg.context_processors.spa",
             ],
             # spa_pkg is not an app, so its template tags are named here.
-            "libraries": {"money": "spa_pkg.templatetags.money"},
+            "libraries": {"money": "spa_pkg.templatetags.money", "phones": "spa_pkg.templatetags.phones"},
         },
     },
 ]

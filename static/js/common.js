@@ -262,6 +262,8 @@ const Spa = (() => {
       }
       clearErrors(root);
       onChange(customer);
+      // The pages' contract: a bubbling "customer-picked" event ({id} or {id: null} when cleared).
+      root.dispatchEvent(new CustomEvent("customer-picked", { bubbles: true, detail: { id: customer ? customer.id : null } }));
     }
     customerSearch(root, set);
     newCustomerForm(root.querySelector("[data-new-customer-form]"), set);

@@ -1,0 +1,79 @@
+"""The pages' forms: Bootstrap classes and one field template, so no page writes HTML per field.
+
+A page form subclasses `PageForm` (or `PageModelForm`) and renders with `{{ form }}` or
+`{{ form.field.as_field_group }}`; `templates/includes/field.html` draws every field (label,
+the widget, help text and its one error, tied to the widget by `aria-describedby`).
+The admin keeps its own templates: `FORM_RENDERER` only names our field template.
+"""
+from django import forms
+from django.forms.renderers import TemplatesSetting
+
+
+class FormRenderer(TemplatesSetting):
+    """Render every form field with the project's field template."""
+
+    field_template_name = "includes/field.html"
+
+
+def _widget_class(widget) -> str:
+    if isinstance(widget, forms.CheckboxInput | forms.RadioSelect | forms.CheckboxSelectMultiple):
+        return "form-check-input"
+    if isinstance(widget, forms.Select | forms.SelectMultiple):
+        return "form-select"
+    if isinstance(widget, forms.HiddenInput):
+        return ""
+    return "form-control"
+
+
+class PageBoundField(forms.BoundField):
+    """A bound field whose widget wears Bootstrap's class, and `is-invalid` while it has an error."""
+
+    def build_widget_attrs(self, attrs, widget=None):
+        attrs = super().build_widget_attrs(attrs, widget)
+        css = _widget_class(widget or self.field.widget)
+        if css:
+            classes = [*attrs.get("class", "").split(), css, *(["is-invalid"] if self.errors else [])]
+            attrs["class"] = " ".join(dict.fromkeys(classes))
+        return attrs
+
+    def label_tag(self, contents=None, attrs=None, label_suffix=None, tag=None):
+        css = "form-check-label" if self.widget_type == "checkbox" else "form-label small fw-semibold mb-1"
+        return super().label_tag(contents, {"class": css, **(attrs or {})}, label_suffix, tag)
+
+
+class PageForm(forms.Form):
+    bound_field_class = PageBoundField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
+class PageModelForm(forms.ModelForm):
+    bound_field_class = PageBoundField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
+class DayMonthYearInput(forms.DateInput):
+    """A date typed as dd-mm-yyyy, whatever the browser's locale (a native date input follows it)."""
+
+    def __init__(self, attrs=None):
+        defaults = {"inputmode": "numeric", "pattern": r"\d{1,2}-\d{1,2}-\d{4}", "autocomplete": "off"}
+        super().__init__({**defaults, **(attrs or {})}, format="%d-%m-%Y")
+
+
+class DayMonthYearField(forms.DateField):
+    """A date field that reads and shows dd-mm-yyyy (the ISO form is still accepted)."""
+
+    widget = DayMonthYearInput
+    input_formats = ["%d-%m-%Y", "%d/%m/%Y", "%Y-%m-%d"]
+
+    def __init__(self, *, label=None, **kwargs):
+        kwargs.setdefault("help_text", "dd-mm-yyyy")
+        super().__init__(label=label, **kwargs)
+        name = label or "The date"
+        self.error_messages["invalid"] = f"{name} must be a date written dd-mm-yyyy, like 23-05-2027."
+        self.error_messages["required"] = f"{name} is needed."
