@@ -3,6 +3,7 @@ from django.utils import timezone
 
 from branches.models import Branch
 from packages.models import AssignmentStatus, PackageAssignment
+from spa_pkg.formats import format_date
 from spa_pkg.money import money_str
 
 from .words import amount_in_words
@@ -41,11 +42,11 @@ CLOSED_LABELS = {
 
 
 def balance_text(assignment: PackageAssignment) -> str:
-    """Say what is left on an assignment, or how it ended: "3/4 sessions", "REFUNDED on 30 Nov 2026"."""
+    """Say what is left on an assignment, or how it ended: "3/4 sessions", "REFUNDED on 3 Nov 2026"."""
     label = CLOSED_LABELS.get(assignment.status)
     if label:
         when = timezone.localdate() if assignment.closed_on is None else assignment.closed_on
-        return f"{label} on {when:%d %b %Y}"
+        return f"{label} on {format_date(when)}"
     return assignment.kind.balance_text(assignment)
 
 
@@ -104,6 +105,22 @@ def document_snapshot(
     }
 
 
+def redemption_note(*, item: str, package: str, sessions: int, total_sessions: int, sale_invoice: str | None) -> str:
+    """Say on the customer's invoice what a package paid for, and where its tax was paid.
+
+    "Hydrating Facial, 1 of 4 sessions from 3+1 Facial Package; tax paid on INV-20270523-0001".
+    Only words a customer should read: the rules that kept a package off a line (the counter's
+    why-not reasons, `package_note`) stay on screen and in the API, never on the document.
+    """
+    package = package.removesuffix(f" – {item}")  # "3+1 Facial Package – Hydrating Facial" names the item twice
+    if sessions and total_sessions:
+        used = f"{sessions} of {total_sessions} session{'' if total_sessions == 1 else 's'} from {package}"
+    else:
+        used = f"included in {package}"
+    where = f"tax paid on {sale_invoice}" if sale_invoice else "tax paid when the package was bought"
+    return f"{item}, {used}; {where}"
+
+
 def invoice_line_details(line_json: dict, *, hsn_sac: str, tax_note: str | None) -> dict:
     """Return a cart line as a receipt prints it: the contract's line plus code, package and tax note."""
     applied = line_json.get("package_applied")
@@ -149,7 +166,7 @@ def credit_note_snapshot(*, invoice, number: str, reason: str, lines: list[dict]
         payments=[],
         packages=packages,
         invoice_number=invoice.number,
-        notes=f"Reverses tax invoice {invoice.number} dated {invoice.bill_date:%d %b %Y}. Reason: {reason}",
+        notes=f"Reverses tax invoice {invoice.number} dated {format_date(invoice.bill_date)}. Reason: {reason}",
         branch=invoice.branch,
     )
     snapshot.update(

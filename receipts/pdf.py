@@ -36,10 +36,10 @@ def font_paths() -> dict[str, Path]:
 
 def thermal_length_mm(context: dict) -> int:
     """Return a roll length that fits the document (a roll has no fixed page length)."""
-    length = 135 + 12 * (len(context["packages"]) + len(context["payments"]))
+    length = 145 + 12 * (len(context["packages"]) + len(context["payments"]))
     for line in context["lines"]:
-        length += 14 + 8 * bool(line["package_name"]) + 10 * bool(line["tax_note"])
-        length += 8 * bool(line["package_note"] and (line["package_name"] or context["is_advance"]))
+        length += 14 + (10 if line["tax_note"] else 8 * bool(line["package_name"]))
+        length += 8 * bool(line["package_note"] and context["is_advance"])
     return length
 
 

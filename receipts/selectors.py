@@ -20,11 +20,13 @@ GST_STATES = {
     "35": "Andaman and Nicobar Islands", "36": "Telangana", "37": "Andhra Pradesh", "38": "Ladakh",
 }
 
+# Services and products add up to the subtotal; what packages covered is part of it, so it
+# follows as "of which", never above the subtotal as if it were added in.
 SUMMARY_LABELS = (
-    ("package_subtotal", "Package subtotal"),
-    ("services_subtotal", "Services subtotal"),
-    ("products_subtotal", "Products subtotal"),
+    ("services_subtotal", "Services"),
+    ("products_subtotal", "Products"),
     ("subtotal", "Subtotal"),
+    ("package_subtotal", "of which covered by packages"),
     ("discount", "Discount"),
     ("cgst", "CGST"),
     ("sgst", "SGST"),

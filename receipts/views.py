@@ -68,16 +68,21 @@ def document_view(view):
     return wrapper
 
 
-def paper_from(request) -> str:
-    paper = request.GET.get("format", "a4").lower()
-    return paper if paper in PAPERS else "a4"
+def paper_from(request, default: str = "a4") -> str:
+    paper = request.GET.get("format", "").lower()
+    return paper if paper in PAPERS else default
 
 
 @document_view
 def receipt_detail(request, receipt):
-    """Show the document as a printable page (A4, or `?format=thermal` for an 80 mm roll)."""
+    """Show the document as a printable page: A4, or `?format=thermal` for an 80 mm roll.
+
+    Without a format the page holds both: A4 on a wide screen and on paper, the 80 mm slip on a
+    narrow screen (a tablet's receipt frame), so nothing is cut off on the right.
+    """
     context = receipt_document(receipt)
-    context["paper"] = paper_from(request)
+    paper = paper_from(request, default="auto")
+    context.update(paper="thermal" if paper == "thermal" else "a4", auto_paper=paper == "auto")
     return render(request, "receipts/receipt.html", context)
 
 

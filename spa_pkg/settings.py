@@ -184,6 +184,10 @@ LANGUAGE_CODE = "en-in"
 TIME_ZONE = env("TIME_ZONE", default="Asia/Kolkata")
 USE_I18N = True
 USE_TZ = True
+# Django has no en_IN format module: ours (spa_pkg/formats/en_IN) gives "23 May 2027",
+# "23 May 2027, 1:10 PM", dd-mm-yyyy date inputs and lakh grouping. USE_THOUSAND_SEPARATOR
+# stays off: a localized id would print as "1,234" in links; money goes through format_inr.
+FORMAT_MODULE_PATH = ["spa_pkg.formats"]
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"

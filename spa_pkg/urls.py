@@ -1,8 +1,22 @@
 """Root URLs. Contract paths answer both with and without a trailing slash (spa_pkg.routing.both)."""
 from django.contrib import admin
+from django.contrib.staticfiles import finders
+from django.http import FileResponse, Http404
 from django.urls import include, path
+from django.views.decorators.http import require_safe
+
+
+@require_safe
+def favicon(request):
+    """Answer /favicon.ico, which browsers ask for directly, with the icon from the static files."""
+    found = finders.find("favicon.ico")
+    if not found:
+        raise Http404("No favicon in the static files.")
+    return FileResponse(open(found, "rb"), content_type="image/x-icon")  # noqa: SIM115 - FileResponse closes it
+
 
 urlpatterns = [
+    path("favicon.ico", favicon, name="favicon"),
     path("admin/", admin.site.urls),
     path("", include("spa_pkg.api_urls")),
     path("", include("receipts.urls")),

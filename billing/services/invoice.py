@@ -27,7 +27,7 @@ from receipts.services import receipt_issue
 from spa_pkg.exceptions import DomainError
 from spa_pkg.money import ZERO, format_inr, inr
 
-from ..documents import invoice_line_details, invoice_snapshot
+from ..documents import invoice_line_details, invoice_snapshot, redemption_note
 from ..engine import (
     NO_PACKAGE,
     SUMMARY_FIELDS,
@@ -323,15 +323,19 @@ def _uses(invoice: Invoice, computation: BillComputation, line_ids: dict[int, in
 
 
 def _document_lines(computation: BillComputation, locked) -> list[dict]:
-    """Return the receipt's lines; redeemed sessions cite the invoice that taxed the package."""
+    """Return the receipt's lines; a redeemed session says so in the customer's words and cites the invoice that taxed it."""
     lines = []
     for result in computation.lines:
         tax_note = None
         if result.is_redeemed:
-            sold_on = locked.row(result.benefit.assignment_id)["sale_invoice_number"]
-            where = f"on invoice {sold_on}" if sold_on else "when the package was sold"
-            covered = result.benefit.quantity_covered
-            tax_note = f"{covered} of {result.line.quantity} from {result.benefit.name}: tax paid {where}."
+            row = locked.row(result.benefit.assignment_id)
+            tax_note = redemption_note(
+                item=result.line.name,
+                package=result.benefit.name,
+                sessions=result.benefit.sessions_used,
+                total_sessions=row["total_sessions"],
+                sale_invoice=row["sale_invoice_number"],
+            )
         lines.append(invoice_line_details(result.as_json(), hsn_sac=result.line.hsn_sac, tax_note=tax_note))
     return lines
 

@@ -82,7 +82,8 @@ def test_a_redeemed_session_shows_its_value_with_tax_zero_citing_the_sale_invoic
     assert result.computation.summary.package_subtotal == D("1200.00")
     assert result.invoice.amount_payable.amount == D("0.00")
     printed = result.receipt.snapshot["lines"][0]
-    assert f"tax paid on invoice {sale.invoice.number}" in printed["tax_note"]
+    package = sale.assignment.package_name.removesuffix(" – Hydrating Facial")
+    assert printed["tax_note"] == f"Hydrating Facial, 1 of 4 sessions from {package}; tax paid on {sale.invoice.number}"
 
 
 def test_soonest_expiring_service_package_is_used_first(customer, facial):
