@@ -20,6 +20,7 @@ from packages.aftersale_pages import OperationPage, balance_text, change_link, p
 from packages.models import PackageAssignment
 from packages.services.assign import renewal_start
 from spa_pkg.exceptions import DomainError
+from spa_pkg.formats import format_date
 from spa_pkg.money import format_inr
 from spa_pkg.payments import PaymentMethod
 from spa_pkg.permissions import user_may
@@ -105,15 +106,15 @@ def renewal_note(renews_id) -> tuple[PackageAssignment, str] | None:
     except DomainError as error:
         return renews, error.message
     return renews, (
-        f"Renews {renews.package_name} of {renews.customer.name} (expires {renews.expires_on:%d %b %Y}): "
-        f"the new period starts on {start:%d %b %Y}."
+        f"Renews {renews.package_name} of {renews.customer.name} (expires {format_date(renews.expires_on)}): "
+        f"the new period starts on {format_date(start)}."
     )
 
 
 def package_documents(assignment) -> str:
     """List the payments taken for a package, each with its receipt."""
     payments = assignment.payments.select_related("receipt").order_by("pk")
-    rows = [(payment.get_method_display(), payment.amount, receipt_links(payment.receipt)) for payment in payments]
+    rows = [(payment.get_method_display(), format_inr(payment.amount), receipt_links(payment.receipt)) for payment in payments]
     if not rows:
         return "No payment recorded."
     return format_html_join(mark_safe("<br>"), "{}: {} – {}", rows)
@@ -145,7 +146,7 @@ def refund_figures(assignment) -> list[tuple[str, str]]:
     rows.append(("Refundable", format_inr(quote.refundable)))
     if quote.document_kind == "credit_note":
         invoice = quote.sale_invoice
-        document = f"Credit note (CN series) against tax invoice {invoice.number} of {invoice.bill_date:%d %b %Y}"
+        document = f"Credit note (CN series) against tax invoice {invoice.number} of {format_date(invoice.bill_date)}"
     else:
         document = "Refund voucher (RV series)"
     rows.append(("Document issued", f"{document}. {quote.note}".strip() if quote.note else document))
@@ -232,7 +233,8 @@ class PaymentInline(ReadOnlyInline):
 @admin.register(Invoice)
 class InvoiceAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = (
-        "number", "bill_date", "customer_name", "kind", "status", "grand_total", "amount_payable", "cashier", "receipt_link",
+        "number", "bill_date", "customer_name", "kind", "status", "grand_total_inr", "amount_payable_inr", "cashier",
+        "receipt_link",
     )
     list_filter = ("status", "kind", "bill_date")
     search_fields = ("number", "credit_note_number", "customer__name", "customer__phone")
@@ -331,6 +333,14 @@ class InvoiceAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     def customer_name(self, obj):
         return obj.customer.name
 
+    @admin.display(description="Grand total", ordering="grand_total")
+    def grand_total_inr(self, obj):
+        return format_inr(obj.grand_total)
+
+    @admin.display(description="Amount payable", ordering="amount_payable")
+    def amount_payable_inr(self, obj):
+        return format_inr(obj.amount_payable)
+
     @admin.display(description="Receipt")
     def receipt_link(self, obj):
         return receipt_links(obj.receipt)
@@ -338,15 +348,25 @@ class InvoiceAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 @admin.register(InvoiceLine)
 class InvoiceLineAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ("invoice", "name", "line_type", "hsn_sac", "quantity", "taxable_value", "gst_rate", "total", "assignment")
+    list_display = ("invoice", "name", "line_type", "hsn_sac", "quantity", "taxable_value_inr", "gst_rate", "total_inr", "assignment")
     list_filter = ("line_type", "gst_rate", "benefit_type")
     search_fields = ("invoice__number", "name", "hsn_sac")
     list_select_related = ("invoice", "assignment__customer")
 
+    @admin.display(description="Taxable value", ordering="taxable_value")
+    def taxable_value_inr(self, obj):
+        return format_inr(obj.taxable_value)
+
+    @admin.display(description="Total", ordering="total")
+    def total_inr(self, obj):
+        return format_inr(obj.total)
+
 
 @admin.register(Payment)
 class PaymentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ("received_at", "customer", "method", "amount", "reference", "invoice", "assignment", "receipt_link", "received_by")
+    list_display = (
+        "received_at", "customer", "method", "amount_inr", "reference", "invoice", "assignment", "receipt_link", "received_by",
+    )
     list_filter = ("method", "received_at")
     search_fields = ("reference", "customer__name", "customer__phone", "invoice__number", "receipt__number")
     list_select_related = ("customer", "invoice", "assignment__customer", "receipt", "received_by")
@@ -355,6 +375,10 @@ class PaymentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     @admin.display(description="Receipt")
     def receipt_link(self, obj):
         return receipt_links(obj.receipt)
+
+    @admin.display(description="Amount", ordering="amount")
+    def amount_inr(self, obj):
+        return format_inr(obj.amount)
 
 
 @admin.register(NumberSequence)

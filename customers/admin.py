@@ -5,6 +5,8 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.html import format_html
 
+from spa_pkg.phones import format_phone
+
 from .models import Customer
 from .selectors import customer_search
 from .validators import normalise_phone
@@ -14,6 +16,13 @@ class CustomerForm(forms.ModelForm):
     class Meta:
         model = Customer
         fields = ("name", "phone", "email", "date_of_birth", "reminders_opt_out", "state_code", "gstin", "notes")
+        help_texts = {"phone": "A mobile number, with or without spaces: +91 98450 12345."}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Shown as people read it (+91 98450 12345); clean_phone stores it as +919845012345 again.
+        if self.instance.pk and self.instance.phone:
+            self.initial["phone"] = format_phone(self.instance.phone)
 
     def clean_phone(self):
         # Normalised here as well as in Customer.clean() so that a bad number is
@@ -30,7 +39,7 @@ class CustomerForm(forms.ModelForm):
 @admin.register(Customer)
 class CustomerAdmin(admin.ModelAdmin):
     form = CustomerForm
-    list_display = ("name", "phone", "email", "gstin", "state_code", "created_at", "packages_link")
+    list_display = ("name", "phone_number", "email", "gstin", "state_code", "created_at", "packages_link")
     list_filter = ("reminders_opt_out", "state_code", "created_at")
     search_fields = ("name", "phone", "email", "gstin")
     readonly_fields = ("created_at", "packages_link")
@@ -47,6 +56,10 @@ class CustomerAdmin(admin.ModelAdmin):
         if search_term.strip():
             found |= queryset.filter(customer_search(search_term))
         return found, may_have_duplicates
+
+    @admin.display(description="Phone", ordering="phone")
+    def phone_number(self, obj):
+        return format_phone(obj.phone)
 
     @admin.display(description="Packages")
     def packages_link(self, obj):

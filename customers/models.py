@@ -2,6 +2,8 @@
 from django.core.validators import RegexValidator
 from django.db import models
 
+from spa_pkg.phones import format_phone
+
 from .validators import normalise_phone, validate_date_of_birth, validate_gstin
 
 
@@ -33,7 +35,7 @@ class Customer(models.Model):
         ordering = ["name"]
 
     def __str__(self):
-        return f"{self.name} ({self.phone})"
+        return f"{self.name} ({format_phone(self.phone)})"
 
     def clean(self):
         if self.phone:

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.template import Context, Template
 
 from packages.kinds.base import rupees
+from spa_pkg.formats import format_date
 
 from .models import Channel, MessageTemplate, NotificationKind
 
@@ -62,8 +63,8 @@ def templates_by_key() -> dict[tuple[str, str], MessageTemplate]:
 
 
 def long_date(value: date | None) -> str:
-    """23 May 2027 (no leading zero)."""
-    return f"{value.day} {value:%B %Y}" if value else ""
+    """23 May 2027, 5 Nov 2027: the one Indian date format of the pages, receipts and admin."""
+    return format_date(value)
 
 
 def left_text(assignment) -> str:

@@ -3,12 +3,14 @@ from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html
 
+from spa_pkg.money import format_inr
+
 from .models import Receipt
 
 
 @admin.register(Receipt)
 class ReceiptAdmin(admin.ModelAdmin):
-    list_display = ("number", "kind", "customer", "amount", "issued_at", "document_links")
+    list_display = ("number", "kind", "customer", "amount_inr", "issued_at", "document_links")
     list_filter = ("kind", "issued_at")
     search_fields = ("number", "customer__name", "customer__phone")
     list_select_related = ("customer",)
@@ -24,6 +26,10 @@ class ReceiptAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    @admin.display(description="Amount", ordering="amount")
+    def amount_inr(self, obj):
+        return format_inr(obj.amount)
 
     @admin.display(description="Document")
     def document_links(self, obj):

@@ -1,21 +1,28 @@
 """Every report as a table (headers and rows) and that table as a CSV or an Excel file.
 
 The JSON, the CSV and the XLSX carry the same rows. Amounts stay Decimal here: the CSV
-prints them with two places, the workbook stores them as numbers in a rupee format.
+prints them as plain decimals with two places (no ₹, no commas, so a spreadsheet sums them),
+the workbook stores them as numbers in a rupee format. Dates read the Indian way, as on every
+page: "23 May 2027" (a spreadsheet reads that as a date), months "May 2027"; the workbook
+keeps real dates shown in that format.
 """
 from __future__ import annotations
 
 import csv
 import io
 from dataclasses import dataclass
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.http import HttpResponse
 from openpyxl import Workbook
 
+from spa_pkg.formats import format_date
+
 CSV = "text/csv"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 RUPEES = "#,##0.00"
+DAY = "d mmm yyyy"
 
 
 @dataclass(frozen=True)
@@ -24,8 +31,17 @@ class Table:
     rows: list[list]
 
 
-def _table(rows: list[dict], headers: list[str]) -> Table:
-    return Table(headers, [[row[name] for name in headers] for row in rows])
+def period_label(period: str) -> str:
+    """Write a report period the Indian way: "2026-08" as "Aug 2026", "2026-08-05" as "5 Aug 2026"."""
+    if len(period) == 7:
+        return datetime.strptime(period, "%Y-%m").strftime("%b %Y")
+    return format_date(datetime.strptime(period, "%Y-%m-%d").date())
+
+
+def _table(rows: list[dict], headers: list[str], *, periods: tuple[str, ...] = ()) -> Table:
+    return Table(
+        headers, [[period_label(row[name]) if name in periods else row[name] for name in headers] for row in rows]
+    )
 
 
 def report_table(name: str, report: dict) -> Table:
@@ -36,9 +52,9 @@ def report_table(name: str, report: dict) -> Table:
         rows = [
             {"month": month["month"], **kind} for month in report["months"] for kind in month["by_kind"]
         ]
-        return _table(rows, ["month", "package_type", "value"])
+        return _table(rows, ["month", "package_type", "value"], periods=("month",))
     if name == "package-sales":
-        return _table(report["rows"], ["period", "package_type", "sold", "taxable_value", "gst", "total"])
+        return _table(report["rows"], ["period", "package_type", "sold", "taxable_value", "gst", "total"], periods=("period",))
     if name == "redemptions":
         return _table(report["rows"], ["package_type", "sessions_redeemed", "value_redeemed", "credit_spent"])
     if name == "breakage":
@@ -62,6 +78,8 @@ def report_table(name: str, report: dict) -> Table:
 def _csv_cell(value) -> str:
     if isinstance(value, Decimal):
         return f"{value:.2f}"
+    if isinstance(value, date):
+        return format_date(value)
     return "" if value is None else str(value)
 
 
@@ -87,6 +105,8 @@ def xlsx_response(table: Table, filename: str, title: str) -> HttpResponse:
         for cell, value in zip(sheet[sheet.max_row], row, strict=True):
             if isinstance(value, Decimal):
                 cell.number_format = RUPEES
+            elif isinstance(value, date):
+                cell.number_format = DAY
     buffer = io.BytesIO()
     workbook.save(buffer)
     response = HttpResponse(buffer.getvalue(), content_type=XLSX)

@@ -4,6 +4,8 @@ from datetime import date, timedelta
 from dateutil.relativedelta import relativedelta
 from django import forms
 
+from spa_pkg.forms import DayMonthYearField
+
 MAX_DAILY_DAYS = 366
 TABS = ["liability", "package-sales", "redemptions", "breakage", "expiring", "day-close"]
 
@@ -17,12 +19,13 @@ class ReportFilters(forms.Form):
     """Every picker of the page in one GET form; a bad value is reported and its default used."""
 
     tab = forms.ChoiceField(choices=[(tab, tab) for tab in TABS], required=False)
-    date_from = forms.DateField(required=False, label="From")
-    date_to = forms.DateField(required=False, label="To")
+    # Typed dd-mm-yyyy whatever the browser's locale (a native date input follows it); ISO still read.
+    date_from = DayMonthYearField(required=False, label="From")
+    date_to = DayMonthYearField(required=False, label="To")
     group = forms.ChoiceField(choices=[("month", "Month"), ("day", "Day")], required=False, label="Group by")
-    as_of = forms.DateField(required=False, label="As of")
+    as_of = DayMonthYearField(required=False, label="As of")
     within_days = forms.IntegerField(required=False, min_value=1, max_value=366, label="Within (days)")
-    day = forms.DateField(required=False, label="Day")
+    day = DayMonthYearField(required=False, label="Day")
     view = forms.ChoiceField(choices=[("table", "Table"), ("calls", "Call list")], required=False)
 
     # The API's parameter names, for the download links.

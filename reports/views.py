@@ -4,17 +4,20 @@ The figures come from reports.selectors, as the API's do; this module only picks
 labels the kinds and months, and hands the charts their series (strings, as the API writes
 amounts) through `json_script`. static/js/reports.js draws them.
 """
-from datetime import date, datetime
+from datetime import date
 
 from django.shortcuts import render
 from django.utils import timezone
 
 from packages.kinds import all_kinds
-from spa_pkg.money import money_str
+from spa_pkg.formats import format_input_date
+from spa_pkg.forms import DayMonthYearField
+from spa_pkg.money import format_inr, money_str
 from spa_pkg.payments import PaymentMethod
 from spa_pkg.permissions import permission_required
 
 from . import selectors
+from .downloads import period_label
 from .forms import TABS, ReportFilters, months_between
 
 TAB_LABELS = {
@@ -37,10 +40,13 @@ TAB_PICKERS = {
 
 
 def month_label(period: str) -> str:
-    """Write "2026-08" as "Aug 2026" (a day period, "2026-08-15", as "15 Aug 2026")."""
-    if len(period) == 7:
-        return datetime.strptime(period, "%Y-%m").strftime("%b %Y")
-    return datetime.strptime(period, "%Y-%m-%d").strftime("%d %b %Y")
+    """Write "2026-08" as "Aug 2026" (a day period, "2026-08-05", as "5 Aug 2026"), as the downloads do."""
+    return period_label(period)
+
+
+def tips(values) -> list[str]:
+    """Write a chart's amounts as its tooltips show them (₹1,05,400.00): figures are formatted here, never in JS."""
+    return [format_inr(value) for value in values]
 
 
 def _labelled(rows: list[dict], labels: dict[str, str]) -> list[dict]:
@@ -165,6 +171,19 @@ def day_close_tab(values: dict) -> dict:
     }
 
 
+def with_tips(chart: dict) -> dict:
+    """Add each series' tooltips (and the total's words) to a chart of rupee amounts."""
+    chart = {**chart}
+    for key in ("values", "sold", "redeemed"):
+        if key in chart:
+            chart[f"{key}_tips"] = tips(chart[key])
+    if "datasets" in chart:
+        chart["datasets"] = [{**dataset, "tips": tips(dataset["data"])} for dataset in chart["datasets"]]
+    if "total" in chart:
+        chart["total_text"] = format_inr(chart["total"])
+    return chart
+
+
 @permission_required("view_reports")
 def reports_page(request):
     """Show every report in a tab of its own, with its chart, its table and its downloads."""
@@ -204,8 +223,9 @@ def reports_page(request):
             "tabs": tabs,
             "active": values["tab"],
             "reports": reports,
-            "charts": {tab: report["chart"] for tab, report in reports.items()}
-            | {"forecast": reports["liability"]["forecast_chart"]},
+            # Rupee charts carry their tooltips written by format_inr; the expiring chart counts packages.
+            "charts": {tab: report["chart"] if tab == "expiring" else with_tips(report["chart"]) for tab, report in reports.items()}
+            | {"forecast": with_tips(reports["liability"]["forecast_chart"])},
             "today": today,
         },
     )
@@ -215,7 +235,7 @@ def _picker(form: ReportFilters, values: dict, name: str, tab: str) -> dict:
     """Return what the template needs to draw one picker: the value shown is the one in force."""
     field = form[name]
     value = values[name]
-    shown = field.value() if field.errors else (value.isoformat() if isinstance(value, date) else value)
+    shown = field.value() if field.errors else (format_input_date(value) if isinstance(value, date) else value)
     return {
         "name": name,
         "label": field.label,
@@ -223,6 +243,7 @@ def _picker(form: ReportFilters, values: dict, name: str, tab: str) -> dict:
         "value": shown or "",
         "errors": field.errors,
         "choices": getattr(field.field, "choices", None),
+        "is_date": isinstance(field.field, DayMonthYearField),
     }
 
 

@@ -41,7 +41,7 @@ def test_the_gateway_receives_the_message_in_e164_with_key_sender_and_idempotenc
     assert request["body"]["to"] == "+919845012345"
     assert request["body"]["from"] == "LOTUSS"
     assert request["body"]["channel"] == "sms"
-    assert f"expires on {package.expires_on.day} {package.expires_on:%B %Y} (7 days)" in request["body"]["text"]
+    assert f"expires on {package.expires_on.day} {package.expires_on:%b %Y} (7 days)" in request["body"]["text"]
     assert (sms.status, sms.provider_message_id, sms.attempts) == ("sent", "gw-1", 1)
 
 

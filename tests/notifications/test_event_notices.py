@@ -121,7 +121,7 @@ def test_the_expiry_sweep_sends_the_expired_notice_after_commit(customer, packag
     assert package.status == "expired"
     assert kinds_sent() == [("expired", "email"), ("expired", "sms")]
     assert mail.outbox[0].subject == "Your 3+1 Facial Package – Hydrating Facial has expired"
-    assert f"expired on {package.expires_on.day} {package.expires_on:%B %Y}" in mail.outbox[0].body
+    assert f"expired on {package.expires_on.day} {package.expires_on:%b %Y}" in mail.outbox[0].body
 
 
 def test_a_status_change_that_rolls_back_sends_nothing(customer, package_expiring, today, django_capture_on_commit_callbacks):

@@ -65,7 +65,7 @@ def test_the_email_names_the_package_what_is_left_and_the_expiry_date(package_ex
     send_reminders(today)
 
     (email,) = mail.outbox
-    date_text = f"{package.expires_on.day} {package.expires_on:%B %Y}"  # 23 May 2027
+    date_text = f"{package.expires_on.day} {package.expires_on:%b %Y}"  # 23 May 2027
     assert email.to == ["priya@example.com"]
     assert email.subject == f"Your 3+1 Facial Package – Hydrating Facial expires on {date_text}"
     assert "Dear Priya Sharma" in email.body
