@@ -32,6 +32,7 @@ from packages.services import (
 )
 from receipts.models import Receipt, ReceiptKind
 from receipts.services import receipt_issue
+from spa_pkg.formats import format_date
 from spa_pkg.money import ZERO, format_inr, inr, money_str, quantize_money
 from spa_pkg.payments import TENDER_NAMES, PaymentMethod
 
@@ -127,7 +128,7 @@ def assignment_refund_quote(assignment: PackageAssignment, on_date: date | None 
     deadline = credit_note_deadline(invoice.bill_date)
     if on_date > deadline:
         note = (
-            f"No credit note after {deadline:%d %b %Y} for invoice {invoice.number} of {invoice.bill_date:%d %b %Y}: "
+            f"No credit note after {format_date(deadline)} for invoice {invoice.number} of {format_date(invoice.bill_date)}: "
             "refunded without reversing GST."
         )
         return RefundQuote(assignment.pk, on_date, value, REFUND_VOUCHER, sale_invoice=invoice, note=note, refusal=refusal)
@@ -159,7 +160,7 @@ def _what_is_left(assignment: PackageAssignment) -> str:
     if assignment.is_credit:
         return f"{format_inr(assignment.credit_remaining.amount)} of credit unused"
     if assignment.expires_on:
-        return f"unused until {assignment.expires_on:%d %b %Y}"
+        return f"unused until {format_date(assignment.expires_on)}"
     return "unused"
 
 
@@ -254,7 +255,7 @@ def assignment_refund(
         summary = _summary(taxable=tax.taxable_value, tax=tax, round_off=rounding, total=refund_amount)
         title, kind = "Credit note", ReceiptKind.CREDIT_NOTE
         notes = (
-            f"Refund against tax invoice {invoice.number} dated {invoice.bill_date:%d %b %Y}, GST reversed. "
+            f"Refund against tax invoice {invoice.number} dated {format_date(invoice.bill_date)}, GST reversed. "
             f"Reason: {reason}"
         )
     else:

@@ -22,6 +22,7 @@ from packages.exceptions import AfterSaleRefused, InvalidAssignment
 from packages.models import PackageAssignment, PackageBenefitTracker, PackageUsage
 from packages.services import AssignmentNotFound, assignment_transfer
 from receipts.models import Receipt
+from spa_pkg.formats import format_date
 from tests.billing.conftest import service_item
 from tests.factories import (
     CustomerFactory,
@@ -98,7 +99,7 @@ def test_refund_of_a_taxed_package_issues_a_credit_note_against_the_sale_invoice
     assert (line["taxable_value"], line["cgst"], line["sgst"], line["total"]) == ("2700.00", "67.50", "67.50", "2835.00")
     assert note.snapshot["original_invoice"]["number"] == sale_invoice.number
     assert note.snapshot["amount_in_words"] == "Rupees Two Thousand Eight Hundred Thirty-Five Only"
-    assert note.snapshot["packages"][0]["balance"] == f"REFUNDED on {TODAY:%d %b %Y}"
+    assert note.snapshot["packages"][0]["balance"] == f"REFUNDED on {format_date(TODAY)}"
     refund = Refund.objects.get()
     assert (refund.amount.amount, refund.method, refund.invoice, refund.document) == (D("2835.00"), "upi", sale_invoice, note)
     assert not PackageBenefitTracker.objects.get(assignment=facial_package).is_active
@@ -255,7 +256,7 @@ def test_void_of_an_unused_package_sale_cancels_it_and_refunds_the_payment(custo
     assert sale.status == "cancelled" and sale.credit_note_number.startswith("CN-")
     refund = Refund.objects.get()
     assert (refund.amount.amount, refund.method, refund.document.number) == (D("3780.00"), "cash", sale.credit_note_number)
-    assert refund.document.snapshot["packages"][0]["balance"] == f"REFUNDED on {TODAY:%d %b %Y}"
+    assert refund.document.snapshot["packages"][0]["balance"] == f"REFUNDED on {format_date(TODAY)}"
 
 
 def test_void_of_a_used_package_sale_is_refused_and_points_to_refund(facial_package, manager):

@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from billing.services import PaymentIn, assignment_refund, assignment_top_up, invoice_void, package_sell
 from receipts.pdf import render_receipt_pdf
+from spa_pkg.formats import format_date
 from tests.factories import PrepaidPackageFactory, ServicePackageFactory
 from tests.receipts.test_receipt_document import pdf_text
 
@@ -32,7 +33,7 @@ def test_the_credit_note_of_a_refund_prints_the_gst_reversed_in_html_and_pdf(cli
         "Rupees Three Thousand Seven Hundred Eighty Only",
         "Moving abroad",
         "UPI-9",
-        f"REFUNDED on {TODAY:%d %b %Y}",
+        f"REFUNDED on {format_date(TODAY)}",
     ):
         assert expected in html, expected
     text = pdf_text(pdf)
@@ -69,7 +70,7 @@ def test_a_voided_package_sale_prints_refunded_on_its_credit_note(client, cashie
 
     note = client.get(f"/receipts/{sale.invoice.credit_note_receipt_id}").content.decode()
 
-    assert "CREDIT NOTE" in note and f"REFUNDED on {TODAY:%d %b %Y}" in note
+    assert "CREDIT NOTE" in note and f"REFUNDED on {format_date(TODAY)}" in note
     assert "CANCELLED" in client.get(f"/receipts/{sale.receipt.pk}").content.decode()
 
 
