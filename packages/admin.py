@@ -26,6 +26,7 @@ from django.utils.html import format_html
 
 from spa_pkg.exceptions import DomainError
 from spa_pkg.permissions import user_may
+from spa_pkg.phones import format_phone
 
 from .aftersale_pages import PACKAGE_OPERATION_PAGES, OperationPage, balance_text, safe_next
 from .kinds import kind_for
@@ -544,7 +545,7 @@ class PackageAssignmentAdmin(admin.ModelAdmin):
     @admin.display(description="Customer", ordering="customer__name")
     def customer_link(self, obj):
         url = reverse("admin:customers_customer_change", args=[obj.customer_id])
-        return format_html('<a href="{}">{}</a><br><small>{}</small>', url, obj.customer.name, obj.customer.phone)
+        return format_html('<a href="{}">{}</a><br><small>{}</small>', url, obj.customer.name, format_phone(obj.customer.phone))
 
     @admin.display(description="Balance")
     def balance(self, obj):
