@@ -73,7 +73,7 @@ def test_the_receipt_shows_its_grand_total_at_the_top_with_one_print_and_one_pdf
     page = open_receipt(sign_in, page, bill["receipt"], PAGE_SIZES[size])
     grand_total = bill["invoice"].grand_total
 
-    top_total = page.locator(".sheet:visible [data-testid=top-total]")
+    top_total = page.locator(".document:visible [data-testid=top-total]")
     expect(top_total).to_contain_text("Grand total")
     expect(top_total).to_contain_text(format_inr(grand_total))
     assert in_view(page, top_total), "the grand total is below the fold"
@@ -87,20 +87,24 @@ def test_the_receipt_shows_its_grand_total_at_the_top_with_one_print_and_one_pdf
 def test_in_the_counters_receipt_frame_the_grand_total_is_in_view_and_nothing_is_cut_off(page, sign_in, bill, size):
     page = open_receipt(sign_in, page, bill["receipt"], FRAME_SIZES[size])
 
-    top_total = page.locator(".sheet:visible [data-testid=top-total]")
+    assert no_sideways_scroll(page), "the receipt runs off the frame on the right"
+    document = page.locator(".document:visible")
+    for text in ("CGST", "SGST"):
+        cell = document.get_by_text(text).first
+        expect(cell).to_be_visible()
+        box = cell.bounding_box()
+        assert box["x"] + box["width"] <= FRAME_SIZES[size]["width"], f"{text} is cut off on the right"
+    expect(document.locator(".totals .grand")).to_contain_text(format_inr(bill["invoice"].grand_total))
+    top_total = document.locator("[data-testid=top-total]")
     expect(top_total).to_have_count(1)
     assert in_view(page, top_total), "the grand total is below the fold of the frame"
-    assert no_sideways_scroll(page), "the receipt runs off the frame on the right"
-    for text in ("CGST", "SGST"):
-        expect(page.locator(".sheet:visible").get_by_text(text).first).to_be_visible()
-    expect(page.locator(".sheet:visible .totals .grand")).to_contain_text(format_inr(bill["invoice"].grand_total))
     page.screenshot(path=SCREENSHOTS / f"receipt-frame-{size}.png", full_page=False)
 
 
 def test_at_800px_the_a4_receipt_keeps_cgst_sgst_and_total_in_view(page, sign_in, bill):
     page = open_receipt(sign_in, page, bill["receipt"], PAGE_SIZES["800"], query="?format=a4")
 
-    headers = page.locator(".sheet-a4 table.lines thead th")
+    headers = page.locator(".document:visible table.lines thead th")
     for name in ("CGST", "SGST", "Total (₹)"):
         header = headers.filter(has_text=name)
         expect(header).to_be_visible()
@@ -123,7 +127,7 @@ def test_the_receipt_prints_what_the_package_paid_for_but_never_the_counters_rea
     page.emulate_media(media=media)
     sold_on = bill["sale"].invoice.number
 
-    document = page.locator(".sheet:visible")
+    document = page.locator(".document:visible")
     expect(document).to_contain_text(f"Hydrating Facial, 1 of 4 sessions from 3+1 Facial Package; tax paid on {sold_on}")
     text = document.inner_text()
     assert "guests" not in text
@@ -134,7 +138,7 @@ def test_the_receipt_prints_what_the_package_paid_for_but_never_the_counters_rea
 def test_the_receipt_dates_and_phone_read_the_indian_way(page, sign_in, bill):
     page = open_receipt(sign_in, page, bill["receipt"], PAGE_SIZES["1366"])
 
-    document = page.locator(".sheet:visible")
+    document = page.locator(".document:visible")
     expect(document).to_contain_text("+91 98450 12345")
     issued = bill["receipt"].issued_at
     expect(document).to_contain_text(format_datetime(issued))
