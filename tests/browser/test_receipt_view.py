@@ -65,7 +65,16 @@ def in_view(page, locator) -> bool:
 
 
 def no_sideways_scroll(page) -> bool:
-    return page.evaluate("document.scrollingElement.scrollWidth <= document.scrollingElement.clientWidth")
+    """Tell whether the page and the visible document's tables stay within their width (no cut-off column)."""
+    return page.evaluate(
+        """() => {
+          const root = document.scrollingElement;
+          if (root.scrollWidth > root.clientWidth) return false;
+          const sheet = [...document.querySelectorAll(".document")].find((element) => element.offsetParent !== null);
+          const edge = sheet.getBoundingClientRect().right + 1;
+          return [...sheet.querySelectorAll("table")].every((table) => table.getBoundingClientRect().right <= edge);
+        }"""
+    )
 
 
 @pytest.mark.parametrize("size", PAGE_SIZES, ids=lambda name: f"{name}px")
