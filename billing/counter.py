@@ -219,8 +219,10 @@ def evaluate(cart: dict, *, staff_choices, branch, changed: int | None = None) -
     state = CounterState(
         cart=cart, customer=customer, packages=packages, line_forms=line_forms, options=options, payments=payments
     )
-    forms_valid = all([form.is_valid() for _, form in line_forms] + [options.is_valid()])
-    payments_valid = all([form.is_valid() for form in payments])
+    # Every form is validated (no short cut), so each shows its own errors.
+    form_checks = [form.is_valid() for _, form in line_forms] + [options.is_valid()]
+    payment_checks = [form.is_valid() for form in payments]
+    forms_valid, payments_valid = all(form_checks), all(payment_checks)
     if customer is None:
         state.error = "Choose a customer to start a bill."
     elif not cart["lines"]:

@@ -16,7 +16,6 @@
     if (generate) generate.disabled = true;
   };
   document.addEventListener("input", markStale);
-  document.addEventListener("change", markStale);
 
   // A refusal (400) or "the totals changed" (409) brings the counter to show, with the reason in it.
   document.body.addEventListener("htmx:beforeSwap", (event) => {
@@ -42,7 +41,7 @@
 
   // Until the picker is rendered by the server, main's scripted picker needs starting.
   const picker = $("[data-customer-picker]");
-  if (picker && window.Spa && !picker.querySelector("[name=customer_id]")) {
+  if (picker && typeof Spa !== "undefined" && !picker.querySelector("[name=customer_id]")) {
     const scripted = Spa.customerPicker(picker, () => {});
     if (counter() && counter().dataset.customerJson) scripted.set(JSON.parse(counter().dataset.customerJson));
   }
