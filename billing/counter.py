@@ -4,6 +4,7 @@ The session holds what the cashier typed (raw text, so a reload shows it as type
 figure is recomputed by `invoice_preview` on each request. The page's views read a cart from
 here, bind the page forms to it, and ask the billing services; nothing here decides a price.
 """
+import copy
 import uuid
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -37,12 +38,13 @@ def new_cart(customer_id: int | None = None) -> dict:
 
 def load(request) -> dict:
     cart = request.session.get(SESSION_KEY)
-    return cart if isinstance(cart, dict) and "lines" in cart else new_cart()
+    # A copy: `save` writes only when the cart changed.
+    return copy.deepcopy(cart) if isinstance(cart, dict) and "lines" in cart else new_cart()
 
 
 def save(request, cart: dict) -> None:
-    request.session[SESSION_KEY] = cart
-    request.session.modified = True
+    if request.session.get(SESSION_KEY) != cart:
+        request.session[SESSION_KEY] = cart
 
 
 def add_line(cart: dict, item_type: str, item_id: int, name: str) -> int:
@@ -195,6 +197,9 @@ def _line_errors(error: DomainError, lines: list[dict]) -> tuple[dict[int, str],
 def evaluate(cart: dict, *, staff_choices, branch, changed: int | None = None) -> CounterState:
     """Bind the cart to the page forms and preview it (nothing written)."""
     customer = Customer.objects.filter(pk=cart["customer_id"]).first() if cart["customer_id"] else None
+    if customer is None:
+        cart["customer_id"] = None
+    staff_choices = staff_choices() if cart["lines"] and callable(staff_choices) else staff_choices
     packages = _packages(customer, changed)
     package_choices = [("", "Auto (best)"), ("0", "No package")] + [
         (str(p.pk), p.package_name) for p in packages if p.status == AssignmentStatus.ACTIVE

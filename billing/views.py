@@ -42,7 +42,7 @@ def _staff_choices() -> list[tuple[int, str]]:
 
 
 def _state(request, cart: dict, changed: int | None = None) -> counter.CounterState:
-    return counter.evaluate(cart, staff_choices=_staff_choices(), branch=request_branch(request), changed=changed)
+    return counter.evaluate(cart, staff_choices=_staff_choices, branch=request_branch(request), changed=changed)
 
 
 def _operations(request, state: counter.CounterState) -> dict[int, list[tuple[str, str, str]]]:
@@ -96,11 +96,13 @@ def integrated_billing_page(request):
     """Show the counter: customer, packages, the cart, the summary, payment and today's invoices."""
     cart = counter.load(request)
     customer_id = _int(request.GET.get("customer_id"))
-    if customer_id and Customer.objects.filter(pk=customer_id).exists():
+    if customer_id:
         counter.set_customer(cart, customer_id)
-    counter.save(request, cart)
     changed = _int(request.GET.get("changed")) if customer_id else None
-    return render(request, PAGE, _context(request, _state(request, cart, changed)))
+    state = _state(request, cart, changed)
+    if counter.SESSION_KEY in request.session or cart["customer_id"]:  # an empty first visit writes nothing
+        counter.save(request, cart)
+    return render(request, PAGE, _context(request, state))
 
 
 def _apply(cart: dict, action: str, data) -> str:

@@ -11,7 +11,7 @@ from billing.selectors import package_usage
 from billing.services import CartItem, PaymentIn, invoice_create, invoice_preview, package_sell
 from catalog.models import Service
 from spa_pkg.money import format_inr
-from tests.factories import ServicePackageFactory, inr
+from tests.factories import ServiceFactory, ServicePackageFactory, UserFactory, inr
 
 pytestmark = pytest.mark.django_db
 
@@ -124,3 +124,28 @@ def test_the_usage_history_names_the_invoice_that_sold_the_package(customer, fac
 
     assert rows[0]["kind"] == "sale"
     assert rows[0]["invoice_number"] == sale.invoice.number
+
+
+def test_the_counter_offers_the_active_catalogue_and_active_staff(client, counter, facial):
+    ServiceFactory(name="Retired service", is_active=False)
+    UserFactory(username="therapist", first_name="Meena", last_name="K")
+    UserFactory(username="gone", first_name="Gone", is_active=False)
+
+    html = counter(action="add-service", add_service=str(facial.pk)).content.decode()
+
+    services = html[html.index('id="add-service"') : html.index("</select>", html.index('id="add-service"'))]
+    assert "Hydrating Facial" in services and "Retired service" not in services
+    assert "Meena K" in html and "Gone" not in html
+
+
+def test_only_a_manager_is_offered_the_void_of_the_last_invoice(client, customer, facial, cashier, manager):
+    for user, offered in ((cashier, False), (manager, True)):
+        client.force_login(user)
+        client.post("/integrated-billing/cart", {"action": "customer", "customer": str(customer.pk)}, **HTMX)
+        client.post("/integrated-billing/cart", {"action": "add-service", "add_service": str(facial.pk)}, **HTMX)
+        total = str(grand_total(customer, facial))
+        html = client.post(
+            "/integrated-billing/issue", {"pay-0-method": "cash", "expected_grand_total": total}, **HTMX
+        ).content.decode()
+        assert 'id="last-invoice"' in html
+        assert ('id="void-invoice"' in html) is offered
