@@ -22,6 +22,21 @@ from .forms import CartLineForm, CounterForm, CounterPaymentForm
 from .services import CartItem, PaymentIn, invoice_preview, payments_check
 
 SESSION_KEY = "counter_cart"
+# The parts of the subtotal come after it, as a breakdown ("of which"), so they do not read as lines to add.
+SUMMARY_ROWS = (
+    ("subtotal", "Subtotal", "summary-strong"),
+    ("package_subtotal", "of which covered by packages", "summary-part"),
+    ("services_subtotal", "of which services", "summary-part"),
+    ("products_subtotal", "of which products", "summary-part"),
+    ("discount", "Discount", ""),
+    ("cgst", "CGST", ""),
+    ("sgst", "SGST", ""),
+    ("igst", "IGST", ""),
+    ("round_off", "Round-off", ""),
+    ("grand_total", "Grand total", "summary-total"),
+    ("credit_applied", "Credit applied", ""),
+    ("amount_payable", "Amount payable", "summary-payable"),
+)
 
 
 def new_cart(customer_id: int | None = None) -> dict:
@@ -124,6 +139,12 @@ class CounterState:
     @property
     def summary(self) -> dict | None:
         return self.computation.summary.as_json() if self.computation else None
+
+    @property
+    def summary_rows(self) -> list[tuple[str, str, str, str | None]]:
+        """The summary panel, in order: field, words, style, amount (None without totals)."""
+        summary = self.summary or {}
+        return [(name, label, css, summary.get(name)) for name, label, css in SUMMARY_ROWS]
 
     @property
     def package_groups(self) -> list[tuple[str, list[dict]]]:
