@@ -16,6 +16,10 @@
     if (generate) generate.disabled = true;
   };
   document.addEventListener("input", markStale);
+  // Choosing from a catalogue list changes no figure: it must not post the cart (and abort an Add in flight).
+  document.addEventListener("input", (event) => {
+    if (event.target.matches("#add-service, #add-product")) event.stopPropagation();
+  }, true);
 
   // A refusal (400) or "the totals changed" (409) brings the counter to show, with the reason in it.
   document.body.addEventListener("htmx:beforeSwap", (event) => {

@@ -13,7 +13,13 @@ def pick_customer(page, name: str):
     page.fill("[data-customer-query]", name.split()[0])
     page.locator("[data-customer-results] button", has_text=name).click()
     expect(page.locator("#counter")).to_have_attribute("data-customer", re.compile(r"^\d+$"))
+    settled(page, "#add-service")
     return page
+
+
+def settled(page, focused: str):
+    """Wait for the counter's answer to settle: htmx wires the new content up, then focus moves on."""
+    expect(page.locator(focused)).to_be_focused()
 
 
 def open_counter(sign_in, username: str = "cashier", name: str = "Asha Rao", viewport: str = "desktop"):
@@ -31,6 +37,7 @@ def add_service(page, service, quantity: int = 1):
     page.select_option("#add-service", str(service.pk))
     page.click("#add-service-button")
     expect(lines(page)).to_have_count(before + 1)
+    settled(page, f"#cart tbody tr[data-line]:nth-child({before + 1}) td.qty-col input")
     if quantity != 1:
         set_quantity(page, before, quantity)
 
@@ -40,6 +47,7 @@ def add_product(page, product):
     page.select_option("#add-product", str(product.pk))
     page.click("#add-product-button")
     expect(lines(page)).to_have_count(before + 1)
+    settled(page, f"#cart tbody tr[data-line]:nth-child({before + 1}) td.qty-col input")
 
 
 def set_quantity(page, index: int, quantity):
