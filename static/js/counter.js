@@ -1,6 +1,5 @@
-/* /integrated-billing: what htmx cannot do. The server renders every figure and every error;
-   this file only keeps stale totals from being issued, moves focus, adds the keyboard
-   shortcuts, opens the receipt and asks before a cart is left behind. */
+/* /integrated-billing: what htmx cannot do. The server renders every figure and error; this only keeps
+   stale totals from being issued, moves focus, adds shortcuts, opens the receipt, asks before leaving. */
 "use strict";
 
 (() => {
@@ -10,10 +9,8 @@
   // From the first keystroke until the server answers, the totals shown are stale: no Generate on them.
   const markStale = (event) => {
     if (!counter() || !counter().contains(event.target) || event.target.closest("[data-bs-toggle]")) return;
-    const figures = $("#counter-figures");
-    const generate = $("#generate-invoice");
-    if (figures) figures.dataset.state = "stale";
-    if (generate) generate.disabled = true;
+    $("#counter-figures").dataset.state = "stale";
+    $("#generate-invoice").disabled = true;
   };
   document.addEventListener("input", markStale);
   // Choosing from a catalogue list changes no figure: it must not post the cart (and abort an Add in flight).
@@ -74,7 +71,10 @@
     const button = event.target.closest("[data-receipt-url]");
     if (button) openReceipt(button.dataset.receiptUrl, button.dataset.receiptTitle);
   });
+  // Bootstrap ignores a close during the fade in: say when the pop-up is fully open.
+  receiptModal.addEventListener("shown.bs.modal", () => (receiptModal.dataset.open = "true"));
   receiptModal.addEventListener("hidden.bs.modal", () => {
+    receiptModal.dataset.open = "false";
     const next = $("#add-service") || $("#customer-query");
     if (next) next.focus();
   });

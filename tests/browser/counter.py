@@ -75,7 +75,7 @@ def generate(page):
 def close_receipt(page):
     modal = page.locator("#receipt-modal")
     expect(modal).to_be_visible()
-    expect(modal).to_have_class(re.compile(r"\bshow\b"))
+    expect(modal).to_have_attribute("data-open", "true")
     modal.locator(".btn-close").click()
     expect(modal).to_be_hidden()
 

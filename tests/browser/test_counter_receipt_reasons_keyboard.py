@@ -81,6 +81,7 @@ def test_the_keyboard_path_from_customer_to_invoice_and_back(shop, sign_in):
     expect(page.locator("#receipt-modal")).to_have_class(re.compile(r"\bshow\b"))
     assert sale_invoices().get().lines.get().quantity == 2
 
+    expect(page.locator("#receipt-modal")).to_have_attribute("data-open", "true")
     page.locator("#receipt-modal .btn-close").focus()
     page.keyboard.press("Enter")
     expect(page.locator("#receipt-modal")).to_be_hidden()
