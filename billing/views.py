@@ -161,6 +161,12 @@ def _expected_total(data) -> Decimal | None:
 def counter_issue(request):
     """Issue the invoice on the totals the cashier saw; 409 with the new totals if they changed."""
     cart = counter.load(request)
+    posted_key = request.POST.get("key", "")
+    if posted_key and posted_key != cart["key"]:
+        # A second press of a bill already issued (its answer crossed the press): answer that invoice.
+        earlier = Invoice.objects.filter(idempotency_key=posted_key, cashier=request.user).first()
+        if earlier is not None:
+            return _answer(request, COUNTER, _context(request, _state(request, cart), issued=earlier))
     counter.take_post(cart, request.POST)
     counter.save(request, cart)
     state = _state(request, cart)
@@ -198,7 +204,7 @@ def _receipt_title(invoice: Invoice) -> str:
 
 
 @require_GET
-@permission_required("bill")
+@permission_required("read_packages")
 def counter_history(request, assignment_id: int):
     """The usage history of one package (its ledger), for the counter's pop-up."""
     assignment = get_object_or_404(PackageAssignment, pk=assignment_id)

@@ -149,3 +149,17 @@ def test_only_a_manager_is_offered_the_void_of_the_last_invoice(client, customer
         ).content.decode()
         assert 'id="last-invoice"' in html
         assert ('id="void-invoice"' in html) is offered
+
+
+def test_a_second_press_of_an_issued_bill_answers_that_invoice_and_bills_nothing_more(client, counter, customer, facial):
+    counter(action="add-service", add_service=str(facial.pk))
+    press = {"pay-0-method": "cash", "expected_grand_total": str(grand_total(customer, facial)), "key": cart(client)["key"]}
+    uid = cart(client)["lines"][0]["uid"]
+    press[f"line-{uid}-quantity"] = "1"
+
+    first = counter("/integrated-billing/issue", **press)
+    second = counter("/integrated-billing/issue", **press)
+
+    assert first.status_code == second.status_code == 200
+    invoice = Invoice.objects.get(kind=InvoiceKind.SALE)
+    assert f"Invoice {invoice.number} issued." in second.content.decode()
