@@ -25,7 +25,6 @@ from spa_pkg.exceptions import DomainError
 from spa_pkg.permissions import permission_required, user_may
 
 from . import counter
-from .exceptions import TotalsChanged
 from .forms import VoidForm
 from .models import Invoice, InvoiceKind
 from .selectors import package_usage, recent_invoices
@@ -187,15 +186,15 @@ def counter_issue(request):
             expected_grand_total=expected,
             **counter.options_of(state),
         )
-    except TotalsChanged as refusal:
-        return _answer(request, COUNTER, _context(request, state, alert=refusal.message), status=refusal.status_code)
-    except DomainError as refusal:
+    except DomainError as refusal:  # TotalsChanged (409) among them: the counter shows the new totals
         return _answer(request, COUNTER, _context(request, state, alert=refusal.message), status=refusal.status_code)
     cart = counter.finish(cart, result.invoice.pk)
     counter.save(request, cart)
     state = _state(request, cart)
-    receipt = result.receipt
-    events = {"receipt-issued": {"url": reverse("receipt-detail", args=[receipt.pk]), "title": _receipt_title(result.invoice)}}
+    events = {}
+    if result.receipt is not None:
+        url = reverse("receipt-detail", args=[result.receipt.pk])
+        events["receipt-issued"] = {"url": url, "title": _receipt_title(result.invoice)}
     return _answer(request, COUNTER, _context(request, state, issued=result.invoice), events=events)
 
 

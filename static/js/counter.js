@@ -11,6 +11,7 @@
     if (!counter() || !counter().contains(event.target) || event.target.closest("[data-bs-toggle]")) return;
     $("#counter-figures").dataset.state = "stale";
     $("#generate-invoice").disabled = true;
+    htmx.trigger(counter(), "htmx:abort"); // an answer to the cart before this keystroke is stale too
   };
   document.addEventListener("input", markStale);
   // Choosing from a catalogue list changes no figure: it must not post the cart (and abort an Add in flight).
