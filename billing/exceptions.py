@@ -35,3 +35,10 @@ class IdempotencyKeyReused(BillingError):
 
     default_message = "This Idempotency-Key was already used for another request; send a new key."
     status_code = 409
+
+
+class TotalsChanged(BillingError):
+    """The grand total the cashier saw is not the one the bill comes to now: a conflict, nothing written."""
+
+    default_message = "The totals changed; check and press again."
+    status_code = 409

@@ -1,4 +1,4 @@
-"""Forms of the admin "Assign & collect payment" page; the sale itself is `package_sell`."""
+"""Forms of the admin "Assign & collect payment" page (the sale itself is `package_sell`) and of the counter."""
 from decimal import Decimal
 
 from django import forms
@@ -9,6 +9,7 @@ from customers.models import Customer
 from packages.forms import DomainErrorsMixin, OperationForm
 from packages.kinds import all_kinds, find_kind
 from packages.models import PackageAssignment, PackageTemplate
+from spa_pkg.forms import PageForm
 from spa_pkg.payments import TENDER_CHOICES
 
 from .models import PaymentMethod
@@ -185,3 +186,107 @@ class TopUpForm(OperationForm):
     def payment(self) -> PaymentIn:
         data = self.cleaned_data
         return PaymentIn(method=data["payment_method"], amount=None, reference=data.get("payment_reference") or "")
+
+
+# -- the counter (/integrated-billing) ----------------------------------------------------------
+
+QUANTITY_MAX = 1_000
+QUANTITY_ERROR = f"Quantity must be a whole number from 1 to {QUANTITY_MAX}"
+
+
+class CounterFieldsForm(PageForm):
+    """A counter form whose fields always point at their error line (`<id>_error`), which the server refills in place."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, form_field in self.fields.items():
+            form_field.widget.attrs["aria-describedby"] = f"id_{self.add_prefix(name)}_error"
+
+
+class CartLineForm(CounterFieldsForm):
+    """One cart line as the cashier edits it: quantity, who did it, which package pays."""
+
+    quantity = forms.CharField(
+        label="Qty",
+        max_length=8,
+        error_messages={"required": QUANTITY_ERROR, "max_length": QUANTITY_ERROR},
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "size": 4, "autocomplete": "off"}),
+    )
+    staff = forms.TypedChoiceField(
+        label="Staff", required=False, coerce=int, empty_value=None,
+        error_messages={"invalid_choice": "Staff: choose someone from the list."},
+    )
+    package = forms.ChoiceField(
+        label="Package", required=False,
+        error_messages={"invalid_choice": "Package: choose one of the customer's packages, Auto or No package."},
+    )
+
+    def __init__(self, *args, staff_choices=(), package_choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["staff"].choices = [("", "—"), *staff_choices]
+        self.fields["package"].choices = list(package_choices)
+
+    def clean_quantity(self) -> int:
+        # Never truncated: "2.5" is refused, not billed as 2.
+        text = self.cleaned_data["quantity"].strip()
+        if not text.isdigit() or not 1 <= int(text) <= QUANTITY_MAX:
+            raise forms.ValidationError(QUANTITY_ERROR)
+        return int(text)
+
+
+class CounterForm(CounterFieldsForm):
+    """The bill's options: a bill discount, the guests of a group bill, and whether credit pays first."""
+
+    discount = forms.DecimalField(
+        label="Bill discount (₹)", required=False, min_value=0, max_digits=12, decimal_places=2,
+        error_messages={
+            "invalid": "Bill discount must be an amount in rupees, like 100.00.",
+            "min_value": "Bill discount cannot be negative.",
+            "max_digits": "Bill discount is too large.",
+            "max_whole_digits": "Bill discount is too large.",
+            "max_decimal_places": "Bill discount takes at most 2 decimal places (paise).",
+        },
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+    )
+    guests = forms.IntegerField(
+        label="Guests (group bill)", required=False, min_value=1, max_value=10_000,
+        error_messages={
+            "invalid": "Guests must be a whole number from 1 to 10000.",
+            "min_value": "Guests must be a whole number from 1 to 10000.",
+            "max_value": "Guests must be a whole number from 1 to 10000.",
+        },
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    use_credit = forms.BooleanField(label="Pay from prepaid / kitty credit first", required=False)
+
+
+class CounterPaymentForm(CounterFieldsForm):
+    """One payment: no method is chosen for the cashier (an untouched row is not cash)."""
+
+    method = forms.ChoiceField(
+        label="Payment method", required=False,
+        choices=[("", "Choose how the customer pays…"), *TENDER_CHOICES],
+        error_messages={"invalid_choice": "Payment method: choose one from the list."},
+    )
+    amount = forms.DecimalField(
+        label="Amount (₹)", required=False, min_value=Decimal("0.01"), max_digits=12, decimal_places=2,
+        error_messages={
+            "invalid": "Payment amount must be an amount in rupees, like 500.00.",
+            "min_value": "Payment amount must be more than zero.",
+            "max_digits": "Payment amount is too large.",
+            "max_whole_digits": "Payment amount is too large.",
+            "max_decimal_places": "Payment amount takes at most 2 decimal places (paise).",
+        },
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+    )
+    reference = forms.CharField(
+        label="Reference (card slip, UPI id)", required=False, max_length=80,
+        error_messages={"max_length": "Payment reference takes at most 80 characters."},
+    )
+
+
+class VoidForm(PageForm):
+    reason = forms.CharField(
+        label="Why is it voided?", max_length=255,
+        error_messages={"required": "Say why the invoice is voided.", "max_length": "The reason takes at most 255 characters."},
+    )

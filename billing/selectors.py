@@ -1,11 +1,13 @@
 """Reads on billing that span relations, with their joins inside."""
+from datetime import date
+
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from packages.models import PackageUsage, UsageKind
 from spa_pkg.money import money_str
 
-from .models import Invoice
+from .models import Invoice, InvoiceKind, InvoiceLine, LineType
 
 
 def _balance_after(usage: PackageUsage):
@@ -42,10 +44,20 @@ def package_usage(*, assignment_id: int) -> list[dict]:
     """
     invoice_dates = Invoice.objects.filter(number=OuterRef("invoice_number")).values("bill_date")[:1]
     credit_note_dates = Invoice.objects.filter(credit_note_number=OuterRef("invoice_number")).values("cancelled_at")[:1]
+    # The sale row is written before its invoice is numbered: it names the invoice through the package line.
+    sale_numbers = (
+        InvoiceLine._base_manager.filter(line_type=LineType.PACKAGE, assignment_id=OuterRef("assignment_id"))
+        .order_by("pk")
+        .values("invoice__number")[:1]
+    )
     usages = (
         PackageUsage.objects.filter(assignment_id=assignment_id)
         .select_related("assignment", "created_by", "branch")
-        .annotate(bill_date=Subquery(invoice_dates), credited_at=Subquery(credit_note_dates))
+        .annotate(
+            bill_date=Subquery(invoice_dates),
+            credited_at=Subquery(credit_note_dates),
+            sale_number=Subquery(sale_numbers),
+        )
         .order_by("created_at", "pk")
     )
     rows = []
@@ -56,7 +68,9 @@ def package_usage(*, assignment_id: int) -> list[dict]:
             day = timezone.localdate(usage.credited_at or usage.created_at)
         rows.append(
             {
-                "invoice_number": usage.invoice_number or None,
+                "invoice_number": usage.invoice_number
+                or (usage.sale_number if usage.kind == UsageKind.SALE else None)
+                or None,
                 "date": day.isoformat(),
                 "kind": usage.kind,
                 "item_name": usage.item_name,
@@ -70,3 +84,14 @@ def package_usage(*, assignment_id: int) -> list[dict]:
             }
         )
     return rows
+
+
+def recent_invoices(*, cashier, branch, day: date | None = None, limit: int = 8) -> list[Invoice]:
+    """Return the bills `cashier` issued at `branch` on `day` (today), newest first, for the counter's reprint list."""
+    return list(
+        Invoice.objects.filter(
+            cashier=cashier, branch=branch, kind=InvoiceKind.SALE, bill_date=day or timezone.localdate()
+        )
+        .select_related("customer", "receipt")
+        .order_by("-issued_at", "-pk")[:limit]
+    )

@@ -1,60 +1,237 @@
-"""The billing counter page (/integrated-billing).
+"""The billing counter page (/integrated-billing), rendered on the server with htmx partials.
 
-The page renders the catalogue once; everything with a figure in it (the customer's
-packages, the cart's lines and totals, the invoice) comes from the billing endpoints,
-which the page calls with fetch.
+The cart lives in the session (`billing.counter`); each change posts the page's form and gets
+back the figures (lines and summary) or, for a change of shape (a line added, a customer
+picked), the whole counter. Every figure comes from `invoice_preview` / `invoice_create`, the
+services the JSON API calls too.
 """
-from django.contrib.auth import get_user_model
-from django.shortcuts import render
+import json
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from urllib.parse import urlencode
 
+from django.contrib.auth import get_user_model
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+
+from branches.selectors import request_branch
 from branches.views import branch_required
 from catalog.models import Product, Service
 from customers.models import Customer
-from packages.kinds import all_kinds
-from packages.models import AssignmentStatus
-from packages.operations import counter_operations
-from spa_pkg.money import money_str
-from spa_pkg.payments import TENDER_CHOICES
+from packages.models import PackageAssignment
+from packages.operations import operations_for
+from spa_pkg.exceptions import DomainError
 from spa_pkg.permissions import permission_required, user_may
 
+from . import counter
+from .forms import VoidForm
+from .models import Invoice, InvoiceKind
+from .selectors import package_usage, recent_invoices
+from .services import invoice_create, invoice_void
 
-def _staff_name(user) -> str:
-    return user.get_full_name() or user.username
+PAGE = "billing/integrated_billing.html"
+COUNTER = "billing/counter/counter.html"
+FIGURES = "billing/counter/figures.html"
+
+
+def _staff_choices() -> list[tuple[int, str]]:
+    users = get_user_model().objects.filter(is_active=True).order_by("first_name", "username")
+    return [(user.pk, user.get_full_name() or user.username) for user in users]
+
+
+def _state(request, cart: dict, changed: int | None = None) -> counter.CounterState:
+    return counter.evaluate(cart, staff_choices=_staff_choices, branch=request_branch(request), changed=changed)
+
+
+def _operations(request, state: counter.CounterState) -> dict[int, list[tuple[str, str, str]]]:
+    """The after-sale buttons (staff managers) of each package row: label, name, admin page coming back here."""
+    if not request.user.is_staff or state.customer is None:
+        return {}
+    operations = operations_for(request.user)
+    menus = {}
+    for package in state.packages:
+        back = f"{reverse('integrated-billing')}?customer_id={state.customer.pk}&changed={package.pk}"
+        menus[package.pk] = [
+            (operation.label, operation.name, f"{operation.url(package.pk)}?{urlencode({'next': back})}")
+            for operation in operations
+            if operation.applies(package)
+        ]
+    return menus
+
+
+def _context(request, state: counter.CounterState, **extra) -> dict:
+    last_id = state.cart.get("last_invoice_id")
+    state.operations = _operations(request, state)
+    return {
+        "state": state,
+        "services": Service.objects.filter(is_active=True).order_by("name").only("id", "name"),
+        "products": Product.objects.filter(is_active=True).order_by("name").only("id", "name", "stock_quantity"),
+        "recent": recent_invoices(cashier=request.user, branch=request_branch(request)),
+        "last_invoice": Invoice.objects.filter(pk=last_id).first() if last_id else None,
+        "can_void": user_may(request.user, "void_invoice"),
+        "picker_customer": state.customer,
+        **extra,
+    }
+
+
+def _answer(request, template: str, context: dict, *, status: int = 200, focus: str = "", events: dict | None = None):
+    response = render(request, template, context, status=status)
+    triggers = dict(events or {})
+    if focus:
+        triggers["counter-focus"] = focus
+    if triggers:
+        response["HX-Trigger-After-Settle"] = json.dumps(triggers)
+    return response
+
+
+def _int(text) -> int | None:
+    return int(text) if str(text or "").isdigit() else None
 
 
 @permission_required("bill")
 @branch_required
 def integrated_billing_page(request):
-    """Show the counter: customer search, active packages, the cart, the summary and payment."""
-    services = Service.objects.filter(is_active=True).order_by("name").only("id", "name", "price", "price_currency")
-    products = Product.objects.filter(is_active=True).order_by("name").only(
-        "id", "name", "sku", "price", "price_currency", "stock_quantity"
-    )
-    staff = get_user_model().objects.filter(is_active=True).order_by("first_name", "username")
-    customer = None
-    customer_id = request.GET.get("customer_id", "")
-    if customer_id.isdigit():
-        customer = Customer.objects.filter(pk=customer_id).values("id", "name", "phone", "reminders_opt_out").first()
-    counter = {
-        "services": [{"id": s.pk, "name": s.name, "price": money_str(s.price.amount)} for s in services],
-        "products": [
-            {"id": p.pk, "name": p.name, "sku": p.sku, "price": money_str(p.price.amount), "stock": p.stock_quantity}
-            for p in products
-        ],
-        "staff": [{"id": user.pk, "name": _staff_name(user)} for user in staff],
-        # Per kind: its name, what its balance counts and, for kinds without one, what to say.
-        "kinds": {
-            kind.package_type: {"label": kind.label, "balance": kind.balance_kind, "balance_label": kind.balance_label}
-            for kind in all_kinds()
-        },
-        "statuses": dict(AssignmentStatus.choices),
-        "payment_methods": TENDER_CHOICES,
-        "customer": customer,
-        "can_void": user_may(request.user, "void_invoice"),
-        "cashier_id": request.user.pk,
-        # After the sale: a button per operation the user may do, opening its admin confirmation page
-        # (staff only: the admin is where it is confirmed); `changed`, the package that page came back from.
-        "operations": counter_operations(request.user) if request.user.is_staff else [],
-        "changed": int(changed) if (changed := request.GET.get("changed", "")).isdigit() and customer else None,
-    }
-    return render(request, "billing/integrated_billing.html", {"counter": counter})
+    """Show the counter: customer, packages, the cart, the summary, payment and today's invoices."""
+    cart = counter.load(request)
+    customer_id = _int(request.GET.get("customer_id"))
+    if customer_id:
+        counter.set_customer(cart, customer_id)
+    changed = _int(request.GET.get("changed")) if customer_id else None
+    state = _state(request, cart, changed)
+    if counter.SESSION_KEY in request.session or cart["customer_id"]:  # an empty first visit writes nothing
+        counter.save(request, cart)
+    return render(request, PAGE, _context(request, state))
+
+
+def _apply(cart: dict, action: str, data) -> str:
+    """Change the cart's shape as `action` says; return the id of the field to focus next."""
+    if action == "customer":
+        customer_id = _int(data.get("customer"))
+        counter.set_customer(cart, customer_id if Customer.objects.filter(pk=customer_id or 0).exists() else None)
+        return "#add-service" if cart["customer_id"] else "#customer-query"
+    if action in ("add-service", "add-product"):
+        model, field = (Service, "add_service") if action == "add-service" else (Product, "add_product")
+        item = model.objects.filter(pk=_int(data.get(field)) or 0, is_active=True).first()
+        if item is None:
+            return f"#{field.replace('_', '-')}"
+        uid = counter.add_line(cart, action.removeprefix("add-"), item.pk, item.name)
+        return f"#id_line-{uid}-quantity"
+    if action == "remove":
+        cart["lines"] = [line for line in cart["lines"] if line["uid"] != _int(data.get("line"))]
+        return "#add-service"
+    if action == "add-payment":
+        cart["payments"].append({"method": "", "amount": "", "reference": ""})
+        return f"#id_pay-{len(cart['payments']) - 1}-method"
+    if action == "remove-payment" and len(cart["payments"]) > 1:
+        number = _int(data.get("payment"))
+        if number is not None and number < len(cart["payments"]):
+            del cart["payments"][number]
+        return "#id_pay-0-method"
+    return ""
+
+
+@require_POST
+@permission_required("bill")
+@branch_required
+def counter_cart(request):
+    """Take the posted cart; answer the figures (a value changed) or the whole counter (its shape changed)."""
+    cart = counter.load(request)
+    counter.take_post(cart, request.POST)
+    action = request.POST.get("action", "")
+    focus = _apply(cart, action, request.POST) if action else ""
+    counter.save(request, cart)
+    state = _state(request, cart)
+    if action:
+        return _answer(request, COUNTER, _context(request, state), focus=focus)
+    return render(request, FIGURES, {"state": state})
+
+
+def _expected_total(data) -> Decimal | None:
+    try:
+        return Decimal(data.get("expected_grand_total", ""))
+    except (InvalidOperation, ValueError):
+        return None
+
+
+@require_POST
+@permission_required("bill")
+@branch_required
+def counter_issue(request):
+    """Issue the invoice on the totals the cashier saw; 409 with the new totals if they changed."""
+    cart = counter.load(request)
+    posted_key = request.POST.get("key", "")
+    if posted_key and posted_key != cart["key"]:
+        # A second press of a bill already issued (its answer crossed the press): answer that invoice.
+        earlier = Invoice.objects.filter(idempotency_key=posted_key, cashier=request.user).first()
+        if earlier is not None:
+            return _answer(request, COUNTER, _context(request, _state(request, cart), issued=earlier))
+    counter.take_post(cart, request.POST)
+    counter.save(request, cart)
+    state = _state(request, cart)
+    expected = _expected_total(request.POST)
+    if not state.ready or expected is None:
+        message = state.error or state.payment_error or (
+            "Choose how the customer pays." if state.needs_method else "The totals changed; check and press again."
+        )
+        return _answer(request, COUNTER, _context(request, state, alert=message), status=400)
+    try:
+        result = invoice_create(
+            customer=state.customer,
+            items=counter.items_of(state),
+            cashier=request.user,
+            payments=counter.payments_of(state),
+            idempotency_key=cart["key"],
+            branch=request_branch(request),
+            expected_grand_total=expected,
+            **counter.options_of(state),
+        )
+    except DomainError as refusal:  # TotalsChanged (409) among them: the counter shows the new totals
+        return _answer(request, COUNTER, _context(request, state, alert=refusal.message), status=refusal.status_code)
+    cart = counter.finish(cart, result.invoice.pk)
+    counter.save(request, cart)
+    state = _state(request, cart)
+    events = {}
+    if result.receipt is not None:
+        url = reverse("receipt-detail", args=[result.receipt.pk])
+        events["receipt-issued"] = {"url": url, "title": _receipt_title(result.invoice)}
+    return _answer(request, COUNTER, _context(request, state, issued=result.invoice), events=events)
+
+
+def _receipt_title(invoice: Invoice) -> str:
+    return f"Receipt {invoice.receipt.number} · Invoice {invoice.number}" if invoice.receipt_id else f"Invoice {invoice.number}"
+
+
+@require_GET
+@permission_required("read_packages")
+def counter_history(request, assignment_id: int):
+    """The usage history of one package (its ledger), for the counter's pop-up."""
+    assignment = get_object_or_404(PackageAssignment, pk=assignment_id)
+    rows = package_usage(assignment_id=assignment.pk)
+    for row in rows:
+        row["day"] = date.fromisoformat(row["date"])
+    return render(request, "billing/counter/history.html", {"assignment": assignment, "rows": rows})
+
+
+@permission_required("void_invoice")
+@branch_required
+def counter_void(request, invoice_id: int):
+    """Ask why, then void the invoice: every session, credit and product it took comes back."""
+    invoice = get_object_or_404(Invoice, pk=invoice_id, kind=InvoiceKind.SALE)
+    form = VoidForm(request.POST or None)
+    context = {"invoice": invoice, "form": form}
+    if request.method == "POST" and form.is_valid():
+        try:
+            invoice_void(invoice=invoice, reason=form.cleaned_data["reason"], user=request.user)
+        except DomainError as refusal:
+            context["alert"] = refusal.message
+        else:
+            cart = counter.load(request)
+            state = _state(request, cart)
+            invoice.refresh_from_db()
+            return render(
+                request,
+                "billing/counter/voided.html",
+                {**_context(request, state, voided=invoice), "invoice": invoice},
+            )
+    return render(request, "billing/counter/void.html", context)

@@ -14,6 +14,11 @@ urlpatterns = [
     both(r"packages", package_views.packages_page, name="packages"),
     both(r"packages/computed", package_views.computed_figures, name="package-computed"),
     both(r"assign-packages", package_views.assign_packages_page, name="assign-packages"),
+    # The counter and its htmx partials.
     both(r"integrated-billing", billing_views.integrated_billing_page, name="integrated-billing"),
+    both(r"integrated-billing/cart", billing_views.counter_cart, name="counter-cart"),
+    both(r"integrated-billing/issue", billing_views.counter_issue, name="counter-issue"),
+    both(r"integrated-billing/history/(?P<assignment_id>\d+)", billing_views.counter_history, name="counter-history"),
+    both(r"integrated-billing/void/(?P<invoice_id>\d+)", billing_views.counter_void, name="counter-void"),
     both(r"reports", report_views.reports_page, name="reports"),
 ]

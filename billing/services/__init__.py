@@ -9,7 +9,15 @@ from .aftersale import (
     assignment_top_up,
     sale_invoice_line,
 )
-from .invoice import CartItem, InvoiceResult, invoice_create, invoice_packages, invoice_preview, stored_computation
+from .invoice import (
+    CartItem,
+    InvoiceResult,
+    invoice_create,
+    invoice_packages,
+    invoice_preview,
+    payments_check,
+    stored_computation,
+)
 from .sale import PaymentIn, SaleResult, package_sell
 from .void import invoice_void
 
@@ -31,5 +39,6 @@ __all__ = [
     "invoice_preview",
     "invoice_void",
     "package_sell",
+    "payments_check",
     "stored_computation",
 ]

@@ -38,7 +38,7 @@ from ..engine import (
     Summary,
     compute_bill,
 )
-from ..exceptions import IdempotencyKeyReused, InsufficientStock, InvalidCart, PaymentMismatch
+from ..exceptions import IdempotencyKeyReused, InsufficientStock, InvalidCart, PaymentMismatch, TotalsChanged
 from ..models import Invoice, InvoiceKind, InvoiceLine, InvoiceStatus, LineType, Payment, PaymentMethod
 from ..numbering import next_numbers
 from ..tax import is_inter_state
@@ -85,17 +85,24 @@ def _compute(bill: CheckedBill, lines: list[LineInput], holdings) -> BillComputa
     )
 
 
-def _payment_rows(bill: CheckedBill, computation: BillComputation, *, invoice, cashier) -> list[Payment]:
-    """Return the (unsaved) payments: credit first, then the given methods, adding up exactly."""
+def payments_check(payments: Sequence[PaymentIn], computation: BillComputation) -> None:
+    """Refuse payments that leave part of the amount payable unpaid, or pay more than it."""
     payable = computation.summary.amount_payable
-    given = sum((payment.amount for payment in bill.payments if payment.amount is not None), ZERO)
-    open_ended = [payment for payment in bill.payments if payment.amount is None]
+    given = sum((payment.amount for payment in payments if payment.amount is not None), ZERO)
+    open_ended = [payment for payment in payments if payment.amount is None]
     if given > payable:
         message = f"The payments ({format_inr(given)}) are more than the amount payable, {format_inr(payable)}."
         raise PaymentMismatch(message, errors={"payments": [message]})
     if not open_ended and given < payable:
         message = f"The payments ({format_inr(given)}) leave {format_inr(payable - given)} unpaid of {format_inr(payable)}."
         raise PaymentMismatch(message, errors={"payments": [message]})
+
+
+def _payment_rows(bill: CheckedBill, computation: BillComputation, *, invoice, cashier) -> list[Payment]:
+    """Return the (unsaved) payments: credit first, then the given methods, adding up exactly."""
+    payments_check(bill.payments, computation)
+    payable = computation.summary.amount_payable
+    given = sum((payment.amount for payment in bill.payments if payment.amount is not None), ZERO)
     common = {"customer": bill.customer, "invoice": invoice, "received_by": cashier}
     rows = [
         Payment(method=PaymentMethod.PREPAID_CREDIT, amount=inr(amount), assignment_id=assignment_id, **common)
@@ -149,8 +156,13 @@ def invoice_create(
     idempotency_key: str | None = None,
     bill_date: date | None = None,
     branch: Branch | None = None,
+    expected_grand_total: Decimal | None = None,
 ) -> InvoiceResult:
-    """Issue the invoice at `branch` (the first branch if none): lock, compute, write lines, payments, ledger, number."""
+    """Issue the invoice at `branch` (the first branch if none): lock, compute, write lines, payments, ledger, number.
+
+    With `expected_grand_total` (the total the cashier was shown), a bill that now comes to
+    another total is refused with `TotalsChanged` (409) and nothing is written.
+    """
     key = (idempotency_key or "").strip() or None
     if key is not None and len(key) > 80:
         raise InvalidCart("The idempotency key is too long (80 characters at most).", errors={"idempotency_key": [
@@ -165,7 +177,7 @@ def invoice_create(
     # first submission); either way the transaction rolls back and the first invoice answers.
     try:
         with transaction.atomic():
-            return _create(bill, items, cashier=cashier, key=key, fingerprint=fingerprint)
+            return _create(bill, items, cashier=cashier, key=key, fingerprint=fingerprint, expected=expected_grand_total)
     except (IntegrityError, DomainError):
         earlier = (
             Invoice._base_manager.filter(idempotency_key=key).select_related("customer", "receipt").first()
@@ -187,7 +199,9 @@ def _sale_invoice_number():
     )
 
 
-def _create(bill: CheckedBill, items, *, cashier, key: str | None, fingerprint: str) -> InvoiceResult:
+def _create(
+    bill: CheckedBill, items, *, cashier, key: str | None, fingerprint: str, expected: Decimal | None = None
+) -> InvoiceResult:
     # Lock order, shared with invoice_void: assignments and trackers, products, then the number
     # sequences; each in primary-key order. The sequence rows serialise every invoice of the day,
     # so the numbers are taken once the invoice and its lines are written, with only the writes
@@ -196,6 +210,11 @@ def _create(bill: CheckedBill, items, *, cashier, key: str | None, fingerprint: 
     holdings, locked = lock_customer_holdings(bill.customer.pk, annotate={"sale_invoice_number": _sale_invoice_number()})
     computation = _compute(bill, lines, holdings)
     summary = computation.summary
+    if expected is not None and summary.grand_total != expected:
+        raise TotalsChanged(errors={"expected_grand_total": [
+            f"The totals changed: the bill now comes to {format_inr(summary.grand_total)}, "
+            f"not {format_inr(expected)}; check and press again."
+        ]})
     invoice = Invoice(
         number=f"PENDING-{uuid.uuid4().hex}",
         kind=InvoiceKind.SALE,
@@ -434,5 +453,6 @@ __all__ = [
     "invoice_create",
     "invoice_packages",
     "invoice_preview",
+    "payments_check",
     "stored_computation",
 ]

@@ -161,8 +161,9 @@ def test_the_usage_history_lists_every_invoice_that_used_the_package(customer, c
 
     history = package_usage(assignment_id=package.pk)
 
+    sale_number = InvoiceLine.objects.get(assignment=package, line_type="package").invoice.number
     assert [(row["invoice_number"], row["kind"], row["quantity"], row["balance_after"]) for row in history] == [
-        (None, "sale", 4, 4),
+        (sale_number, "sale", 4, 4),  # the sale row names the invoice that sold the package
         (first.invoice.number, "redeem", 1, 3),
         (second.invoice.number, "redeem", 2, 1),
     ]

@@ -1,27 +1,37 @@
-"""The counter's customer card has a line for the last reminder, filled from /api/notifications."""
-import json
-
+"""The counter's customer card has a line for the last reminder, written by the server."""
 import pytest
+from django.utils import timezone
 
-from tests.factories import CustomerFactory
+from billing.services import PaymentIn, package_sell
+from tests.factories import CustomerFactory, NotificationFactory, ServiceFactory, ServicePackageFactory
 
 pytestmark = pytest.mark.django_db
 
 
-def test_the_counter_page_has_the_last_reminder_line_and_its_words(client, cashier):
+def test_the_counter_page_has_no_reminder_line_until_a_customer_is_chosen(client, cashier):
     client.force_login(cashier)
 
-    html = client.get("/integrated-billing").content.decode()
+    assert "data-last-reminder" not in client.get("/integrated-billing").content.decode()
 
-    assert "data-last-reminder" in html
-    labels = json.loads(html.split('id="reminder-labels" type="application/json">')[1].split("</script>")[0])
-    assert labels["kinds"]["expiry"] == "Expiry reminder" and labels["channels"]["sms"] == "SMS"
+
+def test_the_counter_card_names_the_last_reminder_sent_in_words(client, cashier):
+    customer = CustomerFactory()
+    sale = package_sell(
+        customer=customer, template=ServicePackageFactory(), service=ServiceFactory(), user=cashier,
+        payment=PaymentIn("cash"),
+    )
+    NotificationFactory(assignment=sale.assignment, channel="sms", threshold=7, sent_at=timezone.now())
+    client.force_login(cashier)
+
+    html = client.get(f"/integrated-billing?customer_id={customer.pk}").content.decode()
+
+    assert "Last reminder: Expiry reminder by SMS" in html
 
 
 def test_a_customer_opened_on_the_counter_carries_the_opt_out(client, cashier):
     customer = CustomerFactory(reminders_opt_out=True)
     client.force_login(cashier)
 
-    response = client.get(f"/integrated-billing?customer_id={customer.pk}")
+    html = client.get(f"/integrated-billing?customer_id={customer.pk}").content.decode()
 
-    assert response.context["counter"]["customer"]["reminders_opt_out"] is True
+    assert "Reminders: off (the customer opted out)." in html

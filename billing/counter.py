@@ -1,0 +1,312 @@
+"""The counter's cart (/integrated-billing), kept in the session so a reload or Back loses nothing.
+
+The session holds what the cashier typed (raw text, so a reload shows it as typed); every
+figure is recomputed by `invoice_preview` on each request. The page's views read a cart from
+here, bind the page forms to it, and ask the billing services; nothing here decides a price.
+"""
+import copy
+import uuid
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.utils import timezone
+
+from customers.models import Customer
+from packages.models import AssignmentStatus, PackageAssignment
+from packages.presenters import display_status
+from packages.selectors import customer_packages
+from spa_pkg.exceptions import DomainError
+
+from .engine import BillComputation
+from .forms import CartLineForm, CounterForm, CounterPaymentForm
+from .services import CartItem, PaymentIn, invoice_preview, payments_check
+
+SESSION_KEY = "counter_cart"
+# The parts of the subtotal come after it, as a breakdown ("of which"), so they do not read as lines to add.
+SUMMARY_ROWS = (
+    ("subtotal", "Subtotal", "summary-strong"),
+    ("package_subtotal", "of which covered by packages", "summary-part"),
+    ("services_subtotal", "of which services", "summary-part"),
+    ("products_subtotal", "of which products", "summary-part"),
+    ("discount", "Discount", ""),
+    ("cgst", "CGST", ""),
+    ("sgst", "SGST", ""),
+    ("igst", "IGST", ""),
+    ("round_off", "Round-off", ""),
+    ("grand_total", "Grand total", "summary-total"),
+    ("credit_applied", "Credit applied", ""),
+    ("amount_payable", "Amount payable", "summary-payable"),
+)
+
+
+def new_cart(customer_id: int | None = None) -> dict:
+    return {
+        "customer_id": customer_id,
+        "next_uid": 1,
+        "lines": [],
+        "options": {"discount": "", "guests": "", "use_credit": "on"},
+        "payments": [{"method": "", "amount": "", "reference": ""}],
+        "key": uuid.uuid4().hex,
+        "last_invoice_id": None,
+    }
+
+
+def load(request) -> dict:
+    cart = request.session.get(SESSION_KEY)
+    # A copy: `save` writes only when the cart changed.
+    return copy.deepcopy(cart) if isinstance(cart, dict) and "lines" in cart else new_cart()
+
+
+def save(request, cart: dict) -> None:
+    if request.session.get(SESSION_KEY) != cart:
+        request.session[SESSION_KEY] = cart
+
+
+def add_line(cart: dict, item_type: str, item_id: int, name: str) -> int:
+    uid = cart["next_uid"]
+    cart["next_uid"] += 1
+    cart["lines"].append(
+        {"uid": uid, "type": item_type, "id": item_id, "name": name, "quantity": "1", "staff": "", "package": ""}
+    )
+    return uid
+
+
+def set_customer(cart: dict, customer_id: int | None) -> None:
+    """A new customer keeps the lines but starts a new bill: a new key, no package choices."""
+    if customer_id == cart["customer_id"]:
+        return
+    cart["customer_id"] = customer_id
+    cart["key"] = uuid.uuid4().hex
+    for line in cart["lines"]:
+        line["package"] = ""
+
+
+def take_post(cart: dict, data) -> None:
+    """Copy what the cashier typed (the posted form) into the cart, for the lines and payments it knows."""
+    for line in cart["lines"]:
+        prefix = f"line-{line['uid']}-"
+        for name in ("quantity", "staff", "package"):
+            if prefix + name in data:
+                line[name] = data[prefix + name]
+    if "discount" in data or "guests" in data:
+        cart["options"] = {
+            "discount": data.get("discount", ""),
+            "guests": data.get("guests", ""),
+            "use_credit": data.get("use_credit", ""),
+        }
+    for number, payment in enumerate(cart["payments"]):
+        prefix = f"pay-{number}-"
+        for name in ("method", "amount", "reference"):
+            if prefix + name in data:
+                payment[name] = data[prefix + name]
+
+
+def finish(cart: dict, invoice_id: int) -> dict:
+    """Start the next bill for the same customer: empty, a new key; remember the invoice just issued."""
+    fresh = new_cart(cart["customer_id"])
+    fresh["next_uid"] = cart["next_uid"]
+    fresh["last_invoice_id"] = invoice_id
+    return fresh
+
+
+@dataclass
+class CounterState:
+    """The cart bound to the page forms, and what the server made of it."""
+
+    cart: dict
+    customer: Customer | None
+    packages: list[PackageAssignment]
+    line_forms: list[tuple[dict, CartLineForm]]
+    options: CounterForm
+    payments: list[CounterPaymentForm]
+    computation: BillComputation | None = None
+    error: str = ""  # why there are no totals, in the cashier's words
+    line_errors: dict[int, str] = field(default_factory=dict)  # uid -> the line's refusal
+    payment_error: str = ""
+    needs_method: bool = False
+    operations: dict = field(default_factory=dict)  # assignment id -> its after-sale menu (label, name, url)
+
+    @property
+    def results(self) -> list:
+        """Each line with its form, the server's line as the API shows it (None without totals) and its refusal."""
+        lines = self.computation.lines if self.computation else ()
+        by_position = {result.line.position: result.as_json() for result in lines}
+        return [
+            (line, form, by_position.get(position), self.line_errors.get(line["uid"]) or _first_error(form))
+            for position, (line, form) in enumerate(self.line_forms)
+        ]
+
+    @property
+    def summary(self) -> dict | None:
+        return self.computation.summary.as_json() if self.computation else None
+
+    @property
+    def summary_rows(self) -> list[tuple[str, str, str, str | None]]:
+        """The summary panel, in order: field, words, style, amount (None without totals)."""
+        summary = self.summary or {}
+        return [(name, label, css, summary.get(name)) for name, label, css in SUMMARY_ROWS]
+
+    @property
+    def package_groups(self) -> list[tuple[str, list[dict]]]:
+        """The customer's packages for the table: active ones, paused ones, and any just changed by an after-sale page."""
+        groups = {"Active": [], "Paused": [], "Just changed": []}
+        for assignment in self.packages:
+            row = {**_package_row(assignment), "menu": self.operations.get(assignment.pk, [])}
+            group = {"active": "Active", "paused": "Paused"}.get(row["status"], "Just changed")
+            groups[group].append(row)
+        return [(name, rows) for name, rows in groups.items() if rows]
+
+    @property
+    def grand_total(self) -> Decimal | None:
+        return self.computation.summary.grand_total if self.computation else None
+
+    @property
+    def ready(self) -> bool:
+        """Generate is offered only on fresh, error-free totals with every payment method chosen."""
+        return bool(self.computation) and not self.error and not self.payment_error and not self.needs_method
+
+
+
+def _first_error(form) -> str:
+    """The line's own field errors other than the quantity's (which shows under the quantity)."""
+    for name, errors in form.errors.items():
+        if name != "quantity":
+            return errors[0]
+    return ""
+
+
+def _package_row(assignment: PackageAssignment) -> dict:
+    kind = assignment.kind
+    status = display_status(assignment)
+    if kind.has_sessions:
+        bar = (assignment.remaining_sessions, assignment.total_sessions)
+    elif kind.is_credit:
+        bar = (assignment.credit_remaining.amount, assignment.credit_amount.amount)
+    else:
+        bar = None
+    return {
+        "assignment": assignment,
+        "kind_label": kind.label,
+        "balance": kind.balance_text(assignment),
+        "bar": bar if bar and bar[1] else None,
+        "status": status,
+        "status_label": AssignmentStatus(status).label,
+    }
+
+
+def _packages(customer: Customer | None, changed: int | None) -> list[PackageAssignment]:
+    if customer is None:
+        return []
+    packages = list(customer_packages(customer_id=customer.pk, on_date=timezone.localdate()))
+    if changed and not any(p.pk == changed for p in packages):
+        packages += list(customer_packages(customer_id=customer.pk).filter(pk=changed))
+    return packages
+
+
+def _line_errors(error: DomainError, lines: list[dict]) -> tuple[dict[int, str], str]:
+    """Put "Item N: ..." refusals on line N; return them and the rest as one text."""
+    by_line, rest = {}, []
+    for message in [m for messages in error.errors.values() for m in messages] or [error.message]:
+        head, _, tail = message.partition(": ")
+        if head.startswith("Item ") and head[5:].isdigit() and 0 < int(head[5:]) <= len(lines):
+            by_line[lines[int(head[5:]) - 1]["uid"]] = tail
+        else:
+            rest.append(message)
+    return by_line, " ".join(rest)
+
+
+def evaluate(cart: dict, *, staff_choices, branch, changed: int | None = None) -> CounterState:
+    """Bind the cart to the page forms and preview it (nothing written)."""
+    customer = Customer.objects.filter(pk=cart["customer_id"]).first() if cart["customer_id"] else None
+    if customer is None:
+        cart["customer_id"] = None
+    staff_choices = staff_choices() if cart["lines"] and callable(staff_choices) else staff_choices
+    packages = _packages(customer, changed)
+    package_choices = [("", "Auto (best)"), ("0", "No package")] + [
+        (str(p.pk), p.package_name) for p in packages if p.status == AssignmentStatus.ACTIVE
+    ]
+    line_forms = [
+        (
+            line,
+            CartLineForm(
+                {f"line-{line['uid']}-{name}": line[name] for name in ("quantity", "staff", "package")},
+                prefix=f"line-{line['uid']}",
+                staff_choices=staff_choices,
+                package_choices=package_choices,
+            ),
+        )
+        for line in cart["lines"]
+    ]
+    options = CounterForm(cart["options"])
+    payments = [
+        CounterPaymentForm({f"pay-{n}-{k}": v for k, v in payment.items()}, prefix=f"pay-{n}")
+        for n, payment in enumerate(cart["payments"])
+    ]
+    state = CounterState(
+        cart=cart, customer=customer, packages=packages, line_forms=line_forms, options=options, payments=payments
+    )
+    # Every form is validated (no short cut), so each shows its own errors.
+    form_checks = [form.is_valid() for _, form in line_forms] + [options.is_valid()]
+    payment_checks = [form.is_valid() for form in payments]
+    forms_valid, payments_valid = all(form_checks), all(payment_checks)
+    if customer is None:
+        state.error = "Choose a customer to start a bill."
+    elif not cart["lines"]:
+        state.error = "Add services or products to see the totals."
+    elif not forms_valid:
+        state.error = "Correct the marked fields to see the totals."
+    if state.error:
+        return state
+    try:
+        state.computation = invoice_preview(
+            customer=customer, items=items_of(state), branch=branch, **options_of(state)
+        )
+    except DomainError as error:
+        state.line_errors, state.error = _line_errors(error, cart["lines"])
+        state.error = state.error or "Correct the marked lines to see the totals."
+        return state
+    if state.computation.summary.amount_payable > 0:
+        if not payments_valid:
+            state.payment_error = "Correct the payment to issue the invoice."
+        elif any(not form.cleaned_data["method"] for form in payments):
+            state.needs_method = True
+        else:
+            try:
+                payments_check(payments_of(state), state.computation)
+            except DomainError as error:
+                state.payment_error = error.message
+    return state
+
+
+def items_of(state: CounterState) -> list[CartItem]:
+    items = []
+    for line, form in state.line_forms:
+        package = form.cleaned_data["package"]
+        items.append(
+            CartItem(
+                type=line["type"],
+                id=line["id"],
+                quantity=form.cleaned_data["quantity"],
+                staff_id=form.cleaned_data["staff"],
+                assignment_id=int(package) if package != "" else None,
+            )
+        )
+    return items
+
+
+def options_of(state: CounterState) -> dict:
+    data = state.options.cleaned_data
+    return {
+        "discount": data["discount"] or Decimal("0.00"),
+        "guests": data["guests"],
+        "use_credit": data["use_credit"],
+    }
+
+
+def payments_of(state: CounterState) -> list[PaymentIn]:
+    if state.computation is not None and state.computation.summary.amount_payable <= 0:
+        return []
+    return [
+        PaymentIn(method=form.cleaned_data["method"], amount=form.cleaned_data["amount"], reference=form.cleaned_data["reference"])
+        for form in state.payments
+    ]
