@@ -88,7 +88,8 @@ class PackageSellForm(DomainErrorsMixin, forms.Form):
         label="Expires on", required=False, widget=AdminDateWidget, help_text="Leave empty for the template's validity."
     )
     notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2, "cols": 60}))
-    payment_method = forms.ChoiceField(label="Paid by", choices=TENDER_CHOICES, initial=PaymentMethod.CASH)
+    # No default: the seller says how the customer paid (a default Cash throws off the cash drawer).
+    payment_method = forms.ChoiceField(label="Paid by", choices=[("", "---------"), *TENDER_CHOICES])
     payment_amount = forms.DecimalField(
         label="Amount received",
         required=False,
@@ -102,6 +103,8 @@ class PackageSellForm(DomainErrorsMixin, forms.Form):
     )
     # A renewal: the package this sale renews (its Renew button fills it in).
     renews = forms.ModelChoiceField(queryset=PackageAssignment.objects.all(), required=False, widget=forms.HiddenInput)
+    # Made when the form opens: a second press of the same form answers the first sale.
+    idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=80, required=False)
 
     def __init__(self, *args, admin_site=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -142,6 +145,7 @@ class PackageSellForm(DomainErrorsMixin, forms.Form):
                 reference=data.get("payment_reference") or "",
             ),
             "renews_assignment_id": data["renews"].pk if data.get("renews") else None,
+            "idempotency_key": data.get("idempotency_key") or None,
         }
 
 
