@@ -170,7 +170,6 @@ class AssignPackageForm(DomainErrorsMixin, PageForm):
     )
     package = forms.ChoiceField(
         label="Package",
-        choices=on_sale_choices,
         error_messages={
             "required": "Package: choose the package to sell.",
             "invalid_choice": "Package: this package is no longer on sale; choose another.",
@@ -224,6 +223,7 @@ class AssignPackageForm(DomainErrorsMixin, PageForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["package"].choices = on_sale_choices()  # read once: one query per kind
         # The package and its service redraw the part of the form that follows them (#sale-details).
         redraw = {
             "hx-get": reverse("assign-packages-details"),
@@ -409,7 +409,7 @@ class TemplateForm(PageForm):
         template = self.kind.model()
         many = {field.name for field in self.kind.model._meta.many_to_many}
         for name, value in cleaned.items():
-            if name in self.kind.model_field_names and name not in many:
+            if name in self.model_field_names and name not in many:
                 setattr(template, name, value)
         if "validity" in self.fields:
             unit = cleaned.get("validity_unit") or "validity_months"
@@ -441,7 +441,7 @@ def template_form_class(kind) -> type[TemplateForm]:
                 error_messages={"invalid": "Validity must be a whole number.", "min_value": "Validity must be at least 1."},
             )
             fields["validity_unit"] = forms.ChoiceField(
-                label="Validity in", choices=VALIDITY_UNITS, initial="validity_months", widget=forms.RadioSelect,
+                label="Validity in", choices=VALIDITY_UNITS, initial="validity_months", widget=forms.RadioSelect, required=False,
                 error_messages={"invalid_choice": "Validity in: choose months or days."},
             )
             continue
