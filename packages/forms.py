@@ -192,7 +192,7 @@ class AssignPackageForm(DomainErrorsMixin, PageForm):
     )
     method = forms.ChoiceField(
         label="Payment method",
-        choices=[("", "Choose how the customer pays…"), *TENDER_CHOICES],
+        choices=[("", "Choose a method…"), *TENDER_CHOICES],
         error_messages={
             "required": "Payment method: choose how the customer pays.",
             "invalid_choice": "Payment method: choose one of the methods listed.",
@@ -229,6 +229,7 @@ class AssignPackageForm(DomainErrorsMixin, PageForm):
             "hx-get": reverse("assign-packages-details"),
             "hx-trigger": "change",
             "hx-target": "#sale-details",
+            "hx-swap": "innerHTML",  # not the form's outerHTML, which it would inherit
             "hx-sync": "#sale-details:replace",
         }
         self.fields["package"].widget.attrs.update(

@@ -118,7 +118,7 @@ def test_the_method_list_has_no_default(client, cashier):
     html = client.get("/assign-packages").content.decode()
 
     select = html[html.index('name="method"') : html.index("</select>", html.index('name="method"'))]
-    assert '<option value="" selected>Choose how the customer pays…</option>' in select
+    assert '<option value="" selected>Choose a method…</option>' in select
     assert 'value="cash" selected' not in select
 
 
