@@ -2,7 +2,7 @@
 
 The picker searches with the API's own condition (`customer_search`), shows the chosen
 customer and keeps the `customer_id` hidden input; picking or clearing answers with an
-`HX-Trigger-After-Swap` header that fires the bubbling `customer-picked` event ({id}, or
+`HX-Trigger-After-Settle` header that fires the bubbling `customer-picked` event ({id}, or
 id null), which the pages listen to.
 """
 import json
@@ -35,9 +35,10 @@ def picker_context(
 
 def _picker(request, customer: Customer | None):
     response = render(request, "includes/customer_picker.html", picker_context(customer, focus=True))
-    # After the swap, so the hidden input already holds the new id when the pages hear of it.
+    # After the swap has settled: the hidden input holds the new id, and a page that moves the focus
+    # on (to its next field) does so after the picker's own autofocus.
     picked = {"id": customer.pk if customer else None, "target": "[data-customer-picker]"}
-    response["HX-Trigger-After-Swap"] = json.dumps({"customer-picked": picked})
+    response["HX-Trigger-After-Settle"] = json.dumps({"customer-picked": picked})
     return response
 
 

@@ -43,7 +43,7 @@ def test_picking_shows_the_customer_keeps_the_hidden_id_and_announces_it(client,
     html = response.content.decode()
     assert "Priya Sharma" in html and "+91 98450 12345" in html and ">Change</button>" in html
     assert f'<input type="hidden" name="customer_id" value="{priya.pk}">' in html
-    assert json.loads(response["HX-Trigger-After-Swap"])["customer-picked"]["id"] == priya.pk
+    assert json.loads(response["HX-Trigger-After-Settle"])["customer-picked"]["id"] == priya.pk
 
 
 def test_change_clears_the_customer_and_announces_id_null(client, cashier):
@@ -52,7 +52,7 @@ def test_change_clears_the_customer_and_announces_id_null(client, cashier):
     response = client.get("/customers/picker", **HTMX)
 
     assert '<input type="hidden" name="customer_id" value="">' in response.content.decode()
-    assert json.loads(response["HX-Trigger-After-Swap"])["customer-picked"]["id"] is None
+    assert json.loads(response["HX-Trigger-After-Settle"])["customer-picked"]["id"] is None
 
 
 def test_a_new_customer_is_registered_and_chosen(client, cashier):
@@ -65,7 +65,7 @@ def test_a_new_customer_is_registered_and_chosen(client, cashier):
     meera = Customer.objects.get(name="Meera Iyer")
     assert meera.phone == "+919886011111"
     assert f'name="customer_id" value="{meera.pk}"' in response.content.decode()
-    assert json.loads(response["HX-Trigger-After-Swap"])["customer-picked"]["id"] == meera.pk
+    assert json.loads(response["HX-Trigger-After-Settle"])["customer-picked"]["id"] == meera.pk
 
 
 def test_a_phone_that_belongs_to_a_customer_offers_that_customer(client, cashier, priya):
