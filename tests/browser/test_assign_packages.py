@@ -205,3 +205,28 @@ def test_a_new_customer_is_added_inline_and_chosen(shop, sign_in):
     expect(page.locator("[data-selected-customer] [data-customer-name]")).to_have_text("Meera Iyer")
     expect(page.locator("[data-selected-customer] [data-customer-phone]")).to_have_text("+91 98860 11111")
     assert Customer.objects.get(name="Meera Iyer").phone == "+919886011111"
+
+
+def test_the_admin_sale_form_sent_twice_sells_once(shop, sign_in, live_server):
+    from tests.factories import PrepaidPackageFactory
+
+    template = PrepaidPackageFactory(name="Prepaid 15,000")
+    customer = shop["customer"]
+    page = sign_in("manager", "/admin/packages/packageassignment/assign/")
+    page.goto(f"{live_server.url}/admin/packages/packageassignment/assign/?customer={customer.pk}&template=prepaid:{template.pk}")
+    # No default method: the manager says how the customer paid.
+    expect(page.locator("#id_payment_method")).to_have_value("")
+    page.select_option("#id_payment_method", "upi")
+    with page.expect_request(lambda request: request.method == "POST") as sent:
+        page.click("input[name=_save]")
+    page.wait_for_url("**/receipts/*")
+    receipt = Receipt.objects.get()
+
+    request = sent.value
+    again = page.request.post(
+        request.url, data=request.post_data, headers={"Content-Type": request.headers["content-type"]},
+        max_redirects=0,
+    )
+
+    assert again.status == 302 and again.headers["location"] == f"/receipts/{receipt.pk}"
+    assert PackageAssignment.objects.count() == 1 and Payment.objects.count() == 1
