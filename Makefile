@@ -12,7 +12,7 @@ PYTEST_EXTRA ?=
 # (DEBUG=true, a development key); lint only needs some key to load the settings.
 LINT_ENV := SECRET_KEY=$${SECRET_KEY:-make-lint-only-not-a-secret-key}
 
-.PHONY: run worker test test-postgres test-browser test-ops lint bench schemathesis clean
+.PHONY: run worker test test-postgres test-browser screenshots test-ops lint bench schemathesis clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -48,6 +48,10 @@ test-postgres: $(VENV)/.installed
 
 test-browser: $(VENV)/.installed
 	DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/python -m pytest -m browser $(PYTEST_EXTRA)
+
+# The browser tests, redrawing the README's pictures in docs/screenshots/ as they go.
+screenshots: $(VENV)/.installed
+	SCREENSHOTS=1 DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/python -m pytest -m browser $(PYTEST_EXTRA)
 
 # Real gunicorn servers on one PostgreSQL and one Redis (tests/ops): two servers billing one
 # package, the token throttle across them, and a kill -9 in the middle of a billing load.

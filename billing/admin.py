@@ -17,6 +17,7 @@ from django.utils.safestring import mark_safe
 
 from packages.admin import ReadOnlyAdminMixin, ReadOnlyInline
 from packages.aftersale_pages import OperationPage, balance_text, change_link, package_figures
+from packages.forms import new_sale_key
 from packages.models import PackageAssignment
 from packages.services.assign import renewal_start
 from spa_pkg.exceptions import DomainError
@@ -58,6 +59,7 @@ def package_sale_view(model_admin, request):
     The assignment admin (packages.admin) checks the permission before it calls this.
     """
     initial = {name: request.GET[name] for name in ("customer", "template", "service", "renews") if request.GET.get(name)}
+    initial["idempotency_key"] = new_sale_key()  # made when the form opens; a second press reuses it
     form = PackageSellForm(request.POST or None, initial=initial, admin_site=model_admin.admin_site)
     renewing = renewal_note(request.POST.get("renews") or initial.get("renews"))
     if request.method == "POST" and form.is_valid():
@@ -72,7 +74,8 @@ def package_sale_view(model_admin, request):
             model_admin.message_user(
                 request,
                 format_html(
-                    '{} sold to {}. <a href="{}">Open the package</a>.',
+                    '{}{} sold to {}. <a href="{}">Open the package</a>.',
+                    "" if result.created else "This sale was already made (the form was sent twice); nothing more was sold. ",
                     assignment.package_name,
                     assignment.customer.name,
                     change_url,

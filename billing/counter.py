@@ -22,11 +22,12 @@ from .forms import CartLineForm, CounterForm, CounterPaymentForm
 from .services import CartItem, PaymentIn, invoice_preview, payments_check
 
 SESSION_KEY = "counter_cart"
-# The parts of the subtotal come after it, as a breakdown ("of which"), so they do not read as lines to add.
+# The parts of the subtotal come after it, as a breakdown ("of which"): services and products add up to
+# it; what packages covered is a part of the services, indented once more, so nothing reads as a line to add.
 SUMMARY_ROWS = (
     ("subtotal", "Subtotal", "summary-strong"),
-    ("package_subtotal", "of which covered by packages", "summary-part"),
     ("services_subtotal", "of which services", "summary-part"),
+    ("package_subtotal", "of those, covered by packages", "summary-part summary-subpart"),
     ("products_subtotal", "of which products", "summary-part"),
     ("discount", "Discount", ""),
     ("cgst", "CGST", ""),

@@ -6,8 +6,7 @@ from django.contrib.admin.widgets import AdminDateWidget, AutocompleteSelect
 
 from catalog.models import Service
 from customers.models import Customer
-from packages.forms import DomainErrorsMixin, OperationForm
-from packages.kinds import all_kinds, find_kind
+from packages.forms import DomainErrorsMixin, OperationForm, on_sale_choices, template_from_choice
 from packages.models import PackageAssignment, PackageTemplate
 from spa_pkg.forms import PageForm
 from spa_pkg.payments import TENDER_CHOICES
@@ -40,25 +39,8 @@ def describe_template(template: PackageTemplate) -> str:
 
 
 def template_choices() -> list:
-    """Return the templates on sale, grouped by kind, as "<kind>:<id>" choices."""
-    choices: list = [("", "---------")]
-    for kind in all_kinds():
-        options = [
-            (f"{kind.package_type}:{template.pk}", f"{template.name} ({describe_template(template)})")
-            for template in kind.model.objects.filter(is_active=True).order_by("name")
-        ]
-        if options:
-            choices.append((kind.label, options))
-    return choices
-
-
-def template_from_choice(value: str) -> PackageTemplate | None:
-    """Return the template a "<kind>:<id>" value names, or None."""
-    package_type, _, pk = (value or "").partition(":")
-    kind = find_kind(package_type)
-    if kind is None or not pk.isdigit():
-        return None
-    return kind.model.objects.filter(pk=int(pk)).first()
+    """Return the templates on sale, grouped by kind, each with what it gives."""
+    return on_sale_choices(empty="---------", describe=describe_template)
 
 
 class PackageSellForm(DomainErrorsMixin, forms.Form):
@@ -89,7 +71,8 @@ class PackageSellForm(DomainErrorsMixin, forms.Form):
         label="Expires on", required=False, widget=AdminDateWidget, help_text="Leave empty for the template's validity."
     )
     notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2, "cols": 60}))
-    payment_method = forms.ChoiceField(label="Paid by", choices=TENDER_CHOICES, initial=PaymentMethod.CASH)
+    # No default: the seller says how the customer paid (a default Cash throws off the cash drawer).
+    payment_method = forms.ChoiceField(label="Paid by", choices=[("", "---------"), *TENDER_CHOICES])
     payment_amount = forms.DecimalField(
         label="Amount received",
         required=False,
@@ -103,6 +86,8 @@ class PackageSellForm(DomainErrorsMixin, forms.Form):
     )
     # A renewal: the package this sale renews (its Renew button fills it in).
     renews = forms.ModelChoiceField(queryset=PackageAssignment.objects.all(), required=False, widget=forms.HiddenInput)
+    # Made when the form opens: a second press of the same form answers the first sale.
+    idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=80, required=False)
 
     def __init__(self, *args, admin_site=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -143,6 +128,7 @@ class PackageSellForm(DomainErrorsMixin, forms.Form):
                 reference=data.get("payment_reference") or "",
             ),
             "renews_assignment_id": data["renews"].pk if data.get("renews") else None,
+            "idempotency_key": data.get("idempotency_key") or None,
         }
 
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from spa_pkg.formats import format_date
 from spa_pkg.money import format_inr
 
 from .forms import AdjustForm, ExtendForm, OperationForm, TransferForm
@@ -49,7 +50,7 @@ def package_figures(assignment: PackageAssignment) -> list[tuple[str, str]]:
         ("Package", f"{assignment.package_name} ({assignment.kind.label})"),
         ("Status", assignment.get_status_display()),
         ("Balance", balance_text(assignment)),
-        ("Expires", f"{assignment.expires_on:%d %b %Y}" if assignment.expires_on else "Never"),
+        ("Expires", format_date(assignment.expires_on) if assignment.expires_on else "Never"),
     ]
 
 
@@ -83,7 +84,7 @@ def _extend(*, form, assignment, user) -> str:
         reason=form.cleaned_data["reason"],
     )
     return format_html(
-        "{} now expires on {} ({}).", change_link(extended), f"{extended.expires_on:%d %b %Y}",
+        "{} now expires on {} ({}).", change_link(extended), format_date(extended.expires_on),
         extended.get_status_display(),
     )
 

@@ -21,6 +21,7 @@ from branches.models import Branch, default_branch_id
 from catalog.models import Service
 from customers.models import Customer
 from spa_pkg.fields import money_field
+from spa_pkg.formats import format_date
 
 from .constraints import FieldCheckConstraint
 from .kinds import kind_choices, kind_for
@@ -363,7 +364,7 @@ def validate_expiry_horizon(value: date | None) -> None:
     latest = latest_expiry()
     if value is not None and value > latest:
         raise ValidationError(
-            f"The expiry can be at most {MAX_EXPIRY_YEARS} years ahead: {latest:%d %b %Y} at the latest.",
+            f"The expiry can be at most {MAX_EXPIRY_YEARS} years ahead: {format_date(latest)} at the latest.",
             code="expiry_too_far",
         )
 
@@ -464,6 +465,9 @@ class PackageAssignment(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     notes = models.TextField(blank=True)
+    # The key of the sale form that sold it (billing.services.package_sell): a second press of the
+    # same form, or a retried request, answers this sale instead of selling again.
+    idempotency_key = models.CharField(max_length=80, null=True, blank=True, unique=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -15,6 +15,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import ClassVar
 
+from spa_pkg.formats import format_date
 from spa_pkg.money import ZERO, quantize_money
 
 from .kinds import kind_for
@@ -121,7 +122,7 @@ class BenefitResult:
 
 
 def _day(value: date) -> str:
-    return f"{value:%d %b %Y}"
+    return format_date(value)
 
 
 class BenefitRule:

@@ -181,9 +181,13 @@ def receipt_document(receipt: Receipt) -> dict:
     summary = snapshot.get("summary") or {}
     lines = [_line(line) for line in snapshot.get("lines") or []]
     igst_used = any(line["is_igst"] for line in lines) or to_decimal(summary.get("igst")) != 0
+    labels = SUMMARY_LABELS
+    if not any(to_decimal(summary.get(key)) for key in ("services_subtotal", "products_subtotal")):
+        # A package sale: its package lines are the subtotal itself, not something packages covered.
+        labels = (("package_subtotal", "Packages"), *(row for row in SUMMARY_LABELS if row[0] != "package_subtotal"))
     summary_rows = [
         {"label": label, "amount": format_inr(summary.get(key))}
-        for key, label in SUMMARY_LABELS
+        for key, label in labels
         if key in ("subtotal",) or to_decimal(summary.get(key)) != 0
     ]
     grand_total = summary.get("grand_total", snapshot.get("total", receipt.amount.amount))

@@ -1,6 +1,8 @@
 """Server-rendered pages for managers and cashiers; each answers with and without a trailing slash."""
+from billing import sale_page
 from billing import views as billing_views
 from branches import views as branch_views
+from customers import views as customer_views
 from packages import views as package_views
 from reports import views as report_views
 from spa_pkg import views
@@ -11,9 +13,15 @@ urlpatterns = [
     both(r"login", views.login, name="login"),
     both(r"logout", views.logout, name="logout"),
     both(r"branch", branch_views.branch_pick, name="branch-pick"),
+    # The sale and template pages and the customer picker (the "pages" part of issue 10).
     both(r"packages", package_views.packages_page, name="packages"),
     both(r"packages/computed", package_views.computed_figures, name="package-computed"),
-    both(r"assign-packages", package_views.assign_packages_page, name="assign-packages"),
+    both(r"packages/new/(?P<package_type>\w+)", package_views.template_create, name="package-create"),
+    both(r"assign-packages", sale_page.assign_packages_page, name="assign-packages"),
+    both(r"assign-packages/details", sale_page.sale_details, name="assign-packages-details"),
+    both(r"customers/picker", customer_views.customer_picker, name="customer-picker"),
+    both(r"customers/search", customer_views.customer_search_results, name="customer-search"),
+    both(r"customers/new", customer_views.customer_new, name="customer-new"),
     # The counter and its htmx partials.
     both(r"integrated-billing", billing_views.integrated_billing_page, name="integrated-billing"),
     both(r"integrated-billing/cart", billing_views.counter_cart, name="counter-cart"),

@@ -87,6 +87,16 @@ SEED_ASSIGN_EXAMPLE = {
 }
 
 
+SALE_KEY = OpenApiParameter(
+    "Idempotency-Key",
+    str,
+    OpenApiParameter.HEADER,
+    description="Optional, at most 80 characters, e.g. a UUID made when the sale form opens. The same key from "
+    "the same user for the same customer and package answers the first sale (status 200) and writes nothing; "
+    "used for another sale or by another user it answers 409.",
+)
+
+
 class AssignAndPayApi(APIView):
     """Sell a package: the assignment, the payment, the invoice and the receipt in one transaction."""
 
@@ -96,8 +106,8 @@ class AssignAndPayApi(APIView):
         operation_id="packages_assign_and_pay",
         summary="Assign a package and take the payment",
         request=AssignAndPayInput,
-        parameters=[X_BRANCH],
-        responses={201: AssignAndPayOutput},
+        parameters=[SALE_KEY, X_BRANCH],
+        responses={201: AssignAndPayOutput, 200: AssignAndPayOutput},
         examples=[
             OpenApiExample("3+1 facial package paid by UPI", value=ASSIGN_EXAMPLE, request_only=True),
             OpenApiExample(
@@ -134,6 +144,7 @@ class AssignAndPayApi(APIView):
                 generate_receipt=receipt["generate"],
                 renews_assignment_id=assignment.get("renews_assignment_id"),
                 branch=branch,
+                idempotency_key=request.headers.get("Idempotency-Key"),
             )
         except DomainError as exc:
             exc.errors = {_sale_error_path(field): messages for field, messages in exc.errors.items()}
@@ -146,7 +157,7 @@ class AssignAndPayApi(APIView):
             "invoice_id": sale.invoice.pk if sale.invoice else None,
             "invoice_number": sale.invoice.number if sale.invoice else None,
         }
-        return Response(body, status=status.HTTP_201_CREATED)
+        return Response(body, status=status.HTTP_201_CREATED if sale.created else status.HTTP_200_OK)
 
 
 BILL_EXAMPLE = {

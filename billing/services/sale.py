@@ -15,7 +15,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from branches.models import Branch
@@ -28,12 +28,13 @@ from packages.models import PackageAssignment, PackageTemplate
 from packages.services import assignment_create
 from receipts.models import ReceiptKind
 from receipts.services import receipt_issue
+from spa_pkg.exceptions import DomainError
 from spa_pkg.money import ZERO, format_inr, inr, money_str, quantize_money
 from spa_pkg.payments import TENDER_NAMES
 
 from ..documents import document_snapshot
 from ..engine import SUMMARY_FIELDS
-from ..exceptions import PaymentMismatch
+from ..exceptions import IdempotencyKeyReused, PaymentMismatch
 from ..models import Invoice, InvoiceKind, InvoiceLine, LineType, Payment, PaymentMethod
 from ..numbering import next_number
 from ..tax import LineTax, line_tax, round_off, taxable_from
@@ -56,6 +57,7 @@ class SaleResult:
     invoice: Invoice | None
     payment: Payment | None
     receipt: object | None
+    created: bool = True  # False: a sale sent again with its key, answered with the first one
 
 
 def _package_tax_rate(template: PackageTemplate, service: Service | None, tax_rate: Decimal | None) -> Decimal:
@@ -153,8 +155,66 @@ def _sale_invoice(
     return invoice, line
 
 
-@transaction.atomic
-def package_sell(
+def package_sell(*, idempotency_key: str | None = None, **sale) -> SaleResult:
+    """Assign `template` to `customer`, take the payment and issue the documents.
+
+    `price_paid`, when given, is what the customer pays, GST included on a tax invoice.
+    `renews_assignment_id` renews that package of the same customer: the new period
+    starts the day after the old one ends; the invoice and receipt are dated today.
+    `branch`: where it is sold, whose GSTIN and number series the documents carry.
+    `idempotency_key` (as for `invoice_create`): the same key sent again by the same user
+    for the same customer and package answers the first sale (`created=False`) and writes
+    nothing; sent for another sale or by another user, it is refused (409).
+    """
+    key = (idempotency_key or "").strip() or None
+    if key is not None and len(key) > 80:
+        message = "The idempotency key is too long (80 characters at most)."
+        raise IdempotencyKeyReused(message, errors={"idempotency_key": [message]})
+    if key is not None and (earlier := _sold_with(key)) is not None:
+        return _replay_sale(earlier, sale)
+    # The unique key on the assignment is the check against a concurrent twin: the second
+    # meets it, rolls back, and answers the first sale.
+    try:
+        with transaction.atomic():
+            return _sell(**sale, key=key)
+    except (IntegrityError, DomainError):
+        earlier = _sold_with(key) if key else None
+        if earlier is None:
+            raise
+        return _replay_sale(earlier, sale)
+
+
+def _sold_with(key: str) -> PackageAssignment | None:
+    return PackageAssignment._base_manager.filter(idempotency_key=key).select_related("customer").first()
+
+
+def _replay_sale(assignment: PackageAssignment, sale: dict) -> SaleResult:
+    """Answer a sale sent again with its key: the first sale's documents, or a refusal if it differs."""
+    user, customer, template = sale.get("user"), sale.get("customer"), sale.get("template")
+    same = (
+        assignment.created_by_id == getattr(user, "pk", None)
+        and assignment.customer_id == getattr(customer, "pk", None)
+        and template is not None
+        and (assignment.package_type, assignment.template_id) == (template.kind.package_type, template.pk)
+    )
+    if not same:
+        message = (
+            f"This sale was already made ({assignment.package_name} to {assignment.customer.name}); "
+            "start a new sale for another one."
+        )
+        raise IdempotencyKeyReused(message, errors={"idempotency_key": [message]})
+    payment = assignment.payments.select_related("receipt", "invoice").order_by("pk").first()
+    invoice = (
+        Invoice.objects.select_related("receipt")
+        .filter(kind=InvoiceKind.PACKAGE_SALE, lines__assignment=assignment)
+        .order_by("pk")
+        .first()
+    )
+    receipt = (payment.receipt if payment else None) or (invoice.receipt if invoice else None)
+    return SaleResult(assignment=assignment, invoice=invoice, payment=payment, receipt=receipt, created=False)
+
+
+def _sell(
     *,
     customer: Customer,
     template: PackageTemplate,
@@ -170,14 +230,8 @@ def package_sell(
     generate_receipt: bool = True,
     renews_assignment_id: int | None = None,
     branch: Branch | None = None,
+    key: str | None = None,
 ) -> SaleResult:
-    """Assign `template` to `customer`, take the payment and issue the documents.
-
-    `price_paid`, when given, is what the customer pays, GST included on a tax invoice.
-    `renews_assignment_id` renews that package of the same customer: the new period
-    starts the day after the old one ends; the invoice and receipt are dated today.
-    `branch`: where it is sold, whose GSTIN and number series the documents carry.
-    """
     branch = branch or default_branch()
     renews = None
     if renews_assignment_id is not None:
@@ -216,6 +270,9 @@ def package_sell(
         renews=renews,
         branch=branch,
     )
+    if key is not None:
+        assignment.idempotency_key = key
+        assignment.save(update_fields=["idempotency_key"])
     bill_date = timezone.localdate()
     invoice = line = None
     if charge is not None:

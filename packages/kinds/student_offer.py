@@ -1,6 +1,8 @@
 """Student offer: a percentage off services, only between two dates and on some weekdays."""
 from django.db.models import OuterRef, Subquery
 
+from spa_pkg.formats import format_date
+
 from ..models import BenefitType, PackageType, StudentOffer
 from ..rules import StudentOfferRule
 from ..valuation_sql import time_value_sql
@@ -35,11 +37,11 @@ class StudentOfferKind(Kind):
         return template.valid_to
 
     def validity_text(self, template):
-        return f"{template.valid_from:%d %b %Y} – {template.valid_to:%d %b %Y}, {template.valid_days}"
+        return f"{format_date(template.valid_from)} – {format_date(template.valid_to)}, {template.valid_days}"
 
     def sale_refusal(self, template, today):
         if template.valid_to < today:
-            return f'"{template.name}" ended on {template.valid_to:%d %b %Y}.'
+            return f'"{template.name}" ended on {format_date(template.valid_to)}.'
         return None
 
     def tracker_rows(self, assignment, template):
@@ -74,7 +76,7 @@ class StudentOfferKind(Kind):
     value_left_sql = staticmethod(time_value_sql)
 
     def describe(self, template):
-        return f"{percent_text(template.discount_percentage)}% off {template.valid_days}, till {template.valid_to:%d %b %Y}"
+        return f"{percent_text(template.discount_percentage)}% off {template.valid_days}, till {format_date(template.valid_to)}"
 
     def summary(self, template):
         return TemplateSummary(

@@ -20,6 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from customers.models import Customer
+from spa_pkg.formats import format_date
 from spa_pkg.money import ZERO, format_inr, inr, quantize_money
 
 from ..exceptions import AfterSaleRefused, PackageError
@@ -74,7 +75,7 @@ def lock_assignment(assignment_id) -> PackageAssignment:
 def closed_text(assignment: PackageAssignment) -> str:
     """Say how a closed package ended: "refunded on 30 Nov 2026"."""
     label = AssignmentStatus(assignment.status).label.lower()
-    return f"{label} on {assignment.closed_on:%d %b %Y}" if assignment.closed_on else label
+    return f"{label} on {format_date(assignment.closed_on)}" if assignment.closed_on else label
 
 
 def refuse_closed(assignment: PackageAssignment) -> None:
@@ -315,7 +316,7 @@ def assignment_extend(
     if locked.expires_on is None:
         refuse("expires_on", f'"{locked.package_name}" never expires.')
     if expires_on <= locked.expires_on:
-        refuse("expires_on", f"The new expiry must be after the current one, {locked.expires_on:%d %b %Y}.")
+        refuse("expires_on", f"The new expiry must be after the current one, {format_date(locked.expires_on)}.")
     if expires_on < on_date:
         refuse("expires_on", "The new expiry is in the past.")
     try:
@@ -329,7 +330,7 @@ def assignment_extend(
     ledger_entry(
         locked,
         UsageKind.EXTENSION,
-        item_name=f"Expiry {old_expiry:%d %b %Y} → {expires_on:%d %b %Y}",
+        item_name=f"Expiry {format_date(old_expiry)} → {format_date(expires_on)}",
         note=reason,
         user=user,
     )

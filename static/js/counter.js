@@ -41,13 +41,6 @@
     htmx.ajax("POST", form.dataset.cartUrl, { source: form, values: { action: "customer", customer: id }, target: "#counter", swap: "outerHTML" });
   });
 
-  // Until the picker is rendered by the server, main's scripted picker needs starting.
-  const picker = $("[data-customer-picker]");
-  if (picker && typeof Spa !== "undefined" && !picker.querySelector("[name=customer_id]")) {
-    const scripted = Spa.customerPicker(picker, () => {});
-    if (counter() && counter().dataset.customerJson) scripted.set(JSON.parse(counter().dataset.customerJson));
-  }
-
   // Enter on a catalogue list adds the chosen item; Alt+G or Ctrl+Enter generates the invoice.
   document.addEventListener("keydown", (event) => {
     if (event.key === "Enter" && event.target.matches("#add-service, #add-product")) {

@@ -206,7 +206,7 @@ def test_extending_sets_the_new_expiry_and_an_expired_package_is_active_again(ma
     facial_package.refresh_from_db()
     assert "Expired" in page
     assert (facial_package.expires_on, facial_package.status) == (later, "active")
-    assert f"now expires on {later:%d %b %Y} (Active)" in response.content.decode()
+    assert f"now expires on {format_date(later)} (Active)" in response.content.decode()
     row = PackageUsage.objects.filter(assignment=facial_package).latest("pk")
     assert (row.kind, row.note) == (UsageKind.EXTENSION, "Was in hospital")
 

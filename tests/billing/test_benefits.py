@@ -9,6 +9,7 @@ from billing.exceptions import InvalidCart
 from billing.services import PaymentIn, invoice_create, invoice_preview
 from packages.models import PackageAssignment, PackageBenefitTracker, PackageUsage
 from packages.services import assignment_create, assignment_pause
+from spa_pkg.formats import format_date
 from tests.billing.conftest import next_weekday, product_item, service_item
 from tests.factories import (
     CustomerFactory,
@@ -388,4 +389,4 @@ def test_a_package_assigned_for_a_later_day_does_not_apply_yet(customer, facial)
 
     line = lines_of(invoice_preview(customer=customer, items=[service_item(facial)]))[0]
 
-    assert line["package_note"] == f'"Next week – Hydrating Facial" starts on {later:%d %b %Y}.'
+    assert line["package_note"] == f'"Next week – Hydrating Facial" starts on {format_date(later)}.'

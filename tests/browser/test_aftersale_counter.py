@@ -6,7 +6,6 @@ server), confirming comes back to the counter, which shows the package's new sta
 import os
 import re
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -15,11 +14,12 @@ from playwright.sync_api import expect
 from billing.models import Refund
 from billing.services import PaymentIn, assignment_refund_quote, package_sell
 from packages.models import PackageAssignment
+from spa_pkg.formats import format_date
 from spa_pkg.money import format_inr
+from tests.browser.shots import save_screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 
 @pytest.fixture
@@ -56,16 +56,16 @@ def test_a_manager_refunds_a_package_from_its_row_and_sees_it_refunded(sold, sig
 
     row.locator("[data-manage]").click()
     expect(row.locator('[data-operation="refund"]')).to_be_visible()
-    if os.environ.get("AFTERSALE_SCREENSHOTS"):
-        page.screenshot(path=str(SCREENSHOTS / "aftersale-counter-menu.png"))
+    if os.environ.get("SCREENSHOTS"):
+        save_screenshot(page, "aftersale-counter-menu.png")
     row.locator('[data-operation="refund"]').click()
 
     figures = page.locator("#aftersale-figures")
     expect(figures).to_contain_text(f"Refundable{format_inr(quote.refundable)}")
     expect(figures).to_contain_text(f"Credit note (CN series) against tax invoice {quote.sale_invoice.number}")
     page.fill("#id_reason", "Moving to another city")
-    if os.environ.get("AFTERSALE_SCREENSHOTS"):
-        page.screenshot(path=str(SCREENSHOTS / "aftersale-refund-confirm.png"), full_page=True)
+    if os.environ.get("SCREENSHOTS"):
+        save_screenshot(page, "aftersale-refund-confirm.png", full_page=True)
     page.click("input[name=_confirm]")
 
     page.wait_for_url(re.compile(r"/integrated-billing\?customer_id=\d+&changed=\d+$"))
@@ -76,16 +76,16 @@ def test_a_manager_refunds_a_package_from_its_row_and_sees_it_refunded(sold, sig
     message = page.locator("[data-messages]")
     expect(message).to_contain_text(f"{format_inr(quote.refundable)} paid back by Cash")
     expect(message.locator(f'a[href="/receipts/{credit_note.pk}"]')).to_have_text(credit_note.number)
-    if os.environ.get("AFTERSALE_SCREENSHOTS"):
-        page.screenshot(path=str(SCREENSHOTS / "aftersale-counter-refunded.png"))
+    if os.environ.get("SCREENSHOTS"):
+        save_screenshot(page, "aftersale-counter-refunded.png")
 
     row.locator("[data-action=history]").click()
     last = page.locator("#usage-table tbody tr[data-usage]").last
     expect(last.locator("[data-by]")).to_have_text("manager")
     expect(last.locator("[data-reason]")).to_have_text("Moving to another city")
-    if os.environ.get("AFTERSALE_SCREENSHOTS"):
+    if os.environ.get("SCREENSHOTS"):
         page.goto(f"{live_server.url}/receipts/{credit_note.pk}")
-        page.screenshot(path=str(SCREENSHOTS / "aftersale-credit-note.png"), full_page=True)
+        save_screenshot(page, "aftersale-credit-note.png", full_page=True)
 
 
 def test_a_manager_extends_a_package_from_its_row_and_sees_the_new_expiry(sold, sign_in):
@@ -100,7 +100,7 @@ def test_a_manager_extends_a_package_from_its_row_and_sees_the_new_expiry(sold, 
     page.wait_for_url(re.compile(r"/integrated-billing\?customer_id=\d+&changed=\d+$"))
     row = package_row(page, sold)
     expect(row.locator("[data-status]")).to_have_text("Active")
-    expect(page.locator("[data-messages]")).to_contain_text(f"now expires on {later:%d %b %Y}")
+    expect(page.locator("[data-messages]")).to_contain_text(f"now expires on {format_date(later)}")
     assert PackageAssignment.objects.get(pk=sold.pk).expires_on == later
     expect(row).to_contain_text(later.strftime("%-d %b %Y"))
 

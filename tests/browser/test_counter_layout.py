@@ -1,7 +1,6 @@
 """Issue 10's smaller counter items: the subtotal's parts as a breakdown, paused packages apart, the sale's
 invoice in the usage history, Generate on screen on a tablet; and the counter's screenshots."""
 import os
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -9,10 +8,10 @@ from playwright.sync_api import expect
 from billing.services import PaymentIn, package_sell
 from packages.services import assignment_pause
 from tests.browser.counter import VIEWPORTS, add_product, add_service, open_counter, package_row, pay, wait_for_totals
+from tests.browser.shots import save_screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 
 @pytest.fixture
@@ -30,7 +29,8 @@ def test_the_package_and_services_subtotals_read_as_parts_of_the_subtotal(sale, 
     wait_for_totals(page)
 
     order = page.eval_on_selector_all("#summary dt", "nodes => nodes.map(n => n.textContent.trim())")
-    assert order.index("Subtotal") < order.index("of which covered by packages") < order.index("of which services")
+    assert order.index("Subtotal") < order.index("of which services") < order.index("of those, covered by packages")
+    assert order.index("of those, covered by packages") < order.index("of which products")
     indent = page.locator("#summary .summary-part dt").first.evaluate("n => parseFloat(getComputedStyle(n).paddingLeft)")
     assert indent > 0
 
@@ -77,5 +77,5 @@ def test_generate_is_on_screen_with_three_lines_and_the_screenshots(sale, shop, 
     box = generate.bounding_box()
     assert box["y"] + box["height"] <= VIEWPORTS[viewport]["height"]
     width = VIEWPORTS[viewport]["width"]
-    if os.environ.get("COUNTER_SCREENSHOTS"):  # COUNTER_SCREENSHOTS=1 redraws docs/screenshots
-        page.screenshot(path=str(SCREENSHOTS / f"integrated-billing-{1366 if width == 1366 else 800}.png"))
+    if os.environ.get("SCREENSHOTS"):
+        save_screenshot(page, f"integrated-billing-{1366 if width == 1366 else 800}.png")

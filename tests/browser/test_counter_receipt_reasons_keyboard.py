@@ -1,7 +1,6 @@
 """Issue 10, items 6, 7 and 8 at the counter: the receipt pop-up, why-not reasons without hover, the keyboard."""
 import os
 import re
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -17,11 +16,11 @@ from tests.browser.counter import (
     sale_invoices,
     wait_for_totals,
 )
+from tests.browser.shots import save_screenshot
 from tests.factories import KittyPartyFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 
 @pytest.mark.parametrize("viewport", VIEWPORTS)
@@ -40,9 +39,9 @@ def test_the_receipt_pop_up_adds_no_print_or_pdf_of_its_own_and_fits_the_screen(
     assert box["x"] >= 0 and box["x"] + box["width"] <= width
     frame = modal.locator("[data-receipt-frame]").bounding_box()
     assert frame["x"] >= 0 and frame["x"] + frame["width"] <= width
-    if viewport == "tablet" and os.environ.get("COUNTER_SCREENSHOTS"):
+    if viewport == "tablet" and os.environ.get("SCREENSHOTS"):
         page.wait_for_timeout(500)  # the frame's receipt is drawn
-        page.screenshot(path=str(SCREENSHOTS / "integrated-billing-receipt-800.png"))
+        save_screenshot(page, "integrated-billing-receipt-800.png")
 
 
 @pytest.mark.parametrize("viewport", VIEWPORTS)

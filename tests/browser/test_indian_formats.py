@@ -2,7 +2,6 @@
 inputs, and the reports' date pickers, whatever the browser's own locale (en-US here)."""
 import re
 from datetime import datetime, timedelta
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -12,11 +11,11 @@ from playwright.sync_api import expect
 from billing.models import Invoice
 from billing.services import CartItem, PaymentIn, invoice_create
 from receipts.models import Receipt
+from tests.browser.shots import save_screenshot
 from tests.factories import ServiceFactory, inr
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 SIZES = {"1366": {"width": 1366, "height": 768}, "800": {"width": 800, "height": 1280}}
 BILL_MOMENT = datetime(2026, 11, 30, 13, 10, tzinfo=ZoneInfo("Asia/Kolkata"))
 
@@ -60,7 +59,7 @@ def test_the_admin_shows_dates_money_and_phones_the_indian_way(us_browser, sign_
 
     page.goto(page.url.replace(f"/admin/billing/invoice/{invoice.pk}/change/", f"/admin/billing/invoice/{invoice.pk}/void/"))
     expect(page.locator("#content")).to_contain_text("grand total ₹1,054.00")
-    page.screenshot(path=SCREENSHOTS / f"admin-void-{size}.png")
+    save_screenshot(page, f"admin-void-{size}.png")
 
     page.goto(page.url.split("/admin/")[0] + "/admin/customers/customer/")
     expect(page.locator("#result_list")).to_contain_text("+91 98450 12345")
@@ -103,4 +102,4 @@ def test_the_reports_date_pickers_read_dd_mm_yyyy_in_an_american_browser(us_brow
         f"{yesterday.day} {yesterday:%b %Y}"
     )
     expect(page.locator('[data-testid="csv-day-close"]')).to_have_attribute("href", re.compile(f"date={yesterday.isoformat()}"))
-    page.screenshot(path=SCREENSHOTS / f"reports-pickers-{size}.png")
+    save_screenshot(page, f"reports-pickers-{size}.png")

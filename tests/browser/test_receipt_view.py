@@ -4,7 +4,6 @@ The grand total is at the top, above the fold; one Print and one PDF; no admin l
 cut off at 800 px (the A4 sheet shrinks) nor in the counter's narrow receipt frame (the slip);
 and only customer-facing words are printed: never a counter reason like a guest-count rule.
 """
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -12,11 +11,11 @@ from playwright.sync_api import expect
 from billing.services import CartItem, PaymentIn, invoice_create, package_sell
 from spa_pkg.formats import format_datetime
 from spa_pkg.money import format_inr
+from tests.browser.shots import save_screenshot
 from tests.factories import KittyPartyFactory, ServiceFactory, inr
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 PAGE_SIZES = {"1366": {"width": 1366, "height": 768}, "800": {"width": 800, "height": 1280}}
 # The counter's receipt pop-up frame: a large modal at 1366x768 (70% of the height), Bootstrap's
 # default modal width on a tablet held upright.
@@ -89,7 +88,7 @@ def test_the_receipt_shows_its_grand_total_at_the_top_with_one_print_and_one_pdf
     expect(page.get_by_role("button", name="Print")).to_have_count(1)
     expect(page.get_by_role("link", name="PDF")).to_have_count(1)
     assert no_sideways_scroll(page)
-    page.screenshot(path=SCREENSHOTS / f"receipt-{size}.png", full_page=False)
+    save_screenshot(page, f"receipt-{size}.png", full_page=False)
 
 
 @pytest.mark.parametrize("size", FRAME_SIZES, ids=lambda name: f"frame-at-{name}px")
@@ -107,7 +106,7 @@ def test_in_the_counters_receipt_frame_the_grand_total_is_in_view_and_nothing_is
     top_total = document.locator("[data-testid=top-total]")
     expect(top_total).to_have_count(1)
     assert in_view(page, top_total), "the grand total is below the fold of the frame"
-    page.screenshot(path=SCREENSHOTS / f"receipt-frame-{size}.png", full_page=False)
+    save_screenshot(page, f"receipt-frame-{size}.png", full_page=False)
 
 
 def test_at_800px_the_a4_receipt_keeps_cgst_sgst_and_total_in_view(page, sign_in, bill):

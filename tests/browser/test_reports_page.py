@@ -2,12 +2,12 @@
 import os
 import re
 from io import StringIO
-from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 from playwright.sync_api import expect
 
+from tests.browser.shots import save_screenshot
 from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -21,7 +21,6 @@ TABS = [
     ("expiring", ["chart-expiring"], "table-expiring"),
     ("day-close", ["chart-day-close"], "table-day-close"),
 ]
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 
 @pytest.fixture
@@ -53,9 +52,9 @@ def test_each_tab_draws_its_chart_and_shows_its_table(page, seeded_shop, sign_in
         for canvas in canvases:
             page.wait_for_function("(id) => !!Chart.getChart(document.getElementById(id))", arg=canvas)
             assert chart_drawn(page, canvas), f"{canvas} has no chart"
-        if os.environ.get("REPORTS_SCREENSHOTS"):
+        if os.environ.get("SCREENSHOTS"):
             page.wait_for_timeout(400)  # let the tab's fade finish before the picture
-            page.screenshot(path=str(SCREENSHOTS / f"reports-{tab}.png"))
+            save_screenshot(page, f"reports-{tab}.png")
     assert "tab=day-close" in page.url  # a reload comes back to the same tab
 
 
@@ -69,9 +68,9 @@ def test_the_call_list_shows_phone_numbers_soonest_first(page, seeded_shop, sign
     expect(phones.first).to_be_visible()
     assert phones.count() >= 3
     assert all(text.startswith("+91") for text in phones.all_inner_texts())
-    if os.environ.get("REPORTS_SCREENSHOTS"):
+    if os.environ.get("SCREENSHOTS"):
         page.wait_for_timeout(400)
-        page.screenshot(path=str(SCREENSHOTS / "reports-call-list.png"))
+        save_screenshot(page, "reports-call-list.png")
 
 
 def test_the_date_pickers_reload_the_tab_with_the_dates_chosen(page, seeded_shop, sign_in):

@@ -12,7 +12,8 @@ from pypdf import PdfReader
 
 from billing.services import CartItem, PaymentIn, invoice_create, package_sell
 from receipts.pdf import render_receipt_pdf
-from tests.factories import CustomerFactory, KittyPartyFactory, ServiceFactory, ServicePackageFactory
+from receipts.selectors import receipt_document
+from tests.factories import CustomerFactory, KittyPartyFactory, ServiceFactory, ServicePackageFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -100,3 +101,14 @@ def test_the_grand_total_is_printed_at_the_top_of_the_document_too(client, cashi
     top = html.index('data-testid="top-total"')
     assert top < html.index("Billed to") < html.index("class=\"lines\"")
     assert "Packages in admin" not in html
+
+
+@pytest.mark.django_db
+def test_a_package_sale_receipt_lists_the_package_before_the_subtotal_not_as_covered_by_packages():
+    sale = package_sell(
+        customer=CustomerFactory(), template=ServicePackageFactory(pay_for=3, total_services=4),
+        service=ServiceFactory(), user=UserFactory(), payment=PaymentIn(method="upi"),
+    )
+    rows = [row["label"] for row in receipt_document(sale.receipt)["summary_rows"]]
+    assert rows[:2] == ["Packages", "Subtotal"]
+    assert "of which covered by packages" not in rows
