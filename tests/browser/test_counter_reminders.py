@@ -40,6 +40,8 @@ def test_the_customer_card_says_when_nothing_was_sent_and_when_the_customer_opte
 
     type(shop["customer"]).objects.filter(pk=shop["customer"].pk).update(reminders_opt_out=True)
     page.click("[data-change-customer]")
+    # The search box htmx has wired up takes the focus once it settles; typing before that would be lost.
+    expect(page.locator("[data-customer-query]")).to_be_focused()
     page.fill("[data-customer-query]", "Asha")
     page.locator("[data-customer-results] button", has_text="Asha Rao").click()
 
