@@ -20,7 +20,7 @@ from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from packages.kinds import all_kinds
+from packages.kinds import all_kinds, kind_for
 from packages.models import AssignmentStatus, PackageAssignment
 
 from .channels import Outgoing, SendFailed, address_of, backend_for
@@ -126,6 +126,13 @@ def expiry_reminders_queue(*, on_date: date | None = None) -> int:
         )
         written += _insert(_rows(list(due), kind=NotificationKind.EXPIRY, threshold=threshold))
     return written
+
+
+def is_low_balance(package_type: str, sessions: int, credit: Decimal) -> bool:
+    """`_low_balance_condition` on values in memory (what a bill left)."""
+    kind = kind_for(package_type)
+    limit = Decimal(str(settings.LOW_CREDIT_REMINDER))
+    return (kind.has_sessions and sessions == 1) or (kind.is_credit and Decimal("0") < credit < limit)
 
 
 def _low_balance_condition() -> Q:

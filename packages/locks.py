@@ -1,9 +1,19 @@
 """Every lock on package balances, written once. Lock in primary-key order: no deadlocks."""
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from functools import partial
+
+from spa_pkg.compiled import CompiledQuery
 
 from .models import PackageAssignment, PackageBenefitTracker
 from .rules import Holding
-from .selectors import assignment_columns, holding_rows, holdings_from_rows, tracker_rows
+from .selectors import (
+    Row,
+    assignment_columns,
+    holdings_from_rows,
+    holdings_queryset,
+    trackers_by_assignment,
+    trackers_queryset,
+)
 
 
 def lock_assignments(ids: Iterable[int]) -> dict[int, PackageAssignment]:
@@ -44,13 +54,32 @@ class LockedAssignments(Mapping):
         return self._rows[pk]
 
 
-def lock_customer_holdings(customer_id: int, *, annotate: dict | None = None) -> tuple[list[Holding], LockedAssignments]:
+def holdings_lock(annotate: Callable[[], dict] | None = None) -> CompiledQuery:
+    """The statement that locks a customer's assignments, with the caller's columns; build it once, at import.
+
+    `annotate` returns the extra columns by name (`locked.row(pk)[name]`); it is called
+    once per database connection, when the statement is compiled.
+    """
+
+    def build(customer_id):
+        return holdings_queryset(customer_id, for_update=True, annotate=annotate() if annotate else None)
+
+    return CompiledQuery(build, row_class=Row)
+
+
+HOLDINGS_LOCK = holdings_lock()
+TRACKERS_LOCK = CompiledQuery(partial(trackers_queryset, for_update=True), row_class=Row)
+
+
+def lock_customer_holdings(
+    customer_id: int, *, lock: CompiledQuery = HOLDINGS_LOCK
+) -> tuple[list[Holding], LockedAssignments]:
     """Lock every assignment of the customer, then their trackers (id order); return the holdings read under the lock.
 
     The bill is computed once, on these rows: nothing it reads can change before it commits.
     Two statements (three with a kitty party held), and no model built but the ones spent.
-    `annotate` adds the caller's columns to the same statement (`locked.row(pk)[name]`).
+    `lock` is a `holdings_lock(...)` carrying the caller's columns.
     """
-    rows = holding_rows(customer_id=customer_id, for_update=True, annotate=annotate)
-    trackers = tracker_rows(assignment_ids=[row.id for row in rows], for_update=True)
+    rows = lock.run(customer_id=customer_id)
+    trackers = trackers_by_assignment(TRACKERS_LOCK.run(customer_id=customer_id)) if rows else {}
     return holdings_from_rows(rows, trackers), LockedAssignments(rows)

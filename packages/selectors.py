@@ -7,6 +7,7 @@ from django.db.models import CharField, F, OuterRef, Q, QuerySet, Subquery, Valu
 from django.db.models.functions import Concat
 
 from spa_pkg.auth import TextList
+from spa_pkg.compiled import CompiledQuery
 
 from .kinds import all_kinds, kind_for
 from .models import AssignmentStatus, PackageAssignment, PackageBenefitTracker, TemplateBranch
@@ -89,12 +90,12 @@ def assignment_columns() -> tuple[str, ...]:
     return tuple(field.attname for field in PackageAssignment._meta.concrete_fields)
 
 
-def holding_rows(*, customer_id: int, for_update: bool = False, annotate: dict | None = None) -> list[Row]:
-    """Return the customer's assignments as rows (every column, the service name, the kinds' terms), by id.
+def holdings_queryset(customer_id: int, *, for_update: bool = False, annotate: dict | None = None) -> QuerySet:
+    """The customer's assignments as values() rows (every column, the service name, the kinds' terms), by id.
 
-    `for_update` locks them (packages.locks calls it so): one statement either way. The plain
+    `for_update` locks them (packages.locks does): one statement either way. The plain
     manager keeps django-money's queryset wrappers, which only matter for Money lookups, off
-    this hot read.
+    this hot read. `annotate` adds the caller's columns (by name) to the same statement.
     """
     extra = {**_annotations(), **(annotate or {})}
     queryset = PackageAssignment._base_manager.filter(customer_id=customer_id).annotate(
@@ -102,22 +103,27 @@ def holding_rows(*, customer_id: int, for_update: bool = False, annotate: dict |
     )
     if for_update:
         queryset = queryset.select_for_update(of=("self",))
-    names = (*assignment_columns(), "service_name", *extra)
-    return [Row(row) for row in queryset.order_by("pk").values(*names)]
+    return queryset.order_by("pk").values(*assignment_columns(), "service_name", *extra)
 
 
-def tracker_rows(*, assignment_ids: Iterable[int], for_update: bool = False) -> dict[int, list[Row]]:
-    """Return the trackers of the assignments by assignment id, in one statement (locked in id order if asked)."""
-    ids = sorted(set(assignment_ids))
-    by_assignment: dict[int, list[Row]] = defaultdict(list)
-    if not ids:
-        return by_assignment
-    queryset = PackageBenefitTracker._base_manager.filter(assignment_id__in=ids).order_by("pk")
+def trackers_queryset(customer_id: int, *, for_update: bool = False) -> QuerySet:
+    """The trackers of the customer's assignments as values() rows, in id order (locked so if asked)."""
+    queryset = PackageBenefitTracker._base_manager.filter(assignment__customer_id=customer_id).order_by("pk")
     if for_update:
         queryset = queryset.select_for_update(of=("self",))
-    for row in queryset.values(*TRACKER_FIELDS):
-        by_assignment[row["assignment_id"]].append(Row(row))
+    return queryset.values(*TRACKER_FIELDS)
+
+
+def trackers_by_assignment(rows: Iterable[dict]) -> dict[int, list[Row]]:
+    by_assignment: dict[int, list[Row]] = defaultdict(list)
+    for row in rows:
+        by_assignment[row["assignment_id"]].append(row if isinstance(row, Row) else Row(row))
     return by_assignment
+
+
+# The billing page reads these on every change of the cart: compiled once per connection.
+HOLDINGS = CompiledQuery(holdings_queryset, row_class=Row)
+TRACKERS = CompiledQuery(trackers_queryset, row_class=Row)
 
 
 def holdings_from_rows(rows: list[Row], trackers: dict[int, list[Row]]) -> list[Holding]:
@@ -154,5 +160,7 @@ def billing_holdings(*, customer_id: int) -> list[Holding]:
     (Plus one if the customer holds a kind with terms in a table of its own: the kitty party's
     included services.) Rows, not models: nothing per row but the `Holding` itself.
     """
-    rows = holding_rows(customer_id=customer_id)
-    return holdings_from_rows(rows, tracker_rows(assignment_ids=[row.id for row in rows]))
+    rows = HOLDINGS.run(customer_id=customer_id)
+    if not rows:
+        return []
+    return holdings_from_rows(rows, trackers_by_assignment(TRACKERS.run(customer_id=customer_id)))

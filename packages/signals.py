@@ -11,11 +11,23 @@ moved, after the transaction commits (never for a rollback), with keyword argume
 
 `balances_spent` is sent by `packages.services.benefits_spend` once per bill that spent
 something, after the transaction commits (never for a rollback), with `assignment_ids`:
-the assignments whose sessions or credit went down. Low-balance reminders listen to it.
+the assignments whose sessions or credit went down, and `left`: for each of them a
+`BalanceLeft` (kind, sessions and credit this bill left), so a receiver can pass over a
+bill that left plenty without a query. Low-balance reminders listen to it.
 
 A receiver only reacts to the news; it never holds a rule the services need.
 """
+from decimal import Decimal
+from typing import NamedTuple
+
 from django.dispatch import Signal
 
+
+class BalanceLeft(NamedTuple):
+    package_type: str
+    sessions: int
+    credit: Decimal
+
+
 status_changed = Signal()  # sender=PackageAssignment; see the module docstring for the arguments
-balances_spent = Signal()  # sender=PackageAssignment, assignment_ids=[...]
+balances_spent = Signal()  # sender=PackageAssignment, assignment_ids=[...], left={id: BalanceLeft}

@@ -4,7 +4,6 @@ Both paths check the input the same way and call `billing.engine.compute_bill` o
 the customer's holdings. The invoice locks the customer's packages first and computes
 once, on the locked rows, then writes exactly what that computation says.
 """
-import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -17,11 +16,11 @@ from django.db.models import F, OuterRef, Q, Subquery
 
 from branches.models import Branch
 from catalog.models import Product
-from packages.locks import lock_customer_holdings
+from packages.locks import holdings_lock, lock_customer_holdings
 from packages.models import PackageAssignment
 from packages.presenters import updated_package
 from packages.selectors import billing_holdings
-from packages.services import BenefitUse, benefits_spend
+from packages.services import BenefitUse, benefits_take
 from receipts.models import Receipt, ReceiptKind
 from receipts.services import receipt_issue
 from spa_pkg.exceptions import DomainError
@@ -99,8 +98,7 @@ def payments_check(payments: Sequence[PaymentIn], computation: BillComputation) 
 
 
 def _payment_rows(bill: CheckedBill, computation: BillComputation, *, invoice, cashier) -> list[Payment]:
-    """Return the (unsaved) payments: credit first, then the given methods, adding up exactly."""
-    payments_check(bill.payments, computation)
+    """Return the (unsaved) payments: credit first, then the given methods, adding up exactly (`payments_check`)."""
     payable = computation.summary.amount_payable
     given = sum((payment.amount for payment in bill.payments if payment.amount is not None), ZERO)
     common = {"customer": bill.customer, "invoice": invoice, "received_by": cashier}
@@ -199,15 +197,20 @@ def _sale_invoice_number():
     )
 
 
+# The customer's packages locked with, for each, the number of the invoice that sold it.
+_HOLDINGS_LOCK = holdings_lock(lambda: {"sale_invoice_number": _sale_invoice_number()})
+
+
 def _create(
     bill: CheckedBill, items, *, cashier, key: str | None, fingerprint: str, expected: Decimal | None = None
 ) -> InvoiceResult:
     # Lock order, shared with invoice_void: assignments and trackers, products, then the number
     # sequences; each in primary-key order. The sequence rows serialise every invoice of the day,
-    # so the numbers are taken once the invoice and its lines are written, with only the writes
-    # that need them left.
+    # so the numbers are taken once everything that can refuse the bill (totals, payments, stock,
+    # balances) has passed, with only the writes left; the invoice is written with its number
+    # and receipt at once.
     lines = cart_lines(items)
-    holdings, locked = lock_customer_holdings(bill.customer.pk, annotate={"sale_invoice_number": _sale_invoice_number()})
+    holdings, locked = lock_customer_holdings(bill.customer.pk, lock=_HOLDINGS_LOCK)
     computation = _compute(bill, lines, holdings)
     summary = computation.summary
     if expected is not None and summary.grand_total != expected:
@@ -215,8 +218,14 @@ def _create(
             f"The totals changed: the bill now comes to {format_inr(summary.grand_total)}, "
             f"not {format_inr(expected)}; check and press again."
         ]})
+    payments_check(bill.payments, computation)
+    _take_stock(computation)
+    # The balances are checked again and taken in memory, so the receipt can print what is left.
+    taken = benefits_take(assignments=locked, uses=_uses(computation))
+    touched = [locked[pk] for pk in sorted(computation.spent_assignment_ids)]
+    numbers = next_numbers("INV", "REC", branch=bill.branch, day=bill.bill_date)
     invoice = Invoice(
-        number=f"PENDING-{uuid.uuid4().hex}",
+        number=numbers["INV"],
         kind=InvoiceKind.SALE,
         customer=bill.customer,
         branch=bill.branch,
@@ -229,36 +238,29 @@ def _create(
         **{name: inr(getattr(summary, name)) for name in SUMMARY_FIELDS},
     )
     payments = _payment_rows(bill, computation, invoice=invoice, cashier=cashier)
-    _take_stock(computation)
-    invoice.save()
-    line_rows = InvoiceLine._base_manager.bulk_create([_line_row(invoice, result) for result in computation.lines])
-    line_ids = {row.position: row.pk for row in line_rows}
-    document_lines = _document_lines(computation, locked)
-    touched = [locked[pk] for pk in sorted(computation.spent_assignment_ids)]
-
-    numbers = next_numbers("INV", "REC", branch=bill.branch, day=bill.bill_date)
-    invoice.number = numbers["INV"]
-    benefits_spend(
-        assignments=locked, uses=_uses(invoice, computation, line_ids), user=cashier, branch_id=bill.branch.pk
-    )
-    receipt = receipt_issue(
+    invoice.receipt = receipt_issue(
         number=numbers["REC"],
         branch=bill.branch,
         kind=ReceiptKind.TAX_INVOICE,
         customer=bill.customer,
         amount=summary.grand_total,
         snapshot=invoice_snapshot(
-            invoice=invoice, lines=document_lines, summary=summary.as_json(), payments=payments, packages=touched
+            invoice=invoice, lines=_document_lines(computation, locked), summary=summary.as_json(), payments=payments,
+            packages=touched,
         ),
         created_by=cashier,
     )
+    invoice.save()
+    line_rows = InvoiceLine._base_manager.bulk_create([_line_row(invoice, result) for result in computation.lines])
+    taken.write(
+        user=cashier, branch_id=bill.branch.pk, invoice_number=invoice.number,
+        line_ids={row.position: row.pk for row in line_rows},
+    )
     for payment in payments:
-        payment.receipt = receipt
+        payment.receipt = invoice.receipt
     if payments:
         Payment._base_manager.bulk_create(payments)
-    invoice.receipt = receipt
-    Invoice._base_manager.filter(pk=invoice.pk).update(number=invoice.number, receipt=receipt)
-    return InvoiceResult(invoice=invoice, computation=computation, updated_packages=touched, receipt=receipt)
+    return InvoiceResult(invoice=invoice, computation=computation, updated_packages=touched, receipt=invoice.receipt)
 
 
 def _take_stock(computation: BillComputation) -> None:
@@ -308,8 +310,8 @@ def _line_row(invoice: Invoice, result: LineResult) -> InvoiceLine:
     )
 
 
-def _uses(invoice: Invoice, computation: BillComputation, line_ids: dict[int, int]) -> list[BenefitUse]:
-    """Return one ledger use per package per line: the line benefit, then credit paid."""
+def _uses(computation: BillComputation) -> list[BenefitUse]:
+    """Return one ledger use per package per line: the line benefit, then credit paid (line ids come at writing)."""
     uses = []
     by_position = {result.line.position: result for result in computation.lines}
     for result in computation.lines:
@@ -321,8 +323,7 @@ def _uses(invoice: Invoice, computation: BillComputation, line_ids: dict[int, in
                     sessions=result.benefit.sessions_used,
                     value=result.benefit.discount,
                     item_name=result.line.name,
-                    invoice_number=invoice.number,
-                    invoice_line_id=line_ids[result.line.position],
+                    line_position=result.line.position,
                 )
             )
     for use in computation.credit_uses:
@@ -334,8 +335,7 @@ def _uses(invoice: Invoice, computation: BillComputation, line_ids: dict[int, in
                 credit=use.amount,
                 value=use.amount,
                 item_name=line.name,
-                invoice_number=invoice.number,
-                invoice_line_id=line_ids[use.position],
+                line_position=use.position,
             )
         )
     return uses

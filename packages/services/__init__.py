@@ -14,7 +14,15 @@ from .aftersale import (
     refuse_unless_holding,
 )
 from .assign import assignment_create, tracker_rows_for
-from .balance import BenefitUse, ReconcileReport, balances_reconcile, benefits_spend, usages_reverse
+from .balance import (
+    BenefitsTaken,
+    BenefitUse,
+    ReconcileReport,
+    balances_reconcile,
+    benefits_spend,
+    benefits_take,
+    usages_reverse,
+)
 from .lifecycle import assignment_pause, assignment_resume
 from .status import CLOSED, StatusReason, assignment_status_change, assignments_expire
 
@@ -41,7 +49,9 @@ __all__ = [
     "assignment_status_change",
     "assignments_expire",
     "balances_reconcile",
+    "BenefitsTaken",
     "benefits_spend",
+    "benefits_take",
     "tracker_rows_for",
     "usages_reverse",
 ]

@@ -141,7 +141,7 @@ def ledger_entry(
         credit_amount=assignment.credit_amount,
         credit_remaining=assignment.credit_remaining,
     )
-    _store_balances(assignment)
+    _store_balances([assignment])
     return row
 
 

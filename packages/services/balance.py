@@ -5,13 +5,13 @@ Call these inside the caller's transaction, on assignments locked with
 take the same session twice.
 """
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import partial
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, Max, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -29,7 +29,7 @@ from ..models import (
     PackageUsage,
     UsageKind,
 )
-from ..signals import balances_spent
+from ..signals import BalanceLeft, balances_spent
 from .status import StatusReason, assignment_status_change, status_for_balance
 
 
@@ -45,6 +45,7 @@ class BenefitUse:
     item_name: str = ""
     invoice_number: str = ""
     invoice_line_id: int | None = None
+    line_position: int | None = None  # the invoice line, when its id is not known yet (`BenefitsTaken.write`)
 
 
 def _require_atomic():
@@ -52,30 +53,70 @@ def _require_atomic():
         raise RuntimeError("Balance changes must run inside the transaction that locked the assignments.")
 
 
-def _store_balances(assignment: PackageAssignment) -> None:
-    """Write the in-memory balance of a locked assignment to its row and its trackers."""
+def _update_each(model, key: str, values: dict[str, dict], *, now, where: str, params: list) -> None:
+    """One UPDATE of `model`'s rows matching `where`: each column set per row by `key` (`values[column][key]`).
+
+    `SET col = CASE key WHEN k1 THEN v1 ... ELSE col END`, written by hand: the ORM's Case and
+    When cost more to build than the database spends on the statement, on every bill.
+    """
+    meta, quote = model._meta, connection.ops.quote_name
+    key_column = quote(meta.get_field(key).column)
+    assignments, arguments = [], []
+    for name, by_key in values.items():
+        field = meta.get_field(name)
+        column = quote(field.column)
+        whens = " ".join(["WHEN %s THEN %s"] * len(by_key))
+        assignments.append(f"{column} = CASE {key_column} {whens} ELSE {column} END")
+        for pk, value in by_key.items():
+            arguments += [pk, field.get_db_prep_save(value, connection)]
+    updated_at = meta.get_field("updated_at")
+    assignments.append(f"{quote(updated_at.column)} = %s")
+    arguments.append(updated_at.get_db_prep_save(now, connection))
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {quote(meta.db_table)} SET {', '.join(assignments)} WHERE {where}", arguments + params)
+
+
+def _in(model, name: str, count: int) -> str:
+    return f"{connection.ops.quote_name(model._meta.get_field(name).column)} IN ({', '.join(['%s'] * count)})"
+
+
+def _store_balances(assignments: Sequence[PackageAssignment]) -> None:
+    """Write the in-memory balances of locked assignments: one UPDATE of them, one of their trackers.
+
+    However many packages a bill spends, two statements: each row takes its own values.
+    """
+    if not assignments:
+        return
     now = timezone.now()
-    PackageAssignment.objects.filter(pk=assignment.pk).update(
-        used_sessions=assignment.used_sessions,
-        remaining_sessions=assignment.remaining_sessions,
-        credit_used=assignment.credit_used,
-        credit_remaining=assignment.credit_remaining,
-        updated_at=now,
+    ids = [a.pk for a in assignments]
+    _update_each(
+        PackageAssignment, "id",
+        {
+            "used_sessions": {a.pk: a.used_sessions for a in assignments},
+            "remaining_sessions": {a.pk: a.remaining_sessions for a in assignments},
+            "credit_used": {a.pk: a.credit_used.amount for a in assignments},
+            "credit_remaining": {a.pk: a.credit_remaining.amount for a in assignments},
+        },
+        now=now, where=_in(PackageAssignment, "id", len(ids)), params=ids,
     )
-    if assignment.has_sessions:
-        PackageBenefitTracker.objects.filter(assignment_id=assignment.pk, benefit_type=BenefitType.FREE).update(
-            total_count=assignment.total_sessions,
-            used_count=assignment.used_sessions,
-            remaining_count=assignment.remaining_sessions,
-            updated_at=now,
-        )
-    elif assignment.is_credit:
-        PackageBenefitTracker.objects.filter(assignment_id=assignment.pk, benefit_type=BenefitType.PREPAID).update(
-            balance_total=assignment.credit_amount,
-            balance_used=assignment.credit_used,
-            balance_remaining=assignment.credit_remaining,
-            updated_at=now,
-        )
+    sessions = [a for a in assignments if a.has_sessions]
+    credit = [a for a in assignments if a.is_credit and not a.has_sessions]
+    values, where, params = {}, [], []
+    benefit = connection.ops.quote_name("benefit_type")
+    for group, benefit_type, fields in (
+        (sessions, BenefitType.FREE, (("total_count", "total_sessions"), ("used_count", "used_sessions"),
+                                      ("remaining_count", "remaining_sessions"))),
+        (credit, BenefitType.PREPAID, (("balance_total", "credit_amount"), ("balance_used", "credit_used"),
+                                       ("balance_remaining", "credit_remaining"))),
+    ):
+        if not group:
+            continue
+        for name, attr in fields:
+            values[name] = {a.pk: getattr(getattr(a, attr), "amount", getattr(a, attr)) for a in group}
+        where.append(f"({_in(PackageBenefitTracker, 'assignment', len(group))} AND {benefit} = %s)")
+        params += [*(a.pk for a in group), benefit_type.value]
+    if values:
+        _update_each(PackageBenefitTracker, "assignment", values, now=now, where=" OR ".join(where), params=params)
 
 
 def _move(assignment: PackageAssignment, *, sessions: int, credit: Decimal) -> tuple[tuple, tuple]:
@@ -119,14 +160,62 @@ def _status_follow(assignments: Iterable[PackageAssignment], reason: StatusReaso
         )
 
 
-def benefits_spend(
-    *, assignments: dict[int, PackageAssignment], uses: Sequence[BenefitUse], user=None, branch_id: int | None = None
-) -> list[PackageUsage]:
-    """Spend the uses on locked assignments: check each balance again, write ledger rows (at `branch_id`) and balances."""
+@dataclass
+class BenefitsTaken:
+    """Uses checked against locked balances and taken in memory: nothing written until `write`."""
+
+    uses: list[tuple[BenefitUse, tuple, tuple, Decimal]] = field(default_factory=list)  # use, before, after, credit
+    touched: dict[int, PackageAssignment] = field(default_factory=dict)
+    assignments: dict[int, PackageAssignment] = field(default_factory=dict)
+
+    def write(
+        self, *, user=None, branch_id: int | None = None, invoice_number: str = "", line_ids: dict[int, int] | None = None
+    ) -> list[PackageUsage]:
+        """Write the ledger rows (one per use), then the balances, in the caller's transaction.
+
+        `invoice_number` and `line_ids` (invoice line id by a use's `line_position`) fill in
+        what was not known when the uses were taken.
+        """
+        _require_atomic()
+        rows = []
+        for use, before, after, credit in self.uses:
+            if use.line_position is not None and line_ids is not None:
+                use = replace(use, invoice_line_id=line_ids[use.line_position])
+            if invoice_number:
+                use = replace(use, invoice_number=invoice_number)
+            rows.append(
+                _ledger_row(
+                    self.assignments[use.assignment_id], UsageKind.REDEEM, before, after,
+                    sessions=-use.sessions, credit=-credit, use=use, note="", user=user, branch_id=branch_id,
+                )
+            )
+        PackageUsage.objects.bulk_create(rows)
+        touched = self.touched
+        _store_balances(list(touched.values()))
+        _status_follow(touched.values(), StatusReason.EXHAUSTED, user)
+        if touched:
+            # News after commit: a bill that rolls back tells nobody its balance fell.
+            left = {
+                pk: BalanceLeft(a.package_type, a.remaining_sessions, a.credit_remaining.amount)
+                for pk, a in touched.items()
+            }
+            transaction.on_commit(
+                partial(balances_spent.send, sender=PackageAssignment, assignment_ids=sorted(touched), left=left)
+            )
+        return rows
+
+
+def benefits_take(*, assignments: Mapping[int, PackageAssignment], uses: Sequence[BenefitUse]) -> BenefitsTaken:
+    """Check each use against its locked assignment again and take it from the balance in memory.
+
+    Raises before anything is written if a package is not active or its balance is short.
+    The assignments show their balances after the bill from here on (a receipt can print them).
+    """
     _require_atomic()
-    rows, touched = [], {}
+    taken = BenefitsTaken()
     for use in uses:
         assignment = assignments[use.assignment_id]
+        taken.assignments[assignment.pk] = assignment
         if assignment.status != AssignmentStatus.ACTIVE:
             raise PackageNotActive(f'"{assignment.package_name}" is {assignment.get_status_display().lower()}.')
         credit = quantize_money(use.credit)
@@ -140,22 +229,17 @@ def benefits_spend(
                 f"not {format_inr(credit)}."
             )
         before, after = _move(assignment, sessions=-use.sessions, credit=-credit)
-        rows.append(
-            _ledger_row(
-                assignment, UsageKind.REDEEM, before, after,
-                sessions=-use.sessions, credit=-credit, use=use, note="", user=user, branch_id=branch_id,
-            )
-        )
+        taken.uses.append((use, before, after, credit))
         if use.sessions or credit:
-            touched[assignment.pk] = assignment
-    PackageUsage.objects.bulk_create(rows)
-    for assignment in touched.values():
-        _store_balances(assignment)
-    _status_follow(touched.values(), StatusReason.EXHAUSTED, user)
-    if touched:
-        # News after commit: a bill that rolls back tells nobody its balance fell.
-        transaction.on_commit(partial(balances_spent.send, sender=PackageAssignment, assignment_ids=sorted(touched)))
-    return rows
+            taken.touched[assignment.pk] = assignment
+    return taken
+
+
+def benefits_spend(
+    *, assignments: Mapping[int, PackageAssignment], uses: Sequence[BenefitUse], user=None, branch_id: int | None = None
+) -> list[PackageUsage]:
+    """Spend the uses on locked assignments: check each balance again, write ledger rows (at `branch_id`) and balances."""
+    return benefits_take(assignments=assignments, uses=uses).write(user=user, branch_id=branch_id)
 
 
 def usages_reverse(
@@ -191,8 +275,7 @@ def usages_reverse(
         )
         touched[assignment.pk] = assignment
     PackageUsage.objects.bulk_create(rows)
-    for assignment in touched.values():
-        _store_balances(assignment)
+    _store_balances(list(touched.values()))
     _status_follow(touched.values(), StatusReason.GIVEN_BACK, user)
     return list(touched.values())
 
@@ -263,7 +346,7 @@ def _repair(assignment: PackageAssignment, template, have: set, on_date) -> None
             PackageBenefitTracker.objects.bulk_create(
                 [row for row in tracker_rows_for(locked, template) if (row.service_id, row.benefit_type) not in have]
             )
-        _store_balances(locked)
+        _store_balances([locked])
         assignment_status_change(
             assignment=locked, new_status=status_for_balance(locked, on_date), reason=StatusReason.RECONCILED
         )

@@ -111,6 +111,23 @@ def test_a_bill_that_leaves_plenty_sends_nothing(client, cashier, customer, pack
     assert Notification.objects.count() == 0
 
 
+def test_a_bill_that_leaves_plenty_reads_nothing_after_its_commit(
+    cashier, customer, package_expiring, django_capture_on_commit_callbacks, django_assert_num_queries
+):
+    package = package_expiring(customer, days=60)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        invoice_create(
+            customer=customer, items=[CartItem(type="service", id=package.service_id, quantity=1)], cashier=cashier
+        )
+
+    # What the bill left (3 of 4 sessions) is known without asking the database again.
+    with django_assert_num_queries(0):
+        for callback in callbacks:
+            callback()
+
+    assert Notification.objects.count() == 0
+
+
 def test_the_expiry_sweep_sends_the_expired_notice_after_commit(customer, package_expiring, today, django_capture_on_commit_callbacks):
     package = package_expiring(customer, days=1)
 
