@@ -7,6 +7,7 @@ With one active branch everybody works at it and nothing changes for a single sh
 from django.conf import settings
 from django.db.models import Exists, OuterRef
 
+from spa_pkg.compiled import CompiledQuery
 from spa_pkg.exceptions import DomainError
 
 from .models import Branch, BranchMembership
@@ -50,7 +51,8 @@ def first_branch() -> Branch:
 
 def default_branch() -> Branch:
     """Return the first active branch: where work done outside a request (commands, scripts) belongs."""
-    return Branch.objects.filter(is_active=True).order_by("pk").first() or first_branch()
+    found = _DEFAULT.run_models(Branch)
+    return found[0] if found else first_branch()
 
 
 def active_branches():
@@ -73,8 +75,47 @@ def is_chain_wide(user) -> bool:
     return bool(user and user.is_authenticated and user.has_perm(CHAIN_WIDE))
 
 
-def _member(user):
-    return Exists(BranchMembership.objects.filter(user_id=user.pk, branch_id=OuterRef("pk")))
+def _member(user_id):
+    return Exists(BranchMembership.objects.filter(user_id=user_id, branch_id=OuterRef("pk")))
+
+
+_FIELDS = tuple(field.attname for field in Branch._meta.concrete_fields)
+
+
+def _chosen(lookup: str) -> CompiledQuery:
+    """The branch by `lookup`, whether `user_id` works there, and whether other branches are active."""
+
+    def build(value, user_id):
+        others = Exists(Branch.objects.filter(is_active=True).exclude(pk=OuterRef("pk")))
+        return (
+            Branch.objects.filter(**{lookup: value})
+            .annotate(is_member=_member(user_id), has_others=others)
+            .order_by()
+            .values(*_FIELDS, "is_member", "has_others")[:1]
+        )
+
+    return CompiledQuery(build)
+
+
+# Asked on every API call and page: compiled once per connection (spa_pkg.compiled).
+_BY_CODE, _BY_ID = _chosen("code"), _chosen("pk")
+_CANDIDATES = CompiledQuery(
+    lambda user_id: Branch.objects.filter(is_active=True)
+    .annotate(is_member=_member(user_id))
+    .order_by("-is_member", "pk")
+    .values(*_FIELDS, "is_member")[:2]
+)
+
+
+_DEFAULT = CompiledQuery(lambda: Branch.objects.filter(is_active=True).order_by("pk").values(*_FIELDS)[:1])
+
+
+def _branch(row: dict) -> Branch:
+    branch = Branch.from_db(Branch.objects.db, _FIELDS, [row[name] for name in _FIELDS])
+    branch.is_member = bool(row["is_member"])
+    if "has_others" in row:
+        branch.has_others = bool(row["has_others"])
+    return branch
 
 
 def branch_for(user, *, code: str | None = None, branch_id: int | None = None) -> Branch:
@@ -84,10 +125,14 @@ def branch_for(user, *, code: str | None = None, branch_id: int | None = None) -
     there, is chain-wide, or it is the only active branch (403 otherwise, 400 if unknown).
     With neither: the shop's only active branch, or the user's only branch.
     """
+    user_id = user.pk or 0
     if code or branch_id:
-        chosen = Branch.objects.filter(code=code.strip().upper()) if code else Branch.objects.filter(pk=branch_id)
-        others = Exists(Branch.objects.filter(is_active=True).exclude(pk=OuterRef("pk")))
-        branch = chosen.annotate(is_member=_member(user), has_others=others).first()
+        rows = (
+            _BY_CODE.run(value=code.strip().upper(), user_id=user_id)
+            if code
+            else _BY_ID.run(value=int(branch_id), user_id=user_id)
+        )
+        branch = _branch(rows[0]) if rows else None
         if branch is None or not branch.is_active:
             label = code or branch_id
             raise UnknownBranch(f"Unknown branch {label!r}.", errors={"branch": [f"No active branch {label!r}."]})
@@ -95,9 +140,7 @@ def branch_for(user, *, code: str | None = None, branch_id: int | None = None) -
             branch.in_chain = branch.has_others
             return branch
         raise BranchRefused(f"You do not work at {branch.name} ({branch.code}).")
-    candidates = list(
-        Branch.objects.filter(is_active=True).annotate(is_member=_member(user)).order_by("-is_member", "pk")[:2]
-    )
+    candidates = [_branch(row) for row in _CANDIDATES.run(user_id=user_id)]
     if not candidates:
         branch = first_branch()
         branch.in_chain = False

@@ -7,7 +7,7 @@ from django.db.models import CharField, F, OuterRef, Q, QuerySet, Subquery, Valu
 from django.db.models.functions import Concat
 
 from spa_pkg.auth import TextList
-from spa_pkg.compiled import CompiledQuery
+from spa_pkg.compiled import CompiledQuery, Row
 
 from .kinds import all_kinds, kind_for
 from .models import AssignmentStatus, PackageAssignment, PackageBenefitTracker, TemplateBranch
@@ -31,18 +31,6 @@ def customer_packages(*, customer_id: int, on_date: date | None = None) -> Query
 
 # What a `Holding` and the kinds' `holding_terms` read of a tracker.
 TRACKER_FIELDS = ("assignment_id", "benefit_type", "service_id", "discount_percent", "valid_from")
-
-
-class Row(dict):
-    """A values() row read like a model instance (`row.status`), without building one."""
-
-    __slots__ = ()
-
-    def __getattr__(self, name):
-        try:
-            return self[name]
-        except KeyError:
-            raise AttributeError(name) from None
 
 
 # Between a branch's code and its name, and between branches, in `valid_at` (codes hold neither).

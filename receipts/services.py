@@ -4,6 +4,7 @@ from decimal import Decimal
 from branches.models import Branch
 from branches.selectors import default_branch
 from customers.models import Customer
+from spa_pkg.compiled import insert_all
 from spa_pkg.money import inr
 
 from .models import Receipt, ReceiptKind
@@ -20,7 +21,7 @@ def receipt_issue(
     branch: Branch | None = None,
 ) -> Receipt:
     """Store an immutable receipt of `branch` (the first branch if none); `snapshot` is everything it prints."""
-    return Receipt.objects.create(
+    receipt = Receipt(
         number=number,
         branch=branch or default_branch(),
         kind=kind,
@@ -29,3 +30,4 @@ def receipt_issue(
         snapshot={**snapshot, "number": number, "kind": kind},
         created_by=created_by,
     )
+    return insert_all([receipt])[0]

@@ -15,6 +15,8 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions
 from rest_framework.authtoken.models import Token
 
+from .compiled import CompiledQuery
+
 SEPARATOR = " "  # permission names ("app_label.codename") never hold a space
 
 
@@ -43,10 +45,36 @@ def _permission_names():
     return Subquery(held, output_field=CharField())
 
 
+def _user_read(lookup: str) -> CompiledQuery:
+    """The user whose `lookup` matches, with their permission names: compiled once, run on every request."""
+
+    def build(value):
+        model = get_user_model()
+        return (
+            model._base_manager.filter(**{lookup: value})
+            .annotate(permission_names=_permission_names())
+            .order_by()
+            .values(*(field.attname for field in model._meta.concrete_fields), "permission_names")[:1]
+        )
+
+    return CompiledQuery(build)
+
+
+_READS = {"pk": _user_read("pk"), "auth_token__key": _user_read("auth_token__key")}
+
+
 def user_with_permissions(**lookup):
-    """Return the user matching `lookup` with their permission cache filled, in one query (None if none)."""
-    user = get_user_model()._base_manager.filter(**lookup).annotate(permission_names=_permission_names()).first()
-    if user is not None and not user.is_superuser:  # a superuser holds every permission (has_perm knows)
+    """Return the user by `pk` or `auth_token__key` with their permission cache filled, in one query (None if none)."""
+    ((name, value),) = lookup.items()
+    rows = _READS[name].run(value=int(value) if name == "pk" else str(value))
+    if not rows:
+        return None
+    row = rows[0]
+    model = get_user_model()
+    names = [field.attname for field in model._meta.concrete_fields]
+    user = model.from_db(model._base_manager.db, names, [row[name] for name in names])
+    user.permission_names = row["permission_names"]
+    if not user.is_superuser:  # a superuser holds every permission (has_perm knows)
         user._perm_cache = set(filter(None, (user.permission_names or "").split(SEPARATOR)))
     return user
 

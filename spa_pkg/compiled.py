@@ -7,10 +7,10 @@ with stand-in ids, keeps the SQL, the position of each id among the parameters a
 compiler (for its converters: dates on SQLite, JSON, arrays), and from then on only
 swaps the ids and executes. The rows are exactly what `values()` would return.
 
-Parameters are integers (primary and foreign keys): each gets a stand-in no real row
-has, found once and only once among the compiled parameters, or the build fails loudly.
-A query whose SQL depends on anything but those ids (today's date, a setting) must not
-be compiled here.
+Parameters are integers (primary and foreign keys) or strings (a token's key): each gets
+a stand-in no real row has, found once and only once among the compiled parameters, or
+the build fails loudly. A query whose SQL depends on anything but those parameters
+(today's date, a setting) must not be compiled here.
 """
 from __future__ import annotations
 
@@ -22,8 +22,30 @@ from django.db import connections
 from django.db.models import QuerySet
 from django.db.transaction import TransactionManagementError
 
-# Far above any id a shop will reach, and distinct per parameter.
-_STAND_IN = 7_340_000_000_000
+# Stand-ins are only compiled, never run: they must be unlike any constant of the query, and
+# in range for a 32-bit integer column (the ORM drops a lookup that cannot match). Text no one types.
+_STAND_IN = 2_046_000_000
+_TEXT_STAND_IN = "\x1fspa_pkg-compiled-{}\x1f"
+
+
+def _stand_in(index: int, value):
+    if isinstance(value, str):
+        return _TEXT_STAND_IN.format(index)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return _STAND_IN + index
+    raise TypeError(f"A CompiledQuery takes integers and strings, not {type(value).__name__}.")
+
+
+class Row(dict):
+    """A values() row read like a model instance (`row.status`), without building one."""
+
+    __slots__ = ()
+
+    def __getattr__(self, name):
+        try:
+            return self[name]
+        except KeyError:
+            raise AttributeError(name) from None
 
 
 class _Compiled:
@@ -57,10 +79,10 @@ class CompiledQuery:
         self._by_connection: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
         self._lock = threading.Lock()
 
-    def _compiled(self, connection, names) -> _Compiled:
+    def _compiled(self, connection, names: dict) -> _Compiled:
         compiled = self._by_connection.get(connection)
         if compiled is None:
-            stand_ins = {name: _STAND_IN + index for index, name in enumerate(sorted(names))}
+            stand_ins = {name: _stand_in(index, names[name]) for index, name in enumerate(sorted(names))}
             queryset = self.build(**stand_ins)
             if queryset._iterable_class.__name__ != "ValuesIterable":
                 raise TypeError("A CompiledQuery builds a values() queryset.")
@@ -69,7 +91,7 @@ class CompiledQuery:
                 self._by_connection[connection] = compiled
         return compiled
 
-    def run(self, **ids: int) -> list:
+    def run(self, **ids: int | str) -> list:
         connection = connections[self.using]
         compiled = self._compiled(connection, ids)
         locks = compiled.compiler.query.select_for_update and connection.features.has_select_for_update
@@ -77,9 +99,89 @@ class CompiledQuery:
             raise TransactionManagementError("select_for_update cannot be used outside of a transaction.")
         params = list(compiled.params)
         for name, value in ids.items():
-            params[compiled.slots[name]] = int(value)
+            params[compiled.slots[name]] = value if isinstance(value, str) else int(value)
         with connection.cursor() as cursor:
             cursor.execute(compiled.sql, params)
             fetched = cursor.fetchall()
         names, row_class = compiled.names, self.row_class
         return [row_class(zip(names, row, strict=True)) for row in compiled.compiler.results_iter(results=[fetched])]
+
+    def run_models(self, model, **ids: int | str) -> list:
+        """Run, and build `model` instances from rows holding every concrete column (extra keys become attributes)."""
+        names = [field.attname for field in model._meta.concrete_fields]
+        instances = []
+        for row in self.run(**ids):
+            instance = model.from_db(self.using, names, [row[name] for name in names])
+            for name in row.keys() - set(names):
+                setattr(instance, name, row[name])
+            instances.append(instance)
+        return instances
+
+
+class CompiledIdList:
+    """A values() queryset over a list of ids (`build(ids)`), compiled once per list length and connection.
+
+    Lists longer than `longest` run uncompiled: a cart has a handful of items, so the
+    compiled forms stay few.
+    """
+
+    def __init__(self, build: Callable[[list[int]], QuerySet], *, longest: int = 16, row_class=dict):
+        self.build, self.longest, self.row_class = build, longest, row_class
+        self._by_length: dict[int, CompiledQuery] = {}
+
+    def run(self, ids) -> list:
+        ids = sorted({int(pk) for pk in ids})
+        if not ids:
+            return []
+        if len(ids) > self.longest:
+            return [self.row_class(row) for row in self.build(ids)]
+        query = self._by_length.get(len(ids))
+        if query is None:
+            names = [f"id{index}" for index in range(len(ids))]
+            query = CompiledQuery(lambda **kw: self.build([kw[name] for name in names]), row_class=self.row_class)
+            self._by_length[len(ids)] = query
+        return query.run(**{f"id{index}": pk for index, pk in enumerate(ids)})
+
+
+_INSERTS: dict[tuple, str] = {}
+
+
+def insert_all(objs: list, *, using: str = "default") -> list:
+    """INSERT unsaved instances of one model in one statement and give them their ids, as bulk_create does.
+
+    Each value goes through its field exactly as the ORM's insert takes it (`pre_save`, so
+    `auto_now_add` stamps; `get_db_prep_save`, so Money, JSON and dates adapt), and a related
+    object saved after it was assigned gives its id. What is left out is the query machinery
+    the ORM builds on every call: the statement for a model and a number of rows is written
+    once per process. No signals are sent (bulk_create sends none either), and the database
+    checks every constraint.
+    """
+    if not objs:
+        return objs
+    model = type(objs[0])
+    connection = connections[using]
+    meta = model._meta
+    fields = [field for field in meta.concrete_fields if not (field.primary_key and field.db_returning)]
+    key = (model, len(objs), connection.vendor)
+    sql = _INSERTS.get(key)
+    if sql is None:
+        quote = connection.ops.quote_name
+        row = f"({', '.join(['%s'] * len(fields))})"
+        sql = (
+            f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(field.column) for field in fields)}) "
+            f"VALUES {', '.join([row] * len(objs))} RETURNING {quote(meta.pk.column)}"
+        )
+        _INSERTS[key] = sql
+    values = []
+    for obj in objs:
+        if type(obj) is not model or obj.pk is not None:
+            raise ValueError("insert_all takes unsaved instances of one model.")
+        obj._prepare_related_fields_for_save(operation_name="insert_all")
+        values += [field.get_db_prep_save(field.pre_save(obj, True), connection) for field in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, values)
+        ids = [row[0] for row in cursor.fetchall()]
+    for obj, pk in zip(objs, ids, strict=True):
+        obj.pk = pk
+        obj._state.adding, obj._state.db = False, using
+    return objs

@@ -16,6 +16,7 @@ from branches.models import Branch
 from branches.selectors import default_branch
 from catalog.models import Product, Service
 from customers.models import Customer
+from spa_pkg.compiled import CompiledIdList, CompiledQuery, Row
 from spa_pkg.money import ZERO, quantize_money
 from spa_pkg.payments import TENDER_METHODS, TENDER_NAMES
 
@@ -24,6 +25,20 @@ from ..exceptions import InsufficientStock, InvalidCart, UnknownCustomer
 from .sale import PaymentIn
 
 MAX_QUANTITY = 10_000
+
+# Read on every preview and invoice: compiled once per connection (spa_pkg.compiled). The plain
+# managers: django-money's queryset wrappers only matter for Money lookups.
+_CUSTOMER = CompiledQuery(
+    lambda pk: Customer._base_manager.filter(pk=pk).values(*(f.attname for f in Customer._meta.concrete_fields))
+)
+_CATALOGUE_FIELDS = ("id", "name", "is_active", "price", "gst_rate")
+_SERVICES = CompiledIdList(
+    lambda ids: Service._base_manager.filter(pk__in=ids).values(*_CATALOGUE_FIELDS, "sac_code"), row_class=Row
+)
+_PRODUCTS = CompiledIdList(
+    lambda ids: Product._base_manager.filter(pk__in=ids).values(*_CATALOGUE_FIELDS, "hsn_code", "stock_quantity"),
+    row_class=Row,
+)
 
 
 @dataclass(frozen=True)
@@ -64,10 +79,10 @@ def _customer(customer) -> Customer:
     message = f"No customer with id {customer}."
     if not _is_int(customer) or customer <= 0:
         raise UnknownCustomer(message, errors={"customer_id": [message]})
-    try:
-        return Customer._base_manager.get(pk=customer)
-    except Customer.DoesNotExist:
-        raise UnknownCustomer(message, errors={"customer_id": [message]}) from None
+    found = _CUSTOMER.run_models(Customer, pk=customer)
+    if not found:
+        raise UnknownCustomer(message, errors={"customer_id": [message]})
+    return found[0]
 
 
 def _decimal(value, field: str, label: str) -> Decimal:
@@ -205,9 +220,8 @@ def cart_lines(items: Sequence) -> list[LineInput]:
 
     service_ids = {item.id for item in items if item.type == "service"}
     product_ids = {item.id for item in items if item.type == "product"}
-    # The plain managers: django-money's queryset wrappers only matter for Money lookups.
-    services = Service._base_manager.in_bulk(service_ids)
-    products = Product._base_manager.in_bulk(product_ids)
+    services = {row.id: row for row in _SERVICES.run(service_ids)}
+    products = {row.id: row for row in _PRODUCTS.run(product_ids)}
     staff_ids = {item.staff_id for item in items if item.staff_id is not None}
     known_staff = (
         set(get_user_model().objects.filter(pk__in=staff_ids, is_active=True).values_list("pk", flat=True))
@@ -219,7 +233,7 @@ def cart_lines(items: Sequence) -> list[LineInput]:
     for position, item in enumerate(items):
         label = f"Item {position + 1}"
         catalogue = services if item.type == "service" else products
-        entry = catalogue.get(item.id)
+        entry = catalogue.get(item.id)  # a values() row, read like the model
         if entry is None:
             errors.append(f"{label}: unknown {item.type} {item.id}.")
             continue
@@ -229,15 +243,15 @@ def cart_lines(items: Sequence) -> list[LineInput]:
         if item.staff_id is not None and item.staff_id not in known_staff:
             errors.append(f"{label}: unknown staff member {item.staff_id}.")
         if item.type == "product":
-            wanted[entry.pk] += item.quantity
+            wanted[entry.id] += item.quantity
         lines.append(
             LineInput(
                 position=position,
                 item_type=item.type,
-                item_id=entry.pk,
+                item_id=entry.id,
                 name=entry.name,
                 hsn_sac=entry.sac_code if item.type == "service" else entry.hsn_code,
-                unit_price=quantize_money(entry.price.amount),
+                unit_price=quantize_money(entry.price),
                 gst_rate=entry.gst_rate,
                 quantity=item.quantity,
                 staff_id=item.staff_id,

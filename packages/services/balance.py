@@ -16,6 +16,7 @@ from django.db.models import Count, Max, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from spa_pkg.compiled import insert_all
 from spa_pkg.money import ZERO, format_inr, inr, quantize_money
 
 from ..exceptions import InsufficientBalance, PackageNotActive
@@ -189,7 +190,7 @@ class BenefitsTaken:
                     sessions=-use.sessions, credit=-credit, use=use, note="", user=user, branch_id=branch_id,
                 )
             )
-        PackageUsage.objects.bulk_create(rows)
+        insert_all(rows)
         touched = self.touched
         _store_balances(list(touched.values()))
         _status_follow(touched.values(), StatusReason.EXHAUSTED, user)
