@@ -193,8 +193,24 @@ def _counter(port: int, token: str, carts, timings, errors) -> None:
         cashier.close()
 
 
-def run_counters(port: int, tokens: list[str], carts_each: list[list]) -> tuple[dict[str, list[float]], float]:
-    """Run one thread per cashier; return every call's latencies by call and the wall time."""
+def machine_cpu() -> tuple[float, float]:
+    """Return (busy, all) CPU seconds of the whole machine so far, every core added up (Linux /proc/stat)."""
+    try:
+        fields = [int(value) for value in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    except (OSError, ValueError):
+        return 0.0, 0.0
+    ticks = os.sysconf("SC_CLK_TCK")
+    idle = fields[3] + (fields[4] if len(fields) > 4 else 0)  # idle and iowait
+    return (sum(fields[:8]) - idle) / ticks, sum(fields[:8]) / ticks
+
+
+def run_counters(
+    port: int, tokens: list[str], carts_each: list[list]
+) -> tuple[dict[str, list[float]], float, float]:
+    """Run one thread per cashier; return every call's latencies by call, the wall time, and the
+    cores the whole machine kept busy meanwhile (gunicorn, PostgreSQL and these clients together).
+    """
+    busy_before, all_before = machine_cpu()
     timings = [{name: [] for name in CALLS} for _ in tokens]
     errors: list[Exception] = []
     threads = [
@@ -208,12 +224,15 @@ def run_counters(port: int, tokens: list[str], carts_each: list[list]) -> tuple[
     for thread in threads:
         thread.join(max(0.0, deadline - time.monotonic()))
     elapsed = time.perf_counter() - started
+    busy_after, all_after = machine_cpu()
+    cores = os.cpu_count() or 1
+    cores_busy = cores * (busy_after - busy_before) / (all_after - all_before or 1)
     if any(thread.is_alive() for thread in threads):
         raise RuntimeError(f"the HTTP phase took more than {PHASE_TIMEOUT} s; see the gunicorn log")
     if errors:
         raise errors[0]
     merged = {name: [value for timing in timings for value in timing[name]] for name in CALLS}
-    return merged, elapsed
+    return merged, elapsed, cores_busy
 
 
 def http_phase(*, database_url: str, carts, counters: int, per_counter: int, figures) -> dict:
@@ -238,10 +257,11 @@ def http_phase(*, database_url: str, carts, counters: int, per_counter: int, fig
             ("1 cashier", tokens[:1], [single]),
             (f"{counters} cashiers", tokens, several),
         ):
-            timings, elapsed = run_counters(server.port, tokens_used, carts_each)
+            timings, elapsed, cores_busy = run_counters(server.port, tokens_used, carts_each)
             for name in CALLS:
                 row = figures(timings[name], elapsed)
                 row["queries"] = statements[name]
+                row["cores_busy"] = cores_busy
                 rows[f"{name}, {label}"] = row
     finally:
         server.stop()

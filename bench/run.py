@@ -359,8 +359,13 @@ def render(
                 f"| {row['p95_ms']:.1f} ms | {row['queries']} | {row['load']:.1f} |"
             )
         single, several = (row for label, row in http_rows.items() if label.startswith("invoices, "))
+        cpus = os.cpu_count() or 1
         lines += ["", f"Over HTTP, {args.cashiers} cashiers issue **{several['per_second'] / single['per_second']:.1f}x** "
-                  "the invoices per second of one."]
+                  f"the invoices per second of one. The whole machine (gunicorn, PostgreSQL and the bench's "
+                  f"clients) kept {single['cores_busy']:.2f} of its {cpus} cores busy for one cashier and "
+                  f"{several['cores_busy']:.2f} for {args.cashiers}: with every core busy, more cashiers can only "
+                  f"share them, so {cpus / single['cores_busy']:.1f}x one cashier's rate is the most "
+                  f"{args.cashiers} can reach on this machine."]
     checked, differences, seconds = reconcile
     lines += [
         "",
@@ -755,7 +760,8 @@ def main(argv=None) -> int:
             for label, row in http_rows.items():
                 print(
                     f"HTTP {label:34} {row['count']:5} calls  {row['per_second']:7.1f} bills/s  "
-                    f"p50 {row['p50_ms']:6.1f} ms  p95 {row['p95_ms']:6.1f} ms  {row['queries']} queries"
+                    f"p50 {row['p50_ms']:6.1f} ms  p95 {row['p95_ms']:6.1f} ms  {row['queries']} queries  "
+                    f"{row['cores_busy']:.2f} cores busy"
                 )
 
         started = time.perf_counter()

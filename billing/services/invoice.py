@@ -11,8 +11,8 @@ from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
-from django.db.models import F, OuterRef, Q, Subquery
+from django.db import IntegrityError, connection, transaction
+from django.db.models import OuterRef, Q, Subquery
 
 from branches.models import Branch
 from catalog.models import Product
@@ -263,6 +263,13 @@ def _create(
     return InvoiceResult(invoice=invoice, computation=computation, updated_packages=touched, receipt=invoice.receipt)
 
 
+def _take_stock_sql() -> str:
+    """`UPDATE product SET stock = stock - q WHERE id = p AND stock >= q`: the check and the take in one statement."""
+    quote, table = connection.ops.quote_name, Product._meta.db_table
+    stock = quote(Product._meta.get_field("stock_quantity").column)
+    return f"UPDATE {quote(table)} SET {stock} = {stock} - %s WHERE {quote('id')} = %s AND {stock} >= %s"
+
+
 def _take_stock(computation: BillComputation) -> None:
     """Take the products sold, in id order, each with one UPDATE that checks the stock on the locked row."""
     sold: dict[int, int] = defaultdict(int)
@@ -271,9 +278,9 @@ def _take_stock(computation: BillComputation) -> None:
             sold[result.line.item_id] += result.line.quantity
     short = []
     for product_id, quantity in sorted(sold.items()):
-        taken = Product._base_manager.filter(pk=product_id, stock_quantity__gte=quantity).update(
-            stock_quantity=F("stock_quantity") - quantity
-        )
+        with connection.cursor() as cursor:
+            cursor.execute(_take_stock_sql(), [quantity, product_id, quantity])
+            taken = cursor.rowcount
         if not taken:
             name, stock = Product._base_manager.values_list("name", "stock_quantity").get(pk=product_id)
             short.append(f"{name}: {quantity} wanted, {stock} in stock.")
