@@ -17,6 +17,7 @@ from __future__ import annotations
 import threading
 import weakref
 from collections.abc import Callable
+from contextlib import contextmanager
 
 from django.db import connections
 from django.db.models import QuerySet
@@ -146,7 +147,27 @@ class CompiledIdList:
 _INSERTS: dict[tuple, str] = {}
 
 
-def insert_all(objs: list, *, using: str = "default") -> list:
+@contextmanager
+def pipelined(using: str = "default"):
+    """Send the block's statements without waiting for each answer: one wait where rows are read, and at the end.
+
+    psycopg's pipeline mode on PostgreSQL: a run of writes whose results nobody reads costs
+    one round trip instead of one each. An error still raises (at the latest when the block
+    ends), inside the caller's transaction, which then rolls back. Elsewhere (SQLite, in
+    process) the block runs as it is.
+    """
+    connection = connections[using]
+    if connection.vendor != "postgresql":
+        yield
+        return
+    connection.ensure_connection()
+    # An error met when the block's results arrive is raised by psycopg, not by a Django
+    # cursor: wrap it as Django would (IntegrityError and the rest of django.db's errors).
+    with connection.wrap_database_errors, connection.connection.pipeline():
+        yield
+
+
+def insert_all(objs: list, *, using: str = "default", returning: bool = True) -> list:
     """INSERT unsaved instances of one model in one statement and give them their ids, as bulk_create does.
 
     Each value goes through its field exactly as the ORM's insert takes it (`pre_save`, so
@@ -154,7 +175,8 @@ def insert_all(objs: list, *, using: str = "default") -> list:
     object saved after it was assigned gives its id. What is left out is the query machinery
     the ORM builds on every call: the statement for a model and a number of rows is written
     once per process. No signals are sent (bulk_create sends none either), and the database
-    checks every constraint.
+    checks every constraint. `returning=False` leaves the ids unread (and the instances
+    unsaved in memory), so that in a `pipelined` block the insert waits for nothing.
     """
     if not objs:
         return objs
@@ -162,14 +184,14 @@ def insert_all(objs: list, *, using: str = "default") -> list:
     connection = connections[using]
     meta = model._meta
     fields = [field for field in meta.concrete_fields if not (field.primary_key and field.db_returning)]
-    key = (model, len(objs), connection.vendor)
+    key = (model, len(objs), connection.vendor, returning)
     sql = _INSERTS.get(key)
     if sql is None:
         quote = connection.ops.quote_name
         row = f"({', '.join(['%s'] * len(fields))})"
         sql = (
             f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(field.column) for field in fields)}) "
-            f"VALUES {', '.join([row] * len(objs))} RETURNING {quote(meta.pk.column)}"
+            f"VALUES {', '.join([row] * len(objs))}" + (f" RETURNING {quote(meta.pk.column)}" if returning else "")
         )
         _INSERTS[key] = sql
     values = []
@@ -180,6 +202,8 @@ def insert_all(objs: list, *, using: str = "default") -> list:
         values += [field.get_db_prep_save(field.pre_save(obj, True), connection) for field in fields]
     with connection.cursor() as cursor:
         cursor.execute(sql, values)
+        if not returning:
+            return objs
         ids = [row[0] for row in cursor.fetchall()]
     for obj, pk in zip(objs, ids, strict=True):
         obj.pk = pk

@@ -1,12 +1,13 @@
 """spa_pkg.compiled: rows written by `insert_all` and read by `CompiledIdList` are what the ORM writes and reads."""
 import pytest
+from django.db import IntegrityError, transaction
 
 from billing.models import Invoice, Payment
 from branches.selectors import default_branch
 from catalog.models import Service
 from receipts.models import Receipt
 from receipts.services import receipt_issue
-from spa_pkg.compiled import CompiledIdList, insert_all
+from spa_pkg.compiled import CompiledIdList, insert_all, pipelined
 from tests.factories import CustomerFactory, ServiceFactory, UserFactory, inr
 
 pytestmark = pytest.mark.django_db
@@ -64,3 +65,17 @@ def test_an_id_list_read_returns_the_rows_the_orm_returns(longest, django_assert
             Service.objects.filter(pk__in=wanted).order_by("pk").values("id", "name")
         )
     assert read.run([]) == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_pipelined_block_writes_everything_or_raises_and_leaves_nothing():
+    with transaction.atomic(), pipelined():
+        insert_all([Service(name="Pedicure", price=inr("400.00"))], returning=False)
+        insert_all([Service(name="Manicure", price=inr("300.00"))], returning=False)
+    assert sorted(Service.objects.values_list("name", flat=True)) == ["Manicure", "Pedicure"]
+
+    with pytest.raises(IntegrityError), transaction.atomic(), pipelined():
+        insert_all([Service(name="Head massage", price=inr("500.00"))], returning=False)
+        insert_all([Service(name="Pedicure", price=inr("450.00"))], returning=False)  # names are unique
+
+    assert sorted(Service.objects.values_list("name", flat=True)) == ["Manicure", "Pedicure"]

@@ -23,7 +23,7 @@ from packages.selectors import billing_holdings
 from packages.services import BenefitUse, benefits_take
 from receipts.models import Receipt, ReceiptKind
 from receipts.services import receipt_issue
-from spa_pkg.compiled import insert_all
+from spa_pkg.compiled import insert_all, pipelined
 from spa_pkg.exceptions import DomainError
 from spa_pkg.money import ZERO, format_inr, inr
 
@@ -253,13 +253,15 @@ def _create(
     )
     insert_all([invoice])
     line_rows = insert_all([_line_row(invoice, result) for result in computation.lines])
-    taken.write(
-        user=cashier, branch_id=bill.branch.pk, invoice_number=invoice.number,
-        line_ids={row.position: row.pk for row in line_rows},
-    )
     for payment in payments:
         payment.receipt = invoice.receipt
-    insert_all(payments)
+    # Nothing below is read back: balances, ledger rows and payments go in one round trip.
+    with pipelined():
+        taken.write(
+            user=cashier, branch_id=bill.branch.pk, invoice_number=invoice.number,
+            line_ids={row.position: row.pk for row in line_rows}, returning=False,
+        )
+        insert_all(payments, returning=False)
     return InvoiceResult(invoice=invoice, computation=computation, updated_packages=touched, receipt=invoice.receipt)
 
 

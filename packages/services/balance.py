@@ -170,12 +170,14 @@ class BenefitsTaken:
     assignments: dict[int, PackageAssignment] = field(default_factory=dict)
 
     def write(
-        self, *, user=None, branch_id: int | None = None, invoice_number: str = "", line_ids: dict[int, int] | None = None
+        self, *, user=None, branch_id: int | None = None, invoice_number: str = "",
+        line_ids: dict[int, int] | None = None, returning: bool = True,
     ) -> list[PackageUsage]:
-        """Write the ledger rows (one per use), then the balances, in the caller's transaction.
+        """Write the balances and the ledger rows (one per use), in the caller's transaction.
 
         `invoice_number` and `line_ids` (invoice line id by a use's `line_position`) fill in
-        what was not known when the uses were taken.
+        what was not known when the uses were taken. `returning=False` leaves the ledger rows'
+        ids unread (see `spa_pkg.compiled.insert_all`): nothing then waits on the database.
         """
         _require_atomic()
         rows = []
@@ -190,9 +192,9 @@ class BenefitsTaken:
                     sessions=-use.sessions, credit=-credit, use=use, note="", user=user, branch_id=branch_id,
                 )
             )
-        insert_all(rows)
         touched = self.touched
         _store_balances(list(touched.values()))
+        insert_all(rows, returning=returning)
         _status_follow(touched.values(), StatusReason.EXHAUSTED, user)
         if touched:
             # News after commit: a bill that rolls back tells nobody its balance fell.
