@@ -361,11 +361,12 @@ def render(
         single, several = (row for label, row in http_rows.items() if label.startswith("invoices, "))
         cpus = os.cpu_count() or 1
         lines += ["", f"Over HTTP, {args.cashiers} cashiers issue **{several['per_second'] / single['per_second']:.1f}x** "
-                  f"the invoices per second of one. The whole machine (gunicorn, PostgreSQL and the bench's "
-                  f"clients) kept {single['cores_busy']:.2f} of its {cpus} cores busy for one cashier and "
-                  f"{several['cores_busy']:.2f} for {args.cashiers}: with every core busy, more cashiers can only "
-                  f"share them, so {cpus / single['cores_busy']:.1f}x one cashier's rate is the most "
-                  f"{args.cashiers} can reach on this machine."]
+                  f"the invoices per second of one. One cashier's calls run one after another (the client waits "
+                  f"for gunicorn, gunicorn for PostgreSQL), so one cashier keeps at most one core busy: the whole "
+                  f"machine kept {single['cores_busy']:.2f} of its {cpus} cores busy for one cashier and "
+                  f"{several['cores_busy']:.2f} for {args.cashiers}. On {cpus} cores, {args.cashiers} cashiers can "
+                  f"therefore reach at most {cpus / single['cores_busy']:.1f}x one cashier's rate "
+                  f"({cpus} / {single['cores_busy']:.2f})."]
     checked, differences, seconds = reconcile
     lines += [
         "",

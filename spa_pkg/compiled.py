@@ -1,4 +1,9 @@
-"""Hot reads compiled once per database connection, then run with new ids.
+"""The counter's hot path without the ORM's per-call query building (issue 14, docs/benchmarks.md).
+
+- `CompiledQuery`, `CompiledIdList`: reads compiled once per database connection, then
+  run with new ids;
+- `insert_all`: inserts of model instances, each value through its field;
+- `pipelined`: writes nobody reads back, sent in one round trip on PostgreSQL.
 
 The ORM builds and compiles a queryset anew on every call: for the billing page's
 holdings (every kind's terms as correlated subqueries) that costs more CPU than the
@@ -8,8 +13,8 @@ compiler (for its converters: dates on SQLite, JSON, arrays), and from then on o
 swaps the ids and executes. The rows are exactly what `values()` would return.
 
 Parameters are integers (primary and foreign keys) or strings (a token's key): each gets
-a stand-in no real row has, found once and only once among the compiled parameters, or
-the build fails loudly. A query whose SQL depends on anything but those parameters
+a stand-in, which must be found once and only once among the compiled parameters, or the
+build fails loudly. A query whose SQL depends on anything but those parameters
 (today's date, a setting) must not be compiled here.
 """
 from __future__ import annotations
@@ -144,9 +149,6 @@ class CompiledIdList:
         return query.run(**{f"id{index}": pk for index, pk in enumerate(ids)})
 
 
-_INSERTS: dict[tuple, str] = {}
-
-
 @contextmanager
 def pipelined(using: str = "default"):
     """Send the block's statements without waiting for each answer: one wait where rows are read, and at the end.
@@ -165,6 +167,9 @@ def pipelined(using: str = "default"):
     # cursor: wrap it as Django would (IntegrityError and the rest of django.db's errors).
     with connection.wrap_database_errors, connection.connection.pipeline():
         yield
+
+
+_INSERTS: dict[tuple, str] = {}  # the statement by (model, rows, database vendor, RETURNING or not)
 
 
 def insert_all(objs: list, *, using: str = "default", returning: bool = True) -> list:

@@ -146,7 +146,12 @@ class Kind:
     # --- billing: what a Holding carries besides the balance --------------------------------
 
     def holding_annotations(self) -> dict:
-        """Return queryset annotations (subqueries on the template) `holding_terms` reads."""
+        """Return queryset annotations (subqueries on the template) `holding_terms` reads.
+
+        They join the billing read of a customer's packages, which is compiled once per
+        database connection (`spa_pkg.compiled`): an annotation may depend on the row and its
+        template, never on the day, a setting or anything else that changes between calls.
+        """
         return {}
 
     def prefetch_terms(self, template_ids) -> dict[int, dict]:
