@@ -12,7 +12,11 @@ from tests.billing.conftest import ledger_stays_reconciled, service_item  # noqa
 from tests.factories import CustomerFactory, MembershipFactory, PrepaidPackageFactory, ServicePackageFactory
 
 pytestmark = pytest.mark.django_db
-TODAY = timezone.localdate()
+
+
+def today():
+    """Read when a test runs, not at import: a run that crosses midnight (IST) stays right."""
+    return timezone.localdate()
 OPERATIONS = ("refund", "transfer", "extend", "adjust", "top-up")
 
 
@@ -58,7 +62,7 @@ def test_refund_answers_the_design_shape(manager_client, facial_package, slash):
     assert response.json() == {
         "success": True,
         "refund_amount": "2835.00",
-        "document_number": f"CN-{TODAY:%Y%m%d}-0001",
+        "document_number": f"CN-{today():%Y%m%d}-0001",
         "updated_packages": [balances(facial_package.pk, "refunded", sessions=(1, 1, 0))],
     }
 
@@ -69,7 +73,7 @@ def test_refund_of_a_smaller_amount(manager_client, prepaid):
     )
     assert response.status_code == 200, response.content
     body = response.json()
-    assert (body["refund_amount"], body["document_number"]) == ("500.00", f"RV-{TODAY:%Y%m%d}-0001")
+    assert (body["refund_amount"], body["document_number"]) == ("500.00", f"RV-{today():%Y%m%d}-0001")
     assert body["updated_packages"][0]["status"] == "refunded"
 
 
@@ -233,7 +237,7 @@ def test_customer_packages_and_usage_history_show_each_operation(manager_client,
         ("adjustment", "Fix", manager.get_username()),
         ("transfer_out", "Gift", manager.get_username()),
     ]
-    assert all(row["at"].startswith(TODAY.isoformat()) for row in history[2:])
+    assert all(row["at"].startswith(today().isoformat()) for row in history[2:])
     assert history[-1]["balance_after"] == 0
 
 

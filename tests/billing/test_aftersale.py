@@ -34,7 +34,11 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 D = Decimal
-TODAY = timezone.localdate()
+
+
+def today():
+    """Read when a test runs, not at import: a run that crosses midnight (IST) stays right."""
+    return timezone.localdate()
 
 
 def written() -> tuple:
@@ -92,14 +96,14 @@ def test_refund_of_a_taxed_package_issues_a_credit_note_against_the_sale_invoice
     facial_package.refresh_from_db()
     assert result.refund_amount == D("2835.00")
     assert (facial_package.status, facial_package.remaining_sessions, facial_package.used_sessions) == ("refunded", 0, 1)
-    assert facial_package.closed_on == TODAY
+    assert facial_package.closed_on == today()
     note = result.document
-    assert note.number == f"CN-{TODAY:%Y%m%d}-0001" and note.kind == "credit_note"
+    assert note.number == f"CN-{today():%Y%m%d}-0001" and note.kind == "credit_note"
     line = note.snapshot["lines"][0]
     assert (line["taxable_value"], line["cgst"], line["sgst"], line["total"]) == ("2700.00", "67.50", "67.50", "2835.00")
     assert note.snapshot["original_invoice"]["number"] == sale_invoice.number
     assert note.snapshot["amount_in_words"] == "Rupees Two Thousand Eight Hundred Thirty-Five Only"
-    assert note.snapshot["packages"][0]["balance"] == f"REFUNDED on {format_date(TODAY)}"
+    assert note.snapshot["packages"][0]["balance"] == f"REFUNDED on {format_date(today())}"
     refund = Refund.objects.get()
     assert (refund.amount.amount, refund.method, refund.invoice, refund.document) == (D("2835.00"), "upi", sale_invoice, note)
     assert not PackageBenefitTracker.objects.get(assignment=facial_package).is_active
@@ -136,7 +140,7 @@ def test_refund_of_prepaid_credit_issues_a_refund_voucher_for_the_money_share(cu
     prepaid.refresh_from_db()
     assert result.refund_amount == D("13988.57")
     assert result.document.kind == "refund_voucher"
-    assert result.document.number == f"RV-{TODAY:%Y%m%d}-0001"
+    assert result.document.number == f"RV-{today():%Y%m%d}-0001"
     assert result.document.snapshot["lines"][0]["cgst"] == "0.00"
     assert (prepaid.status, prepaid.credit_remaining.amount, prepaid.credit_used.amount) == ("refunded", 0, D("1180.00"))
 
@@ -162,7 +166,7 @@ def test_refund_refusals_write_nothing(facial_package, manager, cashier, facial,
             assignment_id=facial_package.pk, to_customer_id=CustomerFactory().pk, user=manager, reason="Sister"
         )
     elif setup == "expired":
-        PackageAssignment.objects.filter(pk=facial_package.pk).update(expires_on=TODAY - timedelta(days=1))
+        PackageAssignment.objects.filter(pk=facial_package.pk).update(expires_on=today() - timedelta(days=1))
     elif setup == "used_up":
         invoice_create(customer=facial_package.customer, items=[service_item(facial, 3)], cashier=cashier)
     before = written()
@@ -182,7 +186,7 @@ def test_refund_of_an_unknown_package_is_not_found(manager):
 
 
 def test_refund_of_a_membership_pays_back_the_days_left_with_gst(customer, manager, sell):
-    membership = sell(customer, MembershipFactory(), expires_on=TODAY + timedelta(days=365))
+    membership = sell(customer, MembershipFactory(), expires_on=today() + timedelta(days=365))
     quote = assignment_refund_quote(membership)
 
     result = assignment_refund(assignment_id=membership.pk, user=manager, reason="Unhappy", method="card")
@@ -252,11 +256,11 @@ def test_void_of_an_unused_package_sale_cancels_it_and_refunds_the_payment(custo
     package.refresh_from_db()
     sale.refresh_from_db()
     assert [a.pk for a in given_back] == [package.pk]
-    assert (package.status, package.remaining_sessions, package.closed_on) == ("cancelled", 0, TODAY)
+    assert (package.status, package.remaining_sessions, package.closed_on) == ("cancelled", 0, today())
     assert sale.status == "cancelled" and sale.credit_note_number.startswith("CN-")
     refund = Refund.objects.get()
     assert (refund.amount.amount, refund.method, refund.document.number) == (D("3780.00"), "cash", sale.credit_note_number)
-    assert refund.document.snapshot["packages"][0]["balance"] == f"REFUNDED on {format_date(TODAY)}"
+    assert refund.document.snapshot["packages"][0]["balance"] == f"REFUNDED on {format_date(today())}"
 
 
 def test_void_of_a_used_package_sale_is_refused_and_points_to_refund(facial_package, manager):
@@ -284,23 +288,23 @@ def test_a_bill_that_used_a_package_refunded_since_cannot_be_voided(facial_packa
 
 def test_renewal_starts_the_day_after_the_old_period_ends(customer, manager, sell):
     template = MembershipFactory()
-    old = sell(customer, template, expires_on=TODAY + timedelta(days=30))
+    old = sell(customer, template, expires_on=today() + timedelta(days=30))
 
     renewal = package_sell(
         customer=customer, template=template, user=manager, payment=PaymentIn("cash"), renews_assignment_id=old.pk
     )
 
     new = renewal.assignment
-    assert new.assigned_on == TODAY + timedelta(days=31)
+    assert new.assigned_on == today() + timedelta(days=31)
     assert new.expires_on == template.default_expiry(new.assigned_on)
     assert new.renews == old
-    assert renewal.invoice.bill_date == TODAY
+    assert renewal.invoice.bill_date == today()
 
 
 @pytest.mark.parametrize("case", ["other_customer", "unknown", "refunded"])
 def test_renewal_refusals_write_nothing(customer, manager, sell, case):
     template = MembershipFactory()
-    old = sell(customer, template, expires_on=TODAY + timedelta(days=30))
+    old = sell(customer, template, expires_on=today() + timedelta(days=30))
     renews_id, buyer = old.pk, customer
     if case == "other_customer":
         buyer = CustomerFactory()
@@ -318,7 +322,7 @@ def test_renewal_refusals_write_nothing(customer, manager, sell, case):
 
 
 def test_after_the_credit_note_deadline_the_refund_goes_on_a_voucher_without_reversing_gst(customer, manager, sell):
-    membership = sell(customer, MembershipFactory(), expires_on=TODAY + timedelta(days=1000))
+    membership = sell(customer, MembershipFactory(), expires_on=today() + timedelta(days=1000))
     sale_date = Invoice.objects.get(kind="package_sale").bill_date
     deadline = credit_note_deadline(sale_date)
     late = deadline + timedelta(days=1)

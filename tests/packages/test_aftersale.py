@@ -22,7 +22,11 @@ from tests.factories import CustomerFactory, MembershipFactory, PrepaidPackageFa
 
 pytestmark = pytest.mark.django_db
 D = Decimal
-TODAY = timezone.localdate()
+
+
+def today():
+    """Read when a test runs, not at import: a run that crosses midnight (IST) stays right."""
+    return timezone.localdate()
 
 
 def written() -> tuple:
@@ -46,16 +50,16 @@ def sister(db):
 
 
 def test_transfer_moves_the_balance_to_a_new_assignment_of_the_other_customer(package, sister, manager):
-    value = assignment_value(package, TODAY)
+    value = assignment_value(package, today())
 
     result = assignment_transfer(assignment_id=package.pk, to_customer_id=sister.pk, user=manager, reason="Gift")
 
     old, new = PackageAssignment.objects.get(pk=package.pk), PackageAssignment.objects.get(pk=result.new.pk)
-    assert (old.status, old.remaining_sessions, old.closed_on) == ("transferred", 0, TODAY)
+    assert (old.status, old.remaining_sessions, old.closed_on) == ("transferred", 0, today())
     assert (new.customer, new.status, new.service, new.expires_on) == (sister, "active", old.service, old.expires_on)
     assert (new.template_id, new.package_type, new.transferred_from) == (old.template_id, old.package_type, old)
     assert (new.total_sessions, new.remaining_sessions, new.sale_value.amount) == (4, 4, value)
-    assert assignment_value(new, TODAY) == value == D("3600.00")
+    assert assignment_value(new, today()) == value == D("3600.00")
     tracker = PackageBenefitTracker.objects.get(assignment=new)
     assert (tracker.customer, tracker.remaining_count, tracker.is_active) == (sister, 4, True)
     assert not PackageBenefitTracker.objects.get(assignment=old).is_active
@@ -90,7 +94,7 @@ def test_transfer_refusals_write_nothing(package, sister, manager, case, field):
     elif case == "no_reason":
         reason = ""
     elif case == "expired":
-        PackageAssignment.objects.filter(pk=package.pk).update(expires_on=TODAY - timedelta(days=1))
+        PackageAssignment.objects.filter(pk=package.pk).update(expires_on=today() - timedelta(days=1))
         assignments_expire()
     else:
         assignment_transfer(assignment_id=package.pk, to_customer_id=sister.pk, user=manager, reason="First")
@@ -124,11 +128,11 @@ def test_extend_sets_a_later_expiry_on_the_package_and_its_trackers(package, man
 
 
 def test_extend_brings_an_expired_package_back_to_active(package, manager, status_news, django_capture_on_commit_callbacks):
-    PackageAssignment.objects.filter(pk=package.pk).update(expires_on=TODAY - timedelta(days=1))
+    PackageAssignment.objects.filter(pk=package.pk).update(expires_on=today() - timedelta(days=1))
     assignments_expire()
 
     with django_capture_on_commit_callbacks(execute=True):
-        assignment_extend(assignment_id=package.pk, expires_on=TODAY + timedelta(days=10), user=manager, reason="Ill")
+        assignment_extend(assignment_id=package.pk, expires_on=today() + timedelta(days=10), user=manager, reason="Ill")
 
     package.refresh_from_db()
     assert package.status == "active"
@@ -145,7 +149,7 @@ def test_extend_refusals_write_nothing(package, manager, expires_on, field):
         "earlier": package.expires_on - timedelta(days=1),
         "same": package.expires_on,
         "not-a-date": "31/12/2026",
-        "far": TODAY + timedelta(days=365 * 60),
+        "far": today() + timedelta(days=365 * 60),
     }
     before = written()
 

@@ -23,7 +23,11 @@ from tests.billing.conftest import ledger_stays_reconciled  # noqa: F401  (autou
 from tests.factories import ServicePackageFactory
 
 pytestmark = pytest.mark.django_db
-YESTERDAY = timezone.localdate() - timedelta(days=1)
+
+
+def yesterday():
+    """Read when a test runs, not at import: a run that crosses midnight (IST) stays right."""
+    return timezone.localdate() - timedelta(days=1)
 
 
 @pytest.fixture
@@ -38,7 +42,7 @@ def reach(assignment, status: str) -> None:
             locked = lock_assignments([assignment.pk])
             benefits_spend(assignments=locked, uses=[BenefitUse(assignment.pk, quantity=4, sessions=4)])
     else:
-        PackageAssignment.objects.filter(pk=assignment.pk).update(expires_on=YESTERDAY)
+        PackageAssignment.objects.filter(pk=assignment.pk).update(expires_on=yesterday())
         assignments_expire()
     assert PackageAssignment.objects.get(pk=assignment.pk).status == status
 
@@ -135,7 +139,7 @@ def test_the_expiry_sweep_announces_each_expired_package_in_a_fixed_number_of_qu
     current = assignment_create(customer=customer, template=template, service=facial)
     resting = assignment_create(customer=customer, template=template, service=facial)
     assignment_pause(assignment=resting, user=manager)
-    PackageAssignment.objects.filter(pk__in=[a.pk for a in old] + [resting.pk]).update(expires_on=YESTERDAY)
+    PackageAssignment.objects.filter(pk__in=[a.pk for a in old] + [resting.pk]).update(expires_on=yesterday())
 
     # SAVEPOINT, UPDATE ... RETURNING, UPDATE the trackers, RELEASE: the same for 1 or 50,000 rows.
     with django_capture_on_commit_callbacks(execute=True), django_assert_num_queries(4):
@@ -150,7 +154,7 @@ def test_the_expiry_sweep_announces_each_expired_package_in_a_fixed_number_of_qu
 
 
 def test_a_second_sweep_finds_nothing_and_says_nothing(package, status_news, django_capture_on_commit_callbacks):
-    PackageAssignment.objects.filter(pk=package.pk).update(expires_on=YESTERDAY)
+    PackageAssignment.objects.filter(pk=package.pk).update(expires_on=yesterday())
     with django_capture_on_commit_callbacks(execute=True):
         expire()
     status_news.clear()
