@@ -220,18 +220,22 @@ class CartLineForm(CounterFieldsForm):
         return int(text)
 
 
+def _rupee_messages(subject: str, example: str) -> dict[str, str]:
+    """The counter's words for a rupee amount that does not parse or does not fit (12 digits, paise)."""
+    return {
+        "invalid": f"{subject} must be an amount in rupees, like {example}.",
+        "max_digits": f"{subject} is too large.",
+        "max_whole_digits": f"{subject} is too large.",
+        "max_decimal_places": f"{subject} takes at most 2 decimal places (paise).",
+    }
+
+
 class CounterForm(CounterFieldsForm):
     """The bill's options: a bill discount, the guests of a group bill, and whether credit pays first."""
 
     discount = forms.DecimalField(
         label="Bill discount (₹)", required=False, min_value=0, max_digits=12, decimal_places=2,
-        error_messages={
-            "invalid": "Bill discount must be an amount in rupees, like 100.00.",
-            "min_value": "Bill discount cannot be negative.",
-            "max_digits": "Bill discount is too large.",
-            "max_whole_digits": "Bill discount is too large.",
-            "max_decimal_places": "Bill discount takes at most 2 decimal places (paise).",
-        },
+        error_messages={**_rupee_messages("Bill discount", "100.00"), "min_value": "Bill discount cannot be negative."},
         widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
     )
     guests = forms.IntegerField(
@@ -257,11 +261,7 @@ class CounterPaymentForm(CounterFieldsForm):
     amount = forms.DecimalField(
         label="Amount (₹)", required=False, min_value=Decimal("0.01"), max_digits=12, decimal_places=2,
         error_messages={
-            "invalid": "Payment amount must be an amount in rupees, like 500.00.",
-            "min_value": "Payment amount must be more than zero.",
-            "max_digits": "Payment amount is too large.",
-            "max_whole_digits": "Payment amount is too large.",
-            "max_decimal_places": "Payment amount takes at most 2 decimal places (paise).",
+            **_rupee_messages("Payment amount", "500.00"), "min_value": "Payment amount must be more than zero."
         },
         widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
     )
