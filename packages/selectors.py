@@ -102,11 +102,11 @@ def trackers_queryset(customer_id: int, *, for_update: bool = False) -> QuerySet
     return queryset.values(*TRACKER_FIELDS)
 
 
-def trackers_by_assignment(rows: Iterable[dict]) -> dict[int, list[Row]]:
-    """Group tracker rows by their assignment's id, in the order read."""
+def trackers_by_assignment(rows: Iterable[Row]) -> dict[int, list[Row]]:
+    """Group tracker rows (`TRACKERS` or `TRACKERS_LOCK`) by their assignment's id, in the order read."""
     by_assignment: dict[int, list[Row]] = defaultdict(list)
     for row in rows:
-        by_assignment[row["assignment_id"]].append(row if isinstance(row, Row) else Row(row))
+        by_assignment[row.assignment_id].append(row)
     return by_assignment
 
 

@@ -103,7 +103,7 @@ def _store_balances(assignments: Sequence[PackageAssignment]) -> None:
     sessions = [a for a in assignments if a.has_sessions]
     credit = [a for a in assignments if a.is_credit and not a.has_sessions]
     values, where, params = {}, [], []
-    benefit = connection.ops.quote_name("benefit_type")
+    benefit = connection.ops.quote_name(PackageBenefitTracker._meta.get_field("benefit_type").column)
     for group, benefit_type, fields in (
         (sessions, BenefitType.FREE, (("total_count", "total_sessions"), ("used_count", "used_sessions"),
                                       ("remaining_count", "remaining_sessions"))),
