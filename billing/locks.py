@@ -19,6 +19,7 @@ a table, in primary-key order, so no two of them can wait on each other. Who tak
 | refund | the package, CN (taxed kinds) or RV |
 | top-up | the package, REC |
 | transfer, extend, adjust, pause, resume | the package |
+| expiry sweep (`assignments_expire`) | the active packages past their date, then their trackers |
 
 A reference is not a lock. Every lock here is `FOR NO KEY UPDATE`: it stops another
 writer of the row, not a transaction that only refers to it. On PostgreSQL a new row

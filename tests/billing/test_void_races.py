@@ -5,6 +5,7 @@ a refund that cites the same invoice. On PostgreSQL those two must never wait on
 (billing/locks.py states the order); on SQLite the IMMEDIATE transactions queue. Either way
 exactly one of them wins, the other is refused in plain words, and the ledger agrees.
 """
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -14,7 +15,8 @@ from billing.models import Invoice, Refund
 from billing.services import PaymentIn, assignment_refund, invoice_void, package_sell
 from packages.exceptions import AfterSaleRefused
 from packages.models import PackageAssignment
-from packages.services import assignment_transfer
+from packages.services import assignment_adjust, assignment_extend, assignment_pause, assignment_transfer
+from spa_pkg.exceptions import DomainError
 from tests.billing.conftest import ledger_stays_reconciled  # noqa: F401  (autouse: reconcile)
 from tests.billing.test_concurrency import run_in_threads
 from tests.factories import CustomerFactory, ServicePackageFactory
@@ -95,3 +97,36 @@ def test_a_void_racing_a_transfer_of_the_package_it_sold_lets_exactly_one_win(ca
             outcomes.append("transfer")
         assert package.remaining_sessions == 0
     assert outcomes
+
+
+# The after-sale operations a void of the sale leaves possible: the void always passes (nothing
+# of the package is used), the other one either went first or is refused on the cancelled package.
+BESIDE_A_VOID = {
+    "extend": lambda package, user: assignment_extend(
+        assignment_id=package.pk, expires_on=package.expires_on + timedelta(days=30), user=user, reason="Travel"
+    ),
+    "adjust": lambda package, user: assignment_adjust(assignment_id=package.pk, user=user, reason="Goodwill", sessions=1),
+    "pause": lambda package, user: assignment_pause(assignment=package, user=user),
+    "renewal": lambda package, user: package_sell(
+        customer=package.customer, template=package.template, service=package.service, user=user,
+        payment=PaymentIn("cash"), renews_assignment_id=package.pk,
+    ),
+}
+
+
+@pytest.mark.parametrize("operation", sorted(BESIDE_A_VOID))
+def test_a_void_racing_another_after_sale_change_of_its_package_never_fails_on_the_database(
+    operation, cashier, manager, facial
+):
+    for _ in range(3):
+        package, invoice = _sold(cashier, facial)
+
+        def work(index, package=package, invoice=invoice):
+            return _void(invoice, manager) if index == 0 else BESIDE_A_VOID[operation](package, manager)
+
+        _, errors = run_in_threads(work, count=2)
+
+        assert all(isinstance(error, DomainError) for error in errors), errors  # refusals only: no 500
+        package.refresh_from_db()
+        assert Invoice.objects.get(pk=invoice.pk).status == "cancelled"
+        assert (package.status, package.remaining_sessions) == ("cancelled", 0)
