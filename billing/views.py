@@ -163,7 +163,9 @@ def counter_issue(request):
     posted_key = request.POST.get("key", "")
     if posted_key and posted_key != cart["key"]:
         # A second press of a bill already issued (its answer crossed the press): answer that invoice.
-        earlier = Invoice.objects.filter(idempotency_key=posted_key, cashier=request.user).first()
+        earlier = Invoice.objects.filter(
+            idempotency_key=posted_key, cashier=request.user, branch=request_branch(request)
+        ).first()
         if earlier is not None:
             return _answer(request, COUNTER, _context(request, _state(request, cart), issued=earlier))
     counter.take_post(cart, request.POST)

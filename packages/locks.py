@@ -1,4 +1,11 @@
-"""Every lock on package balances, written once. Lock in primary-key order: no deadlocks."""
+"""Every lock on package balances, written once: assignments, then their trackers, in primary-key order.
+
+They are the second step of the project's one lock order, which billing/locks.py states
+(an invoice being voided, assignments and their trackers, products, the number sequences).
+Like every lock there, they are `FOR NO KEY UPDATE`: a row that only refers to a locked
+assignment (a refund, a payment, a ledger row written by another transaction) does not
+wait for it, so a reference never joins the order.
+"""
 from collections.abc import Callable, Iterable, Mapping
 from functools import partial
 
@@ -21,11 +28,10 @@ def lock_assignments(ids: Iterable[int]) -> dict[int, PackageAssignment]:
     ids = sorted(set(ids))
     if not ids:
         return {}
-    assignments = {
-        assignment.pk: assignment
-        for assignment in PackageAssignment.objects.filter(pk__in=ids).order_by("pk").select_for_update(of=("self",))
-    }
-    list(PackageBenefitTracker.objects.filter(assignment_id__in=ids).order_by("pk").select_for_update(of=("self",)))
+    rows = PackageAssignment.objects.filter(pk__in=ids).order_by("pk").select_for_update(no_key=True, of=("self",))
+    assignments = {assignment.pk: assignment for assignment in rows}
+    trackers = PackageBenefitTracker.objects.filter(assignment_id__in=ids).order_by("pk")
+    list(trackers.select_for_update(no_key=True, of=("self",)))
     return assignments
 
 

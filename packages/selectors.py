@@ -90,7 +90,7 @@ def holdings_queryset(customer_id: int, *, for_update: bool = False, annotate: d
         service_name=F("service__name"), **extra
     )
     if for_update:
-        queryset = queryset.select_for_update(of=("self",))
+        queryset = queryset.select_for_update(no_key=True, of=("self",))
     return queryset.order_by("pk").values(*assignment_columns(), "service_name", *extra)
 
 
@@ -98,7 +98,7 @@ def trackers_queryset(customer_id: int, *, for_update: bool = False) -> QuerySet
     """The trackers of the customer's assignments as values() rows, in id order (locked so if asked)."""
     queryset = PackageBenefitTracker._base_manager.filter(assignment__customer_id=customer_id).order_by("pk")
     if for_update:
-        queryset = queryset.select_for_update(of=("self",))
+        queryset = queryset.select_for_update(no_key=True, of=("self",))
     return queryset.values(*TRACKER_FIELDS)
 
 

@@ -177,8 +177,9 @@ IDEMPOTENCY_KEY = OpenApiParameter(
     str,
     OpenApiParameter.HEADER,
     description="Any unique string (at most 80 characters), e.g. a UUID made when the cashier clicks. "
-    "A retry with the same key, the same body and the same user answers the first invoice (status 200) "
-    "and writes nothing; the key with a different body, or from another user, answers 409 and writes nothing.",
+    "A retry with the same key, the same body, the same user and the same branch answers the first invoice "
+    "(status 200) and writes nothing; the key with a different body, from another user or for another branch "
+    "(X-Branch) answers 409 and writes nothing.",
 )
 
 
@@ -218,7 +219,8 @@ class InvoiceCreateApi(APIView):
             201: InvoiceCreatedOutput,
             200: InvoiceCreatedOutput,
             409: OpenApiResponse(
-                ErrorSerializer, description="The Idempotency-Key was already used for another bill or by another user."
+                ErrorSerializer,
+                description="The Idempotency-Key was already used for another bill, by another user or at another branch.",
             ),
         },
         examples=[OpenApiExample("A facial and two products", value=BILL_EXAMPLE, request_only=True)],

@@ -432,9 +432,15 @@ def invoice_packages(invoice: Invoice) -> list[PackageAssignment]:
 
 
 def _replay(invoice: Invoice, bill: CheckedBill, *, cashier, fingerprint: str) -> InvoiceResult:
-    """Answer a retried submission with its invoice; refuse a key reused by another user or bill."""
+    """Answer a retried submission with its invoice; refuse a key reused by another user, at another branch or for another bill.
+
+    The key is bound to the user, the branch and the body: a change of any of them is another
+    request, refused (409) as a changed body is, without naming a document of the other one.
+    """
     if invoice.cashier_id != getattr(cashier, "pk", None):
         _refuse_key("This Idempotency-Key was already used by another user; send a new key for this bill.")
+    if invoice.branch_id != bill.branch.pk:
+        _refuse_key("This Idempotency-Key was already used at another branch; send a new key for this bill.")
     # Invoices issued before fingerprints were kept are matched on the customer alone.
     same_bill = (
         invoice.request_fingerprint == fingerprint

@@ -163,8 +163,9 @@ def package_sell(*, idempotency_key: str | None = None, **sale) -> SaleResult:
     starts the day after the old one ends; the invoice and receipt are dated today.
     `branch`: where it is sold, whose GSTIN and number series the documents carry.
     `idempotency_key` (as for `invoice_create`): the same key sent again by the same user
-    for the same customer and package answers the first sale (`created=False`) and writes
-    nothing; sent for another sale or by another user, it is refused (409).
+    at the same branch for the same customer and package answers the first sale
+    (`created=False`) and writes nothing; sent for another sale, by another user or at
+    another branch, it is refused (409).
     """
     key = (idempotency_key or "").strip() or None
     if key is not None and len(key) > 80:
@@ -196,6 +197,7 @@ def _replay_sale(assignment: PackageAssignment, sale: dict) -> SaleResult:
         and assignment.customer_id == getattr(customer, "pk", None)
         and template is not None
         and (assignment.package_type, assignment.template_id) == (template.kind.package_type, template.pk)
+        and assignment.branch_id == (sale.get("branch") or default_branch()).pk  # a key is bound to its branch
     )
     if not same:
         message = (

@@ -135,17 +135,24 @@ def _expire_returning_ids(on_date) -> list[int]:
 
     The ORM's update() answers a count only; the ids are the news. SQLite (3.35+) and
     PostgreSQL both have RETURNING, and one statement cannot miss or double-count a row
-    that changes between a SELECT and an UPDATE.
+    that changes between a SELECT and an UPDATE. Where rows are locked (PostgreSQL) the
+    statement first locks them in id order, as every writer does (billing/locks.py): an
+    UPDATE alone walks them in table order and deadlocked with a change of two packages.
     """
     meta, quote, ops = PackageAssignment._meta, connection.ops.quote_name, connection.ops
+    table = quote(meta.db_table)
     column = {name: quote(meta.get_field(name).column) for name in ("id", "status", "updated_at", "expires_on")}
+    due = f"{column['status']} = %s AND {column['expires_on']} < %s"
+    day = [ACTIVE.value, ops.adapt_datefield_value(on_date)]
+    where, where_params = due, day
+    if connection.features.has_select_for_update:
+        locked = f"SELECT {column['id']} FROM {table} WHERE {due} ORDER BY {column['id']} FOR NO KEY UPDATE"
+        where, where_params = f"{column['id']} IN ({locked}) AND {due}", day + day
     sql = (
-        f"UPDATE {quote(meta.db_table)} SET {column['status']} = %s, {column['updated_at']} = %s "
-        f"WHERE {column['status']} = %s AND {column['expires_on']} < %s RETURNING {column['id']}"
+        f"UPDATE {table} SET {column['status']} = %s, {column['updated_at']} = %s "
+        f"WHERE {where} RETURNING {column['id']}"
     )
-    params = [
-        EXPIRED.value, ops.adapt_datetimefield_value(timezone.now()), ACTIVE.value, ops.adapt_datefield_value(on_date)
-    ]
+    params = [EXPIRED.value, ops.adapt_datetimefield_value(timezone.now()), *where_params]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return sorted(row[0] for row in cursor.fetchall())
