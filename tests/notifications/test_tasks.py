@@ -36,11 +36,14 @@ def test_without_a_broker_the_reminder_task_runs_in_process_and_sends(customer, 
     assert len(mail.outbox) == 1
 
 
-def test_without_a_broker_the_expiry_task_runs_in_process(customer, package_expiring, django_capture_on_commit_callbacks):
+def test_without_a_broker_the_expiry_task_runs_in_process_and_the_worker_sends_its_notices(
+    customer, package_expiring, django_capture_on_commit_callbacks, run_worker
+):
     package = package_expiring(customer, days=1)
     PackageAssignment.objects.filter(pk=package.pk).update(expires_on=package.expires_on - timedelta(days=3))
 
     with django_capture_on_commit_callbacks(execute=True):
         assert expire_packages.delay().get() == 1
+    assert run_worker() == ["notifications.tasks.deliver_notifications"]
 
     assert Notification.objects.filter(kind="expired", status="sent").count() == 2
