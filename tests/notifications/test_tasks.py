@@ -47,3 +47,20 @@ def test_without_a_broker_the_expiry_task_runs_in_process_and_the_worker_sends_i
     assert run_worker() == ["notifications.tasks.deliver_notifications"]
 
     assert Notification.objects.filter(kind="expired", status="sent").count() == 2
+
+
+def test_a_send_task_whose_worker_dies_goes_back_to_redis_within_the_visibility_timeout():
+    from notifications.tasks import BACKOFF_SECONDS, send_notification
+
+    # Acknowledged only after it ran: a killed worker's task is not lost, and is redelivered ...
+    assert send_notification.acks_late and send_notification.reject_on_worker_lost
+    assert send_reminders.acks_late and send_reminders.reject_on_worker_lost
+    assert app.conf.worker_prefetch_multiplier == 1
+    # ... after the visibility timeout (Redis' default is an hour) ...
+    timeout = app.conf.broker_transport_options["visibility_timeout"]
+    assert timeout == settings.CELERY_VISIBILITY_TIMEOUT == 900
+    # ... which outlasts every retry countdown (or Redis would hand a waiting retry to a second
+    # worker) and the lease of the message the dead worker held, so the redelivered task can take it.
+    assert max(BACKOFF_SECONDS) < timeout
+    assert timeout > settings.NOTIFICATION_CLAIM_TIMEOUT
+    assert app.conf.broker_transport_options["global_keyprefix"]
