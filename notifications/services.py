@@ -1,14 +1,30 @@
 """Writes on notifications: queue the reminders that are due, send them at most once, resend.
 
-At most once (README "Reminders"): a reminder is one row, unique on (assignment, kind,
-threshold, channel), inserted with `bulk_create(ignore_conflicts=True)` so a second run
-adds nothing. A send claims its rows first (`claimed_at`, `attempts + 1`) in one committed
-UPDATE ... WHERE status = 'queued' AND claimed_at IS NULL, so two workers (or a task
-redelivered by the broker) never both send a row; then sends; then marks the rows sent.
-A worker that dies between its claim and its mark leaves the row claimed: after
-NOTIFICATION_CLAIM_TIMEOUT a gateway message (whose idempotency key is the row's id) is
-tried again, the gateway dropping a copy it already took; an e-mail or console message,
-which nothing could dedup, is marked failed rather than risk a second copy.
+Where sends run (docs/notifications.md): never in a request. A bill, a status change or the
+admin's resend only writes rows and hands them to the worker after commit
+(`notifications_dispatch`): a Celery task per row with CELERY_BROKER_URL, else one
+`deliver_notifications` task for `manage.py db_worker`. The cron commands are not requests:
+`send_reminders` sends in its own process, through the same `notifications_deliver`.
+
+At most once: a reminder is one row, unique on (assignment, kind, threshold, channel),
+inserted with `bulk_create(ignore_conflicts=True)` so a second run adds nothing.
+
+One lease at a time: a sender takes the lease on ONE row (`claimed_at` = now,
+`attempts + 1`) in one committed UPDATE ... RETURNING, sends it, and writes the outcome
+(sent, failed, or queued again for a retry) with the lease given back, before it takes the
+next row. So a sender killed with SIGKILL leaves one row leased, the one in flight, and
+every other row untouched for the next run. A lease older than NOTIFICATION_CLAIM_TIMEOUT
+(5 minutes; far above the longest live send, 2 x SMS_GATEWAY_TIMEOUT) belongs to a dead
+sender:
+- gateway channels (`http`, idempotent): the row is tried again automatically, by the next
+  claim of any sender, with the same idempotency key (the row's id). The gateway delivers
+  once per key, so a message goes at most once per gateway acknowledgement;
+- e-mail and console (nothing can dedupe them): the row is marked failed, "Interrupted while
+  sending", and is not retried on its own. The trade-off: the send may have gone before the
+  kill, and a second copy is worse than none, so at most one message per killed sender waits
+  for a manager's Resend in the admin, instead of every claimed row as before.
+Two senders never hold one row: the claim's WHERE is the lock (PostgreSQL also skips rows
+another sender is taking, FOR UPDATE SKIP LOCKED; SQLite writers queue).
 """
 from collections.abc import Iterable
 from dataclasses import dataclass, field
