@@ -243,13 +243,30 @@ class _Sender:
         self.templates, self.compiled, self.backends = templates_by_key(), {}, {}
         self.report = SendReport()
 
-    def send(self, pk: int) -> None:
-        """Send the row this worker holds the lease on, then write its outcome at once."""
+    def run(self, ids: list[int] | None, *, once: bool = False) -> SendReport:
+        """Lease, send and mark rows (among `ids` if given) until none is sendable.
+
+        The outcome of one message is committed together with the lease on the next (one
+        commit a message); either way the lease is committed before its send starts. `once`:
+        each row is tried at most once in this run (a Celery task retries later).
+        """
+        remaining = None if ids is None else sorted(set(ids))
+        pk = _claim_next(remaining)
+        while pk is not None:
+            if once:
+                remaining.remove(pk)
+            outcome = self.send(pk)
+            with transaction.atomic():
+                Notification.objects.filter(pk=pk).update(claimed_at=None, updated_at=timezone.now(), **outcome)
+                pk = _claim_next(remaining)
+        return self.report
+
+    def send(self, pk: int) -> dict:
+        """Send the row this worker holds the lease on; return its outcome (the fields to write)."""
         row = Notification.objects.select_related("assignment", "customer").get(pk=pk)
         row.assignment.customer = row.customer
         if row.customer.reminders_opt_out:  # opted out after the row was written
-            self._mark(row, status=NotificationStatus.SKIPPED, error=OPTED_OUT)
-            return
+            return {"status": NotificationStatus.SKIPPED, "error": OPTED_OUT}
         key = (row.kind, row.channel)
         if key not in self.compiled:
             self.compiled[key] = Compiled(self.templates[key])
@@ -262,34 +279,20 @@ class _Sender:
             )
         except SendFailed as exc:
             if row.attempts >= settings.NOTIFICATION_MAX_ATTEMPTS:
-                self._mark(row, status=NotificationStatus.FAILED, error=str(exc)[:2000])
                 self.report.failed.append(row.pk)
-            else:
-                self._mark(row, status=NotificationStatus.QUEUED, error=str(exc)[:2000])
-                self.report.retry.append(row.pk)
-            return
-        self._mark(row, status=NotificationStatus.SENT, error="", provider_message_id=provider_id)
+                return {"status": NotificationStatus.FAILED, "error": str(exc)[:2000]}
+            self.report.retry.append(row.pk)
+            return {"status": NotificationStatus.QUEUED, "error": str(exc)[:2000]}
         self.report.sent.append(row.pk)
-
-    @staticmethod
-    def _mark(row: Notification, *, status: str, error: str, **more) -> None:
-        """Give the lease back with the outcome (one UPDATE, committed before the next row is taken)."""
-        now = timezone.now()
-        if status == NotificationStatus.SENT:
-            more["sent_at"] = now
-        Notification.objects.filter(pk=row.pk).update(
-            status=status, error=error, claimed_at=None, updated_at=now, **more
-        )
+        return {
+            "status": NotificationStatus.SENT, "error": "", "provider_message_id": provider_id,
+            "sent_at": timezone.now(),
+        }
 
 
 def notifications_send(ids: Iterable[int], *, on_date: date | None = None) -> SendReport:
     """Try each sendable row among `ids` once, one lease at a time (a Celery task retries later)."""
-    remaining = sorted(set(ids))
-    sender = _Sender(on_date)
-    while (pk := _claim_next(remaining)) is not None:
-        remaining.remove(pk)
-        sender.send(pk)
-    return sender.report
+    return _Sender(on_date).run(list(ids), once=True)
 
 
 def stale_claims_recover() -> tuple[int, int]:
@@ -333,11 +336,7 @@ def notifications_deliver(ids: Iterable[int] | None = None, *, on_date: date | N
     tries instead); attempts only grow, so this ends.
     """
     stale_claims_recover()
-    ids = None if ids is None else sorted(set(ids))
-    sender = _Sender(on_date)
-    while (pk := _claim_next(ids)) is not None:
-        sender.send(pk)
-    report = sender.report
+    report = _Sender(on_date).run(None if ids is None else list(ids))
     report.retry = [pk for pk in report.retry if pk not in report.sent and pk not in report.failed]
     return report
 
