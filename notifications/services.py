@@ -198,8 +198,8 @@ def _claim_next(ids: list[int] | None = None) -> int | None:
 
     Sendable: queued and not leased, or leased by a worker that died (the lease expired) on a
     channel whose gateway dedups by idempotency key, with attempts left. UPDATE ... RETURNING
-    (SQLite 3.35+, PostgreSQL), in autocommit: the lease is committed before the send starts.
-    On PostgreSQL the inner SELECT skips rows another worker is taking right now.
+    (SQLite 3.35+, PostgreSQL), committed alone or with the previous message's outcome, always
+    before the send starts. On PostgreSQL the inner SELECT skips rows another worker is taking.
     """
     if ids is not None and not ids:
         return None
