@@ -12,6 +12,13 @@ PYTEST_EXTRA ?=
 # (DEBUG=true, a development key); lint only needs some key to load the settings.
 LINT_ENV := SECRET_KEY=$${SECRET_KEY:-make-lint-only-not-a-secret-key}
 
+# The worker beside the server: no request talks to a gateway, a bill queues its notices and
+# `db_worker` sends them (Django's task framework, its queue a table in the database; with
+# CELERY_BROKER_URL the Celery worker of `make worker` sends instead and this one finds nothing
+# to do). Started in the background and stopped when the server stops, Ctrl-C included.
+RUN_WITH_WORKER = $(BIN)/python manage.py db_worker --no-reload & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM;
+
 .PHONY: run worker test test-postgres test-browser screenshots test-ops lint bench schemathesis clean
 
 $(BIN)/python:
@@ -31,11 +38,13 @@ run: $(VENV)/.installed
 	@echo ""
 	@echo "  spa_pkg is starting at http://$(HOST):$(PORT)/"
 	@echo "  Billing counter: http://$(HOST):$(PORT)/integrated-billing   Admin: http://$(HOST):$(PORT)/admin/"
+	@echo "  The worker (manage.py db_worker) sends reminders and notices; Ctrl-C stops both."
 	@echo ""
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	$(RUN_WITH_WORKER) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # A Celery worker with beat: the daily expire_packages and send_reminders at REMINDER_HOUR, and
-# the sends. Needs CELERY_BROKER_URL (Redis); without it `make run` needs no worker at all.
+# the sends. Needs CELERY_BROKER_URL (Redis); without it `make run` starts its own worker
+# (db_worker) and cron runs the daily commands.
 worker: $(VENV)/.installed
 	@test -n "$$CELERY_BROKER_URL" || { echo "Set CELERY_BROKER_URL, e.g. redis://127.0.0.1:6379/1"; exit 2; }
 	$(BIN)/celery -A spa_pkg worker -B --loglevel INFO --concurrency 2 --schedule $${CELERY_BEAT_SCHEDULE_FILE:-celerybeat-schedule}

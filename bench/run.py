@@ -630,8 +630,9 @@ def render_reminders(args, host: dict, dataset, timing: dict) -> str:
         "",
         "Rows by status afterwards: " + ", ".join(f"{status} {count:,}" for status, count in sorted(counts.items())) + ".",
         "The due packages are selected in SQL (one query per threshold), rows are inserted 1,000 at a time, "
-        "and sends are claimed, loaded and marked 50 at a time: the query count grows with the messages / 50, "
-        "never per package.",
+        "and each send leases, loads and marks one message (three statements and one commit a message, so a killed run "
+        "leaves only the message in flight leased; docs/notifications.md): the query count grows with the "
+        "messages sent, never with the packages on file.",
         "",
         f"Command: `python -m bench.run{' --postgres' if args.postgres else ''} --reminders-only "
         f"--customers {args.customers} --assignments {args.assignments}`",

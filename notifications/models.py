@@ -2,8 +2,9 @@
 
 A `Notification` is written before anything is sent. Its unique key (assignment, kind,
 threshold, channel) is what makes a reminder go at most once: a second run of the schedule
-inserts nothing (`bulk_create(ignore_conflicts=True)`), and a send first claims its row
-(`claimed_at`, `attempts`) in its own committed UPDATE, so two workers never send one row.
+inserts nothing (`bulk_create(ignore_conflicts=True)`), and a send first leases its row
+(`claimed_at`, `attempts`) in its own committed UPDATE, so two workers never send one row
+(notifications/services.py, docs/notifications.md).
 """
 from django.db import models
 from django.db.models.functions import Coalesce
@@ -47,7 +48,7 @@ class Notification(models.Model):
     )
     recipient = models.CharField(max_length=254, blank=True, help_text="The e-mail address or E.164 phone used.")
     attempts = models.PositiveSmallIntegerField(default=0)
-    # Set in its own committed UPDATE before the send; cleared when a try fails and may be retried.
+    # The lease: set in its own committed UPDATE before the send, cleared with the outcome.
     claimed_at = models.DateTimeField(null=True, blank=True)
     provider_message_id = models.CharField(max_length=120, blank=True)
     error = models.TextField(blank=True, help_text="Why the message was skipped, or the last failure.")

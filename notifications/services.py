@@ -1,14 +1,30 @@
 """Writes on notifications: queue the reminders that are due, send them at most once, resend.
 
-At most once (README "Reminders"): a reminder is one row, unique on (assignment, kind,
-threshold, channel), inserted with `bulk_create(ignore_conflicts=True)` so a second run
-adds nothing. A send claims its rows first (`claimed_at`, `attempts + 1`) in one committed
-UPDATE ... WHERE status = 'queued' AND claimed_at IS NULL, so two workers (or a task
-redelivered by the broker) never both send a row; then sends; then marks the rows sent.
-A worker that dies between its claim and its mark leaves the row claimed: after
-NOTIFICATION_CLAIM_TIMEOUT a gateway message (whose idempotency key is the row's id) is
-tried again, the gateway dropping a copy it already took; an e-mail or console message,
-which nothing could dedup, is marked failed rather than risk a second copy.
+Where sends run (docs/notifications.md): never in a request. A bill, a status change or the
+admin's resend only writes rows and hands them to the worker after commit
+(`notifications_dispatch`): a Celery task per row with CELERY_BROKER_URL, else one
+`deliver_notifications` task for `manage.py db_worker`. The cron commands are not requests:
+`send_reminders` sends in its own process, through the same `notifications_deliver`.
+
+At most once: a reminder is one row, unique on (assignment, kind, threshold, channel),
+inserted with `bulk_create(ignore_conflicts=True)` so a second run adds nothing.
+
+One lease at a time: a sender takes the lease on ONE row (`claimed_at` = now,
+`attempts + 1`) in one committed UPDATE ... RETURNING, sends it, and writes the outcome
+(sent, failed, or queued again for a retry) with the lease given back, before it takes the
+next row. So a sender killed with SIGKILL leaves one row leased, the one in flight, and
+every other row untouched for the next run. A lease older than NOTIFICATION_CLAIM_TIMEOUT
+(5 minutes; far above the longest live send, 2 x SMS_GATEWAY_TIMEOUT) belongs to a dead
+sender:
+- gateway channels (`http`, idempotent): the row is tried again automatically, by the next
+  claim of any sender, with the same idempotency key (the row's id). The gateway delivers
+  once per key, so a message goes at most once per gateway acknowledgement;
+- e-mail and console (nothing can dedupe them): the row is marked failed, "Interrupted while
+  sending", and is not retried on its own. The trade-off: the send may have gone before the
+  kill, and a second copy is worse than none, so at most one message per killed sender waits
+  for a manager's Resend in the admin, instead of every claimed row as before.
+Two senders never hold one row: the claim's WHERE is the lock (PostgreSQL also skips rows
+another sender is taking, FOR UPDATE SKIP LOCKED; SQLite writers queue).
 """
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -40,7 +56,6 @@ STATUS_OF_KIND = {
     NotificationKind.EXPIRED: AssignmentStatus.EXPIRED,
 }
 INSERT_BATCH = 1000
-SEND_CHUNK = 50
 
 
 def channels() -> list[str]:
@@ -173,84 +188,115 @@ class SendReport:
     retry: list[int] = field(default_factory=list)  # failed this time, queued for another try
 
 
-def _claim(ids: list[int]) -> list[int]:
-    """Claim the queued, unclaimed rows among `ids` in one statement; return the ids claimed.
+def _idempotent_channels() -> list[str]:
+    """The channels whose backend drops a copy it already took (the gateway, by idempotency key)."""
+    return [channel for channel in Channel.values if backend_for(channel).idempotent]
 
-    UPDATE ... RETURNING (SQLite 3.35+, PostgreSQL): the ids are exactly the rows this
-    call took, whatever another worker claims at the same moment. Autocommit, or the
-    caller's transaction when there is one.
+
+def _claim_next(ids: list[int] | None = None) -> int | None:
+    """Take the lease on the next sendable row (among `ids` if given) in one statement; return its id.
+
+    Sendable: queued and not leased, or leased by a worker that died (the lease expired) on a
+    channel whose gateway dedups by idempotency key, with attempts left. UPDATE ... RETURNING
+    (SQLite 3.35+, PostgreSQL), committed alone or with the previous message's outcome, always
+    before the send starts. On PostgreSQL the inner SELECT skips rows another worker is taking.
     """
-    if not ids:
-        return []
-    table, quote, ops = Notification._meta.db_table, connection.ops.quote_name, connection.ops
-    now = ops.adapt_datetimefield_value(timezone.now())
-    marks = ", ".join(["%s"] * len(ids))
-    sql = (
-        f"UPDATE {quote(table)} SET {quote('claimed_at')} = %s, {quote('attempts')} = {quote('attempts')} + 1, "
-        f"{quote('updated_at')} = %s WHERE {quote('id')} IN ({marks}) AND {quote('status')} = %s "
-        f"AND {quote('claimed_at')} IS NULL RETURNING {quote('id')}"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [now, now, *ids, NotificationStatus.QUEUED.value])
-        return sorted(row[0] for row in cursor.fetchall())
-
-
-def notifications_send(ids: Iterable[int], *, on_date: date | None = None) -> SendReport:
-    """Claim, send and mark the queued rows among `ids` (a chunk: marks are written together)."""
-    report = SendReport()
-    claimed = _claim(sorted(set(ids)))
-    if not claimed:
-        return report
-    on_date = on_date or timezone.localdate()
-    templates, compiled, backends = templates_by_key(), {}, {}
-    rows = list(Notification.objects.filter(pk__in=claimed).select_related("assignment", "customer").order_by("pk"))
+    if ids is not None and not ids:
+        return None
+    quote, ops = connection.ops.quote_name, connection.ops
+    table = quote(Notification._meta.db_table)
     now = timezone.now()
-    for row in rows:
+    cutoff = now - timedelta(seconds=settings.NOTIFICATION_CLAIM_TIMEOUT)
+    idempotent = _idempotent_channels()
+    column = {name: quote(name) for name in ("id", "status", "claimed_at", "attempts", "channel", "updated_at")}
+    sendable = f"{column['claimed_at']} IS NULL"
+    params: list = []
+    if idempotent:
+        sendable = (
+            f"({sendable} OR ({column['claimed_at']} < %s AND {column['attempts']} < %s "
+            f"AND {column['channel']} IN ({', '.join(['%s'] * len(idempotent))})))"
+        )
+        params += [ops.adapt_datetimefield_value(cutoff), settings.NOTIFICATION_MAX_ATTEMPTS, *idempotent]
+    where = f"{column['status']} = %s AND {sendable}"
+    params = [NotificationStatus.QUEUED.value, *params]
+    if ids is not None:
+        where += f" AND {column['id']} IN ({', '.join(['%s'] * len(ids))})"
+        params += list(ids)
+    skip_locked = " FOR UPDATE SKIP LOCKED" if connection.features.has_select_for_update_skip_locked else ""
+    sql = (
+        f"UPDATE {table} SET {column['claimed_at']} = %s, {column['attempts']} = {column['attempts']} + 1, "
+        f"{column['updated_at']} = %s WHERE {column['id']} = (SELECT {column['id']} FROM {table} WHERE {where} "
+        f"ORDER BY {column['id']} LIMIT 1{skip_locked}) AND {where} RETURNING {column['id']}"
+    )
+    stamp = ops.adapt_datetimefield_value(now)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [stamp, stamp, *params, *params])
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
+class _Sender:
+    """Sends leased rows one by one; keeps the compiled templates and the backends of one run."""
+
+    def __init__(self, on_date: date | None):
+        self.on_date = on_date or timezone.localdate()
+        self.templates, self.compiled, self.backends = templates_by_key(), {}, {}
+        self.report = SendReport()
+
+    def run(self, ids: list[int] | None, *, once: bool = False) -> SendReport:
+        """Lease, send and mark rows (among `ids` if given) until none is sendable.
+
+        The outcome of one message is committed together with the lease on the next (one
+        commit a message); either way the lease is committed before its send starts. `once`:
+        each row is tried at most once in this run (a Celery task retries later).
+        """
+        remaining = None if ids is None else sorted(set(ids))
+        pk = _claim_next(remaining)
+        while pk is not None:
+            if once:
+                remaining.remove(pk)
+            outcome = self.send(pk)
+            with transaction.atomic():
+                Notification.objects.filter(pk=pk).update(claimed_at=None, updated_at=timezone.now(), **outcome)
+                pk = _claim_next(remaining)
+        return self.report
+
+    def send(self, pk: int) -> dict:
+        """Send the row this worker holds the lease on; return its outcome (the fields to write)."""
+        row = Notification.objects.select_related("assignment", "customer").get(pk=pk)
         row.assignment.customer = row.customer
         if row.customer.reminders_opt_out:  # opted out after the row was written
-            row.status, row.error, row.claimed_at = NotificationStatus.SKIPPED, OPTED_OUT, None
-            continue
+            return {"status": NotificationStatus.SKIPPED, "error": OPTED_OUT}
         key = (row.kind, row.channel)
-        if key not in compiled:
-            compiled[key] = Compiled(templates[key])
-        message = compiled[key].render(message_context(row.assignment, on_date=on_date))
-        if row.channel not in backends:
-            backends[row.channel] = backend_for(row.channel)
+        if key not in self.compiled:
+            self.compiled[key] = Compiled(self.templates[key])
+        message = self.compiled[key].render(message_context(row.assignment, on_date=self.on_date))
+        if row.channel not in self.backends:
+            self.backends[row.channel] = backend_for(row.channel)
         try:
-            row.provider_message_id = backends[row.channel].send(
+            provider_id = self.backends[row.channel].send(
                 Outgoing(notification_id=row.pk, channel=row.channel, to=row.recipient, message=message)
             )
         except SendFailed as exc:
-            row.error, row.claimed_at = str(exc)[:2000], None
             if row.attempts >= settings.NOTIFICATION_MAX_ATTEMPTS:
-                row.status = NotificationStatus.FAILED
-                report.failed.append(row.pk)
-            else:
-                report.retry.append(row.pk)
-            continue
-        row.status, row.sent_at, row.error, row.claimed_at = NotificationStatus.SENT, now, "", None
-        report.sent.append(row.pk)
-    _mark(rows, report, now)
-    return report
+                self.report.failed.append(row.pk)
+                return {"status": NotificationStatus.FAILED, "error": str(exc)[:2000]}
+            self.report.retry.append(row.pk)
+            return {"status": NotificationStatus.QUEUED, "error": str(exc)[:2000]}
+        self.report.sent.append(row.pk)
+        return {
+            "status": NotificationStatus.SENT, "error": "", "provider_message_id": provider_id,
+            "sent_at": timezone.now(),
+        }
 
 
-def _mark(rows: list[Notification], report: SendReport, now) -> None:
-    """Write the outcome of a chunk: one UPDATE for the sent ones, their provider ids, then the failures."""
-    sent = [row for row in rows if row.status == NotificationStatus.SENT]
-    if sent:
-        Notification.objects.filter(pk__in=report.sent).update(
-            status=NotificationStatus.SENT, sent_at=now, error="", claimed_at=None, updated_at=now
-        )
-        Notification.objects.bulk_update(sent, ["provider_message_id"])
-    failed = [row for row in rows if row.status != NotificationStatus.SENT]
-    for row in failed:
-        row.updated_at = now
-    if failed:
-        Notification.objects.bulk_update(failed, ["status", "error", "claimed_at", "updated_at"])
+def notifications_send(ids: Iterable[int], *, on_date: date | None = None) -> SendReport:
+    """Try each sendable row among `ids` once, one lease at a time (a Celery task retries later)."""
+    return _Sender(on_date).run(list(ids), once=True)
 
 
 def stale_claims_recover() -> tuple[int, int]:
-    """Deal with rows a dead worker claimed and never marked; return (released for retry, failed).
+    """Deal with rows a dead worker leased and never marked; return (released for retry, failed).
 
     A gateway message is released: sent again with the same idempotency key. Anything
     else is marked failed, since it may have gone (at most once).
@@ -282,33 +328,38 @@ def sendable_ids(ids: Iterable[int] | None = None, *, limit: int | None = None) 
 
 
 def notifications_deliver(ids: Iterable[int] | None = None, *, on_date: date | None = None) -> SendReport:
-    """Send every queued row (among `ids` if given) in this process, chunk by chunk.
+    """Send every sendable row (among `ids` if given) in this process, one lease at a time.
 
-    A failed try is retried at once, up to NOTIFICATION_MAX_ATTEMPTS (a Celery worker
-    waits between tries instead); attempts only grow, so this ends.
+    The worker's job (`db_worker` runs it through `tasks.deliver_notifications`) and the
+    cron job's (`send_reminders`). Dead workers' leases are dealt with first. A failed try
+    is retried at once, up to NOTIFICATION_MAX_ATTEMPTS (a Celery worker waits between
+    tries instead); attempts only grow, so this ends.
     """
-    ids = None if ids is None else list(ids)
-    total = SendReport()
-    while True:
-        chunk = sendable_ids(ids, limit=SEND_CHUNK)
-        if not chunk:
-            return total
-        report = notifications_send(chunk, on_date=on_date)
-        total.sent += report.sent
-        total.failed += report.failed
-        total.retry = report.retry
+    stale_claims_recover()
+    report = _Sender(on_date).run(None if ids is None else list(ids))
+    report.retry = [pk for pk in report.retry if pk not in report.sent and pk not in report.failed]
+    return report
+
+
+def _celery() -> bool:
+    """Whether sends go to Celery on Redis (CELERY_BROKER_URL set and tasks not run in process)."""
+    return bool(settings.CELERY_BROKER_URL) and not settings.CELERY_TASK_ALWAYS_EAGER
 
 
 def notifications_dispatch(ids: list[int]) -> None:
-    """Send `ids`: here and now without a broker, else one Celery task each (after commit)."""
+    """Hand `ids` to the worker after commit: one Celery task each on Redis, else one `db_worker` task.
+
+    Never sends here: this runs in requests (a bill, the admin's resend), and a request
+    never waits on a gateway (docs/notifications.md).
+    """
     if not ids:
         return
-    if settings.CELERY_TASK_ALWAYS_EAGER:
-        transaction.on_commit(lambda: notifications_deliver(ids))
-        return
-    from .tasks import send_notification
+    from . import tasks
 
-    transaction.on_commit(lambda: [send_notification.delay(pk) for pk in ids])
+    if _celery():
+        transaction.on_commit(lambda: [tasks.send_notification.delay(pk) for pk in ids])
+    else:
+        transaction.on_commit(tasks.deliver_notifications.enqueue)
 
 
 @dataclass
@@ -329,7 +380,7 @@ def reminders_run(*, on_date: date | None = None, dispatch: bool = True) -> Remi
     written = expiry_reminders_queue(on_date=on_date)
     if not dispatch:
         return ReminderRun(written, released, interrupted, None, len(sendable_ids()))
-    if settings.CELERY_TASK_ALWAYS_EAGER:
+    if not _celery():  # a command is not a request: it sends, through the worker's own code path
         report = notifications_deliver(on_date=on_date)
         return ReminderRun(written, released, interrupted, report, 0)
     from .tasks import send_notification

@@ -51,6 +51,10 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "django_htmx",
+    # Django's task framework (the django-tasks backport) and its database backend: the worker
+    # of a single box (`manage.py db_worker`, started by `make run`).
+    "django_tasks",
+    "django_tasks_db",
     "branches",
     "catalog",
     "customers",
@@ -227,7 +231,9 @@ REMINDER_CHANNELS = env.list("REMINDER_CHANNELS", default=["email", "sms"])
 REMINDER_HOUR = env.int("REMINDER_HOUR", default=9)
 # How many times one message is tried before it is marked failed.
 NOTIFICATION_MAX_ATTEMPTS = env.int("NOTIFICATION_MAX_ATTEMPTS", default=4)
-# A claimed send not marked within this many seconds belongs to a worker that died (see README).
+# The lease a worker takes on one message while it sends it: a lease not given back within this
+# many seconds belongs to a worker that died (docs/notifications.md). Keep it well above
+# 2 x SMS_GATEWAY_TIMEOUT (connect, then answer), the longest a live send can take.
 NOTIFICATION_CLAIM_TIMEOUT = env.int("NOTIFICATION_CLAIM_TIMEOUT", default=300)
 # SMS and WhatsApp providers: "console" (writes the message to the log) or "http" (a gateway).
 SMS_BACKEND = env("SMS_BACKEND", default="console")
@@ -237,8 +243,14 @@ SMS_GATEWAY_API_KEY = env("SMS_GATEWAY_API_KEY", default="")
 SMS_GATEWAY_SENDER = env("SMS_GATEWAY_SENDER", default="SPAPKG")
 SMS_GATEWAY_TIMEOUT = env.float("SMS_GATEWAY_TIMEOUT", default=10.0)
 
-# Celery: with CELERY_BROKER_URL (Redis) a worker and beat run the jobs; without it, tasks
-# run eagerly in the caller's process (nothing needs Redis).
+# Where sends run (docs/notifications.md). Never in a request: a bill writes its notices and
+# a worker sends them. Without CELERY_BROKER_URL the worker is `manage.py db_worker` (Django's
+# task framework through django-tasks, its queue a table in this database; `make run` starts
+# it beside the server), and the cron commands send in their own process.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# Celery: with CELERY_BROKER_URL (Redis) a worker and beat run the jobs and the sends; without
+# it, Celery's own tasks (beat's daily jobs) run eagerly in the caller's process.
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
@@ -247,8 +259,18 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_ENABLE_UTC = True
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# The send tasks are acknowledged after they run (acks_late, notifications/tasks.py): a task
+# whose worker is killed goes back to the queue once Redis has not heard of it for
+# CELERY_VISIBILITY_TIMEOUT seconds (Redis' default is an hour). It must stay above the longest
+# retry countdown (600 s) and NOTIFICATION_CLAIM_TIMEOUT, or Redis hands a waiting task to a
+# second worker. One task reserved at a time, so a killed worker holds back one message only.
+CELERY_VISIBILITY_TIMEOUT = env.int("CELERY_VISIBILITY_TIMEOUT", default=900)
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # Keys under a prefix of their own, so several shops (or test runs) can share one Redis.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"global_keyprefix": env("CELERY_KEY_PREFIX", default="spa_pkg_celery:")}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "global_keyprefix": env("CELERY_KEY_PREFIX", default="spa_pkg_celery:"),
+    "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
+}
 CELERY_BEAT_SCHEDULE = {
     "expire-packages": {
         "task": "packages.tasks.expire_packages",

@@ -10,9 +10,11 @@ class Gateway:
 
     def __init__(self):
         self.requests: list[dict] = []
-        self.script: list[str] = []  # "500" or "slow" per request, in order; then `default`
+        self.script: list[str] = []  # "500", "slow" or "hang" per request, in order; then `default`
         self.default = "ok"
         self.slow_seconds = 1.0
+        # "hang": a gateway that takes the connection and never answers (until `close`).
+        self.released = threading.Event()
         self.lock = threading.Lock()
         gateway = self
 
@@ -24,6 +26,8 @@ class Gateway:
                     action = gateway.script.pop(0) if gateway.script else gateway.default
                 if action == "slow":
                     time.sleep(gateway.slow_seconds)
+                if action == "hang":
+                    gateway.released.wait(timeout=60)
                 if action == "500":
                     self._answer(500, {"error": "gateway busy"})
                 else:
@@ -58,5 +62,6 @@ class Gateway:
             return first
 
     def close(self):
+        self.released.set()
         self.server.shutdown()
         self.server.server_close()

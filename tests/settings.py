@@ -3,6 +3,9 @@ from spa_pkg.settings import *  # noqa: F403
 
 INSTALLED_APPS = [*INSTALLED_APPS, "tests.kindapp"]  # noqa: F405
 
-# Tasks run in process in the tests, whatever the environment says (tests/ops start a real worker).
+# No broker, whatever the environment says (tests/ops start a real worker). A Celery task a test
+# calls runs in process; the sends a request hands over wait in the database backend's queue
+# (TASKS, as in production) until the test runs the worker (tests/notifications/conftest.py), so
+# a test can see that the request itself sent nothing.
 CELERY_BROKER_URL = ""
 CELERY_TASK_ALWAYS_EAGER = True

@@ -14,6 +14,7 @@ def reminder_settings(settings):
     settings.LOW_CREDIT_REMINDER = "500"
     settings.SMS_BACKEND = "console"
     settings.WHATSAPP_BACKEND = "console"
+    settings.CELERY_BROKER_URL = ""
     settings.CELERY_TASK_ALWAYS_EAGER = True
     settings.NOTIFICATION_MAX_ATTEMPTS = 4
     return settings
@@ -42,6 +43,33 @@ def package_expiring(db, today):
         )
 
     return make
+
+
+@pytest.fixture
+def run_worker(db):
+    """Run the tasks waiting in the database backend's queue, one by one, as `manage.py db_worker` does.
+
+    Returns the paths of the tasks it ran. (tests/notifications/test_worker.py runs the real
+    `db_worker --batch` once; elsewhere this keeps the test inside its transaction.)
+    """
+    from django_tasks_db.models import DBTaskResult
+
+    def run() -> list[str]:
+        ran = []
+        while (row := DBTaskResult.objects.ready().order_by("enqueued_at", "id").first()) is not None:
+            row.claim("tests")
+            row.set_successful(row.task.call(*row.task_result.args, **row.task_result.kwargs))
+            ran.append(row.task_path)
+        return ran
+
+    return run
+
+
+def queued_tasks() -> list[str]:
+    """The tasks waiting for the worker (database backend), oldest first."""
+    from django_tasks_db.models import DBTaskResult
+
+    return list(DBTaskResult.objects.ready().order_by("enqueued_at", "id").values_list("task_path", flat=True))
 
 
 @pytest.fixture

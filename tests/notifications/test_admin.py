@@ -43,13 +43,18 @@ def test_the_log_lists_every_notification_and_filters_by_status_kind_and_channel
     assert listed_ids(manager_client.get(LOG + "?q=Asha")) == {n.pk for n in log.values()}
 
 
-def test_resend_queues_the_failed_ones_again_and_sends_them(manager_client, log, django_capture_on_commit_callbacks):
+def test_resend_queues_the_failed_ones_again_and_the_worker_sends_them(
+    manager_client, log, django_capture_on_commit_callbacks, run_worker
+):
     with django_capture_on_commit_callbacks(execute=True):
         response = manager_client.post(
             LOG,
             {"action": "resend", "_selected_action": [log["failed"].pk, log["sent"].pk]},
             follow=True,
         )
+    assert Notification.objects.get(pk=log["failed"].pk).status == "queued"  # the admin's request sent nothing
+    assert mail.outbox == []
+    run_worker()
 
     assert response.status_code == 200
     messages = [str(message) for message in response.context["messages"]]

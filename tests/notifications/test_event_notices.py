@@ -33,12 +33,13 @@ def bill_over_http(client, cashier, customer, service, quantity):
 
 
 def test_a_bill_that_leaves_one_session_sends_the_low_balance_notice_after_commit(
-    client, cashier, customer, package_expiring, django_capture_on_commit_callbacks
+    client, cashier, customer, package_expiring, django_capture_on_commit_callbacks, run_worker
 ):
     package = package_expiring(customer, days=60)
 
     with django_capture_on_commit_callbacks(execute=True):
         response = bill_over_http(client, cashier, customer, package.service, 3)
+    run_worker()
 
     assert response.status_code == 201, response.content
     assert kinds_sent() == [("low_balance", "email"), ("low_balance", "sms")]
@@ -48,13 +49,14 @@ def test_a_bill_that_leaves_one_session_sends_the_low_balance_notice_after_commi
 
 
 def test_the_low_balance_notice_goes_once_and_the_last_session_sends_the_completed_notice(
-    client, cashier, customer, package_expiring, django_capture_on_commit_callbacks
+    client, cashier, customer, package_expiring, django_capture_on_commit_callbacks, run_worker
 ):
     package = package_expiring(customer, days=60)
     with django_capture_on_commit_callbacks(execute=True):
         bill_over_http(client, cashier, customer, package.service, 3)
     with django_capture_on_commit_callbacks(execute=True):
         bill_over_http(client, cashier, customer, package.service, 1)
+    run_worker()
 
     package.refresh_from_db()
     assert package.status == "completed"
@@ -83,7 +85,7 @@ def test_a_bill_that_rolls_back_sends_nothing(cashier, customer, package_expirin
 
 
 def test_credit_falling_under_the_low_credit_setting_sends_the_notice(
-    customer, cashier, django_capture_on_commit_callbacks
+    customer, cashier, django_capture_on_commit_callbacks, run_worker
 ):
     template = PrepaidPackageFactory(name="Gold Credit", actual_price=inr("1000.00"), after_value=inr("1200.00"))
     assignment_create(customer=customer, template=template)
@@ -97,6 +99,7 @@ def test_credit_falling_under_the_low_credit_setting_sends_the_notice(
             use_credit=True,
             payments=[PaymentIn("cash")],
         )
+    run_worker()
 
     assert ("low_balance", "email") in kinds_sent()
     assert mail.outbox[0].subject == "Only ₹465 credit left on your Gold Credit"  # 1,200 less 700 + 5% GST
@@ -128,11 +131,14 @@ def test_a_bill_that_leaves_plenty_reads_nothing_after_its_commit(
     assert Notification.objects.count() == 0
 
 
-def test_the_expiry_sweep_sends_the_expired_notice_after_commit(customer, package_expiring, today, django_capture_on_commit_callbacks):
+def test_the_expiry_sweep_sends_the_expired_notice_after_commit(
+    customer, package_expiring, today, django_capture_on_commit_callbacks, run_worker
+):
     package = package_expiring(customer, days=1)
 
     with django_capture_on_commit_callbacks(execute=True):
         call_command("expire_packages", "--date", (today + timedelta(days=2)).isoformat(), stdout=StringIO())
+    run_worker()
 
     package.refresh_from_db()
     assert package.status == "expired"

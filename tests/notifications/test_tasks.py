@@ -36,11 +36,31 @@ def test_without_a_broker_the_reminder_task_runs_in_process_and_sends(customer, 
     assert len(mail.outbox) == 1
 
 
-def test_without_a_broker_the_expiry_task_runs_in_process(customer, package_expiring, django_capture_on_commit_callbacks):
+def test_without_a_broker_the_expiry_task_runs_in_process_and_the_worker_sends_its_notices(
+    customer, package_expiring, django_capture_on_commit_callbacks, run_worker
+):
     package = package_expiring(customer, days=1)
     PackageAssignment.objects.filter(pk=package.pk).update(expires_on=package.expires_on - timedelta(days=3))
 
     with django_capture_on_commit_callbacks(execute=True):
         assert expire_packages.delay().get() == 1
+    assert run_worker() == ["notifications.tasks.deliver_notifications"]
 
     assert Notification.objects.filter(kind="expired", status="sent").count() == 2
+
+
+def test_a_send_task_whose_worker_dies_goes_back_to_redis_within_the_visibility_timeout():
+    from notifications.tasks import BACKOFF_SECONDS, send_notification
+
+    # Acknowledged only after it ran: a killed worker's task is not lost, and is redelivered ...
+    assert send_notification.acks_late and send_notification.reject_on_worker_lost
+    assert send_reminders.acks_late and send_reminders.reject_on_worker_lost
+    assert app.conf.worker_prefetch_multiplier == 1
+    # ... after the visibility timeout (Redis' default is an hour) ...
+    timeout = app.conf.broker_transport_options["visibility_timeout"]
+    assert timeout == settings.CELERY_VISIBILITY_TIMEOUT == 900
+    # ... which outlasts every retry countdown (or Redis would hand a waiting retry to a second
+    # worker) and the lease of the message the dead worker held, so the redelivered task can take it.
+    assert max(BACKOFF_SECONDS) < timeout
+    assert timeout > settings.NOTIFICATION_CLAIM_TIMEOUT
+    assert app.conf.broker_transport_options["global_keyprefix"]

@@ -314,6 +314,9 @@ def ops_template():
         manage(env, "migrate", "--noinput", "--verbosity", "0")
         manage(env, "createcachetable")
         manage(env, "seed_demo")
+        # The demo's bills queued their notices for the worker (`make run` starts it); send them
+        # (console backends), so every test starts from a shop whose worker has caught up.
+        manage(env, "db_worker", "--batch", "--no-startup-delay", "--no-reload", "--verbosity", "0")
         yield postgres, redis, name
     finally:
         postgres.drop(name)

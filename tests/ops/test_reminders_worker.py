@@ -26,7 +26,7 @@ KILL_AFTER = 6  # messages the gateway has received when the worker is killed
 CLAIM_TIMEOUT = 4  # seconds (NOTIFICATION_CLAIM_TIMEOUT); above the gateway timeout below
 WAIT_FOR = 90.0  # seconds to wait for the worker to finish
 
-MAKE_PACKAGES = """
+MAKE_PACKAGES_FOR_COUNT = """
 import json
 from datetime import timedelta
 from django.utils import timezone
@@ -45,7 +45,8 @@ for number in range(COUNT):
         customer=customer, template=template, service=service, expires_on=timezone.localdate() + timedelta(days=7),
     ).pk)
 print(json.dumps(ids))
-""".replace("COUNT", str(CUSTOMERS))
+"""
+MAKE_PACKAGES = MAKE_PACKAGES_FOR_COUNT.replace("COUNT", str(CUSTOMERS))
 
 # The expiry reminders (the demo's own bills left low-balance and completed notices behind).
 ROWS = """
