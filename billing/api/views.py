@@ -278,6 +278,7 @@ class PackageUsageApi(APIView):
 class InvoiceViewSet(viewsets.ReadOnlyModelViewSet):
     """Invoices with their lines and payments, newest first; filter by customer and dates."""
 
+    queryset = Invoice.objects.none()  # the model, for the permissions; the rows come from get_queryset
     serializer_class = InvoiceSerializer
     permission_classes = [ModelPermissions]
     filterset_class = InvoiceFilter
