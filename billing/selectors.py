@@ -1,9 +1,10 @@
 """Reads on billing that span relations, with their joins inside."""
 from datetime import date
 
-from django.db.models import OuterRef, Subquery
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
+from branches.selectors import documents_readable_by
 from packages.models import PackageUsage, UsageKind
 from spa_pkg.money import money_str
 
@@ -86,12 +87,20 @@ def package_usage(*, assignment_id: int) -> list[dict]:
     return rows
 
 
+def invoices_readable_by(user) -> QuerySet[Invoice]:
+    """Return the invoices `user` may read: at the branches they work at, and their own unless they may view reports.
+
+    The API's list and detail and the counter's recent bills all read through this; the
+    receipts apply the same rule (branches.selectors.documents_readable_by).
+    """
+    return documents_readable_by(Invoice.objects.all(), user, issued_by="cashier")
+
+
 def recent_invoices(*, cashier, branch, day: date | None = None, limit: int = 8) -> list[Invoice]:
     """Return the bills `cashier` issued at `branch` on `day` (today), newest first, for the counter's reprint list."""
     return list(
-        Invoice.objects.filter(
-            cashier=cashier, branch=branch, kind=InvoiceKind.SALE, bill_date=day or timezone.localdate()
-        )
+        invoices_readable_by(cashier)
+        .filter(cashier=cashier, branch=branch, kind=InvoiceKind.SALE, bill_date=day or timezone.localdate())
         .select_related("customer", "receipt")
         .order_by("-issued_at", "-pk")[:limit]
     )

@@ -19,8 +19,8 @@ from branches.selectors import request_branch
 from branches.views import branch_required
 from catalog.models import Product, Service
 from customers.models import Customer
-from packages.models import PackageAssignment
 from packages.operations import operations_for
+from packages.selectors import assignments_readable_by
 from spa_pkg.exceptions import DomainError
 from spa_pkg.permissions import permission_required, user_may
 
@@ -208,7 +208,7 @@ def _receipt_title(invoice: Invoice) -> str:
 @permission_required("read_packages")
 def counter_history(request, assignment_id: int):
     """The usage history of one package (its ledger), for the counter's pop-up."""
-    assignment = get_object_or_404(PackageAssignment, pk=assignment_id)
+    assignment = get_object_or_404(assignments_readable_by(request.user), pk=assignment_id)
     rows = package_usage(assignment_id=assignment.pk)
     for row in rows:
         row["day"] = date.fromisoformat(row["date"])

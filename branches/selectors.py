@@ -9,6 +9,7 @@ from django.db.models import Exists, OuterRef
 
 from spa_pkg.compiled import CompiledQuery
 from spa_pkg.exceptions import DomainError
+from spa_pkg.permissions import user_may
 
 from .models import Branch, BranchMembership
 
@@ -183,3 +184,39 @@ def user_branches(user) -> list[Branch]:
     if is_chain_wide(user) or branches.count() <= 1:
         return list(branches)
     return list(branches.filter(memberships__user=user))
+
+
+# --- reads bound to a branch ---------------------------------------------------------------
+
+
+def works_at_condition(user, *, branch_field: str = "branch"):
+    """Return a filter condition: the row's branch (`branch_field`) is one `user` works at; None: every branch.
+
+    The same rule as `branch_for` gives writes: a branch the user is a member of, or the only
+    active branch (a single shop: everybody works at it); a chain-wide user (superusers, and
+    whoever holds work_at_every_branch) works at every branch, so nothing is filtered. Both
+    parts are subqueries of the caller's own statement: binding a read adds no query.
+    """
+    if is_chain_wide(user):
+        return None
+    branch = OuterRef(branch_field)
+    member = Exists(BranchMembership.objects.filter(user_id=user.pk or 0, branch_id=branch))
+    others = Exists(Branch.objects.filter(is_active=True).exclude(pk=branch))
+    return member | ~others
+
+
+def documents_readable_by(queryset, user, *, issued_by: str | None = None, branch_field: str = "branch"):
+    """Narrow `queryset` (invoices, receipts) to the documents `user` may read; the rest answer 404.
+
+    A document is read where it was issued: at a branch the user works at (`works_at_condition`).
+    With `issued_by` (the user field of a list of takings: invoices), a user who may not view
+    reports reads only their own, as in the day close. Receipts leave it out: whoever works at the
+    counter reprints a customer's receipt or credit note, whoever issued it. Callers `get` from the
+    result, so another branch's id is "not found" (404), never 403: ids cannot be probed.
+    """
+    condition = works_at_condition(user, branch_field=branch_field)
+    if condition is not None:
+        queryset = queryset.filter(condition)
+    if issued_by is not None and not user_may(user, "view_reports"):
+        queryset = queryset.filter(**{issued_by: user.pk or 0})
+    return queryset

@@ -3,9 +3,10 @@ from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date
 
-from django.db.models import CharField, F, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import CharField, Exists, F, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Concat
 
+from branches.selectors import works_at_condition
 from spa_pkg.auth import TextList
 from spa_pkg.compiled import CompiledQuery, Row
 
@@ -35,6 +36,21 @@ TRACKER_FIELDS = ("assignment_id", "benefit_type", "service_id", "discount_perce
 
 # Between a branch's code and its name, and between branches, in `valid_at` (codes hold neither).
 CODE_END, BRANCH_END = "\x1f", "\x1e"
+
+
+def assignments_readable_by(user) -> QuerySet[PackageAssignment]:
+    """Return the assignments whose usage `user` may read: where they could bill the package.
+
+    Packages are chain-wide (sold at one branch, used at any), so a user who works at any branch
+    where the template may be used reads it: every branch when the template names none, else
+    one of those it names; and where it was sold. Another branch's package is not found (404).
+    """
+    assignments = PackageAssignment.objects.all()
+    condition = works_at_condition(user)
+    if condition is None:
+        return assignments
+    links = TemplateBranch.objects.filter(template_type=OuterRef("template_type"), template_id=OuterRef("template_id"))
+    return assignments.filter(~Exists(links) | Exists(links.filter(works_at_condition(user))) | condition)
 
 
 class BranchList(TextList):

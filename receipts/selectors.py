@@ -4,6 +4,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.utils import timezone
 
+from branches.selectors import documents_readable_by
 from spa_pkg.money import format_inr
 
 from .models import Receipt, ReceiptKind
@@ -39,9 +40,14 @@ TAIL_LABELS = (
 )
 
 
-def receipt_get(*, receipt_id: int) -> Receipt:
-    """Return the receipt with its customer; raise Receipt.DoesNotExist when there is none."""
-    return Receipt.objects.select_related("customer").get(pk=receipt_id)
+def receipt_get(*, receipt_id: int, user) -> Receipt:
+    """Return the receipt with its customer if `user` may read it; raise Receipt.DoesNotExist otherwise.
+
+    The rule of every document (branches.selectors.documents_readable_by): issued at a branch the
+    user works at. Another branch's receipt is "not found", never 403.
+    """
+    receipts = documents_readable_by(Receipt.objects.select_related("customer"), user)
+    return receipts.get(pk=receipt_id)
 
 
 def to_decimal(value) -> Decimal:

@@ -56,7 +56,7 @@ def document_view(view):
                 return json_error(message, 403)
             return render(request, "receipts/forbidden.html", {"message": message}, status=403)
         try:
-            receipt = receipt_get(receipt_id=pk)
+            receipt = receipt_get(receipt_id=pk, user=user)
         except Receipt.DoesNotExist:
             message = "No receipt has this id."
             if wants_json(request):

@@ -4,7 +4,9 @@ The JSON, the CSV and the XLSX carry the same rows. Amounts stay Decimal here: t
 prints them as plain decimals with two places (no ₹, no commas, so a spreadsheet sums them),
 the workbook stores them as numbers in a rupee format. Dates read the Indian way, as on every
 page: "23 May 2027" (a spreadsheet reads that as a date), months "May 2027"; the workbook
-keeps real dates shown in that format.
+keeps real dates shown in that format. Text that a spreadsheet would run as a formula (a
+customer named "=HYPERLINK(...)") gets a leading `'` from spa_pkg.spreadsheets.spreadsheet_cell,
+the one helper every writer passes its cells through.
 """
 from __future__ import annotations
 
@@ -18,6 +20,7 @@ from django.http import HttpResponse
 from openpyxl import Workbook
 
 from spa_pkg.formats import format_date
+from spa_pkg.spreadsheets import spreadsheet_cell
 
 CSV = "text/csv"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -76,6 +79,7 @@ def report_table(name: str, report: dict) -> Table:
 
 
 def _csv_cell(value) -> str:
+    value = spreadsheet_cell(value)
     if isinstance(value, Decimal):
         return f"{value:.2f}"
     if isinstance(value, date):
@@ -87,7 +91,7 @@ def csv_response(table: Table, filename: str) -> HttpResponse:
     """Return `table` as a CSV attachment named `filename` (.csv added)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(table.headers)
+    writer.writerow([_csv_cell(header) for header in table.headers])
     writer.writerows([_csv_cell(value) for value in row] for row in table.rows)
     response = HttpResponse(buffer.getvalue(), content_type=f"{CSV}; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
@@ -99,9 +103,9 @@ def xlsx_response(table: Table, filename: str, title: str) -> HttpResponse:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = title[:31]
-    sheet.append(table.headers)
+    sheet.append([spreadsheet_cell(header) for header in table.headers])
     for row in table.rows:
-        sheet.append(row)
+        sheet.append([spreadsheet_cell(value) for value in row])
         for cell, value in zip(sheet[sheet.max_row], row, strict=True):
             if isinstance(value, Decimal):
                 cell.number_format = RUPEES

@@ -100,7 +100,10 @@ class ModelPermissions(permissions.DjangoModelPermissions):
     }
 
     def required(self, method: str, view) -> set[str]:
-        return set(self.get_required_permissions(method, self._queryset(view).model))
+        # A resource whose rows depend on the caller (get_queryset reads request.user) names its model in `queryset`.
+        queryset = getattr(view, "queryset", None)
+        model = queryset.model if queryset is not None else self._queryset(view).model
+        return set(self.get_required_permissions(method, model))
 
     def has_permission(self, request, view):
         if not (request.user and request.user.is_authenticated):

@@ -8,14 +8,14 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from branches.selectors import request_branch
-from packages.models import PackageAssignment
 from packages.presenters import updated_package
+from packages.selectors import assignments_readable_by
 from spa_pkg.api import ErrorSerializer
 from spa_pkg.exceptions import DomainError
 from spa_pkg.permissions import HasPerm, ModelPermissions
 
 from ..models import Invoice, InvoiceLine
-from ..selectors import package_usage
+from ..selectors import invoices_readable_by, package_usage
 from ..services import PaymentIn, invoice_create, invoice_preview, invoice_void, package_sell
 from .filters import InvoiceFilter
 from .serializers import (
@@ -269,7 +269,7 @@ class PackageUsageApi(APIView):
         tags=["billing"],
     )
     def get(self, request, assignment_id: str):
-        if not PackageAssignment.objects.filter(pk=assignment_id).exists():
+        if not assignments_readable_by(request.user).filter(pk=assignment_id).exists():
             return Response(
                 {"success": False, "error": f"No package with id {assignment_id}.", "errors": {}},
                 status=status.HTTP_404_NOT_FOUND,
@@ -280,6 +280,7 @@ class PackageUsageApi(APIView):
 class InvoiceViewSet(viewsets.ReadOnlyModelViewSet):
     """Invoices with their lines and payments, newest first; filter by customer and dates."""
 
+    queryset = Invoice.objects.none()  # the model, for the permissions; the rows come from get_queryset
     serializer_class = InvoiceSerializer
     permission_classes = [ModelPermissions]
     filterset_class = InvoiceFilter
@@ -287,7 +288,8 @@ class InvoiceViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return (
-            Invoice.objects.select_related("customer")
+            invoices_readable_by(self.request.user)
+            .select_related("customer")
             .prefetch_related(
                 Prefetch("lines", queryset=InvoiceLine.objects.order_by("position", "pk")), "payments"
             )

@@ -237,14 +237,15 @@ def test_cashier_cannot_pause(cashier_client, customer):
 # --- invoices --------------------------------------------------------------------------------
 
 
-def test_invoices_filter_by_customer_and_date_range_with_lines_nested(cashier_client, manager, facial):
+def test_invoices_filter_by_customer_and_date_range_with_lines_nested(cashier_client, cashier, facial):
+    # The cashier's own sales: a cashier lists only the invoices they issued (issue 21, item 7).
     asha, ravi = CustomerFactory(), CustomerFactory()
     sale = package_sell(
-        customer=asha, template=ServicePackageFactory(), service=facial, user=manager,
+        customer=asha, template=ServicePackageFactory(), service=facial, user=cashier,
         payment=PaymentIn(method="card"),
     )
     package_sell(
-        customer=ravi, template=ServicePackageFactory(), service=facial, user=manager,
+        customer=ravi, template=ServicePackageFactory(), service=facial, user=cashier,
         payment=PaymentIn(method="card"),
     )
     today = timezone.localdate()
