@@ -452,7 +452,7 @@ class PackageAssignment(models.Model):
     discount = money_field(default=Money(0, "INR"))
     # Who sold it at another price than the list price, and what (billing.services.pricing):
     # "Price set to ₹1,200.00 by manager (list ₹3,600.00 + GST)". Empty: sold at the list price.
-    price_note = models.CharField(max_length=300, blank=True, editable=False)
+    price_note = models.TextField(blank=True, editable=False)
     renews = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="renewals",
         help_text="The package this one renews: its period starts the day after that one ends.",

@@ -5,6 +5,8 @@ goes through `package_sell`, which asks here before it writes anything:
 
 - `package_gst_rate`: the rate is the covered service's, or the kind's configured rate
   (`PACKAGE_GST_RATES`, then `PACKAGE_GST_RATE`); a caller may name it only to confirm it.
+- `untaxed_sale_note`: a taxed kind sold without a tax invoice charges no GST, so it is
+  the same permission's.
 - `price_decision`: a sale at another price than the template's list price, or with a
   discount, needs `packages.override_package_price` (managers hold it), except a discount of
   at most `CASHIER_MAX_DISCOUNT_PERCENT` % (default 0). What was decided is said in words
@@ -54,6 +56,17 @@ def confirm_tax_rate(asked: Decimal | None, rate: Decimal) -> None:
         f"{Decimal(asked).normalize():f}% cannot be chosen. Leave tax_rate out or send {rate.normalize():f}."
     )
     raise TaxRateMismatch(message, errors={"tax_rate": [message]})
+
+
+def untaxed_sale_note(*, user) -> str:
+    """Allow a taxed kind sold without a tax invoice (no GST: a price of its own) to the permission only."""
+    if not user_may(user, "override_package_price"):
+        message = (
+            "Only a manager may sell this package without a tax invoice: its GST is charged when it is sold "
+            f"(permission {PERMISSIONS['override_package_price']}). Nothing was sold."
+        )
+        raise PriceOverrideRefused(message, errors={"create": [message]})
+    return f"Sold without a tax invoice by {user.get_username()}"
 
 
 @dataclass(frozen=True)
@@ -128,4 +141,5 @@ __all__ = [
     "confirm_tax_rate",
     "package_gst_rate",
     "price_decision",
+    "untaxed_sale_note",
 ]

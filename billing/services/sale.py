@@ -37,7 +37,7 @@ from ..exceptions import IdempotencyKeyReused, PaymentMismatch
 from ..models import Invoice, InvoiceKind, InvoiceLine, LineType, Payment, PaymentMethod
 from ..numbering import next_number
 from ..tax import LineTax, line_tax, round_off, taxable_from
-from .pricing import PriceDecision, confirm_tax_rate, package_gst_rate, price_decision
+from .pricing import PriceDecision, confirm_tax_rate, package_gst_rate, price_decision, untaxed_sale_note
 
 DEFAULT_PACKAGE_SAC = "999729"
 
@@ -244,6 +244,9 @@ def _sell(
     decision = _price_decision(
         template=template, covered=covered, user=user, rate=rate, price_paid=price_paid, discount=discount
     )
+    price_note = decision.note
+    if not create_invoice and not is_voucher:
+        price_note = "; ".join(filter(None, [untaxed_sale_note(user=user), price_note]))
     charge = None
     if taxed:
         if price_paid is not None:
@@ -265,7 +268,7 @@ def _sell(
         created_by=user,
         renews=renews,
         branch=branch,
-        price_note=decision.note,
+        price_note=price_note,
     )
     if key is not None:
         assignment.idempotency_key = key
@@ -336,7 +339,7 @@ def _sell(
                 invoice_number=invoice.number if invoice else None,
                 notes=notes,
                 branch=branch,
-                price_note=decision.note,
+                price_note=price_note,
             ),
             created_by=user,
         )

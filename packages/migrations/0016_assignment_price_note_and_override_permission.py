@@ -17,6 +17,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='packageassignment',
             name='price_note',
-            field=models.CharField(blank=True, editable=False, max_length=300),
+            field=models.TextField(blank=True, editable=False),
         ),
     ]

@@ -149,3 +149,16 @@ def test_a_kind_without_a_service_takes_its_configured_rate(manager_client, cust
     assert sold.status_code == 201, sold.json()
     line = Invoice.objects.get().lines.get()
     assert (line.gst_rate, line.cgst.amount, line.sgst.amount) == (Decimal("18.00"), Decimal("900.00"), Decimal("900.00"))
+
+
+def test_a_cashier_cannot_drop_the_gst_by_selling_without_a_tax_invoice(cashier_client, manager_client, customer, facial):
+    body = sale(customer, ServicePackageFactory(), facial, invoice={"create": False})
+
+    refused = cashier_client.post(URL, body, format="json")
+
+    assert refused.status_code == 403
+    assert list(refused.json()["errors"]) == ["invoice.create"]
+    assert nothing_written()
+    sold = manager_client.post(URL, body, format="json")
+    assert sold.status_code == 201, sold.json()
+    assert PackageAssignment.objects.get().price_note == "Sold without a tax invoice by manager-test"
