@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
+from branches.selectors import page_branch
 from packages.admin import ReadOnlyAdminMixin, ReadOnlyInline
 from packages.aftersale_pages import OperationPage, balance_text, change_link, package_figures
 from packages.forms import new_sale_key
@@ -64,7 +65,8 @@ def package_sale_view(model_admin, request):
     renewing = renewal_note(request.POST.get("renews") or initial.get("renews"))
     if request.method == "POST" and form.is_valid():
         try:
-            result = package_sell(**form.sale_arguments(), user=request.user)
+            # Sold where the seller works (their picked branch), so a template's branches hold here too.
+            result = package_sell(**form.sale_arguments(), user=request.user, branch=page_branch(request))
         except DomainError as error:
             form.add_domain_error(error)
             model_admin.message_user(request, error.message, messages.ERROR)

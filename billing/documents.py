@@ -85,6 +85,7 @@ def document_snapshot(
     invoice_number: str | None = None,
     notes: str = "",
     branch: Branch,
+    price_note: str = "",
 ) -> dict:
     """Return everything a receipt issued at `branch` prints; amounts are two-place decimal strings."""
     now = timezone.localtime()
@@ -102,6 +103,8 @@ def document_snapshot(
         "total": money_str(total),
         "amount_in_words": amount_in_words(total),
         "notes": notes,
+        # Who sold a package at another price than its list price, and what (billing.services.pricing).
+        "price_note": price_note,
     }
 
 

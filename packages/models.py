@@ -450,6 +450,9 @@ class PackageAssignment(models.Model):
         help_text="The price paid less the GST charged at sale (the taxable value); for untaxed credit, the price paid.",
     )
     discount = money_field(default=Money(0, "INR"))
+    # Who sold it at another price than the list price, and what (billing.services.pricing):
+    # "Price set to ₹1,200.00 by manager (list ₹3,600.00 + GST)". Empty: sold at the list price.
+    price_note = models.TextField(blank=True, editable=False)
     renews = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="renewals",
         help_text="The package this one renews: its period starts the day after that one ends.",
@@ -482,6 +485,7 @@ class PackageAssignment(models.Model):
             ("extend_assignment", "Can extend a package's expiry"),
             ("adjust_balance", "Can correct a package's balance"),
             ("top_up_assignment", "Can top up a package's credit"),
+            ("override_package_price", "Can sell a package at another price than its list price"),
         ]
         indexes = [
             models.Index(fields=["customer", "status", "expires_on"], name="assignment_billing_lookup"),

@@ -121,6 +121,18 @@ class BenefitResult:
     discount: Decimal
 
 
+def valid_only_at(valid_at: tuple[tuple[str, str], ...], branch_code: str | None) -> str:
+    """Name the branches a template lists ("Indiranagar and Koramangala") when `branch_code` is not one of them.
+
+    The one branch rule of a package, at billing and at sale: a template that lists no
+    branch is valid at every branch. Answer "" where it may be used or sold.
+    """
+    if not valid_at or not branch_code or branch_code in dict(valid_at):
+        return ""
+    names = sorted(name for _, name in valid_at)
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
 def _day(value: date) -> str:
     return format_date(value)
 
@@ -161,9 +173,8 @@ class BenefitRule:
         if holding.status in CLOSED_STATUSES:
             label = AssignmentStatus(holding.status).label.lower()
             return Reason(ReasonCode.CLOSED, f"{self.quoted_name} was {label}.")
-        if holding.valid_at and context.branch_code and context.branch_code not in dict(holding.valid_at):
-            names = sorted(name for _, name in holding.valid_at)
-            where = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+        where = valid_only_at(holding.valid_at, context.branch_code)
+        if where:
             return Reason(ReasonCode.OTHER_BRANCH, f"{self.quoted_name} is valid at {where} only.")
         if holding.status == AssignmentStatus.EXPIRED or (
             holding.expires_on is not None and holding.expires_on < context.bill_date

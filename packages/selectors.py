@@ -3,6 +3,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import CharField, Exists, F, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Concat
 
@@ -79,6 +80,14 @@ def parse_valid_at(text: str | None) -> tuple[tuple[str, str], ...]:
     if not text:
         return ()
     return tuple(tuple(pair.split(CODE_END, 1)) for pair in sorted(text.split(BRANCH_END)))
+
+
+def template_valid_at(template) -> tuple[tuple[str, str], ...]:
+    """Return the branches `template` lists as (code, name) pairs, as `Holding.valid_at` holds them (none: every branch)."""
+    links = TemplateBranch.objects.filter(
+        template_type=ContentType.objects.get_for_model(template), template_id=template.pk
+    ).values_list("branch__code", "branch__name")
+    return tuple(sorted(links))
 
 
 def _annotations() -> dict:

@@ -246,5 +246,6 @@ def receipt_document(receipt: Receipt) -> dict:
             for package in snapshot.get("packages") or []
         ],
         "notes": snapshot.get("notes") or "",
+        "price_note": snapshot.get("price_note") or "",
         "cancelled": _cancellation(receipt, snapshot),
     }

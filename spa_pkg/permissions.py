@@ -19,6 +19,9 @@ PERMISSIONS: dict[str, str] = {
     "bill": "billing.add_invoice",
     "read_invoices": "billing.view_invoice",
     "sell_package": "packages.add_packageassignment",
+    # Selling at another price than the list price, or with a discount beyond
+    # CASHIER_MAX_DISCOUNT_PERCENT: managers (billing.services.pricing).
+    "override_package_price": "packages.override_package_price",
     "read_packages": "packages.view_packageassignment",
     "read_receipts": "receipts.view_receipt",
     # A day close: a cashier sees their own invoices' day; with view_reports, everyone's.

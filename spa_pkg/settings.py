@@ -329,6 +329,12 @@ SPA_BRANCH_CODE = env("SPA_BRANCH_CODE", default="MAIN")
 # Tax and numbering (see shared GST.md).
 PRICES_INCLUDE_TAX = env.bool("PRICES_INCLUDE_TAX", default=False)
 ROUND_OFF_TO_RUPEE = env.bool("ROUND_OFF_TO_RUPEE", default=True)
+# The GST rate of a package sale whose template covers no service chosen at sale: per kind
+# ("membership=18,yearly_membership=18"), else PACKAGE_GST_RATE (docs/pricing.md).
+PACKAGE_GST_RATE = env("PACKAGE_GST_RATE", default="5")
+PACKAGE_GST_RATES = env.dict("PACKAGE_GST_RATES", default={})
+# The discount (% of the list price) a seller may give without packages.override_package_price.
+CASHIER_MAX_DISCOUNT_PERCENT = env("CASHIER_MAX_DISCOUNT_PERCENT", default="0")
 INVOICE_NUMBER_FORMAT = env("INVOICE_NUMBER_FORMAT", default="INV-{date:%Y%m%d}-{seq:04d}")
 RECEIPT_NUMBER_FORMAT = env("RECEIPT_NUMBER_FORMAT", default="REC-{date:%Y%m%d}-{seq:04d}")
 CREDIT_NOTE_NUMBER_FORMAT = env("CREDIT_NOTE_NUMBER_FORMAT", default="CN-{date:%Y%m%d}-{seq:04d}")

@@ -44,6 +44,8 @@ def role_group(name: str) -> Group:
         group.permissions.add(*roles.permissions_of(apps, group._state.db, {"notifications": spec}))
         chain = _roles_migration("_managers_work_at_every_branch")  # managers are chain-wide
         group.permissions.add(*chain._permissions(apps, group._state.db, chain.ROLES.get(name, {})))
+        price = _roles_migration("_managers_override_package_price")  # managers set a sale's price
+        group.permissions.add(*price._permissions(apps, group._state.db, price.ROLES.get(name, {})))
     return group
 
 

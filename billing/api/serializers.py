@@ -39,7 +39,8 @@ class AssignInput(serializers.Serializer):
     price_paid = amount_field(
         required=False, allow_null=True,
         help_text="The actual amount paid, GST included when an invoice is made (1200 at 18%: taxable 1016.95 "
-        "+ GST). Left out: the list price (pay_for x service price) less discount, plus GST.",
+        "+ GST). Left out: the list price (pay_for x service price) less discount, plus GST. Another price than "
+        "that, or a discount beyond CASHIER_MAX_DISCOUNT_PERCENT, needs packages.override_package_price (403).",
     )
     discount = amount_field(required=False, default="0.00")
     expires_on = serializers.DateField(
@@ -87,7 +88,8 @@ class SaleInvoiceInput(serializers.Serializer):
     )
     tax_rate = serializers.DecimalField(
         max_digits=5, decimal_places=2, min_value=0, max_value=28, required=False, allow_null=True,
-        help_text="GST rate in percent; left out, the service's rate (or 5).",
+        help_text="GST rate in percent; left out, the package's own rate: the covered service's, or the rate "
+        "configured for its kind. Sent, it must be that rate (400 otherwise).",
     )
 
 

@@ -35,6 +35,7 @@ ASSIGNMENT_FIELDS = {
     "renews_assignment_id",
 }
 PAYMENT_FIELDS = {"method", "amount", "reference"}
+INVOICE_FIELDS = {"create", "tax_rate"}
 X_BRANCH = OpenApiParameter(
     "X-Branch",
     str,
@@ -63,6 +64,8 @@ def _sale_error_path(field: str) -> str:
         return f"assignment.{field}"
     if field in PAYMENT_FIELDS:
         return f"payment.{field}"
+    if field in INVOICE_FIELDS:
+        return f"invoice.{field}"
     return field
 
 

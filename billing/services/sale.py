@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -38,6 +37,7 @@ from ..exceptions import IdempotencyKeyReused, PaymentMismatch
 from ..models import Invoice, InvoiceKind, InvoiceLine, LineType, Payment, PaymentMethod
 from ..numbering import next_number
 from ..tax import LineTax, line_tax, round_off, taxable_from
+from .pricing import PriceDecision, confirm_tax_rate, package_gst_rate, price_decision, untaxed_sale_note
 
 DEFAULT_PACKAGE_SAC = "999729"
 
@@ -58,14 +58,6 @@ class SaleResult:
     payment: Payment | None
     receipt: object | None
     created: bool = True  # False: a sale sent again with its key, answered with the first one
-
-
-def _package_tax_rate(template: PackageTemplate, service: Service | None, tax_rate: Decimal | None) -> Decimal:
-    if tax_rate is not None:
-        return Decimal(tax_rate)
-    if service is not None:
-        return service.gst_rate
-    return Decimal(getattr(settings, "PACKAGE_GST_RATE", "5"))
 
 
 @dataclass(frozen=True)
@@ -200,10 +192,8 @@ def _replay_sale(assignment: PackageAssignment, sale: dict) -> SaleResult:
         and assignment.branch_id == (sale.get("branch") or default_branch()).pk  # a key is bound to its branch
     )
     if not same:
-        message = (
-            f"This sale was already made ({assignment.package_name} to {assignment.customer.name}); "
-            "start a new sale for another one."
-        )
+        # Say nothing of that sale: its customer and package are not the caller's to read.
+        message = "This sale key was already used for another sale; start a new sale for this one."
         raise IdempotencyKeyReused(message, errors={"idempotency_key": [message]})
     payment = assignment.payments.select_related("receipt", "invoice").order_by("pk").first()
     invoice = (
@@ -247,15 +237,24 @@ def _sell(
     is_voucher = not template.kind.taxed_at_sale
     if create_invoice is None:
         create_invoice = not is_voucher
-    charge = rate = None
-    if create_invoice and not is_voucher:
-        # Refusals (no service, a discount above the price...) are assignment_create's, below.
-        covered = service if template.kind.service_chosen_at_sale else None
+    taxed = create_invoice and not is_voucher
+    # Refusals (no service, a discount above the price...) are assignment_create's, below.
+    covered = service if template.kind.service_chosen_at_sale else None
+    rate = package_gst_rate(template, covered) if taxed else None
+    if taxed:
+        confirm_tax_rate(tax_rate, rate)
+    decision = _price_decision(
+        template=template, covered=covered, user=user, rate=rate, price_paid=price_paid, discount=discount
+    )
+    price_note = decision.note
+    if not create_invoice and not is_voucher:
+        price_note = "; ".join(filter(None, [untaxed_sale_note(user=user), price_note]))
+    charge = None
+    if taxed:
         if price_paid is not None:
             price = price_paid
         else:
             price = template.list_price(covered).amount - quantize_money(discount or ZERO)
-        rate = _package_tax_rate(template, covered, tax_rate)
         charge = sale_charge(price=price, rate=rate, gst_included=price_paid is not None)
         if charge.grand_total <= 0:
             charge = None  # a free offer: nothing to invoice
@@ -271,6 +270,7 @@ def _sell(
         created_by=user,
         renews=renews,
         branch=branch,
+        price_note=price_note,
     )
     if key is not None:
         assignment.idempotency_key = key
@@ -341,6 +341,7 @@ def _sell(
                 invoice_number=invoice.number if invoice else None,
                 notes=notes,
                 branch=branch,
+                price_note=price_note,
             ),
             created_by=user,
         )
@@ -353,6 +354,22 @@ def _sell(
     return SaleResult(assignment=assignment, invoice=invoice, payment=payment_row, receipt=receipt)
 
 
+def _price_decision(*, template, covered, user, rate, price_paid, discount) -> PriceDecision:
+    """Ask whether `user` may sell at this price (billing.services.pricing), before anything is written."""
+    if template.kind.service_chosen_at_sale and covered is None:
+        return PriceDecision()  # no service chosen: assignment_create refuses the sale
+    list_price = quantize_money(template.list_price(covered).amount)
+    list_total = list_price
+    if rate is not None:
+        list_total = sale_charge(price=list_price, rate=rate, gst_included=False).grand_total
+    return price_decision(
+        user=user,
+        list_price=list_price,
+        list_total=list_total,
+        gst_added=rate is not None,
+        price_paid=price_paid,
+        discount=discount,
+    )
 
 
 def _summary(invoice: Invoice) -> dict:

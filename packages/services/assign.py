@@ -22,6 +22,8 @@ from ..models import (
     PackageUsage,
     UsageKind,
 )
+from ..rules import valid_only_at
+from ..selectors import template_valid_at
 
 
 def tracker_rows_for(assignment: PackageAssignment, template: PackageTemplate) -> list[PackageBenefitTracker]:
@@ -61,6 +63,7 @@ def assignment_create(
     created_by=None,
     renews: PackageAssignment | None = None,
     branch: Branch | None = None,
+    price_note: str = "",
 ) -> PackageAssignment:
     """Assign a template to a customer: the assignment, its trackers and the sale ledger row.
 
@@ -68,7 +71,9 @@ def assignment_create(
     `sale_value` is that less any GST charged on the sale (left out: the price paid).
     `renews`: the (locked) package this one renews; the new period starts the day after
     it ends (today if it has ended already), and the expiry follows from that start.
-    `branch`: where it is sold (the first branch if none).
+    `branch`: where it is sold (the first branch if none); a template that lists branches
+    sells only there. `price_note`: who sold it at another price than the list price, and
+    what (billing.services.pricing decides); the assignment keeps it and its sale row says it.
     """
     today = timezone.localdate()
     if renews is not None:
@@ -87,6 +92,11 @@ def assignment_create(
     refusal = kind.sale_refusal(template, today)
     if refusal:
         _refuse("package_id", refusal)
+    branch = branch or default_branch()
+    # The rule billing applies to its packages (packages.rules.valid_only_at), here at the sale.
+    where = valid_only_at(template_valid_at(template), branch.code)
+    if where:
+        _refuse("package_id", f"This package is sold only at: {where}.")
 
     expires_on = expires_on or template.default_expiry(assigned_on)
     if expires_on is not None and expires_on < today:
@@ -107,7 +117,6 @@ def assignment_create(
 
     sessions = kind.sessions_granted(template)
     credit = kind.credit_granted(template)
-    branch = branch or default_branch()
     assignment = PackageAssignment(
         customer=customer,
         branch=branch,
@@ -127,6 +136,7 @@ def assignment_create(
         price_paid=inr(price_paid),
         sale_value=inr(sale_value),
         discount=inr(discount),
+        price_note=price_note,
         created_by=created_by,
         notes=notes,
         renews=renews,
@@ -150,7 +160,7 @@ def assignment_create(
         credit_delta=inr(credit),
         credit_before=inr(0),
         credit_after=inr(credit),
-        note="Package sold",
+        note=f"Package sold. {price_note}" if price_note else "Package sold",
         created_by=created_by,
     )
     return assignment

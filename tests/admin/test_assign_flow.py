@@ -219,3 +219,29 @@ def test_a_price_entered_on_the_sale_page_is_what_the_customer_pays_gst_included
     assignment = PackageAssignment.objects.get()
     assert (assignment.price_paid.amount, assignment.sale_value.amount) == (Decimal("3150.00"), Decimal("3000.00"))
     assert Invoice.objects.get().grand_total.amount == Payment.objects.get().amount.amount == Decimal("3150.00")
+
+
+@pytest.mark.parametrize(
+    "price", [{"price_paid": "1.00"}, {"discount": "14999.00"}], ids=["price-paid", "discount"]
+)
+def test_a_cashier_cannot_set_the_price_on_the_admin_sale_form(cashier_client, customer, price):
+    response = cashier_client.post(ASSIGN, sale_form(customer, PrepaidPackageFactory(), **price))
+
+    assert response.status_code == 200
+    field, = price
+    errors = response.context["adminform"].form.errors[field]
+    assert "Only a manager may sell this package at another price" in errors[0]
+    assert any(message.level_tag == "error" for message in get_messages(response.wsgi_request))
+    assert nothing_sold()
+
+
+def test_a_manager_sets_the_price_on_the_admin_sale_form_and_the_receipt_says_so(
+    manager_client, customer, facial
+):
+    response = manager_client.post(
+        ASSIGN, sale_form(customer, ServicePackageFactory(), service=facial.pk, price_paid="3150.00")
+    )
+
+    said = "Price set to ₹3,150.00 by admin-manager (list ₹3,600.00 + GST)"
+    assert PackageAssignment.objects.get().price_note == said
+    assert said in manager_client.get(response["Location"]).content.decode()

@@ -46,3 +46,21 @@ def test_without_a_key_every_sale_is_new(cashier_client):
     client.post("/packages/api/assign-and-pay", body(customer, template), format="json")
 
     assert PackageAssignment.objects.count() == 2
+
+
+def test_a_reused_key_says_only_that_it_was_used_for_another_sale(cashier_client):
+    template = PrepaidPackageFactory(name="Gold Prepaid")
+    first_customer = CustomerFactory(name="Asha Rao")
+    cashier_client.post(
+        "/packages/api/assign-and-pay", body(first_customer, template), format="json", HTTP_IDEMPOTENCY_KEY="k-3"
+    )
+
+    other = cashier_client.post(
+        "/packages/api/assign-and-pay", body(CustomerFactory(name="Meera Iyer"), template), format="json",
+        HTTP_IDEMPOTENCY_KEY="k-3",
+    )
+
+    answer = other.json()
+    assert other.status_code == 409
+    assert answer["error"] == "This sale key was already used for another sale; start a new sale for this one."
+    assert "Asha Rao" not in other.content.decode() and "Gold Prepaid" not in other.content.decode()

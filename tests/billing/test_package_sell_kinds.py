@@ -90,13 +90,13 @@ def test_a_service_package_is_priced_from_the_service_chosen_at_sale(customer, c
     assert result.invoice.lines.get().hsn_sac == massage.sac_code
 
 
-def test_a_discount_lowers_the_price_and_the_tax(customer, cashier, facial):
+def test_a_discount_lowers_the_price_and_the_tax(customer, manager, facial):
     result = package_sell(
         customer=customer,
         template=ServicePackageFactory(),
         service=facial,
         discount=Decimal("600.00"),
-        user=cashier,
+        user=manager,
         payment=PaymentIn(method="cash"),
     )
 

@@ -99,7 +99,9 @@ def test_the_same_key_for_another_customer_is_refused_and_sells_nothing(client, 
     html = client.post("/assign-packages", sale(shop, key, customer_id=other.pk), **HTMX).content.decode()
 
     assert PackageAssignment.objects.count() == 1
-    assert "This sale was already made" in html and "start a new sale" in html
+    assert "already used for another sale" in html and "start a new sale" in html
+    # The other sale is not this seller's to read: neither its customer nor its package is named.
+    assert "Asha Rao" not in html and "3+1 Facial Package – Hydrating Facial" not in html
 
 
 def test_a_payment_method_must_be_chosen(client, cashier, shop):
@@ -258,4 +260,4 @@ def test_another_users_key_is_refused(client, cashier, shop):
 
     html = client.post("/assign-packages", sale(shop, "shared-key"), **HTMX).content.decode()
 
-    assert PackageAssignment.objects.count() == 1 and "This sale was already made" in html
+    assert PackageAssignment.objects.count() == 1 and "already used for another sale" in html
