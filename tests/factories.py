@@ -9,6 +9,7 @@ from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
+import api_tokens.migrations
 import billing.migrations
 import notifications.migrations
 from branches.models import Branch
@@ -44,6 +45,12 @@ def role_group(name: str) -> Group:
         group.permissions.add(*roles.permissions_of(apps, group._state.db, {"notifications": spec}))
         chain = _roles_migration("_managers_work_at_every_branch")  # managers are chain-wide
         group.permissions.add(*chain._permissions(apps, group._state.db, chain.ROLES.get(name, {})))
+        if name == "Manager":  # the API token list with Revoke
+            tokens = _migration(api_tokens.migrations, "_existing_tokens_and_managers")
+            permission = apps.get_model("auth", "Permission")
+            group.permissions.add(
+                *permission.objects.filter(content_type__app_label="api_tokens", codename__in=tokens.CODENAMES)
+            )
     return group
 
 
