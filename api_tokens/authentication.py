@@ -25,7 +25,10 @@ class TokenAuthentication(authentication.TokenAuthentication):
     """`Authorization: Token <key>`: the token's user, unless the token expired or was revoked."""
 
     def authenticate_credentials(self, key):
-        rows = _BY_KEY.run(value=str(key))
+        key = str(key)
+        if "\x00" in key:  # no key holds one, and PostgreSQL refuses it in a query
+            raise exceptions.AuthenticationFailed(INVALID)
+        rows = _BY_KEY.run(value=key)
         if not rows:
             raise exceptions.AuthenticationFailed(INVALID)
         row = rows[0]

@@ -185,3 +185,10 @@ def test_django_upgrading_the_stored_hash_at_sign_in_is_no_new_password_and_keep
     assert user.password != weak
     assert response.json() == {"token": key}
     assert calling_with(key).get("/api/customers").status_code == 200
+
+
+def test_a_token_with_a_nul_byte_is_an_invalid_token_not_a_server_error(db):
+    response = calling_with("abc\x00def").get("/api/customers")
+
+    assert response.status_code == 401
+    assert response.json() == INVALID
