@@ -181,7 +181,7 @@ def envelope(name: str, **fields) -> type[serializers.Serializer]:
 
 ERROR_DESCRIPTIONS = {
     "400": "Bad input: malformed JSON, missing or wrong fields, unknown ids, or a refusal by the rules.",
-    "401": "No or wrong credentials.",
+    "401": "No or wrong credentials, or a token expired or revoked (sign in again at /api/auth/token/).",
     "403": "Signed in without the role this needs.",
     "404": "No such object, or no such path.",
 }
