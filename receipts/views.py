@@ -9,9 +9,9 @@ from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
-from rest_framework.authentication import TokenAuthentication
 from rest_framework.exceptions import AuthenticationFailed
 
+from api_tokens.authentication import TokenAuthentication
 from spa_pkg.permissions import PERMISSIONS
 
 from .models import Receipt

@@ -14,17 +14,13 @@ from django.db import DataError
 from django.http import Http404, JsonResponse
 from djmoney.money import Money
 from drf_spectacular.openapi import AutoSchema
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_serializer
-from rest_framework import exceptions, parsers, permissions, routers, serializers
-from rest_framework.authtoken.serializers import AuthTokenSerializer
-from rest_framework.authtoken.views import ObtainAuthToken
+from drf_spectacular.utils import extend_schema_serializer
+from rest_framework import exceptions, routers, serializers
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import set_rollback
 
 from spa_pkg.exceptions import DomainError
-from spa_pkg.logins import LoginLockedOut
 from spa_pkg.money import money_str
 
 NON_FIELD = "non_field_errors"
@@ -185,7 +181,7 @@ def envelope(name: str, **fields) -> type[serializers.Serializer]:
 
 ERROR_DESCRIPTIONS = {
     "400": "Bad input: malformed JSON, missing or wrong fields, unknown ids, or a refusal by the rules.",
-    "401": "No or wrong credentials.",
+    "401": "No or wrong credentials, or a token expired or revoked (sign in again at /api/auth/token/).",
     "403": "Signed in without the role this needs.",
     "404": "No such object, or no such path.",
 }
@@ -287,48 +283,6 @@ class OptionalSlashRouter(routers.SimpleRouter):
     def __init__(self):
         super().__init__()
         self.trailing_slash = "/?"
-
-
-# --- token ---------------------------------------------------------------------------------
-
-
-class TokenSerializer(serializers.Serializer):
-    token = serializers.CharField(help_text="Send it as `Authorization: Token <token>`.")
-
-
-class TokenApi(ObtainAuthToken):
-    """Exchange a username and password for the user's API token (throttled, and locked out like /login)."""
-
-    authentication_classes = []
-    permission_classes = [permissions.AllowAny]
-    parser_classes = [parsers.JSONParser, parsers.FormParser]
-    throttle_classes = [ScopedRateThrottle]
-    throttle_scope = "token"
-
-    @extend_schema(
-        operation_id="auth_token_create",
-        summary="Get an API token",
-        request=AuthTokenSerializer,
-        responses={
-            200: TokenSerializer,
-            429: OpenApiResponse(
-                ErrorSerializer,
-                description="Too many attempts from this address, or too many failed sign-ins for this "
-                "username from it; wait Retry-After seconds.",
-            ),
-        },
-        auth=[],
-        tags=["auth"],
-    )
-    def post(self, request, *args, **kwargs):
-        try:
-            return super().post(request, *args, **kwargs)
-        except exceptions.ValidationError:
-            # authenticate() ran under axes, which flags this (DRF) request once the username
-            # and address are locked out; the right password is refused then too.
-            if getattr(request, "axes_locked_out", False):
-                raise LoginLockedOut(request) from None
-            raise
 
 
 # --- docs pages ----------------------------------------------------------------------------

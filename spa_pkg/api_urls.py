@@ -6,6 +6,7 @@ router's `trailing_slash` is the regex `/?`, and plain paths go through `both()`
 from django.urls import re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from api_tokens.api import TokenApi
 from billing.api.aftersale import VIEWS as AFTER_SALE_VIEWS
 from billing.api.views import (
     AssignAndPayApi,
@@ -20,7 +21,7 @@ from customers.api import CustomerViewSet
 from notifications.api import NotificationViewSet
 from packages.api.views import AssignmentViewSet, CustomerPackagesApi, template_viewsets
 from reports.api import VIEWS as REPORT_VIEWS
-from spa_pkg.api import JsonRefusalsMixin, OptionalSlashRouter, TokenApi, api_not_found
+from spa_pkg.api import JsonRefusalsMixin, OptionalSlashRouter, api_not_found
 from spa_pkg.permissions import HasPerm
 from spa_pkg.routing import both
 

@@ -4,16 +4,14 @@ Every API call and page asks `user.has_perm` (spa_pkg.permissions). Django's Mod
 would load the user, then their own permissions and their groups' permissions with a query
 each; DRF's TokenAuthentication reads the token and the user first. Here the user row comes
 with every permission name they hold (their own and their groups', as one text column), so
-a call authenticated by token, or a page by session, costs one query before its own work.
+a call authenticated by token (api_tokens.authentication, which adds the token's dates to
+the same row), or a page by session, costs one query before its own work.
 """
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Permission
-from django.db.models import Aggregate, CharField, OuterRef, Q, Subquery, Value
+from django.db.models import Aggregate, CharField, F, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Concat
-from django.utils.translation import gettext_lazy as _
-from rest_framework import authentication, exceptions
-from rest_framework.authtoken.models import Token
 
 from .compiled import CompiledQuery
 
@@ -45,8 +43,12 @@ def _permission_names():
     return Subquery(held, output_field=CharField())
 
 
-def _user_read(lookup: str) -> CompiledQuery:
-    """The user whose `lookup` matches, with their permission names: compiled once, run on every request."""
+def compiled_user_read(lookup: str, **columns: str) -> CompiledQuery:
+    """Return the read of the user whose `lookup` matches, with their permission names (and `columns`).
+
+    `columns` names more values of the same row by their lookup path
+    (`token_created="auth_token__created"`). Compiled once, run on every request.
+    """
 
     def build(value):
         model = get_user_model()
@@ -54,22 +56,21 @@ def _user_read(lookup: str) -> CompiledQuery:
             model._base_manager.filter(**{lookup: value})
             .annotate(permission_names=_permission_names())
             .order_by()
-            .values(*(field.attname for field in model._meta.concrete_fields), "permission_names")[:1]
+            .values(
+                *(field.attname for field in model._meta.concrete_fields),
+                "permission_names",
+                **{name: F(path) for name, path in columns.items()},
+            )[:1]
         )
 
     return CompiledQuery(build)
 
 
-_READS = {"pk": _user_read("pk"), "auth_token__key": _user_read("auth_token__key")}
+_BY_PK = compiled_user_read("pk")
 
 
-def user_with_permissions(**lookup):
-    """Return the user by `pk` or `auth_token__key` with their permission cache filled, in one query (None if none)."""
-    ((name, value),) = lookup.items()
-    rows = _READS[name].run(value=int(value) if name == "pk" else str(value))
-    if not rows:
-        return None
-    row = rows[0]
+def user_from_row(row):
+    """Build the user of a `compiled_user_read` row, with their permission cache filled."""
     model = get_user_model()
     names = [field.attname for field in model._meta.concrete_fields]
     user = model.from_db(model._base_manager.db, names, [row[name] for name in names])
@@ -77,6 +78,12 @@ def user_with_permissions(**lookup):
     if not user.is_superuser:  # a superuser holds every permission (has_perm knows)
         user._perm_cache = set(filter(None, (user.permission_names or "").split(SEPARATOR)))
     return user
+
+
+def user_with_permissions(*, pk):
+    """Return the user `pk` with their permission cache filled, in one query (None if none)."""
+    rows = _BY_PK.run(value=int(pk))
+    return user_from_row(rows[0]) if rows else None
 
 
 class PermissionBackend(ModelBackend):
@@ -96,15 +103,3 @@ class PermissionBackend(ModelBackend):
             else:
                 user_obj._perm_cache = getattr(user_with_permissions(pk=user_obj.pk), "_perm_cache", set())
         return user_obj._perm_cache
-
-
-class TokenAuthentication(authentication.TokenAuthentication):
-    """DRF's token authentication, reading the token's user and their permissions in one query."""
-
-    def authenticate_credentials(self, key):
-        user = user_with_permissions(auth_token__key=key)
-        if user is None:
-            raise exceptions.AuthenticationFailed(_("Invalid token."))
-        if not user.is_active:
-            raise exceptions.AuthenticationFailed(_("User inactive or deleted."))
-        return user, Token(key=key, user=user)

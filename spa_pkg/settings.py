@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     # of a single box (`manage.py db_worker`, started by `make run`).
     "django_tasks",
     "django_tasks_db",
+    "api_tokens",
     "branches",
     "catalog",
     "customers",
@@ -344,7 +345,7 @@ REFUND_VOUCHER_NUMBER_FORMAT = env("REFUND_VOUCHER_NUMBER_FORMAT", default="RV-{
 REST_FRAMEWORK = {
     # Token first: its WWW-Authenticate header makes DRF answer 401 (not 403) to anonymous calls.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "spa_pkg.auth.TokenAuthentication",
+        "api_tokens.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -362,6 +363,13 @@ REST_FRAMEWORK = {
     # REMOTE_ADDR and the header is ignored, so no caller can pick its own throttle key.
     "NUM_PROXIES": env.int("NUM_PROXIES", default=0),
 }
+
+# API tokens (api_tokens): a token dies API_TOKEN_TTL_DAYS after its last use, and at once
+# when its user's password changes. A use is written at most once per
+# API_TOKEN_LAST_USED_EVERY_MINUTES, so that calls do not write; the lifetime can run that
+# much longer than its days.
+API_TOKEN_TTL_DAYS = env.int("API_TOKEN_TTL_DAYS", default=30)
+API_TOKEN_LAST_USED_EVERY_MINUTES = env.int("API_TOKEN_LAST_USED_EVERY_MINUTES", default=60)
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "spa_pkg API",

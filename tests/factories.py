@@ -9,6 +9,7 @@ from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
+import api_tokens.migrations
 import billing.migrations
 import notifications.migrations
 from branches.models import Branch
@@ -46,6 +47,12 @@ def role_group(name: str) -> Group:
         group.permissions.add(*chain._permissions(apps, group._state.db, chain.ROLES.get(name, {})))
         price = _roles_migration("_managers_override_package_price")  # managers set a sale's price
         group.permissions.add(*price._permissions(apps, group._state.db, price.ROLES.get(name, {})))
+        if name == "Manager":  # the API token list with Revoke
+            tokens = _migration(api_tokens.migrations, "_existing_tokens_and_managers")
+            permission = apps.get_model("auth", "Permission")
+            group.permissions.add(
+                *permission.objects.filter(content_type__app_label="api_tokens", codename__in=tokens.CODENAMES)
+            )
     return group
 
 

@@ -4,7 +4,7 @@ from django.contrib import admin
 
 pytestmark = pytest.mark.django_db
 
-OUR_APPS = {"catalog", "customers", "packages", "receipts", "billing", "notifications"}
+OUR_APPS = {"api_tokens", "catalog", "customers", "packages", "receipts", "billing", "notifications"}
 REGISTERED = sorted(
     f"{model._meta.app_label}/{model._meta.model_name}" for model in admin.site._registry if model._meta.app_label in OUR_APPS
 )
@@ -21,7 +21,7 @@ def test_every_model_of_ours_is_registered():
         "packages/yearlymembership", "packages/kittyparty", "packages/packageassignment",
         "packages/packagebenefittracker", "packages/packageusage",
         "billing/invoice", "billing/invoiceline", "billing/payment", "billing/numbersequence",
-        "notifications/notification", "notifications/messagetemplate",
+        "notifications/notification", "notifications/messagetemplate", "api_tokens/tokenlife",
     }
     assert set(REGISTERED) == expected
 

@@ -16,7 +16,7 @@ from tests.factories import CustomerFactory, PrepaidPackageFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
-OUR_APPS = {"catalog", "customers", "packages", "receipts", "billing", "notifications"}
+OUR_APPS = {"api_tokens", "catalog", "customers", "packages", "receipts", "billing", "notifications"}
 ASSIGN = "/admin/packages/packageassignment/assign/"
 ADD = "/admin/packages/packageassignment/add/"
 CHANGELIST = "/admin/packages/packageassignment/"
