@@ -179,6 +179,7 @@ def test_a_cashier_gets_404_for_the_usage_of_a_package_valid_only_at_other_branc
 def test_a_package_valid_at_the_cashiers_branch_is_read_there_wherever_it_was_sold(
     chain, indiranagar, koramangala, customer, facial, kor_seller
 ):
-    package = sold_at(koramangala, customer, facial, kor_seller, indiranagar)
+    # Sold at Koramangala, one of its branches (a template sells only where it is valid).
+    package = sold_at(koramangala, customer, facial, kor_seller, indiranagar, koramangala)
 
     assert client_for(chain["ind_cashier"]).get(f"/integrated-billing/package-usage/{package.pk}").status_code == 200
