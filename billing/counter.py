@@ -16,6 +16,7 @@ from packages.models import AssignmentStatus, PackageAssignment
 from packages.presenters import display_status
 from packages.selectors import customer_packages
 from spa_pkg.exceptions import DomainError
+from spa_pkg.payments import MAX_PAYMENTS
 
 from .engine import BillComputation
 from .forms import CartLineForm, CounterForm, CounterPaymentForm
@@ -126,6 +127,11 @@ class CounterState:
     payment_error: str = ""
     needs_method: bool = False
     operations: dict = field(default_factory=dict)  # assignment id -> its after-sale menu (label, name, url)
+
+    @property
+    def can_split_payment(self) -> bool:
+        """Whether one more payment row may be added (a bill takes at most MAX_PAYMENTS)."""
+        return len(self.payments) < MAX_PAYMENTS
 
     @property
     def results(self) -> list:

@@ -22,6 +22,7 @@ from customers.models import Customer
 from packages.models import PackageAssignment
 from packages.operations import operations_for
 from spa_pkg.exceptions import DomainError
+from spa_pkg.payments import MAX_PAYMENTS
 from spa_pkg.permissions import permission_required, user_may
 
 from . import counter
@@ -121,6 +122,8 @@ def _apply(cart: dict, action: str, data) -> str:
         cart["lines"] = [line for line in cart["lines"] if line["uid"] != _int(data.get("line"))]
         return "#add-service"
     if action == "add-payment":
+        if len(cart["payments"]) >= MAX_PAYMENTS:
+            return f"#id_pay-{len(cart['payments']) - 1}-method"
         cart["payments"].append({"method": "", "amount": "", "reference": ""})
         return f"#id_pay-{len(cart['payments']) - 1}-method"
     if action == "remove-payment" and len(cart["payments"]) > 1:
