@@ -131,7 +131,7 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
 # One cache shared by every web process: throttles, login lock-outs and anything else that
 # must count across workers. Redis when REDIS_URL is set; otherwise a database table
-# (`manage.py createcachetable`), never per-process memory.
+# (made by the migrations, branches 0003), never per-process memory.
 REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {

@@ -46,7 +46,6 @@ BASE="http://127.0.0.1:$PORT"
 
 echo "schemathesis: preparing a throwaway database in $WORK"
 "$PYTHON" manage.py migrate --noinput --verbosity 0
-"$PYTHON" manage.py createcachetable
 "$PYTHON" manage.py seed_demo > "$WORK/seed.log"
 TOKEN="$("$PYTHON" manage.py shell -c "
 from django.contrib.auth import get_user_model
