@@ -27,6 +27,7 @@ from rest_framework.views import set_rollback
 from spa_pkg.exceptions import DomainError
 from spa_pkg.logins import LoginLockedOut
 from spa_pkg.money import money_str
+from spa_pkg.parsers import TextSafeJSONParser
 
 NON_FIELD = "non_field_errors"
 
@@ -307,7 +308,7 @@ class TokenApi(ObtainAuthToken):
 
     authentication_classes = []
     permission_classes = [permissions.AllowAny]
-    parser_classes = [parsers.JSONParser, parsers.FormParser]
+    parser_classes = [TextSafeJSONParser, parsers.FormParser]
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "token"
 
