@@ -215,7 +215,7 @@ def _line_errors(error: DomainError, lines: list[dict]) -> tuple[dict[int, str],
     by_line, rest = {}, []
     for message in [m for messages in error.errors.values() for m in messages] or [error.message]:
         head, _, tail = message.partition(": ")
-        if head.startswith("Item ") and head[5:].isdigit() and 0 < int(head[5:]) <= len(lines):
+        if head.startswith("Item ") and head[5:].isdecimal() and 0 < int(head[5:]) <= len(lines):
             by_line[lines[int(head[5:]) - 1]["uid"]] = tail
         else:
             rest.append(message)

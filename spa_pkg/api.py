@@ -25,6 +25,7 @@ from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import set_rollback
 
 from spa_pkg.exceptions import DomainError
+from spa_pkg.forms import ID_MAX
 from spa_pkg.logins import LoginLockedOut
 from spa_pkg.money import money_str
 from spa_pkg.parsers import TextSafeJSONParser
@@ -148,9 +149,6 @@ class MoneyAmountField(serializers.DecimalField):
 def amount_field(**kwargs) -> serializers.DecimalField:
     """Return an input amount: a decimal >= 0 with at most two places, kept as a Decimal."""
     return MoneyAmountField(as_money=False, **kwargs)
-
-
-ID_MAX = 2**63 - 1
 
 
 def id_field(**kwargs) -> serializers.IntegerField:
