@@ -32,7 +32,6 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt | $(BIN)/python
 run: export DEBUG ?= true
 run: $(VENV)/.installed
 	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py createcachetable
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	$(BIN)/python manage.py seed_demo
 	@echo ""

@@ -23,3 +23,7 @@ max_requests = 5000
 max_requests_jitter = 500
 accesslog = None
 errorlog = "-"
+# gunicorn 27 opens a control socket (for `gunicornc`) at one fixed path per user
+# ($XDG_RUNTIME_DIR or ~/.gunicorn/gunicorn.ctl): a second server on the box would take it
+# from the first. We never drive gunicorn through it (signals restart and stop it), so it is off.
+control_socket_disable = True

@@ -8,6 +8,7 @@ from rest_framework.throttling import ScopedRateThrottle
 
 from spa_pkg.api import ErrorSerializer
 from spa_pkg.logins import LoginLockedOut
+from spa_pkg.parsers import TextSafeJSONParser
 
 from .services import token_for_sign_in
 
@@ -24,7 +25,7 @@ class TokenApi(ObtainAuthToken):
 
     authentication_classes = []
     permission_classes = [permissions.AllowAny]
-    parser_classes = [parsers.JSONParser, parsers.FormParser]
+    parser_classes = [TextSafeJSONParser, parsers.FormParser]
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "token"
 

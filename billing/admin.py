@@ -103,7 +103,7 @@ def package_sale_view(model_admin, request):
 
 def renewal_note(renews_id) -> tuple[PackageAssignment, str] | None:
     """Return the package a sale renews and what the page says about it, or None."""
-    renews = PackageAssignment.objects.select_related("customer").filter(pk=renews_id).first() if str(renews_id or "").isdigit() else None
+    renews = PackageAssignment.objects.select_related("customer").filter(pk=renews_id).first() if str(renews_id or "").isdecimal() else None
     if renews is None:
         return None
     try:

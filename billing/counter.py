@@ -16,6 +16,7 @@ from packages.models import AssignmentStatus, PackageAssignment
 from packages.presenters import display_status
 from packages.selectors import customer_packages
 from spa_pkg.exceptions import DomainError
+from spa_pkg.payments import MAX_PAYMENTS
 
 from .engine import BillComputation
 from .forms import CartLineForm, CounterForm, CounterPaymentForm
@@ -128,6 +129,11 @@ class CounterState:
     operations: dict = field(default_factory=dict)  # assignment id -> its after-sale menu (label, name, url)
 
     @property
+    def can_split_payment(self) -> bool:
+        """Whether one more payment row may be added (a bill takes at most MAX_PAYMENTS)."""
+        return len(self.payments) < MAX_PAYMENTS
+
+    @property
     def results(self) -> list:
         """Each line with its form, the server's line as the API shows it (None without totals) and its refusal."""
         lines = self.computation.lines if self.computation else ()
@@ -209,7 +215,7 @@ def _line_errors(error: DomainError, lines: list[dict]) -> tuple[dict[int, str],
     by_line, rest = {}, []
     for message in [m for messages in error.errors.values() for m in messages] or [error.message]:
         head, _, tail = message.partition(": ")
-        if head.startswith("Item ") and head[5:].isdigit() and 0 < int(head[5:]) <= len(lines):
+        if head.startswith("Item ") and head[5:].isdecimal() and 0 < int(head[5:]) <= len(lines):
             by_line[lines[int(head[5:]) - 1]["uid"]] = tail
         else:
             rest.append(message)

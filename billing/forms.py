@@ -215,7 +215,7 @@ class CartLineForm(CounterFieldsForm):
     def clean_quantity(self) -> int:
         # Never truncated: "2.5" is refused, not billed as 2.
         text = self.cleaned_data["quantity"].strip()
-        if not text.isdigit() or not 1 <= int(text) <= QUANTITY_MAX:
+        if not text.isdecimal() or not 1 <= int(text) <= QUANTITY_MAX:
             raise forms.ValidationError(QUANTITY_ERROR)
         return int(text)
 

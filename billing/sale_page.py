@@ -22,7 +22,7 @@ def _initial_from_query(query) -> dict:
     """Arrive from /packages (?package_type=&package_id=) with the template chosen."""
     initial = {"idempotency_key": new_sale_key()}
     package_type, package_id = query.get("package_type", ""), query.get("package_id", "")
-    if find_kind(package_type) is not None and package_id.isdigit():
+    if find_kind(package_type) is not None and package_id.isdecimal():
         initial["package"] = f"{package_type}:{package_id}"
     return initial
 
@@ -45,7 +45,7 @@ def _context(form: AssignPackageForm, *, customer=None, sale=None, picker_error=
 
 def _customer_of(form: AssignPackageForm) -> Customer | None:
     customer_id = str(form.data.get("customer_id", ""))
-    return Customer.objects.filter(pk=customer_id).first() if customer_id.isdigit() else None
+    return Customer.objects.filter(pk=customer_id).first() if customer_id.isdecimal() else None
 
 
 @permission_required("sell_package")
@@ -55,7 +55,7 @@ def assign_packages_page(request):
     if request.method == "POST":
         return _sell(request)
     customer_id = request.GET.get("customer_id", "")
-    customer = Customer.objects.filter(pk=customer_id).first() if customer_id.isdigit() else None
+    customer = Customer.objects.filter(pk=customer_id).first() if customer_id.isdecimal() else None
     form = _with_default_expiry(AssignPackageForm(initial=_initial_from_query(request.GET)))
     return render(request, "packages/assign.html", _context(form, customer=customer))
 

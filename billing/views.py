@@ -6,6 +6,7 @@ picked), the whole counter. Every figure comes from `invoice_preview` / `invoice
 services the JSON API calls too.
 """
 import json
+import re
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from urllib.parse import urlencode
@@ -22,6 +23,7 @@ from customers.models import Customer
 from packages.operations import operations_for
 from packages.selectors import assignments_readable_by
 from spa_pkg.exceptions import DomainError
+from spa_pkg.payments import MAX_PAYMENTS
 from spa_pkg.permissions import permission_required, user_may
 
 from . import counter
@@ -85,8 +87,12 @@ def _answer(request, template: str, context: dict, *, status: int = 200, focus: 
     return response
 
 
+ISSUE_KEY = re.compile(r"[0-9a-f]{32}")
+
+
 def _int(text) -> int | None:
-    return int(text) if str(text or "").isdigit() else None
+    # isdecimal, not isdigit: "²" is a digit that int() refuses (a 500).
+    return int(text) if str(text or "").isdecimal() else None
 
 
 @permission_required("bill")
@@ -121,6 +127,8 @@ def _apply(cart: dict, action: str, data) -> str:
         cart["lines"] = [line for line in cart["lines"] if line["uid"] != _int(data.get("line"))]
         return "#add-service"
     if action == "add-payment":
+        if len(cart["payments"]) >= MAX_PAYMENTS:
+            return f"#id_pay-{len(cart['payments']) - 1}-method"
         cart["payments"].append({"method": "", "amount": "", "reference": ""})
         return f"#id_pay-{len(cart['payments']) - 1}-method"
     if action == "remove-payment" and len(cart["payments"]) > 1:
@@ -161,7 +169,8 @@ def counter_issue(request):
     """Issue the invoice on the totals the cashier saw; 409 with the new totals if they changed."""
     cart = counter.load(request)
     posted_key = request.POST.get("key", "")
-    if posted_key and posted_key != cart["key"]:
+    # Only a key the counter makes (uuid4 hex) is looked up: PostgreSQL refuses a NUL in a query.
+    if ISSUE_KEY.fullmatch(posted_key) and posted_key != cart["key"]:
         # A second press of a bill already issued (its answer crossed the press): answer that invoice.
         earlier = Invoice.objects.filter(
             idempotency_key=posted_key, cashier=request.user, branch=request_branch(request)

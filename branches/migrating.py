@@ -45,3 +45,29 @@ def attach_to_first_branch(*models: str):
             schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
 
     return attach
+
+
+def database_cache_tables() -> list[str]:
+    """Return the tables of the configured caches that live in the database (DatabaseCache)."""
+    from django.core.cache import caches
+    from django.core.cache.backends.db import BaseDatabaseCache
+
+    return [caches[alias]._table for alias in settings.CACHES if isinstance(caches[alias], BaseDatabaseCache)]
+
+
+def create_cache_tables(apps, schema_editor):
+    """Create the database cache's table, so that `migrate` alone gives a working site.
+
+    Without it sign-in (lockouts, throttles) answers 500 until `createcachetable` runs.
+    The command skips a table that exists, and a cache that is not in the database (Redis).
+    """
+    from django.core.management import call_command
+
+    call_command("createcachetable", database=schema_editor.connection.alias, verbosity=0)
+
+
+def drop_cache_tables(apps, schema_editor):
+    existing = set(schema_editor.connection.introspection.table_names())
+    for table in database_cache_tables():
+        if table in existing:
+            schema_editor.execute(f"DROP TABLE {schema_editor.quote_name(table)}")

@@ -3,6 +3,7 @@ from functools import wraps
 from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -15,7 +16,8 @@ from .selectors import SESSION_KEY, request_branch, user_branches
 
 def _next_url(request) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+    # A path of ours only: `redirect("-1")` would look "-1" up as a URL name and fail (500).
+    if target.startswith("/") and "\x00" not in target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         return target
     return reverse("home")
 
@@ -29,7 +31,7 @@ def branch_pick(request):
         if chosen is not None:
             request.session[SESSION_KEY] = chosen.pk
             messages.success(request, f"You are working at {chosen.name}.")
-            return redirect(_next_url(request))
+            return HttpResponseRedirect(_next_url(request))
         messages.error(request, "Choose one of your branches.")
     current = request.session.get(SESSION_KEY)
     return render(

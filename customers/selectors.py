@@ -13,6 +13,9 @@ def customer_search(term: str) -> Q:
     search for the digits 9845012345.
     """
     term = (term or "").strip()
+    if "\x00" in term:
+        # No stored text holds a NUL (PostgreSQL refuses it, even in a query): nothing matches.
+        return Q(pk__in=[])
     condition = Q(name__icontains=term)
     digits = phone_digits(term)
     if len(digits) >= MIN_PHONE_SEARCH_DIGITS:

@@ -46,7 +46,7 @@ def _picker(request, customer: Customer | None):
 def customer_picker(request):
     """Answer the picker with a customer chosen (?customer_id=) or, without one, ready to search."""
     customer_id = request.GET.get("customer_id", "")
-    customer = get_object_or_404(Customer, pk=customer_id) if customer_id.isdigit() else None
+    customer = get_object_or_404(Customer, pk=customer_id) if customer_id.isdecimal() else None
     return _picker(request, customer)
 
 

@@ -2,6 +2,7 @@
 import django_filters
 from rest_framework import mixins, serializers, viewsets
 
+from spa_pkg.api import IdFilter
 from spa_pkg.permissions import ModelPermissions
 
 from .models import Notification, NotificationStatus
@@ -21,7 +22,7 @@ class NotificationSerializer(serializers.ModelSerializer):
 
 
 class NotificationFilter(django_filters.FilterSet):
-    customer_id = django_filters.NumberFilter(field_name="customer_id")
+    customer_id = IdFilter(field_name="customer_id")
     status = django_filters.ChoiceFilter(choices=NotificationStatus.choices)
 
     class Meta:

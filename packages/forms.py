@@ -21,7 +21,7 @@ from djmoney.models.fields import MoneyField
 from catalog.models import Service
 from customers.models import Customer
 from spa_pkg.exceptions import DomainError
-from spa_pkg.forms import DayMonthYearField, PageForm
+from spa_pkg.forms import DayMonthYearField, ModelIdsField, PageForm
 from spa_pkg.payments import TENDER_CHOICES
 
 from .kinds import all_kinds, find_kind
@@ -135,7 +135,7 @@ def template_from_choice(value: str) -> PackageTemplate | None:
     """Return the template a "<kind>:<id>" value names, or None."""
     package_type, _, pk = (value or "").partition(":")
     kind = find_kind(package_type)
-    if kind is None or not pk.isdigit():
+    if kind is None or not pk.isdecimal():
         return None
     return kind.model.objects.filter(pk=int(pk)).first()
 
@@ -278,7 +278,7 @@ class AssignPackageForm(DomainErrorsMixin, PageForm):
         template = template_from_choice(self.value_of("package") or "")
         needs_service = bool(template and template.kind.service_chosen_at_sale)
         service_id = str(self.value_of("service") or "")
-        service = Service.objects.filter(pk=service_id, is_active=True).first() if service_id.isdigit() else None
+        service = Service.objects.filter(pk=service_id, is_active=True).first() if service_id.isdecimal() else None
         price = None
         if template is not None and (service is not None or not needs_service):
             price = template.list_price(service if needs_service else None).amount
@@ -330,8 +330,12 @@ COUNT_MAX = 10_000
 
 
 def _said(label: str) -> str:
-    """The field's name as an error says it: "Price paid (₹)" -> "Price paid"."""
-    return label.replace(" (₹)", "")
+    """The field's name as an error says it: "Price paid (₹)" -> "Price paid", "Discount %" -> "Discount".
+
+    No "%" may stay: Django fills an error's limits in with `%`, and "Discount % cannot be
+    negative" would fail there (a 500 instead of the form error).
+    """
+    return label.replace(" (₹)", "").replace(" %", "")
 
 
 def _template_field(model, name: str, *, label: str | None = None) -> forms.Field:
@@ -345,7 +349,7 @@ def _template_field(model, name: str, *, label: str | None = None) -> forms.Fiel
     if default is not None:
         common["initial"] = getattr(default, "amount", default)
     if field.many_to_many:
-        return forms.ModelMultipleChoiceField(
+        return ModelIdsField(
             queryset=Service.objects.filter(is_active=True).order_by("name"),
             widget=forms.CheckboxSelectMultiple,
             error_messages={**messages, "invalid_choice": f"{said}: choose from the services listed."},

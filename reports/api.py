@@ -21,6 +21,7 @@ from spa_pkg.permissions import HasPerm, user_may
 
 from . import selectors
 from .downloads import CSV, XLSX, Table, csv_response, report_table, xlsx_response
+from .forms import EARLIEST_DATE, LATEST_DATE, within_report_dates
 
 FORMATS = ("json", "csv", "xlsx")
 MAX_DAILY_DAYS = 366
@@ -52,7 +53,10 @@ class ReportInput(serializers.Serializer):
 
 
 def _date_field(help_text: str):
-    return serializers.DateField(required=False, help_text=f"YYYY-MM-DD; {help_text}.")
+    return serializers.DateField(
+        required=False, validators=[within_report_dates],
+        help_text=f"YYYY-MM-DD, from {EARLIEST_DATE} to {LATEST_DATE}; {help_text}.",
+    )
 
 
 class RangeInput(ReportInput):

@@ -3,10 +3,26 @@ from datetime import date, timedelta
 
 from dateutil.relativedelta import relativedelta
 from django import forms
+from django.core.exceptions import ValidationError
 
 from spa_pkg.forms import DayMonthYearField
 
 MAX_DAILY_DAYS = 366
+# The days a report (page or API) may be asked about: any shop's history and plans, and far
+# enough from year 1 and 9999 that a day or a month either side, and a time zone, stay dates.
+EARLIEST_DATE = date(2000, 1, 1)
+LATEST_DATE = date(2099, 12, 31)
+DATE_RANGE_MESSAGE = f"Dates run from {EARLIEST_DATE:%d-%m-%Y} to {LATEST_DATE:%d-%m-%Y}."
+
+
+def within_report_dates(value: date | None) -> None:
+    """Refuse a day outside EARLIEST_DATE..LATEST_DATE (a validator for the page's and the API's date fields)."""
+    if value is not None and not EARLIEST_DATE <= value <= LATEST_DATE:
+        raise ValidationError(DATE_RANGE_MESSAGE, code="date_range")
+
+
+def report_date_field(label: str) -> DayMonthYearField:
+    return DayMonthYearField(required=False, label=label, validators=[within_report_dates])
 TABS = ["liability", "package-sales", "redemptions", "breakage", "expiring", "day-close"]
 
 
@@ -20,12 +36,12 @@ class ReportFilters(forms.Form):
 
     tab = forms.ChoiceField(choices=[(tab, tab) for tab in TABS], required=False)
     # Typed dd-mm-yyyy whatever the browser's locale (a native date input follows it); ISO still read.
-    date_from = DayMonthYearField(required=False, label="From")
-    date_to = DayMonthYearField(required=False, label="To")
+    date_from = report_date_field("From")
+    date_to = report_date_field("To")
     group = forms.ChoiceField(choices=[("month", "Month"), ("day", "Day")], required=False, label="Group by")
-    as_of = DayMonthYearField(required=False, label="As of")
+    as_of = report_date_field("As of")
     within_days = forms.IntegerField(required=False, min_value=1, max_value=366, label="Within (days)")
-    day = DayMonthYearField(required=False, label="Day")
+    day = report_date_field("Day")
     view = forms.ChoiceField(choices=[("table", "Table"), ("calls", "Call list")], required=False)
 
     # The API's parameter names, for the download links.

@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError
 from django.http import Http404, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
 from djmoney.money import Money
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import extend_schema_serializer
@@ -21,6 +22,7 @@ from rest_framework.serializers import as_serializer_error
 from rest_framework.views import set_rollback
 
 from spa_pkg.exceptions import DomainError
+from spa_pkg.forms import ID_MAX
 from spa_pkg.money import money_str
 
 NON_FIELD = "non_field_errors"
@@ -101,8 +103,13 @@ def api_exception_handler(exc, context):
     return Response(error_body(message, errors), status=exc.status_code, headers=headers)
 
 
+@csrf_exempt
 def api_not_found(request, *args, **kwargs):
-    """Answer an unknown API path with the JSON error body instead of an HTML page."""
+    """Answer an unknown API path with the JSON error body instead of an HTML page.
+
+    Exempt from the CSRF check: it writes nothing, and an integrator's POST with a token
+    (which carries no CSRF cookie) must get this 404, not Django's HTML CSRF refusal.
+    """
     return JsonResponse(error_body("Not found."), status=404)
 
 
@@ -137,9 +144,6 @@ class MoneyAmountField(serializers.DecimalField):
 def amount_field(**kwargs) -> serializers.DecimalField:
     """Return an input amount: a decimal >= 0 with at most two places, kept as a Decimal."""
     return MoneyAmountField(as_money=False, **kwargs)
-
-
-ID_MAX = 2**63 - 1
 
 
 def id_field(**kwargs) -> serializers.IntegerField:

@@ -77,3 +77,24 @@ class DayMonthYearField(forms.DateField):
         name = label or "The date"
         self.error_messages["invalid"] = f"{name} must be a date written dd-mm-yyyy, like 23-05-2027."
         self.error_messages["required"] = f"{name} is needed."
+
+
+# The largest id a database key holds (a signed 64-bit integer).
+ID_MAX = 2**63 - 1
+
+
+class ModelIdsField(forms.ModelMultipleChoiceField):
+    """Django's ModelMultipleChoiceField, refusing an id no key can hold before it reaches the database.
+
+    Django looks the ids up with `pk__in`, and a number beyond 64 bits there makes SQLite
+    raise OverflowError (a 500) instead of "not one of the choices".
+    """
+
+    def _check_values(self, value):
+        for pk in value:
+            text = str(pk).strip()
+            if not text.isdecimal() or not 0 < int(text) <= ID_MAX:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_choice"], code="invalid_choice", params={"value": text}
+                )
+        return super()._check_values(value)

@@ -1,14 +1,22 @@
 """Sign-in lockouts (django-axes): the client address they count, and how a lockout answers.
 
 Axes counts failed sign-ins per username and address in the database (AccessAttempt rows,
-shared by every web process) and locks after LOGIN_FAILURE_LIMIT failures for
-LOGIN_COOLOFF_MINUTES. A page gets the lockout page; the API gets the JSON error body.
+shared by every web process) and locks that pair after LOGIN_FAILURE_LIMIT failures for
+LOGIN_COOLOFF_MINUTES. Since each new address would bring LOGIN_FAILURE_LIMIT more guesses,
+the username itself locks, from every address, after LOGIN_USERNAME_FAILURE_LIMIT failures
+from all addresses together (`LoginAttemptHandler`). A page gets the lockout page; the API
+gets the JSON error body.
 A manager unlocks by deleting the attempt in the admin (or `manage.py axes_reset`).
 """
 import ipaddress
 from datetime import datetime, timedelta
 
-from axes.helpers import get_cool_off
+from axes.attempts import get_cool_off_threshold
+from axes.handlers.database import AxesDatabaseHandler
+from axes.helpers import get_client_username, get_cool_off, get_failure_limit
+from axes.models import AccessAttempt
+from django.conf import settings
+from django.db.models import Sum
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -46,6 +54,33 @@ def attempt_username(request, credentials=None) -> str | None:
     return None if username is None else str(username)[:USERNAME_MAX_LENGTH]
 
 
+class LoginAttemptHandler(AxesDatabaseHandler):
+    """Axes' database handler with a second, higher limit: failures for a username from any address.
+
+    Axes takes one failure limit (AXES_FAILURE_LIMIT) for every combination of lockout
+    parameters; the pair (username, address) keeps it, and the username's failures across
+    addresses are held against LOGIN_USERNAME_FAILURE_LIMIT here. A success resets only its
+    own pair (AXES_LOCKOUT_PARAMETERS), so signing in does not wipe an attack from elsewhere.
+    """
+
+    def get_failures(self, request, credentials=None) -> int:
+        pair = super().get_failures(request, credentials)
+        limit = get_failure_limit(request, credentials)
+        if pair >= limit:
+            return pair  # the pair's own lock, and its message
+        # Locked by the username's failures elsewhere: said so, and reported at the one limit axes knows.
+        request.axes_username_locked = self.username_failures(request, credentials) >= settings.LOGIN_USERNAME_FAILURE_LIMIT
+        return limit if request.axes_username_locked else pair
+
+    @staticmethod
+    def username_failures(request, credentials=None) -> int:
+        """Return the failures for this username from every address within the cool-off."""
+        attempts = AccessAttempt.objects.filter(username=get_client_username(request, credentials))
+        if settings.AXES_COOLOFF_TIME is not None:
+            attempts = attempts.filter(attempt_time__gte=get_cool_off_threshold(request))
+        return attempts.aggregate(total=Sum("failures_since_start"))["total"] or 0
+
+
 def retry_after(request) -> tuple[datetime | None, int | None]:
     """Return when a locked-out caller may try again, and in how many seconds (None: a manager must unlock)."""
     cool_off: timedelta | None = get_cool_off(request)
@@ -58,7 +93,10 @@ def retry_after(request) -> tuple[datetime | None, int | None]:
 
 def lockout_message(request) -> str:
     retry_at, seconds = retry_after(request)
-    text = "Too many failed sign-ins for this username from your address."
+    if getattr(request, "axes_username_locked", False):
+        text = "Too many failed sign-ins for this username."
+    else:
+        text = "Too many failed sign-ins for this username from your address."
     if retry_at is None:
         return f"{text} Ask a manager to unlock it."
     local = timezone.localtime(retry_at)
@@ -70,7 +108,7 @@ def lockout_message(request) -> str:
 
 
 class LoginLockedOut(exceptions.APIException):
-    """Too many failed sign-ins for this username from this address."""
+    """Too many failed sign-ins for this username from this address, or from every address."""
 
     status_code = LOCKED_STATUS
     default_code = "locked_out"

@@ -18,4 +18,7 @@ class PaymentMethod(models.TextChoices):
 # never tendered, and cannot buy a package.
 TENDER_METHODS = tuple(method for method in PaymentMethod if method != PaymentMethod.PREPAID_CREDIT)
 TENDER_CHOICES = [(method.value, method.label) for method in TENDER_METHODS]
+# The most payment rows one bill may be split into (API, counter and the invoice service alike).
+MAX_PAYMENTS = 10
+
 TENDER_NAMES = ", ".join(method.value for method in TENDER_METHODS[:-1]) + f" or {TENDER_METHODS[-1].value}"

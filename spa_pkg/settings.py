@@ -136,7 +136,7 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
 # One cache shared by every web process: throttles, login lock-outs and anything else that
 # must count across workers. Redis when REDIS_URL is set; otherwise a database table
-# (`manage.py createcachetable`), never per-process memory.
+# (made by the migrations, branches 0003), never per-process memory.
 REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
@@ -160,13 +160,16 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # LOGIN_COOLOFF_MINUTES (0: until a manager unlocks it), the right password included.
 # Attempts are rows in the database, so every web process sees the same count.
 LOGIN_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+# And a username locks from every address after this many failures from all addresses
+# together (within the cool-off), so new addresses do not bring fresh guesses.
+LOGIN_USERNAME_FAILURE_LIMIT = env.int("LOGIN_USERNAME_FAILURE_LIMIT", default=20)
 LOGIN_COOLOFF_MINUTES = env.int("LOGIN_COOLOFF_MINUTES", default=15)
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     # Django's ModelBackend, with a user's permissions read in one query.
     "spa_pkg.auth.PermissionBackend",
 ]
-AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_HANDLER = "spa_pkg.logins.LoginAttemptHandler"
 AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
 AXES_COOLOFF_TIME = timedelta(minutes=LOGIN_COOLOFF_MINUTES) if LOGIN_COOLOFF_MINUTES else None
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
@@ -350,7 +353,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     # The API speaks JSON only (the token route also takes a form); docs live at /api/docs/.
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["spa_pkg.parsers.TextSafeJSONParser"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",

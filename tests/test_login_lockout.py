@@ -8,9 +8,11 @@ import re
 from datetime import timedelta
 
 import pytest
+from axes.handlers.database import AxesDatabaseHandler
 from axes.models import AccessAttempt
 from django.core.management import call_command
 from django.test import Client
+from django.utils.module_loading import import_string
 from rest_framework.authtoken.models import Token
 
 from tests.factories import UserFactory
@@ -244,5 +246,74 @@ def test_with_no_cool_off_the_lock_waits_for_a_manager(settings, cashier_user):
 def test_attempts_are_database_rows_shared_by_every_process(settings, cashier_user):
     sign_in(Client(), "ravi", "wrong")
 
-    assert settings.AXES_HANDLER == "axes.handlers.database.AxesDatabaseHandler"
+    assert issubclass(import_string(settings.AXES_HANDLER), AxesDatabaseHandler)
     assert AccessAttempt.objects.get().failures_since_start == 1
+
+
+# --- one username from many addresses ----------------------------------------------------------
+
+USERNAME_LOCKOUT_TEXT = "Too many failed sign-ins for this username."
+
+
+def addresses(count: int) -> list[str]:
+    return [f"198.51.100.{n}" for n in range(1, count + 1)]
+
+
+def test_each_new_address_does_not_bring_fresh_guesses_the_username_locks_after_20_from_anywhere(settings, cashier_user):
+    # 4 guesses from each of 5 addresses: no pair reaches its limit of 5, the username reaches 20.
+    assert settings.LOGIN_USERNAME_FAILURE_LIMIT == 20
+    for address in addresses(5):
+        statuses = [sign_in(Client(REMOTE_ADDR=address), "ravi", f"guess-{n}").status_code for n in range(4)]
+        assert 429 not in statuses[:-1]
+
+    response = sign_in(Client(REMOTE_ADDR="192.0.2.77"), "ravi", PASSWORD)
+
+    assert response.status_code == 429
+    page = response.content.decode()
+    assert USERNAME_LOCKOUT_TEXT in page
+    assert "from your address" not in page
+    assert response["Retry-After"] == "900"
+
+
+def test_below_the_username_limit_the_right_password_from_a_new_address_signs_in(cashier_user):
+    for address in addresses(19):
+        sign_in(Client(REMOTE_ADDR=address), "ravi", "wrong")
+
+    response = sign_in(Client(REMOTE_ADDR="192.0.2.77"), "ravi", PASSWORD)
+
+    assert response.status_code == 302
+
+
+def test_the_token_route_locks_the_username_after_20_failures_from_20_addresses(staff_manager):
+    statuses = [ask_for_token(Client(REMOTE_ADDR=address), "priya", "wrong").status_code for address in addresses(20)]
+
+    response = ask_for_token(Client(REMOTE_ADDR="192.0.2.77"), "priya", PASSWORD)
+
+    assert statuses == [400] * 19 + [429]
+    assert response.status_code == 429
+    assert response.json()["error"].startswith(USERNAME_LOCKOUT_TEXT)
+    assert not Token.objects.exists()
+
+
+def test_the_username_limit_is_a_setting_and_other_usernames_are_not_locked(settings, cashier_user):
+    settings.LOGIN_USERNAME_FAILURE_LIMIT = 3
+    UserFactory(username="asha", groups=["Cashier"])
+    for address in addresses(3):
+        sign_in(Client(REMOTE_ADDR=address), "ravi", "wrong")
+
+    locked = sign_in(Client(REMOTE_ADDR="192.0.2.77"), "ravi", PASSWORD)
+    other = sign_in(Client(REMOTE_ADDR="192.0.2.77"), "asha", PASSWORD)
+
+    assert locked.status_code == 429
+    assert other.status_code == 302
+
+
+def test_a_success_does_not_wipe_failures_from_other_addresses(settings, cashier_user):
+    settings.LOGIN_USERNAME_FAILURE_LIMIT = 6
+    for address in addresses(5):
+        sign_in(Client(REMOTE_ADDR=address), "ravi", "wrong")
+    assert sign_in(Client(REMOTE_ADDR="192.0.2.77"), "ravi", PASSWORD).status_code == 302
+
+    sign_in(Client(REMOTE_ADDR="198.51.100.9"), "ravi", "wrong")
+
+    assert sign_in(Client(REMOTE_ADDR="192.0.2.77"), "ravi", PASSWORD).status_code == 429

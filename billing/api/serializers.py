@@ -7,7 +7,7 @@ from customers.models import Customer
 from packages.kinds import find_kind, kind_choices
 from packages.models import MAX_EXPIRY_YEARS, AssignmentStatus, BenefitType, UsageKind
 from spa_pkg.api import MoneyAmountField, amount_field, id_field
-from spa_pkg.payments import TENDER_CHOICES
+from spa_pkg.payments import MAX_PAYMENTS, TENDER_CHOICES
 
 from ..models import Invoice, InvoiceLine, Payment
 from ..services import CartItem, PaymentIn
@@ -154,7 +154,7 @@ class BillInput(serializers.Serializer):
         "with assignment_id.",
     )
     guests = serializers.IntegerField(min_value=1, max_value=GUESTS_MAX, required=False, allow_null=True)
-    payments = BillPaymentInput(many=True, required=False, max_length=20)
+    payments = BillPaymentInput(many=True, required=False, max_length=MAX_PAYMENTS)
     place_of_supply = serializers.RegexField(
         r"^\d{2}$", required=False, allow_null=True, allow_blank=True,
         help_text="GST state code where goods are shipped, when outside the spa's state.",

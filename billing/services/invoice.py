@@ -26,6 +26,7 @@ from receipts.services import receipt_issue
 from spa_pkg.compiled import insert_all, pipelined
 from spa_pkg.exceptions import DomainError
 from spa_pkg.money import ZERO, format_inr, inr
+from spa_pkg.payments import MAX_PAYMENTS
 
 from ..documents import invoice_line_details, invoice_snapshot, redemption_note
 from ..engine import (
@@ -86,7 +87,10 @@ def _compute(bill: CheckedBill, lines: list[LineInput], holdings) -> BillComputa
 
 
 def payments_check(payments: Sequence[PaymentIn], computation: BillComputation) -> None:
-    """Refuse payments that leave part of the amount payable unpaid, or pay more than it."""
+    """Refuse more than MAX_PAYMENTS rows, payments that leave part of the amount payable unpaid, or pay more."""
+    if len(payments) > MAX_PAYMENTS:
+        message = f"A bill takes at most {MAX_PAYMENTS} payments."
+        raise PaymentMismatch(message, errors={"payments": [message]})
     payable = computation.summary.amount_payable
     given = sum((payment.amount for payment in payments if payment.amount is not None), ZERO)
     open_ended = [payment for payment in payments if payment.amount is None]

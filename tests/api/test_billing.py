@@ -409,3 +409,33 @@ def test_preview_answers_400_to_any_body_that_is_not_a_cart(cashier_client, raw)
 
     assert response.status_code == 400
     assert response.json()["success"] is False
+
+
+@pytest.mark.parametrize("path", [PREVIEW, INVOICES])
+def test_a_bill_split_into_more_than_10_payments_is_refused_naming_payments_and_writes_nothing(
+    cashier_client, customer, facial, facial_package, path
+):
+    payload = bill(customer, service_line(facial), payments=[{"method": "cash", "amount": "1.00"}] * 11)
+    before = table_counts()
+
+    response = cashier_client.post(path, payload, format="json")
+
+    assert response.status_code == 400, response.json()
+    assert "payments" in response.json()["errors"]
+    assert table_counts() == before
+
+
+def test_a_bill_split_into_10_payments_is_taken(cashier_client, customer, facial, facial_package):
+    product = ProductFactory()
+    total = Decimal(cashier_client.post(
+        PREVIEW, bill(customer, {"type": "product", "id": product.pk, "quantity": 1}), format="json"
+    ).json()["summary"]["amount_payable"])
+    payments = [{"method": "cash", "amount": "1.00"}] * 9 + [{"method": "upi"}]
+    assert total > 9
+
+    response = cashier_client.post(
+        INVOICES, bill(customer, {"type": "product", "id": product.pk, "quantity": 1}, payments=payments), format="json"
+    )
+
+    assert response.status_code == 201, response.json()
+    assert Payment.objects.filter(invoice_id=response.json()["invoice_id"]).count() == 10

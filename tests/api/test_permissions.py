@@ -4,6 +4,8 @@ from collections import defaultdict
 import pytest
 from django.contrib.auth.models import Permission
 from django.urls import URLPattern, URLResolver, resolve
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
 
 from spa_pkg import api_urls
 from spa_pkg.permissions import PERMISSIONS
@@ -133,4 +135,17 @@ def test_an_unknown_api_path_is_a_json_404(manager_client):
     response = manager_client.get("/api/no-such-thing")
 
     assert response.status_code == 404
+    assert response.json() == {"success": False, "error": "Not found.", "errors": {}}
+
+
+@pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
+@pytest.mark.parametrize("path", ["/api/no-such-thing", "/api/no-such-thing/", "/packages/api/no-such-thing"])
+def test_a_write_with_a_token_to_an_unknown_api_path_is_the_json_404_not_a_csrf_page(manager, method, path):
+    client = APIClient(enforce_csrf_checks=True)
+    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=manager).key}")
+
+    response = getattr(client, method)(path, {"a": 1}, format="json")
+
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
     assert response.json() == {"success": False, "error": "Not found.", "errors": {}}

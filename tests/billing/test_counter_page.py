@@ -163,3 +163,13 @@ def test_a_second_press_of_an_issued_bill_answers_that_invoice_and_bills_nothing
     assert first.status_code == second.status_code == 200
     invoice = Invoice.objects.get(kind=InvoiceKind.SALE)
     assert f"Invoice {invoice.number} issued." in second.content.decode()
+
+
+def test_the_counter_splits_a_payment_into_at_most_10_rows(client, counter, facial):
+    counter(action="add-service", add_service=str(facial.pk))
+
+    for _ in range(12):
+        answer = counter(action="add-payment")
+
+    assert len(cart(client)["payments"]) == 10
+    assert 'id="add-payment"' not in answer.content.decode()

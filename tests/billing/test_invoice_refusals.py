@@ -81,6 +81,10 @@ CASES = {
         lambda c: {"items": [service_item(c["facial"], 5)], "payments": [PaymentIn("cash", Decimal("1300.00"))]},
         PaymentMismatch, "payments", "The payments (₹1,300.00) are more than the amount payable, ₹1,260.00.",
     ),
+    "eleven payments": (
+        lambda c: {"items": [service_item(c["facial"], 5)], "payments": [PaymentIn("cash", Decimal("1.00"))] * 10 + [PaymentIn("upi")]},
+        PaymentMismatch, "payments", "A bill takes at most 10 payments.",
+    ),
     "two payments without amount": (
         lambda c: {"items": [service_item(c["facial"], 5)], "payments": [PaymentIn("cash"), PaymentIn("upi")]},
         InvalidCart, "payments", "Only one payment may leave out its amount (it takes what is left to pay).",

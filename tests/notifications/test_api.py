@@ -97,3 +97,11 @@ def test_a_customer_opts_out_through_the_customers_api(api, customer):
     assert response.json()["reminders_opt_out"] is True
     customer.refresh_from_db()
     assert customer.reminders_opt_out is True
+
+
+@pytest.mark.parametrize("customer_id", ["9" * 30, "-1", "2.5", "²"])
+def test_a_customer_id_filter_that_no_key_can_hold_is_a_400_naming_it(api, customer_id):
+    response = api.get("/api/notifications", {"customer_id": customer_id})
+
+    assert response.status_code == 400
+    assert "customer_id" in response.json()["errors"]
