@@ -1,6 +1,7 @@
 # spa_pkg: `make run` sets up everything and starts the server; `make test` runs the suite.
 #   make run                      http://127.0.0.1:8000 (installs requirements.txt only)
-#   make run HOST=0.0.0.0 PORT=8080   another address or port (HOST and PORT, also from the environment)
+#   make run HOST=0.0.0.0 PORT=8080   another address or port (HOST and PORT may also be exported;
+#                                 another machine's browser needs ALLOWED_HOSTS=<this machine's address>)
 #   make test / lint / bench ...  add the test tools (requirements-dev.txt)
 # The worker's output goes to var/log/worker.log.
 PYTHON ?= python3
