@@ -77,6 +77,12 @@ class Kind:
     def __repr__(self):
         return f"<Kind {self.package_type}>"
 
+    def invoice_refusal(self) -> str | None:
+        """Why a sale of the kind issues no GST invoice even when one is asked for; None when it can."""
+        if self.taxed_at_sale:
+            return None
+        return f"{self.label} is a voucher: no GST invoice at sale; GST is charged when the credit is spent."
+
     @property
     def balance_kind(self) -> str:
         """Say what the balance counts: "sessions", "credit" or "" (nothing that falls)."""
