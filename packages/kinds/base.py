@@ -71,6 +71,8 @@ class Kind:
     # (a tender), taxed when redeemed instead (GST.md).
     taxed_at_sale: ClassVar[bool] = True
     service_chosen_at_sale: ClassVar[bool] = False  # the seller picks the covered service
+    # What a reminder asks the customer to do about a low balance: only credit can be topped up.
+    reminder_action: ClassVar[str] = "Renew"
     # What is left, for kinds without a count or a credit: "Unlimited (included services)".
     balance_label: ClassVar[str] = ""
 
