@@ -108,11 +108,24 @@ def test_seed_demo_creates_staff_logins_and_prints_them(monkeypatch):
     manager = get_user_model().objects.get(username="manager")
     cashier = get_user_model().objects.get(username="cashier")
     assert manager.is_staff and manager.groups.filter(name="Manager").exists()
-    assert cashier.is_staff and cashier.groups.filter(name="Cashier").exists()
+    assert not cashier.is_staff and cashier.groups.filter(name="Cashier").exists()
     assert manager.check_password("manager123")
     assert cashier.check_password("counter-2026")
     tail = output.strip().splitlines()[-4:]
     assert "manager123" in "\n".join(tail) and "counter-2026" in "\n".join(tail)
+
+
+def test_the_demo_cashier_is_sent_to_the_admin_login_and_the_manager_opens_the_admin(client):
+    seed()
+    User = get_user_model()
+
+    client.force_login(User.objects.get(username="cashier"))
+    response = client.get("/admin/")
+
+    assert response.status_code == 302
+    assert response["Location"].startswith("/admin/login/")
+    client.force_login(User.objects.get(username="manager"))
+    assert client.get("/admin/").status_code == 200
 
 
 def test_a_second_run_keeps_a_changed_password_and_does_not_print_a_wrong_one():

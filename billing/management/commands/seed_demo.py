@@ -139,9 +139,10 @@ HISTORY_BILLS = [
     ("Farah Khan", [("Hair Spa", 1)], 2, False, None),
 ]
 
+# username, group, password variable, default password, staff (opens /admin/: the managers' only)
 USERS = [
-    ("manager", "Manager", "DEMO_MANAGER_PASSWORD", "manager123"),
-    ("cashier", "Cashier", "DEMO_CASHIER_PASSWORD", "cashier123"),
+    ("manager", "Manager", "DEMO_MANAGER_PASSWORD", "manager123", True),
+    ("cashier", "Cashier", "DEMO_CASHIER_PASSWORD", "cashier123", False),
 ]
 
 
@@ -326,13 +327,13 @@ class Command(BaseCommand):
     def seed_users(self) -> dict[str, tuple]:
         User = get_user_model()
         users = {}
-        for username, group_name, env_name, default_password in USERS:
+        for username, group_name, env_name, default_password, is_staff in USERS:
             try:
                 group = Group.objects.get(name=group_name)
             except Group.DoesNotExist as exc:
                 raise CommandError(f'The group "{group_name}" is missing: run "python manage.py migrate" first.') from exc
             password = os.environ.get(env_name) or default_password
-            user, created = User.objects.get_or_create(username=username, defaults={"is_staff": True})
+            user, created = User.objects.get_or_create(username=username, defaults={"is_staff": is_staff})
             if created:
                 user.set_password(password)
                 user.first_name = group_name
