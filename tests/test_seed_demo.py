@@ -166,3 +166,16 @@ def test_seed_demo_history_leaves_every_balance_explained_by_its_ledger():
     call_command("reconcile_packages", stdout=out)
 
     assert out.getvalue().strip().endswith(f"{PackageAssignment.objects.count()} assignment(s) checked, 0 difference(s).")
+
+
+def test_seed_demo_history_is_numbered_by_its_own_days():
+    seed()
+
+    today = timezone.localdate()
+    invoices = list(Invoice.objects.values_list("number", "bill_date"))
+    assert any(bill_date < today - timedelta(days=60) for _, bill_date in invoices)
+    assert [number for number, bill_date in invoices if f"-{bill_date:%Y%m%d}-" not in number] == []
+    receipts = Receipt.objects.filter(number__startswith="REC-")
+    assert [
+        receipt.number for receipt in receipts if f"-{timezone.localdate(receipt.issued_at):%Y%m%d}-" not in receipt.number
+    ] == []

@@ -384,7 +384,8 @@ class Command(BaseCommand):
         package_sell and invoice_void take no date (a counter sells and voids today), so their
         rows are back-dated after the fact, in `backdate_sale` and `backdate_void` only. Dates
         move, balances never do: the ledger still explains every balance (reconcile_packages).
-        The document numbers keep the day they were taken (today), as a gapless series must.
+        Each document is dated and numbered by its own day (INV-<that day>-0001), as the
+        counter would have numbered it then.
         """
         today = timezone.localdate()
         for customer_name, template_key, service_name, days_ago, expires_in, method in HISTORY_SALES:
@@ -397,6 +398,7 @@ class Command(BaseCommand):
                 user=manager,
                 payment=PaymentIn(method=method, reference=f"DEMO-H{days_ago}" if method != "cash" else ""),
                 notes=HISTORY_NOTE,
+                bill_date=sold_on,
             )
             expires_on = template.default_expiry(sold_on) if expires_in is None else today + timedelta(days=expires_in)
             backdate_sale(result, sold_on=sold_on, expires_on=expires_on)
