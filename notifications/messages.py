@@ -21,7 +21,7 @@ SHORT = {
     ),
     NotificationKind.LOW_BALANCE: (
         "{{ spa_name }}: only {{ left }} left on your {{ package_name }}"
-        "{% if expires_on %} (valid till {{ expires_on }}){% endif %}. Top up or renew at {{ spa_phone }}."
+        "{% if expires_on %} (valid till {{ expires_on }}){% endif %}. {{ action }} at {{ spa_phone }}."
     ),
     NotificationKind.COMPLETED: (
         "{{ spa_name }}: you have used all of your {{ package_name }}. Thank you! Ask us about renewing: {{ spa_phone }}."
@@ -86,6 +86,7 @@ def message_context(assignment, *, on_date: date | None = None) -> dict:
         "customer_name": assignment.customer.name,
         "package_name": assignment.package_name,
         "left": left_text(assignment),
+        "action": assignment.kind.reminder_action,  # "Top up" for credit, "Renew" otherwise
         "expires_on": long_date(expires_on),
         "days_left": days_left,
         "spa_name": settings.SPA_NAME,
@@ -115,6 +116,7 @@ SAMPLE_CONTEXT = {
     "customer_name": "Priya Sharma",
     "package_name": "3+1 Facial Package",
     "left": "1 session",
+    "action": "Renew",
     "expires_on": "23 May 2027",
     "days_left": 7,
 }

@@ -90,7 +90,7 @@ class MessageTemplate(models.Model):
     subject = models.CharField(max_length=200, blank=True, help_text="E-mail only.")
     body = models.TextField(
         help_text=(
-            "Placeholders: {{ customer_name }}, {{ package_name }}, {{ left }}, {{ expires_on }}, "
+            "Placeholders: {{ customer_name }}, {{ package_name }}, {{ left }}, {{ action }}, {{ expires_on }}, "
             "{{ days_left }}, {{ spa_name }}, {{ spa_phone }}."
         )
     )

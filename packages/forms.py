@@ -445,7 +445,7 @@ def template_form_class(kind) -> type[TemplateForm]:
             initial = model._meta.get_field(name).default
             fields["validity"] = forms.IntegerField(
                 label="Validity", min_value=1, required=False, initial=initial,
-                help_text="Empty: the package never expires.",
+                help_text="Needed: how long the package lasts from the sale, in months or in days.",
                 error_messages={"invalid": "Validity must be a whole number.", "min_value": "Validity must be at least 1."},
             )
             fields["validity_unit"] = forms.ChoiceField(

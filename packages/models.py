@@ -258,7 +258,7 @@ class Membership(PackageTemplate):
     price = money_field()
     validity_months = validity_months_field(default=12)
     validity_days = validity_days_field()
-    services_included = models.ManyToManyField(Service, related_name="memberships", blank=True)
+    services_included = models.ManyToManyField(Service, related_name="memberships")
 
     class Meta(PackageTemplate.Meta):
         constraints = [
@@ -336,7 +336,7 @@ class KittyParty(PackageTemplate):
     min_guests = models.PositiveIntegerField(default=10)
     validity_months = validity_months_field(default=3)
     validity_days = validity_days_field()
-    services_included = models.ManyToManyField(Service, related_name="kitty_parties", blank=True)
+    services_included = models.ManyToManyField(Service, related_name="kitty_parties")
 
     class Meta(PackageTemplate.Meta):
         verbose_name_plural = "kitty parties"

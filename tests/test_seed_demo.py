@@ -108,11 +108,24 @@ def test_seed_demo_creates_staff_logins_and_prints_them(monkeypatch):
     manager = get_user_model().objects.get(username="manager")
     cashier = get_user_model().objects.get(username="cashier")
     assert manager.is_staff and manager.groups.filter(name="Manager").exists()
-    assert cashier.is_staff and cashier.groups.filter(name="Cashier").exists()
+    assert not cashier.is_staff and cashier.groups.filter(name="Cashier").exists()
     assert manager.check_password("manager123")
     assert cashier.check_password("counter-2026")
     tail = output.strip().splitlines()[-4:]
     assert "manager123" in "\n".join(tail) and "counter-2026" in "\n".join(tail)
+
+
+def test_the_demo_cashier_is_sent_to_the_admin_login_and_the_manager_opens_the_admin(client):
+    seed()
+    User = get_user_model()
+
+    client.force_login(User.objects.get(username="cashier"))
+    response = client.get("/admin/")
+
+    assert response.status_code == 302
+    assert response["Location"].startswith("/admin/login/")
+    client.force_login(User.objects.get(username="manager"))
+    assert client.get("/admin/").status_code == 200
 
 
 def test_a_second_run_keeps_a_changed_password_and_does_not_print_a_wrong_one():
@@ -153,3 +166,16 @@ def test_seed_demo_history_leaves_every_balance_explained_by_its_ledger():
     call_command("reconcile_packages", stdout=out)
 
     assert out.getvalue().strip().endswith(f"{PackageAssignment.objects.count()} assignment(s) checked, 0 difference(s).")
+
+
+def test_seed_demo_history_is_numbered_by_its_own_days():
+    seed()
+
+    today = timezone.localdate()
+    invoices = list(Invoice.objects.values_list("number", "bill_date"))
+    assert any(bill_date < today - timedelta(days=60) for _, bill_date in invoices)
+    assert [number for number, bill_date in invoices if f"-{bill_date:%Y%m%d}-" not in number] == []
+    receipts = Receipt.objects.filter(number__startswith="REC-")
+    assert [
+        receipt.number for receipt in receipts if f"-{timezone.localdate(receipt.issued_at):%Y%m%d}-" not in receipt.number
+    ] == []

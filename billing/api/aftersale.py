@@ -45,6 +45,9 @@ RefundOutput = envelope(
     "RefundResponse",
     refund_amount=amount_field(help_text="Rupees paid back."),
     document_number=serializers.CharField(help_text="The credit note (CN-...) or refund voucher (RV-...)."),
+    document_id=serializers.IntegerField(help_text="The credit note's or refund voucher's id (a receipt)."),
+    document_url=serializers.CharField(help_text="Its page's path, e.g. /receipts/68, as a sale answers receipt_url."),
+    document_pdf_url=serializers.CharField(help_text="Its PDF's path, e.g. /receipts/68/download."),
     updated_packages=UpdatedPackageSerializer(many=True),
 )
 
@@ -152,9 +155,13 @@ class RefundApi(AfterSaleApi):
             assignment_id=assignment_id, user=user, reason=data["reason"], method=data["method"],
             amount=data.get("amount"), reference=data["reference"],
         )
+        links = receipt_links(result.document)
         return {
             "refund_amount": str(result.refund_amount),
             "document_number": result.document.number,
+            "document_id": links["receipt_id"],
+            "document_url": links["receipt_url"],
+            "document_pdf_url": links["receipt_pdf_url"],
             "updated_packages": _packages(result.assignment),
         }
 

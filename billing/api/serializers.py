@@ -117,6 +117,11 @@ class AssignAndPayOutput(serializers.Serializer):
     )
     invoice_id = serializers.IntegerField(allow_null=True)
     invoice_number = serializers.CharField(allow_null=True)
+    invoice_note = serializers.CharField(
+        allow_null=True,
+        help_text="Why no invoice was made although `invoice.create` was true (credit is a voucher, taxed when "
+        "spent); null otherwise.",
+    )
 
 
 # --- preview and invoice ------------------------------------------------------------------

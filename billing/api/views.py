@@ -159,6 +159,7 @@ class AssignAndPayApi(APIView):
             **receipt_links(sale.receipt, pdf=receipt["pdf"]),
             "invoice_id": sale.invoice.pk if sale.invoice else None,
             "invoice_number": sale.invoice.number if sale.invoice else None,
+            "invoice_note": assignment["template"].kind.invoice_refusal() if invoice.get("create") else None,
         }
         return Response(body, status=status.HTTP_201_CREATED if sale.created else status.HTTP_200_OK)
 

@@ -154,6 +154,8 @@ def package_sell(*, idempotency_key: str | None = None, **sale) -> SaleResult:
     `renews_assignment_id` renews that package of the same customer: the new period
     starts the day after the old one ends; the invoice and receipt are dated today.
     `branch`: where it is sold, whose GSTIN and number series the documents carry.
+    `bill_date` (as for `invoice_create`): the day the invoice and receipt are dated and
+    numbered by; left out, today. The demo history passes its own days.
     `idempotency_key` (as for `invoice_create`): the same key sent again by the same user
     at the same branch for the same customer and package answers the first sale
     (`created=False`) and writes nothing; sent for another sale, by another user or at
@@ -222,6 +224,7 @@ def _sell(
     generate_receipt: bool = True,
     renews_assignment_id: int | None = None,
     branch: Branch | None = None,
+    bill_date: date | None = None,
     key: str | None = None,
 ) -> SaleResult:
     branch = branch or default_branch()
@@ -275,7 +278,7 @@ def _sell(
     if key is not None:
         assignment.idempotency_key = key
         assignment.save(update_fields=["idempotency_key"])
-    bill_date = timezone.localdate()
+    bill_date = bill_date or timezone.localdate()
     invoice = line = None
     if charge is not None:
         invoice, line = _sale_invoice(

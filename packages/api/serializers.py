@@ -115,9 +115,10 @@ def _benefit_percent():
 def _services_included():
     return serializers.PrimaryKeyRelatedField(
         many=True,
-        required=False,
+        allow_empty=False,
         queryset=Service.objects.all(),
-        help_text="Ids of the services the package includes.",
+        error_messages={"required": "Choose at least one included service.", "empty": "Choose at least one included service."},
+        help_text="Ids of the services the package includes: at least one.",
     )
 
 

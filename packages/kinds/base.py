@@ -71,11 +71,19 @@ class Kind:
     # (a tender), taxed when redeemed instead (GST.md).
     taxed_at_sale: ClassVar[bool] = True
     service_chosen_at_sale: ClassVar[bool] = False  # the seller picks the covered service
+    # What a reminder asks the customer to do about a low balance: only credit can be topped up.
+    reminder_action: ClassVar[str] = "Renew"
     # What is left, for kinds without a count or a credit: "Unlimited (included services)".
     balance_label: ClassVar[str] = ""
 
     def __repr__(self):
         return f"<Kind {self.package_type}>"
+
+    def invoice_refusal(self) -> str | None:
+        """Why a sale of the kind issues no GST invoice even when one is asked for; None when it can."""
+        if self.taxed_at_sale:
+            return None
+        return f"{self.label} is a voucher: no GST invoice at sale; GST is charged when the credit is spent."
 
     @property
     def balance_kind(self) -> str:

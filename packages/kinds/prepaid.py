@@ -12,6 +12,7 @@ class CreditKind(Kind):
 
     is_credit = True
     taxed_at_sale = False
+    reminder_action = "Top up"
     computed_fields = ("benefit_percent",)
 
     def compute(self, template):

@@ -10,6 +10,7 @@ from tests.factories import (
     KittyPartyFactory,
     MembershipFactory,
     PrepaidPackageFactory,
+    ServiceFactory,
     ServicePackageFactory,
     StudentOfferFactory,
     YearlyMembershipFactory,
@@ -77,8 +78,12 @@ def form_data(kind: str, **figures) -> dict:
 
 
 def test_the_valid_forms_of_this_module_save(manager_client):
+    service = ServiceFactory()
     for kind, (model_name, _, _) in KINDS.items():
-        response = manager_client.post(f"/admin/packages/{model_name}/add/", form_data(kind))
+        data = form_data(kind)
+        if "services_included" in kind_for(kind).fields:
+            data["services_included"] = [str(service.pk)]
+        response = manager_client.post(f"/admin/packages/{model_name}/add/", data)
         assert response.status_code == 302, (kind, response.context["adminform"].form.errors)
     assert all(kind.model.objects.count() == 1 for kind in all_kinds())
 

@@ -59,12 +59,28 @@ def test_refund_answers_the_design_shape(manager_client, facial_package, slash):
     )
 
     assert response.status_code == 200, response.content
+    note = Receipt.objects.get(number=f"CN-{today():%Y%m%d}-0001")
     assert response.json() == {
         "success": True,
         "refund_amount": "2835.00",
-        "document_number": f"CN-{today():%Y%m%d}-0001",
+        "document_number": note.number,
+        "document_id": note.pk,
+        "document_url": f"/receipts/{note.pk}",
+        "document_pdf_url": f"/receipts/{note.pk}/download",
         "updated_packages": [balances(facial_package.pk, "refunded", sessions=(1, 1, 0))],
     }
+
+
+def test_a_refund_answers_the_links_of_its_document_which_open(manager_client, prepaid):
+    response = manager_client.post(
+        f"/api/assignments/{prepaid.pk}/refund", {"reason": "Partial", "method": "cash", "amount": "500.00"}, format="json"
+    )
+
+    body = response.json()
+    voucher = Receipt.objects.get(number=body["document_number"])
+    assert (body["document_id"], body["document_url"]) == (voucher.pk, f"/receipts/{voucher.pk}")
+    assert manager_client.get(body["document_url"]).status_code == 200
+    assert manager_client.get(body["document_pdf_url"]).status_code == 200
 
 
 def test_refund_of_a_smaller_amount(manager_client, prepaid):

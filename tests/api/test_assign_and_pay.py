@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 URL = "/packages/api/assign-and-pay"
 SALE_KEYS = {
     "success", "assignment_id", "payment_id", "receipt_id", "receipt_number", "receipt_url", "receipt_pdf_url",
-    "invoice_id", "invoice_number",
+    "invoice_id", "invoice_number", "invoice_note",
 }
 
 
@@ -81,6 +81,25 @@ def test_assign_and_pay_prepaid_gives_an_advance_receipt_and_no_invoice(manager_
     assert (body["invoice_id"], body["invoice_number"]) == (None, None)
     assert Payment.objects.get(pk=body["payment_id"]).amount.amount == Decimal("15000.00")
     assert PackageAssignment.objects.get().credit_remaining.amount == Decimal("17500.00")
+
+
+def test_assign_and_pay_says_why_a_prepaid_sale_asked_for_an_invoice_gets_none(cashier_client, customer):
+    response = cashier_client.post(URL, sale(customer, PrepaidPackageFactory(), invoice={"create": True}), format="json")
+
+    assert response.status_code == 201, response.json()
+    body = response.json()
+    assert (body["invoice_id"], body["invoice_number"]) == (None, None)
+    assert body["invoice_note"] == (
+        "Prepaid credit is a voucher: no GST invoice at sale; GST is charged when the credit is spent."
+    )
+    assert not Invoice.objects.exists()
+
+
+def test_assign_and_pay_of_a_taxed_sale_answers_no_invoice_note(cashier_client, customer, facial):
+    response = cashier_client.post(URL, sale(customer, ServicePackageFactory(), facial), format="json")
+
+    assert response.status_code == 201, response.json()
+    assert response.json()["invoice_note"] is None
 
 
 def test_assign_and_pay_without_collecting_records_no_payment(cashier_client, customer):

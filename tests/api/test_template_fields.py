@@ -13,17 +13,26 @@ from packages.models import (
     StudentOffer,
     YearlyMembership,
 )
-from tests.factories import PrepaidPackageFactory, ServicePackageFactory
+from tests.factories import PrepaidPackageFactory, ServiceFactory, ServicePackageFactory
 
 pytestmark = pytest.mark.django_db
+# A membership and a kitty party include at least one service: this one, made for every test.
+INCLUDED = 9001
+
+
+@pytest.fixture(autouse=True)
+def included_service(db):
+    return ServiceFactory(pk=INCLUDED)
+
 
 # A valid body of each kind that has a validity, without the validity.
 BODIES = {
     "prepaid-packages": (PrepaidPackage, {"name": "Prepaid 15,000", "actual_price": "15000.00", "after_value": "17500.00"}),
     "service-packages": (ServicePackage, {"name": "3+1 Facial Package", "pay_for": 3, "total_services": 4}),
-    "memberships": (Membership, {"name": "Gold", "price": "50000.00"}),
+    "memberships": (Membership, {"name": "Gold", "price": "50000.00", "services_included": [INCLUDED]}),
     "yearly-memberships": (YearlyMembership, {"name": "Yearly 15%", "price": "100000.00", "discount_percent": "15.00"}),
-    "kitty-parties": (KittyParty, {"name": "Kitty 20,000", "price": "20000.00", "after_value": "25000.00", "min_guests": 10}),
+    "kitty-parties": (KittyParty, {"name": "Kitty 20,000", "price": "20000.00", "after_value": "25000.00", "min_guests": 10,
+                                    "services_included": [INCLUDED]}),
 }
 STUDENT_OFFER = {
     "name": "Student 20%", "discount_percentage": "20.00", "valid_from": "2026-01-01", "valid_to": "2030-12-31",

@@ -8,6 +8,7 @@ from tests.factories import (
     KittyPartyFactory,
     MembershipFactory,
     PrepaidPackageFactory,
+    ServiceFactory,
     ServicePackageFactory,
     StudentOfferFactory,
     YearlyMembershipFactory,
@@ -134,6 +135,9 @@ def test_kitty_party_create_refuses_an_unknown_service_and_writes_nothing(manage
         ("yearly-memberships", {"name": "Bad", "price": "100000", "discount_percent": "120"}, "discount_percent"),
         ("memberships", {"name": "Bad", "price": "0.00"}, "price"),
         ("kitty-parties", {"name": "Bad", "price": "20000", "after_value": "25000", "min_guests": 0}, "min_guests"),
+        ("memberships", {"name": "Empty", "price": "5000.00", "validity_months": 12}, "services_included"),
+        ("memberships", {"name": "Empty", "price": "5000.00", "services_included": []}, "services_included"),
+        ("kitty-parties", {"name": "Empty", "price": "20000", "after_value": "25000", "services_included": []}, "services_included"),
         ("prepaid-packages", {"name": "Bad", "actual_price": "10.005", "after_value": "20"}, "actual_price"),
     ],
 )
@@ -146,6 +150,8 @@ def test_template_create_refuses_what_the_model_refuses_and_writes_nothing(manag
         "memberships": Membership,
         "kitty-parties": KittyParty,
     }[segment]
+    if field != "services_included" and segment in ("memberships", "kitty-parties"):
+        payload = {**payload, "services_included": [ServiceFactory().pk]}
 
     response = manager_client.post(f"/api/{segment}", payload, format="json")
 
@@ -268,7 +274,9 @@ def test_template_whose_computed_benefit_would_not_fit_is_refused(manager_client
 )
 def test_template_validity_is_refused_outside_1_to_600_months(manager_client, segment):
     factory = KINDS[segment][0]
-    payload = VALID_PAYLOADS[segment]
+    payload = dict(VALID_PAYLOADS[segment])
+    if segment in ("memberships", "kitty-parties"):
+        payload["services_included"] = [ServiceFactory().pk]
 
     for months in (0, 601, 99999):
         response = manager_client.post(f"/api/{segment}", {**payload, "validity_months": months}, format="json")

@@ -48,6 +48,20 @@ def test_a_bill_that_leaves_one_session_sends_the_low_balance_notice_after_commi
     assert Notification.objects.get(channel="email").threshold is None
 
 
+def test_a_session_package_low_on_sessions_is_asked_to_renew_not_to_top_up(
+    client, cashier, customer, package_expiring, django_capture_on_commit_callbacks, run_worker
+):
+    package = package_expiring(customer, days=60)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        bill_over_http(client, cashier, customer, package.service, 3)
+    run_worker()
+
+    (email,) = mail.outbox
+    assert "Renew at" in email.body
+    assert "Top up" not in email.body
+
+
 def test_the_low_balance_notice_goes_once_and_the_last_session_sends_the_completed_notice(
     client, cashier, customer, package_expiring, django_capture_on_commit_callbacks, run_worker
 ):
@@ -103,6 +117,22 @@ def test_credit_falling_under_the_low_credit_setting_sends_the_notice(
 
     assert ("low_balance", "email") in kinds_sent()
     assert mail.outbox[0].subject == "Only ₹465 credit left on your Gold Credit"  # 1,200 less 700 + 5% GST
+
+
+def test_credit_low_on_balance_is_asked_to_top_up(customer, cashier, django_capture_on_commit_callbacks, run_worker):
+    template = PrepaidPackageFactory(name="Gold Credit", actual_price=inr("1000.00"), after_value=inr("1200.00"))
+    assignment_create(customer=customer, template=template)
+    massage = ServiceFactory(name="Massage", price=inr("700.00"))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        invoice_create(
+            customer=customer, items=[CartItem(type="service", id=massage.pk, quantity=1)], cashier=cashier,
+            use_credit=True, payments=[PaymentIn("cash")],
+        )
+    run_worker()
+
+    assert "Top up at" in mail.outbox[0].body
+    assert "renew" not in mail.outbox[0].body.lower()
 
 
 def test_a_bill_that_leaves_plenty_sends_nothing(client, cashier, customer, package_expiring, django_capture_on_commit_callbacks):

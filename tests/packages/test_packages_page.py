@@ -26,12 +26,13 @@ def test_a_manager_creates_a_service_package_and_gets_the_list_back(client, mana
     assert 'id="count-service_package" hx-swap-oob="true">1<' in html
 
 
-def test_a_validity_in_days_is_stored_as_days(client, manager):
+def test_a_validity_in_days_is_stored_as_days(client, manager, facial):
     client.force_login(manager)
 
     client.post(
         "/packages/new/membership",
-        {"name": "Glow 60 days", "price": "5000", "validity": "60", "validity_unit": "validity_days"},
+        {"name": "Glow 60 days", "price": "5000", "validity": "60", "validity_unit": "validity_days",
+         "services_included": [facial.pk]},
         **HTMX,
     )
 
@@ -141,3 +142,37 @@ def test_packages_page_shows_a_validity_in_days(client, manager):
     client.force_login(manager)
 
     assert "60 days" in client.get("/packages").content.decode()
+
+
+@pytest.mark.parametrize(
+    ("kind", "data"),
+    [
+        ("membership", {"name": "Empty Gold", "price": "5000"}),
+        ("kitty_party", {"name": "Empty Kitty", "price": "20000", "after_value": "25000", "min_guests": "10"}),
+    ],
+)
+def test_a_template_with_no_included_service_is_refused_on_the_page(client, manager, kind, data):
+    client.force_login(manager)
+
+    html = client.post(
+        f"/packages/new/{kind}", {**data, "validity": "3", "validity_unit": "validity_months"}, **HTMX
+    ).content.decode()
+
+    assert "Included services is needed." in html
+    assert not Membership.objects.exists() and not KittyParty.objects.exists()
+
+
+def test_an_empty_validity_is_refused_and_the_help_promises_no_never_expiring_package(client, manager, facial):
+    client.force_login(manager)
+
+    html = client.post(
+        "/packages/new/membership",
+        {"name": "Forever Gold", "price": "5000", "validity": "", "validity_unit": "validity_months",
+         "services_included": [facial.pk]},
+        **HTMX,
+    ).content.decode()
+
+    assert "Give the validity in months or in days." in html
+    assert "never expires" not in html
+    assert not Membership.objects.exists()
+    assert "never expires" not in client.get("/packages").content.decode()

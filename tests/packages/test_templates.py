@@ -16,7 +16,7 @@ from packages.models import (
     StudentOffer,
     YearlyMembership,
 )
-from tests.factories import UserFactory, inr
+from tests.factories import ServiceFactory, UserFactory, inr
 
 pytestmark = pytest.mark.django_db
 
@@ -190,6 +190,25 @@ ADMIN_REFUSALS = [
 ]
 
 
+def admin_post(model_name):
+    """The admin's add form data of a kind; a membership or kitty party includes a service."""
+    data = dict(ADMIN_POSTS[model_name])
+    if model_name in ("membership", "kittyparty"):
+        data["services_included"] = [str(ServiceFactory().pk)]
+    return data
+
+
+@pytest.mark.parametrize("model_name", ["membership", "kittyparty"])
+def test_the_admin_add_form_refuses_a_template_with_no_included_service(manager_client, model_name):
+    data = {**ADMIN_POSTS[model_name], "is_active": "on"}
+
+    response = manager_client.post(f"/admin/packages/{model_name}/add/", data)
+
+    assert response.status_code == 200
+    assert "services_included" in response.context["adminform"].form.errors
+    assert not response.context["adminform"].form._meta.model.objects.exists()
+
+
 @pytest.fixture
 def manager_client(client):
     user = UserFactory(username="admin-manager", is_staff=True, groups=["Manager"])
@@ -199,7 +218,7 @@ def manager_client(client):
 
 @pytest.mark.parametrize(("model_name", "changes", "field"), ADMIN_REFUSALS)
 def test_the_admin_add_form_refuses_nonsense_and_saves_nothing(manager_client, model_name, changes, field):
-    data = {**ADMIN_POSTS[model_name], "is_active": "on", **changes}
+    data = {**admin_post(model_name), "is_active": "on", **changes}
 
     response = manager_client.post(f"/admin/packages/{model_name}/add/", data)
 
@@ -211,7 +230,7 @@ def test_the_admin_add_form_refuses_nonsense_and_saves_nothing(manager_client, m
 
 @pytest.mark.parametrize("model_name", list(ADMIN_POSTS))
 def test_the_admin_add_form_saves_every_kind(manager_client, model_name):
-    response = manager_client.post(f"/admin/packages/{model_name}/add/", {**ADMIN_POSTS[model_name], "is_active": "on"})
+    response = manager_client.post(f"/admin/packages/{model_name}/add/", {**admin_post(model_name), "is_active": "on"})
 
     assert response.status_code == 302, response.context["adminform"].form.errors if response.context else ""
 

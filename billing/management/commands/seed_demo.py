@@ -139,9 +139,10 @@ HISTORY_BILLS = [
     ("Farah Khan", [("Hair Spa", 1)], 2, False, None),
 ]
 
+# username, group, password variable, default password, staff (opens /admin/: the managers' only)
 USERS = [
-    ("manager", "Manager", "DEMO_MANAGER_PASSWORD", "manager123"),
-    ("cashier", "Cashier", "DEMO_CASHIER_PASSWORD", "cashier123"),
+    ("manager", "Manager", "DEMO_MANAGER_PASSWORD", "manager123", True),
+    ("cashier", "Cashier", "DEMO_CASHIER_PASSWORD", "cashier123", False),
 ]
 
 
@@ -326,13 +327,13 @@ class Command(BaseCommand):
     def seed_users(self) -> dict[str, tuple]:
         User = get_user_model()
         users = {}
-        for username, group_name, env_name, default_password in USERS:
+        for username, group_name, env_name, default_password, is_staff in USERS:
             try:
                 group = Group.objects.get(name=group_name)
             except Group.DoesNotExist as exc:
                 raise CommandError(f'The group "{group_name}" is missing: run "python manage.py migrate" first.') from exc
             password = os.environ.get(env_name) or default_password
-            user, created = User.objects.get_or_create(username=username, defaults={"is_staff": True})
+            user, created = User.objects.get_or_create(username=username, defaults={"is_staff": is_staff})
             if created:
                 user.set_password(password)
                 user.first_name = group_name
@@ -383,7 +384,8 @@ class Command(BaseCommand):
         package_sell and invoice_void take no date (a counter sells and voids today), so their
         rows are back-dated after the fact, in `backdate_sale` and `backdate_void` only. Dates
         move, balances never do: the ledger still explains every balance (reconcile_packages).
-        The document numbers keep the day they were taken (today), as a gapless series must.
+        Each document is dated and numbered by its own day (INV-<that day>-0001), as the
+        counter would have numbered it then.
         """
         today = timezone.localdate()
         for customer_name, template_key, service_name, days_ago, expires_in, method in HISTORY_SALES:
@@ -396,6 +398,7 @@ class Command(BaseCommand):
                 user=manager,
                 payment=PaymentIn(method=method, reference=f"DEMO-H{days_ago}" if method != "cash" else ""),
                 notes=HISTORY_NOTE,
+                bill_date=sold_on,
             )
             expires_on = template.default_expiry(sold_on) if expires_in is None else today + timedelta(days=expires_in)
             backdate_sale(result, sold_on=sold_on, expires_on=expires_on)
