@@ -65,6 +65,20 @@ def run_worker(db):
     return run
 
 
+def bill_over_http(client, cashier, customer, service, quantity):
+    """Bill `quantity` of `service` at the counter's endpoint as `cashier`, paid in cash."""
+    client.force_login(cashier)
+    return client.post(
+        "/integrated-billing/invoices",
+        {
+            "customer_id": customer.pk,
+            "items": [{"type": "service", "id": service.pk, "quantity": quantity}],
+            "payments": [{"method": "cash"}],
+        },
+        content_type="application/json",
+    )
+
+
 def queued_tasks() -> list[str]:
     """The tasks waiting for the worker (database backend), oldest first."""
     from django_tasks_db.models import DBTaskResult

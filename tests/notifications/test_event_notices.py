@@ -11,25 +11,13 @@ from billing.services import CartItem, PaymentIn, invoice_create
 from notifications.models import Notification
 from packages.services import assignment_create
 from tests.factories import PrepaidPackageFactory, ServiceFactory, UserFactory, inr
+from tests.notifications.conftest import bill_over_http
 
 pytestmark = pytest.mark.django_db
 
 
 def kinds_sent():
     return sorted(Notification.objects.filter(status="sent").values_list("kind", "channel"))
-
-
-def bill_over_http(client, cashier, customer, service, quantity):
-    client.force_login(cashier)
-    return client.post(
-        "/integrated-billing/invoices",
-        {
-            "customer_id": customer.pk,
-            "items": [{"type": "service", "id": service.pk, "quantity": quantity}],
-            "payments": [{"method": "cash"}],
-        },
-        content_type="application/json",
-    )
 
 
 def test_a_bill_that_leaves_one_session_sends_the_low_balance_notice_after_commit(

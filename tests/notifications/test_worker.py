@@ -13,22 +13,9 @@ from django.core import mail
 from django.core.management import call_command
 
 from notifications.models import Notification
-from tests.notifications.conftest import queued_tasks
+from tests.notifications.conftest import bill_over_http, queued_tasks
 
 DELIVER = "notifications.tasks.deliver_notifications"
-
-
-def bill_over_http(client, cashier, customer, service, quantity):
-    client.force_login(cashier)
-    return client.post(
-        "/integrated-billing/invoices",
-        {
-            "customer_id": customer.pk,
-            "items": [{"type": "service", "id": service.pk, "quantity": quantity}],
-            "payments": [{"method": "cash"}],
-        },
-        content_type="application/json",
-    )
 
 
 def statuses():
