@@ -450,6 +450,11 @@ class PackageAssignment(models.Model):
         help_text="The price paid less the GST charged at sale (the taxable value); for untaxed credit, the price paid.",
     )
     discount = money_field(default=Money(0, "INR"))
+    # The sum of its journal rows' `value_delta` (docs/journal.md), kept by the one writer in the
+    # same statement as the balances so a redemption never has to add the rows up.
+    value_held = money_field(
+        default=Money(0, "INR"), editable=False, help_text="The value it holds by its journal, GST excluded."
+    )
     # Who sold it at another price than the list price, and what (billing.services.pricing):
     # "Price set to ₹1,200.00 by manager (list ₹3,600.00 + GST)". Empty: sold at the list price.
     price_note = models.TextField(blank=True, editable=False)
@@ -630,6 +635,28 @@ class UsageKind(models.TextChoices):
     CANCEL = "cancel", "Sale voided"
 
 
+class JournalEvent(models.TextChoices):
+    """What a journal row says happened to the value a package holds (docs/journal.md).
+
+    A void's reversal keeps the event of the row it reverses (and points at it with
+    `reverses`), with every delta negated: a voided sale nets out of "sold".
+    """
+
+    SALE = "sale", "Sale"
+    RENEWAL = "renewal", "Renewal"
+    TOP_UP = "top_up", "Top-up"
+    IMPORT = "import", "Import"
+    REDEMPTION = "redemption", "Redemption"
+    REFUND = "refund", "Refund"
+    TRANSFER_OUT = "transfer_out", "Transfer out"
+    TRANSFER_IN = "transfer_in", "Transfer in"
+    EXPIRY = "expiry", "Expiry"
+    ADJUSTMENT = "adjustment", "Adjustment"
+    REINSTATEMENT = "reinstatement", "Reinstatement"
+    # Pause, resume, an extension of expiry: a row for the history, no value moves.
+    NOTE = "note", "No value moved"
+
+
 class PackageUsage(models.Model):
     """An append-only ledger row: one change of one assignment's balance.
 
@@ -660,12 +687,34 @@ class PackageUsage(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    # The value journal (docs/journal.md): every row is also a dated movement of value held.
+    event = models.CharField(max_length=14, choices=JournalEvent.choices, default=JournalEvent.NOTE)
+    business_day = models.DateField(
+        null=True, blank=True, help_text="The business day (the shop's time zone) the movement belongs to."
+    )
+    value_delta = money_field(
+        default=Money(0, "INR"), help_text="Signed change in the value the package holds, GST excluded."
+    )
+    # Copied from the assignment so reports group rows without a join: a package belongs to
+    # the branch that sold it, whichever branch the row happened at (`branch`).
+    package_type = models.CharField(max_length=20, blank=True)
+    home_branch = models.ForeignKey(
+        Branch, on_delete=models.PROTECT, null=True, blank=True, related_name="+", help_text="Where the package was sold."
+    )
+    reverses = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="reversed_by",
+        help_text="The row a void gives back.",
+    )
 
     class Meta:
         db_table = "package_usage"
         ordering = ["created_at", "pk"]
         verbose_name = "usage (ledger row)"
         verbose_name_plural = "usage ledger"
+        indexes = [
+            models.Index(fields=["assignment", "business_day"], name="journal_assignment_day"),
+            models.Index(fields=["business_day", "home_branch", "package_type", "event"], name="journal_day_branch_kind"),
+        ]
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.item_name} ({self.invoice_number or '-'})"
