@@ -1,14 +1,16 @@
 """Reads on billing that span relations, with their joins inside."""
 from datetime import date
+from decimal import Decimal
 
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from branches.selectors import documents_readable_by
 from packages.models import PackageUsage, UsageKind
-from spa_pkg.money import money_str
+from spa_pkg.money import ZERO, money_str
+from spa_pkg.payments import PaymentMethod
 
-from .models import Invoice, InvoiceKind, InvoiceLine, LineType
+from .models import Invoice, InvoiceKind, InvoiceLine, LineType, Refund
 
 
 def _balance_after(usage: PackageUsage):
@@ -104,3 +106,30 @@ def recent_invoices(*, cashier, branch, day: date | None = None, limit: int = 8)
         .select_related("customer", "receipt")
         .order_by("-issued_at", "-pk")[:limit]
     )
+
+
+def invoice_money_back(invoice: Invoice) -> list[tuple[str, Decimal]]:
+    """Return the money a voided invoice paid back, per method in the order paid: [("card", 366.00)].
+
+    The refunds on its credit note; credit a void gives back to a prepaid or kitty package is
+    no money in hand and is left out. Empty for an invoice not voided.
+    """
+    if not invoice.credit_note_receipt_id:
+        return []
+    refunds = (
+        Refund.objects.filter(invoice=invoice, document_id=invoice.credit_note_receipt_id)
+        .exclude(method=PaymentMethod.PREPAID_CREDIT)
+        .order_by("pk")
+    )
+    totals: dict[str, Decimal] = {}
+    for refund in refunds:
+        totals[refund.method] = totals.get(refund.method, ZERO) + refund.amount.amount
+    return [(method, amount) for method, amount in totals.items() if amount]
+
+
+def money_back_json(money_back: list[tuple[str, Decimal]]) -> dict:
+    """The API's words for `invoice_money_back`: {"money_back": [{"method", "amount"}], "total_money_back"}."""
+    return {
+        "money_back": [{"method": method, "amount": money_str(amount)} for method, amount in money_back],
+        "total_money_back": money_str(sum((amount for _, amount in money_back), ZERO)),
+    }

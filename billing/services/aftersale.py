@@ -23,7 +23,6 @@ from django.utils import timezone
 from branches.models import Branch
 from packages.exceptions import AfterSaleRefused
 from packages.models import AssignmentStatus, PackageAssignment, UsageKind
-from packages.valuation import assignment_money_left
 from packages.services import (
     assignment_close,
     assignment_credit_add,
@@ -33,6 +32,7 @@ from packages.services import (
     refuse_closed,
     refuse_unless_holding,
 )
+from packages.valuation import assignment_money_left
 from receipts.models import Receipt, ReceiptKind
 from receipts.services import receipt_issue
 from spa_pkg.formats import format_date
