@@ -26,11 +26,13 @@ def _balance_after(usage: PackageUsage):
 VALUE_KINDS = frozenset({UsageKind.REFUND, UsageKind.TRANSFER_OUT, UsageKind.TRANSFER_IN, UsageKind.TOP_UP, UsageKind.CANCEL})
 
 
-def _amount(usage: PackageUsage):
+def _amount(usage: PackageUsage, *, topped_up):
     if usage.kind in VALUE_KINDS:
         return usage.value.amount
     if usage.kind == UsageKind.SALE:
-        return usage.assignment.price_paid.amount
+        # Its own money, never the price paid since (which grows with every top-up). A sale row
+        # written before it stored its money: the price paid less the top-ups, its own rows.
+        return usage.value.amount or usage.assignment.price_paid.amount - topped_up
     if usage.credit_delta.amount:
         return abs(usage.credit_delta.amount)
     return usage.value.amount
@@ -63,6 +65,8 @@ def package_usage(*, assignment_id: int) -> list[dict]:
         )
         .order_by("created_at", "pk")
     )
+    usages = list(usages)
+    topped_up = sum((usage.value.amount for usage in usages if usage.kind == UsageKind.TOP_UP), ZERO)
     rows = []
     for usage in usages:
         if usage.bill_date is not None:
@@ -78,7 +82,7 @@ def package_usage(*, assignment_id: int) -> list[dict]:
                 "kind": usage.kind,
                 "item_name": usage.item_name,
                 "quantity": usage.quantity or abs(usage.sessions_delta),
-                "amount": money_str(_amount(usage)),
+                "amount": money_str(_amount(usage, topped_up=topped_up)),
                 "balance_after": _balance_after(usage),
                 "reason": usage.note or None,
                 "by": usage.created_by.get_username() if usage.created_by_id else None,

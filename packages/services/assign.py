@@ -154,6 +154,7 @@ def assignment_create(
         branch=branch,
         kind=UsageKind.SALE,
         item_name=assignment.package_name,
+        value=inr(price_paid),  # the sale's own money: a top-up later is its own row (the usage history)
         sessions_delta=sessions,
         sessions_before=0,
         sessions_after=sessions,
