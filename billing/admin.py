@@ -24,11 +24,12 @@ from packages.services.assign import renewal_start
 from spa_pkg.exceptions import DomainError
 from spa_pkg.formats import format_date
 from spa_pkg.money import format_inr
-from spa_pkg.payments import PaymentMethod
+from spa_pkg.payments import PaymentMethod, money_back_text
 from spa_pkg.permissions import user_may
 
 from .forms import PackageSellForm, RefundForm, TopUpForm
 from .models import Invoice, InvoiceKind, InvoiceLine, NumberSequence, Payment
+from .selectors import invoice_money_back
 from .services import assignment_refund, assignment_refund_quote, assignment_top_up, invoice_void, package_sell
 
 admin.site.site_header = f"{settings.SPA_NAME} · administration"
@@ -148,6 +149,8 @@ def refund_figures(assignment) -> list[tuple[str, str]]:
         rows.append((f"GST on it ({quote.gst_rate.normalize():f}%)", f"{format_inr(quote.gst)} ({split})"))
     else:
         rows.append(("GST on it", format_inr(quote.gst)))
+    if quote.round_off:
+        rows.append(("Round off", format_inr(quote.round_off)))
     rows.append(("Refundable", format_inr(quote.refundable)))
     if quote.document_kind == "credit_note":
         invoice = quote.sale_invoice
@@ -165,11 +168,12 @@ def _refund(*, form, assignment, user) -> str:
         amount=data.get("amount"), reference=data.get("reference") or "",
     )
     return format_html(
-        "{} refunded: {} paid back by {}; {}.",
+        "{} refunded: {} paid back by {}; {}. {}",
         change_link(result.assignment),
         format_inr(result.refund_amount),
         PaymentMethod(data["method"]).label,
         document_links(result.document),
+        money_back_text([(data["method"], result.refund_amount)], to_whom=""),
     )
 
 
@@ -318,9 +322,11 @@ class InvoiceAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
                     if invoice.kind == InvoiceKind.PACKAGE_SALE
                     else f"{len(given_back)} package(s) got their balance back"
                 )
+                money_back = money_back_text(invoice_money_back(invoice))
                 self.message_user(
                     request,
-                    f"Invoice {invoice.number} is cancelled (credit note {invoice.credit_note_number}); {outcome}.",
+                    f"Invoice {invoice.number} is cancelled (credit note {invoice.credit_note_number}); {outcome}."
+                    + (f" {money_back}" if money_back else ""),
                     messages.SUCCESS,
                 )
                 return HttpResponseRedirect(reverse("admin:billing_invoice_change", args=[invoice.pk]))

@@ -323,6 +323,16 @@ def _allocate_credit(
             ]
             if positions:
                 pay(rule.holding, positions, with_round_off=rule.pays_round_off)
+    if due > 0 and uses and all(left <= 0 for left in line_due.values()):
+        # Credit paid every line: it pays the round-off too, so the amount payable is 0.00,
+        # never the round-off paise (a kitty party's credit, or a credit chosen line by line).
+        for holding_id in dict.fromkeys(use.assignment_id for use in uses):
+            take = min(remaining[holding_id], due)
+            if take > 0:
+                last = [use.position for use in uses if use.assignment_id == holding_id][-1]
+                uses.append(CreditUse(holding_id, last, take))
+                remaining[holding_id] -= take
+                due -= take
     merged: dict[tuple[int, int], Decimal] = {}
     for use in uses:
         key = (use.assignment_id, use.position)

@@ -1,14 +1,16 @@
 """Reads on billing that span relations, with their joins inside."""
 from datetime import date
+from decimal import Decimal
 
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from branches.selectors import documents_readable_by
 from packages.models import PackageUsage, UsageKind
-from spa_pkg.money import money_str
+from spa_pkg.money import ZERO, money_str
+from spa_pkg.payments import PaymentMethod
 
-from .models import Invoice, InvoiceKind, InvoiceLine, LineType
+from .models import Invoice, InvoiceKind, InvoiceLine, LineType, Refund
 
 
 def _balance_after(usage: PackageUsage):
@@ -24,11 +26,13 @@ def _balance_after(usage: PackageUsage):
 VALUE_KINDS = frozenset({UsageKind.REFUND, UsageKind.TRANSFER_OUT, UsageKind.TRANSFER_IN, UsageKind.TOP_UP, UsageKind.CANCEL})
 
 
-def _amount(usage: PackageUsage):
+def _amount(usage: PackageUsage, *, topped_up):
     if usage.kind in VALUE_KINDS:
         return usage.value.amount
     if usage.kind == UsageKind.SALE:
-        return usage.assignment.price_paid.amount
+        # Its own money, never the price paid since (which grows with every top-up). A sale row
+        # written before it stored its money: the price paid less the top-ups, its own rows.
+        return usage.value.amount or usage.assignment.price_paid.amount - topped_up
     if usage.credit_delta.amount:
         return abs(usage.credit_delta.amount)
     return usage.value.amount
@@ -61,6 +65,8 @@ def package_usage(*, assignment_id: int) -> list[dict]:
         )
         .order_by("created_at", "pk")
     )
+    usages = list(usages)
+    topped_up = sum((usage.value.amount for usage in usages if usage.kind == UsageKind.TOP_UP), ZERO)
     rows = []
     for usage in usages:
         if usage.bill_date is not None:
@@ -76,7 +82,7 @@ def package_usage(*, assignment_id: int) -> list[dict]:
                 "kind": usage.kind,
                 "item_name": usage.item_name,
                 "quantity": usage.quantity or abs(usage.sessions_delta),
-                "amount": money_str(_amount(usage)),
+                "amount": money_str(_amount(usage, topped_up=topped_up)),
                 "balance_after": _balance_after(usage),
                 "reason": usage.note or None,
                 "by": usage.created_by.get_username() if usage.created_by_id else None,
@@ -104,3 +110,30 @@ def recent_invoices(*, cashier, branch, day: date | None = None, limit: int = 8)
         .select_related("customer", "receipt")
         .order_by("-issued_at", "-pk")[:limit]
     )
+
+
+def invoice_money_back(invoice: Invoice) -> list[tuple[str, Decimal]]:
+    """Return the money a voided invoice paid back, per method in the order paid: [("card", 366.00)].
+
+    The refunds on its credit note; credit a void gives back to a prepaid or kitty package is
+    no money in hand and is left out. Empty for an invoice not voided.
+    """
+    if not invoice.credit_note_receipt_id:
+        return []
+    refunds = (
+        Refund.objects.filter(invoice=invoice, document_id=invoice.credit_note_receipt_id)
+        .exclude(method=PaymentMethod.PREPAID_CREDIT)
+        .order_by("pk")
+    )
+    totals: dict[str, Decimal] = {}
+    for refund in refunds:
+        totals[refund.method] = totals.get(refund.method, ZERO) + refund.amount.amount
+    return [(method, amount) for method, amount in totals.items() if amount]
+
+
+def money_back_json(money_back: list[tuple[str, Decimal]]) -> dict:
+    """The API's words for `invoice_money_back`: {"money_back": [{"method", "amount"}], "total_money_back"}."""
+    return {
+        "money_back": [{"method": method, "amount": money_str(amount)} for method, amount in money_back],
+        "total_money_back": money_str(sum((amount for _, amount in money_back), ZERO)),
+    }

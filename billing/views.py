@@ -23,13 +23,13 @@ from customers.models import Customer
 from packages.operations import operations_for
 from packages.selectors import assignments_readable_by
 from spa_pkg.exceptions import DomainError
-from spa_pkg.payments import MAX_PAYMENTS
+from spa_pkg.payments import MAX_PAYMENTS, money_back_text
 from spa_pkg.permissions import permission_required, user_may
 
 from . import counter
 from .forms import VoidForm
 from .models import Invoice, InvoiceKind
-from .selectors import package_usage, recent_invoices
+from .selectors import invoice_money_back, package_usage, recent_invoices
 from .services import invoice_create, invoice_void
 
 PAGE = "billing/integrated_billing.html"
@@ -243,6 +243,10 @@ def counter_void(request, invoice_id: int):
             return render(
                 request,
                 "billing/counter/voided.html",
-                {**_context(request, state, voided=invoice), "invoice": invoice},
+                {
+                    **_context(request, state, voided=invoice),
+                    "invoice": invoice,
+                    "money_back": money_back_text(invoice_money_back(invoice)),
+                },
             )
     return render(request, "billing/counter/void.html", context)

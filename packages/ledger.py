@@ -315,6 +315,7 @@ def assignment_open(
     event: str,
     kind: str,
     value: Decimal,
+    paid: Decimal = ZERO,
     day: date | None = None,
     branch_id: int | None = None,
     item_name: str = "",
@@ -323,6 +324,8 @@ def assignment_open(
     number: str = "",
 ) -> PackageUsage:
     """Save a new assignment holding `value`, its trackers (`trackers(assignment)`) and its opening row.
+
+    `paid` is the money of the event the usage history shows (the price paid for a sale).
 
     The assignment comes unsaved with the balance it grants (sessions, credit); `event` is
     sale, renewal, transfer_in or import. One INSERT each for the assignment, its trackers
@@ -336,7 +339,7 @@ def assignment_open(
     row = _journal_row(
         assignment, event=event, kind=kind, before=(0, ZERO), after=after, value_delta=value,
         day=day or business_day(), branch_id=branch_id, item_name=item_name or assignment.package_name,
-        note=note, user=user, invoice_number=number,
+        value=paid, note=note, user=user, invoice_number=number,
     )
     return _insert([row])[0]
 

@@ -9,7 +9,7 @@ rounds half-up to the paisa.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 
@@ -78,6 +78,18 @@ def assignment_value(assignment_or_values, on_date: date) -> Decimal:
     if not holds_value(values, on_date):
         return ZERO
     return quantize_money(kind_for(values.package_type).value_left(values, on_date))
+
+
+def assignment_money_left(assignment_or_values, on_date: date, *, paid: Decimal) -> Decimal:
+    """Return what the customer paid for what is left on `on_date`: `paid` x left / total, half-up to the paisa.
+
+    The same shares as `assignment_value` (sessions left / sessions, credit left / credit,
+    days left / days), of the money paid (GST included when it was taxed) instead of the sale
+    value: a refund pays this back, so an unused package gives
+    back exactly what was paid, and 3 of 4 sessions of ₹3,600 give back ₹2,700.00 (docs/money.md).
+    """
+    values = replace(AssignmentValues.of(assignment_or_values), sale_value=quantize_money(paid))
+    return assignment_value(values, on_date)
 
 
 def sql_valued_kinds() -> list[str]:

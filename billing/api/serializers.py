@@ -275,9 +275,18 @@ class InvoiceCreatedOutput(PreviewOutput):
     )
 
 
+class MoneyBackSerializer(serializers.Serializer):
+    method = serializers.ChoiceField(choices=TENDER_CHOICES)
+    amount = MoneyAmountField()
+
+
 class VoidOutput(serializers.Serializer):
     success = serializers.BooleanField(default=True)
     updated_packages = UpdatedPackageSerializer(many=True)
+    money_back = MoneyBackSerializer(
+        many=True, help_text="The money to hand back, per method it was paid by (credit given back to a package is not money)."
+    )
+    total_money_back = MoneyAmountField(help_text="The sum of money_back.")
 
 
 @extend_schema_field(

@@ -15,7 +15,7 @@ from spa_pkg.exceptions import DomainError
 from spa_pkg.permissions import HasPerm, ModelPermissions
 
 from ..models import Invoice, InvoiceLine
-from ..selectors import invoices_readable_by, package_usage
+from ..selectors import invoice_money_back, invoices_readable_by, money_back_json, package_usage
 from ..services import PaymentIn, invoice_create, invoice_preview, invoice_void, package_sell
 from .filters import InvoiceFilter
 from .serializers import (
@@ -258,7 +258,13 @@ class InvoiceVoidApi(APIView):
         data = VoidInput(data=request.data)
         data.is_valid(raise_exception=True)
         given_back = invoice_void(invoice=invoice, reason=data.validated_data["reason"], user=request.user)
-        return Response({"success": True, "updated_packages": [updated_package(a) for a in given_back]})
+        return Response(
+            {
+                "success": True,
+                "updated_packages": [updated_package(a) for a in given_back],
+                **money_back_json(invoice_money_back(invoice)),
+            }
+        )
 
 
 class PackageUsageApi(APIView):

@@ -5,11 +5,13 @@ uses: invoice, assignments, products, number sequences), check it again, and wri
 balance, its ledger row, the money row and the numbered document in one transaction.
 A refusal raises a domain error and writes nothing.
 
-GST (shared GST.md "Refunds"): a kind taxed at sale is refunded on a credit note (CN
-series) citing the sale invoice, each line's GST reversed at the sale's rate; credit
-(prepaid, kitty party) on a refund voucher (RV series) without tax lines. After 30
-November following the financial year of the sale no credit note may be issued: the
-refund then goes on a refund voucher that says the GST is not reversed.
+A refund pays back what the customer paid for what is left, to the paisa (docs/money.md):
+price paid x left / total (sessions, credit, or days for the time kinds), GST inside. A kind
+taxed at sale is refunded on a credit note (CN series) citing the sale invoice, the amount
+split like the sale into taxable value and GST at the sale's rate, the paisa the heads miss
+on a round-off line; credit (prepaid, kitty party) on a refund voucher (RV series) without
+tax lines. After 30 November following the financial year of the sale no credit note may be
+issued: the refund then goes on a refund voucher for the value left, GST not reversed.
 """
 from dataclasses import dataclass, field
 from datetime import date
@@ -30,6 +32,7 @@ from packages.services import (
     refuse_closed,
     refuse_unless_holding,
 )
+from packages.valuation import assignment_money_left
 from receipts.models import Receipt, ReceiptKind
 from receipts.services import receipt_issue
 from spa_pkg.formats import format_date
@@ -40,8 +43,8 @@ from ..documents import document_snapshot
 from ..engine import SUMMARY_FIELDS
 from ..models import Invoice, InvoiceKind, InvoiceLine, LineType, Payment, Refund
 from ..numbering import next_number
-from ..tax import LineTax, line_tax
-from .sale import DEFAULT_PACKAGE_SAC, PaymentIn, sale_charge
+from ..tax import LineTax, line_tax, taxable_from
+from .sale import DEFAULT_PACKAGE_SAC, PaymentIn
 
 CREDIT_NOTE, REFUND_VOUCHER = ReceiptKind.CREDIT_NOTE.value, ReceiptKind.REFUND_VOUCHER.value
 
@@ -73,10 +76,11 @@ class RefundQuote:
 
     assignment_id: int
     on_date: date
-    value_left: Decimal  # assignment_value: the taxable value still held
+    value_left: Decimal  # the taxable value refunded (the value held, or the taxable part of the money left)
     document_kind: str  # "credit_note" or "refund_voucher"
     gst_rate: Decimal = ZERO
     tax: LineTax | None = None  # the GST reversed on the value left (credit note only)
+    round_off: Decimal = ZERO  # the paisa the taxable value and GST heads miss of the money left
     sale_invoice: Invoice | None = None
     note: str = ""  # why no GST is reversed, when a taxed sale is refunded on a voucher
     refusal: str | None = None  # why the package cannot be refunded, or None
@@ -87,8 +91,8 @@ class RefundQuote:
 
     @property
     def refundable(self) -> Decimal:
-        """The most that may be refunded: the value left plus the GST charged on it."""
-        return self.value_left + self.gst
+        """The most that may be refunded: what was paid for what is left (taxable value, GST, round-off)."""
+        return self.value_left + self.gst + self.round_off
 
     def as_json(self) -> dict:
         tax = self.tax or LineTax(self.value_left, ZERO, ZERO, ZERO)
@@ -101,6 +105,7 @@ class RefundQuote:
             "sgst": money_str(tax.sgst),
             "igst": money_str(tax.igst),
             "gst": money_str(self.gst),
+            "round_off": money_str(self.round_off),
             "refundable": money_str(self.refundable),
             "document_kind": self.document_kind,
             "sale_invoice_number": self.sale_invoice.number if self.sale_invoice else None,
@@ -132,11 +137,29 @@ def assignment_refund_quote(assignment: PackageAssignment, on_date: date | None 
             "refunded without reversing GST."
         )
         return RefundQuote(assignment.pk, on_date, value, REFUND_VOUCHER, sale_invoice=invoice, note=note, refusal=refusal)
-    tax = line_tax(value, line.gst_rate, inter_state=bool(line.igst.amount))
+    money = assignment_money_left(assignment, on_date, paid=_paid(assignment, line.gst_rate)) if refusal is None else ZERO
+    tax, rounding = gst_inside(money, line.gst_rate, inter_state=bool(line.igst.amount))
     return RefundQuote(
-        assignment.pk, on_date, value, CREDIT_NOTE, gst_rate=line.gst_rate, tax=tax, sale_invoice=invoice,
-        refusal=refusal,
+        assignment.pk, on_date, tax.taxable_value, CREDIT_NOTE, gst_rate=line.gst_rate, tax=tax, round_off=rounding,
+        sale_invoice=invoice, refusal=refusal,
     )
+
+
+def _paid(assignment: PackageAssignment, rate: Decimal) -> Decimal:
+    """Return the money paid for `assignment`, GST included; a transferred one (nothing paid) by its value and the GST."""
+    if assignment.price_paid.amount or not assignment.transferred_from_id:
+        return assignment.price_paid.amount
+    return quantize_money(assignment.sale_value.amount * (100 + rate) / 100)
+
+
+def gst_inside(amount: Decimal, rate: Decimal, *, inter_state: bool = False) -> tuple[LineTax, Decimal]:
+    """Split a GST-inclusive `amount` like a sale: taxable value and GST heads, and the paisa they miss (round-off).
+
+    ₹2,700.00 at 5%: taxable 2,571.43, CGST 64.29, SGST 64.29 (2,700.01), round-off -0.01.
+    """
+    amount = quantize_money(amount)
+    tax = line_tax(taxable_from(amount, rate, prices_include_tax=True), rate, inter_state=inter_state)
+    return tax, amount - tax.total
 
 
 @dataclass(frozen=True)
@@ -246,10 +269,9 @@ def assignment_refund(
         branch = invoice.branch
         number = next_number("CN", branch=branch, day=on_date)
         if amount is None:
-            tax, rounding = quote.tax, ZERO
-        else:  # a smaller amount is GST-inclusive: its taxable part and tax, the paisa left in the round-off
-            charge = sale_charge(price=refund_amount, rate=quote.gst_rate, gst_included=True)
-            tax, rounding = charge.tax, charge.round_off
+            tax, rounding = quote.tax, quote.round_off
+        else:  # a smaller amount is GST-inclusive too: its taxable part and tax, the paisa left in the round-off
+            tax, rounding = gst_inside(refund_amount, quote.gst_rate, inter_state=bool(quote.tax.igst))
         hsn_sac = locked.service.sac_code if locked.service_id else DEFAULT_PACKAGE_SAC
         lines = [_line(name, hsn_sac=hsn_sac, rate=quote.gst_rate, tax=tax, total=tax.total, note=None)]
         summary = _summary(taxable=tax.taxable_value, tax=tax, round_off=rounding, total=refund_amount)

@@ -157,6 +157,7 @@ def assignment_create(
         event=JournalEvent.SALE if renews is None else JournalEvent.RENEWAL,
         kind=UsageKind.SALE,
         value=sale_value,
+        paid=inr(price_paid),  # the sale's own money: a later top-up is its own row (the usage history)
         day=business_day,
         branch_id=branch.pk,
         note=f"Package sold. {price_note}" if price_note else "Package sold",

@@ -308,6 +308,8 @@ def test_void_gives_the_session_back_and_answers_updated_packages(
                 "status": "active",
             }
         ],
+        "money_back": [],  # the package paid: no money to hand back
+        "total_money_back": "0.00",
     }
     assert Invoice.objects.get(pk=invoice_id).status == "cancelled"
 

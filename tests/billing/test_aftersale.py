@@ -80,6 +80,7 @@ def test_refund_quote_of_the_3_plus_1_with_3_left_is_2700_plus_gst_2835(facial_p
         "sgst": "67.50",
         "igst": "0.00",
         "gst": "135.00",
+        "round_off": "0.00",
         "refundable": "2835.00",
         "document_kind": "credit_note",
         "sale_invoice_number": Invoice.objects.get(kind="package_sale").number,
