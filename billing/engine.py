@@ -324,7 +324,7 @@ def _allocate_credit(
             if positions:
                 pay(rule.holding, positions, with_round_off=rule.pays_round_off)
     if due > 0 and uses and all(left <= 0 for left in line_due.values()):
-        # Credit paid every line: it pays the round-off too, so the amount payable is 0.00,
+        # Credit paid every line: it pays the round-off too, so the amount payable is 0.00 (docs/money.md),
         # never the round-off paise (a kitty party's credit, or a credit chosen line by line).
         for holding_id in dict.fromkeys(use.assignment_id for use in uses):
             take = min(remaining[holding_id], due)
