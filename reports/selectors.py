@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from billing.models import Invoice, InvoiceLine, InvoiceStatus, LineType, Payment, Refund
 from packages.kinds import all_kinds
-from packages.kinds.base import value_by_time
+from packages.ledger import time_kinds
 from packages.models import AssignmentStatus, JournalEvent, PackageAssignment, PackageUsage
 from packages.valuation import HOLDING_STATUSES, assignment_value, assignment_value_sql, sql_valued_kinds
 from packages.valuation_sql import PAISE, Paise, time_value_sql
@@ -145,11 +145,6 @@ COLUMN_OF_EVENT = {
     JournalEvent.NOTE: "adjusted",
 }
 SALE_EVENTS = (JournalEvent.SALE, JournalEvent.RENEWAL)
-
-
-def time_kinds() -> list[str]:
-    """Return the kinds whose value falls by the day (memberships, yearly, student offers)."""
-    return [kind.package_type for kind in all_kinds() if kind.value_left is value_by_time]
 
 
 def _journal(branch=None, field: str = "home_branch"):
