@@ -5,8 +5,8 @@ from decimal import Decimal
 
 import pytest
 from django.db import connection
-from django.utils import timezone
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from billing.services import PaymentIn, package_sell
 from packages.models import PackageAssignment
