@@ -158,7 +158,7 @@ def _paise(amount) -> Decimal:
 
 
 def _journal_sums(*, as_of: date, branch=None) -> dict[str, dict]:
-    """Return, per kind, Σ value_delta, Σ sessions_delta and Σ credit_delta of the rows dated on or before `as_of`.
+    """Return, per kind, Σ value_delta of the rows dated on or before `as_of`.
 
     One GROUP BY over the journal (index journal_day_branch_kind); amounts summed in whole
     paise, so both databases add exactly.
@@ -168,16 +168,9 @@ def _journal_sums(*, as_of: date, branch=None) -> dict[str, dict]:
         .filter(business_day__lte=as_of)
         .order_by()
         .values("package_type")
-        .annotate(
-            paise=Sum(Paise("value_delta")),
-            sessions=Coalesce(Sum("sessions_delta"), 0),
-            credit=Sum(Paise("credit_delta")),
-        )
+        .annotate(paise=Sum(Paise("value_delta")))
     )
-    return {
-        row["package_type"]: {"value": _paise(row["paise"]), "sessions": row["sessions"], "credit": _paise(row["credit"])}
-        for row in rows
-    }
+    return {row["package_type"]: {"value": _paise(row["paise"])} for row in rows}
 
 
 def _time_values(*, as_of: date, branch=None) -> dict[str, dict]:
