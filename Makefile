@@ -80,7 +80,8 @@ screenshots: $(VENV)/.installed-dev
 	SCREENSHOTS=1 DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/python -m pytest -m browser $(PYTEST_EXTRA)
 
 # Real gunicorn servers on one PostgreSQL and one Redis (tests/ops): two servers billing one
-# package, the token throttle across them, and a kill -9 in the middle of a billing load.
+# package, the token throttle across them, a kill -9 in the middle of a billing load, and the
+# reports read from a streaming replica (a PostgreSQL pair of its own, made with initdb and pg_basebackup).
 # Each test makes and drops its own database, <DATABASE_URL's name>_ops.
 test-ops: $(VENV)/.installed-dev
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/spa_pkg} \
