@@ -146,7 +146,8 @@ if env("REPORTS_DATABASE_URL", default=""):
     DATABASES[REPORTS_DATABASE]["CONN_HEALTH_CHECKS"] = True
     # The test run has no replica: the alias reads the test database itself.
     DATABASES[REPORTS_DATABASE]["TEST"] = {"MIRROR": "default"}
-DATABASE_ROUTERS = ["spa_pkg.routers.ReportsRouter"]
+    # Only then: without a replica, no router is asked about every statement the counter runs.
+    DATABASE_ROUTERS = ["spa_pkg.routers.ReportsRouter"]
 
 # One cache shared by every web process: throttles, login lock-outs and anything else that
 # must count across workers. Redis when REDIS_URL is set; otherwise a database table

@@ -15,3 +15,4 @@ CELERY_TASK_ALWAYS_EAGER = True
 # as a shop without a replica (REPORTS_DATABASE None, unless REPORTS_DATABASE_URL is set).
 if "reports" not in DATABASES:  # noqa: F405
     DATABASES["reports"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}  # noqa: F405
+DATABASE_ROUTERS = ["spa_pkg.routers.ReportsRouter"]
