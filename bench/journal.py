@@ -97,7 +97,7 @@ def build(*, customers: int, assignments: int, log=print):
                    t.sessions, 0, t.sessions, t.credit, 'INR', 0, 'INR', t.credit, 'INR',
                    CASE WHEN d.expires < %(today)s THEN 'expired' ELSE 'active' END, d.sold, d.expires,
                    t.price, 'INR', t.price, 'INR', 0, 'INR', 0, 'INR', '', '', now(), now()
-              FROM generate_series(0, %(count)s - 1) AS i
+              FROM generate_series(0::bigint, %(count)s - 1) AS i
               JOIN bench_terms t ON t.position = i %% 10
              CROSS JOIN LATERAL (
                    SELECT %(today)s - ((i * 7919) %% 400) AS sold,

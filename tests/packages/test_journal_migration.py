@@ -1,6 +1,6 @@
-"""The journal built from the history (migration packages 0019, issue 22), both ways, on rows.
+"""The journal built from the history (migration packages 0020, issue 22), both ways, on rows.
 
-Each test migrates back to 0018, writes ledger rows with the historical models (or has the
+Each test migrates back to 0019, writes ledger rows with the historical models (or has the
 demo written, then migrates back, which clears the journal), migrates forward and reads the
 journal back; the fixture puts every app back on its latest migration.
 """
@@ -23,8 +23,8 @@ from tests.factories import role_group
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-BEFORE = [("packages", "0018_journal_columns")]
-AFTER = [("packages", "0019_journal_from_history")]
+BEFORE = [("packages", "0019_usage_kinds_time_release_expiry")]
+AFTER = [("packages", "0020_journal_from_history")]
 TODAY = date.today()
 
 

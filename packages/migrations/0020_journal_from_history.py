@@ -7,7 +7,7 @@ value held, the kind and the branch that sold the package, replayed per assignme
 - business day: the local date (TIME_ZONE) of `created_at`; the sale row takes the day the
   package starts (`assigned_on`) unless it was sold ahead of that (a renewal), then its own day;
 - sale (renewal when it renews another): + the sale value (less what top-ups added to it);
-  top_up: + the price paid; transfer_in: + the value moved;
+  top_up: + the price paid; transfer_in: + the value moved (its sale value, less top-ups);
 - redeem: sessions or credit: - held x used / left, half-up (all of it when nothing is left);
   memberships, yearly memberships, student offers: 0 (their value falls by time);
 - reversal (a void giving a redemption back): the redemption it reverses (matched by invoice
@@ -16,7 +16,9 @@ value held, the kind and the branch that sold the package, replayed per assignme
 - refund, transfer_out: - all that is held; cancel (a voided sale): the sale reversed, - held;
 - extension: a note, no value.
 Time kinds first release by the straight line to the day of a refund, transfer, adjustment,
-extension or expiry: a row made here (kind adjustment, event redemption). An expired package
+extension or expiry: a row made here (kind time_release, event redemption), as the writer
+(packages/ledger.py) writes one; rows of those two kinds already there are valued the same
+way (a time_release to the line on its day, an expiry all that is left). An expired package
 still holding value gets an `expiry` row dated the day after it expired; one completed with
 value left releases it then. Made rows carry `MADE_HERE` in their note, so the reverse
 deletes them; it clears every journal column and `value_held`.
@@ -33,7 +35,7 @@ from django.conf import settings
 from django.db import migrations
 from django.db.models import Max
 
-MADE_HERE = "[journal 0019]"
+MADE_HERE = "[journal 0020]"
 CHUNK = 1000
 PAISA = Decimal("0.01")
 ZERO = Decimal("0.00")
@@ -109,7 +111,8 @@ class Replay:
         a = self.assignment
         self.made.append(
             self.Usage(
-                assignment_id=a.pk, branch_id=branch_id, kind="adjustment", item_name=item_name,
+                assignment_id=a.pk, branch_id=branch_id, kind="expiry" if event == "expiry" else "time_release",
+                item_name=item_name,
                 sessions_before=a.remaining_sessions if event == "expiry" else 0,
                 sessions_after=a.remaining_sessions if event == "expiry" else 0,
                 note=f"{MADE_HERE} {item_name}", event=event, business_day=day, value_delta=delta,
@@ -176,8 +179,8 @@ class Replay:
                 sale_row = row
             elif kind == "top_up":
                 event, delta = "top_up", _amount(row.value)
-            elif kind == "transfer_in":
-                event, delta = "transfer_in", _amount(row.value)
+            elif kind == "transfer_in":  # the value moved is the new assignment's sale value
+                event, delta = "transfer_in", _amount(a.sale_value) - top_ups
             elif kind == "redeem":
                 event, delta = "redemption", -self.redemption_share(row)
             elif kind == "reversal":
@@ -206,6 +209,13 @@ class Replay:
                     event = sale_row.event
             elif kind == "extension":
                 self.release_by_time(day, row.branch_id)
+            elif kind == "time_release":
+                event = "redemption"
+                if self.measure == "time":
+                    delta = min(_straight_line(a, day) - self.held, ZERO)
+            elif kind == "expiry":
+                self.release_by_time(day, row.branch_id)
+                event, delta = "expiry", -self.held
             row.event = event
             row.business_day = day
             row.value_delta = delta
@@ -285,7 +295,7 @@ def journal_cleared(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("packages", "0018_journal_columns"),
+        ("packages", "0019_usage_kinds_time_release_expiry"),
     ]
 
     operations = [
