@@ -100,8 +100,8 @@ def build(*, customers: int, assignments: int, log=print):
               FROM generate_series(0::bigint, %(count)s - 1) AS i
               JOIN bench_terms t ON t.position = i %% 10
              CROSS JOIN LATERAL (
-                   SELECT %(today)s - ((i * 7919) %% 400) AS sold,
-                          %(today)s - ((i * 7919) %% 400)
+                   SELECT %(today)s - ((i * 7919) %% 400)::int AS sold,
+                          %(today)s - ((i * 7919) %% 400)::int
                           + CASE WHEN t.kind IN ('service_package', 'prepaid', 'kitty_party') THEN 180 ELSE 365 END
                           AS expires) d
             """,
