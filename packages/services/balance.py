@@ -26,7 +26,14 @@ from ..ledger import (
     usages_reverse,
 )
 from ..locks import lock_assignments
-from ..models import AssignmentStatus, BenefitType, PackageAssignment, PackageBenefitTracker, UsageKind
+from ..models import (
+    AssignmentStatus,
+    BenefitType,
+    JournalEvent,
+    PackageAssignment,
+    PackageBenefitTracker,
+    UsageKind,
+)
 from ..valuation import HOLDING_STATUSES, assignment_value
 from .status import StatusReason, assignment_status_change, status_for_balance
 
@@ -102,9 +109,10 @@ def _journal_differences(assignment: PackageAssignment, on_date) -> list[str]:
     - the rows' value changes add up to `value_held`;
     - a package that holds nothing any more (closed, expired, completed) holds ₹0.00;
     - a holding session or credit package holds what `packages.valuation` gives on the day,
-      within a paisa per journal row (each release is rounded half-up on its own). Credit
-      topped up at another rate than the sale is left out: the journal keeps each rupee's
-      price, the valuation averages them;
+      within a paisa per journal row (each release is rounded half-up on its own). One whose
+      balance was topped up, adjusted, reinstated or imported is left out: the journal values
+      credit at the price paid for it and sessions given for free at nothing, the valuation
+      averages the sale value over the whole balance, so the two part ways by design;
     - a holding membership, yearly membership or student offer holds no more than its sale
       value and no less than its straight line on the day (it falls by the day between rows),
       unless its expiry was extended (the line then rises above what is held).
@@ -139,7 +147,7 @@ def _journal_differences(assignment: PackageAssignment, on_date) -> list[str]:
                 f"still holds on {on_date:%d %b %Y}"
             )
         return found
-    if assignment.top_ups:
+    if assignment.repriced:
         return found
     if abs(value - held) > PAISA * max(assignment.ledger_rows, 1):
         found.append(
@@ -188,7 +196,11 @@ def balances_reconcile(*, fix: bool = False, on_date=None, chunk_size: int = 200
         ledger_credit=Coalesce(Sum("usages__credit_delta"), Decimal("0")),
         journal_value=Coalesce(Sum("usages__value_delta"), Decimal("0")),
         outside_journal=Count("usages", filter=Q(usages__business_day__isnull=True)),
-        top_ups=Count("usages", filter=Q(usages__kind=UsageKind.TOP_UP)),
+        repriced=Count(
+            "usages",
+            filter=Q(usages__kind__in=[UsageKind.TOP_UP, UsageKind.ADJUSTMENT])
+            | Q(usages__event__in=[JournalEvent.REINSTATEMENT, JournalEvent.IMPORT]),
+        ),
         extensions=Count("usages", filter=Q(usages__kind=UsageKind.EXTENSION)),
     ).order_by("pk")
     # Walk id ranges rather than LIMIT pages: each aggregate then reads its own range only.
