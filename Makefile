@@ -80,7 +80,8 @@ screenshots: $(VENV)/.installed-dev
 	SCREENSHOTS=1 DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/python -m pytest -m browser $(PYTEST_EXTRA)
 
 # Real gunicorn servers on one PostgreSQL and one Redis (tests/ops): two servers billing one
-# package, the token throttle across them, and a kill -9 in the middle of a billing load.
+# package, the token throttle across them, a kill -9 in the middle of a billing load, and the
+# reports read from a streaming replica (a PostgreSQL pair of its own, made with initdb and pg_basebackup).
 # Each test makes and drops its own database, <DATABASE_URL's name>_ops.
 test-ops: $(VENV)/.installed-dev
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/spa_pkg} \
@@ -94,12 +95,15 @@ lint: $(VENV)/.installed-dev
 	$(LINT_ENV) $(BIN)/python manage.py check
 
 # SQLite, then PostgreSQL when one answers on 127.0.0.1:5432 (BENCH_POSTGRES_URL to point elsewhere),
-# then the chain run there: 4 workers at one branch, then at 4 branches at once.
+# then the chain run there: 4 workers at one branch, then at 4 branches at once; then the value
+# journal's reports on 500,000 assignments and 5,000,000 journal rows (BENCH_JOURNAL_ARGS).
+BENCH_JOURNAL_ARGS ?= --large
 bench: $(VENV)/.installed-dev
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
 	@if $(BIN)/python -c "import socket; socket.create_connection(('127.0.0.1', 5432), 1)" 2>/dev/null; then \
 	  $(BIN)/python -m bench.run --postgres $(BENCH_ARGS) && \
-	  $(BIN)/python -m bench.run --postgres --branches 4 $(BENCH_ARGS); \
+	  $(BIN)/python -m bench.run --postgres --branches 4 $(BENCH_ARGS) && \
+	  $(BIN)/python -m bench.run --postgres --journal $(BENCH_JOURNAL_ARGS); \
 	else echo "No PostgreSQL on 127.0.0.1:5432: the PostgreSQL benchmark was skipped."; fi
 
 schemathesis: $(VENV)/.installed-dev

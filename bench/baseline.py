@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import time
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 
 def tables() -> dict[str, str]:
@@ -58,7 +58,7 @@ def raw_bill(
                 for pk, name, price in cur.execute(f"SELECT id, name, price FROM {table} WHERE id = ANY(%s)", [ids]):
                     catalogue[(kind, pk)] = (name, price)
         held = cur.execute(
-            f"SELECT id, service_id, remaining_sessions FROM {t['assignment']} WHERE customer_id = %s "
+            f"SELECT id, service_id, remaining_sessions, value_held, branch_id FROM {t['assignment']} WHERE customer_id = %s "
             "AND status = 'active' AND package_type = 'service_package' ORDER BY id FOR UPDATE",
             [customer_id],
         ).fetchall()
@@ -136,20 +136,25 @@ def raw_bill(
             ).fetchall()
         ]
         if covered is not None:
-            (assignment_id, _, remaining), position, name = covered
+            (assignment_id, _, remaining, value_held, home_branch_id), position, name = covered
+            # The value journal's columns too (docs/journal.md): one session of `remaining` releases its share.
+            released = value_held if remaining <= 1 else (value_held / remaining).quantize(Decimal("0.01"), ROUND_HALF_UP)
             cur.execute(
                 f"INSERT INTO {t['usage']} (assignment_id, branch_id, kind, item_name, quantity, value_currency, value, "
                 "sessions_delta, sessions_before, sessions_after, credit_delta_currency, credit_delta, "
                 "credit_before_currency, credit_before, credit_after_currency, credit_after, invoice_number, "
-                "invoice_line_id, note, created_at, created_by_id) VALUES "
-                "(%s, %s, 'redeem', %s, 1, 'INR', %s, -1, %s, %s, 'INR', 0, 'INR', 0, 'INR', 0, %s, %s, '', now(), %s)",
+                "invoice_line_id, note, created_at, created_by_id, event, business_day, value_delta_currency, "
+                "value_delta, package_type, home_branch_id) VALUES "
+                "(%s, %s, 'redeem', %s, 1, 'INR', %s, -1, %s, %s, 'INR', 0, 'INR', 0, 'INR', 0, %s, %s, '', now(), %s, "
+                "'redemption', %s, 'INR', %s, 'service_package', %s)",
                 [assignment_id, branch_id, name, lines[position][5], remaining, remaining - 1, invoice_number,
-                 line_ids[position], cashier_id],
+                 line_ids[position], cashier_id, day, -released, home_branch_id],
             )
             cur.execute(
                 f"UPDATE {t['assignment']} SET used_sessions = used_sessions + 1, "
-                "remaining_sessions = remaining_sessions - 1, updated_at = now() WHERE id = %s",
-                [assignment_id],
+                "remaining_sessions = remaining_sessions - 1, value_held = value_held - %s, updated_at = now() "
+                "WHERE id = %s",
+                [released, assignment_id],
             )
             cur.execute(
                 f"UPDATE {t['tracker']} SET used_count = used_count + 1, remaining_count = remaining_count - 1, "

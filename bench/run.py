@@ -7,6 +7,7 @@
     python -m bench.run --reports-only       # the dataset and the report timings only
     python -m bench.run --postgres --branches 4   # 4 workers at one branch, then at 4 branches at once
     python -m bench.run --reminders-only     # the dataset and send_reminders only
+    python -m bench.run --postgres --journal --large   # 5,000,000 journal rows: liability and roll-forward
     python -m bench.run --database mine_bench   # beside another run (or BENCH_DATABASE)
 
 It prints invoices per second and p50/p95 latency, sequentially and with concurrent
@@ -65,6 +66,10 @@ def parse_args(argv=None):
     )
     parser.add_argument(
         "--reports-only", action="store_true", help="Build the dataset and time the reports only (no bills)."
+    )
+    parser.add_argument(
+        "--journal", action="store_true",
+        help="PostgreSQL: ten journal rows per assignment (bench/journal.py), then time the liability and roll-forward only.",
     )
     parser.add_argument(
         "--reminders-only", action="store_true", help="Build the dataset and time send_reminders only (no bills)."
@@ -495,6 +500,24 @@ def render_reports(args, host: dict, dataset, timings: list[tuple[str, float, in
     return "\n".join(lines)
 
 
+def render_journal(args, host: dict, dataset, rows: int, timings: list[tuple[str, float, int]]) -> str:
+    lines = [
+        f"### The value journal, PostgreSQL: {dataset.assignments:,} assignments, {rows:,} journal rows",
+        "",
+        f"Measured {host['date']}, {host['database']}, {host['cpu']}, load average {host['load']}; "
+        "ten journal rows per assignment (bench/journal.py), no bills.",
+        "",
+        "| report | time (best of 3) | queries |",
+        "| --- | ---: | ---: |",
+    ]
+    lines += [f"| {label} | {seconds * 1000:.1f} ms | {queries} |" for label, seconds, queries in timings]
+    lines += [
+        "",
+        f"Command: `python -m bench.run --postgres --journal --customers {args.customers} --assignments {args.assignments}`",
+    ]
+    return "\n".join(lines)
+
+
 CHAIN_FORMATS = {
     "INVOICE_NUMBER_FORMAT": "{branch}{date:%y%m%d}{seq:04d}",
     "RECEIPT_NUMBER_FORMAT": "{branch}-R{date:%y%m%d}{seq:04d}",
@@ -686,9 +709,23 @@ def main(argv=None) -> int:
         call_command("createcachetable")
         started = time.perf_counter()
         print(f"Building {args.customers:,} customers and {args.assignments:,} assignments...")
-        dataset = build(customers=args.customers, assignments=args.assignments, seed=args.seed)
+        if args.journal:
+            from bench.journal import build as build_in_sql
+
+            build = build_in_sql  # noqa: F811 - the journal bench's shop, all in SQL
+        dataset = build(customers=args.customers, assignments=args.assignments, **({} if args.journal else {"seed": args.seed}))
         build_seconds = time.perf_counter() - started
         print(f"  built in {build_seconds:.1f} s")
+
+        if args.journal:
+            from bench.journal import fill, time_journal_reports
+
+            rows = fill()
+            timings = time_journal_reports()
+            if not args.no_doc:
+                write_doc("journal-postgresql", render_journal(args, machine(args.postgres), dataset, rows, timings))
+                print(f"Wrote {DOC.relative_to(ROOT)}")
+            return 0
 
         if args.reminders_only:
             timing = time_reminders()

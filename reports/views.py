@@ -16,6 +16,7 @@ from spa_pkg.forms import DayMonthYearField
 from spa_pkg.money import format_inr, money_str
 from spa_pkg.payments import PaymentMethod
 from spa_pkg.permissions import permission_required
+from spa_pkg.routers import report_reads
 
 from . import selectors
 from .downloads import period_label
@@ -260,21 +261,22 @@ def reports_page(request):
     kinds = all_kinds()
     labels = {kind.package_type: kind.label for kind in kinds}
     months = months_between(values["date_from"], values["date_to"])
-    monthly_sales = selectors.package_sales(
-        date_from=values["date_from"], date_to=values["date_to"], group="month", branch=branch
-    )
-    # Keyed with underscores: a template cannot look up "package-sales".
-    reports = {
-        "liability": liability_tab(values, kinds, labels, branch),
-        "rollforward": rollforward_tab(values, labels, branch),
-        "package_sales": sales_tab(values, kinds, labels, months, monthly_sales, branch),
-        "redemptions": redemptions_tab(values, labels, months, monthly_sales, branch),
-        "breakage": breakage_tab(values, labels, months, branch),
-        # Between branches: what one owes another, whichever branch is picked.
-        "inter_branch": inter_branch_tab(values),
-        "expiring": expiring_tab(values, labels, today, branch),
-        "day_close": day_close_tab(values, branch),
-    }
+    with report_reads():  # on the reports replica when there is one (spa_pkg/routers.py)
+        monthly_sales = selectors.package_sales(
+            date_from=values["date_from"], date_to=values["date_to"], group="month", branch=branch
+        )
+        # Keyed with underscores: a template cannot look up "package-sales".
+        reports = {
+            "liability": liability_tab(values, kinds, labels, branch),
+            "rollforward": rollforward_tab(values, labels, branch),
+            "package_sales": sales_tab(values, kinds, labels, months, monthly_sales, branch),
+            "redemptions": redemptions_tab(values, labels, months, monthly_sales, branch),
+            "breakage": breakage_tab(values, labels, months, branch),
+            # Between branches: what one owes another, whichever branch is picked.
+            "inter_branch": inter_branch_tab(values),
+            "expiring": expiring_tab(values, labels, today, branch),
+            "day_close": day_close_tab(values, branch),
+        }
     tabs = [
         {
             "id": tab,

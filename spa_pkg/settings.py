@@ -134,6 +134,21 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=0)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
+# A read replica for the reports (docs/scaling.md "A reports replica"): with
+# REPORTS_DATABASE_URL set, the reports' reads go to the `reports` database (a streaming
+# replica of the default one) and never load the counter's database; every write, and every
+# other read, stays on `default` (spa_pkg/routers.py).
+REPORTS_DATABASE = None
+if env("REPORTS_DATABASE_URL", default=""):
+    REPORTS_DATABASE = "reports"
+    DATABASES[REPORTS_DATABASE] = env.db("REPORTS_DATABASE_URL")
+    DATABASES[REPORTS_DATABASE]["CONN_MAX_AGE"] = DATABASES["default"]["CONN_MAX_AGE"]
+    DATABASES[REPORTS_DATABASE]["CONN_HEALTH_CHECKS"] = True
+    # The test run has no replica: the alias reads the test database itself.
+    DATABASES[REPORTS_DATABASE]["TEST"] = {"MIRROR": "default"}
+    # Only then: without a replica, no router is asked about every statement the counter runs.
+    DATABASE_ROUTERS = ["spa_pkg.routers.ReportsRouter"]
+
 # One cache shared by every web process: throttles, login lock-outs and anything else that
 # must count across workers. Redis when REDIS_URL is set; otherwise a database table
 # (made by the migrations, branches 0003), never per-process memory.

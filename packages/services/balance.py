@@ -9,15 +9,32 @@ from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.db.models import Count, Max, Sum
+from django.db.models import Count, Max, Q, Sum
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
-from spa_pkg.money import format_inr, quantize_money
+from spa_pkg.money import ZERO, format_inr, quantize_money
 
 from ..kinds import all_kinds
-from ..ledger import BenefitsTaken, BenefitUse, benefits_spend, benefits_take, trackers_sync, usages_reverse
+from ..ledger import (
+    BenefitsTaken,
+    BenefitUse,
+    benefits_spend,
+    benefits_take,
+    releases_by_time,
+    trackers_sync,
+    usages_reverse,
+)
 from ..locks import lock_assignments
-from ..models import AssignmentStatus, BenefitType, PackageAssignment, PackageBenefitTracker
+from ..models import (
+    AssignmentStatus,
+    BenefitType,
+    JournalEvent,
+    PackageAssignment,
+    PackageBenefitTracker,
+    UsageKind,
+)
+from ..valuation import HOLDING_STATUSES, assignment_value
 from .status import StatusReason, assignment_status_change, status_for_balance
 
 __all__ = [
@@ -82,6 +99,64 @@ def _ledger_differences(assignment: PackageAssignment) -> list[str]:
     return found
 
 
+PAISA = Decimal("0.01")
+
+
+def _journal_differences(assignment: PackageAssignment, on_date) -> list[str]:
+    """The value journal against `value_held` and the valuation, in plain words.
+
+    - every ledger row is a journal row (it has a business day);
+    - the rows' value changes add up to `value_held`;
+    - a package that holds nothing any more (closed, expired, completed) holds ₹0.00;
+    - a holding session or credit package holds what `packages.valuation` gives on the day,
+      within a paisa per journal row (each release is rounded half-up on its own). One whose
+      balance was topped up, adjusted, reinstated or imported is left out: the journal values
+      credit at the price paid for it and sessions given for free at nothing, the valuation
+      averages the sale value over the whole balance, so the two part ways by design;
+    - a holding membership, yearly membership or student offer holds no more than its sale
+      value and no less than its straight line on the day (it falls by the day between rows),
+      unless its expiry was extended (the line then rises above what is held).
+    """
+    found = []
+    held = assignment.value_held.amount
+    summed = quantize_money(assignment.journal_value)
+    if assignment.outside_journal:
+        found.append(
+            f"has {assignment.outside_journal} ledger row(s) with no business day, outside the value journal "
+            "(run manage.py migrate to build it from the history)"
+        )
+    if summed != held:
+        found.append(f"holds {format_inr(held)} (value_held), but its journal rows add up to {format_inr(summed)}")
+    if assignment.status not in HOLDING_STATUSES:
+        if held:
+            found.append(f"is {assignment.status} but still holds {format_inr(held)} by its journal, not {format_inr(ZERO)}")
+        return found
+    if assignment.is_expired_on(on_date):
+        return found  # the status check says it should have expired
+    value = assignment_value(assignment, on_date)
+    if releases_by_time(assignment.package_type):
+        if held > assignment.sale_value.amount:
+            found.append(
+                f"holds {format_inr(held)} by its journal, more than its sale value {format_inr(assignment.sale_value.amount)}"
+            )
+        elif held < 0:
+            found.append(f"holds {format_inr(held)} by its journal, below nothing")
+        elif held < value and not assignment.extensions:  # an extension raises the line above what is held
+            found.append(
+                f"holds {format_inr(held)} by its journal, less than the {format_inr(value)} its straight line "
+                f"still holds on {on_date:%d %b %Y}"
+            )
+        return found
+    if assignment.repriced:
+        return found
+    if abs(value - held) > PAISA * max(assignment.ledger_rows, 1):
+        found.append(
+            f"holds {format_inr(held)} by its journal, but its {assignment.kind.balance_kind or 'value'} left is worth "
+            f"{format_inr(value)} on {on_date:%d %b %Y} (packages.valuation)"
+        )
+    return found
+
+
 def _repair(assignment: PackageAssignment, template, have: set, on_date) -> None:
     """Recreate missing tracker rows, sync the trackers with the balance and recompute the status."""
     from .assign import tracker_rows_for
@@ -105,9 +180,12 @@ def balances_reconcile(*, fix: bool = False, on_date=None, chunk_size: int = 200
     """Check every assignment against its ledger, trackers and status; with `fix`, repair trackers and status.
 
     A balance that disagrees with the ledger is only reported: the ledger is the
-    truth, and which side is wrong needs a person (an adjustment row, usually).
+    truth, and which side is wrong needs a person (an adjustment row, usually). The value
+    journal is checked too (`_journal_differences`), on `on_date` (default today).
     """
     from .assign import tracker_rows_for
+
+    on_date = on_date or timezone.localdate()
 
     report = ReconcileReport()
     templates = _all_templates()
@@ -116,6 +194,14 @@ def balances_reconcile(*, fix: bool = False, on_date=None, chunk_size: int = 200
         ledger_rows=Count("usages"),
         ledger_sessions=Coalesce(Sum("usages__sessions_delta"), 0),
         ledger_credit=Coalesce(Sum("usages__credit_delta"), Decimal("0")),
+        journal_value=Coalesce(Sum("usages__value_delta"), Decimal("0")),
+        outside_journal=Count("usages", filter=Q(usages__business_day__isnull=True)),
+        repriced=Count(
+            "usages",
+            filter=Q(usages__kind__in=[UsageKind.TOP_UP, UsageKind.ADJUSTMENT])
+            | Q(usages__event__in=[JournalEvent.REINSTATEMENT, JournalEvent.IMPORT]),
+        ),
+        extensions=Count("usages", filter=Q(usages__kind=UsageKind.EXTENSION)),
     ).order_by("pk")
     # Walk id ranges rather than LIMIT pages: each aggregate then reads its own range only.
     top = PackageAssignment.objects.aggregate(top=Max("pk"))["top"] or 0
@@ -132,7 +218,7 @@ def balances_reconcile(*, fix: bool = False, on_date=None, chunk_size: int = 200
         for assignment in chunk:
             report.checked += 1
             template = templates.get((assignment.template_type_id, assignment.template_id))
-            found = _ledger_differences(assignment)
+            found = _ledger_differences(assignment) + _journal_differences(assignment, on_date)
             have = {(row["service_id"], row["benefit_type"]) for row in trackers[assignment.pk]}
             missing = []
             if template is None:

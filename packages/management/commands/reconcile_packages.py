@@ -1,4 +1,4 @@
-"""Check that every assignment's balance equals its ledger and that its tracker rows exist."""
+"""Check that every assignment's balance equals its ledger, its value journal adds up, and its tracker rows exist."""
 from django.core.management.base import BaseCommand
 
 from packages.services import balances_reconcile
@@ -7,7 +7,7 @@ from packages.services import balances_reconcile
 class Command(BaseCommand):
     help = (
         "For every assignment, compare the balances with the usage ledger, the tracker rows and the "
-        "status; print what differs. --fix recreates missing tracker rows, syncs trackers and recomputes status."
+        "status, and the value journal's sum with value_held and the valuation; print what differs. --fix recreates missing tracker rows, syncs trackers and recomputes status."
     )
 
     def add_arguments(self, parser):
