@@ -633,6 +633,10 @@ class UsageKind(models.TextChoices):
     EXTENSION = "extension", "Expiry extended"
     TOP_UP = "top_up", "Topped up"
     CANCEL = "cancel", "Sale voided"
+    # The value journal (docs/journal.md): a time kind's value falling by the day, written
+    # before another value event on it; and the expiry sweep's row.
+    TIME_RELEASE = "time_release", "Used up by time"
+    EXPIRY = "expiry", "Expired"
 
 
 class JournalEvent(models.TextChoices):

@@ -14,14 +14,16 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
-from django.db.models import Case, Count, DecimalField, F, IntegerField, Q, Sum, Value, When
-from django.db.models.functions import Coalesce, TruncDay, TruncMonth
+from django.db.models import Case, Count, DecimalField, F, IntegerField, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models.functions import Coalesce, TruncDate, TruncDay, TruncMonth
 from django.utils import timezone
 
-from billing.models import Invoice, InvoiceLine, InvoiceStatus, LineType, Payment
+from billing.models import Invoice, InvoiceLine, InvoiceStatus, LineType, Payment, Refund
 from packages.kinds import all_kinds
-from packages.models import AssignmentStatus, PackageAssignment, PackageUsage, UsageKind
+from packages.kinds.base import value_by_time
+from packages.models import AssignmentStatus, JournalEvent, PackageAssignment, PackageUsage
 from packages.valuation import HOLDING_STATUSES, assignment_value, assignment_value_sql, sql_valued_kinds
+from packages.valuation_sql import PAISE, Paise, time_value_sql
 from spa_pkg.money import ZERO, quantize_money
 from spa_pkg.payments import TENDER_METHODS
 
@@ -117,31 +119,239 @@ def _sold_at(queryset, branch, field: str = "branch"):
     return queryset if branch is None else queryset.filter(**{field: branch})
 
 
-def liability(*, as_of: date, branch=None) -> dict:
-    """Return what customers still hold on `as_of`, by kind: packages, sessions, credit and value.
+# --- the value journal (docs/reports.md) -----------------------------------------------------
 
-    Balances are today's (the stored ones); `as_of` is the day they are valued on, and only
-    assignments sold by then count. The liability is the chain's (a package is used at any
-    branch); `branch` keeps the packages sold there.
+# The roll-forward's movement columns, in the order of the API.
+ROLLFORWARD_COLUMNS = (
+    "sold", "topped_up", "imported", "transferred_in", "redeemed", "refunded", "transferred_out", "expired", "adjusted",
+)
+# Columns that take value out: shown as positive amounts, subtracted in the identity.
+OUTFLOWS = frozenset({"redeemed", "refunded", "transferred_out", "expired"})
+# Each journal event's column. A void's reversal keeps the event of the row it reverses, so it
+# nets out of the same column. A note moves no value; were one ever to carry some, it would
+# show as an adjustment rather than break the identity.
+COLUMN_OF_EVENT = {
+    JournalEvent.SALE: "sold",
+    JournalEvent.RENEWAL: "sold",
+    JournalEvent.TOP_UP: "topped_up",
+    JournalEvent.IMPORT: "imported",
+    JournalEvent.TRANSFER_IN: "transferred_in",
+    JournalEvent.REDEMPTION: "redeemed",
+    JournalEvent.REFUND: "refunded",
+    JournalEvent.TRANSFER_OUT: "transferred_out",
+    JournalEvent.EXPIRY: "expired",
+    JournalEvent.ADJUSTMENT: "adjusted",
+    JournalEvent.REINSTATEMENT: "adjusted",
+    JournalEvent.NOTE: "adjusted",
+}
+SALE_EVENTS = (JournalEvent.SALE, JournalEvent.RENEWAL)
+
+
+def time_kinds() -> list[str]:
+    """Return the kinds whose value falls by the day (memberships, yearly, student offers)."""
+    return [kind.package_type for kind in all_kinds() if kind.value_left is value_by_time]
+
+
+def _journal(branch=None, field: str = "home_branch"):
+    """Journal rows of packages sold at `branch` (None: the whole chain); with `field="branch"`, rows that happened there."""
+    rows = PackageUsage.objects.all()
+    return rows if branch is None else rows.filter(**{field: branch})
+
+
+def _paise(amount) -> Decimal:
+    return Decimal(amount or 0) / 100
+
+
+def _journal_sums(*, as_of: date, branch=None) -> dict[str, dict]:
+    """Return, per kind, Σ value_delta, Σ sessions_delta and Σ credit_delta of the rows dated on or before `as_of`.
+
+    One GROUP BY over the journal (index journal_day_branch_kind); amounts summed in whole
+    paise, so both databases add exactly.
     """
-    holding = _sold_at(_holding(as_of).filter(assigned_on__lte=as_of), branch)
-    # Summed per kind: a kind valued in Python comes as several groups of equal figures.
-    totals: dict[str, dict] = defaultdict(lambda: {"packages": 0, "sessions": 0, "credit": ZERO, "value": ZERO})
-    for row in _valued(holding, on_date=as_of):
-        kind = totals[row["package_type"]]
-        for field in kind:
-            kind[field] += row[field]
-    by_kind = [
-        {
-            "package_type": kind,
-            "packages": totals[kind]["packages"],
-            "sessions_left": totals[kind]["sessions"],
-            "credit_left": _money(totals[kind]["credit"]),
-            "value": _money(totals[kind]["value"]),
-        }
+    rows = (
+        _journal(branch)
+        .filter(business_day__lte=as_of)
+        .order_by()
+        .values("package_type")
+        .annotate(
+            paise=Sum(Paise("value_delta")),
+            sessions=Coalesce(Sum("sessions_delta"), 0),
+            credit=Sum(Paise("credit_delta")),
+        )
+    )
+    return {
+        row["package_type"]: {"value": _paise(row["paise"]), "sessions": row["sessions"], "credit": _paise(row["credit"])}
+        for row in rows
+    }
+
+
+def _time_values(*, as_of: date, branch=None) -> dict[str, dict]:
+    """Return, per time kind, the packages holding on `as_of` and what they hold.
+
+    A time-kind assignment holds the sum of its rows up to `as_of` less the straight-line
+    release accrued since its last row: the smaller of that sum and its straight-line value
+    on the day (the writer catches up to the line before every other event, so the sum is
+    the line's value on the day of its last event). One query: each assignment's sum is a
+    subquery on the index journal_assignment_day.
+    """
+    kinds = time_kinds()
+    if not kinds:
+        return {}
+    held = (
+        PackageUsage.objects.filter(assignment=OuterRef("pk"), business_day__lte=as_of)
+        .order_by()
+        .values("assignment")
+        .annotate(paise=Sum(Paise("value_delta")))
+        .values("paise")
+    )
+    rows = (
+        _sold_at(PackageAssignment.objects.filter(package_type__in=kinds), branch)
+        .filter(Q(expires_on__isnull=True) | Q(expires_on__gte=as_of))
+        .annotate(held=Subquery(held, output_field=PAISE), line=time_value_sql(as_of))
+        .filter(held__gt=0)
+        .order_by()
+        .values("package_type")
+        .annotate(
+            packages=Count("pk"),
+            paise=Sum(Case(When(held__lt=F("line"), then=F("held")), default=F("line"), output_field=PAISE)),
+        )
+    )
+    return {row["package_type"]: {"packages": row["packages"], "value": _paise(row["paise"])} for row in rows}
+
+
+def _held_values(*, as_of: date, branch=None) -> dict[str, Decimal]:
+    """Return the liability on `as_of` per kind: the journal's sums, time kinds less their accrued release."""
+    sums = _journal_sums(as_of=as_of, branch=branch)
+    timed = _time_values(as_of=as_of, branch=branch)
+    kinds = set(time_kinds())
+    return {
+        kind: quantize_money(
+            timed.get(kind, {}).get("value", ZERO) if kind in kinds else sums.get(kind, {}).get("value", ZERO)
+        )
         for kind in _kinds()
-    ]
+    }
+
+
+def _holding_counts(*, as_of: date, branch=None) -> dict[str, int]:
+    """Return, per kind (not the time kinds), how many packages hold value on `as_of` by their rows."""
+    holding = (
+        _journal(branch)
+        .filter(business_day__lte=as_of)
+        .exclude(package_type__in=time_kinds())
+        .order_by()
+        .values("assignment_id")
+        .annotate(held=Sum(Paise("value_delta")))
+        .filter(held__gt=0)
+        .values("assignment_id")
+    )
+    return {
+        row["package_type"]: row["packages"]
+        for row in PackageAssignment.objects.filter(pk__in=holding).order_by().values("package_type").annotate(packages=Count("pk"))
+    }
+
+
+def liability(*, as_of: date, branch=None) -> dict:
+    """Return what customers held on `as_of`, by kind: packages, sessions, credit and value, from the journal.
+
+    A snapshot: the value is the sum of the journal rows dated on or before `as_of` (time kinds
+    less the straight-line release accrued since, docs/reports.md), so nothing that happens
+    later changes it. `branch` keeps the packages sold there (used anywhere).
+    """
+    sums = _journal_sums(as_of=as_of, branch=branch)
+    timed = _time_values(as_of=as_of, branch=branch)
+    counts = _holding_counts(as_of=as_of, branch=branch)
+    kinds = set(time_kinds())
+    by_kind = []
+    for kind in _kinds():
+        summed = sums.get(kind, {})
+        if kind in kinds:
+            packages, value = timed.get(kind, {}).get("packages", 0), timed.get(kind, {}).get("value", ZERO)
+        else:
+            packages, value = counts.get(kind, 0), summed.get("value", ZERO)
+        by_kind.append(
+            {
+                "package_type": kind,
+                "packages": packages,
+                "sessions_left": summed.get("sessions", 0),
+                "credit_left": _money(summed.get("credit")),
+                "value": _money(value),
+            }
+        )
     return {"as_of": as_of, "total": sum((row["value"] for row in by_kind), ZERO), "by_kind": by_kind}
+
+
+def _rollforward_row(package_type: str, opening: Decimal, closing: Decimal, moved: dict[str, Decimal], *, timed: bool) -> dict:
+    row = {"package_type": package_type, "opening": opening}
+    for column in ROLLFORWARD_COLUMNS:
+        amount = moved.get(column, ZERO)
+        row[column] = _money(-amount if column in OUTFLOWS else amount)
+    if timed:
+        # A time kind releases by the day: its redeemed is whatever else of the fall in value the
+        # other columns do not explain, so the row ties by construction.
+        row["redeemed"] = _money(opening + _inflows(row) - _outflows(row, without="redeemed") - closing)
+    row["closing"] = closing
+    return row
+
+
+def _inflows(row: dict) -> Decimal:
+    return row["sold"] + row["topped_up"] + row["imported"] + row["transferred_in"] + row["adjusted"]
+
+
+def _outflows(row: dict, *, without: str = "") -> Decimal:
+    return sum((row[column] for column in OUTFLOWS if column != without), ZERO)
+
+
+def liability_rollforward(*, date_from: date, date_to: date, branch=None) -> dict:
+    """Return, per kind and in total, the liability on the day before `date_from`, every movement, and on `date_to`.
+
+    closing = opening + sold + topped_up + imported + transferred_in - redeemed - refunded
+    - transferred_out - expired + adjusted, for every row and the totals (docs/reports.md).
+    A package belongs to the branch that sold it; its redemptions count at any branch. Five
+    queries whatever the size: the sums up to each end, and one GROUP BY over the period's rows.
+    """
+    opening = _held_values(as_of=date_from - timedelta(days=1), branch=branch)
+    closing = _held_values(as_of=date_to, branch=branch)
+    moved: dict[str, dict[str, Decimal]] = defaultdict(lambda: defaultdict(lambda: ZERO))
+    for row in (
+        _journal(branch)
+        .filter(business_day__range=(date_from, date_to))
+        .order_by()
+        .values("package_type", "event")
+        .annotate(paise=Sum(Paise("value_delta")))
+    ):
+        moved[row["package_type"]][COLUMN_OF_EVENT.get(row["event"], "adjusted")] += _paise(row["paise"])
+    timed = set(time_kinds())
+    rows = [
+        _rollforward_row(kind, opening[kind], closing[kind], moved[kind], timed=kind in timed) for kind in _kinds()
+    ]
+    totals = {
+        column: sum((row[column] for row in rows), ZERO) for column in ("opening", *ROLLFORWARD_COLUMNS, "closing")
+    }
+    return {"from": date_from, "to": date_to, "rows": rows, "totals": totals}
+
+
+def inter_branch(*, date_from: date, date_to: date) -> dict:
+    """Return what each branch redeemed of packages another branch sold (what one owes the other), net of voids."""
+    rows = (
+        PackageUsage.objects.filter(business_day__range=(date_from, date_to), event=JournalEvent.REDEMPTION)
+        .exclude(branch=F("home_branch"))
+        .filter(branch__isnull=False, home_branch__isnull=False)
+        .order_by()
+        .values("home_branch__code", "branch__code")
+        .annotate(sessions=Coalesce(Sum("sessions_delta"), 0), paise=Sum(Paise("value_delta")))
+        .order_by("home_branch__code", "branch__code")
+    )
+    return {
+        "rows": [
+            {
+                "sold_at": row["home_branch__code"],
+                "used_at": row["branch__code"],
+                "sessions": -row["sessions"],
+                "value": _money(-_paise(row["paise"])),
+            }
+            for row in rows
+        ]
+    }
 
 
 def liability_forecast(*, months: int, today: date, branch=None) -> dict:
@@ -180,53 +390,81 @@ def _period_label(group: str, value) -> str:
     return value.strftime("%Y-%m-%d" if group == "day" else "%Y-%m")
 
 
+def _local_day(field: str):
+    """The shop's local day of a timestamp column."""
+    return TruncDate(field, tzinfo=timezone.get_current_timezone())
+
+
 def package_sales(*, date_from: date, date_to: date, group: str, branch=None) -> dict:
-    """Return packages sold (at `branch`, or anywhere) per period and kind: count, taxable value, GST and total; voided sales left out."""
+    """Return packages sold (at `branch`, or anywhere) per period and kind, from the journal.
+
+    `sale` and `renewal` rows count as packages sold, `top_up` rows as top-ups, each on its own
+    business day: a top-up never rewrites the month of the first sale, a transfer is no sale.
+    A void's reversal nets its sale out on the day of the void. The taxable value is the value
+    the rows added; GST is that of the package-sale invoices, on their bill date (a voided one
+    given back on the day of its void).
+    """
     if group not in GROUPS:
         raise ValueError(f"Unknown group {group!r}.")
-    voided = InvoiceLine.objects.filter(line_type=LineType.PACKAGE, invoice__status=InvoiceStatus.CANCELLED)
+    counted = Case(When(reverses__isnull=True, then=Value(1)), default=Value(-1), output_field=IntegerField())
     sold = (
-        _sold_at(PackageAssignment.objects.filter(assigned_on__range=(date_from, date_to)), branch)
-        .exclude(pk__in=voided.values("assignment_id"))
-        .annotate(period=_period(group, "assigned_on"))
+        _journal(branch)
+        .filter(business_day__range=(date_from, date_to), event__in=(*SALE_EVENTS, JournalEvent.TOP_UP))
+        .annotate(period=_period(group, "business_day"))
         .order_by()
         .values("period", "package_type")
-        .annotate(sold=Count("pk"), taxable_value=Sum("sale_value"))
-    )
-    gst = (
-        _sold_at(
-            InvoiceLine.objects.filter(
-                line_type=LineType.PACKAGE,
-                invoice__status=InvoiceStatus.ISSUED,
-                assignment__assigned_on__range=(date_from, date_to),
-            ),
-            branch,
-            "invoice__branch",
+        .annotate(
+            sold=Coalesce(Sum(counted, filter=Q(event__in=SALE_EVENTS)), 0),
+            top_ups=Coalesce(Sum(counted, filter=Q(event=JournalEvent.TOP_UP)), 0),
+            paise=Sum(Paise("value_delta")),
         )
-        .annotate(period=_period(group, "assignment__assigned_on"))
+    )
+    lines = _sold_at(InvoiceLine.objects.filter(line_type=LineType.PACKAGE), branch, "invoice__branch")
+    tax = F("cgst") + F("sgst") + F("igst")
+    charged = (
+        lines.filter(invoice__bill_date__range=(date_from, date_to))
+        .annotate(period=_period(group, "invoice__bill_date"))
         .order_by()
         .values("period", "assignment__package_type")
-        .annotate(gst=Sum(F("cgst") + F("sgst") + F("igst"), output_field=_MONEY))
+        .annotate(gst=Sum(tax, output_field=_MONEY))
     )
-    gst_of = {(_period_label(group, row["period"]), row["assignment__package_type"]): row["gst"] for row in gst}
+    given_back = (
+        lines.filter(_days("invoice__cancelled_at", date_from, date_to), invoice__status=InvoiceStatus.CANCELLED)
+        .annotate(day=_local_day("invoice__cancelled_at"))
+        .order_by()
+        .values("day", "assignment__package_type")
+        .annotate(gst=Sum(tax, output_field=_MONEY))
+    )
+    gst_of: dict[tuple[str, str], Decimal] = defaultdict(lambda: ZERO)
+    for row in charged:
+        gst_of[(_period_label(group, row["period"]), row["assignment__package_type"])] += row["gst"] or ZERO
+    for row in given_back:
+        day = row["day"] if group == "day" else row["day"].replace(day=1)
+        gst_of[(_period_label(group, day), row["assignment__package_type"])] -= row["gst"] or ZERO
     order = {kind: index for index, kind in enumerate(_kinds())}
-    rows = []
+    found: dict[tuple[str, str], dict] = {}
     for row in sold:
-        period = _period_label(group, row["period"])
-        taxable, tax = _money(row["taxable_value"]), _money(gst_of.get((period, row["package_type"])))
+        found[(_period_label(group, row["period"]), row["package_type"])] = row
+    rows = []
+    for key in sorted(set(found) | {key for key, gst in gst_of.items() if gst}, key=lambda key: (key[0], order.get(key[1], len(order)))):
+        row = found.get(key, {})
+        taxable, gst = _money(_paise(row.get("paise"))), _money(gst_of.get(key))
+        if not (row.get("sold") or row.get("top_ups") or taxable or gst):
+            continue  # a sale voided on its own day: nothing sold
         rows.append(
             {
-                "period": period,
-                "package_type": row["package_type"],
-                "sold": row["sold"],
+                "period": key[0],
+                "package_type": key[1],
+                "sold": row.get("sold", 0),
+                "top_ups": row.get("top_ups", 0),
                 "taxable_value": taxable,
-                "gst": tax,
-                "total": taxable + tax,
+                "gst": gst,
+                "total": taxable + gst,
             }
         )
-    rows.sort(key=lambda row: (row["period"], order.get(row["package_type"], len(order))))
     totals = {
         "sold": sum(row["sold"] for row in rows),
+        "top_ups": sum(row["top_ups"] for row in rows),
         "taxable_value": sum((row["taxable_value"] for row in rows), ZERO),
         "gst": sum((row["gst"] for row in rows), ZERO),
         "total": sum((row["total"] for row in rows), ZERO),
@@ -235,26 +473,23 @@ def package_sales(*, date_from: date, date_to: date, group: str, branch=None) ->
 
 
 def redemptions(*, date_from: date, date_to: date, branch=None) -> dict:
-    """Return what packages gave at billing in the period (at `branch`: where used), by kind, net of what voids gave back."""
-    sign = Case(
-        When(kind=UsageKind.REVERSAL, then=Value(-1)),
-        default=Value(1),
-        output_field=IntegerField(),
-    )
+    """Return what packages released in the period (at `branch`: where used), by kind, net of voids.
+
+    `value_redeemed` is the value released, the sum of -value_delta of the `redemption` rows;
+    `list_price` is what the sessions and credit were worth at list price on the bills.
+    """
+    sign = Case(When(reverses__isnull=False, then=Value(-1)), default=Value(1), output_field=IntegerField())
     sums = {
-        row["assignment__package_type"]: row
-        for row in _sold_at(
-            PackageUsage.objects.filter(
-                _days("created_at", date_from, date_to), kind__in=(UsageKind.REDEEM, UsageKind.REVERSAL)
-            ),
-            branch,
-        )
+        row["package_type"]: row
+        for row in _journal(branch, "branch")
+        .filter(business_day__range=(date_from, date_to), event=JournalEvent.REDEMPTION)
         .order_by()
-        .values("assignment__package_type")
+        .values("package_type")
         .annotate(
             sessions=Coalesce(Sum("sessions_delta"), 0),
-            credit=Coalesce(Sum("credit_delta"), _zero_money()),
-            value=Coalesce(Sum(sign * F("value"), output_field=_MONEY), _zero_money()),
+            credit=Sum(Paise("credit_delta")),
+            paise=Sum(Paise("value_delta")),
+            listed=Sum(sign * Paise("value"), output_field=PAISE),
         )
     }
     rows = []
@@ -264,35 +499,36 @@ def redemptions(*, date_from: date, date_to: date, branch=None) -> dict:
             {
                 "package_type": package_type,
                 "sessions_redeemed": -(row.get("sessions") or 0),
-                "value_redeemed": _money(row.get("value")),
-                "credit_spent": -_money(row.get("credit")) + ZERO,
+                "value_redeemed": _money(-_paise(row.get("paise"))),
+                "credit_spent": _money(-_paise(row.get("credit"))),
+                "list_price": _money(_paise(row.get("listed"))),
             }
         )
     return {"rows": rows}
 
 
 def breakage(*, date_from: date, date_to: date, today: date | None = None, branch=None) -> dict:
-    """Return the value held on their day of expiry by packages that expired in the period, by kind.
+    """Return the value that expired unused in the period, by kind: the journal's `expiry` rows.
 
-    A package has expired once its `expires_on` is past, whether or not its status says so yet;
-    one completed (or refunded, transferred) before expiry held nothing.
+    An expiry row takes all the package still held when the expire job recorded it, on that
+    business day; a time kind holds nothing on its last day, so its expiry carries nothing.
     """
-    today = today or timezone.localdate()
-    last = min(date_to, today - timedelta(days=1))
-    expired = _sold_at(
-        PackageAssignment.objects.filter(
-            status__in=(*HOLDING_STATUSES, AssignmentStatus.EXPIRED), expires_on__range=(date_from, last)
-        ),
-        branch,
-    )
-    packages: dict[str, int] = defaultdict(int)
-    values: dict[str, Decimal] = defaultdict(lambda: ZERO)
-    # Each valued as it stood on its last day, when it still held value.
-    for row in _valued(expired):
-        packages[row["package_type"]] += row["packages"]
-        values[row["package_type"]] += row["value"]
+    counted = Case(When(reverses__isnull=True, then=Value(1)), default=Value(-1), output_field=IntegerField())
+    sums = {
+        row["package_type"]: row
+        for row in _journal(branch)
+        .filter(business_day__range=(date_from, date_to), event=JournalEvent.EXPIRY)
+        .order_by()
+        .values("package_type")
+        .annotate(packages=Coalesce(Sum(counted), 0), paise=Sum(Paise("value_delta")))
+    }
     rows = [
-        {"package_type": kind, "packages": packages[kind], "value": _money(values[kind])} for kind in _kinds()
+        {
+            "package_type": kind,
+            "packages": sums.get(kind, {}).get("packages", 0),
+            "value": _money(-_paise(sums.get(kind, {}).get("paise"))),
+        }
+        for kind in _kinds()
     ]
     return {"rows": rows, "total": sum((row["value"] for row in rows), ZERO)}
 
@@ -333,22 +569,26 @@ def expiring(*, within_days: int, today: date, branch=None) -> dict:
 
 
 def day_close(*, day: date, cashier=None, branch=None) -> dict:
-    """Return a day's invoices, voids and the money that came in, by method and by cashier.
+    """Return a day's invoices, voids, the money that came in and the money paid back, by method and by cashier.
 
-    Money is what was tendered that day (prepaid credit is not money in); payments of an
-    invoice voided since are left out. With `cashier`, only that cashier's invoices and payments.
+    Money in is what was tendered that day (prepaid credit is not money in), whatever became
+    of its invoice since; money out is the refunds paid that day (package refunds, and the
+    payments a void gave back), so `net_collected` is what the till should hold. With
+    `cashier`, only that cashier's invoices, payments and refunds.
     """
     invoices = Invoice.objects.filter(bill_date=day)
-    payments = Payment.objects.filter(_days("received_at", day, day), method__in=TENDER_METHODS).exclude(
-        invoice__status=InvoiceStatus.CANCELLED
-    )
+    payments = Payment.objects.filter(_days("received_at", day, day), method__in=TENDER_METHODS)
+    refunds = Refund.objects.filter(_days("refunded_at", day, day))
     if branch is not None:
         # Money for an invoice belongs to its branch; for a credit sale or top-up (no invoice), to the package's.
         invoices = invoices.filter(branch=branch)
         payments = payments.filter(Q(invoice__branch=branch) | Q(invoice__isnull=True, assignment__branch=branch))
+        # A refund is paid where its credit note or refund voucher was issued.
+        refunds = refunds.filter(document__branch=branch)
     if cashier is not None:
         invoices = invoices.filter(cashier=cashier)
         payments = payments.filter(received_by=cashier)
+        refunds = refunds.filter(refunded_by=cashier)
     counts = invoices.aggregate(
         issued=Count("pk", filter=Q(status=InvoiceStatus.ISSUED)),
         voided=Count("pk", filter=Q(status=InvoiceStatus.CANCELLED)),
@@ -358,6 +598,12 @@ def day_close(*, day: date, cashier=None, branch=None) -> dict:
         for row in payments.order_by().values("method").annotate(amount=Sum("amount"))
     }
     by_method = [{"method": str(method), "amount": _money(by_method_sums.get(method))} for method in TENDER_METHODS]
+    refund_sums = {
+        row["method"]: row["amount"] for row in refunds.order_by().values("method").annotate(amount=Sum("amount"))
+    }
+    refunded_by_method = [
+        {"method": str(method), "amount": _money(refund_sums.get(method))} for method in TENDER_METHODS
+    ]
     issued_by = {
         row["cashier__username"]: row["invoices"]
         for row in invoices.filter(status=InvoiceStatus.ISSUED)
@@ -373,11 +619,16 @@ def day_close(*, day: date, cashier=None, branch=None) -> dict:
         {"cashier": name, "invoices": issued_by.get(name, 0), "amount": _money(taken_by.get(name))}
         for name in sorted(set(issued_by) | set(taken_by))
     ]
+    total_collected = sum((row["amount"] for row in by_method), ZERO)
+    total_refunded = sum((row["amount"] for row in refunded_by_method), ZERO)
     return {
         "date": day,
         "invoices": counts["issued"],
         "voided": counts["voided"],
         "by_method": by_method,
         "by_cashier": by_cashier,
-        "total_collected": sum((row["amount"] for row in by_method), ZERO),
+        "total_collected": total_collected,
+        "refunded_by_method": refunded_by_method,
+        "total_refunded": total_refunded,
+        "net_collected": total_collected - total_refunded,
     }

@@ -8,17 +8,21 @@ import factory
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
 
 import api_tokens.migrations
 import billing.migrations
 import notifications.migrations
 from branches.models import Branch
+from branches.selectors import default_branch
 from catalog.models import Product, Service
 from customers.models import Customer
 from notifications.models import Notification
 from packages.models import (
     KittyParty,
     Membership,
+    PackageAssignment,
+    PackageUsage,
     PrepaidPackage,
     ServicePackage,
     StudentOffer,
@@ -228,3 +232,51 @@ class BranchFactory(factory.django.DjangoModelFactory):
         lambda branch, n: f"{branch.state_code}ABCDE{n % 10000:04d}F1Z"
         + gstin_check_digit(f"{branch.state_code}ABCDE{n % 10000:04d}F1Z")
     )
+
+
+class AssignmentFactory(factory.django.DjangoModelFactory):
+    """A package sold, as its row stands (give `template`; balances from it). Journal rows are separate: JournalRowFactory."""
+
+    class Meta:
+        model = PackageAssignment
+        exclude = ("template",)
+
+    template = factory.SubFactory(ServicePackageFactory)
+    customer = factory.SubFactory(CustomerFactory)
+    branch = factory.LazyFunction(default_branch)
+    package_type = factory.LazyAttribute(lambda o: o.template.package_type)
+    template_type = factory.LazyAttribute(lambda o: ContentType.objects.get_for_model(o.template))
+    template_id = factory.LazyAttribute(lambda o: o.template.pk)
+    package_name = factory.LazyAttribute(lambda o: o.template.name)
+    assigned_on = factory.LazyFunction(date.today)
+    expires_on = factory.LazyAttribute(lambda o: o.assigned_on + timedelta(days=365))
+    sale_value = inr("3600.00")
+    price_paid = factory.LazyAttribute(lambda o: o.sale_value)
+
+
+_USAGE_KIND = {
+    "sale": "sale", "renewal": "sale", "import": "sale", "top_up": "top_up", "redemption": "redeem",
+    "refund": "refund", "transfer_out": "transfer_out", "transfer_in": "transfer_in", "expiry": "adjustment",
+    "adjustment": "adjustment", "reinstatement": "adjustment", "note": "extension",
+}
+
+
+class JournalRowFactory(factory.django.DjangoModelFactory):
+    """One journal row of `assignment` (docs/reports.md): its kind and selling branch copied from it.
+
+    Give `event`, `business_day`, `value_delta` (signed rupees) and, where they move,
+    `sessions_delta` / `credit_delta`; `branch` (where it happened) defaults to the selling one.
+    """
+
+    class Meta:
+        model = PackageUsage
+
+    assignment = factory.SubFactory(AssignmentFactory)
+    event = "sale"
+    kind = factory.LazyAttribute(lambda o: "reversal" if o.reverses else _USAGE_KIND[o.event])
+    business_day = factory.LazyFunction(date.today)
+    value_delta = inr("0.00")
+    package_type = factory.LazyAttribute(lambda o: o.assignment.package_type)
+    home_branch = factory.LazyAttribute(lambda o: o.assignment.branch)
+    branch = factory.LazyAttribute(lambda o: o.home_branch)
+    reverses = None

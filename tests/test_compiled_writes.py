@@ -7,7 +7,8 @@ from branches.selectors import default_branch
 from catalog.models import Service
 from receipts.models import Receipt
 from receipts.services import receipt_issue
-from spa_pkg.compiled import CompiledIdList, insert_all, pipelined
+from spa_pkg.compiled import CompiledIdList
+from spa_pkg.compiled_writes import insert_all, pipelined
 from tests.factories import CustomerFactory, ServiceFactory, UserFactory, inr
 
 pytestmark = pytest.mark.django_db

@@ -279,6 +279,7 @@ def assignment_refund(
         value=refund_amount,
         number=number,
         on_date=on_date,
+        branch_id=branch.pk,  # the journal row: where the refund happened
     )
     snapshot = document_snapshot(
         title=title,
@@ -376,6 +377,7 @@ def assignment_top_up(
     assignment_credit_add(
         assignment=locked, credit=credit, price_paid=price_paid, user=user, number=number,
         note=f"Top-up paid by {PaymentMethod(method).label}",
+        on_date=on_date, branch_id=branch.pk,  # the journal row: its business day and branch
     )
     payment_row = Payment.objects.create(
         customer=locked.customer,

@@ -22,8 +22,8 @@ from packages.presenters import updated_package
 from packages.selectors import billing_holdings
 from packages.services import BenefitUse, benefits_take
 from receipts.models import Receipt, ReceiptKind
-from receipts.services import receipt_issue
-from spa_pkg.compiled import insert_all, pipelined
+from receipts.services import receipt_build
+from spa_pkg.compiled_writes import insert_all, pipelined
 from spa_pkg.exceptions import DomainError
 from spa_pkg.money import ZERO, format_inr, inr
 from spa_pkg.payments import MAX_PAYMENTS
@@ -243,7 +243,7 @@ def _create(
         **{name: inr(getattr(summary, name)) for name in SUMMARY_FIELDS},
     )
     payments = _payment_rows(bill, computation, invoice=invoice, cashier=cashier)
-    invoice.receipt = receipt_issue(
+    (invoice.receipt,) = insert_all([receipt_build(
         number=numbers["REC"],
         branch=bill.branch,
         kind=ReceiptKind.TAX_INVOICE,
@@ -254,16 +254,16 @@ def _create(
             packages=touched,
         ),
         created_by=cashier,
-    )
+    )])
     insert_all([invoice])
     line_rows = insert_all([_line_row(invoice, result) for result in computation.lines])
     for payment in payments:
         payment.receipt = invoice.receipt
-    # Nothing below is read back: balances, ledger rows and payments go in one round trip.
+    # Nothing below is read back: balances, journal rows and payments go in one round trip.
     with pipelined():
         taken.write(
             user=cashier, branch_id=bill.branch.pk, invoice_number=invoice.number,
-            line_ids={row.position: row.pk for row in line_rows}, returning=False,
+            line_ids={row.position: row.pk for row in line_rows}, returning=False, day=bill.bill_date,
         )
         insert_all(payments, returning=False)
     return InvoiceResult(invoice=invoice, computation=computation, updated_packages=touched, receipt=invoice.receipt)

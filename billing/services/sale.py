@@ -274,6 +274,7 @@ def _sell(
         renews=renews,
         branch=branch,
         price_note=price_note,
+        business_day=bill_date,
     )
     if key is not None:
         assignment.idempotency_key = key

@@ -108,7 +108,8 @@ def _bill_reverse(invoice: Invoice, *, user) -> tuple[list[PackageAssignment], s
         Product.objects.filter(pk=product_id).update(stock_quantity=F("stock_quantity") + quantity)
     number = next_number("CN", branch=invoice.branch, day=timezone.localdate())
     given_back = usages_reverse(
-        invoice_number=invoice.number, reversal_number=number, user=user, branch_id=invoice.branch_id
+        invoice_number=invoice.number, reversal_number=number, user=user, branch_id=invoice.branch_id,
+        day=timezone.localdate(),
     )
     return given_back, number
 
@@ -153,4 +154,5 @@ def _package_sale_close(assignment: PackageAssignment, *, invoice: Invoice, numb
         item_name=f"Sale voided: invoice {invoice.number}, credit note {number}",
         value=invoice.grand_total.amount,
         number=number,
+        branch_id=invoice.branch_id,
     )

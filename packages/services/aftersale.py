@@ -1,11 +1,11 @@
-"""After the sale (DESIGN.md): transfer, extend and adjust a package; the balance steps billing's refund,
+"""After the sale (DESIGN.md): transfer, extend and adjust a package; the checks billing's refund,
 top-up and void build on.
 
 Every operation locks the assignment (`packages.locks`, the order billing uses), checks it
-again, and writes its balance and a ledger row (`PackageUsage`, with who in `created_by`,
-when in `created_at` and why in `note`) in one transaction; a refusal raises
-`AfterSaleRefused` and writes nothing. The value an assignment still holds is always
-`packages.valuation.assignment_value`.
+again, and has the one writer (`packages.ledger`, docs/journal.md) write its balance and
+journal row (`PackageUsage`, with who in `created_by`, when in `created_at` and
+`business_day`, why in `note`) in one transaction; a refusal raises `AfterSaleRefused` and
+writes nothing.
 
 A change of what a package grants (an adjustment, a top-up, or the balance a refund, a
 transfer or a void takes away) changes its totals: `used_sessions` and `credit_used` keep
@@ -24,19 +24,18 @@ from spa_pkg.formats import format_date
 from spa_pkg.money import ZERO, format_inr, inr, quantize_money
 
 from ..exceptions import AfterSaleRefused, PackageError
+from ..ledger import assignment_close, assignment_credit_add, balance_adjust, extension_record, transfer_record
 from ..locks import lock_assignments
-from ..models import (
-    AssignmentStatus,
-    PackageAssignment,
-    PackageBenefitTracker,
-    PackageUsage,
-    UsageKind,
-    validate_expiry_horizon,
-)
+from ..models import AssignmentStatus, PackageAssignment, PackageBenefitTracker, validate_expiry_horizon
 from ..valuation import assignment_value
 from .assign import tracker_rows_for
-from .balance import _store_balances
-from .status import CLOSED, StatusReason, assignment_status_change, status_for_balance
+from .status import CLOSED, StatusReason, assignment_status_change
+
+__all__ = [
+    "AssignmentNotFound", "TransferResult", "assignment_adjust", "assignment_close", "assignment_credit_add",
+    "assignment_extend", "assignment_transfer", "clean_reason", "lock_assignment", "refuse", "refuse_closed",
+    "refuse_unless_holding",
+]
 
 REASON_MAX = 255
 ID_MAX = 2**63 - 1  # the largest database key
@@ -95,124 +94,6 @@ def refuse_unless_holding(assignment: PackageAssignment, on_date: date, *, actio
     return value
 
 
-def ledger_entry(
-    assignment: PackageAssignment,
-    kind: str,
-    *,
-    sessions: int = 0,
-    credit: Decimal = ZERO,
-    value: Decimal = ZERO,
-    item_name: str,
-    note: str,
-    user,
-    number: str = "",
-) -> PackageUsage:
-    """Change what a locked assignment grants by signed deltas and write the ledger row, together.
-
-    Call it inside the transaction that locked `assignment`.
-    """
-    credit = quantize_money(credit)
-    before = (assignment.remaining_sessions, assignment.credit_remaining.amount)
-    assignment.total_sessions += sessions
-    assignment.remaining_sessions += sessions
-    assignment.credit_amount = inr(assignment.credit_amount.amount + credit)
-    assignment.credit_remaining = inr(assignment.credit_remaining.amount + credit)
-    if assignment.remaining_sessions < 0 or assignment.credit_remaining.amount < 0:
-        refuse("sessions" if sessions else "credit", "A balance cannot go below zero.")
-    row = PackageUsage.objects.create(
-        assignment=assignment,
-        kind=kind,
-        item_name=item_name[:160],
-        value=inr(value),
-        sessions_delta=sessions,
-        sessions_before=before[0],
-        sessions_after=assignment.remaining_sessions,
-        credit_delta=inr(credit),
-        credit_before=inr(before[1]),
-        credit_after=assignment.credit_remaining,
-        invoice_number=number,
-        note=note[:REASON_MAX],
-        created_by=user,
-    )
-    # Totals and balances in one statement: the database checks that they add up.
-    PackageAssignment.objects.filter(pk=assignment.pk).update(
-        total_sessions=assignment.total_sessions,
-        remaining_sessions=assignment.remaining_sessions,
-        credit_amount=assignment.credit_amount,
-        credit_remaining=assignment.credit_remaining,
-    )
-    _store_balances([assignment])
-    return row
-
-
-def assignment_close(
-    *,
-    assignment: PackageAssignment,
-    status: str,
-    kind: str,
-    reason: str,
-    user,
-    item_name: str,
-    value: Decimal = ZERO,
-    number: str = "",
-    on_date: date | None = None,
-) -> PackageUsage:
-    """End a locked assignment: take away all it has left (one ledger row) and set `status`.
-
-    `status` is refunded, transferred or cancelled; `number` the document that says so
-    (credit note, refund voucher). Call inside the transaction that locked it.
-    """
-    on_date = on_date or timezone.localdate()
-    row = ledger_entry(
-        assignment,
-        kind,
-        sessions=-assignment.remaining_sessions,
-        credit=-assignment.credit_remaining.amount,
-        value=value,
-        item_name=item_name,
-        note=reason,
-        user=user,
-        number=number,
-    )
-    assignment.closed_on = on_date
-    PackageAssignment.objects.filter(pk=assignment.pk).update(closed_on=on_date)
-    reasons = {
-        AssignmentStatus.REFUNDED: StatusReason.REFUNDED,
-        AssignmentStatus.TRANSFERRED: StatusReason.TRANSFERRED,
-        AssignmentStatus.CANCELLED: StatusReason.CANCELLED,
-    }
-    assignment_status_change(assignment=assignment, new_status=status, reason=reasons[status], user=user)
-    return row
-
-
-def assignment_credit_add(
-    *, assignment: PackageAssignment, credit: Decimal, price_paid: Decimal, user, number: str, note: str = ""
-) -> PackageUsage:
-    """Top up a locked credit assignment: more credit, more price paid and sale value, a ledger row.
-
-    Billing's `assignment_top_up` calls it with the receipt voucher's number, after its checks.
-    """
-    row = ledger_entry(
-        assignment,
-        UsageKind.TOP_UP,
-        credit=credit,
-        value=price_paid,
-        item_name=f"Top-up: {format_inr(credit)} of credit for {format_inr(price_paid)}",
-        note=note or "Credit topped up",
-        user=user,
-        number=number,
-    )
-    assignment.price_paid = inr(assignment.price_paid.amount + price_paid)
-    assignment.sale_value = inr(assignment.sale_value.amount + price_paid)
-    PackageAssignment.objects.filter(pk=assignment.pk).update(
-        price_paid=assignment.price_paid, sale_value=assignment.sale_value
-    )
-    assignment_status_change(
-        assignment=assignment, new_status=status_for_balance(assignment), reason=StatusReason.TOPPED_UP, user=user
-    )
-    return row
-
-
 @dataclass(frozen=True)
 class TransferResult:
     old: PackageAssignment  # now `transferred`, nothing left
@@ -241,12 +122,12 @@ def assignment_transfer(
         refuse("to_customer_id", f"No customer with id {to_customer_id}.")
     if customer.pk == old.customer_id:
         refuse("to_customer_id", "The package already belongs to this customer; choose another customer.")
-    value = refuse_unless_holding(old, on_date, action="transferred")
+    refuse_unless_holding(old, on_date, action="transferred")
     template = old.template
     if template is None:
         refuse("assignment", f'The template of "{old.package_name}" no longer exists.')
 
-    new = PackageAssignment.objects.create(
+    new = PackageAssignment(
         customer=customer,
         branch_id=old.branch_id,
         package_type=old.package_type,
@@ -258,32 +139,15 @@ def assignment_transfer(
         assigned_on=on_date,
         expires_on=old.expires_on,
         price_paid=inr(0),
-        sale_value=inr(value),
         transferred_from=old,
         created_by=user,
         notes=f"Transferred from {old.customer.name} (package {old.pk}): {reason}",
     )
-    PackageBenefitTracker.objects.bulk_create(tracker_rows_for(new, template))
-    sessions, credit = old.remaining_sessions, old.credit_remaining.amount
-    assignment_close(
-        assignment=old,
-        status=AssignmentStatus.TRANSFERRED,
-        kind=UsageKind.TRANSFER_OUT,
-        reason=reason,
-        user=user,
-        item_name=f"Transferred to {customer.name} (package {new.pk})",
-        value=value,
-        on_date=on_date,
-    )
-    ledger_entry(
-        new,
-        UsageKind.TRANSFER_IN,
-        sessions=sessions,
-        credit=credit,
-        value=value,
-        item_name=f"Transferred from {old.customer.name} (package {old.pk})",
-        note=reason,
-        user=user,
+    # The new one's sale value is the value moved: what the old one holds by its journal.
+    transfer_record(
+        old, new, trackers=lambda assignment: tracker_rows_for(assignment, template), reason=reason, user=user,
+        on_date=on_date, out_name=f"Transferred to {customer.name}",
+        in_name=f"Transferred from {old.customer.name} (package {old.pk})",
     )
     return TransferResult(old=old, new=new)
 
@@ -323,17 +187,14 @@ def assignment_extend(
         validate_expiry_horizon(expires_on)
     except ValidationError as exc:
         refuse("expires_on", exc.messages[0])
-    old_expiry = locked.expires_on
+    # The value first, on the old expiry (a time kind's line); then the new date.
+    extension_record(
+        locked, item_name=f"Expiry {format_date(locked.expires_on)} → {format_date(expires_on)}", note=reason,
+        user=user, on_date=on_date,
+    )
     locked.expires_on = expires_on
     PackageAssignment.objects.filter(pk=locked.pk).update(expires_on=expires_on)
     PackageBenefitTracker.objects.filter(assignment_id=locked.pk).update(valid_until=expires_on)
-    ledger_entry(
-        locked,
-        UsageKind.EXTENSION,
-        item_name=f"Expiry {format_date(old_expiry)} → {format_date(expires_on)}",
-        note=reason,
-        user=user,
-    )
     if locked.status == AssignmentStatus.EXPIRED:
         assignment_status_change(
             assignment=locked, new_status=AssignmentStatus.ACTIVE, reason=StatusReason.EXTENDED, user=user
@@ -384,11 +245,5 @@ def assignment_adjust(
             f"Only {format_inr(locked.credit_remaining.amount)} of credit is left; the balance cannot go below zero.",
         )
     change = f"{sessions:+d} sessions" if sessions else f"{'+' if credit > 0 else '-'}{format_inr(abs(credit))} credit"
-    ledger_entry(
-        locked, UsageKind.ADJUSTMENT, sessions=sessions, credit=credit, item_name=f"Adjustment {change}",
-        note=reason, user=user,
-    )
-    assignment_status_change(
-        assignment=locked, new_status=status_for_balance(locked), reason=StatusReason.ADJUSTED, user=user
-    )
+    balance_adjust(locked, sessions=sessions, credit=credit, item_name=f"Adjustment {change}", note=reason, user=user)
     return locked

@@ -14,12 +14,13 @@ from spa_pkg.money import ZERO, inr, quantize_money
 
 from ..exceptions import InvalidAssignment
 from ..kinds import kind_for
+from ..ledger import assignment_open
 from ..models import (
     AssignmentStatus,
+    JournalEvent,
     PackageAssignment,
     PackageBenefitTracker,
     PackageTemplate,
-    PackageUsage,
     UsageKind,
 )
 from ..rules import valid_only_at
@@ -64,6 +65,7 @@ def assignment_create(
     renews: PackageAssignment | None = None,
     branch: Branch | None = None,
     price_note: str = "",
+    business_day: date | None = None,
 ) -> PackageAssignment:
     """Assign a template to a customer: the assignment, its trackers and the sale ledger row.
 
@@ -74,6 +76,8 @@ def assignment_create(
     `branch`: where it is sold (the first branch if none); a template that lists branches
     sells only there. `price_note`: who sold it at another price than the list price, and
     what (billing.services.pricing decides); the assignment keeps it and its sale row says it.
+    `business_day`: the day its journal row is dated (a sale's bill date; today if None).
+    The sale row (a `renewal` when it renews) holds the sale value (docs/journal.md).
     """
     today = timezone.localdate()
     if renews is not None:
@@ -147,20 +151,15 @@ def assignment_create(
         errors = exc.message_dict
         first = next(iter(errors.values()), ["The assignment is not valid."])[0]
         raise InvalidAssignment(first, errors=errors) from exc
-    assignment.save()
-    PackageBenefitTracker.objects.bulk_create(tracker_rows_for(assignment, template))
-    PackageUsage.objects.create(
-        assignment=assignment,
-        branch=branch,
+    assignment_open(
+        assignment,
+        trackers=lambda saved: tracker_rows_for(saved, template),
+        event=JournalEvent.SALE if renews is None else JournalEvent.RENEWAL,
         kind=UsageKind.SALE,
-        item_name=assignment.package_name,
-        sessions_delta=sessions,
-        sessions_before=0,
-        sessions_after=sessions,
-        credit_delta=inr(credit),
-        credit_before=inr(0),
-        credit_after=inr(credit),
+        value=sale_value,
+        day=business_day,
+        branch_id=branch.pk,
         note=f"Package sold. {price_note}" if price_note else "Package sold",
-        created_by=created_by,
+        user=created_by,
     )
     return assignment

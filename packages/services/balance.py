@@ -1,286 +1,29 @@
-"""Spend and give back package balances: always a ledger row, the assignment and its trackers together.
+"""Check every balance against its ledger: `balances_reconcile` (reconcile_packages).
 
-Call these inside the caller's transaction, on assignments locked with
-`packages.locks.lock_assignments` (primary-key order), so two cashiers cannot
-take the same session twice.
+Spending and giving back balances is the one writer's, `packages.ledger` (docs/journal.md);
+its names are re-exported here for the callers that import them from this module.
 """
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import partial
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Count, Max, Sum
 from django.db.models.functions import Coalesce
-from django.utils import timezone
 
-from spa_pkg.compiled import insert_all
-from spa_pkg.money import ZERO, format_inr, inr, quantize_money
+from spa_pkg.money import format_inr, quantize_money
 
-from ..exceptions import InsufficientBalance, PackageNotActive
 from ..kinds import all_kinds
+from ..ledger import BenefitsTaken, BenefitUse, benefits_spend, benefits_take, trackers_sync, usages_reverse
 from ..locks import lock_assignments
-from ..models import (
-    AssignmentStatus,
-    BenefitType,
-    PackageAssignment,
-    PackageBenefitTracker,
-    PackageUsage,
-    UsageKind,
-)
-from ..signals import BalanceLeft, balances_spent
+from ..models import AssignmentStatus, BenefitType, PackageAssignment, PackageBenefitTracker
 from .status import StatusReason, assignment_status_change, status_for_balance
 
-
-@dataclass(frozen=True)
-class BenefitUse:
-    """One use of one package on one invoice line."""
-
-    assignment_id: int
-    quantity: int = 0  # units the package covered on the line
-    sessions: int = 0  # sessions spent (service packages)
-    credit: Decimal = ZERO  # credit spent (prepaid, kitty party)
-    value: Decimal = ZERO  # rupees the customer did not pay because of the package
-    item_name: str = ""
-    invoice_number: str = ""
-    invoice_line_id: int | None = None
-    line_position: int | None = None  # the invoice line, when its id is not known yet (`BenefitsTaken.write`)
-
-
-def _require_atomic():
-    if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("Balance changes must run inside the transaction that locked the assignments.")
-
-
-def _update_each(model, key: str, values: dict[str, dict], *, now, where: str, params: list) -> None:
-    """One UPDATE of `model`'s rows matching `where`: each column set per row by `key` (`values[column][key]`).
-
-    `SET col = CASE key WHEN k1 THEN v1 ... ELSE col END`, written by hand: the ORM's Case and
-    When cost more to build than the database spends on the statement, on every bill.
-    """
-    meta, quote = model._meta, connection.ops.quote_name
-    key_column = quote(meta.get_field(key).column)
-    assignments, arguments = [], []
-    for name, by_key in values.items():
-        field = meta.get_field(name)
-        column = quote(field.column)
-        whens = " ".join(["WHEN %s THEN %s"] * len(by_key))
-        assignments.append(f"{column} = CASE {key_column} {whens} ELSE {column} END")
-        for pk, value in by_key.items():
-            arguments += [pk, field.get_db_prep_save(value, connection)]
-    updated_at = meta.get_field("updated_at")
-    assignments.append(f"{quote(updated_at.column)} = %s")
-    arguments.append(updated_at.get_db_prep_save(now, connection))
-    with connection.cursor() as cursor:
-        cursor.execute(f"UPDATE {quote(meta.db_table)} SET {', '.join(assignments)} WHERE {where}", arguments + params)
-
-
-def _in(model, name: str, count: int) -> str:
-    return f"{connection.ops.quote_name(model._meta.get_field(name).column)} IN ({', '.join(['%s'] * count)})"
-
-
-def _store_balances(assignments: Sequence[PackageAssignment]) -> None:
-    """Write the in-memory balances of locked assignments: one UPDATE of them, one of their trackers.
-
-    However many packages a bill spends, two statements: each row takes its own values.
-    """
-    if not assignments:
-        return
-    now = timezone.now()
-    ids = [a.pk for a in assignments]
-    _update_each(
-        PackageAssignment, "id",
-        {
-            "used_sessions": {a.pk: a.used_sessions for a in assignments},
-            "remaining_sessions": {a.pk: a.remaining_sessions for a in assignments},
-            "credit_used": {a.pk: a.credit_used.amount for a in assignments},
-            "credit_remaining": {a.pk: a.credit_remaining.amount for a in assignments},
-        },
-        now=now, where=_in(PackageAssignment, "id", len(ids)), params=ids,
-    )
-    sessions = [a for a in assignments if a.has_sessions]
-    credit = [a for a in assignments if a.is_credit and not a.has_sessions]
-    values, where, params = {}, [], []
-    benefit = connection.ops.quote_name(PackageBenefitTracker._meta.get_field("benefit_type").column)
-    for group, benefit_type, fields in (
-        (sessions, BenefitType.FREE, (("total_count", "total_sessions"), ("used_count", "used_sessions"),
-                                      ("remaining_count", "remaining_sessions"))),
-        (credit, BenefitType.PREPAID, (("balance_total", "credit_amount"), ("balance_used", "credit_used"),
-                                       ("balance_remaining", "credit_remaining"))),
-    ):
-        if not group:
-            continue
-        for name, attr in fields:
-            values[name] = {a.pk: getattr(getattr(a, attr), "amount", getattr(a, attr)) for a in group}
-        where.append(f"({_in(PackageBenefitTracker, 'assignment', len(group))} AND {benefit} = %s)")
-        params += [*(a.pk for a in group), benefit_type.value]
-    if values:
-        _update_each(PackageBenefitTracker, "assignment", values, now=now, where=" OR ".join(where), params=params)
-
-
-def _move(assignment: PackageAssignment, *, sessions: int, credit: Decimal) -> tuple[tuple, tuple]:
-    """Change the in-memory balance by signed deltas; return (sessions, credit) before and after."""
-    before = (assignment.remaining_sessions, assignment.credit_remaining.amount)
-    assignment.used_sessions -= sessions
-    assignment.remaining_sessions += sessions
-    assignment.credit_used = inr(assignment.credit_used.amount - credit)
-    assignment.credit_remaining = inr(assignment.credit_remaining.amount + credit)
-    return before, (assignment.remaining_sessions, assignment.credit_remaining.amount)
-
-
-def _ledger_row(
-    assignment, kind, before, after, *, sessions, credit, use: BenefitUse, note, user, branch_id=None
-) -> PackageUsage:
-    return PackageUsage(
-        assignment=assignment,
-        branch_id=branch_id,
-        kind=kind,
-        item_name=use.item_name[:160],
-        quantity=use.quantity,
-        value=inr(use.value),
-        sessions_delta=sessions,
-        sessions_before=before[0],
-        sessions_after=after[0],
-        credit_delta=inr(credit),
-        credit_before=inr(before[1]),
-        credit_after=inr(after[1]),
-        invoice_number=use.invoice_number,
-        invoice_line_id=use.invoice_line_id,
-        note=note[:255],
-        created_by=user,
-    )
-
-
-def _status_follow(assignments: Iterable[PackageAssignment], reason: StatusReason, user) -> None:
-    """Complete what is used up; reopen a completed package that got something back."""
-    for assignment in assignments:
-        assignment_status_change(
-            assignment=assignment, new_status=status_for_balance(assignment), reason=reason, user=user
-        )
-
-
-@dataclass
-class BenefitsTaken:
-    """Uses checked against locked balances and taken in memory: nothing written until `write`."""
-
-    uses: list[tuple[BenefitUse, tuple, tuple, Decimal]] = field(default_factory=list)  # use, before, after, credit
-    touched: dict[int, PackageAssignment] = field(default_factory=dict)
-    assignments: dict[int, PackageAssignment] = field(default_factory=dict)
-
-    def write(
-        self, *, user=None, branch_id: int | None = None, invoice_number: str = "",
-        line_ids: dict[int, int] | None = None, returning: bool = True,
-    ) -> list[PackageUsage]:
-        """Write the balances and the ledger rows (one per use), in the caller's transaction.
-
-        `invoice_number` and `line_ids` (invoice line id by a use's `line_position`) fill in
-        what was not known when the uses were taken. `returning=False` leaves the ledger rows'
-        ids unread (see `spa_pkg.compiled.insert_all`): nothing then waits on the database.
-        """
-        _require_atomic()
-        rows = []
-        for use, before, after, credit in self.uses:
-            if use.line_position is not None and line_ids is not None:
-                use = replace(use, invoice_line_id=line_ids[use.line_position])
-            if invoice_number:
-                use = replace(use, invoice_number=invoice_number)
-            rows.append(
-                _ledger_row(
-                    self.assignments[use.assignment_id], UsageKind.REDEEM, before, after,
-                    sessions=-use.sessions, credit=-credit, use=use, note="", user=user, branch_id=branch_id,
-                )
-            )
-        touched = self.touched
-        _store_balances(list(touched.values()))
-        insert_all(rows, returning=returning)
-        _status_follow(touched.values(), StatusReason.EXHAUSTED, user)
-        if touched:
-            # News after commit: a bill that rolls back tells nobody its balance fell.
-            left = {
-                pk: BalanceLeft(a.package_type, a.remaining_sessions, a.credit_remaining.amount)
-                for pk, a in touched.items()
-            }
-            transaction.on_commit(
-                partial(balances_spent.send, sender=PackageAssignment, assignment_ids=sorted(touched), left=left)
-            )
-        return rows
-
-
-def benefits_take(*, assignments: Mapping[int, PackageAssignment], uses: Sequence[BenefitUse]) -> BenefitsTaken:
-    """Check each use against its locked assignment again and take it from the balance in memory.
-
-    Raises before anything is written if a package is not active or its balance is short.
-    The assignments show their balances after the bill from here on (a receipt can print them).
-    """
-    _require_atomic()
-    taken = BenefitsTaken()
-    for use in uses:
-        assignment = assignments[use.assignment_id]
-        taken.assignments[assignment.pk] = assignment
-        if assignment.status != AssignmentStatus.ACTIVE:
-            raise PackageNotActive(f'"{assignment.package_name}" is {assignment.get_status_display().lower()}.')
-        credit = quantize_money(use.credit)
-        if use.sessions > assignment.remaining_sessions:
-            raise InsufficientBalance(
-                f'"{assignment.package_name}" has {assignment.remaining_sessions} sessions left, not {use.sessions}.'
-            )
-        if credit > assignment.credit_remaining.amount:
-            raise InsufficientBalance(
-                f'"{assignment.package_name}" has {format_inr(assignment.credit_remaining.amount)} of credit left, '
-                f"not {format_inr(credit)}."
-            )
-        before, after = _move(assignment, sessions=-use.sessions, credit=-credit)
-        taken.uses.append((use, before, after, credit))
-        if use.sessions or credit:
-            taken.touched[assignment.pk] = assignment
-    return taken
-
-
-def benefits_spend(
-    *, assignments: Mapping[int, PackageAssignment], uses: Sequence[BenefitUse], user=None, branch_id: int | None = None
-) -> list[PackageUsage]:
-    """Spend the uses on locked assignments: check each balance again, write ledger rows (at `branch_id`) and balances."""
-    return benefits_take(assignments=assignments, uses=uses).write(user=user, branch_id=branch_id)
-
-
-def usages_reverse(
-    *, invoice_number: str, reversal_number: str, user=None, branch_id: int | None = None
-) -> list[PackageAssignment]:
-    """Give back everything the invoice's ledger rows took; return the assignments given back."""
-    _require_atomic()
-    taken = list(
-        PackageUsage.objects.filter(invoice_number=invoice_number, kind=UsageKind.REDEEM).order_by("pk")
-    )
-    if not taken:
-        return []
-    assignments = lock_assignments(row.assignment_id for row in taken)
-    rows, touched = [], {}
-    for row in taken:
-        assignment = assignments[row.assignment_id]
-        sessions, credit = -row.sessions_delta, -row.credit_delta.amount
-        before, after = _move(assignment, sessions=sessions, credit=credit)
-        use = BenefitUse(
-            assignment_id=assignment.pk,
-            quantity=row.quantity,
-            value=row.value.amount,
-            item_name=row.item_name,
-            invoice_number=reversal_number,
-            invoice_line_id=row.invoice_line_id,
-        )
-        rows.append(
-            _ledger_row(
-                assignment, UsageKind.REVERSAL, before, after,
-                sessions=sessions, credit=credit, use=use, note=f"Gives back {invoice_number}", user=user,
-                branch_id=branch_id,
-            )
-        )
-        touched[assignment.pk] = assignment
-    PackageUsage.objects.bulk_create(rows)
-    _store_balances(list(touched.values()))
-    _status_follow(touched.values(), StatusReason.GIVEN_BACK, user)
-    return list(touched.values())
+__all__ = [
+    "BenefitUse", "BenefitsTaken", "ReconcileReport", "balances_reconcile", "benefits_spend", "benefits_take",
+    "usages_reverse",
+]
 
 
 @dataclass
@@ -349,7 +92,7 @@ def _repair(assignment: PackageAssignment, template, have: set, on_date) -> None
             PackageBenefitTracker.objects.bulk_create(
                 [row for row in tracker_rows_for(locked, template) if (row.service_id, row.benefit_type) not in have]
             )
-        _store_balances([locked])
+        trackers_sync(locked)
         assignment_status_change(
             assignment=locked, new_status=status_for_balance(locked, on_date), reason=StatusReason.RECONCILED
         )

@@ -5,6 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from ..exceptions import PackageNotActive
+from ..ledger import expiry_record
 from ..locks import lock_assignments
 from ..models import AssignmentStatus, PackageAssignment, PackageBenefitTracker, latest_expiry
 from .status import StatusReason, assignment_status_change, status_for_balance
@@ -70,5 +71,8 @@ def assignment_resume(*, assignment: PackageAssignment, user, on_date: date | No
     if target == AssignmentStatus.ACTIVE and locked.is_expired_on(on_date):
         target = AssignmentStatus.EXPIRED
     locked.status = AssignmentStatus.PAUSED
+    if target == AssignmentStatus.EXPIRED:
+        # Past its date while paused: the journal records the expiry as the sweep would.
+        expiry_record(locked, user=user, on_date=on_date)
     assignment_status_change(assignment=locked, new_status=target, reason=StatusReason.RESUMED, user=user)
     return locked

@@ -17,10 +17,11 @@ still holds something, and lead nowhere.
 from enum import StrEnum
 from functools import partial
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from ..exceptions import StatusChangeRefused
+from ..ledger import expiries_record
 from ..models import AssignmentStatus, PackageAssignment, PackageBenefitTracker
 from ..signals import status_changed
 
@@ -130,45 +131,19 @@ def assignment_status_change(
     return True
 
 
-def _expire_returning_ids(on_date) -> list[int]:
-    """UPDATE the active assignments past their date to expired, RETURNING their ids: one statement.
-
-    The ORM's update() answers a count only; the ids are the news. SQLite (3.35+) and
-    PostgreSQL both have RETURNING, and one statement cannot miss or double-count a row
-    that changes between a SELECT and an UPDATE. Where rows are locked (PostgreSQL) the
-    statement first locks them in id order, as every writer does (billing/locks.py): an
-    UPDATE alone walks them in table order and deadlocked with a change of two packages.
-    """
-    meta, quote, ops = PackageAssignment._meta, connection.ops.quote_name, connection.ops
-    table = quote(meta.db_table)
-    column = {name: quote(meta.get_field(name).column) for name in ("id", "status", "updated_at", "expires_on")}
-    due = f"{column['status']} = %s AND {column['expires_on']} < %s"
-    day = [ACTIVE.value, ops.adapt_datefield_value(on_date)]
-    where, where_params = due, day
-    if connection.features.has_select_for_update:
-        locked = f"SELECT {column['id']} FROM {table} WHERE {due} ORDER BY {column['id']} FOR NO KEY UPDATE"
-        where, where_params = f"{column['id']} IN ({locked}) AND {due}", day + day
-    sql = (
-        f"UPDATE {table} SET {column['status']} = %s, {column['updated_at']} = %s "
-        f"WHERE {where} RETURNING {column['id']}"
-    )
-    params = [EXPIRED.value, ops.adapt_datetimefield_value(timezone.now()), *where_params]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return sorted(row[0] for row in cursor.fetchall())
-
-
 @transaction.atomic
 def assignments_expire(*, on_date=None) -> int:
     """Mark active packages past their date as expired; return how many. Safe to repeat.
 
-    Set-based (two statements whatever the number of rows); after commit, one
-    `status_changed` per expired assignment, sent from a single callback. A paused
-    package does not expire while paused: its resume decides.
+    Set-based (three statements whatever the number of rows): the one writer records each
+    expiry in the journal, dated `on_date`, and flips the status with the value held
+    (`packages.ledger.expiries_record`, docs/journal.md "Expiry"); then the trackers. After
+    commit, one `status_changed` per expired assignment, sent from a single callback. A
+    paused package does not expire while paused: its resume decides.
     """
     transition_check(ACTIVE, EXPIRED)
     on_date = on_date or timezone.localdate()
-    ids = _expire_returning_ids(on_date)
+    ids = expiries_record(on_date)
     if ids:
         PackageBenefitTracker.objects.filter(is_active=True, assignment__status=EXPIRED).update(
             is_active=False, updated_at=timezone.now()

@@ -7,7 +7,10 @@ import pytest
 from openpyxl import load_workbook
 from rest_framework.test import APIClient
 
-NAMES = ["liability", "liability-forecast", "package-sales", "redemptions", "breakage", "expiring", "day-close"]
+NAMES = [
+    "liability", "liability-rollforward", "liability-forecast", "package-sales", "redemptions", "breakage",
+    "inter-branch", "expiring", "day-close",
+]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 

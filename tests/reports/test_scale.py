@@ -70,6 +70,8 @@ def test_the_liability_total_is_the_valuation_summed_over_every_assignment(db, s
 def run_every_report(today, cashier):
     return {
         "liability": lambda: selectors.liability(as_of=today),
+        "rollforward": lambda: selectors.liability_rollforward(date_from=today - timedelta(days=400), date_to=today),
+        "inter_branch": lambda: selectors.inter_branch(date_from=today - timedelta(days=400), date_to=today),
         "liability_forecast": lambda: selectors.liability_forecast(months=12, today=today),
         "package_sales": lambda: selectors.package_sales(date_from=today - timedelta(days=400), date_to=today, group="month"),
         "redemptions": lambda: selectors.redemptions(date_from=today - timedelta(days=30), date_to=today),
@@ -97,6 +99,6 @@ def test_every_report_takes_the_same_queries_for_a_small_and_a_larger_shop(shop)
 
     assert larger == small
     assert small == {
-        "liability": 1, "liability_forecast": 1, "package_sales": 2, "redemptions": 1, "breakage": 1,
-        "expiring": 1, "day_close": 4, "day_close_cashier": 4,
+        "liability": 3, "rollforward": 5, "inter_branch": 1, "liability_forecast": 1, "package_sales": 3,
+        "redemptions": 1, "breakage": 1, "expiring": 1, "day_close": 5, "day_close_cashier": 5,
     }

@@ -1,0 +1,81 @@
+"""The counter's hot-path writes without the ORM's per-call statement building (issue 14, docs/benchmarks.md).
+
+- `insert_all`: inserts of model instances, each value through its field;
+- `pipelined`: writes nobody reads back, sent in one round trip on PostgreSQL.
+
+Private to the two writers of the hot path: `packages.ledger` (balances and the value
+journal, docs/journal.md) and `billing.services.invoice` (the invoice). An import-linter
+contract (pyproject.toml) keeps every other module out; elsewhere the plain ORM writes.
+"""
+from __future__ import annotations
+
+from contextlib import contextmanager
+
+from django.db import connections
+
+
+@contextmanager
+def pipelined(using: str = "default"):
+    """Send the block's statements without waiting for each answer: one wait where rows are read, and at the end.
+
+    psycopg's pipeline mode on PostgreSQL: a run of writes whose results nobody reads costs
+    one round trip instead of one each. An error still raises (at the latest when the block
+    ends), inside the caller's transaction, which then rolls back. Elsewhere (SQLite, in
+    process) the block runs as it is.
+    """
+    connection = connections[using]
+    if connection.vendor != "postgresql":
+        yield
+        return
+    connection.ensure_connection()
+    # An error met when the block's results arrive is raised by psycopg, not by a Django
+    # cursor: wrap it as Django would (IntegrityError and the rest of django.db's errors).
+    with connection.wrap_database_errors, connection.connection.pipeline():
+        yield
+
+
+_INSERTS: dict[tuple, str] = {}  # the statement by (model, rows, database vendor, RETURNING or not)
+
+
+def insert_all(objs: list, *, using: str = "default", returning: bool = True) -> list:
+    """INSERT unsaved instances of one model in one statement and give them their ids, as bulk_create does.
+
+    Each value goes through its field exactly as the ORM's insert takes it (`pre_save`, so
+    `auto_now_add` stamps; `get_db_prep_save`, so Money, JSON and dates adapt), and a related
+    object saved after it was assigned gives its id. What is left out is the query machinery
+    the ORM builds on every call: the statement for a model and a number of rows is written
+    once per process. No signals are sent (bulk_create sends none either), and the database
+    checks every constraint. `returning=False` leaves the ids unread (and the instances
+    unsaved in memory), so that in a `pipelined` block the insert waits for nothing.
+    """
+    if not objs:
+        return objs
+    model = type(objs[0])
+    connection = connections[using]
+    meta = model._meta
+    fields = [field for field in meta.concrete_fields if not (field.primary_key and field.db_returning)]
+    key = (model, len(objs), connection.vendor, returning)
+    sql = _INSERTS.get(key)
+    if sql is None:
+        quote = connection.ops.quote_name
+        row = f"({', '.join(['%s'] * len(fields))})"
+        sql = (
+            f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(field.column) for field in fields)}) "
+            f"VALUES {', '.join([row] * len(objs))}" + (f" RETURNING {quote(meta.pk.column)}" if returning else "")
+        )
+        _INSERTS[key] = sql
+    values = []
+    for obj in objs:
+        if type(obj) is not model or obj.pk is not None:
+            raise ValueError("insert_all takes unsaved instances of one model.")
+        obj._prepare_related_fields_for_save(operation_name="insert_all")
+        values += [field.get_db_prep_save(field.pre_save(obj, True), connection) for field in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, values)
+        if not returning:
+            return objs
+        ids = [row[0] for row in cursor.fetchall()]
+    for obj, pk in zip(objs, ids, strict=True):
+        obj.pk = pk
+        obj._state.adding, obj._state.db = False, using
+    return objs
