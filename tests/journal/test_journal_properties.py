@@ -56,12 +56,7 @@ from packages.services import (
     assignment_transfer,
 )
 from packages.valuation import HOLDING_STATUSES, AssignmentValues, assignment_value
-from reports.selectors import liability
-
-try:  # DEV ONLY
-    from reports.selectors import liability_rollforward
-except ImportError:
-    liability_rollforward = None
+from reports.selectors import liability, liability_rollforward
 from spa_pkg.exceptions import DomainError
 from spa_pkg.money import ZERO
 from tests.factories import (
@@ -368,7 +363,7 @@ class JournalMachine(RuleBasedStateMachine):
 
     @invariant()
     def rollforward_ties(self):
-        if self.first_day is None or liability_rollforward is None:
+        if self.first_day is None:
             return
         today = self.today
         now = self._liability(today)
