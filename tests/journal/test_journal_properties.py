@@ -83,6 +83,18 @@ INCREASES = ("sold", "topped_up", "imported", "transferred_in", "adjusted")
 DECREASES = ("redeemed", "refunded", "transferred_out", "expired")
 FIELDS = ("opening", *INCREASES, *DECREASES, "closing")
 
+# Bugs the machine found, pinned by strict xfail tests in test_journal_bugs.py. While a name is
+# here the machine steps around that bug so that it can look for others; once it is fixed,
+# remove the name (its xfail test then fails as XPASS, to say so).
+KNOWN_BUGS = frozenset({
+    # assignment_value keeps the whole sale value after assignment_adjust changes the total,
+    # while the journal released held x removed / left (test_an_adjustment_leaves_valuation_and_journal_apart).
+    "valuation_after_adjustment",
+    # liability(as_of=a past day) values a time kind on its current expiry, so an extension
+    # (or a resume, which pushes the expiry back) moves past days (test_an_extension_moves_a_past_days_liability).
+    "time_line_moves_with_expiry",
+})
+
 EXAMPLES = int(os.environ.get("JOURNAL_EXAMPLES", "12"))
 MACHINE_SETTINGS = settings(
     max_examples=EXAMPLES,
@@ -90,12 +102,10 @@ MACHINE_SETTINGS = settings(
     deadline=None,
     derandomize=os.environ.get("JOURNAL_SEED") != "random",
     database=None,
-    verbosity=__import__("hypothesis").Verbosity.verbose if os.environ.get("JOURNAL_VERBOSE") else __import__("hypothesis").Verbosity.normal,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much, HealthCheck.data_too_large],
 )
 
 # Indexes into the lists the machine keeps; taken modulo their length, so they shrink well.
-STATS = {}
 pick = st.integers(min_value=0, max_value=63)
 
 
@@ -162,11 +172,10 @@ class JournalMachine(RuleBasedStateMachine):
         self.assignments: list[int] = []
         self.invoices: list[int] = []
         self.snapshots: dict[date, dict] = {}
+        self.unvalued: set[int] = set()  # adjusted, while "valuation_after_adjustment" is a known bug
         self.first_day: date | None = None
 
     def teardown(self):
-        print("STEPS", len(self.assignments), len(self.invoices), len(self.snapshots), self.first_day, PackageUsage.objects.count(), sorted(STATS.items()))
-        STATS.clear()
         try:
             transaction.set_rollback(True)
             self.atomic.__exit__(None, None, None)
@@ -209,11 +218,8 @@ class JournalMachine(RuleBasedStateMachine):
         """Run one service call; a refusal must write nothing to the journal."""
         rows = PackageUsage.objects.count()
         try:
-            r = operation(*args, **kwargs)
-            STATS[operation.__name__ + "+"] = STATS.get(operation.__name__ + "+", 0) + 1
-            return r
-        except DomainError as e:
-            STATS[operation.__name__ + "-" + str(e)[:50]] = STATS.get(operation.__name__ + "-"+ str(e)[:50], 0) + 1
+            return operation(*args, **kwargs)
+        except DomainError:
             assert PackageUsage.objects.count() == rows, f"{operation.__name__} was refused but wrote journal rows"
             return None
 
@@ -298,10 +304,12 @@ class JournalMachine(RuleBasedStateMachine):
     @rule(which=pick, sessions=st.sampled_from([-2, -1, 1, 2]), credit=st.sampled_from([None, "-100.00", "33.33", "-0.01"]))
     def adjust(self, which, sessions, credit):
         change = {"credit": credit} if credit is not None else {"sessions": sessions}
-        self._attempt(
+        adjusted = self._attempt(
             assignment_adjust, assignment_id=self._assignment(which), user=self.shop.manager,
             reason="Property test: adjust", **change,
         )
+        if adjusted is not None and "valuation_after_adjustment" in KNOWN_BUGS:
+            self.unvalued.add(adjusted.pk)
 
     @precondition(lambda self: self.assignments)
     @rule(which=pick, days=st.integers(1, 60))
@@ -309,10 +317,11 @@ class JournalMachine(RuleBasedStateMachine):
         assignment = PackageAssignment.objects.get(pk=self._assignment(which))
         if assignment.expires_on is None:
             return
-        self._attempt(
+        extended = self._attempt(
             assignment_extend, assignment_id=assignment.pk, expires_on=max(assignment.expires_on, self.today) + timedelta(days=days),
             user=self.shop.manager, reason="Property test: extend",
         )
+        self._expiry_moved(extended)
 
     @rule()
     def expire(self):
@@ -328,7 +337,12 @@ class JournalMachine(RuleBasedStateMachine):
     @rule(which=pick)
     def resume(self, which):
         assignment = PackageAssignment.objects.get(pk=self._assignment(which))
-        self._attempt(assignment_resume, assignment=assignment, user=self.shop.manager)
+        self._expiry_moved(self._attempt(assignment_resume, assignment=assignment, user=self.shop.manager))
+
+    def _expiry_moved(self, assignment) -> None:
+        """Take the past days' figures again after a time kind's expiry moved, while that is a known bug."""
+        if assignment is not None and assignment.package_type in TIME_KINDS and "time_line_moves_with_expiry" in KNOWN_BUGS:
+            self.snapshots = {day: self._liability(day) for day in self.snapshots}
 
     # -- what must hold after every step ----------------------------------------------------
 
@@ -338,7 +352,7 @@ class JournalMachine(RuleBasedStateMachine):
 
     @invariant()
     def journal_adds_up_to_value_held(self):
-        if self.first_day is None or os.environ.get("JOURNAL_DEV"):
+        if self.first_day is None:
             return
         today = self.today
         sums = {
@@ -353,6 +367,8 @@ class JournalMachine(RuleBasedStateMachine):
             assert held >= 0, f"{where}: holds {held}"
             if assignment.status not in HOLDING_STATUSES:
                 assert held == 0, f"{where}: closed but holds {held}"
+            elif assignment.pk in self.unvalued:
+                continue
             elif assignment.package_type not in TIME_KINDS and not assignment.is_expired_on(today):
                 expected = assignment_value(assignment, today)
                 assert held == expected, f"{where}: holds {held}, assignment_value says {expected}"
@@ -367,12 +383,14 @@ class JournalMachine(RuleBasedStateMachine):
             return
         today = self.today
         now = self._liability(today)
-        self._tie(self.first_day, today, opening=dict.fromkeys(now, ZERO), closing=now)
+        whole = self._tie(self.first_day, today, opening=dict.fromkeys(now, ZERO), closing=now)
+        for row in whole["rows"]:  # a transfer moves value from one customer to another, of the same kind
+            assert _amount(row["transferred_in"]) == _amount(row["transferred_out"]), f"transfers of {row['package_type']} do not net out: {row}"
         if self.snapshots:  # from the day after the latest and the earliest day already closed
             for day in {max(self.snapshots), min(self.snapshots)}:
                 self._tie(day + timedelta(days=1), today, opening=self.snapshots[day], closing=now)
 
-    def _tie(self, date_from: date, date_to: date, *, opening: dict, closing: dict) -> None:
+    def _tie(self, date_from: date, date_to: date, *, opening: dict, closing: dict) -> dict:
         report = liability_rollforward(date_from=date_from, date_to=date_to)
         rows = report["rows"]
         assert [row["package_type"] for row in rows] == list(KINDS)
@@ -388,6 +406,7 @@ class JournalMachine(RuleBasedStateMachine):
         for field in FIELDS:
             column = sum((_amount(row[field]) for row in rows), ZERO)
             assert column == _amount(report["totals"][field]), f"roll-forward {date_from}..{date_to}: {field} total is not the sum of the kinds"
+        return report
 
     @invariant()
     def past_days_never_change(self):
