@@ -2,8 +2,8 @@
 
 A Hypothesis state machine runs random days of a shop: several customers buy packages of
 all six kinds, bill services against them, void, refund, transfer, top up, adjust,
-extend, pause and resume them, the expiry job runs, and the clock moves on by 0 to 40
-days. Every operation goes through the public service functions (or the management
+extend, pause and resume them, the expiry job and the reconcile check run, and the clock
+moves on by 0 to 40 days. Every operation goes through the public service functions (or the management
 command); a refusal must write nothing. After every step:
 
 - each assignment's journal adds up to its `value_held`, which is what
@@ -326,6 +326,13 @@ class JournalMachine(RuleBasedStateMachine):
     @rule()
     def expire(self):
         call_command("expire_packages", stdout=StringIO())
+
+    @rule()
+    def reconcile(self):
+        """The nightly check finds every balance where its ledger rows put it."""
+        out = StringIO()
+        call_command("reconcile_packages", stdout=out)
+        assert out.getvalue().rstrip().endswith(" 0 difference(s)."), out.getvalue()
 
     @precondition(lambda self: self.assignments)
     @rule(which=pick)
