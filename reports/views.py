@@ -9,8 +9,8 @@ from datetime import date
 from django.shortcuts import render
 from django.utils import timezone
 
-from packages.kinds import all_kinds
 from branches.selectors import active_branches, is_chain_wide, user_branches
+from packages.kinds import all_kinds
 from spa_pkg.formats import format_input_date
 from spa_pkg.forms import DayMonthYearField
 from spa_pkg.money import format_inr, money_str

@@ -7,7 +7,13 @@ from django.contrib.auth.models import Permission
 from django.utils import timezone
 
 from tests.branches.conftest import works_at
-from tests.factories import AssignmentFactory, JournalRowFactory, PrepaidPackageFactory, ServicePackageFactory, UserFactory
+from tests.factories import (
+    AssignmentFactory,
+    JournalRowFactory,
+    PrepaidPackageFactory,
+    ServicePackageFactory,
+    UserFactory,
+)
 from tests.pages.test_pages import json_script
 
 pytestmark = pytest.mark.django_db
