@@ -13,7 +13,14 @@ import time_machine
 from django.conf import settings
 from rest_framework.test import APIClient
 
-from tests.factories import CustomerFactory, PrepaidPackageFactory, ServiceFactory, ServicePackageFactory, UserFactory, inr
+from tests.factories import (
+    CustomerFactory,
+    PrepaidPackageFactory,
+    ServiceFactory,
+    ServicePackageFactory,
+    UserFactory,
+    inr,
+)
 
 pytestmark = pytest.mark.django_db
 D = Decimal

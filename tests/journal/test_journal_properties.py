@@ -20,6 +20,7 @@ Each example runs in a savepoint rolled back at its end, on SQLite and PostgreSQ
 is repeatable; `JOURNAL_SEED=random` explores new ones).
 """
 import os
+from collections import defaultdict
 from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -31,11 +32,17 @@ import time_machine
 from django.conf import settings as django_settings
 from django.core.management import call_command
 from django.db import transaction
-from django.db.models import Count, Sum
 from django.utils import timezone
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule, run_state_machine_as_test
+from hypothesis.stateful import (
+    RuleBasedStateMachine,
+    initialize,
+    invariant,
+    precondition,
+    rule,
+    run_state_machine_as_test,
+)
 
 from billing.models import Invoice
 from billing.services import (
@@ -362,13 +369,12 @@ class JournalMachine(RuleBasedStateMachine):
         if self.first_day is None:
             return
         today = self.today
-        sums = {
-            row["assignment_id"]: (_amount(row["total"]), row["rows"])
-            for row in PackageUsage.objects.values("assignment_id").annotate(total=Sum("value_delta"), rows=Count("pk"))
-        }
+        sums: dict[int, Decimal] = defaultdict(lambda: ZERO)  # added in Python: SQLite sums a decimal column as a float
+        for assignment_id, delta in PackageUsage.objects.values_list("assignment_id", "value_delta"):
+            sums[assignment_id] += _amount(delta)
         for assignment in PackageAssignment.objects.filter(pk__in=self.assignments):
             held = _amount(assignment.value_held)
-            journal, _ = sums.get(assignment.pk, (ZERO, 0))
+            journal = sums[assignment.pk]
             where = f"assignment {assignment.pk} ({assignment.package_type}, {assignment.status}) on {today}"
             assert journal == held, f"{where}: journal sums to {journal}, value_held is {held}"
             assert held >= 0, f"{where}: holds {held}"
