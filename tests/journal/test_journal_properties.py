@@ -97,12 +97,15 @@ KNOWN_BUGS = frozenset({
     # assignment_value keeps the whole sale value after assignment_adjust changes the total,
     # while the journal released held x removed / left (test_an_adjustment_leaves_valuation_and_journal_apart).
     "valuation_after_adjustment",
+    # Likewise after a top-up of credit already spent from: the valuation blends the old and the
+    # new price of credit, the journal adds the price paid (test_a_top_up_after_use_leaves_valuation_and_journal_apart).
+    "valuation_after_top_up",
     # liability(as_of=a past day) values a time kind on its current expiry, so an extension
     # (or a resume, which pushes the expiry back) moves past days (test_an_extension_moves_a_past_days_liability).
     "time_line_moves_with_expiry",
 })
 
-EXAMPLES = int(os.environ.get("JOURNAL_EXAMPLES", "12"))
+EXAMPLES = int(os.environ.get("JOURNAL_EXAMPLES", "10"))
 MACHINE_SETTINGS = settings(
     max_examples=EXAMPLES,
     stateful_step_count=int(os.environ.get("JOURNAL_STEPS", "30")),
@@ -179,7 +182,7 @@ class JournalMachine(RuleBasedStateMachine):
         self.assignments: list[int] = []
         self.invoices: list[int] = []
         self.snapshots: dict[date, dict] = {}
-        self.unvalued: set[int] = set()  # adjusted, while "valuation_after_adjustment" is a known bug
+        self.unvalued: set[int] = set()  # adjusted or topped up, while the valuation's bugs are known
         self.first_day: date | None = None
 
     def teardown(self):
@@ -302,10 +305,12 @@ class JournalMachine(RuleBasedStateMachine):
     @rule(which=pick, credit=st.sampled_from([Decimal("100.00"), Decimal("1250.50"), Decimal("0.03")]), part=st.sampled_from([1, 2, 3]))
     def top_up(self, which, credit, part):
         price = (credit * part / 3).quantize(Decimal("0.01"))
-        self._attempt(
+        topped_up = self._attempt(
             assignment_top_up, assignment_id=self._assignment(which), user=self.shop.manager, credit=credit,
             price_paid=price, payment=PaymentIn("cash"),
         )
+        if topped_up is not None and "valuation_after_top_up" in KNOWN_BUGS:
+            self.unvalued.add(topped_up.assignment.pk)
 
     @precondition(lambda self: self.assignments)
     @rule(which=pick, sessions=st.sampled_from([-2, -1, 1, 2]), credit=st.sampled_from([None, "-100.00", "33.33", "-0.01"]))
