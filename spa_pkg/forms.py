@@ -8,6 +8,8 @@ The admin keeps its own templates: `FORM_RENDERER` only names our field template
 from django import forms
 from django.forms.renderers import TemplatesSetting
 
+from .money import parse_rupees
+
 
 class FormRenderer(TemplatesSetting):
     """Render every form field with the project's field template."""
@@ -55,6 +57,29 @@ class PageModelForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
+
+
+class RupeeField(forms.DecimalField):
+    """A rupee amount typed as the pages print it: "1,000", "1,05,400.50" or plain (`parse_rupees`).
+
+    A text box (a number box refuses commas) with the decimal keypad; limits and messages are
+    DecimalField's, given by each form.
+    """
+
+    widget = forms.TextInput
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.widget.attrs.setdefault("inputmode", "decimal")
+        self.widget.attrs.setdefault("autocomplete", "off")
+
+    def to_python(self, value):
+        if isinstance(value, str) and value.strip() not in self.empty_values:
+            try:
+                value = parse_rupees(value)
+            except ValueError:
+                pass  # DecimalField says it is not a number, in the form's words
+        return super().to_python(value)
 
 
 class DayMonthYearInput(forms.DateInput):
