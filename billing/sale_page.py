@@ -41,14 +41,14 @@ def _quote(details) -> SaleQuote | None:
     return sale_quote(template=details.template, service=details.service)
 
 
-def _context(form: AssignPackageForm, *, customer=None, sale=None, picker_error="") -> dict:
+def _context(form: AssignPackageForm, *, customer=None, sale=None, picker_error="", picker_focus=False) -> dict:
     details = form.details()
     return {
         "form": form,
         "details": details,
         "quote": _quote(details),
         "sale": sale,
-        **picker_context(customer, error=picker_error),
+        **picker_context(customer, error=picker_error, focus=picker_focus),
     }
 
 
@@ -66,7 +66,8 @@ def assign_packages_page(request):
     customer_id = request.GET.get("customer_id", "")
     customer = Customer.objects.filter(pk=customer_id).first() if customer_id.isdecimal() else None
     form = _with_default_expiry(AssignPackageForm(initial=_initial_from_query(request.GET)))
-    return render(request, "packages/assign.html", _context(form, customer=customer))
+    # No customer yet: the search takes the keyboard as the page opens.
+    return render(request, "packages/assign.html", _context(form, customer=customer, picker_focus=customer is None))
 
 
 def _sell(request):
