@@ -29,8 +29,9 @@ def test_after_an_invoice_the_customer_is_cleared_and_the_search_asks_for_the_ne
     add_service(page, shop["massage"])
     pay(page, "cash")
     generate(page)
-    first = sale_invoices().get()
 
+    expect(page.locator("[data-next-customer]")).to_contain_text("issued to Asha Rao. Next customer:")
+    first = sale_invoices().get()
     expect(page.locator("[data-next-customer]")).to_have_text(f"Invoice {first.number} issued to Asha Rao. Next customer:")
     expect(page.locator("#counter")).to_have_attribute("data-customer", "")
     expect(page.locator("[data-selected-customer]")).to_have_count(0)
