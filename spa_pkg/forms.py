@@ -5,6 +5,8 @@ A page form subclasses `PageForm` (or `PageModelForm`) and renders with `{{ form
 the widget, help text and its one error, tied to the widget by `aria-describedby`).
 The admin keeps its own templates: `FORM_RENDERER` only names our field template.
 """
+import contextlib
+
 from django import forms
 from django.forms.renderers import TemplatesSetting
 
@@ -75,10 +77,8 @@ class RupeeField(forms.DecimalField):
 
     def to_python(self, value):
         if isinstance(value, str) and value.strip() not in self.empty_values:
-            try:
+            with contextlib.suppress(ValueError):  # not an amount: DecimalField says so, in the form's words
                 value = parse_rupees(value)
-            except ValueError:
-                pass  # DecimalField says it is not a number, in the form's words
         return super().to_python(value)
 
 
