@@ -50,6 +50,7 @@ def new_cart(customer_id: int | None = None) -> dict:
         "payments": [{"method": "", "amount": "", "reference": ""}],
         "key": uuid.uuid4().hex,
         "last_invoice_id": None,
+        "last_customer_id": None,  # billed by the last invoice: their packages stay in view, no bill goes to them
     }
 
 
@@ -75,6 +76,8 @@ def add_line(cart: dict, item_type: str, item_id: int, name: str) -> int:
 
 def set_customer(cart: dict, customer_id: int | None) -> None:
     """A new customer keeps the lines but starts a new bill: a new key, no package choices."""
+    if customer_id is not None:
+        cart["last_customer_id"] = None
     if customer_id == cart["customer_id"]:
         return
     cart["customer_id"] = customer_id
@@ -104,10 +107,15 @@ def take_post(cart: dict, data) -> None:
 
 
 def finish(cart: dict, invoice_id: int) -> dict:
-    """Start the next bill for the same customer: empty, a new key; remember the invoice just issued."""
-    fresh = new_cart(cart["customer_id"])
+    """Start the next bill for the next customer: empty, no customer, a new key.
+
+    The customer just billed is cleared, so a walk-in is never billed to them; their packages stay
+    on screen (with what the invoice took) until the next customer is picked.
+    """
+    fresh = new_cart(None)
     fresh["next_uid"] = cart["next_uid"]
     fresh["last_invoice_id"] = invoice_id
+    fresh["last_customer_id"] = cart["customer_id"]
     return fresh
 
 
@@ -127,6 +135,7 @@ class CounterState:
     payment_error: str = ""
     needs_method: bool = False
     operations: dict = field(default_factory=dict)  # assignment id -> its after-sale menu (label, name, url)
+    previous_customer: Customer | None = None  # billed by the last invoice; `packages` are theirs while no one is picked
 
     @property
     def can_split_payment(self) -> bool:
@@ -162,6 +171,20 @@ class CounterState:
             group = {"active": "Active", "paused": "Paused"}.get(row["status"], "Just changed")
             groups[group].append(row)
         return [(name, rows) for name, rows in groups.items() if rows]
+
+    @property
+    def payments_left(self) -> Decimal | None:
+        """What a split payment's typed amounts leave to collect (negative: too much); None when not split or unknown."""
+        payable = self.computation.summary.amount_payable if self.computation else None
+        typed = [form.cleaned_data.get("amount") for form in self.payments if form.is_valid()]
+        if len(self.payments) < 2 or payable is None or payable <= 0 or len(typed) < len(self.payments):
+            return None
+        return payable - sum(amount for amount in typed if amount)
+
+    @property
+    def payments_take_rest(self) -> bool:
+        """Whether a payment row has no amount (it takes what is left)."""
+        return any(form.is_valid() and not form.cleaned_data.get("amount") for form in self.payments)
 
     @property
     def grand_total(self) -> Decimal | None:
@@ -225,12 +248,15 @@ def _line_errors(error: DomainError, lines: list[dict]) -> tuple[dict[int, str],
 def evaluate(cart: dict, *, staff_choices, branch, changed: int | None = None) -> CounterState:
     """Bind the cart to the page forms and preview it (nothing written)."""
     customer = Customer.objects.filter(pk=cart["customer_id"]).first() if cart["customer_id"] else None
+    previous = None
     if customer is None:
         cart["customer_id"] = None
+        last_id = cart.get("last_customer_id")
+        previous = Customer.objects.filter(pk=last_id).first() if last_id else None
     staff_choices = staff_choices() if cart["lines"] and callable(staff_choices) else staff_choices
-    packages = _packages(customer, changed)
+    packages = _packages(customer or previous, changed)
     package_choices = [("", "Auto (best)"), ("0", "No package")] + [
-        (str(p.pk), p.package_name) for p in packages if p.status == AssignmentStatus.ACTIVE
+        (str(p.pk), p.package_name) for p in packages if customer and p.status == AssignmentStatus.ACTIVE
     ]
     line_forms = [
         (
@@ -250,7 +276,8 @@ def evaluate(cart: dict, *, staff_choices, branch, changed: int | None = None) -
         for n, payment in enumerate(cart["payments"])
     ]
     state = CounterState(
-        cart=cart, customer=customer, packages=packages, line_forms=line_forms, options=options, payments=payments
+        cart=cart, customer=customer, packages=packages, line_forms=line_forms, options=options, payments=payments,
+        previous_customer=previous,
     )
     # Every form is validated (no short cut), so each shows its own errors.
     form_checks = [form.is_valid() for _, form in line_forms] + [options.is_valid()]

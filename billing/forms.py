@@ -8,7 +8,7 @@ from catalog.models import Service
 from customers.models import Customer
 from packages.forms import DomainErrorsMixin, OperationForm, on_sale_choices, template_from_choice
 from packages.models import PackageAssignment, PackageTemplate
-from spa_pkg.forms import PageForm
+from spa_pkg.forms import PageForm, RupeeField
 from spa_pkg.payments import TENDER_CHOICES
 
 from .models import PaymentMethod
@@ -55,7 +55,7 @@ class PackageSellForm(DomainErrorsMixin, forms.Form):
         required=False,
         help_text="Required for a service package: the service its sessions cover.",
     )
-    price_paid = forms.DecimalField(
+    price_paid = RupeeField(
         label="Price paid (GST included)",
         required=False,
         min_value=Decimal("0"),
@@ -64,7 +64,7 @@ class PackageSellForm(DomainErrorsMixin, forms.Form):
         help_text="What the customer pays; the tax invoice takes the GST out of it. "
         "Leave empty for the list price less the discount, plus GST where it applies.",
     )
-    discount = forms.DecimalField(
+    discount = RupeeField(
         required=False, min_value=Decimal("0"), max_digits=12, decimal_places=2, initial=Decimal("0.00")
     )
     expires_on = forms.DateField(
@@ -73,7 +73,7 @@ class PackageSellForm(DomainErrorsMixin, forms.Form):
     notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2, "cols": 60}))
     # No default: the seller says how the customer paid (a default Cash throws off the cash drawer).
     payment_method = forms.ChoiceField(label="Paid by", choices=[("", "---------"), *TENDER_CHOICES])
-    payment_amount = forms.DecimalField(
+    payment_amount = RupeeField(
         label="Amount received",
         required=False,
         min_value=Decimal("0.01"),
@@ -136,7 +136,7 @@ class RefundForm(OperationForm):
     """How the money goes back, and how much (left empty: all that is refundable)."""
 
     method = forms.ChoiceField(label="Paid back by", choices=TENDER_CHOICES, initial=PaymentMethod.CASH)
-    amount = forms.DecimalField(
+    amount = RupeeField(
         label="Amount (₹)",
         required=False,
         min_value=Decimal("0.01"),
@@ -152,11 +152,11 @@ class TopUpForm(OperationForm):
 
     error_fields = {"payment.method": "payment_method", "payment.amount": "price_paid", "method": "payment_method"}
 
-    credit = forms.DecimalField(
+    credit = RupeeField(
         label="Credit added (₹)", min_value=Decimal("0.01"), max_digits=12, decimal_places=2,
         help_text="What the customer may spend.",
     )
-    price_paid = forms.DecimalField(
+    price_paid = RupeeField(
         label="Price paid (₹)", min_value=Decimal("0.01"), max_digits=12, decimal_places=2,
         help_text="What the customer pays for it (no GST on an advance for credit).",
     )
@@ -233,7 +233,7 @@ def _rupee_messages(subject: str, example: str) -> dict[str, str]:
 class CounterForm(CounterFieldsForm):
     """The bill's options: a bill discount, the guests of a group bill, and whether credit pays first."""
 
-    discount = forms.DecimalField(
+    discount = RupeeField(
         label="Bill discount (₹)", required=False, min_value=0, max_digits=12, decimal_places=2,
         error_messages={**_rupee_messages("Bill discount", "100.00"), "min_value": "Bill discount cannot be negative."},
         widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
@@ -258,7 +258,7 @@ class CounterPaymentForm(CounterFieldsForm):
         choices=[("", "Choose how the customer pays…"), *TENDER_CHOICES],
         error_messages={"invalid_choice": "Payment method: choose one from the list."},
     )
-    amount = forms.DecimalField(
+    amount = RupeeField(
         label="Amount (₹)", required=False, min_value=Decimal("0.01"), max_digits=12, decimal_places=2,
         error_messages={
             **_rupee_messages("Payment amount", "500.00"), "min_value": "Payment amount must be more than zero."

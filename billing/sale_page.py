@@ -15,7 +15,7 @@ from packages.kinds import find_kind
 from spa_pkg.exceptions import DomainError
 from spa_pkg.permissions import permission_required
 
-from .services import PaymentIn, package_sell
+from .services import PaymentIn, SaleQuote, package_sell, sale_quote
 
 
 def _initial_from_query(query) -> dict:
@@ -34,12 +34,21 @@ def _with_default_expiry(form: AssignPackageForm) -> AssignPackageForm:
     return form
 
 
-def _context(form: AssignPackageForm, *, customer=None, sale=None, picker_error="") -> dict:
+def _quote(details) -> SaleQuote | None:
+    """What the sale collects, as `package_sell` will charge it (None until the package and service are known)."""
+    if details.template is None or details.price is None:
+        return None
+    return sale_quote(template=details.template, service=details.service)
+
+
+def _context(form: AssignPackageForm, *, customer=None, sale=None, picker_error="", picker_focus=False) -> dict:
+    details = form.details()
     return {
         "form": form,
-        "details": form.details(),
+        "details": details,
+        "quote": _quote(details),
         "sale": sale,
-        **picker_context(customer, error=picker_error),
+        **picker_context(customer, error=picker_error, focus=picker_focus),
     }
 
 
@@ -57,11 +66,14 @@ def assign_packages_page(request):
     customer_id = request.GET.get("customer_id", "")
     customer = Customer.objects.filter(pk=customer_id).first() if customer_id.isdecimal() else None
     form = _with_default_expiry(AssignPackageForm(initial=_initial_from_query(request.GET)))
-    return render(request, "packages/assign.html", _context(form, customer=customer))
+    # No customer yet: the search takes the keyboard as the page opens.
+    return render(request, "packages/assign.html", _context(form, customer=customer, picker_focus=customer is None))
 
 
 def _sell(request):
     form = AssignPackageForm(request.POST)
+    form.is_valid()
+    _require_method_if_due(form)
     if form.is_valid():
         data = form.cleaned_data
         try:
@@ -85,6 +97,18 @@ def _sell(request):
     )
 
 
+def _require_method_if_due(form: AssignPackageForm) -> None:
+    """A sale that collects money needs its payment method; a free offer (₹0) needs none."""
+    data = form.cleaned_data
+    if data.get("method") or "method" in form.errors:
+        return
+    template, service = data.get("package"), data.get("service")
+    known = template is not None and (service is not None or not template.kind.service_chosen_at_sale)
+    if known and sale_quote(template=template, service=service).total <= 0:
+        return
+    form.add_error("method", form.fields["method"].error_messages["required"])
+
+
 @permission_required("sell_package")
 def sale_details(request):
     """Answer the part of the form that follows the package: its service, expiry and price."""
@@ -92,4 +116,5 @@ def sale_details(request):
     if request.GET.get("changed") != "service" or not request.GET.get("expires_on"):
         form.initial["expires_on"] = ""
         _with_default_expiry(form)
-    return render(request, "packages/_sale_details.html", {"form": form, "details": form.details()})
+    details = form.details()
+    return render(request, "packages/_sale_details.html", {"form": form, "details": details, "quote": _quote(details)})

@@ -73,6 +73,7 @@ def _context(request, state: counter.CounterState, **extra) -> dict:
         "last_invoice": Invoice.objects.filter(pk=last_id).first() if last_id else None,
         "can_void": user_may(request.user, "void_invoice"),
         "picker_customer": state.customer,
+        "previous_customer": state.previous_customer,
         **extra,
     }
 
@@ -107,7 +108,8 @@ def integrated_billing_page(request):
     state = _state(request, cart, changed)
     if counter.SESSION_KEY in request.session or cart["customer_id"]:  # an empty first visit writes nothing
         counter.save(request, cart)
-    return render(request, PAGE, _context(request, state))
+    # No customer yet: the search takes the keyboard as the page opens.
+    return render(request, PAGE, _context(request, state, picker_focus=state.customer is None))
 
 
 def _apply(cart: dict, action: str, data) -> str:
@@ -206,7 +208,11 @@ def counter_issue(request):
     if result.receipt is not None:
         url = reverse("receipt-detail", args=[result.receipt.pk])
         events["receipt-issued"] = {"url": url, "title": _receipt_title(result.invoice)}
-    return _answer(request, COUNTER, _context(request, state, issued=result.invoice), events=events)
+    # The next customer is searched for: the picker is cleared (out of band) and takes the focus.
+    return _answer(
+        request, COUNTER, _context(request, state, issued=result.invoice, next_customer=True),
+        focus="#customer-query", events=events,
+    )
 
 
 def _receipt_title(invoice: Invoice) -> str:

@@ -21,7 +21,7 @@ from djmoney.models.fields import MoneyField
 from catalog.models import Service
 from customers.models import Customer
 from spa_pkg.exceptions import DomainError
-from spa_pkg.forms import DayMonthYearField, ModelIdsField, PageForm
+from spa_pkg.forms import DayMonthYearField, ModelIdsField, PageForm, RupeeField
 from spa_pkg.payments import TENDER_CHOICES
 
 from .kinds import all_kinds, find_kind
@@ -82,7 +82,7 @@ class AdjustForm(OperationForm):
     sessions = forms.IntegerField(
         label="Sessions to add", required=False, help_text="Negative to take sessions away, e.g. -1."
     )
-    credit = forms.DecimalField(
+    credit = RupeeField(
         label="Credit to add (₹)", required=False, max_digits=12, decimal_places=2,
         help_text="Negative to take credit away, e.g. -500.00.",
     )
@@ -193,15 +193,17 @@ class AssignPackageForm(DomainErrorsMixin, PageForm):
         widget=forms.Textarea(attrs={"rows": 1}),
         error_messages={"max_length": "Notes must be at most 2,000 characters."},
     )
+    # Required unless the sale collects nothing (a free offer): the sale page checks it against the amount due.
     method = forms.ChoiceField(
         label="Payment method",
+        required=False,
         choices=[("", "Choose a method…"), *TENDER_CHOICES],
         error_messages={
             "required": "Payment method: choose how the customer pays.",
             "invalid_choice": "Payment method: choose one of the methods listed.",
         },
     )
-    amount = forms.DecimalField(
+    amount = RupeeField(
         label="Amount received (₹)",
         required=False,
         min_value=Decimal("0.01"),
@@ -370,8 +372,9 @@ def _template_field(model, name: str, *, label: str | None = None) -> forms.Fiel
             },
         )
     if isinstance(field, models.DecimalField | MoneyField):
-        example = "like 15000 or 15000.50" if isinstance(field, MoneyField) else "like 20 or 12.5"
-        return forms.DecimalField(
+        money = isinstance(field, MoneyField)  # typed as the pages print it: 15,000 or 1,05,400
+        example = "like 15000 or 15000.50" if money else "like 20 or 12.5"
+        return (RupeeField if money else forms.DecimalField)(
             min_value=Decimal("0"), max_digits=12, decimal_places=2, **common,
             error_messages={
                 **messages,

@@ -5,8 +5,12 @@ A page form subclasses `PageForm` (or `PageModelForm`) and renders with `{{ form
 the widget, help text and its one error, tied to the widget by `aria-describedby`).
 The admin keeps its own templates: `FORM_RENDERER` only names our field template.
 """
+import contextlib
+
 from django import forms
 from django.forms.renderers import TemplatesSetting
+
+from .money import parse_rupees
 
 
 class FormRenderer(TemplatesSetting):
@@ -55,6 +59,27 @@ class PageModelForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
+
+
+class RupeeField(forms.DecimalField):
+    """A rupee amount typed as the pages print it: "1,000", "1,05,400.50" or plain (`parse_rupees`).
+
+    A text box (a number box refuses commas) with the decimal keypad; limits and messages are
+    DecimalField's, given by each form.
+    """
+
+    widget = forms.TextInput
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.widget.attrs.setdefault("inputmode", "decimal")
+        self.widget.attrs.setdefault("autocomplete", "off")
+
+    def to_python(self, value):
+        if isinstance(value, str) and value.strip() not in self.empty_values:
+            with contextlib.suppress(ValueError):  # not an amount: DecimalField says so, in the form's words
+                value = parse_rupees(value)
+        return super().to_python(value)
 
 
 class DayMonthYearInput(forms.DateInput):

@@ -1,5 +1,6 @@
 """Money helpers shared by every app: one place rounds, one place makes rupees."""
-from decimal import ROUND_HALF_UP, Decimal
+import re
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from babel.numbers import format_currency, format_decimal
 from djmoney.money import Money
@@ -52,3 +53,29 @@ def format_inr(value, *, symbol: bool = True, trim_paise: bool = False) -> str:
     else:
         text = format_decimal(amount, format=INDIAN_GROUPING, locale=LOCALE)
     return text.removesuffix(".00") if trim_paise else text
+
+
+# An amount as a person types it: an optional sign and rupee sign, the whole rupees plain (105400),
+# in Indian groups (1,05,400) or in thousands (105,400), then the paise.
+_TYPED_AMOUNT = re.compile(
+    r"(?P<sign>[-+]?)\s*₹?\s*"
+    r"(?P<whole>\d{1,3}(?:,\d{3})+|\d{1,2}(?:,\d{2})*,\d{3}|\d+)?"
+    r"(?P<paise>\.\d*)?"
+)
+
+
+def parse_rupees(text) -> Decimal:
+    """Read an amount typed on a page: "1,000", "1,05,400.50", "105,400", "₹ 2,332", "-500".
+
+    Every screen prints amounts with Indian grouping, so a form takes them back that way (and
+    in thousands, and plain). Commas anywhere else ("1,0,00") are refused: ValueError, as for
+    anything that is not an amount. Not rounded: the form's field checks the paise. The JSON
+    API does not use this: it keeps strict decimal strings.
+    """
+    match = _TYPED_AMOUNT.fullmatch(str(text).strip())
+    if match is None or not (match["whole"] or (match["paise"] or ".")[1:]):
+        raise ValueError(f"not an amount: {text!r}")
+    try:
+        return Decimal(f"{match['sign']}{(match['whole'] or '0').replace(',', '')}{match['paise'] or ''}")
+    except InvalidOperation as error:  # pragma: no cover - the pattern admits only digits
+        raise ValueError(f"not an amount: {text!r}") from error

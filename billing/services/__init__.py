@@ -18,7 +18,7 @@ from .invoice import (
     payments_check,
     stored_computation,
 )
-from .sale import PaymentIn, SaleResult, package_sell
+from .sale import PaymentIn, SaleQuote, SaleResult, package_sell, sale_quote
 from .void import invoice_void
 
 __all__ = [
@@ -33,7 +33,9 @@ __all__ = [
     "CartItem",
     "InvoiceResult",
     "PaymentIn",
+    "SaleQuote",
     "SaleResult",
+    "sale_quote",
     "invoice_create",
     "invoice_packages",
     "invoice_preview",

@@ -89,6 +89,34 @@ def sale_charge(*, price: Decimal, rate: Decimal, gst_included: bool) -> SaleCha
     return SaleCharge(price=price, tax=tax, round_off=round_off(tax.total))
 
 
+@dataclass(frozen=True)
+class SaleQuote:
+    """What a sale at the list price collects: the taxable value, its GST and the total to charge."""
+
+    taxable: Decimal
+    gst: Decimal
+    round_off: Decimal
+    total: Decimal
+
+
+def sale_quote(*, template: PackageTemplate, service: Service | None = None) -> SaleQuote:
+    """Return what `package_sell` charges for `template` at its list price (no price entered, no discount).
+
+    The same arithmetic as the sale (`sale_charge`): GST on a taxed kind, none on a credit voucher.
+    A free offer collects nothing.
+    """
+    covered = service if template.kind.service_chosen_at_sale else None
+    price = quantize_money(template.list_price(covered).amount)
+    if not template.kind.taxed_at_sale:
+        return SaleQuote(taxable=price, gst=ZERO, round_off=ZERO, total=price)
+    charge = sale_charge(price=price, rate=package_gst_rate(template, covered), gst_included=False)
+    if charge.grand_total <= 0:
+        return SaleQuote(taxable=ZERO, gst=ZERO, round_off=ZERO, total=ZERO)
+    return SaleQuote(
+        taxable=charge.tax.taxable_value, gst=charge.tax.tax, round_off=charge.round_off, total=charge.grand_total
+    )
+
+
 def _sale_invoice(
     *, assignment: PackageAssignment, charge: SaleCharge, rate: Decimal, user, bill_date: date, branch: Branch
 ) -> tuple[Invoice, dict]:

@@ -14,4 +14,5 @@ def customer_picker(context):
         "picker_error": context.get("picker_error", ""),
         "new_customer_form": context.get("new_customer_form") or NewCustomerForm(),
         "picker_focus": context.get("picker_focus", False),
+        "picker_label": context.get("picker_label") or "Customer",  # "Next customer" after an invoice
     }

@@ -6,13 +6,34 @@
   const $ = (selector) => document.querySelector(selector);
   const counter = () => $("#counter");
 
+  // While the totals update, the big Payable and the line under Generate say so (the server's answer redraws both).
+  const showUpdating = () => {
+    const payable = $("[data-payable]");
+    if (payable) {
+      payable.textContent = "Updating…";
+      payable.dataset.updating = "true";
+    }
+    const reason = $("#generate-reason");
+    if (reason) {
+      reason.textContent = "Updating the totals…";
+      reason.classList.remove("text-danger", "text-success");
+      reason.classList.add("text-body");
+    }
+  };
+
   // From the first keystroke until the server answers, the totals shown are stale: no Generate on them.
   const markStale = (event) => {
     if (!counter() || !counter().contains(event.target) || event.target.closest("[data-bs-toggle]")) return;
     $("#counter-figures").dataset.state = "stale";
     $("#generate-invoice").disabled = true;
+    showUpdating();
     htmx.trigger(counter(), "htmx:abort"); // an answer to the cart before this keystroke is stale too
   };
+  // A line added or removed, a payment split: the cart is posted and its totals are on their way too.
+  document.body.addEventListener("htmx:beforeRequest", (event) => {
+    const form = counter();
+    if (form && form.contains(event.detail.elt) && event.detail.pathInfo.requestPath === form.dataset.cartUrl) showUpdating();
+  });
   document.addEventListener("input", markStale);
   // Choosing from a catalogue list changes no figure: it must not post the cart (and abort an Add in flight).
   document.addEventListener("input", (event) => {
@@ -69,7 +90,8 @@
   receiptModal.addEventListener("shown.bs.modal", () => (receiptModal.dataset.open = "true"));
   receiptModal.addEventListener("hidden.bs.modal", () => {
     receiptModal.dataset.open = "false";
-    const next = $("#add-service") || $("#customer-query");
+    // After an invoice the customer is cleared: the next one is searched for.
+    const next = $("#customer-query") || $("#add-service");
     if (next) next.focus();
   });
 

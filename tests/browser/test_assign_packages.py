@@ -33,7 +33,7 @@ def choose_facial_package(page, shop):
     expect(page.locator("#id_expires_on")).to_have_value(re.compile(r"^\d{2}-\d{2}-\d{4}$"))
     settled(page)
     page.select_option("#id_service", str(shop["facial"].pk))
-    expect(page.locator("[data-price]")).to_have_text("₹3,600.00")
+    expect(page.locator("[data-amount-to-collect]")).to_contain_text("₹3,780 = ₹3,600 + GST ₹180")
 
 
 @pytest.mark.parametrize("size", VIEWPORTS)

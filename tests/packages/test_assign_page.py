@@ -187,7 +187,7 @@ def test_assign_page_preselects_the_template_and_shows_its_price_and_expiry(clie
     assert f'<option value="service_package:{template.pk}" selected>' in html
     expiry = timezone.localdate() + relativedelta(months=6)
     assert f'value="{expiry:%d-%m-%Y}"' in html
-    assert "Choose the service to see the price." in html
+    assert "Choose the service to see the amount to collect." in html
 
 
 def test_the_details_follow_the_package_and_service_with_the_server_price(client, cashier, shop):
@@ -198,8 +198,9 @@ def test_the_details_follow_the_package_and_service_with_the_server_price(client
         "/assign-packages/details", {"package": f"service_package:{template.pk}", "service": shop["facial"].pk}, **HTMX
     ).content.decode()
 
-    # 3 sessions paid for x ₹1,200, written by the server.
-    assert "₹3,600.00" in html and "Validity: 6 months." in html and "data-service-row" in html
+    # 3 sessions paid for x ₹1,200, plus 5% GST: what the sale collects, written by the server.
+    text = " ".join(re.sub(r"<[^>]+>", " ", html).split())
+    assert "To collect ₹3,780 = ₹3,600 + GST ₹180" in text and "Validity: 6 months." in html and "data-service-row" in html
 
 
 def test_a_prepaid_needs_no_service_and_shows_a_validity_in_days(client, cashier):
