@@ -428,7 +428,7 @@ people can bench one server at once.
 
 The figures below are real runs; each database has its own section, replaced by the
 next run on it. `pgbench -c 4 -j 2 -T 20` gives about 3,000 TPC-B transactions per
-second on these machines (ENGINEERING.md), the ceiling one invoice transaction is up
+second on these machines, the ceiling one invoice transaction is up
 against.
 """
 

@@ -379,7 +379,7 @@ def compute_bill(
     ]
     shares = _split_bill_discount(discount, chargeable)
 
-    # 3. Tax per line (GST.md): taxable value, then each head half-up to the paisa.
+    # 3. Tax per line (docs/gst.md): taxable value, then each head half-up to the paisa.
     results: list[LineResult] = []
     for line, gross, (benefit, note), share in zip(lines, grosses, benefits, shares, strict=True):
         benefit_discount = benefit.discount if benefit else ZERO

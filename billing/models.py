@@ -108,7 +108,7 @@ class LineType(models.TextChoices):
 
 
 class InvoiceLine(models.Model):
-    """One line of an invoice with its tax worked out per GST.md."""
+    """One line of an invoice with its tax worked out per docs/gst.md."""
 
     invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="lines")
     position = models.PositiveSmallIntegerField(default=0)

@@ -1,4 +1,4 @@
-"""GST arithmetic per shared GST.md: per line, half-up to the paisa, then a round-off."""
+"""GST arithmetic per docs/gst.md: per line, half-up to the paisa, then a round-off."""
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -52,7 +52,7 @@ def round_off(total: Decimal, *, enabled: bool | None = None) -> Decimal:
 
 
 def is_inter_state(place_of_supply: str | None, *, home_state: str | None = None) -> bool:
-    """Tell whether goods go to another state than the supplying branch's (then IGST, GST.md "Which tax").
+    """Tell whether goods go to another state than the supplying branch's (then IGST, docs/gst.md "Which tax").
 
     The supply is where it happens: `home_state` is the state code of the branch that bills.
     """

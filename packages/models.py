@@ -399,7 +399,7 @@ class AssignmentStatus(models.TextChoices):
     COMPLETED = "completed", "Completed"
     EXPIRED = "expired", "Expired"
     PAUSED = "paused", "Paused"
-    # After the sale (DESIGN.md): nothing left on the first holder, the value went back or on.
+    # After the sale (docs/journal.md): nothing left on the first holder, the value went back or on.
     REFUNDED = "refunded", "Refunded"
     TRANSFERRED = "transferred", "Transferred"
     CANCELLED = "cancelled", "Cancelled (sale voided)"

@@ -1,4 +1,4 @@
-"""What a manager may do to a package after the sale: one row per operation (DESIGN.md "After the sale").
+"""What a manager may do to a package after the sale: one row per operation (docs/design.md "Lifecycle").
 
 The assignment admin shows a button per operation and its confirmation page; the counter
 (/integrated-billing) shows the same buttons on a customer's package row, linking to that

@@ -1,4 +1,4 @@
-"""What a customer still holds: one value per assignment on a day (DESIGN.md), a pure function.
+"""What a customer still holds: one value per assignment on a day (docs/journal.md), a pure function.
 
 Reports, refunds, transfers and breakage all call `assignment_value`. It takes an
 assignment, a `values()` row of one or the `AssignmentValues` below, so a report can

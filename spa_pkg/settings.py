@@ -345,7 +345,7 @@ SPA_PHONE = env("SPA_PHONE", default="+91 80 4000 1234")
 # The code of the first branch, made from the settings above (README "Branches").
 SPA_BRANCH_CODE = env("SPA_BRANCH_CODE", default="MAIN")
 
-# Tax and numbering (see shared GST.md).
+# Tax and numbering (see docs/gst.md).
 PRICES_INCLUDE_TAX = env.bool("PRICES_INCLUDE_TAX", default=False)
 ROUND_OFF_TO_RUPEE = env.bool("ROUND_OFF_TO_RUPEE", default=True)
 # The GST rate of a package sale whose template covers no service chosen at sale: per kind

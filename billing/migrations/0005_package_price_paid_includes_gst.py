@@ -2,7 +2,7 @@
 
 Before, `price_paid` held the price before GST and the customer paid the invoice's grand
 total; now `price_paid` is that grand total and `sale_value` the taxable value (the seed's
-"actual amount paid"; DESIGN.md "What a customer still holds").
+"actual amount paid"; docs/journal.md).
 """
 from django.db import migrations
 

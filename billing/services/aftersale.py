@@ -1,4 +1,4 @@
-"""After the sale, where money moves (DESIGN.md "After the sale"): refund a package, top up its credit.
+"""After the sale, where money moves (docs/design.md "Lifecycle"): refund a package, top up its credit.
 
 Both lock the assignment first (`packages.locks`, the order every billing transaction
 uses: invoice, assignments, products, number sequences), check it again, and write the

@@ -1,6 +1,6 @@
 """Sell a package: assignment, payment, (tax invoice) and receipt in one transaction.
 
-GST (shared GST.md): a service package, membership or offer is an advance for named
+GST (docs/gst.md): a service package, membership or offer is an advance for named
 services, so GST is charged on its price when sold, on a tax invoice. Prepaid and
 kitty-party credit is a voucher: no GST when loaded, an advance receipt only.
 
@@ -74,7 +74,7 @@ class SaleCharge:
 
 
 def sale_charge(*, price: Decimal, rate: Decimal, gst_included: bool) -> SaleCharge:
-    """Work out the GST of a package sale (GST.md, per-line arithmetic).
+    """Work out the GST of a package sale (docs/gst.md, the arithmetic of a line).
 
     With `gst_included` (a price the seller entered: what the customer pays), the taxable
     value is taken out of the price and the paisa left over goes into the round-off, so

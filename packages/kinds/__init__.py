@@ -6,7 +6,7 @@ model and owns its benefit rule, the tracker rows it grants, its valuation, its 
 whether it is taxed at sale and the fields its forms show. Everything else asks
 `kind_for(package_type)` and never compares a kind name.
 
-The six kinds of DESIGN.md load on first use, in the order of its kinds table, so that
+The six kinds of docs/design.md load on first use, in the order of its kinds table, so that
 this module imports nothing of `packages.models` (the models ask it for their kind).
 Another app adds a kind with `register()`.
 """
@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from .base import Kind
 
-# The kinds table of DESIGN.md, in its order: module name = package_type.
+# The kinds table of docs/design.md, in its order: module name = package_type.
 BUILTIN_MODULES = ("prepaid", "service_package", "membership", "student_offer", "yearly_membership", "kitty_party")
 
 _registry: dict[str, Kind] = {}
@@ -79,7 +79,7 @@ def find_kind(package_type) -> Kind | None:
 
 
 def all_kinds() -> list[Kind]:
-    """Return every registered kind: the six of DESIGN.md in its table's order, then any added."""
+    """Return every registered kind: the six of docs/design.md in its table's order, then any added."""
     _load_builtin()
     return list(_registry.values())
 

@@ -68,7 +68,7 @@ class Kind:
     has_sessions: ClassVar[bool] = False  # a count of sessions that falls as they are used
     is_credit: ClassVar[bool] = False  # a rupee credit that falls as it is spent
     # GST at sale: an advance for named services is taxed when sold; credit is a voucher
-    # (a tender), taxed when redeemed instead (GST.md).
+    # (a tender), taxed when redeemed instead (docs/gst.md).
     taxed_at_sale: ClassVar[bool] = True
     service_chosen_at_sale: ClassVar[bool] = False  # the seller picks the covered service
     # What a reminder asks the customer to do about a low balance: only credit can be topped up.
@@ -170,7 +170,7 @@ class Kind:
         """Return the `Holding` fields of this kind's terms (included services, discount, dates...)."""
         return {}
 
-    # --- valuation (DESIGN.md "What a customer still holds") ----------------------------
+    # --- valuation (docs/journal.md) ----------------------------
 
     def value_left(self, values: AssignmentValues, on_date: date) -> Decimal:
         """Return the unrounded value a holding assignment still has on `on_date`."""

@@ -1,4 +1,4 @@
-"""After the sale (DESIGN.md): transfer, extend and adjust a package; the checks billing's refund,
+"""After the sale (docs/journal.md): transfer, extend and adjust a package; the checks billing's refund,
 top-up and void build on.
 
 Every operation locks the assignment (`packages.locks`, the order billing uses), checks it

@@ -35,7 +35,7 @@ REFUNDED, TRANSFERRED, CANCELLED = (
 # customer, or have its sale voided; each of those ends it for good.
 CLOSED = frozenset({REFUNDED, TRANSFERRED, CANCELLED})
 
-# DESIGN.md "Lifecycle": from each status, the statuses it may move to.
+# docs/design.md "Lifecycle": from each status, the statuses it may move to.
 TRANSITIONS: dict[str, frozenset[str]] = {
     # Used up, paused by a manager, or past its date; or refunded, transferred, its sale voided.
     ACTIVE: frozenset({COMPLETED, PAUSED, EXPIRED}) | CLOSED,

@@ -55,7 +55,7 @@ def written() -> tuple:
 
 @pytest.fixture
 def facial_package(customer, facial, sell, cashier):
-    """GST.md's worked example: a 3+1 facial sold for 3 x 1,200 + 5% = 3,780, one session used."""
+    """docs/gst.md's worked example: a 3+1 facial sold for 3 x 1,200 + 5% = 3,780, one session used."""
     package = sell(customer, ServicePackageFactory(), facial)
     invoice_create(customer=customer, items=[service_item(facial)], cashier=cashier)
     package.refresh_from_db()

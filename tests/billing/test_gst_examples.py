@@ -1,4 +1,4 @@
-"""Every worked example of GST.md, to the paisa, through invoice_preview and invoice_create."""
+"""Every worked example of docs/gst.md, to the paisa, through invoice_preview and invoice_create."""
 from decimal import Decimal
 
 import pytest

@@ -59,7 +59,7 @@ def test_package_sell_without_service_for_a_service_package_writes_nothing(custo
 
 
 def test_package_sell_takes_the_gst_out_of_a_price_paid_the_seller_enters(customer, manager, facial):
-    """The seed's example: price_paid 1200 at 18% is 1,016.95 + 91.53 + 91.53, round off -0.01 (GST.md)."""
+    """The seed's example: price_paid 1200 at 18% is 1,016.95 + 91.53 + 91.53, round off -0.01 (docs/gst.md)."""
     facial.gst_rate = Decimal("18.00")  # the rate is the service's; a price of its own is a manager's
     facial.save()
     result = package_sell(

@@ -1,4 +1,4 @@
-"""Playwright in Debian's Chromium against pytest-django's live server (see ENGINEERING.md)."""
+"""Playwright in Debian's Chromium against pytest-django's live server."""
 import os
 
 # Playwright's sync API runs an event loop; Django refuses ORM calls inside one unless told.

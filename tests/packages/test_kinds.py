@@ -1,4 +1,4 @@
-"""The kind registry: one kind per package_type, in the order of DESIGN.md's kinds table."""
+"""The kind registry: one kind per package_type, in the order of docs/design.md's kinds table."""
 import pytest
 
 from packages.kinds import UnknownKind, all_kinds, find_kind, kind_for

@@ -1,4 +1,4 @@
-"""What a customer still holds (DESIGN.md): worked examples to the paisa."""
+"""What a customer still holds (docs/journal.md): worked examples to the paisa."""
 from datetime import date, timedelta
 from decimal import Decimal
 
