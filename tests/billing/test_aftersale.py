@@ -29,7 +29,9 @@ from tests.factories import (
     KittyPartyFactory,
     MembershipFactory,
     PrepaidPackageFactory,
+    ServiceFactory,
     ServicePackageFactory,
+    inr,
 )
 
 pytestmark = pytest.mark.django_db
@@ -130,11 +132,8 @@ def test_refund_of_a_smaller_amount_splits_it_into_taxable_value_and_gst(facial_
 
 def test_refund_of_prepaid_credit_issues_a_refund_voucher_for_the_money_share(customer, manager, sell):
     prepaid = sell(customer, PrepaidPackageFactory())
-    PackageAssignment.objects.filter(pk=prepaid.pk).update(credit_used=D("1180.00"), credit_remaining=D("16320.00"))
-    PackageBenefitTracker.objects.filter(assignment=prepaid).update(
-        balance_used=D("1180.00"), balance_remaining=D("16320.00")
-    )
-    PackageUsage.objects.create(assignment=prepaid, kind="redeem", credit_delta=D("-1180.00"))  # keep the ledger true
+    massage = ServiceFactory(price=inr("1000.00"), gst_rate=D("18.00"))
+    invoice_create(customer=customer, items=[service_item(massage)], cashier=manager, use_credit=True)  # 1,180 of credit
 
     result = assignment_refund(assignment_id=prepaid.pk, user=manager, reason="Closing", method="bank_transfer")
 

@@ -1,10 +1,14 @@
 """/reports in Chromium: each tab draws its Chart.js chart and shows its table, within the CSP."""
 import os
 import re
+from datetime import date, timedelta
+from decimal import Decimal
 from io import StringIO
 
 import pytest
+from dateutil.relativedelta import relativedelta
 from django.core.management import call_command
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from tests.browser.shots import save_screenshot
@@ -87,3 +91,58 @@ def test_the_date_pickers_reload_the_tab_with_the_dates_chosen(page, seeded_shop
     page.wait_for_function("() => !!Chart.getChart(document.getElementById('chart-package-sales'))")
     href = page.locator('[data-testid="csv-package-sales"]').get_attribute("href")
     assert "group=day" in href and href.endswith("format=csv")
+
+
+def rupees_in(text: str) -> Decimal:
+    """Read an amount as the page prints it ("₹1,41,810.63", "-₹366.00") back into a Decimal."""
+    cleaned = text.strip().replace("₹", "").replace(",", "").replace("−", "-")
+    return Decimal(cleaned)
+
+
+def months_of_the_demo(today: date) -> list[tuple[date, date]]:
+    """The six calendar months up to today (the demo's history runs five months back)."""
+    first = (today.replace(day=1) - relativedelta(months=5))
+    months = []
+    while first <= today:
+        last = min(first + relativedelta(months=1) - timedelta(days=1), today)
+        months.append((first, last))
+        first += relativedelta(months=1)
+    return months
+
+
+def test_the_rollforward_of_the_demo_ties_month_after_month(page, seeded_shop, sign_in):
+    """Each month's closing is the next month's opening, and every month's totals add up, on the page."""
+    today = timezone.localdate()
+    previous_closing = None
+    sign_in("owner", "/reports?tab=liability-rollforward")
+    for first, last in months_of_the_demo(today):
+        page.goto(
+            f"{page.url.split('/reports')[0]}/reports?tab=liability-rollforward"
+            f"&date_from={first:%d-%m-%Y}&date_to={last:%d-%m-%Y}"
+        )
+        pane = page.locator("#pane-liability-rollforward")
+        expect(pane).to_be_visible()
+        cells = [rupees_in(text) for text in pane.locator("tfoot td").all_inner_texts()[1:]]
+        opening, sold, topped_up, imported, transferred_in, redeemed, refunded, transferred_out, expired, adjusted, closing = cells
+        assert closing == (
+            opening + sold + topped_up + imported + transferred_in
+            - redeemed - refunded - transferred_out - expired + adjusted
+        ), f"{first:%B %Y} does not tie"
+        assert rupees_in(pane.locator('[data-testid="rollforward-closing"]').inner_text()) == closing
+        if previous_closing is not None:
+            assert opening == previous_closing, f"{first:%B %Y} opens on another figure than the last month closed on"
+        previous_closing = closing
+    assert previous_closing > 0  # the demo's customers hold packages today
+
+    first_day = months_of_the_demo(today)[0][0]
+    page.goto(
+        f"{page.url.split('/reports')[0]}/reports?tab=liability-rollforward"
+        f"&date_from={first_day:%d-%m-%Y}&date_to={today:%d-%m-%Y}"
+    )
+    page.wait_for_function("() => !!Chart.getChart(document.getElementById('chart-liability-rollforward'))")
+    if os.environ.get("SCREENSHOTS"):
+        page.wait_for_timeout(400)
+        save_screenshot(page, "reports-rollforward-1366.png", full_page=True)
+        page.set_viewport_size({"width": 800, "height": 1280})
+        page.wait_for_timeout(400)
+        save_screenshot(page, "reports-rollforward-800.png", full_page=True)
