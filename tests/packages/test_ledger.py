@@ -334,3 +334,21 @@ def test_the_sum_of_the_rows_is_what_every_assignment_holds_after_a_busy_day(sol
         held(assignment)
     # The transfer moved 2,571.43 with 4 sessions (3 left and 1 added for free); one used releases 642.86.
     assert held(moved) == D("2571.43") - D("642.86")
+
+
+def test_a_membership_transfer_moves_its_straight_line_value_of_the_day(customer, facial, manager):
+    started = today() - timedelta(days=73)
+    membership = assignment_create(
+        customer=customer, template=MembershipFactory(services_included=[facial]), assigned_on=started,
+        expires_on=started + timedelta(days=365), created_by=manager,
+    )
+
+    new = assignment_transfer(
+        assignment_id=membership.pk, to_customer_id=CustomerFactory().pk, user=manager, reason="Gift"
+    ).new
+
+    catch_up, out = rows(membership)[-2:]
+    assert (catch_up.event, catch_up.value_delta.amount) == (JournalEvent.REDEMPTION, D("-10000.00"))
+    assert (out.event, out.value_delta.amount) == (JournalEvent.TRANSFER_OUT, D("-40000.00"))
+    assert new.sale_value.amount == held(new) == D("40000.00")
+    assert held(membership) == 0
