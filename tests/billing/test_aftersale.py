@@ -133,7 +133,10 @@ def test_refund_of_prepaid_credit_issues_a_refund_voucher_for_the_money_share(cu
     PackageBenefitTracker.objects.filter(assignment=prepaid).update(
         balance_used=D("1180.00"), balance_remaining=D("16320.00")
     )
-    PackageUsage.objects.create(assignment=prepaid, kind="redeem", credit_delta=D("-1180.00"))  # keep the ledger true
+    PackageUsage.objects.create(  # keep the ledger true (a journal row of the day; its value is the test's shortcut)
+        assignment=prepaid, kind="redeem", credit_delta=D("-1180.00"), event="redemption",
+        business_day=timezone.localdate(),
+    )
 
     result = assignment_refund(assignment_id=prepaid.pk, user=manager, reason="Closing", method="bank_transfer")
 
