@@ -250,12 +250,16 @@ def build(*, customers: int = 10_000, assignments: int = 50_000, seed: int = 7, 
             # As sold without a sale invoice: no GST, so the sale value is the price paid.
             **_money("price_paid", template.list_price(service).amount),
             **_money("sale_value", template.list_price(service).amount), notes="",
+            **_money("value_held", template.list_price(service).amount),
         )
         tracker_count += _tracker_rows(trackers, a, template)
         ledger.add(
             assignment_id=a["id"], branch_id=branch_id, kind=UsageKind.SALE, item_name=name, note="Package sold",
             sessions_delta=a["sessions"], sessions_before=0, sessions_after=a["sessions"],
             **_money("credit_delta", a["credit"]), **_money("credit_before", 0), **_money("credit_after", a["credit"]),
+            # Its journal columns, as the one writer writes a sale (docs/journal.md).
+            event="sale", business_day=assigned_on, package_type=kind, home_branch_id=branch_id,
+            **_money("value_delta", template.list_price(service).amount),
         )
     holdings.flush()
     trackers.flush()
