@@ -131,7 +131,8 @@ SalesRow = type(
     {
         "period": serializers.CharField(),
         "package_type": serializers.CharField(),
-        "sold": serializers.IntegerField(),
+        "sold": serializers.IntegerField(help_text="Packages sold or renewed, net of voids."),
+        "top_ups": serializers.IntegerField(help_text="Credit top-ups, counted on their own day."),
         "taxable_value": _amount(),
         "gst": _amount(),
         "total": _amount(),
@@ -140,7 +141,13 @@ SalesRow = type(
 SalesTotals = type(
     "PackageSalesTotalsOutput",
     (serializers.Serializer,),
-    {"sold": serializers.IntegerField(), "taxable_value": _amount(), "gst": _amount(), "total": _amount()},
+    {
+        "sold": serializers.IntegerField(),
+        "top_ups": serializers.IntegerField(),
+        "taxable_value": _amount(),
+        "gst": _amount(),
+        "total": _amount(),
+    },
 )
 RedemptionRow = type(
     "RedemptionRowOutput",
@@ -150,6 +157,29 @@ RedemptionRow = type(
         "sessions_redeemed": serializers.IntegerField(),
         "value_redeemed": _amount(),
         "credit_spent": _amount(),
+        "list_price": MoneyAmountField(
+            as_money=False, min_value=None, read_only=True,
+            help_text="The list price of the sessions and credit used (what the bills show), not the value released.",
+        ),
+    },
+)
+ROLLFORWARD_AMOUNTS = ("opening", *selectors.ROLLFORWARD_COLUMNS, "closing")
+RollforwardTotals = type(
+    "RollforwardTotalsOutput", (serializers.Serializer,), {name: _amount() for name in ROLLFORWARD_AMOUNTS}
+)
+RollforwardRow = type(
+    "RollforwardRowOutput",
+    (serializers.Serializer,),
+    {"package_type": serializers.CharField(), **{name: _amount() for name in ROLLFORWARD_AMOUNTS}},
+)
+InterBranchRow = type(
+    "InterBranchRowOutput",
+    (serializers.Serializer,),
+    {
+        "sold_at": serializers.CharField(help_text="The code of the branch that sold the packages."),
+        "used_at": serializers.CharField(help_text="The code of the branch where they were used."),
+        "sessions": serializers.IntegerField(),
+        "value": _amount(),
     },
 )
 BreakageRow = type(
@@ -184,10 +214,17 @@ OUTPUTS = {
     "liability": envelope(
         "LiabilityOutput", as_of=serializers.DateField(), total=_amount(), by_kind=LiabilityKind(many=True)
     ),
+    "liability-rollforward": envelope(
+        "LiabilityRollforwardOutput",
+        **{"from": serializers.DateField(), "to": serializers.DateField()},
+        rows=RollforwardRow(many=True),
+        totals=RollforwardTotals(),
+    ),
     "liability-forecast": envelope("LiabilityForecastOutput", months=ForecastMonth(many=True)),
     "package-sales": envelope("PackageSalesOutput", rows=SalesRow(many=True), totals=SalesTotals()),
     "redemptions": envelope("RedemptionsOutput", rows=RedemptionRow(many=True)),
     "breakage": envelope("BreakageOutput", rows=BreakageRow(many=True), total=_amount()),
+    "inter-branch": envelope("InterBranchOutput", rows=InterBranchRow(many=True)),
     "expiring": envelope("ExpiringOutput", packages=ExpiringPackage(many=True)),
     "day-close": envelope(
         "DayCloseOutput",
@@ -197,6 +234,9 @@ OUTPUTS = {
         by_method=MethodRow(many=True),
         by_cashier=CashierRow(many=True),
         total_collected=_amount(),
+        refunded_by_method=MethodRow(many=True),
+        total_refunded=_amount(),
+        net_collected=_amount(),
     ),
 }
 
@@ -290,6 +330,45 @@ class LiabilityApi(ReportApi):
         return selectors.liability(as_of=as_of, branch=data["branch"]), f"{as_of:%Y-%m-%d}"
 
 
+@report_schema("liability-rollforward", RangeInput, "Liability roll-forward", (
+    "From the liability on the day before `from` to the liability on `to`, by kind (all six) and in total: "
+    "closing = opening + sold + topped_up + imported + transferred_in - redeemed - refunded - transferred_out "
+    "- expired + adjusted. `sold` is sales and renewals net of voids; `adjusted` is corrections and "
+    "reinstatements, signed. A package belongs to the branch that sold it (`?branch=`); `redeemed` counts its "
+    "use at any branch. Time kinds release by the day: their `redeemed` is the fall in value the other "
+    "columns do not explain."
+))
+class LiabilityRollforwardApi(ReportApi):
+    name, input_class = "liability-rollforward", RangeInput
+
+    def run(self, data, request):
+        report = selectors.liability_rollforward(date_from=data["from"], date_to=data["to"], branch=data["branch"])
+        return report, _range(data)
+
+
+class InterBranchInput(RangeInput):
+    """No branch: the report is between branches."""
+
+    def get_fields(self):
+        fields = super().get_fields()
+        fields.pop("branch")
+        return fields
+
+
+@report_schema("inter-branch", InterBranchInput, "Inter-branch redemptions", (
+    "What each branch redeemed of packages another branch sold, net of voids: sessions and the value released "
+    "(what `used_at` earned of what `sold_at` was paid for)."
+))
+class InterBranchApi(ReportApi):
+    name, input_class = "inter-branch", InterBranchInput
+
+    def run(self, data, request):
+        return selectors.inter_branch(date_from=data["from"], date_to=data["to"]), _range(data)
+
+    def chain_table(self, data, request):
+        return None  # its rows already name both branches
+
+
 @report_schema(
     "liability-forecast", ForecastInput, "Liability forecast",
     "For this month and the next ones: the value that expires unused if nothing more is redeemed, by kind.",
@@ -341,7 +420,8 @@ class ExpiringApi(ReportApi):
 
 @report_schema(
     "day-close", DayCloseInput, "Day close",
-    "A day's invoices, voids and money in by method and cashier. A cashier sees only their own.",
+    "A day's invoices, voids, money in by method and cashier, and money paid back (refunds, and voids that "
+    "pay back) by method; net_collected = total_collected - total_refunded. A cashier sees only their own.",
 )
 class DayCloseApi(ReportApi):
     """A cashier sees the day of their own invoices; a manager (view_reports) everyone's."""
@@ -358,6 +438,7 @@ class DayCloseApi(ReportApi):
 VIEWS = {
     view.name: view
     for view in (
-        LiabilityApi, LiabilityForecastApi, PackageSalesApi, RedemptionsApi, BreakageApi, ExpiringApi, DayCloseApi,
+        LiabilityApi, LiabilityRollforwardApi, LiabilityForecastApi, PackageSalesApi, RedemptionsApi, BreakageApi,
+        InterBranchApi, ExpiringApi, DayCloseApi,
     )
 }

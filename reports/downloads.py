@@ -56,10 +56,20 @@ def report_table(name: str, report: dict) -> Table:
             {"month": month["month"], **kind} for month in report["months"] for kind in month["by_kind"]
         ]
         return _table(rows, ["month", "package_type", "value"], periods=("month",))
+    if name == "liability-rollforward":
+        headers = [
+            "package_type", "opening", "sold", "topped_up", "imported", "transferred_in", "redeemed", "refunded",
+            "transferred_out", "expired", "adjusted", "closing",
+        ]
+        return _table([*report["rows"], {"package_type": "total", **report["totals"]}], headers)
     if name == "package-sales":
-        return _table(report["rows"], ["period", "package_type", "sold", "taxable_value", "gst", "total"], periods=("period",))
+        return _table(
+            report["rows"], ["period", "package_type", "sold", "top_ups", "taxable_value", "gst", "total"], periods=("period",)
+        )
     if name == "redemptions":
-        return _table(report["rows"], ["package_type", "sessions_redeemed", "value_redeemed", "credit_spent"])
+        return _table(report["rows"], ["package_type", "sessions_redeemed", "value_redeemed", "credit_spent", "list_price"])
+    if name == "inter-branch":
+        return _table(report["rows"], ["sold_at", "used_at", "sessions", "value"])
     if name == "breakage":
         return _table(report["rows"], ["package_type", "packages", "value"])
     if name == "expiring":
@@ -74,6 +84,12 @@ def report_table(name: str, report: dict) -> Table:
             {"section": "cashier", "name": row["cashier"], "invoices": row["invoices"], "amount": row["amount"]}
             for row in report["by_cashier"]
         ]
+        rows += [
+            {"section": "refunded", "name": row["method"], "invoices": "", "amount": row["amount"]}
+            for row in report.get("refunded_by_method", [])
+        ]
+        if "net_collected" in report:
+            rows.append({"section": "net", "name": "net_collected", "invoices": "", "amount": report["net_collected"]})
         return _table(rows, ["section", "name", "invoices", "amount"])
     raise LookupError(f"No table for report {name!r}.")
 

@@ -23,7 +23,9 @@ def within_report_dates(value: date | None) -> None:
 
 def report_date_field(label: str) -> DayMonthYearField:
     return DayMonthYearField(required=False, label=label, validators=[within_report_dates])
-TABS = ["liability", "package-sales", "redemptions", "breakage", "expiring", "day-close"]
+TABS = [
+    "liability", "liability-rollforward", "package-sales", "redemptions", "breakage", "inter-branch", "expiring", "day-close",
+]
 
 
 def default_period(today: date) -> tuple[date, date]:
@@ -43,18 +45,40 @@ class ReportFilters(forms.Form):
     within_days = forms.IntegerField(required=False, min_value=1, max_value=366, label="Within (days)")
     day = report_date_field("Day")
     view = forms.ChoiceField(choices=[("table", "Table"), ("calls", "Call list")], required=False)
+    # The branch whose packages (and takings) every tab shows; its choices are the user's (see __init__).
+    branch = forms.ChoiceField(required=False, label="Branch")
 
     # The API's parameter names, for the download links.
     API_NAMES = {"date_from": "from", "date_to": "to", "day": "date"}
 
-    def __init__(self, *args, today: date, **kwargs):
+    def __init__(self, *args, today: date, branches=(), whole_chain: bool = True, **kwargs):
+        """`branches`: those the user may pick; `whole_chain`: whether they may see every branch at once."""
         super().__init__(*args, **kwargs)
         self.today = today
+        self.branches = {branch.code: branch for branch in branches}
+        choices = [(branch.code, f"{branch.name} ({branch.code})") for branch in branches]
+        self.fields["branch"].choices = ([("", "All branches")] if whole_chain else []) + choices
         start, end = default_period(today)
         self.defaults = {
             "tab": TABS[0], "date_from": start, "date_to": end, "group": "month", "as_of": today,
             "within_days": 30, "day": today, "view": "table",
+            # Someone who may not see the whole chain sees their first branch by default.
+            "branch": "" if whole_chain or not choices else choices[0][0],
         }
+
+    def clean_branch(self):
+        return (self.cleaned_data.get("branch") or "").strip().upper()
+
+    def full_clean(self):
+        # A code typed in lower case ("?branch=kor") is the same branch.
+        if self.is_bound and self.data.get("branch"):
+            self.data = self.data.copy()
+            self.data["branch"] = self.data["branch"].strip().upper()
+        super().full_clean()
+
+    def selected_branch(self, values: dict):
+        """Return the Branch the page shows (None: the whole chain)."""
+        return self.branches.get(values["branch"]) if values["branch"] else None
 
     def clean(self):
         cleaned = super().clean()
@@ -75,12 +99,14 @@ class ReportFilters(forms.Form):
             values["group"] = "month"
         return values
 
-    def api_query(self, values: dict, names: tuple[str, ...]) -> str:
-        """Return the API query string (`from=...&to=...`) of the pickers `names`."""
+    def api_query(self, values: dict, names: tuple[str, ...], *, branch: bool = True) -> str:
+        """Return the API query string (`from=...&to=...`, and `branch=` when one is picked) of the pickers `names`."""
         parts = []
         for name in names:
             value = values[name]
             parts.append(f"{self.API_NAMES.get(name, name)}={value.isoformat() if isinstance(value, date) else value}")
+        if branch and values.get("branch"):
+            parts.append(f"branch={values['branch']}")
         return "&".join(parts)
 
 

@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from billing.models import Invoice, InvoiceLine, InvoiceStatus, LineType, Payment, Refund
 from packages.kinds import all_kinds
-from packages.kinds.base import value_by_time
+from packages.ledger import time_kinds
 from packages.models import AssignmentStatus, JournalEvent, PackageAssignment, PackageUsage
 from packages.valuation import HOLDING_STATUSES, assignment_value, assignment_value_sql, sql_valued_kinds
 from packages.valuation_sql import PAISE, Paise, time_value_sql
@@ -147,11 +147,6 @@ COLUMN_OF_EVENT = {
 SALE_EVENTS = (JournalEvent.SALE, JournalEvent.RENEWAL)
 
 
-def time_kinds() -> list[str]:
-    """Return the kinds whose value falls by the day (memberships, yearly, student offers)."""
-    return [kind.package_type for kind in all_kinds() if kind.value_left is value_by_time]
-
-
 def _journal(branch=None, field: str = "home_branch"):
     """Journal rows of packages sold at `branch` (None: the whole chain); with `field="branch"`, rows that happened there."""
     rows = PackageUsage.objects.all()
@@ -163,7 +158,7 @@ def _paise(amount) -> Decimal:
 
 
 def _journal_sums(*, as_of: date, branch=None) -> dict[str, dict]:
-    """Return, per kind, Σ value_delta, Σ sessions_delta and Σ credit_delta of the rows dated on or before `as_of`.
+    """Return, per kind, Σ value_delta of the rows dated on or before `as_of`.
 
     One GROUP BY over the journal (index journal_day_branch_kind); amounts summed in whole
     paise, so both databases add exactly.
@@ -173,16 +168,9 @@ def _journal_sums(*, as_of: date, branch=None) -> dict[str, dict]:
         .filter(business_day__lte=as_of)
         .order_by()
         .values("package_type")
-        .annotate(
-            paise=Sum(Paise("value_delta")),
-            sessions=Coalesce(Sum("sessions_delta"), 0),
-            credit=Sum(Paise("credit_delta")),
-        )
+        .annotate(paise=Sum(Paise("value_delta")))
     )
-    return {
-        row["package_type"]: {"value": _paise(row["paise"]), "sessions": row["sessions"], "credit": _paise(row["credit"])}
-        for row in rows
-    }
+    return {row["package_type"]: {"value": _paise(row["paise"])} for row in rows}
 
 
 def _time_values(*, as_of: date, branch=None) -> dict[str, dict]:
@@ -221,8 +209,10 @@ def _time_values(*, as_of: date, branch=None) -> dict[str, dict]:
 
 def _held_values(*, as_of: date, branch=None) -> dict[str, Decimal]:
     """Return the liability on `as_of` per kind: the journal's sums, time kinds less their accrued release."""
-    sums = _journal_sums(as_of=as_of, branch=branch)
-    timed = _time_values(as_of=as_of, branch=branch)
+    return _values_of(_journal_sums(as_of=as_of, branch=branch), _time_values(as_of=as_of, branch=branch))
+
+
+def _values_of(sums: dict[str, dict], timed: dict[str, dict]) -> dict[str, Decimal]:
     kinds = set(time_kinds())
     return {
         kind: quantize_money(
@@ -232,21 +222,36 @@ def _held_values(*, as_of: date, branch=None) -> dict[str, Decimal]:
     }
 
 
-def _holding_counts(*, as_of: date, branch=None) -> dict[str, int]:
-    """Return, per kind (not the time kinds), how many packages hold value on `as_of` by their rows."""
+def _holding_rows(*, as_of: date, branch=None) -> dict[str, dict]:
+    """Return, per kind, the packages whose rows up to `as_of` hold value, and their sessions and credit left.
+
+    One query: the rows up to the day of the assignments whose rows add up to more than nothing
+    (a GROUP BY assignment HAVING, as a subquery), summed per kind. A package that expired, was
+    refunded or moved on holds nothing, whatever sessions or credit its rows still count.
+    """
     holding = (
         _journal(branch)
         .filter(business_day__lte=as_of)
-        .exclude(package_type__in=time_kinds())
         .order_by()
         .values("assignment_id")
         .annotate(held=Sum(Paise("value_delta")))
         .filter(held__gt=0)
         .values("assignment_id")
     )
+    rows = (
+        _journal(branch)
+        .filter(business_day__lte=as_of, assignment_id__in=holding)
+        .order_by()
+        .values("package_type")
+        .annotate(
+            packages=Count("assignment_id", distinct=True),
+            sessions=Coalesce(Sum("sessions_delta"), 0),
+            credit=Sum(Paise("credit_delta")),
+        )
+    )
     return {
-        row["package_type"]: row["packages"]
-        for row in PackageAssignment.objects.filter(pk__in=holding).order_by().values("package_type").annotate(packages=Count("pk"))
+        row["package_type"]: {"packages": row["packages"], "sessions": row["sessions"], "credit": _paise(row["credit"])}
+        for row in rows
     }
 
 
@@ -257,24 +262,20 @@ def liability(*, as_of: date, branch=None) -> dict:
     less the straight-line release accrued since, docs/reports.md), so nothing that happens
     later changes it. `branch` keeps the packages sold there (used anywhere).
     """
-    sums = _journal_sums(as_of=as_of, branch=branch)
     timed = _time_values(as_of=as_of, branch=branch)
-    counts = _holding_counts(as_of=as_of, branch=branch)
+    values = _values_of(_journal_sums(as_of=as_of, branch=branch), timed)
+    holding = _holding_rows(as_of=as_of, branch=branch)
     kinds = set(time_kinds())
     by_kind = []
     for kind in _kinds():
-        summed = sums.get(kind, {})
-        if kind in kinds:
-            packages, value = timed.get(kind, {}).get("packages", 0), timed.get(kind, {}).get("value", ZERO)
-        else:
-            packages, value = counts.get(kind, 0), summed.get("value", ZERO)
+        held = holding.get(kind, {})
         by_kind.append(
             {
                 "package_type": kind,
-                "packages": packages,
-                "sessions_left": summed.get("sessions", 0),
-                "credit_left": _money(summed.get("credit")),
-                "value": _money(value),
+                "packages": timed.get(kind, {}).get("packages", 0) if kind in kinds else held.get("packages", 0),
+                "sessions_left": held.get("sessions", 0),
+                "credit_left": _money(held.get("credit")),
+                "value": values[kind],
             }
         )
     return {"as_of": as_of, "total": sum((row["value"] for row in by_kind), ZERO), "by_kind": by_kind}

@@ -9,6 +9,7 @@ from datetime import date
 from django.shortcuts import render
 from django.utils import timezone
 
+from branches.selectors import active_branches, is_chain_wide, user_branches
 from packages.kinds import all_kinds
 from spa_pkg.formats import format_input_date
 from spa_pkg.forms import DayMonthYearField
@@ -23,21 +24,39 @@ from .forms import TABS, ReportFilters, months_between
 
 TAB_LABELS = {
     "liability": "Liability",
+    "liability-rollforward": "Roll-forward",
     "package-sales": "Package sales",
     "redemptions": "Redemptions",
     "breakage": "Breakage",
+    "inter-branch": "Inter-branch",
     "expiring": "Expiring",
     "day-close": "Day close",
 }
 # The pickers each report reads, in the API's order.
 TAB_PICKERS = {
     "liability": ("as_of",),
+    "liability-rollforward": ("date_from", "date_to"),
     "package-sales": ("date_from", "date_to", "group"),
     "redemptions": ("date_from", "date_to"),
     "breakage": ("date_from", "date_to"),
+    "inter-branch": ("date_from", "date_to"),
     "expiring": ("within_days",),
     "day-close": ("day",),
 }
+# The roll-forward's steps from opening to closing, as the waterfall draws them.
+WATERFALL = [
+    ("opening", "Opening"),
+    ("sold", "Sold"),
+    ("topped_up", "Topped up"),
+    ("imported", "Imported"),
+    ("transferred_in", "Transferred in"),
+    ("redeemed", "Redeemed"),
+    ("refunded", "Refunded"),
+    ("transferred_out", "Transferred out"),
+    ("expired", "Expired"),
+    ("adjusted", "Adjusted"),
+    ("closing", "Closing"),
+]
 
 
 def month_label(period: str) -> str:
@@ -63,9 +82,9 @@ def _by_kind_series(periods: list[str], rows: list[dict], field: str, kinds) -> 
     ]
 
 
-def liability_tab(values: dict, kinds, labels: dict[str, str]) -> dict:
-    report = selectors.liability(as_of=values["as_of"])
-    forecast = selectors.liability_forecast(months=12, today=timezone.localdate())["months"]
+def liability_tab(values: dict, kinds, labels: dict[str, str], branch=None) -> dict:
+    report = selectors.liability(as_of=values["as_of"], branch=branch)
+    forecast = selectors.liability_forecast(months=12, today=timezone.localdate(), branch=branch)["months"]
     return {
         **report,
         "by_kind": _labelled(report["by_kind"], labels),
@@ -85,11 +104,11 @@ def liability_tab(values: dict, kinds, labels: dict[str, str]) -> dict:
     }
 
 
-def sales_tab(values: dict, kinds, labels: dict[str, str], months: list[tuple[date, date]], monthly: dict) -> dict:
+def sales_tab(values: dict, kinds, labels: dict[str, str], months: list[tuple[date, date]], monthly: dict, branch=None) -> dict:
     if values["group"] == "month":
         report = monthly
     else:
-        report = selectors.package_sales(date_from=values["date_from"], date_to=values["date_to"], group="day")
+        report = selectors.package_sales(date_from=values["date_from"], date_to=values["date_to"], group="day", branch=branch)
     periods = [start.strftime("%Y-%m") for start, _ in months]
     return {
         **report,
@@ -102,20 +121,22 @@ def sales_tab(values: dict, kinds, labels: dict[str, str], months: list[tuple[da
     }
 
 
-def redemptions_tab(values: dict, labels: dict[str, str], months: list[tuple[date, date]], monthly_sales: dict) -> dict:
-    report = selectors.redemptions(date_from=values["date_from"], date_to=values["date_to"])
+def redemptions_tab(
+    values: dict, labels: dict[str, str], months: list[tuple[date, date]], monthly_sales: dict, branch=None
+) -> dict:
+    report = selectors.redemptions(date_from=values["date_from"], date_to=values["date_to"], branch=branch)
     sold: dict[str, object] = {}
     for row in monthly_sales["rows"]:
         sold[row["period"]] = sold.get(row["period"], 0) + row["taxable_value"]
     redeemed = [
-        sum(row["value_redeemed"] for row in selectors.redemptions(date_from=start, date_to=end)["rows"])
+        sum(row["value_redeemed"] for row in selectors.redemptions(date_from=start, date_to=end, branch=branch)["rows"])
         for start, end in months
     ]
     return {
         "rows": _labelled(report["rows"], labels),
         "totals": {
             name: sum(row[name] for row in report["rows"])
-            for name in ("sessions_redeemed", "value_redeemed", "credit_spent")
+            for name in ("sessions_redeemed", "value_redeemed", "credit_spent", "list_price")
         },
         "chart": {
             "labels": [start.strftime("%b %Y") for start, _ in months],
@@ -125,9 +146,9 @@ def redemptions_tab(values: dict, labels: dict[str, str], months: list[tuple[dat
     }
 
 
-def breakage_tab(values: dict, labels: dict[str, str], months: list[tuple[date, date]]) -> dict:
-    report = selectors.breakage(date_from=values["date_from"], date_to=values["date_to"])
-    by_month = [selectors.breakage(date_from=start, date_to=end)["total"] for start, end in months]
+def breakage_tab(values: dict, labels: dict[str, str], months: list[tuple[date, date]], branch=None) -> dict:
+    report = selectors.breakage(date_from=values["date_from"], date_to=values["date_to"], branch=branch)
+    by_month = [selectors.breakage(date_from=start, date_to=end, branch=branch)["total"] for start, end in months]
     return {
         **report,
         "rows": _labelled(report["rows"], labels),
@@ -139,8 +160,47 @@ def breakage_tab(values: dict, labels: dict[str, str], months: list[tuple[date, 
     }
 
 
-def expiring_tab(values: dict, labels: dict[str, str], today: date) -> dict:
-    report = selectors.expiring(within_days=values["within_days"], today=today)
+def rollforward_tab(values: dict, labels: dict[str, str], branch=None) -> dict:
+    """The roll-forward's table, and its totals as a waterfall: each step floats from where the last one ended."""
+    report = selectors.liability_rollforward(date_from=values["date_from"], date_to=values["date_to"], branch=branch)
+    totals = report["totals"]
+    steps, level = [], 0
+    for name, label in WATERFALL:
+        amount = totals[name]
+        if name in ("opening", "closing"):
+            start, end, kind = 0, amount, "total"
+        else:
+            signed = -amount if name in selectors.OUTFLOWS else amount
+            start, end, kind = level, level + signed, "up" if signed >= 0 else "down"
+        level = end
+        steps.append({"label": label, "start": money_str(start), "end": money_str(end), "kind": kind, "amount": amount})
+    return {
+        **report,
+        "rows": _labelled(report["rows"], labels),
+        "chart": {
+            "labels": [step["label"] for step in steps],
+            "ranges": [[step["start"], step["end"]] for step in steps],
+            "kinds": [step["kind"] for step in steps],
+            "values": [money_str(step["amount"]) for step in steps],
+        },
+    }
+
+
+def inter_branch_tab(values: dict) -> dict:
+    report = selectors.inter_branch(date_from=values["date_from"], date_to=values["date_to"])
+    return {
+        **report,
+        "sessions": sum(row["sessions"] for row in report["rows"]),
+        "value": sum((row["value"] for row in report["rows"]), 0),
+        "chart": {
+            "labels": [f"{row['used_at']} used {row['sold_at']}'s" for row in report["rows"]],
+            "values": [money_str(row["value"]) for row in report["rows"]],
+        },
+    }
+
+
+def expiring_tab(values: dict, labels: dict[str, str], today: date, branch=None) -> dict:
+    report = selectors.expiring(within_days=values["within_days"], today=today, branch=branch)
     packages = [
         {**row, "label": labels[row["package_type"]], "days_left": (row["expires_on"] - today).days}
         for row in report["packages"]
@@ -158,13 +218,15 @@ def expiring_tab(values: dict, labels: dict[str, str], today: date) -> dict:
     }
 
 
-def day_close_tab(values: dict) -> dict:
-    report = selectors.day_close(day=values["day"])
+def day_close_tab(values: dict, branch=None) -> dict:
+    report = selectors.day_close(day=values["day"], branch=branch)
     method_labels = dict(PaymentMethod.choices)
     by_method = [{**row, "label": method_labels.get(row["method"], row["method"])} for row in report["by_method"]]
+    refunded = [{**row, "label": method_labels.get(row["method"], row["method"])} for row in report["refunded_by_method"]]
     return {
         **report,
         "by_method": by_method,
+        "refunded_by_method": refunded,
         "chart": {
             "labels": [row["label"] for row in by_method],
             "values": [money_str(row["amount"]) for row in report["by_method"]],
@@ -189,28 +251,37 @@ def with_tips(chart: dict) -> dict:
 def reports_page(request):
     """Show every report in a tab of its own, with its chart, its table and its downloads."""
     today = timezone.localdate()
-    form = ReportFilters(request.GET or None, today=today)
+    # Managers see their branches only; a chain-wide user (the Manager role) every branch, or all at once.
+    in_chain = active_branches().count() > 1
+    whole_chain = is_chain_wide(request.user) or not in_chain
+    form = ReportFilters(request.GET or None, today=today, branches=user_branches(request.user), whole_chain=whole_chain)
     form.is_valid()  # errors are shown beside their picker; the defaults stand in for bad values
     values = form.values()
+    branch = form.selected_branch(values)
     kinds = all_kinds()
     labels = {kind.package_type: kind.label for kind in kinds}
     months = months_between(values["date_from"], values["date_to"])
     with report_reads():  # on the reports replica when there is one (spa_pkg/routers.py)
-        monthly_sales = selectors.package_sales(date_from=values["date_from"], date_to=values["date_to"], group="month")
+        monthly_sales = selectors.package_sales(
+            date_from=values["date_from"], date_to=values["date_to"], group="month", branch=branch
+        )
         # Keyed with underscores: a template cannot look up "package-sales".
         reports = {
-            "liability": liability_tab(values, kinds, labels),
-            "package_sales": sales_tab(values, kinds, labels, months, monthly_sales),
-            "redemptions": redemptions_tab(values, labels, months, monthly_sales),
-            "breakage": breakage_tab(values, labels, months),
-            "expiring": expiring_tab(values, labels, today),
-            "day_close": day_close_tab(values),
+            "liability": liability_tab(values, kinds, labels, branch),
+            "rollforward": rollforward_tab(values, labels, branch),
+            "package_sales": sales_tab(values, kinds, labels, months, monthly_sales, branch),
+            "redemptions": redemptions_tab(values, labels, months, monthly_sales, branch),
+            "breakage": breakage_tab(values, labels, months, branch),
+            # Between branches: what one owes another, whichever branch is picked.
+            "inter_branch": inter_branch_tab(values),
+            "expiring": expiring_tab(values, labels, today, branch),
+            "day_close": day_close_tab(values, branch),
         }
     tabs = [
         {
             "id": tab,
             "label": TAB_LABELS[tab],
-            "download": f"/api/reports/{tab}?{form.api_query(values, TAB_PICKERS[tab])}",
+            "download": f"/api/reports/{tab}?{form.api_query(values, TAB_PICKERS[tab], branch=tab != 'inter-branch')}",
             "fields": [_picker(form, values, name, tab) for name in TAB_PICKERS[tab]],
             "others": {name: value for name, value in _picker_params(values).items() if name not in TAB_PICKERS[tab]},
         }
@@ -229,6 +300,9 @@ def reports_page(request):
             "charts": {tab: report["chart"] if tab == "expiring" else with_tips(report["chart"]) for tab, report in reports.items()}
             | {"forecast": with_tips(reports["liability"]["forecast_chart"])},
             "today": today,
+            "branch": branch,
+            "branch_picker": form["branch"] if in_chain else None,
+            "branch_others": {name: value for name, value in _picker_params(values).items() if name != "branch"},
         },
     )
 

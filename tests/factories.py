@@ -256,7 +256,7 @@ class AssignmentFactory(factory.django.DjangoModelFactory):
 
 _USAGE_KIND = {
     "sale": "sale", "renewal": "sale", "import": "sale", "top_up": "top_up", "redemption": "redeem",
-    "refund": "refund", "transfer_out": "transfer_out", "transfer_in": "transfer_in", "expiry": "adjustment",
+    "refund": "refund", "transfer_out": "transfer_out", "transfer_in": "transfer_in", "expiry": "expiry",
     "adjustment": "adjustment", "reinstatement": "adjustment", "note": "extension",
 }
 

@@ -52,6 +52,17 @@
     ]),
     breakage: (c) => bars(c.labels, [{ label: "Expired unused", data: amounts(c.values), tips: c.values_tips, backgroundColor: COLOURS[3] }]),
     expiring: (c) => bars(c.labels, [{ label: "Packages", data: amounts(c.values) }], { rupees: false, legend: false }),
+    /* Opening and closing stand on the axis; each movement floats from where the one before ended. */
+    rollforward: (c) => {
+      const colour = { total: COLOURS[4], up: COLOURS[0], down: COLOURS[3] };
+      const chart = bars(c.labels, [{
+        label: "Value held", data: c.ranges.map(([start, end]) => [Number(start), Number(end)]), tips: c.values_tips,
+        backgroundColor: c.kinds.map((kind) => colour[kind]),
+      }], { legend: false });
+      chart.options.scales.y.beginAtZero = false;
+      return chart;
+    },
+    inter_branch: (c) => bars(c.labels, [{ label: "Value released", data: amounts(c.values), tips: c.values_tips }], { legend: false }),
     day_close: (c) => bars(c.labels, [{ label: "Collected", data: amounts(c.values), tips: c.values_tips }], { legend: false }),
   };
 

@@ -121,7 +121,10 @@ ROUTES += [
     Route("GET", "/integrated-billing/package-usage/{assignment}"),
     *(
         Route("GET", f"/api/reports/{name}")
-        for name in ("liability", "liability-forecast", "package-sales", "redemptions", "breakage", "expiring", "day-close")
+        for name in (
+            "liability", "liability-rollforward", "liability-forecast", "package-sales", "redemptions", "breakage",
+            "inter-branch", "expiring", "day-close",
+        )
     ),
     Route("GET", "/receipts/{receipt}", json_only=False),
     Route("GET", "/receipts/{receipt}/download", json_only=False),

@@ -27,7 +27,8 @@ BRANCH = 1
 PREVIEW_ONE_LINE = BRANCH + 1 + 1 + 2
 PREVIEW_THREE_LINES = PREVIEW_ONE_LINE + 1  # the products
 # The preview's reads, then: both numbers (one upsert); the receipt; the invoice, with its
-# number and receipt; its lines; the ledger row; the package's balance and its tracker's.
+# number and receipt; its lines; the journal row; the package's balance (with the value it holds)
+# and its tracker's.
 # A free session leaves nothing to pay, so no payment row.
 INVOICE_ONE_FREE_LINE = PREVIEW_ONE_LINE + 1 + 1 + 1 + 1 + 1 + 2
 # Three lines: the products read, the stock taken (one guarded UPDATE), and the cash payment.
@@ -136,6 +137,9 @@ def bill_body(customer, facial):
 def test_the_counter_calls_over_http_take_a_fixed_number_of_statements(
     holder, facial, token_client, warm, django_assert_num_queries
 ):
+    # The budget of a one-line bill over HTTP: 13 statements in production (BEGIN and COMMIT
+    # aside), the value journal's row and value_held included (docs/journal.md "Why value_held").
+    assert AUTH + INVOICE_ONE_FREE_LINE == 13
     with django_assert_num_queries(CUSTOMER_PACKAGES):
         packages = token_client.get(f"/integrated-billing/customer-packages/{holder.pk}?active=true")
     with django_assert_num_queries(AUTH + PREVIEW_ONE_LINE):

@@ -12,7 +12,10 @@ from tests.factories import CustomerFactory, PrepaidPackageFactory, ServicePacka
 
 pytestmark = pytest.mark.django_db
 
-NAMES = ["liability", "liability-forecast", "package-sales", "redemptions", "breakage", "expiring", "day-close"]
+NAMES = [
+    "liability", "liability-rollforward", "liability-forecast", "package-sales", "redemptions", "breakage",
+    "expiring", "day-close",
+]
 
 
 @pytest.fixture

@@ -15,9 +15,11 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 # tab, its canvases, its table
 TABS = [
     ("liability", ["chart-liability", "chart-forecast"], "table-liability"),
+    ("liability-rollforward", ["chart-liability-rollforward"], "table-liability-rollforward"),
     ("package-sales", ["chart-package-sales"], "table-package-sales"),
     ("redemptions", ["chart-redemptions"], "table-redemptions"),
     ("breakage", ["chart-breakage"], "table-breakage"),
+    ("inter-branch", ["chart-inter-branch"], "table-inter-branch"),
     ("expiring", ["chart-expiring"], "table-expiring"),
     ("day-close", ["chart-day-close"], "table-day-close"),
 ]

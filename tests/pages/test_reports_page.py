@@ -12,7 +12,9 @@ from tests.pages.test_pages import json_script
 
 pytestmark = pytest.mark.django_db
 
-TABS = ["liability", "package-sales", "redemptions", "breakage", "expiring", "day-close"]
+TABS = [
+    "liability", "liability-rollforward", "package-sales", "redemptions", "breakage", "inter-branch", "expiring", "day-close",
+]
 
 
 @pytest.fixture
@@ -66,7 +68,10 @@ def test_every_tab_renders_its_table_and_chart_from_the_seeded_shop(client, mana
     assert any(row.startswith("Service package 2") for row in breakage)
     assert rows_of(html, "table-expiring") and "No invoice" not in " ".join(rows_of(html, "table-day-close-cashiers"))
     charts = json_script(client.get("/reports"), "report-charts")
-    assert set(charts) == {"liability", "forecast", "package_sales", "redemptions", "breakage", "expiring", "day_close"}
+    assert set(charts) == {
+        "liability", "forecast", "rollforward", "package_sales", "redemptions", "breakage", "inter_branch", "expiring",
+        "day_close",
+    }
     assert len(charts["package_sales"]["labels"]) == 6 and len(charts["package_sales"]["datasets"]) == 6
 
 

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from billing.services import CartItem, PaymentIn, invoice_create, invoice_void, package_sell
 from packages.models import PackageAssignment
+from packages.services.status import assignments_expire
 from tests.factories import (
     CustomerFactory,
     MembershipFactory,
@@ -42,7 +43,7 @@ def backdate(assignment: PackageAssignment, *, assigned_on: date, expires_on: da
 
 @pytest.fixture
 def shop(db):
-    """Sell a 3+1 facial package, prepaid credit and a membership today, plus a lapsed 3+1; bill and void.
+    """Sell a 3+1 facial package, prepaid credit and a membership today, plus a 3+1 that lapsed unused; bill and void.
 
     Facial: 1,200 + 5% GST. The 3+1 sells at 3,600 + 180 GST; the membership at 50,000 + 2,500;
     the prepaid at 15,000 for 17,500 of credit (no GST). The first bill takes a session
@@ -66,9 +67,12 @@ def shop(db):
     ).assignment
     lapsed = package_sell(
         customer=CustomerFactory(name="Bina", phone="+919800000002"), template=ServicePackageFactory(name="Old 3+1"),
-        service=facial, user=manager, payment=PaymentIn("cash"),
+        service=facial, user=manager, payment=PaymentIn("cash"), bill_date=today - timedelta(days=100),
     ).assignment
     lapsed = backdate(lapsed, assigned_on=today - timedelta(days=100), expires_on=today - timedelta(days=10))
+    # The expire job ran the day after its last day: its expiry row takes all four sessions' 3,600.
+    assignments_expire(on_date=today - timedelta(days=9))
+    lapsed.refresh_from_db()
     facial_line = [CartItem(type="service", id=facial.pk, quantity=1, assignment_id=series.pk)]
     kept = invoice_create(customer=customer, items=facial_line, cashier=cashier).invoice
     voided = invoice_create(customer=customer, items=facial_line, cashier=cashier).invoice

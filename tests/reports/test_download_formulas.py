@@ -22,7 +22,9 @@ CUSTOMER_NAME = '=HYPERLINK("http://x","y")'
 PACKAGE_NAME = "+cmd|' /C calc'!A0"
 CASHIER_NAME = "@SUM(1+1)"
 AMOUNT_COLUMNS = {
-    "credit_left", "value", "taxable_value", "gst", "total", "value_redeemed", "credit_spent", "amount",
+    "credit_left", "value", "taxable_value", "gst", "total", "value_redeemed", "credit_spent", "amount", "list_price",
+    "opening", "sold", "topped_up", "imported", "transferred_in", "redeemed", "refunded", "transferred_out", "expired",
+    "adjusted", "closing",
 }
 
 

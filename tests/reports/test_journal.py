@@ -256,7 +256,7 @@ def test_the_rollforward_api_answers_strings_to_the_paisa_in_the_contract_shape(
 
     assert response.status_code == 200, response.content
     body = response.json()
-    assert list(body) == ["success", "from", "to", "rows", "totals"]
+    assert sorted(body) == ["from", "rows", "success", "to", "totals"]
     assert (body["success"], body["from"], body["to"]) == (True, month["start"].isoformat(), month["end"].isoformat())
     assert [list(row) for row in body["rows"]] == [COLUMNS] * 6
     assert list(body["totals"]) == COLUMNS[1:]
@@ -429,3 +429,28 @@ def test_inter_branch_says_what_each_branch_used_of_anothers_packages(api, today
             {"sold_at": "KOR", "used_at": "IND", "sessions": 0, "value": "1080.00"},
         ],
     }
+
+
+def test_the_rollforward_downloads_its_rows_and_a_total_row(api, month):
+    query = {"from": month["start"].isoformat(), "to": month["end"].isoformat()}
+
+    lines = api.get("/api/reports/liability-rollforward", {**query, "format": "csv"}).content.decode().splitlines()
+    workbook = api.get("/api/reports/liability-rollforward", {**query, "format": "xlsx"})
+
+    assert lines[0] == ",".join(COLUMNS)
+    assert lines[2] == "service_package,3600.00,5400.00,0.00,999.99,2700.00,900.00,0.00,2700.00,999.99,-900.00,7200.00"
+    assert lines[-1] == "total,52200.00,5400.00,5000.00,999.99,2700.00,4980.00,0.00,2700.00,999.99,-900.00,56720.00"
+    assert workbook["Content-Disposition"] == (
+        f'attachment; filename="liability-rollforward-{query["from"]}-to-{query["to"]}.xlsx"'
+    )
+
+
+def test_the_inter_branch_download_names_both_branches(api, today):
+    indiranagar, koramangala = BranchFactory(code="IND"), BranchFactory(code="KOR")
+    series = facial_series(today - timedelta(days=10), branch=indiranagar)
+    JournalRowFactory(assignment=series, event="redemption", business_day=today, value_delta="-900.00",
+                      sessions_delta=-1, branch=koramangala)
+
+    lines = api.get("/api/reports/inter-branch", {"format": "csv"}).content.decode().splitlines()
+
+    assert lines == ["sold_at,used_at,sessions,value", "IND,KOR,1,900.00"]

@@ -558,4 +558,7 @@ def backdate_void(invoice: Invoice, *, on: date) -> None:
     invoice.refresh_from_db()
     Invoice.objects.filter(pk=invoice.pk).update(cancelled_at=at(on) + timedelta(hours=2))
     Receipt.objects.filter(pk=invoice.credit_note_receipt_id).update(issued_at=at(on) + timedelta(hours=2))
-    PackageUsage.objects.filter(invoice_number=invoice.credit_note_number).update(created_at=at(on) + timedelta(hours=2))
+    # The void's journal rows belong to that day too (docs/journal.md "The business day").
+    PackageUsage.objects.filter(invoice_number=invoice.credit_note_number).update(
+        created_at=at(on) + timedelta(hours=2), business_day=on
+    )
