@@ -639,6 +639,10 @@ class UsageKind(models.TextChoices):
     EXPIRY = "expiry", "Expired"
 
 
+# The kinds whose value falls by the day (packages.ledger.time_kinds), for the journal's partial index.
+TIME_KIND_TYPES = ("membership", "student_offer", "yearly_membership")
+
+
 class JournalEvent(models.TextChoices):
     """What a journal row says happened to the value a package holds (docs/journal.md).
 
@@ -718,10 +722,12 @@ class PackageUsage(models.Model):
         indexes = [
             models.Index(fields=["assignment", "business_day"], name="journal_assignment_day"),
             models.Index(fields=["business_day", "home_branch", "package_type", "event"], name="journal_day_branch_kind"),
-            # The rows that move value (a time kind's bills move none): what a time-kind package
-            # held on a day is read from these alone (reports.selectors._time_values).
+            # A time kind's rows that move value (its bills move none): what a membership held on
+            # a day is read from these alone (reports.selectors._time_values). The three built-in
+            # time kinds; another one is read without the index, as rightly.
             models.Index(
-                fields=["assignment", "business_day"], include=["value_delta"], condition=~models.Q(value_delta=0),
+                fields=["assignment", "business_day"], include=["value_delta"],
+                condition=models.Q(package_type__in=TIME_KIND_TYPES) & ~models.Q(value_delta=0),
                 name="journal_value_moves",
             ),
         ]

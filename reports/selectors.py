@@ -178,33 +178,37 @@ def _time_values(*, as_of: date, branch=None) -> dict[str, dict]:
     A time-kind assignment holds the sum of its rows up to `as_of` less the straight-line
     release accrued since its last row: the smaller of that sum and its straight-line value
     on the day (the writer catches up to the line before every other event, so the sum is
-    the line's value on the day of its last event). One query: each assignment's sum is a
-    subquery on the partial index journal_value_moves (the rows whose value_delta is not 0).
+    the line's value on the day of its last event). One query: the time kinds' rows that move
+    value (their bills move none; the partial index journal_value_moves) summed per assignment,
+    joined to the assignments not past their last day, summed per kind.
     """
     kinds = time_kinds()
     if not kinds:
         return {}
     held = (
-        PackageUsage.objects.filter(assignment=OuterRef("pk"), business_day__lte=as_of)
-        .exclude(value_delta=0)  # a time kind's bills move nothing: the index journal_value_moves
+        PackageUsage.objects.filter(business_day__lte=as_of, package_type__in=kinds)
+        .exclude(value_delta=0)
         .order_by()
-        .values("assignment")
-        .annotate(paise=Sum(Paise("value_delta")))
-        .values("paise")
+        .values("assignment_id")
+        .annotate(held=Sum(Paise("value_delta")))
     )
-    rows = (
+    lines = (
         _sold_at(PackageAssignment.objects.filter(package_type__in=kinds), branch)
         .filter(Q(expires_on__isnull=True) | Q(expires_on__gte=as_of))
-        .annotate(held=Subquery(held, output_field=PAISE), line=time_value_sql(as_of))
-        .filter(held__gt=0)
         .order_by()
-        .values("package_type")
-        .annotate(
-            packages=Count("pk"),
-            paise=Sum(Case(When(held__lt=F("line"), then=F("held")), default=F("line"), output_field=PAISE)),
-        )
+        .annotate(line=time_value_sql(as_of))
+        .values("id", "package_type", "line")
     )
-    return {row["package_type"]: {"packages": row["packages"], "value": _paise(row["paise"])} for row in rows}
+    held_sql, held_params = held.query.sql_with_params()
+    lines_sql, lines_params = lines.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT a.package_type, COUNT(*), SUM(CASE WHEN h.held < a.line THEN h.held ELSE a.line END) "
+            f"FROM ({lines_sql}) a JOIN ({held_sql}) h ON h.assignment_id = a.id WHERE h.held > 0 GROUP BY a.package_type",
+            (*lines_params, *held_params),
+        )
+        rows = cursor.fetchall()
+    return {kind: {"packages": packages, "value": _paise(paise)} for kind, packages, paise in rows}
 
 
 def _held_values(*, as_of: date, branch=None) -> dict[str, Decimal]:

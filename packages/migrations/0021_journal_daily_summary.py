@@ -51,7 +51,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='packageusage',
-            index=models.Index(condition=models.Q(('value_delta', 0), _negated=True), fields=['assignment', 'business_day'], include=('value_delta',), name='journal_value_moves'),
+            index=models.Index(condition=models.Q(('package_type__in', ('membership', 'student_offer', 'yearly_membership')), models.Q(('value_delta', 0), _negated=True)), fields=['assignment', 'business_day'], include=('value_delta',), name='journal_value_moves'),
         ),
         migrations.AddField(
             model_name='journalday',
