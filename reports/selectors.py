@@ -14,9 +14,9 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
-from django.db.models import Case, Count, DecimalField, F, IntegerField, OuterRef, Q, Subquery, Sum, Value, When
-from django.db.models.functions import Coalesce, TruncDate, TruncDay, TruncMonth
 from django.db import connection
+from django.db.models import Case, Count, DecimalField, F, IntegerField, Q, Sum, Value, When
+from django.db.models.functions import Coalesce, TruncDate, TruncDay, TruncMonth
 from django.utils import timezone
 
 from billing.models import Invoice, InvoiceLine, InvoiceStatus, LineType, Payment, Refund
