@@ -14,7 +14,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
-from django.db import connection
+from django.db import connections
 from django.db.models import Case, Count, DecimalField, F, IntegerField, Q, Sum, Value, When
 from django.db.models.functions import Coalesce, TruncDate, TruncDay, TruncMonth
 from django.utils import timezone
@@ -201,7 +201,7 @@ def _time_values(*, as_of: date, branch=None) -> dict[str, dict]:
     )
     held_sql, held_params = held.query.sql_with_params()
     lines_sql, lines_params = lines.query.sql_with_params()
-    with connection.cursor() as cursor:
+    with connections[lines.db].cursor() as cursor:  # the reports replica when there is one
         cursor.execute(
             "SELECT a.package_type, COUNT(*), SUM(CASE WHEN h.held < a.line THEN h.held ELSE a.line END) "
             f"FROM ({lines_sql}) a JOIN ({held_sql}) h ON h.assignment_id = a.id WHERE h.held > 0 GROUP BY a.package_type",
@@ -246,7 +246,7 @@ def _holding_rows(*, as_of: date, branch=None) -> dict[str, dict]:
         .filter(held__gt=0)
     )
     sql, params = per_assignment.query.sql_with_params()
-    with connection.cursor() as cursor:
+    with connections[per_assignment.db].cursor() as cursor:  # the reports replica when there is one
         cursor.execute(
             f"SELECT package_type, COUNT(*), SUM(sessions), SUM(credit) FROM ({sql}) holding GROUP BY package_type",
             params,
