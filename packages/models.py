@@ -639,6 +639,10 @@ class UsageKind(models.TextChoices):
     EXPIRY = "expiry", "Expired"
 
 
+# The kinds whose value falls by the day (packages.ledger.time_kinds), for the journal's partial index.
+TIME_KIND_TYPES = ("membership", "student_offer", "yearly_membership")
+
+
 class JournalEvent(models.TextChoices):
     """What a journal row says happened to the value a package holds (docs/journal.md).
 
@@ -718,6 +722,14 @@ class PackageUsage(models.Model):
         indexes = [
             models.Index(fields=["assignment", "business_day"], name="journal_assignment_day"),
             models.Index(fields=["business_day", "home_branch", "package_type", "event"], name="journal_day_branch_kind"),
+            # A time kind's rows that move value (its bills move none): what a membership held on
+            # a day is read from these alone (reports.selectors._time_values). The three built-in
+            # time kinds; another one is read without the index, as rightly.
+            models.Index(
+                fields=["assignment", "business_day"], include=["value_delta"],
+                condition=models.Q(package_type__in=TIME_KIND_TYPES) & ~models.Q(value_delta=0),
+                name="journal_value_moves",
+            ),
         ]
 
     def __str__(self):
@@ -730,3 +742,45 @@ class PackageUsage(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValidationError("Ledger rows are append-only and cannot be deleted.")
+
+
+class JournalDay(models.Model):
+    """Folded sums of journal rows per (business day, selling branch, kind, event) (docs/journal.md "The daily summary").
+
+    Written only by `journal_fold` (the `fold_journal` command): each fold adds, for the rows
+    with an id above the last fold's watermark and up to the new one, one row per group, so a
+    group may have a row per fold; readers sum them. Amounts are in whole paise, so sums are exact
+    on both databases. Reports add the journal rows above the watermark live.
+    """
+
+    business_day = models.DateField(null=True)
+    home_branch = models.ForeignKey(Branch, on_delete=models.PROTECT, null=True, related_name="+")
+    package_type = models.CharField(max_length=20, blank=True)
+    event = models.CharField(max_length=14, choices=JournalEvent.choices)
+    rows = models.BigIntegerField(default=0)
+    value_paise = models.BigIntegerField(default=0)
+    sessions = models.BigIntegerField(default=0)
+    credit_paise = models.BigIntegerField(default=0)
+
+    class Meta:
+        db_table = "package_journal_day"
+        indexes = [models.Index(fields=["business_day", "home_branch", "package_type"], name="journal_day_sums")]
+
+    def __str__(self):
+        return f"{self.business_day} {self.package_type} {self.event}: {self.rows} row(s)"
+
+
+class JournalFold(models.Model):
+    """The watermark of the daily summary: every journal row with `id <= upto_id` is in `JournalDay`, none above.
+
+    One row (pk 1, made by the migration); a fold locks it, so two folds never add the same rows.
+    """
+
+    upto_id = models.BigIntegerField(default=0)
+    folded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        db_table = "package_journal_fold"
+
+    def __str__(self):
+        return f"journal folded up to row {self.upto_id}"

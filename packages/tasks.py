@@ -1,6 +1,7 @@
-"""Scheduled work on packages, for Celery beat (the same job as `manage.py expire_packages`)."""
+"""Scheduled work on packages, for Celery beat (the same jobs as `manage.py expire_packages` and `fold_journal`)."""
 from celery import shared_task
 
+from .journal_summary import journal_fold
 from .services import assignments_expire
 
 
@@ -8,3 +9,9 @@ from .services import assignments_expire
 def expire_packages() -> int:
     """Mark active packages past their date as expired; return how many."""
     return assignments_expire()
+
+
+@shared_task(name="packages.tasks.fold_journal")
+def fold_journal() -> int:
+    """Fold the journal's settled rows into the daily summary; return how many."""
+    return journal_fold().rows

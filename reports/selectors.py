@@ -14,11 +14,13 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
-from django.db.models import Case, Count, DecimalField, F, IntegerField, OuterRef, Q, Subquery, Sum, Value, When
+from django.db import connections
+from django.db.models import Case, Count, DecimalField, F, IntegerField, Q, Sum, Value, When
 from django.db.models.functions import Coalesce, TruncDate, TruncDay, TruncMonth
 from django.utils import timezone
 
 from billing.models import Invoice, InvoiceLine, InvoiceStatus, LineType, Payment, Refund
+from packages.journal_summary import journal_totals
 from packages.kinds import all_kinds
 from packages.ledger import time_kinds
 from packages.models import AssignmentStatus, JournalEvent, PackageAssignment, PackageUsage
@@ -160,17 +162,14 @@ def _paise(amount) -> Decimal:
 def _journal_sums(*, as_of: date, branch=None) -> dict[str, dict]:
     """Return, per kind, Σ value_delta of the rows dated on or before `as_of`.
 
-    One GROUP BY over the journal (index journal_day_branch_kind); amounts summed in whole
-    paise, so both databases add exactly.
+    From the journal's daily summary plus the rows written since its last fold
+    (`packages.journal_summary`, docs/journal.md "The daily summary"), in one statement; amounts
+    in whole paise, so both databases add exactly.
     """
-    rows = (
-        _journal(branch)
-        .filter(business_day__lte=as_of)
-        .order_by()
-        .values("package_type")
-        .annotate(paise=Sum(Paise("value_delta")))
-    )
-    return {row["package_type"]: {"value": _paise(row["paise"])} for row in rows}
+    return {
+        row["package_type"]: {"value": _paise(row["paise"])}
+        for row in journal_totals(group_by=("package_type",), day_to=as_of, home_branch=branch)
+    }
 
 
 def _time_values(*, as_of: date, branch=None) -> dict[str, dict]:
@@ -179,32 +178,37 @@ def _time_values(*, as_of: date, branch=None) -> dict[str, dict]:
     A time-kind assignment holds the sum of its rows up to `as_of` less the straight-line
     release accrued since its last row: the smaller of that sum and its straight-line value
     on the day (the writer catches up to the line before every other event, so the sum is
-    the line's value on the day of its last event). One query: each assignment's sum is a
-    subquery on the index journal_assignment_day.
+    the line's value on the day of its last event). One query: the time kinds' rows that move
+    value (their bills move none; the partial index journal_value_moves) summed per assignment,
+    joined to the assignments not past their last day, summed per kind.
     """
     kinds = time_kinds()
     if not kinds:
         return {}
     held = (
-        PackageUsage.objects.filter(assignment=OuterRef("pk"), business_day__lte=as_of)
+        PackageUsage.objects.filter(business_day__lte=as_of, package_type__in=kinds)
+        .exclude(value_delta=0)
         .order_by()
-        .values("assignment")
-        .annotate(paise=Sum(Paise("value_delta")))
-        .values("paise")
+        .values("assignment_id")
+        .annotate(held=Sum(Paise("value_delta")))
     )
-    rows = (
+    lines = (
         _sold_at(PackageAssignment.objects.filter(package_type__in=kinds), branch)
         .filter(Q(expires_on__isnull=True) | Q(expires_on__gte=as_of))
-        .annotate(held=Subquery(held, output_field=PAISE), line=time_value_sql(as_of))
-        .filter(held__gt=0)
         .order_by()
-        .values("package_type")
-        .annotate(
-            packages=Count("pk"),
-            paise=Sum(Case(When(held__lt=F("line"), then=F("held")), default=F("line"), output_field=PAISE)),
-        )
+        .annotate(line=time_value_sql(as_of))
+        .values("id", "package_type", "line")
     )
-    return {row["package_type"]: {"packages": row["packages"], "value": _paise(row["paise"])} for row in rows}
+    held_sql, held_params = held.query.sql_with_params()
+    lines_sql, lines_params = lines.query.sql_with_params()
+    with connections[lines.db].cursor() as cursor:  # the reports replica when there is one
+        cursor.execute(
+            "SELECT a.package_type, COUNT(*), SUM(CASE WHEN h.held < a.line THEN h.held ELSE a.line END) "
+            f"FROM ({lines_sql}) a JOIN ({held_sql}) h ON h.assignment_id = a.id WHERE h.held > 0 GROUP BY a.package_type",
+            (*lines_params, *held_params),
+        )
+        rows = cursor.fetchall()
+    return {kind: {"packages": packages, "value": _paise(paise)} for kind, packages, paise in rows}
 
 
 def _held_values(*, as_of: date, branch=None) -> dict[str, Decimal]:
@@ -225,33 +229,32 @@ def _values_of(sums: dict[str, dict], timed: dict[str, dict]) -> dict[str, Decim
 def _holding_rows(*, as_of: date, branch=None) -> dict[str, dict]:
     """Return, per kind, the packages whose rows up to `as_of` hold value, and their sessions and credit left.
 
-    One query: the rows up to the day of the assignments whose rows add up to more than nothing
-    (a GROUP BY assignment HAVING, as a subquery), summed per kind. A package that expired, was
-    refunded or moved on holds nothing, whatever sessions or credit its rows still count.
+    One pass over the rows up to the day: summed per assignment, kept when they add up to
+    more than nothing, then summed per kind. A package that expired, was refunded or moved on
+    holds nothing, whatever sessions or credit its rows still count.
     """
-    holding = (
+    per_assignment = (
         _journal(branch)
         .filter(business_day__lte=as_of)
         .order_by()
-        .values("assignment_id")
-        .annotate(held=Sum(Paise("value_delta")))
-        .filter(held__gt=0)
-        .values("assignment_id")
-    )
-    rows = (
-        _journal(branch)
-        .filter(business_day__lte=as_of, assignment_id__in=holding)
-        .order_by()
-        .values("package_type")
+        .values("assignment_id", "package_type")
         .annotate(
-            packages=Count("assignment_id", distinct=True),
+            held=Sum(Paise("value_delta")),
             sessions=Coalesce(Sum("sessions_delta"), 0),
             credit=Sum(Paise("credit_delta")),
         )
+        .filter(held__gt=0)
     )
+    sql, params = per_assignment.query.sql_with_params()
+    with connections[per_assignment.db].cursor() as cursor:  # the reports replica when there is one
+        cursor.execute(
+            f"SELECT package_type, COUNT(*), SUM(sessions), SUM(credit) FROM ({sql}) holding GROUP BY package_type",
+            params,
+        )
+        rows = cursor.fetchall()
     return {
-        row["package_type"]: {"packages": row["packages"], "sessions": row["sessions"], "credit": _paise(row["credit"])}
-        for row in rows
+        kind: {"packages": packages, "sessions": int(sessions or 0), "credit": _paise(credit)}
+        for kind, packages, sessions, credit in rows
     }
 
 
@@ -308,18 +311,13 @@ def liability_rollforward(*, date_from: date, date_to: date, branch=None) -> dic
     closing = opening + sold + topped_up + imported + transferred_in - redeemed - refunded
     - transferred_out - expired + adjusted, for every row and the totals (docs/reports.md).
     A package belongs to the branch that sold it; its redemptions count at any branch. Five
-    queries whatever the size: the sums up to each end, and one GROUP BY over the period's rows.
+    queries whatever the size: the sums up to each end, and the period's sums per kind and event,
+    each from the journal's daily summary and the rows written since its last fold.
     """
     opening = _held_values(as_of=date_from - timedelta(days=1), branch=branch)
     closing = _held_values(as_of=date_to, branch=branch)
     moved: dict[str, dict[str, Decimal]] = defaultdict(lambda: defaultdict(lambda: ZERO))
-    for row in (
-        _journal(branch)
-        .filter(business_day__range=(date_from, date_to))
-        .order_by()
-        .values("package_type", "event")
-        .annotate(paise=Sum(Paise("value_delta")))
-    ):
+    for row in journal_totals(group_by=("package_type", "event"), day_from=date_from, day_to=date_to, home_branch=branch):
         moved[row["package_type"]][COLUMN_OF_EVENT.get(row["event"], "adjusted")] += _paise(row["paise"])
     timed = set(time_kinds())
     rows = [

@@ -299,6 +299,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notifications.tasks.send_reminders",
         "schedule": crontab(hour=REMINDER_HOUR, minute=5),
     },
+    # The journal's daily summary (docs/journal.md): every 15 minutes, so reports read few live rows.
+    "fold-journal": {
+        "task": "packages.tasks.fold_journal",
+        "schedule": crontab(minute="*/15"),
+    },
 }
 
 # Security: opt-in through the environment, so DEBUG=false on plain HTTP still works.

@@ -18,12 +18,18 @@ def test_beat_runs_the_expiry_sweep_and_the_reminders_daily_at_the_reminder_hour
     schedule = settings.CELERY_BEAT_SCHEDULE
 
     assert {entry["task"] for entry in schedule.values()} == {
-        "packages.tasks.expire_packages", "notifications.tasks.send_reminders",
+        "packages.tasks.expire_packages", "notifications.tasks.send_reminders", "packages.tasks.fold_journal",
     }
     for entry in schedule.values():
-        assert entry["schedule"].hour == {settings.REMINDER_HOUR}
+        if entry["task"] == "packages.tasks.fold_journal":
+            # The journal's daily summary (docs/journal.md): every quarter of an hour.
+            assert entry["schedule"].minute == {0, 15, 30, 45}
+        else:
+            assert entry["schedule"].hour == {settings.REMINDER_HOUR}
     assert app.conf.timezone == settings.TIME_ZONE
-    assert {"packages.tasks.expire_packages", "notifications.tasks.send_reminders"} <= set(app.tasks)
+    assert {
+        "packages.tasks.expire_packages", "notifications.tasks.send_reminders", "packages.tasks.fold_journal",
+    } <= set(app.tasks)
 
 
 def test_without_a_broker_the_reminder_task_runs_in_process_and_sends(customer, package_expiring):
