@@ -4,7 +4,9 @@ Reports, refunds, transfers and breakage all call `assignment_value`. It takes a
 assignment, a `values()` row of one or the `AssignmentValues` below, so a report can
 value thousands of rows without loading models. Each kind says how its value falls
 (`Kind.value_left`); this module says which assignments hold any value at all and
-rounds half-up to the paisa.
+rounds half-up to the paisa. A service package or credit whose journal is known (an
+assignment, or a row with `value_held`) is worth what its journal holds (docs/journal.md
+"Value"): the shares of `value_left`, and what adjustments and top-ups moved at their price.
 """
 from __future__ import annotations
 
@@ -45,6 +47,8 @@ class AssignmentValues:
     remaining_sessions: int = 0
     credit_total: Decimal = ZERO
     credit_remaining: Decimal = ZERO
+    # The sum of its journal rows, when known (docs/journal.md): sessions and credit are worth that.
+    value_held: Decimal | None = None
 
     @classmethod
     def of(cls, source) -> AssignmentValues:
@@ -62,6 +66,7 @@ class AssignmentValues:
             remaining_sessions=get("remaining_sessions", 0) or 0,
             credit_total=_amount(get("credit_amount", get("credit_total"))),
             credit_remaining=_amount(get("credit_remaining")),
+            value_held=None if get("value_held") is None else _amount(get("value_held")),
         )
 
 
@@ -77,7 +82,12 @@ def assignment_value(assignment_or_values, on_date: date) -> Decimal:
     values = AssignmentValues.of(assignment_or_values)
     if not holds_value(values, on_date):
         return ZERO
-    return quantize_money(kind_for(values.package_type).value_left(values, on_date))
+    kind = kind_for(values.package_type)
+    if values.value_held is not None and (kind.has_sessions or kind.is_credit):
+        # Sessions and credit are worth what their journal holds: the shares of `value_left`, and
+        # also what an adjustment released or a top-up added at its own price (docs/journal.md).
+        return quantize_money(values.value_held)
+    return quantize_money(kind.value_left(values, on_date))
 
 
 def assignment_money_left(assignment_or_values, on_date: date, *, paid: Decimal) -> Decimal:
@@ -88,7 +98,7 @@ def assignment_money_left(assignment_or_values, on_date: date, *, paid: Decimal)
     value: a refund pays this back, so an unused package gives
     back exactly what was paid, and 3 of 4 sessions of ₹3,600 give back ₹2,700.00 (docs/money.md).
     """
-    values = replace(AssignmentValues.of(assignment_or_values), sale_value=quantize_money(paid))
+    values = replace(AssignmentValues.of(assignment_or_values), sale_value=quantize_money(paid), value_held=None)
     return assignment_value(values, on_date)
 
 

@@ -4,7 +4,7 @@ Spending and giving back balances is the one writer's, `packages.ledger` (docs/j
 its names are re-exported here for the callers that import them from this module.
 """
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
@@ -34,7 +34,7 @@ from ..models import (
     PackageBenefitTracker,
     UsageKind,
 )
-from ..valuation import HOLDING_STATUSES, assignment_value
+from ..valuation import HOLDING_STATUSES, AssignmentValues, assignment_value
 from .status import StatusReason, assignment_status_change, status_for_balance
 
 __all__ = [
@@ -135,7 +135,9 @@ def _journal_differences(assignment: PackageAssignment, on_date) -> list[str]:
         return found
     if assignment.is_expired_on(on_date):
         return found  # the status check says it should have expired
-    value = assignment_value(assignment, on_date)
+    # The shares of the sale value (sessions, credit or days left), worked out afresh: a check of
+    # the journal, which the valuation of a journalled package otherwise just reads.
+    value = assignment_value(replace(AssignmentValues.of(assignment), value_held=None), on_date)
     if releases_by_time(assignment.package_type):
         if held > assignment.sale_value.amount:
             found.append(

@@ -94,12 +94,6 @@ FIELDS = ("opening", *INCREASES, *DECREASES, "closing")
 # here the machine steps around that bug so that it can look for others; once it is fixed,
 # remove the name (its xfail test then fails as XPASS, to say so).
 KNOWN_BUGS = frozenset({
-    # assignment_value keeps the whole sale value after assignment_adjust changes the total,
-    # while the journal released held x removed / left (test_an_adjustment_leaves_valuation_and_journal_apart).
-    "valuation_after_adjustment",
-    # Likewise after a top-up of credit already spent from: the valuation blends the old and the
-    # new price of credit, the journal adds the price paid (test_a_top_up_after_use_leaves_valuation_and_journal_apart).
-    "valuation_after_top_up",
     # liability(as_of=a past day) values a time kind on its current expiry, so an extension
     # (or a resume, which pushes the expiry back) moves past days (test_an_extension_moves_a_past_days_liability).
     "time_line_moves_with_expiry",
