@@ -1,4 +1,4 @@
-"""gunicorn for production (README "Production"), and what `make bench` measures over HTTP.
+"""gunicorn for production (docs/operations.md "Production"), and what `make bench` measures over HTTP.
 
     gunicorn -c gunicorn.conf.py spa_pkg.wsgi
 

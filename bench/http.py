@@ -1,4 +1,4 @@
-"""The HTTP phase of the bench: the counter's three calls through gunicorn, as the README runs it.
+"""The HTTP phase of the bench: the counter's three calls through gunicorn, as docs/operations.md runs it.
 
 gunicorn starts with the repository's `gunicorn.conf.py` (the production recipe) on a free
 local port, against the bench database, with DEBUG off and persistent connections

@@ -351,7 +351,7 @@ def render(
     if http_rows:
         lines += [
             "",
-            "Over HTTP: gunicorn with `gunicorn.conf.py` (README \"Production\"), DEBUG off, `DB_CONN_MAX_AGE=60` "
+            "Over HTTP: gunicorn with `gunicorn.conf.py` (docs/operations.md \"Production\"), DEBUG off, `DB_CONN_MAX_AGE=60` "
             "with health checks, API token; each cashier runs customer-packages, preview and invoices per bill "
             "on customers of their own. Bills/second counts whole bills (all three calls).",
             "",
@@ -406,7 +406,7 @@ plain batches: COPY on PostgreSQL, executemany on SQLite), then times what the c
   both run on the same machine a moment apart, so the ratio holds when the machine is busy
   and the absolute figures do not;
 - on PostgreSQL, **the HTTP phase** (`bench/http.py`): gunicorn started with
-  `gunicorn.conf.py`, exactly as README "Production" runs it (3 processes of 4 threads,
+  `gunicorn.conf.py`, exactly as docs/operations.md "Production" runs it (3 processes of 4 threads,
   `DB_CONN_MAX_AGE=60` with health checks, `DEBUG=false`), and cashiers with an API token
   each doing what the billing page does per bill: `GET customer-packages?active=true`,
   `POST preview`, `POST invoices` with a fresh `Idempotency-Key`, on customers of their own;

@@ -1,4 +1,4 @@
-"""Turn assignments into the JSON shapes of the contract (README "API"), written once.
+"""Turn assignments into the JSON shapes of the contract (docs/api.md), written once.
 
 The customer-packages endpoint, the billing page and the invoice response
 (`updated_packages`) all print an assignment through these two functions.

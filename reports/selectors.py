@@ -1,4 +1,4 @@
-"""One selector per report (DESIGN.md "Reports"): the JSON shape without `success`, Decimal amounts.
+"""One selector per report (docs/reports.md, docs/api.md "Reports"): the JSON shape without `success`, Decimal amounts.
 
 Counts and sums are computed in SQL (`annotate`, `Sum`, `Case`, `TruncDay` / `TruncMonth`) in a
 fixed number of queries whatever the number of rows. A value left is the one valuation,

@@ -1,6 +1,6 @@
 """Write a development `.env` beside manage.py unless one exists: `python -m spa_pkg.devenv [directory]`.
 
-`make run` calls it first, so the README's management commands (housekeeping, cron) work as
+`make run` calls it first, so the management commands of docs/operations.md (housekeeping, cron) work as
 written on a laptop: spa_pkg/settings.py reads `.env` (django-environ; the environment wins) and
 refuses to start without SECRET_KEY when DEBUG is off. An existing `.env` is never touched.
 """
@@ -13,7 +13,7 @@ PROJECT = Path(__file__).resolve().parent.parent
 
 TEMPLATE = """\
 # Written by `make run` (python -m spa_pkg.devenv) for development on this machine. Never deploy it.
-# spa_pkg/settings.py reads this file; variables set in the environment win. See README, Settings.
+# spa_pkg/settings.py reads this file; variables set in the environment win. See docs/operations.md, Settings.
 DEBUG=true
 SECRET_KEY={key}
 """

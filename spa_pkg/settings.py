@@ -127,7 +127,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "NAME": env("SQLITE_TEST_NAME", default=str(BASE_DIR / "test_db.sqlite3"))
     }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
-# Persistent connections (README "Production"): each gunicorn thread keeps its connection for
+# Persistent connections (docs/operations.md "Production"): each gunicorn thread keeps its connection for
 # DB_CONN_MAX_AGE seconds instead of opening one per request (a few ms on PostgreSQL), and
 # checks it with one round trip when a request starts, so a restarted server costs no error.
 # 0 (the default, for `runserver` and the tests) closes it after every request.
@@ -239,7 +239,7 @@ if EMAIL_BACKEND == "django.core.mail.backends.smtp.EmailBackend":
     EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
     EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
 
-# Reminders (README "Reminders"; notifications app). Days before expiry, the credit under
+# Reminders (docs/operations.md "Reminders"; notifications app). Days before expiry, the credit under
 # which a low-balance notice goes, the channels tried for each customer, and the hour the
 # daily jobs run in the spa's time zone (Celery beat; cron has its own lines).
 REMINDER_DAYS_BEFORE_EXPIRY = sorted(
@@ -347,7 +347,7 @@ SPA_ADDRESS = env("SPA_ADDRESS", default="12 MG Road, Bengaluru, Karnataka 56000
 SPA_GSTIN = env("SPA_GSTIN", default="29ABCDE1234F1ZW")
 SPA_STATE_CODE = env("SPA_STATE_CODE", default="29")
 SPA_PHONE = env("SPA_PHONE", default="+91 80 4000 1234")
-# The code of the first branch, made from the settings above (README "Branches").
+# The code of the first branch, made from the settings above (docs/operations.md "A chain of branches").
 SPA_BRANCH_CODE = env("SPA_BRANCH_CODE", default="MAIN")
 
 # Tax and numbering (see docs/gst.md).

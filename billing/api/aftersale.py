@@ -1,6 +1,6 @@
 """After the sale (managers): `POST /api/assignments/<id>/refund|transfer|extend|adjust|top-up`.
 
-One view per operation: validate the body, call the service, answer the shape the README's API section gives.
+One view per operation: validate the body, call the service, answer the shape docs/api.md gives.
 Each needs its own permission (spa_pkg.permissions), so a cashier gets 403; refusals are
 the JSON error body with nothing written; an unknown package is a 404.
 """

@@ -1,4 +1,4 @@
-"""Input and output serializers of the billing endpoints (shapes fixed by the integrators' contract, README "API")."""
+"""Input and output serializers of the billing endpoints (shapes fixed by the integrators' contract, docs/api.md)."""
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 

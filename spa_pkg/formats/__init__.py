@@ -1,4 +1,4 @@
-"""India's formats, in one place (README "Indian formats").
+"""India's formats, in one place (docs/manual.md "Indian formats").
 
 `en_IN/formats.py` is the format module Django reads for LANGUAGE_CODE "en-in"
 (FORMAT_MODULE_PATH): the admin, `{{ day|date }}` and form inputs all follow it.

@@ -1,4 +1,4 @@
-"""The README's screenshots, drawn by the browser tests that reach each page's state."""
+"""The screenshots of the README and docs/manual.md, drawn by the browser tests that reach each page's state."""
 import os
 from pathlib import Path
 

@@ -182,7 +182,7 @@ class Command(BaseCommand):
                 raise CommandError(
                     f"A chain numbers its documents per branch: put {{branch}} in {', '.join(missing)} first, e.g. "
                     "INVOICE_NUMBER_FORMAT='{branch}{date:%y%m%d}{seq:04d}' "
-                    "RECEIPT_NUMBER_FORMAT='{branch}-R{date:%y%m%d}{seq:04d}' (README \"Branches\")."
+                    "RECEIPT_NUMBER_FORMAT='{branch}-R{date:%y%m%d}{seq:04d}' (docs/operations.md \"A chain of branches\")."
                 )
         with transaction.atomic():
             users = self.seed_users()
