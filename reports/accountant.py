@@ -201,7 +201,7 @@ def month_documents(branch: Branch, month: str) -> MonthDocuments:
     start, end = month_bounds(month)
     invoices = list(
         Invoice.objects.filter(branch=branch, bill_date__range=(start, end))
-        .select_related("customer", "receipt")
+        .select_related("customer", "receipt", "branch")
         .prefetch_related(Prefetch("lines", queryset=InvoiceLine.objects.order_by("position", "pk")))
         .order_by("bill_date", "pk")
     )
@@ -219,18 +219,20 @@ def month_documents(branch: Branch, month: str) -> MonthDocuments:
     voided = {
         invoice.credit_note_receipt_id: invoice
         for invoice in Invoice.objects.filter(credit_note_receipt_id__in=notes)
-        .select_related("customer")
+        .select_related("customer", "branch")
         .prefetch_related("lines")
     }
     receipt_ids = [invoice.receipt_id for invoice in invoices if invoice.receipt_id] + [
         receipt.pk for receipt in receipts if receipt.kind == ReceiptKind.ADVANCE_RECEIPT
     ]
     payments = list(
-        Payment.objects.filter(receipt_id__in=receipt_ids).select_related("receipt", "invoice").order_by("pk")
+        Payment.objects.filter(receipt_id__in=receipt_ids)
+        .select_related("receipt__customer", "invoice")
+        .order_by("pk")
     )
     refunds = list(
         Refund.objects.filter(document_id__in=[receipt.pk for receipt in receipts])
-        .select_related("document", "invoice__customer", "assignment")
+        .select_related("document__customer", "invoice__customer", "invoice__branch", "assignment")
         .order_by("pk")
     )
     return MonthDocuments(branch, start, end, invoices, receipts, voided, payments, refunds)

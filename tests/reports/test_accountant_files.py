@@ -21,6 +21,7 @@ from billing.services import CartItem, PaymentIn, invoice_create, invoice_void, 
 from billing.services.aftersale import assignment_refund
 from branches.selectors import default_branch
 from receipts.models import Receipt, ReceiptKind
+from reports import selectors
 from reports.accountant import series_of
 from tests.factories import (
     CustomerFactory,
@@ -303,3 +304,27 @@ def test_the_command_writes_every_file_of_the_month(month, tmp_path):
     assert f"{code}-{month['key']}-tally.xml" in written and len(written) == 11
     b2cs = (tmp_path / f"{code}-{month['key']}-b2cs.csv").read_text()
     assert "29-Karnataka,5,,1200.00" in b2cs
+
+
+@pytest.mark.parametrize("name", ["tally.xml", "daybook.csv", "gstr1.xlsx"])
+def test_a_file_takes_a_fixed_number_of_queries(download, django_assert_max_num_queries, name):
+    # The session, the user and their branches, then the month's documents in one query a kind.
+    with django_assert_max_num_queries(10):
+        download(name)
+
+
+def test_the_day_book_ties_out_to_the_package_sales_report(download, month):
+    rows = read_csv(download("daybook.csv"))
+    start = month["today"].replace(day=1)
+    report = selectors.package_sales(date_from=start, date_to=month["today"], group="month", branch=month["branch"])
+
+    def tax(row):
+        return D(row["CGST"]) + D(row["SGST"]) + D(row["IGST"])
+
+    # The report counts the GST of the month's package-sale invoices, less that of package sales voided in it.
+    charged = sum(tax(row) for row in rows if row["Type"] == "Tax invoice (package sale)")
+    voided = sum(
+        tax(row) for row in rows
+        if row["Type"] == "Credit note (void)" and Invoice.objects.get(number=row["Against"]).kind == "package_sale"
+    )
+    assert charged - voided == sum(row["gst"] for row in report["rows"]) == D("180.00")
