@@ -2,7 +2,8 @@
 
 A month at one branch: a bill of a service and a product, a bill voided the same day, two
 3+1 facial packages (one refunded on a credit note), prepaid credit (refunded on a refund
-voucher), a bill to a registered customer, and last month's package sale voided this month.
+voucher), prepaid credit topped up and spent on a bill, a bill to a registered customer, and
+last month's package sale voided this month.
 Every file's figures are checked against the invoices and credit notes, to the paisa.
 """
 import csv
@@ -18,7 +19,7 @@ from openpyxl import load_workbook
 
 from billing.models import Invoice, InvoiceStatus, Payment, Refund
 from billing.services import CartItem, PaymentIn, invoice_create, invoice_void, package_sell
-from billing.services.aftersale import assignment_refund
+from billing.services.aftersale import assignment_refund, assignment_top_up
 from branches.selectors import default_branch
 from receipts.models import Receipt, ReceiptKind
 from reports import selectors
@@ -63,6 +64,13 @@ def month(db):
     prepaid = package_sell(customer=asha, template=PrepaidPackageFactory(name="Gold credit"), user=manager,
                            payment=PaymentIn("upi"))
     assignment_refund(assignment_id=prepaid.assignment.pk, user=manager, reason="Changed mind", method="upi")
+    devi = CustomerFactory(name="Devi", phone="+919800000105")
+    gold = package_sell(customer=devi, template=PrepaidPackageFactory(name="Gold credit D"), user=manager,
+                        payment=PaymentIn("upi")).assignment
+    assignment_top_up(assignment_id=gold.pk, user=manager, credit=D("5000.00"), price_paid=D("5000.00"),
+                      payment=PaymentIn("cash"))
+    invoice_create(customer=devi, cashier=cashier, items=[CartItem(type="service", id=massage.pk, quantity=1)],
+                   use_credit=True)
     firm = CustomerFactory(name="Lotus Events LLP", phone="+919800000103", gstin="29ABCDE1234F1ZW", state_code="29")
     invoice_create(customer=firm, cashier=cashier, items=[CartItem(type="service", id=massage.pk, quantity=2)],
                    payments=[PaymentIn("bank_transfer")])
@@ -98,10 +106,10 @@ def month_credit_notes(month) -> list[Receipt]:
 def test_b2cs_is_the_month_s_b2c_supplies_net_of_credit_notes(download):
     rows = read_csv(download("b2cs.csv"))
 
-    # 5%: facial 1,200 + two 3+1 packages 3,600 each, less the refund's 3,600 and last month's voided 3,600;
-    # the voided massage is not there, the registered customer's massages are in b2b.
+    # 5%: facial 1,200 + a massage paid by credit 1,000 + two 3+1 packages 3,600 each, less the refund's 3,600
+    # and last month's voided 3,600; the voided massage is not there, the registered customer's are in b2b.
     assert [(row["Type"], row["Place Of Supply"], row["Rate"], row["Taxable Value"]) for row in rows] == [
-        ("OE", "29-Karnataka", "5", "1200.00"),
+        ("OE", "29-Karnataka", "5", "2200.00"),
         ("OE", "29-Karnataka", "18", "500.00"),
     ]
     assert list(rows[0]) == ["Type", "Place Of Supply", "Rate", "Applicable % of Tax Rate", "Taxable Value",
@@ -120,7 +128,7 @@ def test_b2cs_and_b2b_add_up_to_the_invoices_less_the_credit_notes(download, mon
         if not Invoice.objects.filter(credit_note_receipt=note, bill_date__gte=start).exists()
     )
 
-    assert b2cs + b2b == invoiced - credited == D("3700.00")
+    assert b2cs + b2b == invoiced - credited == D("4700.00")
 
 
 def test_b2b_lists_the_registered_customer_s_invoice(download):
@@ -143,7 +151,7 @@ def test_hsn_b2c_sums_by_code_and_rate_with_the_tax_heads(download):
     assert (cream["UQC"], cream["Total Quantity"], cream["Taxable Value"], cream["Central Tax Amount"],
             cream["State/UT Tax Amount"], cream["Total Value"]) == ("NOS-NUMBERS", "1", "500.00", "45.00", "45.00", "590.00")
     assert (services["UQC"], services["Total Quantity"], services["Taxable Value"], services["Central Tax Amount"],
-            services["State/UT Tax Amount"], services["Integrated Tax Amount"]) == ("NA", "0", "1200.00", "30.00", "30.00", "0.00")
+            services["State/UT Tax Amount"], services["Integrated Tax Amount"]) == ("NA", "0", "2200.00", "55.00", "55.00", "0.00")
     (registered,) = read_csv(download("hsn_b2b.csv"))
     assert (registered["HSN"], registered["Taxable Value"], registered["Central Tax Amount"]) == ("999722", "2000.00", "50.00")
 
@@ -168,7 +176,7 @@ def test_docs_counts_each_series_issued_and_cancelled(download, month):
         for row in rows
     }
     assert found == expected
-    assert expected[("Invoices for outward supply", series_of(invoices.first().number)[0])] == (5, 1)
+    assert expected[("Invoices for outward supply", series_of(invoices.first().number)[0])] == (6, 1)
     for row in rows:  # gapless series: the first to the last number is every one of them
         assert series_of(row["Sr. No. To"])[1] - series_of(row["Sr. No. From"])[1] + 1 == int(row["Total Number"])
 
@@ -194,7 +202,7 @@ def test_at_and_atadj_are_empty_templates_and_the_workbook_has_every_sheet(downl
 
     assert workbook.sheetnames == ["b2b", "b2cs", "cdnr", "hsn(b2b)", "hsn(b2c)", "docs", "at", "atadj"]
     b2cs = list(workbook["b2cs"].iter_rows(min_row=2, values_only=True))
-    assert sum(D(str(row[4])) for row in b2cs) == D("1700.00")
+    assert sum(D(str(row[4])) for row in b2cs) == D("2700.00")
 
 
 def voucher_amounts(voucher) -> list[tuple[str, str, Decimal]]:
@@ -225,7 +233,7 @@ def test_tally_vouchers_balance_and_match_the_documents(download, month):
                     if ledger == voucher.findtext("PARTYLEDGERNAME"))
 
     reported = Invoice.objects.filter(bill_date__gte=start, status=InvoiceStatus.ISSUED)
-    assert party_total("Sales") == sum(invoice.grand_total.amount for invoice in reported) == D("11510.00")
+    assert party_total("Sales") == sum(invoice.grand_total.amount for invoice in reported) == D("12560.00")
     cancelled = [voucher for voucher in by_type["Sales"] if voucher.findtext("ISCANCELLED") == "Yes"]
     assert len(cancelled) == 1 and voucher_amounts(cancelled[0]) == []
     # The credit notes (a refund's, and the void of last month's sale) credit the party with what they pay back.
@@ -235,6 +243,10 @@ def test_tally_vouchers_balance_and_match_the_documents(download, month):
     }
     received = sum(payment.amount.amount for payment in Payment.objects.filter(receipt__isnull=False))
     assert -party_total("Receipt") == received - D("3780.00")  # last month's sale was received last month
+    # Credit spent on a bill is money received from the advances; credit loaded or topped up goes to them.
+    receipts = [voucher_amounts(voucher) for voucher in by_type["Receipt"]]
+    assert [("Customer advances", "Yes", D("-1050.00")), ("Counter customers", "No", D("1050.00"))] in receipts
+    assert [("Cash", "Yes", D("-5000.00")), ("Customer advances", "No", D("5000.00"))] in receipts
     paid_back = sum(refund.amount.amount for refund in Refund.objects.all())
     assert party_total("Payment") == paid_back
 
@@ -264,8 +276,8 @@ def test_day_book_lists_every_document_and_its_totals(download, month):
     assert total(["Tax invoice", "Tax invoice (package sale)"], "CGST") == sum(i.cgst.amount for i in invoices)
     assert total(["Credit note (void)", "Credit note (refund)"]) == sum(n.amount.amount for n in month_credit_notes(month))
     assert total(["Refund voucher"]) == D("15000.00")
-    assert total(["Receipt voucher (advance)"]) == D("15000.00")
-    assert len(rows) == invoices.count() + len(month_credit_notes(month)) + 2
+    assert total(["Receipt voucher (advance)"]) == D("35000.00")  # two prepaid credits and a top-up
+    assert len(rows) == invoices.count() + len(month_credit_notes(month)) + 1 + 3
     voided = next(row for row in by_type["Tax invoice"] if row["Status"].startswith("Cancelled"))
     assert voided["Customer"] == "Asha Rao"
     first = next(row for row in by_type["Tax invoice"] if row["Payment methods"].startswith("Cash"))
@@ -303,7 +315,7 @@ def test_the_command_writes_every_file_of_the_month(month, tmp_path):
     written = sorted(path.name for path in tmp_path.iterdir())
     assert f"{code}-{month['key']}-tally.xml" in written and len(written) == 11
     b2cs = (tmp_path / f"{code}-{month['key']}-b2cs.csv").read_text()
-    assert "29-Karnataka,5,,1200.00" in b2cs
+    assert "29-Karnataka,5,,2200.00" in b2cs
 
 
 @pytest.mark.parametrize("name", ["tally.xml", "daybook.csv", "gstr1.xlsx"])
