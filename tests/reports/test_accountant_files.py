@@ -13,7 +13,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.utils import timezone
 from openpyxl import load_workbook
 
@@ -340,3 +340,36 @@ def test_the_day_book_ties_out_to_the_package_sales_report(download, month):
         if row["Type"] == "Credit note (void)" and Invoice.objects.get(number=row["Against"]).kind == "package_sale"
     )
     assert charged - voided == sum(row["gst"] for row in report["rows"]) == D("180.00")
+
+
+def test_docs_reads_the_series_of_a_financial_year_format(client, settings):
+    """Numbers like KOR/26-27/00123: the series is the number without its serial, whatever the format."""
+    settings.INVOICE_NUMBER_FORMAT = "{branch}/26-27/{seq:05d}"
+    settings.RECEIPT_NUMBER_FORMAT = "{branch}/R/26-27/{seq:05d}"
+    settings.CREDIT_NOTE_NUMBER_FORMAT = "{branch}/CN/26-27/{seq:04d}"
+    manager = UserFactory(username="fy-manager", groups=["Manager"])
+    massage = ServiceFactory(name="Massage", price="1000.00")
+    bills = [
+        invoice_create(customer=CustomerFactory(), cashier=manager, payments=[PaymentIn("cash")],
+                       items=[CartItem(type="service", id=massage.pk, quantity=1)]).invoice
+        for _ in range(3)
+    ]
+    invoice_void(invoice=bills[1], reason="Twice", user=manager)
+    code = default_branch().code
+    client.force_login(manager)
+
+    response = client.get(f"/reports/files/{timezone.localdate():%Y-%m}/{code}/docs.csv")
+
+    assert [list(row.values()) for row in read_csv(response)] == [
+        ["Invoices for outward supply", f"{code}/26-27/00001", f"{code}/26-27/00003", "3", "1"],
+        ["Credit Note", f"{code}/CN/26-27/0001", f"{code}/CN/26-27/0001", "1", "0"],
+        ["Receipt voucher", f"{code}/R/26-27/00001", f"{code}/R/26-27/00003", "3", "0"],
+    ]
+
+
+def test_the_command_refuses_a_bad_month_or_branch_in_plain_words(db, tmp_path):
+    with pytest.raises(CommandError, match="write it as 2026-11"):
+        call_command("accountant_files", "--month", "11-2026", "--out", str(tmp_path))
+    with pytest.raises(CommandError, match="NOPE"):
+        call_command("accountant_files", "--month", "2026-11", "--branch", "NOPE", "--out", str(tmp_path))
+    assert list(tmp_path.iterdir()) == []
