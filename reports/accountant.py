@@ -1,4 +1,5 @@
-"""The accountant's files for one month at one branch (one GSTIN): GSTR-1 tables, Tally vouchers, a day book.
+"""The accountant's files for one month at one branch (one GSTIN): GSTR-1 tables, a day book, and (from
+reports.tally) the Tally vouchers.
 
 docs/gst.md "Files for the accountant" says what each file holds and which rules it follows;
 docs/going-live.md how to download them and name the Tally ledgers. Everything here reads: the
@@ -27,7 +28,7 @@ from django.db.models import Prefetch
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from billing.models import Invoice, InvoiceLine, InvoiceStatus, LineType, Payment, Refund
+from billing.models import Invoice, InvoiceLine, InvoiceStatus, Payment, Refund
 from branches.models import Branch
 from receipts.models import Receipt, ReceiptKind
 from spa_pkg.money import ZERO, quantize_money
@@ -150,7 +151,6 @@ class TaxRow:
     hsn: str
     rate: Decimal
     quantity: int
-    line_type: str
     taxable: Decimal
     cgst: Decimal
     sgst: Decimal
@@ -191,6 +191,12 @@ class MonthDocuments:
             note for note in self.receipts_of(ReceiptKind.CREDIT_NOTE)
             if note.pk not in self.voided or not self.start <= self.voided[note.pk].bill_date <= self.end
         ]
+
+    def credited_invoice(self, note: Receipt) -> Invoice | None:
+        """The invoice a credit note reverses: the one its void cancelled, or the sale its refund credits."""
+        if note.pk in self.voided:
+            return self.voided[note.pk]
+        return next((refund.invoice for refund in self.refunds if refund.document_id == note.pk and refund.invoice_id), None)
 
     def receipt_day(self, receipt: Receipt) -> date:
         return _local_day(receipt.issued_at)
@@ -249,7 +255,7 @@ def _invoice_rows(invoice: Invoice, *, number: str, day: date, sign: int, value:
         TaxRow(
             number=number, day=day, value=value, gstin=customer.gstin,
             receiver=customer.name, place=place, hsn=line.hsn_sac, rate=line.gst_rate,
-            quantity=sign * line.quantity, line_type=line.line_type,
+            quantity=sign * line.quantity,
             taxable=sign * line.taxable_value.amount, cgst=sign * line.cgst.amount, sgst=sign * line.sgst.amount,
             igst=sign * line.igst.amount,
         )
@@ -264,7 +270,7 @@ def _refund_note_rows(note: Receipt, invoice: Invoice, day: date) -> list[TaxRow
         TaxRow(
             number=note.number, day=day, value=note.amount.amount, gstin=customer.gstin, receiver=customer.name,
             place=invoice.place_of_supply or invoice.branch.state_code, hsn=line["hsn_sac"],
-            rate=Decimal(line["gst_rate"]), quantity=0, line_type=LineType.PACKAGE.value,
+            rate=Decimal(line["gst_rate"]), quantity=0,
             taxable=-Decimal(line["taxable_value"]), cgst=-Decimal(line["cgst"]), sgst=-Decimal(line["sgst"]),
             igst=-Decimal(line["igst"]),
         )
@@ -281,15 +287,12 @@ def tax_rows(documents: MonthDocuments) -> list[TaxRow]:
             invoice, number=invoice.number, day=invoice.bill_date, sign=1, value=invoice.grand_total.amount
         )
     ]
-    refunded = {refund.document_id: refund.invoice for refund in documents.refunds if refund.invoice_id}
     for note in documents.credit_notes():
-        day = documents.receipt_day(note)
+        day, invoice = documents.receipt_day(note), documents.credited_invoice(note)
         if note.pk in documents.voided:
-            rows += _invoice_rows(
-                documents.voided[note.pk], number=note.number, day=day, sign=-1, value=note.amount.amount
-            )
-        elif note.pk in refunded:
-            rows += _refund_note_rows(note, refunded[note.pk], day)
+            rows += _invoice_rows(invoice, number=note.number, day=day, sign=-1, value=note.amount.amount)
+        elif invoice is not None:
+            rows += _refund_note_rows(note, invoice, day)
     return [row for row in rows if row.taxable or row.tax]
 
 

@@ -121,10 +121,9 @@ def _sales_vouchers(documents: MonthDocuments, ledgers: dict) -> list[Voucher]:
 
 
 def _credit_note_vouchers(documents: MonthDocuments, ledgers: dict) -> list[Voucher]:
-    refunded = {refund.document_id: refund.invoice for refund in documents.refunds if refund.invoice_id}
     vouchers = []
     for note in documents.credit_notes():
-        invoice = documents.voided.get(note.pk) or refunded.get(note.pk)
+        invoice = documents.credited_invoice(note)
         if invoice is None:
             continue
         party = _party(ledgers, invoice.customer)
