@@ -38,6 +38,9 @@ from .downloads import CSV, XLSX, Table, csv_text, workbook_bytes
 from .tally import tally_xml
 
 MONTH_PATTERN = r"\d{4}-(0[1-9]|1[0-2])"
+# Above this, an inter-state invoice to an unregistered customer is reported on its own (Table 5,
+# b2cl) rather than in the B2C summary: ₹1,00,000 since August 2024 (Notification 12/2024-CT).
+B2CL_LIMIT = Decimal("100000.00")
 
 # The GST state codes as the offline tool writes a place of supply ("29-Karnataka").
 STATES = {
@@ -65,6 +68,10 @@ GSTR1_HEADERS = {
         "Place Of Supply", "Reverse Charge", "Applicable % of Tax Rate", "Invoice Type", "E-Commerce GSTIN",
         "Rate", "Taxable Value", "Cess Amount",
     ],
+    "b2cl": [
+        "Invoice Number", "Invoice date", "Invoice Value", "Place Of Supply", "Applicable % of Tax Rate", "Rate",
+        "Taxable Value", "Cess Amount", "E-Commerce GSTIN",
+    ],
     "b2cs": [
         "Type", "Place Of Supply", "Rate", "Applicable % of Tax Rate", "Taxable Value", "Cess Amount",
         "E-Commerce GSTIN",
@@ -73,6 +80,10 @@ GSTR1_HEADERS = {
         "GSTIN/UIN of Recipient", "Receiver Name", "Note Number", "Note Date", "Note Type", "Place Of Supply",
         "Reverse Charge", "Note Supply Type", "Note Value", "Applicable % of Tax Rate", "Rate", "Taxable Value",
         "Cess Amount",
+    ],
+    "cdnur": [
+        "UR Type", "Note Number", "Note Date", "Note Type", "Place Of Supply", "Note Value",
+        "Applicable % of Tax Rate", "Rate", "Taxable Value", "Cess Amount",
     ],
     "hsn_b2b": [
         "HSN", "Description", "UQC", "Total Quantity", "Total Value", "Rate", "Taxable Value",
@@ -85,7 +96,7 @@ GSTR1_HEADERS = {
 GSTR1_HEADERS["hsn_b2c"] = GSTR1_HEADERS["hsn_b2b"]
 # The workbook's sheets, named as the offline tool's Excel template names them.
 GSTR1_SHEETS = {
-    "b2b": "b2b", "b2cs": "b2cs", "cdnr": "cdnr", "hsn_b2b": "hsn(b2b)", "hsn_b2c": "hsn(b2c)", "docs": "docs",
+    "b2b": "b2b", "b2cl": "b2cl", "b2cs": "b2cs", "cdnr": "cdnr", "cdnur": "cdnur", "hsn_b2b": "hsn(b2b)", "hsn_b2c": "hsn(b2c)", "docs": "docs",
     "at": "at", "atadj": "atadj",
 }
 
@@ -155,6 +166,7 @@ class TaxRow:
     cgst: Decimal
     sgst: Decimal
     igst: Decimal
+    large: bool = False  # of a B2C inter-state invoice above B2CL_LIMIT (b2cl), or a note against one (cdnur)
 
     @property
     def tax(self) -> Decimal:
@@ -247,17 +259,24 @@ def month_documents(branch: Branch, month: str) -> MonthDocuments:
 # --- tax rows -------------------------------------------------------------------------------
 
 
+def _is_large(invoice: Invoice) -> bool:
+    """Whether an invoice goes to b2cl: unregistered customer, another state, above B2CL_LIMIT."""
+    place = invoice.place_of_supply or invoice.branch.state_code
+    return not invoice.customer.gstin and place != invoice.branch.state_code and invoice.grand_total.amount > B2CL_LIMIT
+
+
 def _invoice_rows(invoice: Invoice, *, number: str, day: date, sign: int, value: Decimal) -> list[TaxRow]:
     """An invoice's lines (sign 1), or as the void's credit note `number` takes them back (sign -1)."""
     customer = invoice.customer
     place = invoice.place_of_supply or invoice.branch.state_code
+    large = _is_large(invoice)
     return [
         TaxRow(
             number=number, day=day, value=value, gstin=customer.gstin,
             receiver=customer.name, place=place, hsn=line.hsn_sac, rate=line.gst_rate,
             quantity=sign * line.quantity,
             taxable=sign * line.taxable_value.amount, cgst=sign * line.cgst.amount, sgst=sign * line.sgst.amount,
-            igst=sign * line.igst.amount,
+            igst=sign * line.igst.amount, large=large,
         )
         for line in invoice.lines.all()
     ]
@@ -272,7 +291,7 @@ def _refund_note_rows(note: Receipt, invoice: Invoice, day: date) -> list[TaxRow
             place=invoice.place_of_supply or invoice.branch.state_code, hsn=line["hsn_sac"],
             rate=Decimal(line["gst_rate"]), quantity=0,
             taxable=-Decimal(line["taxable_value"]), cgst=-Decimal(line["cgst"]), sgst=-Decimal(line["sgst"]),
-            igst=-Decimal(line["igst"]),
+            igst=-Decimal(line["igst"]), large=_is_large(invoice),
         )
         for line in note.snapshot.get("lines", [])
     ]
@@ -304,16 +323,17 @@ def _money(value) -> Decimal:
 
 
 def b2cs_table(rows: list[TaxRow]) -> Table:
-    """Table 7: B2C supplies by place of supply and rate, net of their credit notes."""
+    """Table 7: B2C supplies by place of supply and rate, net of their credit notes (b2cl's apart)."""
     totals: dict[tuple[str, Decimal], Decimal] = defaultdict(lambda: ZERO)
     for row in rows:
-        if not row.gstin:
+        if not row.gstin and not row.large:
             totals[row.place, row.rate] += row.taxable
     return Table(
         GSTR1_HEADERS["b2cs"],
         [
             ["OE", _place(place), _rate_text(rate), "", _money(taxable), _money(ZERO), ""]
             for (place, rate), taxable in sorted(totals.items())
+            if taxable  # a supply its credit notes took back to nothing
         ],
     )
 
@@ -334,6 +354,32 @@ def b2b_table(rows: list[TaxRow]) -> Table:
             [gstin, receiver, number, _tool_date(day), _money(value), _place(place), "N", "", "Regular B2B", "",
              _rate_text(rate), _money(taxable), _money(ZERO)]
             for (number, day, value, gstin, receiver, place, rate), taxable in _by_document_and_rate(invoices).items()
+        ],
+    )
+
+
+def b2cl_table(rows: list[TaxRow]) -> Table:
+    """Table 5: each large inter-state invoice to an unregistered customer, one row per rate."""
+    invoices = [row for row in rows if row.large and row.taxable > 0]
+    return Table(
+        GSTR1_HEADERS["b2cl"],
+        [
+            [number, _tool_date(day), _money(value), _place(place), "", _rate_text(rate), _money(taxable),
+             _money(ZERO), ""]
+            for (number, day, value, _, _, place, rate), taxable in _by_document_and_rate(invoices).items()
+        ],
+    )
+
+
+def cdnur_table(rows: list[TaxRow]) -> Table:
+    """Table 9B, unregistered: each credit note against a b2cl invoice (UR type B2CL), one row per rate."""
+    notes = [row for row in rows if row.large and row.taxable < 0]
+    return Table(
+        GSTR1_HEADERS["cdnur"],
+        [
+            ["B2CL", number, _tool_date(day), "C", _place(place), _money(value), "", _rate_text(rate),
+             _money(-taxable), _money(ZERO)]
+            for (number, day, value, _, _, place, rate), taxable in _by_document_and_rate(notes).items()
         ],
     )
 
@@ -376,6 +422,7 @@ def hsn_table(rows: list[TaxRow], *, registered: bool) -> Table:
             [hsn, "", "NA" if _is_service(hsn) else "NOS-NUMBERS", quantity, _money(taxable + igst + cgst + sgst),
              _rate_text(rate), _money(taxable), _money(igst), _money(cgst), _money(sgst), _money(ZERO)]
             for (hsn, rate), (quantity, taxable, igst, cgst, sgst) in sorted(totals.items())
+            if quantity or taxable or igst or cgst or sgst
         ],
     )
 
@@ -418,8 +465,10 @@ def gstr1_tables(documents: MonthDocuments) -> dict[str, Table]:
     rows = tax_rows(documents)
     return {
         "b2b": b2b_table(rows),
+        "b2cl": b2cl_table(rows),
         "b2cs": b2cs_table(rows),
         "cdnr": cdnr_table(rows),
+        "cdnur": cdnur_table(rows),
         "hsn_b2b": hsn_table(rows, registered=True),
         "hsn_b2c": hsn_table(rows, registered=False),
         "docs": docs_table(documents),
@@ -512,7 +561,9 @@ def months_with_documents(branches) -> list[tuple[str, Branch]]:
 FILES = {
     "b2cs.csv": "GSTR-1 b2cs (Table 7)",
     "b2b.csv": "GSTR-1 b2b (Table 4A)",
+    "b2cl.csv": "GSTR-1 b2cl (Table 5)",
     "cdnr.csv": "GSTR-1 cdnr (Table 9B)",
+    "cdnur.csv": "GSTR-1 cdnur (Table 9B)",
     "hsn_b2c.csv": "GSTR-1 hsn(b2c) (Table 12)",
     "hsn_b2b.csv": "GSTR-1 hsn(b2b) (Table 12)",
     "docs.csv": "GSTR-1 docs (Table 13)",

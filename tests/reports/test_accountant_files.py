@@ -200,7 +200,9 @@ def test_at_and_atadj_are_empty_templates_and_the_workbook_has_every_sheet(downl
 
     workbook = load_workbook(io.BytesIO(download("gstr1.xlsx").content))
 
-    assert workbook.sheetnames == ["b2b", "b2cs", "cdnr", "hsn(b2b)", "hsn(b2c)", "docs", "at", "atadj"]
+    assert workbook.sheetnames == [
+        "b2b", "b2cl", "b2cs", "cdnr", "cdnur", "hsn(b2b)", "hsn(b2c)", "docs", "at", "atadj",
+    ]
     b2cs = list(workbook["b2cs"].iter_rows(min_row=2, values_only=True))
     assert sum(D(str(row[4])) for row in b2cs) == D("2700.00")
 
@@ -313,7 +315,7 @@ def test_the_command_writes_every_file_of_the_month(month, tmp_path):
 
     code = month["branch"].code
     written = sorted(path.name for path in tmp_path.iterdir())
-    assert f"{code}-{month['key']}-tally.xml" in written and len(written) == 11
+    assert f"{code}-{month['key']}-tally.xml" in written and len(written) == 13
     b2cs = (tmp_path / f"{code}-{month['key']}-b2cs.csv").read_text()
     assert "29-Karnataka,5,,2200.00" in b2cs
 
@@ -373,3 +375,30 @@ def test_the_command_refuses_a_bad_month_or_branch_in_plain_words(db, tmp_path):
     with pytest.raises(CommandError, match="NOPE"):
         call_command("accountant_files", "--month", "2026-11", "--branch", "NOPE", "--out", str(tmp_path))
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_large_inter_state_sale_to_an_unregistered_customer_is_b2cl_and_its_credit_note_cdnur(client):
+    """Above ₹1,00,000 to another state: Table 5 (b2cl), not the B2C summary; a later void's note in cdnur."""
+    manager = UserFactory(username="b2cl-manager", groups=["Manager"])
+    chair = ProductFactory(name="Pedicure chair", price="100000.00", gst_rate=D("18.00"), hsn_code="9401")
+    today = timezone.localdate()
+    last_month = today.replace(day=1) - timedelta(days=1)
+    shipped = [
+        invoice_create(customer=CustomerFactory(), cashier=manager, place_of_supply="27", bill_date=day,
+                       items=[CartItem(type="product", id=chair.pk, quantity=1)], payments=[PaymentIn("bank_transfer")]).invoice
+        for day in (today, last_month)
+    ]
+    invoice_void(invoice=shipped[1], reason="Returned", user=manager)
+    client.force_login(manager)
+    base = f"/reports/files/{today:%Y-%m}/{default_branch().code}"
+
+    (b2cl,) = read_csv(client.get(f"{base}/b2cl.csv"))
+    (cdnur,) = read_csv(client.get(f"{base}/cdnur.csv"))
+
+    assert (b2cl["Invoice Number"], b2cl["Invoice Value"], b2cl["Place Of Supply"], b2cl["Rate"],
+            b2cl["Taxable Value"]) == (shipped[0].number, "118000.00", "27-Maharashtra", "18", "100000.00")
+    assert (cdnur["UR Type"], cdnur["Note Number"], cdnur["Note Value"], cdnur["Taxable Value"]) == (
+        "B2CL", shipped[1].credit_note_number, "118000.00", "100000.00",
+    )
+    assert read_csv(client.get(f"{base}/b2cs.csv")) == []
+    assert read_csv(client.get(f"{base}/hsn_b2c.csv")) == []  # this month's chair less last month's: nothing
