@@ -31,6 +31,7 @@ from django.utils import timezone
 from billing.models import Invoice, InvoiceLine, InvoiceStatus, Payment, Refund
 from branches.models import Branch
 from receipts.models import Receipt, ReceiptKind
+from spa_pkg.formats import format_date
 from spa_pkg.money import ZERO, quantize_money
 from spa_pkg.payments import PaymentMethod
 
@@ -508,7 +509,7 @@ def day_book_table(documents: MonthDocuments) -> Table:
         taxable = sum((line.taxable_value.amount for line in invoice.lines.all()), ZERO)
         status = "Issued"
         if invoice.status == InvoiceStatus.CANCELLED:
-            status = f"Cancelled on {_local_day(invoice.cancelled_at):%d-%m-%Y} ({invoice.credit_note_number})"
+            status = f"Cancelled on {format_date(invoice.cancelled_at)} ({invoice.credit_note_number})"
         rows.append([
             invoice.bill_date, invoice.number, kind, "", invoice.customer.name, _money(taxable),
             invoice.cgst.amount, invoice.sgst.amount, invoice.igst.amount, invoice.grand_total.amount,
