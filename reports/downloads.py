@@ -103,32 +103,46 @@ def _csv_cell(value) -> str:
     return "" if value is None else str(value)
 
 
-def csv_response(table: Table, filename: str) -> HttpResponse:
-    """Return `table` as a CSV attachment named `filename` (.csv added)."""
+def csv_text(table: Table) -> str:
+    """Write `table` as CSV text: its headers, then its rows."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow([_csv_cell(header) for header in table.headers])
     writer.writerows([_csv_cell(value) for value in row] for row in table.rows)
-    response = HttpResponse(buffer.getvalue(), content_type=f"{CSV}; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
+    return buffer.getvalue()
+
+
+def attachment(content, content_type: str, filename: str) -> HttpResponse:
+    """Return `content` as a download named `filename`."""
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+def csv_response(table: Table, filename: str) -> HttpResponse:
+    """Return `table` as a CSV attachment named `filename` (.csv added)."""
+    return attachment(csv_text(table), f"{CSV}; charset=utf-8", f"{filename}.csv")
+
+
+def workbook_bytes(sheets: dict[str, Table]) -> bytes:
+    """Write each table on a sheet of its own (keyed by the sheet's title), amounts as rupee numbers."""
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for title, table in sheets.items():
+        sheet = workbook.create_sheet(title[:31])
+        sheet.append([spreadsheet_cell(header) for header in table.headers])
+        for row in table.rows:
+            sheet.append([spreadsheet_cell(value) for value in row])
+            for cell, value in zip(sheet[sheet.max_row], row, strict=True):
+                if isinstance(value, Decimal):
+                    cell.number_format = RUPEES
+                elif isinstance(value, date):
+                    cell.number_format = DAY
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
 
 
 def xlsx_response(table: Table, filename: str, title: str) -> HttpResponse:
     """Return `table` as an Excel workbook named `filename` (.xlsx added), amounts as rupee numbers."""
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = title[:31]
-    sheet.append([spreadsheet_cell(header) for header in table.headers])
-    for row in table.rows:
-        sheet.append([spreadsheet_cell(value) for value in row])
-        for cell, value in zip(sheet[sheet.max_row], row, strict=True):
-            if isinstance(value, Decimal):
-                cell.number_format = RUPEES
-            elif isinstance(value, date):
-                cell.number_format = DAY
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
-    return response
+    return attachment(workbook_bytes({title: table}), XLSX, f"{filename}.xlsx")

@@ -6,6 +6,7 @@ amounts) through `json_script`. static/js/reports.js draws them.
 """
 from datetime import date
 
+from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -18,8 +19,8 @@ from spa_pkg.payments import PaymentMethod
 from spa_pkg.permissions import permission_required
 from spa_pkg.routers import report_reads
 
-from . import selectors
-from .downloads import period_label
+from . import accountant, selectors
+from .downloads import attachment, period_label
 from .forms import TABS, ReportFilters, months_between
 
 TAB_LABELS = {
@@ -330,3 +331,32 @@ def _picker_params(values: dict) -> dict[str, str]:
         for name, value in values.items()
         if name not in ("tab", "view")
     }
+
+
+@permission_required("view_reports")
+def accountant_files_page(request):
+    """List the accountant's files: every month with documents at each of the user's branches, a download each."""
+    branches = user_branches(request.user)
+    with report_reads():
+        months = accountant.months_with_documents(branches)
+    rows = [
+        {"month": month, "label": month_label(month), "branch": branch,
+         "files": [{"name": name, "label": label} for name, label in accountant.FILES.items()]}
+        for month, branch in months
+    ]
+    return render(request, "reports/files.html", {"rows": rows, "in_chain": len(branches) > 1})
+
+
+@permission_required("view_reports")
+def accountant_file(request, month: str, branch: str, name: str):
+    """Download one file of a month at a branch the user may see; 404 for any other month, branch or name."""
+    chosen = next((candidate for candidate in user_branches(request.user) if candidate.code == branch), None)
+    if chosen is None or name not in accountant.FILES:
+        raise Http404("No such file.")
+    try:
+        accountant.month_bounds(month)
+    except ValueError as error:
+        raise Http404(str(error)) from error
+    with report_reads():
+        built = accountant.build_file(accountant.month_documents(chosen, month), name)
+    return attachment(built.content, built.content_type, built.filename)

@@ -29,4 +29,10 @@ urlpatterns = [
     both(r"integrated-billing/history/(?P<assignment_id>\d+)", billing_views.counter_history, name="counter-history"),
     both(r"integrated-billing/void/(?P<invoice_id>\d+)", billing_views.counter_void, name="counter-void"),
     both(r"reports", report_views.reports_page, name="reports"),
+    both(r"reports/files", report_views.accountant_files_page, name="accountant-files"),
+    both(
+        r"reports/files/(?P<month>\d{4}-\d{2})/(?P<branch>[A-Z0-9]{2,6})/(?P<name>[a-z0-9_]+\.(?:csv|xlsx|xml))",
+        report_views.accountant_file,
+        name="accountant-file",
+    ),
 ]

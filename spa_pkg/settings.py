@@ -426,3 +426,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="WARNING")},
     "loggers": {"xhtml2pdf": {"level": "ERROR"}},
 }
+
+# The Tally ledger names of the accountant's files (docs/going-live.md "Files for the accountant"):
+# JSON laid over reports.tally.DEFAULT_LEDGERS key by key, e.g. {"payment": {"cash": "Cash in hand"}}.
+ACCOUNTANT_LEDGERS = env.json("ACCOUNTANT_LEDGERS", default={})
