@@ -344,6 +344,45 @@ def assignment_open(
     return _insert([row])[0]
 
 
+def assignments_import(
+    openings: Sequence[tuple[PackageAssignment, Decimal]],
+    *,
+    trackers,
+    day: date,
+    branch_id: int | None = None,
+    note: str = "",
+    user=None,
+    batch_size: int = 500,
+) -> None:
+    """Save many new assignments brought in from an earlier system, each holding its value, with an `import` row each.
+
+    `openings` pairs an unsaved assignment (with the balance it still grants) with the value
+    it holds; `trackers(assignment)` gives its tracker rows. The same rows as
+    `assignment_open` with event `import`, written in batches: one INSERT per batch of
+    assignments, of trackers and of journal rows (packages.importing brings in thousands).
+    """
+    _require_atomic()
+    assignments = []
+    for assignment, value in openings:
+        assignment.value_held = inr(value)
+        assignments.append(assignment)
+    PackageAssignment.objects.bulk_create(assignments, batch_size=batch_size)
+    PackageBenefitTracker.objects.bulk_create(
+        [row for assignment in assignments for row in trackers(assignment)], batch_size=batch_size
+    )
+    rows = [
+        _journal_row(
+            assignment, event=JournalEvent.IMPORT, kind=UsageKind.IMPORT, before=(0, ZERO),
+            after=(assignment.remaining_sessions, assignment.credit_remaining.amount),
+            value_delta=assignment.value_held.amount, day=day, branch_id=branch_id,
+            item_name=assignment.package_name, value=assignment.price_paid.amount, note=note, user=user,
+        )
+        for assignment in assignments
+    ]
+    for start in range(0, len(rows), batch_size):
+        _insert(rows[start:start + batch_size], returning=False)
+
+
 # -- bills and their voids --------------------------------------------------------------------
 
 
