@@ -28,6 +28,7 @@ from ..models import AssignmentStatus, PackageAssignment, latest_expiry
 from ..valuation import AssignmentValues, assignment_money_left
 from .files import cell_text
 
+PAISA = Decimal("0.01")
 NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
 MAX_REFERENCE = PackageAssignment._meta.get_field("import_reference").max_length
 MAX_NAME = Customer._meta.get_field("name").max_length
@@ -376,14 +377,16 @@ def _share(values: AssignmentValues, today: date) -> Decimal:
 
 
 def _time_sale_value(values: AssignmentValues, stated: Decimal, today: date) -> Decimal:
-    """The sale value whose straight line (docs/journal.md "Time kinds") holds `stated` today, never above it.
+    """The sale value whose straight line (docs/journal.md "Time kinds") is worth `stated` today, to the paisa.
 
     A membership's value falls by the day from its sale value to nothing at expiry; one
-    brought in at the spa's own value falls from there. Rounded down, so the line never
-    passes above what the journal holds.
+    brought in at the spa's own value falls from there, so the liability, which reads the
+    line, and the journal agree on the day it is brought in.
     """
     share = _share(values, today)
     if not share:
         return stated
-    return (stated / share).quantize(Decimal("0.01"), rounding=ROUND_DOWN)
-
+    sale_value = (stated / share).quantize(PAISA, rounding=ROUND_DOWN)
+    while quantize_money(sale_value * share) < stated:  # a paisa or two, at most
+        sale_value += PAISA
+    return sale_value
