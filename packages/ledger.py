@@ -180,8 +180,11 @@ def _store_balances(assignments: Sequence[PackageAssignment]) -> None:
         _update_each(PackageBenefitTracker, "assignment", values, now=now, where=" OR ".join(where), params=params)
 
 
-def _insert(rows: list[PackageUsage], *, returning: bool = True) -> list[PackageUsage]:
-    """INSERT the journal rows in one statement (`returning=False`: their ids are not read back)."""
+def _insert(rows: list, *, returning: bool = True) -> list:
+    """INSERT rows of one model (journal rows; assignments and trackers brought in) in one statement.
+
+    `returning=False`: their ids are not read back.
+    """
     return insert_all(rows, returning=returning)
 
 
@@ -359,17 +362,19 @@ def assignments_import(
     `openings` pairs an unsaved assignment (with the balance it still grants) with the value
     it holds; `trackers(assignment)` gives its tracker rows. The same rows as
     `assignment_open` with event `import`, written in batches: one INSERT per batch of
-    assignments, of trackers and of journal rows (packages.importing brings in thousands).
+    assignments, of trackers and of journal rows (packages.importing brings in thousands;
+    `batch_size` rows of the widest table stay within SQLite's 32,766 parameters).
     """
     _require_atomic()
     assignments = []
     for assignment, value in openings:
         assignment.value_held = inr(value)
         assignments.append(assignment)
-    PackageAssignment.objects.bulk_create(assignments, batch_size=batch_size)
-    PackageBenefitTracker.objects.bulk_create(
-        [row for assignment in assignments for row in trackers(assignment)], batch_size=batch_size
-    )
+    for start in range(0, len(assignments), batch_size):
+        _insert(assignments[start:start + batch_size])  # their ids come back: the trackers and rows need them
+    saved_trackers = [row for assignment in assignments for row in trackers(assignment)]
+    for start in range(0, len(saved_trackers), batch_size):
+        _insert(saved_trackers[start:start + batch_size], returning=False)
     rows = [
         _journal_row(
             assignment, event=JournalEvent.IMPORT, kind=UsageKind.IMPORT, before=(0, ZERO),
