@@ -31,7 +31,7 @@ from functools import partial
 from django.db import connection, transaction
 from django.utils import timezone
 
-from spa_pkg.compiled_writes import insert_all
+from spa_pkg.compiled_writes import insert_all, insert_many
 from spa_pkg.money import ZERO, format_inr, inr, quantize_money
 
 from .exceptions import AfterSaleRefused, InsufficientBalance, PackageNotActive
@@ -180,11 +180,8 @@ def _store_balances(assignments: Sequence[PackageAssignment]) -> None:
         _update_each(PackageBenefitTracker, "assignment", values, now=now, where=" OR ".join(where), params=params)
 
 
-def _insert(rows: list, *, returning: bool = True) -> list:
-    """INSERT rows of one model (journal rows; assignments and trackers brought in) in one statement.
-
-    `returning=False`: their ids are not read back.
-    """
+def _insert(rows: list[PackageUsage], *, returning: bool = True) -> list[PackageUsage]:
+    """INSERT the journal rows in one statement (`returning=False`: their ids are not read back)."""
     return insert_all(rows, returning=returning)
 
 
@@ -361,31 +358,28 @@ def assignments_import(
 
     `openings` pairs an unsaved assignment (with the balance it still grants) with the value
     it holds; `trackers(assignment)` gives its tracker rows. The same rows as
-    `assignment_open` with event `import`, written in batches: one INSERT per batch of
-    assignments, of trackers and of journal rows (packages.importing brings in thousands;
-    `batch_size` rows of the widest table stay within SQLite's 32,766 parameters).
+    `assignment_open` with event `import`, written in bulk (`insert_many`): a few INSERTs
+    for thousands of assignments, trackers and journal rows (packages.importing).
     """
     _require_atomic()
     assignments = []
     for assignment, value in openings:
         assignment.value_held = inr(value)
         assignments.append(assignment)
-    for start in range(0, len(assignments), batch_size):
-        _insert(assignments[start:start + batch_size])  # their ids come back: the trackers and rows need them
-    saved_trackers = [row for assignment in assignments for row in trackers(assignment)]
-    for start in range(0, len(saved_trackers), batch_size):
-        _insert(saved_trackers[start:start + batch_size], returning=False)
-    rows = [
-        _journal_row(
-            assignment, event=JournalEvent.IMPORT, kind=UsageKind.IMPORT, before=(0, ZERO),
-            after=(assignment.remaining_sessions, assignment.credit_remaining.amount),
-            value_delta=assignment.value_held.amount, day=day, branch_id=branch_id,
-            item_name=assignment.package_name, value=assignment.price_paid.amount, note=note, user=user,
-        )
-        for assignment in assignments
-    ]
-    for start in range(0, len(rows), batch_size):
-        _insert(rows[start:start + batch_size], returning=False)
+    insert_many(assignments, batch_size=batch_size)  # their ids come back: the trackers and rows need them
+    insert_many([row for assignment in assignments for row in trackers(assignment)], returning=False, batch_size=batch_size)
+    insert_many(
+        [
+            _journal_row(
+                assignment, event=JournalEvent.IMPORT, kind=UsageKind.IMPORT, before=(0, ZERO),
+                after=(assignment.remaining_sessions, assignment.credit_remaining.amount),
+                value_delta=assignment.value_held.amount, day=day, branch_id=branch_id,
+                item_name=assignment.package_name, value=assignment.price_paid.amount, note=note, user=user,
+            )
+            for assignment in assignments
+        ],
+        returning=False, batch_size=batch_size,
+    )
 
 
 # -- bills and their voids --------------------------------------------------------------------
