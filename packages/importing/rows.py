@@ -104,21 +104,25 @@ class Lookups:
         if not text:
             raise RowError("package is empty; give the template's name or its terms, e.g. 3+1")
         key = (kind.package_type, _words(text))
-        if key not in self._terms:
+        if key not in self._terms:  # thousands of rows name a handful of templates: each is looked for once
             self._terms[key] = self._find_template(kind, text)
-        return self._terms[key]
+        found = self._terms[key]
+        if isinstance(found, str):
+            raise RowError(found)
+        return found
 
     def _find_template(self, kind: Kind, text: str):
+        """Return the one template `text` names, or why none is (a message)."""
         candidates = self.templates[kind.package_type]
         named = [template for template in candidates if _words(template.name) == _words(text)]
         if not named and numbers_in(text):
             wanted = numbers_in(text)
             named = [template for template in candidates if _runs_in(wanted, numbers_in(kind.describe(template)))]
         if not named:
-            return RowError(f'no {kind.label.lower()} is named "{text}" or has the terms "{text}"')
+            return f'no {kind.label.lower()} is named "{text}" or has the terms "{text}"'
         if len(named) > 1:
             names = ", ".join(f'"{template.name}"' for template in named)
-            return RowError(f'"{text}" fits {len(named)} {kind.label.lower()} templates ({names}); give the name')
+            return f'"{text}" fits {len(named)} {kind.label.lower()} templates ({names}); give the name'
         return named[0]
 
     def service(self, kind: Kind, text: str) -> Service | None:
@@ -295,10 +299,7 @@ def _customer(row: Row, lookups: Lookups, seen) -> None:
 
 def _package(row: Row, lookups: Lookups, seen) -> None:
     row.kind = lookups.kind(row.text("kind").strip())
-    found = lookups.template(row.kind, row.text("package").strip())
-    if isinstance(found, RowError):
-        raise found
-    row.template = found
+    row.template = lookups.template(row.kind, row.text("package").strip())
     row.service = lookups.service(row.kind, row.text("service").strip())
     row.price_paid = amount_of(row.cells.get("price paid"), "price paid")
     stated = amount_of(row.cells.get("value left"), "value left", required=False)

@@ -37,7 +37,9 @@ class Command(BaseCommand):
         self.stdout.write(plan.summary())
         if result.dry_run:
             self.stdout.write("Dry run: nothing was written.")
-        elif result.written or plan.already:
+        elif not result.written:
+            self.stdout.write("Nothing new to bring in.")
+        else:
             self.stdout.write(self.style.SUCCESS(
                 f"Brought in {result.written} package(s) and {result.customers_created} new customer(s)"
                 + (f"; {result.skipped_bad} bad row(s) skipped." if result.skipped_bad else ".")
