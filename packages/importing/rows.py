@@ -43,6 +43,13 @@ def numbers_in(text: str) -> tuple[Decimal, ...]:
     return tuple(Decimal(match.replace(",", "")) for match in NUMBER.findall(text))
 
 
+def _in_chunks(queryset, field_name: str, values, size: int = 5000):
+    """The rows whose `field_name` is one of `values`, a few thousand per query (SQLite takes 32,766 parameters)."""
+    values = sorted(set(values))
+    for start in range(0, len(values), size):
+        yield from queryset.filter(**{f"{field_name}__in": values[start:start + size]})
+
+
 def _runs_in(wanted: tuple, numbers: tuple) -> bool:
     """Tell whether `wanted` appears in `numbers` as a run: (15,) in (100000, 15, 12); (3, 1) in (3, 1)."""
     return any(numbers[start:start + len(wanted)] == wanted for start in range(len(numbers) - len(wanted) + 1))
@@ -78,12 +85,12 @@ class Lookups:
             kinds=kinds,
             templates=templates,
             services={_words(service.name): service for service in Service.objects.all()},
-            customers={customer.phone: customer for customer in Customer.objects.filter(phone__in=set(phones))},
-            imported=set(
-                PackageAssignment.objects.filter(import_reference__in=set(references)).values_list(
-                    "import_reference", flat=True
+            customers={customer.phone: customer for customer in _in_chunks(Customer.objects, "phone", phones)},
+            imported={
+                assignment.import_reference for assignment in _in_chunks(
+                    PackageAssignment.objects.only("import_reference"), "import_reference", references
                 )
-            ),
+            },
             today=today,
         )
 
@@ -128,7 +135,7 @@ class Lookups:
     def service(self, kind: Kind, text: str) -> Service | None:
         if not kind.service_chosen_at_sale:
             if text:
-                raise RowError(f"service is only for a {kind.label.lower()} that covers one service; leave it empty")
+                raise RowError(f"service is only for a package that covers one service, not a {kind.label.lower()}; leave it empty")
             return None
         if not text:
             raise RowError(f"service is empty; a {kind.label.lower()} covers one service")
