@@ -96,12 +96,15 @@ lint: $(VENV)/.installed-dev
 
 # SQLite, then PostgreSQL when one answers on 127.0.0.1:5432 (BENCH_POSTGRES_URL to point elsewhere),
 # then the chain run there: 4 workers at one branch, then at 4 branches at once; then the value
-# journal's reports on 500,000 assignments and 5,000,000 journal rows (BENCH_JOURNAL_ARGS).
+# journal's reports on 500,000 assignments and 5,000,000 journal rows (BENCH_JOURNAL_ARGS). Each database
+# also times bringing in 10,000 packages customers hold (bench/importing.py).
 BENCH_JOURNAL_ARGS ?= --large
 bench: $(VENV)/.installed-dev
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
+	$(BIN)/python -m bench.importing
 	@if $(BIN)/python -c "import socket; socket.create_connection(('127.0.0.1', 5432), 1)" 2>/dev/null; then \
 	  $(BIN)/python -m bench.run --postgres $(BENCH_ARGS) && \
+	  $(BIN)/python -m bench.importing --postgres && \
 	  $(BIN)/python -m bench.run --postgres --branches 4 $(BENCH_ARGS) && \
 	  $(BIN)/python -m bench.run --postgres --journal $(BENCH_JOURNAL_ARGS); \
 	else echo "No PostgreSQL on 127.0.0.1:5432: the PostgreSQL benchmark was skipped."; fi

@@ -29,6 +29,7 @@ from spa_pkg.permissions import user_may
 from spa_pkg.phones import format_phone
 
 from .aftersale_pages import PACKAGE_OPERATION_PAGES, OperationPage, balance_text, safe_next
+from .import_admin import import_view
 from .kinds import kind_for
 from .kinds.base import COMMON_FIELDS, VALIDITY_FIELDS
 from .models import (
@@ -472,7 +473,13 @@ class PackageAssignmentAdmin(admin.ModelAdmin):
 
     def get_urls(self):
         name = ASSIGN_URL_NAME.removeprefix("admin:")
-        custom = [path("assign/", self.admin_site.admin_view(self.assign_view), name=name)]
+        custom = [
+            path("assign/", self.admin_site.admin_view(self.assign_view), name=name),
+            path(
+                "import/", self.admin_site.admin_view(partial(import_view, self)),
+                name="packages_packageassignment_import",
+            ),
+        ]
         for operation_name in self.operation_pages:
             view = update_wrapper(partial(self.operation_view, name=operation_name), self.operation_view)
             custom.append(
@@ -499,6 +506,10 @@ class PackageAssignmentAdmin(admin.ModelAdmin):
             self.message_user(request, f"Select exactly one package to {operation.label.lower()}.", messages.ERROR)
             return None
         return HttpResponseRedirect(operation.url(selected[0].pk))
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {**(extra_context or {}), "can_import_packages": user_may(request.user, "import_packages")}
+        return super().changelist_view(request, extra_context)
 
     def add_view(self, request, form_url="", extra_context=None):
         if not self.has_add_permission(request):

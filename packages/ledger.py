@@ -31,7 +31,7 @@ from functools import partial
 from django.db import connection, transaction
 from django.utils import timezone
 
-from spa_pkg.compiled_writes import insert_all
+from spa_pkg.compiled_writes import insert_all, insert_many
 from spa_pkg.money import ZERO, format_inr, inr, quantize_money
 
 from .exceptions import AfterSaleRefused, InsufficientBalance, PackageNotActive
@@ -342,6 +342,44 @@ def assignment_open(
         value=paid, note=note, user=user, invoice_number=number,
     )
     return _insert([row])[0]
+
+
+def assignments_import(
+    openings: Sequence[tuple[PackageAssignment, Decimal]],
+    *,
+    trackers,
+    day: date,
+    branch_id: int | None = None,
+    note: str = "",
+    user=None,
+    batch_size: int = 500,
+) -> None:
+    """Save many new assignments brought in from an earlier system, each holding its value, with an `import` row each.
+
+    `openings` pairs an unsaved assignment (with the balance it still grants) with the value
+    it holds; `trackers(assignment)` gives its tracker rows. The same rows as
+    `assignment_open` with event `import`, written in bulk (`insert_many`): a few INSERTs
+    for thousands of assignments, trackers and journal rows (packages.importing).
+    """
+    _require_atomic()
+    assignments = []
+    for assignment, value in openings:
+        assignment.value_held = inr(value)
+        assignments.append(assignment)
+    insert_many(assignments, batch_size=batch_size)  # their ids come back: the trackers and rows need them
+    insert_many([row for assignment in assignments for row in trackers(assignment)], returning=False, batch_size=batch_size)
+    insert_many(
+        [
+            _journal_row(
+                assignment, event=JournalEvent.IMPORT, kind=UsageKind.IMPORT, before=(0, ZERO),
+                after=(assignment.remaining_sessions, assignment.credit_remaining.amount),
+                value_delta=assignment.value_held.amount, day=day, branch_id=branch_id,
+                item_name=assignment.package_name, value=assignment.price_paid.amount, note=note, user=user,
+            )
+            for assignment in assignments
+        ],
+        returning=False, batch_size=batch_size,
+    )
 
 
 # -- bills and their voids --------------------------------------------------------------------

@@ -476,6 +476,12 @@ class PackageAssignment(models.Model):
     # The key of the sale form that sold it (billing.services.package_sell): a second press of the
     # same form, or a retried request, answers this sale instead of selling again.
     idempotency_key = models.CharField(max_length=80, null=True, blank=True, unique=True, editable=False)
+    # The earlier system's own reference of a package brought in with `import_packages`
+    # (packages.importing): a second run of the same file finds it and brings in nothing twice.
+    import_reference = models.CharField(
+        max_length=80, null=True, blank=True, unique=True, editable=False,
+        help_text="The earlier system's reference of a package brought in from it.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -637,6 +643,8 @@ class UsageKind(models.TextChoices):
     # before another value event on it; and the expiry sweep's row.
     TIME_RELEASE = "time_release", "Used up by time"
     EXPIRY = "expiry", "Expired"
+    # A package a customer already held when the spa went live (packages.importing).
+    IMPORT = "import", "Brought in"
 
 
 # The kinds whose value falls by the day (packages.ledger.time_kinds), for the journal's partial index.

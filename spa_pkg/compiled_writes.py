@@ -1,7 +1,8 @@
 """The counter's hot-path writes without the ORM's per-call statement building (issue 14, docs/benchmarks.md).
 
 - `insert_all`: inserts of model instances, each value through its field;
-- `pipelined`: writes nobody reads back, sent in one round trip on PostgreSQL.
+- `pipelined`: writes nobody reads back, sent in one round trip on PostgreSQL;
+- `insert_many`: thousands of rows at once (a spa going live brings in its customers' packages).
 
 Private to the two writers of the hot path: `packages.ledger` (balances and the value
 journal, docs/journal.md) and `billing.services.invoice` (the invoice). An import-linter
@@ -72,6 +73,55 @@ def insert_all(objs: list, *, using: str = "default", returning: bool = True) ->
         values += [field.get_db_prep_save(field.pre_save(obj, True), connection) for field in fields]
     with connection.cursor() as cursor:
         cursor.execute(sql, values)
+        if not returning:
+            return objs
+        ids = [row[0] for row in cursor.fetchall()]
+    for obj, pk in zip(objs, ids, strict=True):
+        obj.pk = pk
+        obj._state.adding, obj._state.db = False, using
+    return objs
+
+
+def _unnest_types(fields, connection) -> list[str] | None:
+    """The array type of each column for an UNNEST insert (as Django's bulk_create does), or None if one has no plain type."""
+    if any(hasattr(field, "get_placeholder") for field in fields):
+        return None
+    return [field.db_type(connection).split("(")[0] for field in fields]
+
+
+def insert_many(objs: list, *, using: str = "default", returning: bool = True, batch_size: int = 500) -> list:
+    """INSERT many unsaved instances of one model, `insert_all` batch by batch, giving them their ids.
+
+    On PostgreSQL one statement takes one array per column (`INSERT ... SELECT * FROM
+    UNNEST(...)`, as Django's bulk_create): a VALUES list of thousands of placeholders costs
+    more to parse on the client than to write. Elsewhere `batch_size` rows per statement
+    keep within SQLite's 32,766 parameters.
+    """
+    if not objs:
+        return objs
+    connection = connections[using]
+    model = type(objs[0])
+    fields = [field for field in model._meta.concrete_fields if not (field.primary_key and field.db_returning)]
+    types = _unnest_types(fields, connection) if connection.vendor == "postgresql" else None
+    if types is None:
+        for start in range(0, len(objs), batch_size):
+            insert_all(objs[start:start + batch_size], using=using, returning=returning)
+        return objs
+    quote = connection.ops.quote_name
+    sql = (
+        f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(field.column) for field in fields)}) "
+        f"SELECT * FROM UNNEST({', '.join(f'(%s)::{db_type}[]' for db_type in types)})"
+        + (f" RETURNING {quote(model._meta.pk.column)}" if returning else "")
+    )
+    columns: list[list] = [[] for _ in fields]
+    for obj in objs:
+        if type(obj) is not model or obj.pk is not None:
+            raise ValueError("insert_many takes unsaved instances of one model.")
+        obj._prepare_related_fields_for_save(operation_name="insert_many")
+        for column, field in zip(columns, fields, strict=True):
+            column.append(field.get_db_prep_save(field.pre_save(obj, True), connection))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, columns)
         if not returning:
             return objs
         ids = [row[0] for row in cursor.fetchall()]

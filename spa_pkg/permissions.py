@@ -22,6 +22,9 @@ PERMISSIONS: dict[str, str] = {
     # Selling at another price than the list price, or with a discount beyond
     # CASHIER_MAX_DISCOUNT_PERCENT: managers (billing.services.pricing).
     "override_package_price": "packages.override_package_price",
+    # Bringing in the packages customers already hold (packages.importing) opens balances at the
+    # prices and values the spa states, not the list's: managers, like selling at another price.
+    "import_packages": "packages.override_package_price",
     "read_packages": "packages.view_packageassignment",
     "read_receipts": "receipts.view_receipt",
     # A day close: a cashier sees their own invoices' day; with view_reports, everyone's.

@@ -8,7 +8,7 @@ from catalog.models import Service
 from receipts.models import Receipt
 from receipts.services import receipt_issue
 from spa_pkg.compiled import CompiledIdList
-from spa_pkg.compiled_writes import insert_all, pipelined
+from spa_pkg.compiled_writes import insert_all, insert_many, pipelined
 from tests.factories import CustomerFactory, ServiceFactory, UserFactory, inr
 
 pytestmark = pytest.mark.django_db
@@ -29,6 +29,25 @@ def test_inserted_rows_get_their_ids_stamps_money_and_json(db):
     assert stored["R-2"].amount == inr("299.50")
     assert stored["R-1"].snapshot == {"lines": [{"name": "Facial ₹", "n": 1}]}
     assert stored["R-1"].issued_at is not None and stored["R-1"].issued_at == receipts[0].issued_at  # auto_now_add
+
+
+def test_many_rows_inserted_at_once_get_their_ids_in_order_and_their_values(db):
+    customer, branch = CustomerFactory(), default_branch()
+    receipts = [
+        Receipt(number=f"R-M{n}", kind="tax_invoice", customer=customer, amount=inr(f"{n}.25"),
+                snapshot={"n": n} if n % 2 else {}, branch=branch)
+        for n in range(1, 1202)
+    ]
+
+    insert_many(receipts, batch_size=500)
+
+    stored = {receipt.pk: receipt for receipt in Receipt.objects.filter(number__startswith="R-M")}
+    assert len(stored) == 1201
+    for receipt in receipts:
+        assert (stored[receipt.pk].number, stored[receipt.pk].amount, stored[receipt.pk].snapshot) == (
+            receipt.number, receipt.amount, receipt.snapshot,
+        )
+        assert stored[receipt.pk].created_by is None
 
 
 def test_a_related_object_saved_after_it_was_assigned_gives_its_id(cashier, customer):
