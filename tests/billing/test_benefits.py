@@ -84,7 +84,7 @@ def test_a_redeemed_session_shows_its_value_with_tax_zero_citing_the_sale_invoic
     assert result.invoice.amount_payable.amount == D("0.00")
     printed = result.receipt.snapshot["lines"][0]
     package = sale.assignment.package_name.removesuffix(" – Hydrating Facial")
-    assert printed["tax_note"] == f"Hydrating Facial, 1 of 4 sessions from {package}; tax paid on {sale.invoice.number}"
+    assert printed["tax_note"] == f"Hydrating Facial, session 1 of 4 from {package}; tax paid on {sale.invoice.number}"
 
 
 def test_soonest_expiring_service_package_is_used_first(customer, facial):
@@ -390,3 +390,26 @@ def test_a_package_assigned_for_a_later_day_does_not_apply_yet(customer, facial)
     line = lines_of(invoice_preview(customer=customer, items=[service_item(facial)]))[0]
 
     assert line["package_note"] == f'"Next week – Hydrating Facial" starts on {format_date(later)}.'
+
+
+def test_the_receipt_names_the_sessions_used_by_their_place_in_the_package(customer, cashier, facial):
+    """Issue 25 item 6: the third session prints "session 3 of 4", not "1 of 4"; two at once "sessions 3–4"."""
+    from billing.services import package_sell
+
+    package_sell(customer=customer, template=ServicePackageFactory(), service=facial, user=cashier, payment=PaymentIn("upi"))
+    invoice_create(customer=customer, items=[service_item(facial, 2)], cashier=cashier)
+
+    third = invoice_create(customer=customer, items=[service_item(facial)], cashier=cashier)
+    assert "Hydrating Facial, session 3 of 4 from" in third.receipt.snapshot["lines"][0]["tax_note"]
+
+
+def test_two_lines_of_one_package_in_one_bill_count_on(customer, cashier, facial):
+    from billing.services import package_sell
+
+    package_sell(customer=customer, template=ServicePackageFactory(), service=facial, user=cashier, payment=PaymentIn("upi"))
+    invoice_create(customer=customer, items=[service_item(facial)], cashier=cashier)
+
+    result = invoice_create(customer=customer, items=[service_item(facial, 2), service_item(facial)], cashier=cashier)
+    notes = [line["tax_note"] for line in result.receipt.snapshot["lines"]]
+    assert "sessions 2–3 of 4 from" in notes[0]
+    assert "session 4 of 4 from" in notes[1]

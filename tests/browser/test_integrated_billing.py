@@ -101,7 +101,9 @@ def test_badge_and_summary_are_the_servers_figures(sold, shop, sign_in):
     rows = lines(page)
     for index, line in enumerate(server["lines"]):
         badge = rows.nth(index).locator("[data-badge]")
-        if line["package_applied"]:
+        if line["package_applied"] and line["package_applied"]["benefit_type"] == "prepaid":
+            expect(badge).to_contain_text(f"Paid from {line['package_applied']['name']}: ")
+        elif line["package_applied"]:
             expect(badge).to_contain_text(f"Package Applied: {line['package_applied']['name']}")
         else:
             expect(badge.locator("[data-why]")).to_have_text(line["package_note"] or "No package applies.")
@@ -138,7 +140,7 @@ def test_too_few_guests_for_a_kitty_party_is_explained_and_enough_guests_apply_i
 
     page.fill("#id_guests", "10")
     wait_for_totals(page)
-    expect(note).to_contain_text("Package Applied: Kitty Party 20,000")
+    expect(note).to_contain_text("Paid from Kitty Party 20,000: ₹")
     server = invoice_preview(
         customer=shop["customer"], items=[CartItem(type="service", id=shop["facial"].pk, quantity=1)],
         use_credit=True, guests=10,
