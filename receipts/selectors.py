@@ -207,7 +207,7 @@ def _summary_rows(summary: dict, labels, lines: list[dict]) -> list[dict]:
     (a student offer, a yearly membership) gives a discount, so its name goes on the Discount row.
     """
     amounts = dict(summary)
-    names = {key: label for key, label in labels} | tax_head_labels(lines)
+    names = dict(labels) | tax_head_labels(lines)
     if "package_subtotal" in names and names["package_subtotal"] != "Packages":
         amounts["package_subtotal"] = sum(
             (

@@ -8,7 +8,16 @@ from playwright.sync_api import expect
 
 from billing.models import Payment
 from spa_pkg.money import format_inr
-from tests.browser.counter import add_service, generate, lines, open_counter, pay, sale_invoices, set_quantity, wait_for_totals
+from tests.browser.counter import (
+    add_service,
+    generate,
+    lines,
+    open_counter,
+    pay,
+    sale_invoices,
+    set_quantity,
+    wait_for_totals,
+)
 from tests.browser.test_counter_stale_totals import slow_previews
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

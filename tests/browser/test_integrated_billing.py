@@ -11,9 +11,11 @@ from billing.services import CartItem, PaymentIn, invoice_preview, package_sell
 from packages.models import AssignmentStatus, PackageAssignment
 from spa_pkg.money import format_inr
 from tests.browser.counter import (
+    VIEWPORTS,
     add_product,
     add_service,
     bill_one_session,
+    close_receipt,
     generate,
     lines,
     open_counter,
@@ -22,6 +24,7 @@ from tests.browser.counter import (
     sale_invoices,
     wait_for_totals,
 )
+from tests.browser.shots import save_screenshot
 from tests.factories import KittyPartyFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -229,6 +232,24 @@ def test_payments_short_of_the_amount_payable_are_refused_in_words_and_the_error
     expect(error).to_be_empty()
     expect(page.locator("#generate-invoice")).to_be_enabled()
     assert not sale_invoices().exists()
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS)
+def test_the_void_says_how_much_goes_back_to_the_customer_and_how_before_and_after(shop, sign_in, viewport):
+    """Issue 25 item 11: a void of a bill paid by card says "return ₹1,260 to the customer by card"."""
+    page = open_counter(sign_in, "manager", viewport=viewport)
+    add_service(page, shop["facial"])
+    pay(page, "card")
+    generate(page)
+    close_receipt(page)
+
+    page.click("#void-invoice")
+    asked = page.locator("#void-modal [data-money-back]")
+    expect(asked).to_have_text("Money goes back: Return ₹1,260.00 to the customer by card.")
+    save_screenshot(page, f"counter-void-money-back-{VIEWPORTS[viewport]['width']}.png")
+    page.fill("#id_reason", "Paid twice")
+    page.click("#void-confirm")
+    expect(page.locator("#void-modal [data-voided] [data-money-back]")).to_have_text("Return ₹1,260.00 to the customer by card.")
 
 
 def test_manager_voids_the_last_invoice_and_the_balance_comes_back(sold, sign_in):
