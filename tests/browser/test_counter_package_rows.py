@@ -66,6 +66,7 @@ def test_a_package_used_up_by_this_visit_stays_in_view_as_completed(shop, sign_i
     expect(row.locator("[data-balance]")).to_have_text("0/4 sessions")
     expect(row.locator("[data-status]")).to_have_text("Completed")
     expect(page.locator("[data-packages-hint]")).not_to_contain_text("No packages")
+    expect(page.locator(".modal-backdrop")).to_have_count(0)  # the receipt's pop-up has faded out
     page.evaluate("window.scrollTo(0, 0)")
     save_screenshot(page, f"counter-package-completed-{_width(viewport)}.png")
 

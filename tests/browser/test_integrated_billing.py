@@ -246,6 +246,8 @@ def test_the_void_says_how_much_goes_back_to_the_customer_and_how_before_and_aft
     page.click("#void-invoice")
     asked = page.locator("#void-modal [data-money-back]")
     expect(asked).to_have_text("Money goes back: Return ₹1,260.00 to the customer by card.")
+    expect(page.locator("#void-modal")).to_have_class(re.compile(r"\bshow\b"))
+    page.wait_for_function("() => document.getAnimations().length === 0")  # the pop-up has faded in
     save_screenshot(page, f"counter-void-money-back-{VIEWPORTS[viewport]['width']}.png")
     page.fill("#id_reason", "Paid twice")
     page.click("#void-confirm")
