@@ -15,9 +15,10 @@ from customers.models import Customer
 from packages.models import AssignmentStatus, PackageAssignment
 from packages.presenters import display_status
 from packages.selectors import customer_packages
-from receipts.selectors import tax_head_labels
+from receipts.selectors import covered_by_packages, discount_label, tax_head_labels
 from spa_pkg.exceptions import DomainError
 from spa_pkg.formats import format_date
+from spa_pkg.money import money_str
 from spa_pkg.payments import MAX_PAYMENTS
 
 from .engine import BillComputation
@@ -182,10 +183,14 @@ class CounterState:
     @property
     def summary_rows(self) -> list[tuple[str, str, str, str | None]]:
         """The summary panel, in order: field, words, style, amount (None without totals)."""
-        summary = self.summary or {}
-        # CGST and SGST say their rates ("CGST 2.5%"), from the lines that paid them.
-        taxes = tax_head_labels([result.as_json() for result in self.computation.lines]) if self.computation else {}
-        return [(name, taxes.get(name, label), css, summary.get(name)) for name, label, css in SUMMARY_ROWS]
+        summary = dict(self.summary or {})
+        lines = [result.as_json() for result in self.computation.lines] if self.computation else []
+        # CGST and SGST say their rates ("CGST 2.5%"); a discount package is named on the Discount row, and
+        # what packages covered counts the sessions they paid for, as the receipt prints them.
+        labels = tax_head_labels(lines) | {"discount": discount_label(lines)}
+        if self.computation:
+            summary["package_subtotal"] = money_str(covered_by_packages(lines))
+        return [(name, labels.get(name, label), css, summary.get(name)) for name, label, css in SUMMARY_ROWS]
 
     @property
     def package_groups(self) -> list[tuple[str, list[dict]]]:

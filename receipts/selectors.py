@@ -200,6 +200,24 @@ def _applied(line: dict) -> dict:
     return applied if isinstance(applied, dict) else {}
 
 
+def covered_by_packages(lines: list[dict]) -> Decimal:
+    """What the sessions packages paid for were worth (rate x sessions covered); a discount package covers none."""
+    return sum(
+        (
+            to_decimal(line.get("unit_price")) * int(_applied(line).get("quantity_covered") or 0)
+            for line in lines
+            if _applied(line).get("benefit_type") in COVERING_BENEFITS
+        ),
+        Decimal("0"),
+    )
+
+
+def discount_label(lines: list[dict], label: str = "Discount") -> str:
+    """The Discount row names the discount packages that gave one: "Discount (incl. Student 20%)"."""
+    names = sorted({_applied(line).get("name", "") for line in lines if _applied(line).get("benefit_type") == DISCOUNT_BENEFIT})
+    return f"{label} (incl. {', '.join(names)})" if names else label
+
+
 def _summary_rows(summary: dict, labels, lines: list[dict]) -> list[dict]:
     """The totals printed under the lines: taxes with their rates, a package's discount named as a discount.
 
@@ -207,19 +225,9 @@ def _summary_rows(summary: dict, labels, lines: list[dict]) -> list[dict]:
     (a student offer, a yearly membership) gives a discount, so its name goes on the Discount row.
     """
     amounts = dict(summary)
-    names = dict(labels) | tax_head_labels(lines)
-    if "package_subtotal" in names and names["package_subtotal"] != "Packages":
-        amounts["package_subtotal"] = sum(
-            (
-                to_decimal(line.get("unit_price")) * int(_applied(line).get("quantity_covered") or 0)
-                for line in lines
-                if _applied(line).get("benefit_type") in COVERING_BENEFITS
-            ),
-            Decimal("0"),
-        )
-    discounts = sorted({_applied(line).get("name", "") for line in lines if _applied(line).get("benefit_type") == DISCOUNT_BENEFIT})
-    if discounts:
-        names["discount"] = f"Discount (incl. {', '.join(discounts)})"
+    names = dict(labels) | tax_head_labels(lines) | {"discount": discount_label(lines)}
+    if names.get("package_subtotal") not in (None, "Packages"):
+        amounts["package_subtotal"] = covered_by_packages(lines)
     return [
         {"label": names[key], "amount": format_inr(amounts.get(key))}
         for key, _ in labels
