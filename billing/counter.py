@@ -9,6 +9,7 @@ import uuid
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db.models import Q
 from django.utils import timezone
 
 from customers.models import Customer
@@ -274,11 +275,13 @@ def _packages(customer: Customer | None, cart: dict, changed: int | None) -> lis
         return []
     packages = list(customer_packages(customer_id=customer.pk, on_date=timezone.localdate()))
     listed = {p.pk for p in packages}
-    kept = {*cart.get("seen_packages", []), *([changed] if changed else [])} - listed
+    seen = set(cart.get("seen_packages", [])) - listed
+    rest = customer_packages(customer_id=customer.pk).exclude(pk__in=listed)
     if cart.get("show_finished"):
-        packages += list(customer_packages(customer_id=customer.pk).exclude(pk__in=listed))
-    elif kept:
-        packages += list(customer_packages(customer_id=customer.pk).filter(pk__in=kept))
+        packages += list(rest)
+    elif seen or (changed and changed not in listed):
+        # pk=changed, not in a list: an id out of range (a typed URL) matches nothing instead of failing.
+        packages += list(rest.filter(Q(pk__in=seen) | Q(pk=changed)))
     return packages
 
 
