@@ -29,7 +29,7 @@ from spa_pkg.permissions import user_may
 
 from .forms import PackageSellForm, RefundForm, TopUpForm
 from .models import Invoice, InvoiceKind, InvoiceLine, NumberSequence, Payment
-from .selectors import invoice_money_back
+from .selectors import invoice_money_back, invoice_money_to_return
 from .services import assignment_refund, assignment_refund_quote, assignment_top_up, invoice_void, package_sell
 
 admin.site.site_header = f"{settings.SPA_NAME} · administration"
@@ -152,6 +152,8 @@ def refund_figures(assignment) -> list[tuple[str, str]]:
     if quote.round_off:
         rows.append(("Round off", format_inr(quote.round_off)))
     rows.append(("Refundable", format_inr(quote.refundable)))
+    if quote.refundable:  # money going out is said as such, before it goes
+        rows.append(("Money back", f"Return {format_inr(quote.refundable)} to the customer, by the method chosen below."))
     if quote.document_kind == "credit_note":
         invoice = quote.sale_invoice
         document = f"Credit note (CN series) against tax invoice {invoice.number} of {format_date(invoice.bill_date)}"
@@ -337,6 +339,7 @@ class InvoiceAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             "title": f"Void invoice {invoice.number}",
             "error": error,
             "reason": request.POST.get("reason", ""),
+            "money_back": money_back_text(invoice_money_to_return(invoice)),
         }
         return TemplateResponse(request, "admin/billing/invoice/void.html", context)
 

@@ -9,13 +9,17 @@ import uuid
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db.models import Q
 from django.utils import timezone
 
 from customers.models import Customer
 from packages.models import AssignmentStatus, PackageAssignment
 from packages.presenters import display_status
 from packages.selectors import customer_packages
+from receipts.selectors import covered_by_packages, discount_label, tax_head_labels
 from spa_pkg.exceptions import DomainError
+from spa_pkg.formats import format_date
+from spa_pkg.money import money_str
 from spa_pkg.payments import MAX_PAYMENTS
 
 from .engine import BillComputation
@@ -51,6 +55,9 @@ def new_cart(customer_id: int | None = None) -> dict:
         "key": uuid.uuid4().hex,
         "last_invoice_id": None,
         "last_customer_id": None,  # billed by the last invoice: their packages stay in view, no bill goes to them
+        # The packages shown during this visit: one used up stays in view, Completed 0/4, until the next customer.
+        "seen_packages": [],
+        "show_finished": False,  # every finished package of the customer, not only this visit's
     }
 
 
@@ -82,6 +89,7 @@ def set_customer(cart: dict, customer_id: int | None) -> None:
         return
     cart["customer_id"] = customer_id
     cart["key"] = uuid.uuid4().hex
+    cart["seen_packages"] = []
     for line in cart["lines"]:
         line["package"] = ""
 
@@ -116,7 +124,22 @@ def finish(cart: dict, invoice_id: int) -> dict:
     fresh["next_uid"] = cart["next_uid"]
     fresh["last_invoice_id"] = invoice_id
     fresh["last_customer_id"] = cart["customer_id"]
+    fresh["seen_packages"] = cart.get("seen_packages", [])
+    fresh["show_finished"] = cart.get("show_finished", False)
     return fresh
+
+
+def remember_packages(cart: dict, state: "CounterState") -> bool:
+    """Note the packages on screen, so one used up by this visit's bill stays in view; tell whether the cart changed."""
+    seen = sorted({*cart.get("seen_packages", []), *(package.pk for package in state.packages)})
+    if seen == cart.get("seen_packages"):
+        return False
+    cart["seen_packages"] = seen
+    return True
+
+
+def toggle_finished(cart: dict) -> None:
+    cart["show_finished"] = not cart.get("show_finished", False)
 
 
 @dataclass
@@ -135,6 +158,7 @@ class CounterState:
     payment_error: str = ""
     needs_method: bool = False
     operations: dict = field(default_factory=dict)  # assignment id -> its after-sale menu (label, name, url)
+    changed: int | None = None  # the package an after-sale page just changed
     previous_customer: Customer | None = None  # billed by the last invoice; `packages` are theirs while no one is picked
 
     @property
@@ -146,7 +170,8 @@ class CounterState:
     def results(self) -> list:
         """Each line with its form, the server's line as the API shows it (None without totals) and its refusal."""
         lines = self.computation.lines if self.computation else ()
-        by_position = {result.line.position: result.as_json() for result in lines}
+        # What credit paid on the line is said on its badge ("Paid from Prepaid 15,000: ₹1,180").
+        by_position = {result.line.position: {**result.as_json(), "credit_paid": result.credit_paid} for result in lines}
         return [
             (line, form, by_position.get(position), self.line_errors.get(line["uid"]) or _first_error(form))
             for position, (line, form) in enumerate(self.line_forms)
@@ -159,18 +184,28 @@ class CounterState:
     @property
     def summary_rows(self) -> list[tuple[str, str, str, str | None]]:
         """The summary panel, in order: field, words, style, amount (None without totals)."""
-        summary = self.summary or {}
-        return [(name, label, css, summary.get(name)) for name, label, css in SUMMARY_ROWS]
+        summary = dict(self.summary or {})
+        lines = [result.as_json() for result in self.computation.lines] if self.computation else []
+        # CGST and SGST say their rates ("CGST 2.5%"); a discount package is named on the Discount row, and
+        # what packages covered counts the sessions they paid for, as the receipt prints them.
+        labels = tax_head_labels(lines) | {"discount": discount_label(lines)}
+        if self.computation:
+            summary["package_subtotal"] = money_str(covered_by_packages(lines))
+        return [(name, labels.get(name, label), css, summary.get(name)) for name, label, css in SUMMARY_ROWS]
 
     @property
     def package_groups(self) -> list[tuple[str, list[dict]]]:
-        """The customer's packages for the table: active ones, paused ones, and any just changed by an after-sale page."""
-        groups = {"Active": [], "Paused": [], "Just changed": []}
+        """The customer's packages for the table: active, starting later, paused, just changed by an after-sale page, finished."""
+        groups = {"Active": [], "Starts later": [], "Paused": [], "Just changed": [], "Finished": []}
         for assignment in self.packages:
             row = {**_package_row(assignment), "menu": self.operations.get(assignment.pk, [])}
-            group = {"active": "Active", "paused": "Paused"}.get(row["status"], "Just changed")
-            groups[group].append(row)
+            group = {"active": "Active", "upcoming": "Starts later", "paused": "Paused"}.get(row["status"])
+            groups[group or ("Just changed" if assignment.pk == self.changed else "Finished")].append(row)
         return [(name, rows) for name, rows in groups.items() if rows]
+
+    @property
+    def show_finished(self) -> bool:
+        return bool(self.cart.get("show_finished"))
 
     @property
     def payments_left(self) -> Decimal | None:
@@ -205,9 +240,16 @@ def _first_error(form) -> str:
     return ""
 
 
+def _starts_later(assignment: PackageAssignment) -> bool:
+    """A renewal sold ahead: active, but of no use before its first day."""
+    return assignment.status == AssignmentStatus.ACTIVE and assignment.assigned_on > timezone.localdate()
+
+
 def _package_row(assignment: PackageAssignment) -> dict:
     kind = assignment.kind
     status = display_status(assignment)
+    if _starts_later(assignment):
+        status = "upcoming"
     if kind.has_sessions:
         bar = (assignment.remaining_sessions, assignment.total_sessions)
     elif kind.is_credit:
@@ -220,16 +262,26 @@ def _package_row(assignment: PackageAssignment) -> dict:
         "balance": kind.balance_text(assignment),
         "bar": bar if bar and bar[1] else None,
         "status": status,
-        "status_label": AssignmentStatus(status).label,
+        "status_label": (
+            f"Starts {format_date(assignment.assigned_on)}" if status == "upcoming"
+            else AssignmentStatus(status).label
+        ),
     }
 
 
-def _packages(customer: Customer | None, changed: int | None) -> list[PackageAssignment]:
+def _packages(customer: Customer | None, cart: dict, changed: int | None) -> list[PackageAssignment]:
+    """The packages of use today; then those this visit showed (one just used up), or every finished one if asked."""
     if customer is None:
         return []
     packages = list(customer_packages(customer_id=customer.pk, on_date=timezone.localdate()))
-    if changed and not any(p.pk == changed for p in packages):
-        packages += list(customer_packages(customer_id=customer.pk).filter(pk=changed))
+    listed = {p.pk for p in packages}
+    seen = set(cart.get("seen_packages", [])) - listed
+    rest = customer_packages(customer_id=customer.pk).exclude(pk__in=listed)
+    if cart.get("show_finished"):
+        packages += list(rest)
+    elif seen or (changed and changed not in listed):
+        # pk=changed, not in a list: an id out of range (a typed URL) matches nothing instead of failing.
+        packages += list(rest.filter(Q(pk__in=seen) | Q(pk=changed)))
     return packages
 
 
@@ -254,9 +306,11 @@ def evaluate(cart: dict, *, staff_choices, branch, changed: int | None = None) -
         last_id = cart.get("last_customer_id")
         previous = Customer.objects.filter(pk=last_id).first() if last_id else None
     staff_choices = staff_choices() if cart["lines"] and callable(staff_choices) else staff_choices
-    packages = _packages(customer or previous, changed)
+    packages = _packages(customer or previous, cart, changed)
     package_choices = [("", "Auto (best)"), ("0", "No package")] + [
-        (str(p.pk), p.package_name) for p in packages if customer and p.status == AssignmentStatus.ACTIVE
+        (str(p.pk), p.package_name)
+        for p in packages
+        if customer and p.status == AssignmentStatus.ACTIVE and not _starts_later(p) and not p.is_expired_on(timezone.localdate())
     ]
     line_forms = [
         (
@@ -277,7 +331,7 @@ def evaluate(cart: dict, *, staff_choices, branch, changed: int | None = None) -
     ]
     state = CounterState(
         cart=cart, customer=customer, packages=packages, line_forms=line_forms, options=options, payments=payments,
-        previous_customer=previous,
+        previous_customer=previous, changed=changed,
     )
     # Every form is validated (no short cut), so each shows its own errors.
     form_checks = [form.is_valid() for _, form in line_forms] + [options.is_valid()]

@@ -108,16 +108,20 @@ def document_snapshot(
     }
 
 
-def redemption_note(*, item: str, package: str, sessions: int, total_sessions: int, sale_invoice: str | None) -> str:
+def redemption_note(
+    *, item: str, package: str, sessions: int, total_sessions: int, sale_invoice: str | None, first: int = 1
+) -> str:
     """Say on the customer's invoice what a package paid for, and where its tax was paid.
 
-    "Hydrating Facial, 1 of 4 sessions from 3+1 Facial Package; tax paid on INV-20270523-0001".
+    "Hydrating Facial, session 3 of 4 from 3+1 Facial Package; tax paid on INV-20270523-0001": the
+    sessions used are named by their place in the package (`first` is the first of them).
     Only words a customer should read: the rules that kept a package off a line (the counter's
     why-not reasons, `package_note`) stay on screen and in the API, never on the document.
     """
     package = package.removesuffix(f" – {item}")  # "3+1 Facial Package – Hydrating Facial" names the item twice
     if sessions and total_sessions:
-        used = f"{sessions} of {total_sessions} session{'' if total_sessions == 1 else 's'} from {package}"
+        which = f"session {first}" if sessions == 1 else f"sessions {first}–{first + sessions - 1}"
+        used = f"{which} of {total_sessions} from {package}"
     else:
         used = f"included in {package}"
     where = f"tax paid on {sale_invoice}" if sale_invoice else "tax paid when the package was bought"

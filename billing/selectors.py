@@ -131,6 +131,20 @@ def invoice_money_back(invoice: Invoice) -> list[tuple[str, Decimal]]:
     return [(method, amount) for method, amount in totals.items() if amount]
 
 
+def invoice_money_to_return(invoice: Invoice) -> list[tuple[str, Decimal]]:
+    """What voiding `invoice` would hand back, per method in the order paid: [("card", 366.00)].
+
+    A void refunds every payment of the invoice (billing.services.void); credit spent goes back to
+    its package, no money in hand, and is left out, as `invoice_money_back` leaves it out after.
+    """
+    totals: dict[str, Decimal] = {}
+    for method, amount in (
+        invoice.payments.exclude(method=PaymentMethod.PREPAID_CREDIT).order_by("pk").values_list("method", "amount")
+    ):
+        totals[method] = totals.get(method, ZERO) + amount
+    return [(method, amount) for method, amount in totals.items() if amount]
+
+
 def money_back_json(money_back: list[tuple[str, Decimal]]) -> dict:
     """The API's words for `invoice_money_back`: {"money_back": [{"method", "amount"}], "total_money_back"}."""
     return {

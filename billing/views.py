@@ -29,7 +29,7 @@ from spa_pkg.permissions import permission_required, user_may
 from . import counter
 from .forms import VoidForm
 from .models import Invoice, InvoiceKind
-from .selectors import invoice_money_back, package_usage, recent_invoices
+from .selectors import invoice_money_back, invoice_money_to_return, package_usage, recent_invoices
 from .services import invoice_create, invoice_void
 
 PAGE = "billing/integrated_billing.html"
@@ -43,7 +43,10 @@ def _staff_choices() -> list[tuple[int, str]]:
 
 
 def _state(request, cart: dict, changed: int | None = None) -> counter.CounterState:
-    return counter.evaluate(cart, staff_choices=_staff_choices, branch=request_branch(request), changed=changed)
+    state = counter.evaluate(cart, staff_choices=_staff_choices, branch=request_branch(request), changed=changed)
+    if counter.remember_packages(cart, state):  # a package used up by this visit stays in view
+        counter.save(request, cart)
+    return state
 
 
 def _operations(request, state: counter.CounterState) -> dict[int, list[tuple[str, str, str]]]:
@@ -133,6 +136,9 @@ def _apply(cart: dict, action: str, data) -> str:
             return f"#id_pay-{len(cart['payments']) - 1}-method"
         cart["payments"].append({"method": "", "amount": "", "reference": ""})
         return f"#id_pay-{len(cart['payments']) - 1}-method"
+    if action == "show-finished":
+        counter.toggle_finished(cart)
+        return "#show-finished"
     if action == "remove-payment" and len(cart["payments"]) > 1:
         number = _int(data.get("payment"))
         if number is not None and number < len(cart["payments"]):
@@ -236,7 +242,8 @@ def counter_void(request, invoice_id: int):
     """Ask why, then void the invoice: every session, credit and product it took comes back."""
     invoice = get_object_or_404(Invoice, pk=invoice_id, kind=InvoiceKind.SALE)
     form = VoidForm(request.POST or None)
-    context = {"invoice": invoice, "form": form}
+    # Before the cashier confirms: how much goes back to the customer, and how.
+    context = {"invoice": invoice, "form": form, "money_back": money_back_text(invoice_money_to_return(invoice))}
     if request.method == "POST" and form.is_valid():
         try:
             invoice_void(invoice=invoice, reason=form.cleaned_data["reason"], user=request.user)

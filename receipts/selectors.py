@@ -63,6 +63,25 @@ def format_rate(value) -> str:
     return f"{rate:f}"
 
 
+def tax_head_label(head: str, rates) -> str:
+    """Name a tax head with the rates it was charged at: "CGST 2.5%", or "CGST 2.5% and 9%" on a mixed bill."""
+    shown = sorted({to_decimal(rate) for rate in rates})
+    return f"{head} {' and '.join(f'{format_rate(rate)}%' for rate in shown)}" if shown else head
+
+
+def tax_head_labels(lines) -> dict[str, str]:
+    """The summary's CGST, SGST and IGST labels with their rates, from the lines that paid each (dicts of amounts)."""
+    def rates(head: str, share: Decimal) -> list[Decimal]:
+        return [to_decimal(line.get("gst_rate")) * share for line in lines if to_decimal(line.get(head)) != 0]
+
+    half = Decimal("0.5")
+    return {
+        "cgst": tax_head_label("CGST", rates("cgst", half)),
+        "sgst": tax_head_label("SGST", rates("sgst", half)),
+        "igst": tax_head_label("IGST", rates("igst", Decimal("1"))),
+    }
+
+
 def state_label(code) -> str:
     """Return "29 (Karnataka)" for a GST state code."""
     code = str(code or "").strip()
@@ -171,6 +190,51 @@ def _refund(refund) -> dict | None:
     }
 
 
+# What a package did to a line: covered it (its tax paid when the package was sold), or took a discount off it.
+COVERING_BENEFITS = ("free", "unlimited")
+DISCOUNT_BENEFIT = "discount"
+
+
+def _applied(line: dict) -> dict:
+    applied = line.get("package_applied")
+    return applied if isinstance(applied, dict) else {}
+
+
+def covered_by_packages(lines: list[dict]) -> Decimal:
+    """What the sessions packages paid for were worth (rate x sessions covered); a discount package covers none."""
+    return sum(
+        (
+            to_decimal(line.get("unit_price")) * int(_applied(line).get("quantity_covered") or 0)
+            for line in lines
+            if _applied(line).get("benefit_type") in COVERING_BENEFITS
+        ),
+        Decimal("0"),
+    )
+
+
+def discount_label(lines: list[dict], label: str = "Discount") -> str:
+    """The Discount row names the discount packages that gave one: "Discount (incl. Student 20%)"."""
+    names = sorted({_applied(line).get("name", "") for line in lines if _applied(line).get("benefit_type") == DISCOUNT_BENEFIT})
+    return f"{label} (incl. {', '.join(names)})" if names else label
+
+
+def _summary_rows(summary: dict, labels, lines: list[dict]) -> list[dict]:
+    """The totals printed under the lines: taxes with their rates, a package's discount named as a discount.
+
+    "of which covered by packages" counts only the sessions packages paid for; a discount package
+    (a student offer, a yearly membership) gives a discount, so its name goes on the Discount row.
+    """
+    amounts = dict(summary)
+    names = dict(labels) | tax_head_labels(lines) | {"discount": discount_label(lines)}
+    if names.get("package_subtotal") not in (None, "Packages"):
+        amounts["package_subtotal"] = covered_by_packages(lines)
+    return [
+        {"label": names[key], "amount": format_inr(amounts.get(key))}
+        for key, _ in labels
+        if key == "subtotal" or to_decimal(amounts.get(key)) != 0
+    ]
+
+
 NUMBER_LABELS = {
     ReceiptKind.TAX_INVOICE: ("Receipt No.", "Invoice No."),
     ReceiptKind.ADVANCE_RECEIPT: ("Voucher No.", "Invoice No."),
@@ -191,11 +255,7 @@ def receipt_document(receipt: Receipt) -> dict:
     if not any(to_decimal(summary.get(key)) for key in ("services_subtotal", "products_subtotal")):
         # A package sale: its package lines are the subtotal itself, not something packages covered.
         labels = (("package_subtotal", "Packages"), *(row for row in SUMMARY_LABELS if row[0] != "package_subtotal"))
-    summary_rows = [
-        {"label": label, "amount": format_inr(summary.get(key))}
-        for key, label in labels
-        if key in ("subtotal",) or to_decimal(summary.get(key)) != 0
-    ]
+    summary_rows = _summary_rows(summary, labels, snapshot.get("lines") or [])
     grand_total = summary.get("grand_total", snapshot.get("total", receipt.amount.amount))
     tail_rows = [
         {"label": label, "amount": format_inr(summary.get(key))}

@@ -357,16 +357,21 @@ def _uses(computation: BillComputation) -> list[BenefitUse]:
 def _document_lines(computation: BillComputation, locked) -> list[dict]:
     """Return the receipt's lines; a redeemed session says so in the customer's words and cites the invoice that taxed it."""
     lines = []
+    used = {}  # assignment id -> sessions used so far, this bill's earlier lines included
     for result in computation.lines:
         tax_note = None
         if result.is_redeemed:
-            row = locked.row(result.benefit.assignment_id)
+            assignment_id = result.benefit.assignment_id
+            row = locked.row(assignment_id)
+            before = used.setdefault(assignment_id, row["used_sessions"])
+            used[assignment_id] = before + result.benefit.sessions_used
             tax_note = redemption_note(
                 item=result.line.name,
                 package=result.benefit.name,
                 sessions=result.benefit.sessions_used,
                 total_sessions=row["total_sessions"],
                 sale_invoice=row["sale_invoice_number"],
+                first=before + 1,
             )
         lines.append(invoice_line_details(result.as_json(), hsn_sac=result.line.hsn_sac, tax_note=tax_note))
     return lines

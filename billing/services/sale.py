@@ -120,8 +120,14 @@ def sale_quote(*, template: PackageTemplate, service: Service | None = None) -> 
 def _sale_invoice(
     *, assignment: PackageAssignment, charge: SaleCharge, rate: Decimal, user, bill_date: date, branch: Branch
 ) -> tuple[Invoice, dict]:
-    """Write the tax invoice for a package sale at `branch`; return it with its printed line."""
-    price, tax = charge.price, charge.tax
+    """Write the tax invoice for a package sale at `branch`; return it with its printed line.
+
+    The line's rate is before GST, as its taxable value is: a price entered GST included (₹3,600)
+    prints Rate 3,428.57, Taxable 3,428.57, the GST, and Total 3,600.00, never a rate with GST in it
+    beside a taxable value without.
+    """
+    tax = charge.tax
+    price = tax.taxable_value  # one package, no discount: the rate is the taxable value
     invoice = Invoice.objects.create(
         number=next_number("INV", branch=branch, day=bill_date),
         branch=branch,

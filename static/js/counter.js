@@ -22,23 +22,85 @@
   };
 
   // From the first keystroke until the server answers, the totals shown are stale: no Generate on them.
-  const markStale = (event) => {
-    if (!counter() || !counter().contains(event.target) || event.target.closest("[data-bs-toggle]")) return;
+  const markStale = () => {
     $("#counter-figures").dataset.state = "stale";
     $("#generate-invoice").disabled = true;
     showUpdating();
-    htmx.trigger(counter(), "htmx:abort"); // an answer to the cart before this keystroke is stale too
   };
-  // A line added or removed, a payment split: the cart is posted and its totals are on their way too.
+
+  /* Every post of the cart goes through one queue, one at a time, and each reads the counter as it is when it
+     leaves (issue 25 item 5). htmx binds a swapped-in form only when it settles (20 ms later), and an answer lands
+     in the element its request aimed at, even when a later answer has replaced it; a change made in that window,
+     or a post that replaced another's request, was shown on screen but never reached the server. */
+  let queue = Promise.resolve();
+  let waiting = 0; // posts queued or on their way
+  let pause = null; // a typed change waiting for the typing to pause
+  const changed = new Map(); // fields changed since the last post left: put back if the whole counter is redrawn
+
+  const putBack = () => {
+    const form = counter();
+    changed.forEach((value, name) => {
+      const field = form && form.elements.namedItem(name);
+      if (!field || field instanceof RadioNodeList) return;
+      if (field.type === "checkbox") field.checked = value;
+      else field.value = value;
+    });
+  };
+
+  const send = (values, whole) => {
+    const form = counter();
+    if (!form) return undefined;
+    changed.clear(); // what they hold leaves with this post
+    const target = whole ? "#counter" : "#counter-figures";
+    return htmx.ajax("POST", form.dataset.cartUrl, { source: form, values, target, swap: "outerHTML" }).then(putBack);
+  };
+
+  // Post the cart: `whole` for a change of shape (a line, a payment row, the customer), answered by the whole counter.
+  const postCart = (values = {}, whole = false) => {
+    clearTimeout(pause); // this post carries every field typed so far
+    pause = null;
+    waiting += 1;
+    queue = queue
+      .then(() => send(values, whole))
+      .catch(() => undefined)
+      .then(() => {
+        waiting -= 1;
+        if (waiting || pause) markStale(); // an answer to an earlier post: more is on its way
+      });
+  };
+
+  // A value typed or chosen: the totals go stale now, the cart is posted when the typing pauses.
+  document.addEventListener("input", (event) => {
+    const field = event.target;
+    // Choosing from a catalogue list changes no figure: Add posts it.
+    if (!counter() || !counter().contains(field) || field.matches("#add-service, #add-product")) return;
+    if (field.closest("[data-bs-toggle]") || !field.name) return;
+    changed.set(field.name, field.type === "checkbox" ? field.checked : field.value);
+    markStale();
+    clearTimeout(pause);
+    pause = setTimeout(() => postCart(), field.matches("select, [type=checkbox]") ? 0 : 400);
+  });
+  document.addEventListener("submit", (event) => {
+    if (event.target !== counter()) return;
+    event.preventDefault();
+    postCart();
+  });
+  // Add, Remove, "+ Split the payment": their answer is the whole counter.
+  document.addEventListener("click", (event) => {
+    const button = event.target.closest("[data-cart-post]");
+    if (!button || button.disabled || !counter() || !counter().contains(button)) return;
+    postCart(JSON.parse(button.dataset.cartPost), true);
+  });
+  // htmx wires swapped-in content up when it settles, 20 ms on: wire the counter now, so Generate or Alt+G pressed
+  // the moment it is enabled is not a click on a dead button.
+  document.body.addEventListener("htmx:afterSwap", () => {
+    if (counter()) htmx.process(counter());
+  });
+  // A post of the cart is on its way: its totals too.
   document.body.addEventListener("htmx:beforeRequest", (event) => {
     const form = counter();
-    if (form && form.contains(event.detail.elt) && event.detail.pathInfo.requestPath === form.dataset.cartUrl) showUpdating();
+    if (form && event.detail.elt === form && event.detail.pathInfo.requestPath === form.dataset.cartUrl) showUpdating();
   });
-  document.addEventListener("input", markStale);
-  // Choosing from a catalogue list changes no figure: it must not post the cart (and abort an Add in flight).
-  document.addEventListener("input", (event) => {
-    if (event.target.matches("#add-service, #add-product")) event.stopPropagation();
-  }, true);
 
   // A refusal (400) or "the totals changed" (409) brings the counter to show, with the reason in it.
   document.body.addEventListener("htmx:beforeSwap", (event) => {
@@ -59,7 +121,7 @@
     const form = counter();
     const id = event.detail && event.detail.id ? String(event.detail.id) : "";
     if (!form || form.dataset.customer === id) return;
-    htmx.ajax("POST", form.dataset.cartUrl, { source: form, values: { action: "customer", customer: id }, target: "#counter", swap: "outerHTML" });
+    postCart({ action: "customer", customer: id }, true);
   });
 
   // Enter on a catalogue list adds the chosen item; Alt+G or Ctrl+Enter generates the invoice.

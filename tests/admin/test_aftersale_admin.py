@@ -94,6 +94,8 @@ def test_the_refund_page_shows_the_value_left_its_gst_the_refundable_amount_and_
     assert f"<td>{format_inr(quote.refundable)}</td>" in page
     assert f"Credit note (CN series) against tax invoice {quote.sale_invoice.number}" in page
     assert "3/4 sessions" in page or "3 of 4" in page
+    # Money going out is said as such before it goes (issue 25 item 11).
+    assert f"Return {format_inr(quote.refundable)} to the customer, by the method chosen below." in page
     assert written() == before  # looking writes nothing
 
 

@@ -89,3 +89,16 @@ def test_a_cashier_has_no_pause_action(cashier_client, billed_session):
     )
 
     assert PackageAssignment.objects.get(pk=assignment.pk).status == "active"
+
+
+def test_the_void_page_says_how_much_money_goes_back_and_how_before_it_is_confirmed(manager_client, staff_manager, facial):
+    """Issue 25 item 11: money going out is said before it goes."""
+    invoice = invoice_create(
+        customer=CustomerFactory(), items=[CartItem(type="service", id=facial.pk, quantity=1)], cashier=staff_manager,
+        payments=[PaymentIn("card", reference="AUTH-1")],
+    ).invoice
+
+    page = manager_client.get(void_url(invoice)).content.decode()
+
+    assert "Money goes back: Return ₹1,260.00 to the customer by card." in page
+    assert Invoice.objects.get(pk=invoice.pk).status == "issued"

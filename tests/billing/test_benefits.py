@@ -6,9 +6,10 @@ import pytest
 from django.utils import timezone
 
 from billing.exceptions import InvalidCart
-from billing.services import PaymentIn, invoice_create, invoice_preview
+from billing.services import CartItem, PaymentIn, invoice_create, invoice_preview
 from packages.models import PackageAssignment, PackageBenefitTracker, PackageUsage
 from packages.services import assignment_create, assignment_pause
+from spa_pkg.exceptions import DomainError
 from spa_pkg.formats import format_date
 from tests.billing.conftest import next_weekday, product_item, service_item
 from tests.factories import (
@@ -84,7 +85,7 @@ def test_a_redeemed_session_shows_its_value_with_tax_zero_citing_the_sale_invoic
     assert result.invoice.amount_payable.amount == D("0.00")
     printed = result.receipt.snapshot["lines"][0]
     package = sale.assignment.package_name.removesuffix(" – Hydrating Facial")
-    assert printed["tax_note"] == f"Hydrating Facial, 1 of 4 sessions from {package}; tax paid on {sale.invoice.number}"
+    assert printed["tax_note"] == f"Hydrating Facial, session 1 of 4 from {package}; tax paid on {sale.invoice.number}"
 
 
 def test_soonest_expiring_service_package_is_used_first(customer, facial):
@@ -390,3 +391,50 @@ def test_a_package_assigned_for_a_later_day_does_not_apply_yet(customer, facial)
     line = lines_of(invoice_preview(customer=customer, items=[service_item(facial)]))[0]
 
     assert line["package_note"] == f'"Next week – Hydrating Facial" starts on {format_date(later)}.'
+
+
+def test_the_receipt_names_the_sessions_used_by_their_place_in_the_package(customer, cashier, facial):
+    """Issue 25 item 6: the third session prints "session 3 of 4", not "1 of 4"; two at once "sessions 3–4"."""
+    from billing.services import package_sell
+
+    package_sell(customer=customer, template=ServicePackageFactory(), service=facial, user=cashier, payment=PaymentIn("upi"))
+    invoice_create(customer=customer, items=[service_item(facial, 2)], cashier=cashier)
+
+    third = invoice_create(customer=customer, items=[service_item(facial)], cashier=cashier)
+    assert "Hydrating Facial, session 3 of 4 from" in third.receipt.snapshot["lines"][0]["tax_note"]
+
+
+def test_two_lines_of_one_package_in_one_bill_count_on(customer, cashier, facial):
+    from billing.services import package_sell
+
+    package_sell(customer=customer, template=ServicePackageFactory(), service=facial, user=cashier, payment=PaymentIn("upi"))
+    invoice_create(customer=customer, items=[service_item(facial)], cashier=cashier)
+
+    result = invoice_create(customer=customer, items=[service_item(facial, 2), service_item(facial)], cashier=cashier)
+    notes = [line["tax_note"] for line in result.receipt.snapshot["lines"]]
+    assert "sessions 2–3 of 4 from" in notes[0]
+    assert "session 4 of 4 from" in notes[1]
+
+
+def test_a_renewal_that_starts_later_is_never_used_before_its_start(customer, cashier, facial):
+    """Issue 25 item 9: a renewal sold ahead waits for its first day, chosen or not."""
+    from billing.services import package_sell
+
+    def sell(**sale):
+        return package_sell(
+            customer=customer, template=ServicePackageFactory(), service=facial, user=cashier, payment=PaymentIn("upi"),
+            **sale,
+        ).assignment
+
+    current = sell()
+    renewal = sell(renews_assignment_id=current.pk)
+    assert renewal.assigned_on > current.expires_on
+    invoice_create(customer=customer, items=[service_item(facial, 4)], cashier=cashier)  # the current one used up
+
+    line = lines_of(invoice_preview(customer=customer, items=[service_item(facial)]))[0]
+    assert line["package_applied"] is None
+    with pytest.raises(DomainError, match="starts on"):
+        invoice_preview(customer=customer, items=[CartItem(type="service", id=facial.pk, quantity=1, assignment_id=renewal.pk)])
+    invoice_create(customer=customer, items=[service_item(facial)], cashier=cashier, payments=[PaymentIn("cash")])
+    renewal.refresh_from_db()
+    assert renewal.remaining_sessions == 4

@@ -11,7 +11,7 @@ from billing.selectors import package_usage
 from billing.services import CartItem, PaymentIn, invoice_create, invoice_preview, package_sell
 from catalog.models import Service
 from spa_pkg.money import format_inr
-from tests.factories import ServiceFactory, ServicePackageFactory, UserFactory, inr
+from tests.factories import ServiceFactory, ServicePackageFactory, UserFactory, YearlyMembershipFactory, inr
 
 pytestmark = pytest.mark.django_db
 
@@ -173,3 +173,14 @@ def test_the_counter_splits_a_payment_into_at_most_10_rows(client, counter, faci
 
     assert len(cart(client)["payments"]) == 10
     assert 'id="add-payment"' not in answer.content.decode()
+
+
+def test_a_discount_package_is_named_as_a_discount_on_the_counter_not_as_covered(client, counter, customer, cashier, facial):
+    """Issue 25 item 6: a 15% yearly membership gives a discount; packages covered no session."""
+    package_sell(customer=customer, template=YearlyMembershipFactory(name="Gold 15%"), user=cashier, payment=PaymentIn("cash"))
+
+    html = counter(action="add-service", add_service=str(facial.pk)).content.decode()
+
+    assert re.search(r"<dt>Discount \(incl\. Gold 15%\)</dt><dd data-summary=\"discount\" data-value=\"180\.00\"", html)
+    assert re.search(r"<dt>of those, covered by packages</dt><dd data-summary=\"package_subtotal\" data-value=\"0\.00\"", html)
+    assert "<dt>CGST 2.5%</dt>" in html and "<dt>SGST 2.5%</dt>" in html

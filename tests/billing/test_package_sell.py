@@ -69,8 +69,9 @@ def test_package_sell_takes_the_gst_out_of_a_price_paid_the_seller_enters(custom
 
     invoice = result.invoice
     line = invoice.lines.get()
-    assert (line.gross.amount, line.taxable_value.amount, line.gst_rate) == (
-        Decimal("1200.00"), Decimal("1016.95"), Decimal("18.00")
+    # The rate and gross are before GST, as the taxable value is (issue 25 item 14): 1,200 is the total paid.
+    assert (line.unit_price.amount, line.gross.amount, line.taxable_value.amount, line.gst_rate) == (
+        Decimal("1016.95"), Decimal("1016.95"), Decimal("1016.95"), Decimal("18.00")
     )
     assert (line.cgst.amount, line.sgst.amount, line.total.amount) == (
         Decimal("91.53"), Decimal("91.53"), Decimal("1200.01")

@@ -11,9 +11,11 @@ from billing.services import CartItem, PaymentIn, invoice_preview, package_sell
 from packages.models import AssignmentStatus, PackageAssignment
 from spa_pkg.money import format_inr
 from tests.browser.counter import (
+    VIEWPORTS,
     add_product,
     add_service,
     bill_one_session,
+    close_receipt,
     generate,
     lines,
     open_counter,
@@ -22,6 +24,7 @@ from tests.browser.counter import (
     sale_invoices,
     wait_for_totals,
 )
+from tests.browser.shots import save_screenshot
 from tests.factories import KittyPartyFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -101,7 +104,9 @@ def test_badge_and_summary_are_the_servers_figures(sold, shop, sign_in):
     rows = lines(page)
     for index, line in enumerate(server["lines"]):
         badge = rows.nth(index).locator("[data-badge]")
-        if line["package_applied"]:
+        if line["package_applied"] and line["package_applied"]["benefit_type"] == "prepaid":
+            expect(badge).to_contain_text(f"Paid from {line['package_applied']['name']}: ")
+        elif line["package_applied"]:
             expect(badge).to_contain_text(f"Package Applied: {line['package_applied']['name']}")
         else:
             expect(badge.locator("[data-why]")).to_have_text(line["package_note"] or "No package applies.")
@@ -138,7 +143,7 @@ def test_too_few_guests_for_a_kitty_party_is_explained_and_enough_guests_apply_i
 
     page.fill("#id_guests", "10")
     wait_for_totals(page)
-    expect(note).to_contain_text("Package Applied: Kitty Party 20,000")
+    expect(note).to_contain_text("Paid from Kitty Party 20,000: ₹")
     server = invoice_preview(
         customer=shop["customer"], items=[CartItem(type="service", id=shop["facial"].pk, quantity=1)],
         use_credit=True, guests=10,
@@ -227,6 +232,26 @@ def test_payments_short_of_the_amount_payable_are_refused_in_words_and_the_error
     expect(error).to_be_empty()
     expect(page.locator("#generate-invoice")).to_be_enabled()
     assert not sale_invoices().exists()
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS)
+def test_the_void_says_how_much_goes_back_to_the_customer_and_how_before_and_after(shop, sign_in, viewport):
+    """Issue 25 item 11: a void of a bill paid by card says "return ₹1,260 to the customer by card"."""
+    page = open_counter(sign_in, "manager", viewport=viewport)
+    add_service(page, shop["facial"])
+    pay(page, "card")
+    generate(page)
+    close_receipt(page)
+
+    page.click("#void-invoice")
+    asked = page.locator("#void-modal [data-money-back]")
+    expect(asked).to_have_text("Money goes back: Return ₹1,260.00 to the customer by card.")
+    expect(page.locator("#void-modal")).to_have_class(re.compile(r"\bshow\b"))
+    page.wait_for_function("() => document.getAnimations().length === 0")  # the pop-up has faded in
+    save_screenshot(page, f"counter-void-money-back-{VIEWPORTS[viewport]['width']}.png")
+    page.fill("#id_reason", "Paid twice")
+    page.click("#void-confirm")
+    expect(page.locator("#void-modal [data-voided] [data-money-back]")).to_have_text("Return ₹1,260.00 to the customer by card.")
 
 
 def test_manager_voids_the_last_invoice_and_the_balance_comes_back(sold, sign_in):

@@ -136,7 +136,7 @@ def test_the_receipt_prints_what_the_package_paid_for_but_never_the_counters_rea
     sold_on = bill["sale"].invoice.number
 
     document = page.locator(".document:visible")
-    expect(document).to_contain_text(f"Hydrating Facial, 1 of 4 sessions from 3+1 Facial Package; tax paid on {sold_on}")
+    expect(document).to_contain_text(f"Hydrating Facial, session 1 of 4 from 3+1 Facial Package; tax paid on {sold_on}")
     text = document.inner_text()
     assert "guests" not in text
     assert "this bill has" not in text

@@ -13,7 +13,17 @@ from pypdf import PdfReader
 from billing.services import CartItem, PaymentIn, invoice_create, package_sell
 from receipts.pdf import render_receipt_pdf
 from receipts.selectors import receipt_document
-from tests.factories import CustomerFactory, KittyPartyFactory, ServiceFactory, ServicePackageFactory, UserFactory
+from spa_pkg.money import format_inr
+from tests.factories import (
+    CustomerFactory,
+    KittyPartyFactory,
+    ProductFactory,
+    ServiceFactory,
+    ServicePackageFactory,
+    UserFactory,
+    YearlyMembershipFactory,
+    inr,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -72,7 +82,7 @@ def test_the_pdf_says_what_the_package_paid_for_in_the_customers_words(bill, pap
 
     text = " ".join(pdf_text(render_receipt_pdf(receipt, paper=paper)).split())
 
-    assert f"Hydrating Facial, 1 of 4 sessions from 3+1 Facial Package; tax paid on {sold_on}" in text
+    assert f"Hydrating Facial, session 1 of 4 from 3+1 Facial Package; tax paid on {sold_on}" in text
     assert GUEST_RULE not in text
     assert "covered)" not in text  # one customer line per redeemed session, not a second "Package: ..." line
 
@@ -112,3 +122,26 @@ def test_a_package_sale_receipt_lists_the_package_before_the_subtotal_not_as_cov
     rows = [row["label"] for row in receipt_document(sale.receipt)["summary_rows"]]
     assert rows[:2] == ["Packages", "Subtotal"]
     assert "of which covered by packages" not in rows
+
+
+def test_a_package_discount_is_named_as_a_discount_and_taxes_print_their_rates(cashier, facial):
+    """Issue 25 item 6: a discount package is not "covered by packages"; CGST and SGST say their rates."""
+    customer = CustomerFactory()
+    package_sell(customer=customer, template=YearlyMembershipFactory(name="Gold 15%"), user=cashier, payment=PaymentIn("cash"))
+    serum = ProductFactory(name="Vitamin C Serum", price=inr("850.00"))
+    items = [CartItem(type="service", id=facial.pk, quantity=1), CartItem(type="product", id=serum.pk, quantity=1)]
+    result = invoice_create(customer=customer, items=items, cashier=cashier, payments=[PaymentIn("upi")])
+
+    rows = {row["label"]: row["amount"] for row in receipt_document(result.receipt)["summary_rows"]}
+
+    assert "of which covered by packages" not in rows
+    assert rows["Discount (incl. Gold 15%)"] == format_inr(result.invoice.discount.amount)
+    assert rows["CGST 2.5% and 9%"] == format_inr(result.invoice.cgst.amount)
+    assert rows["SGST 2.5% and 9%"] == format_inr(result.invoice.sgst.amount)
+
+
+def test_sessions_a_package_paid_for_are_still_covered_by_packages(bill):
+    rows = {row["label"]: row["amount"] for row in receipt_document(bill["result"].receipt)["summary_rows"]}
+
+    assert rows["of which covered by packages"] == "₹1,200.00"
+    assert rows["CGST 2.5%"] == format_inr(bill["result"].invoice.cgst.amount)

@@ -7,11 +7,13 @@ from django.template import Context, Template
 from djmoney.money import Money
 from pypdf import PdfReader
 
-from billing.services import CartItem, PaymentIn, invoice_create, invoice_void
+from billing.services import CartItem, PaymentIn, invoice_create, invoice_void, package_sell
 from billing.words import amount_in_words
 from receipts.models import Receipt, ReceiptKind
 from receipts.pdf import render_receipt_pdf
+from receipts.selectors import receipt_document
 from spa_pkg.money import format_inr
+from tests.factories import CustomerFactory, ServicePackageFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -177,3 +179,22 @@ def test_the_font_is_embedded_whatever_the_working_directory(receipt, monkeypatc
 
     assert b"DejaVuSans" in pdf
     assert "₹" in pdf_text(pdf)
+
+
+@pytest.mark.parametrize("paper", ["a4", "thermal"])
+def test_a_package_sold_at_a_price_with_gst_in_it_prints_its_rate_before_gst_like_its_taxable_value(facial, paper):
+    """Issue 25 item 14: "Rate 3,600, Taxable 3,428.57" mixed a rate with GST and a taxable value without."""
+    manager = UserFactory(groups=["Manager"])
+    sale = package_sell(
+        customer=CustomerFactory(), template=ServicePackageFactory(), service=facial, user=manager,
+        payment=PaymentIn("upi"), price_paid=Decimal("3600.00"),
+    )
+
+    line = receipt_document(sale.receipt)["lines"][0]
+    assert line["unit_price"] == line["taxable_value"] == "3,428.57"
+    assert (line["cgst"], line["sgst"], line["total"]) == ("85.71", "85.71", "3,599.99")  # and 0.01 round-off
+    text = " ".join(pdf_text(render_receipt_pdf(sale.receipt, paper=paper)).split())
+    assert "3,600.00" in text  # the grand total: what the customer paid, GST included
+    assert text.count("3,428.57") >= 2  # the rate and the taxable value, alike
+    if paper == "thermal":
+        assert "1 x 3,428.57" in text
