@@ -1,5 +1,6 @@
 """The notification log and the message texts in admin: filters, the resend action, the preview."""
 import pytest
+from django.contrib.auth.models import Permission
 from django.core import mail
 
 from notifications.models import MessageTemplate, Notification
@@ -68,7 +69,9 @@ def test_resend_queues_the_failed_ones_again_and_the_worker_sends_them(
 
 
 def test_a_cashier_sees_the_log_but_cannot_resend(client, log):
-    client.force_login(UserFactory(is_staff=True, groups=["Cashier"]))
+    cashier = UserFactory(is_staff=True, groups=["Cashier"])
+    cashier.user_permissions.add(Permission.objects.get(codename="pause_assignment"))  # opens the admin to her
+    client.force_login(cashier)
 
     page = client.get(LOG)
 
