@@ -130,3 +130,16 @@ def test_the_customer_admin_shows_the_opt_out(manager_client, customer):
     page = manager_client.get(f"/admin/customers/customer/{customer.pk}/change/").content.decode()
 
     assert 'name="reminders_opt_out"' in page
+
+
+def test_a_notification_says_whom_it_went_to_as_people_read_a_phone_and_hides_the_workers_bookkeeping(
+    manager_client, log
+):
+    sent = log["sent"]
+    phone = sent.recipient  # stored as +91XXXXXXXXXX
+
+    html = manager_client.get(f"{LOG}{sent.pk}/change/").content.decode()
+
+    assert f"+91 {phone[3:8]} {phone[8:]}" in html
+    assert phone not in html
+    assert "Claimed at" not in html
