@@ -276,7 +276,8 @@ class InvoiceAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
                 )
             },
         ),
-        ("Documents", {"fields": ("receipt_link", "idempotency_key", "notes")}),
+        # The idempotency key is the API's bookkeeping against a double submission: not shown.
+        ("Documents", {"fields": ("receipt_link", "notes")}),
         (
             "Cancellation",
             {"fields": (("cancelled_at", "cancelled_by"), "cancel_reason", "credit_note_number"), "classes": ("collapse",)},

@@ -72,6 +72,22 @@ def save(request, cart: dict) -> None:
         request.session[SESSION_KEY] = cart
 
 
+def bill_in_progress(request) -> str | None:
+    """Say what the counter holds for a bill not made yet, or None when it holds no line.
+
+    A change of branch takes the cart along, so the bill would be made at the new branch:
+    the branch page (branches.switching) shows this and asks first.
+    """
+    cart = request.session.get(SESSION_KEY)
+    lines = cart.get("lines") if isinstance(cart, dict) else None
+    if not lines:
+        return None
+    customer = Customer.objects.filter(pk=cart.get("customer_id")).only("name").first()
+    who = f" for {customer.name}" if customer else ""
+    count = f"{len(lines)} line{'s' if len(lines) != 1 else ''}"
+    return f"The counter has a bill in progress{who} ({count}); it moves with you and is billed at the branch you choose."
+
+
 def add_line(cart: dict, item_type: str, item_id: int, name: str) -> int:
     uid = cart["next_uid"]
     cart["next_uid"] += 1

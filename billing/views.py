@@ -24,7 +24,7 @@ from packages.operations import operations_for
 from packages.selectors import assignments_readable_by
 from spa_pkg.exceptions import DomainError
 from spa_pkg.payments import MAX_PAYMENTS, money_back_text
-from spa_pkg.permissions import permission_required, user_may
+from spa_pkg.permissions import may_use_admin, permission_required, user_may
 
 from . import counter
 from .forms import VoidForm
@@ -51,7 +51,7 @@ def _state(request, cart: dict, changed: int | None = None) -> counter.CounterSt
 
 def _operations(request, state: counter.CounterState) -> dict[int, list[tuple[str, str, str]]]:
     """The after-sale buttons (staff managers) of each package row: label, name, admin page coming back here."""
-    if not request.user.is_staff or state.customer is None:
+    if not may_use_admin(request.user) or state.customer is None:
         return {}
     operations = operations_for(request.user)
     menus = {}

@@ -12,6 +12,7 @@ from spa_pkg.exceptions import DomainError
 from spa_pkg.permissions import permission_required
 
 from .selectors import SESSION_KEY, request_branch, user_branches
+from .switching import carried_along
 
 
 def _next_url(request) -> str:
@@ -24,16 +25,29 @@ def _next_url(request) -> str:
 
 @permission_required("read_packages")  # whoever works at the counter: cashiers and managers
 def branch_pick(request):
-    """List the user's branches; choosing one keeps it in the session and goes on to `next`."""
+    """List the user's branches; choosing one keeps it in the session and goes on to `next`.
+
+    When the switch would take work along (the counter's bill in progress: branches.switching),
+    the page first says so and asks; a second POST with `confirm` switches.
+    """
     branches = user_branches(request.user)
+    current = request.session.get(SESSION_KEY)
     if request.method == "POST":
         chosen = next((b for b in branches if str(b.pk) == request.POST.get("branch")), None)
+        carried = carried_along(request) if chosen is not None and chosen.pk != current else []
+        if carried and not request.POST.get("confirm"):
+            # Work in progress would move with the switch: say what, and switch only once confirmed.
+            return render(
+                request,
+                "branches/pick.html",
+                {"branches": branches, "current_id": chosen.pk, "next": _next_url(request), "confirm": chosen,
+                 "carried": carried},
+            )
         if chosen is not None:
             request.session[SESSION_KEY] = chosen.pk
             messages.success(request, f"You are working at {chosen.name}.")
             return HttpResponseRedirect(_next_url(request))
         messages.error(request, "Choose one of your branches.")
-    current = request.session.get(SESSION_KEY)
     return render(
         request,
         "branches/pick.html",

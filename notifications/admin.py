@@ -2,6 +2,8 @@
 from django.contrib import admin, messages
 from django.utils.html import format_html
 
+from spa_pkg.phones import format_phone
+
 from .messages import preview
 from .models import MessageTemplate, Notification, NotificationStatus
 from .services import notifications_resend
@@ -15,11 +17,16 @@ class NotificationAdmin(admin.ModelAdmin):
     list_select_related = ("customer", "assignment__customer")
     date_hierarchy = "created_at"
     actions = ["resend"]
+    # The worker's own bookkeeping (claimed_at) stays out; the number reads as everywhere else.
     fields = (
-        "customer", "assignment", "kind", "threshold", "channel", "status", "recipient", "attempts",
-        "claimed_at", "provider_message_id", "error", "created_at", "sent_at",
+        "customer", "assignment", "kind", "threshold", "channel", "status", "sent_to", "attempts",
+        "provider_message_id", "error", "created_at", "sent_at",
     )
     readonly_fields = fields
+
+    @admin.display(description="Sent to")
+    def sent_to(self, obj):
+        return format_phone(obj.recipient)  # an e-mail address stays as it is
 
     def has_add_permission(self, request):
         return False

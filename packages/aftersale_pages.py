@@ -46,7 +46,7 @@ class OperationPage:
 def package_figures(assignment: PackageAssignment) -> list[tuple[str, str]]:
     """The rows every confirmation page starts with: who holds what, until when."""
     return [
-        ("Customer", f"{assignment.customer.name} ({assignment.customer.phone})"),
+        ("Customer", str(assignment.customer)),  # "Asha Rao (+91 98450 12345)", as everywhere
         ("Package", f"{assignment.package_name} ({assignment.kind.label})"),
         ("Status", assignment.get_status_display()),
         ("Balance", balance_text(assignment)),

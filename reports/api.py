@@ -21,7 +21,7 @@ from spa_pkg.permissions import HasPerm, user_may
 from spa_pkg.routers import report_reads
 
 from . import selectors
-from .downloads import CSV, XLSX, Table, csv_response, report_table, xlsx_response
+from .downloads import CSV, XLSX, Table, csv_response, report_table, with_total, xlsx_response
 from .forms import EARLIEST_DATE, LATEST_DATE, within_report_dates
 
 FORMATS = ("json", "csv", "xlsx")
@@ -283,13 +283,14 @@ class ReportApi(APIView):
         table = report_table(self.name, report)
         if data["branch"] is None:
             table = self.chain_table(data, request) or table
+        table = with_total(self.name, table)
         if data["format"] == "csv":
             return csv_response(table, filename)
         return xlsx_response(table, filename, title=self.name)
 
 
     def chain_table(self, data: dict, request) -> Table | None:
-        """A chain's download: the report of each branch under a `branch` column (None for a single shop)."""
+        """A chain's download: the report of each branch under a Branch column (None for a single shop)."""
         branches = list(Branch.objects.order_by("code"))
         if len(branches) < 2:
             return None
@@ -297,7 +298,7 @@ class ReportApi(APIView):
         for branch in branches:
             report, _ = self.run({**data, "branch": branch}, request)
             rows += [[branch.code, *row] for row in report_table(self.name, report).rows]
-        return Table(["branch", *report_table(self.name, report).headers], rows)
+        return Table(["Branch", *report_table(self.name, report).headers], rows)
 
 
 def report_schema(name: str, input_class, summary: str, description: str):

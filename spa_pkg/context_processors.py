@@ -3,11 +3,12 @@ from django.conf import settings
 from django.utils.functional import SimpleLazyObject
 
 from branches.selectors import page_branch
-from spa_pkg.permissions import Can
+from spa_pkg.permissions import Can, may_use_admin
 
 
 def spa(request):
-    """Expose the spa's own details, `can` (`{% if can.bill %}`, cached per request) and the branch worked at.
+    """Expose the spa's own details, `can` (`{% if can.bill %}`, cached per request), whether the
+    admin opens to the user (`admin_open`) and the branch worked at.
 
     `current_branch` is read only when the top bar shows it (one query, shared with the view).
     """
@@ -15,5 +16,6 @@ def spa(request):
     return {
         "spa_name": settings.SPA_NAME,
         "can": Can(user),
+        "admin_open": SimpleLazyObject(lambda: may_use_admin(user)),
         "current_branch": SimpleLazyObject(lambda: page_branch(request)),
     }

@@ -40,7 +40,16 @@ PERMISSIONS: dict[str, str] = {
     "extend_assignment": "packages.extend_assignment",
     "adjust_balance": "packages.adjust_balance",
     "top_up_assignment": "packages.top_up_assignment",
+    # Keeping the catalogue of services (and with it products, customers and templates): managers.
+    "keep_catalogue": "catalog.change_service",
 }
+
+# The Django admin is the managers' (README, "Django admin"): it opens to staff users who hold at
+# least one manager's permission. A cashier bills and sells on the pages, even if ticked Staff.
+ADMIN_ACTIONS = (
+    "keep_catalogue", "void_invoice", "view_reports", "pause_assignment", "refund_assignment",
+    "transfer_assignment", "extend_assignment", "adjust_balance", "top_up_assignment",
+)
 
 
 def refusal(permission: str) -> str:
@@ -56,6 +65,13 @@ def model_permission(model, action: str) -> str:
 def user_may(user, action: str) -> bool:
     """Tell whether `user` holds the permission of `action` (a key of PERMISSIONS)."""
     return bool(user and user.has_perm(PERMISSIONS[action]))
+
+
+def may_use_admin(user) -> bool:
+    """Tell whether `user` may open the admin: active, staff, and holding a manager's permission."""
+    return bool(
+        user and user.is_active and user.is_staff and any(user_may(user, action) for action in ADMIN_ACTIONS)
+    )
 
 
 class Can:

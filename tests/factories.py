@@ -137,6 +137,13 @@ class ServicePackageFactory(factory.django.DjangoModelFactory):
     validity_months = 6
 
 
+def include_services(template, create, extracted) -> None:
+    """A membership or kitty party includes the services given, or one service of its own:
+    one that includes none cannot be sold. `services_included=[]` makes that broken template."""
+    if create:
+        template.services_included.set(ServiceFactory.create_batch(1) if extracted is None else extracted)
+
+
 class MembershipFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Membership
@@ -148,8 +155,7 @@ class MembershipFactory(factory.django.DjangoModelFactory):
 
     @factory.post_generation
     def services_included(self, create, extracted, **kwargs):
-        if create and extracted:
-            self.services_included.set(extracted)
+        include_services(self, create, extracted)
 
 
 class StudentOfferFactory(factory.django.DjangoModelFactory):
@@ -188,8 +194,7 @@ class KittyPartyFactory(factory.django.DjangoModelFactory):
 
     @factory.post_generation
     def services_included(self, create, extracted, **kwargs):
-        if create and extracted:
-            self.services_included.set(extracted)
+        include_services(self, create, extracted)
 
 
 

@@ -10,6 +10,7 @@ from datetime import timedelta
 import pytest
 from axes.handlers.database import AxesDatabaseHandler
 from axes.models import AccessAttempt
+from django.contrib.auth.models import Permission
 from django.core.management import call_command
 from django.test import Client
 from django.utils.module_loading import import_string
@@ -88,6 +89,7 @@ def test_after_a_manager_deletes_the_attempt_in_the_admin_the_login_works(cashie
 
 def test_a_cashier_cannot_unlock_in_the_admin(cashier_user):
     cashier = UserFactory(username="desk", is_staff=True, groups=["Cashier"])
+    cashier.user_permissions.add(Permission.objects.get(codename="pause_assignment"))  # opens the admin to her
     client = Client()
     client.force_login(cashier)
 

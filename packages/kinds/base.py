@@ -234,3 +234,14 @@ def value_by_time(values: AssignmentValues, on_date: date) -> Decimal:
 
 def included_names(template: PackageTemplate) -> str:
     return ", ".join(service.name for service in template.services_included.all())
+
+
+def no_service_refusal(template: PackageTemplate) -> str | None:
+    """Refuse to sell a template of an included-services kind that includes none.
+
+    Such a package would give nothing at the counter. The forms and the API refuse to create
+    one, but a template kept from before that rule, or emptied since, could still be sold.
+    """
+    if template.services_included.exists():
+        return None
+    return f'"{template.name}" includes no service yet: tick its Services included before selling it.'

@@ -3,7 +3,7 @@ from django.db.models import Aggregate, CharField, OuterRef, Subquery
 
 from ..models import KittyParty, PackageType
 from ..rules import KittyPartyRule
-from .base import TemplateSummary, format_inr, included_names, rupees
+from .base import TemplateSummary, format_inr, included_names, no_service_refusal, rupees
 from .prepaid import CreditKind
 
 
@@ -29,6 +29,9 @@ class KittyPartyKind(CreditKind):
     api_segment = "kitty-parties"
     fields = ("price", "after_value", "benefit_percent", "min_guests", "validity_months", "validity_days", "services_included")
     compute_inputs = ("price", "after_value")
+
+    def sale_refusal(self, template, today):
+        return no_service_refusal(template)
 
     def holding_annotations(self):
         # The included services ride on the holdings' one statement (a list of ids), so billing

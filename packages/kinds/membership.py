@@ -2,7 +2,7 @@
 from ..models import BenefitType, Membership, PackageType
 from ..rules import MembershipRule
 from ..valuation_sql import time_value_sql
-from .base import Kind, TemplateSummary, format_inr, included_names, rupees, value_by_time
+from .base import Kind, TemplateSummary, format_inr, included_names, no_service_refusal, rupees, value_by_time
 
 
 class MembershipKind(Kind):
@@ -14,6 +14,9 @@ class MembershipKind(Kind):
     api_segment = "memberships"
     fields = ("price", "validity_months", "validity_days", "services_included")
     balance_label = "Unlimited (included services)"
+
+    def sale_refusal(self, template, today):
+        return no_service_refusal(template)
 
     def tracker_rows(self, assignment, template):
         return [

@@ -27,6 +27,22 @@ def staff_cashier(db):
 
 
 @pytest.fixture
+def senior_cashier(db):
+    """A staff cashier given one manager's permission (pausing packages), which opens the admin to her."""
+    from django.contrib.auth.models import Permission
+
+    user = UserFactory(username="senior-cashier", is_staff=True, groups=["Cashier"])
+    user.user_permissions.add(Permission.objects.get(codename="pause_assignment"))
+    return user
+
+
+@pytest.fixture
+def senior_cashier_client(client, senior_cashier):
+    client.force_login(senior_cashier)
+    return client
+
+
+@pytest.fixture
 def manager_client(client, staff_manager):
     client.force_login(staff_manager)
     return client

@@ -113,3 +113,15 @@ def test_links_to_rows_with_ids_over_a_thousand_keep_their_plain_ids(manager_cli
     assert "customer__id__exact=12345" in change
     assert "/admin/catalog/service/4321/change/" in services
     assert "12,345" not in customers + change and "4,321" not in services
+
+
+def test_the_invoice_page_keeps_the_apis_idempotency_key_to_itself(manager_client, staff_manager, facial):
+    invoice = invoice_create(
+        customer=CustomerFactory(), items=[CartItem(type="service", id=facial.pk, quantity=1)], cashier=staff_manager,
+        payments=[PaymentIn("cash")], idempotency_key="counter-7f3a",
+    ).invoice
+
+    html = manager_client.get(f"/admin/billing/invoice/{invoice.pk}/change/").content.decode()
+
+    assert invoice.number in html
+    assert "Idempotency key" not in html and "counter-7f3a" not in html

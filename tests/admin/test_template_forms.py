@@ -5,7 +5,7 @@ import pytest
 from django.utils import timezone
 
 from packages.kinds import all_kinds, kind_for
-from packages.models import PackageType
+from packages.models import Membership, PackageType
 from tests.factories import (
     KittyPartyFactory,
     MembershipFactory,
@@ -115,3 +115,13 @@ def test_the_template_change_form_refuses_a_bad_figure_with_a_form_error(manager
     assert field in errors, errors
     template.refresh_from_db()
     assert {name: getattr(template, name) for name in before} == before
+
+
+def test_an_empty_validity_is_refused_in_admin_not_saved_as_a_default(manager_client):
+    data = {**form_data("membership", validity_months=""), "validity_days": "", "services_included": [str(ServiceFactory().pk)]}
+
+    response = manager_client.post("/admin/packages/membership/add/", data)
+
+    assert response.status_code == 200
+    assert "Give the validity in months or in days." in str(response.context["adminform"].form.errors)
+    assert not Membership.objects.exists()

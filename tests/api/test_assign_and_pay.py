@@ -9,7 +9,7 @@ from django.utils import timezone
 from billing.models import Invoice, Payment
 from packages.models import PackageAssignment, PackageUsage
 from receipts.models import Receipt
-from tests.factories import MembershipFactory, PrepaidPackageFactory, ServicePackageFactory
+from tests.factories import KittyPartyFactory, MembershipFactory, PrepaidPackageFactory, ServicePackageFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -180,6 +180,19 @@ def test_assign_and_pay_refuses_a_template_no_longer_on_sale(cashier_client, cus
 
     assert response.status_code == 400
     assert "assignment.package_id" in response.json()["errors"]
+    assert nothing_written()
+
+
+@pytest.mark.parametrize("factory", [MembershipFactory, KittyPartyFactory])
+def test_assign_and_pay_refuses_a_template_that_includes_no_service(cashier_client, customer, factory):
+    template = factory(name="Empty club", services_included=[])
+
+    response = cashier_client.post(URL, sale(customer, template), format="json")
+
+    assert response.status_code == 400
+    assert response.json()["errors"]["assignment.package_id"] == [
+        '"Empty club" includes no service yet: tick its Services included before selling it.'
+    ]
     assert nothing_written()
 
 

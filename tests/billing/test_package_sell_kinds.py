@@ -135,6 +135,16 @@ REFUSALS = {
         InvalidAssignment,
         "package_id",
     ),
+    "membership that includes no service": (
+        lambda facial: {"template": MembershipFactory(services_included=[])},
+        InvalidAssignment,
+        "package_id",
+    ),
+    "kitty party that includes no service": (
+        lambda facial: {"template": KittyPartyFactory(services_included=[])},
+        InvalidAssignment,
+        "package_id",
+    ),
     "student offer that has ended": (
         lambda facial: {
             "template": StudentOfferFactory(

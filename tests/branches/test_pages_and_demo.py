@@ -71,3 +71,47 @@ def test_seed_demo_with_two_branches_uses_a_package_sold_at_one_branch_at_the_ot
 def test_seed_demo_refuses_a_chain_without_the_branch_in_its_numbers():
     with pytest.raises(CommandError, match="branch"):
         seed("--branches", "2")
+
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+def start_a_bill(client, customer, service):
+    client.post("/integrated-billing/cart", {"action": "customer", "customer": str(customer.pk)}, **HTMX)
+    client.post("/integrated-billing/cart", {"action": "add-service", "add_service": str(service.pk)}, **HTMX)
+
+
+def test_switching_branch_with_a_bill_in_progress_asks_first_and_switches_once_confirmed(
+    client, cashier, indiranagar, koramangala, customer, facial
+):
+    works_at(cashier, indiranagar, koramangala)
+    client.force_login(cashier)
+    client.post("/branch", {"branch": indiranagar.pk, "next": "/integrated-billing"})
+    start_a_bill(client, customer, facial)
+
+    asked = client.post("/branch", {"branch": koramangala.pk, "next": "/integrated-billing"})
+
+    assert asked.status_code == 200
+    html = asked.content.decode()
+    assert "Switch to Koramangala?" in html
+    assert f"The counter has a bill in progress for {customer.name} (1 line)" in html
+    assert "Stay at Indiranagar" in html
+    assert client.session[SESSION_KEY] == indiranagar.pk  # nothing switched yet
+
+    confirmed = client.post("/branch", {"branch": koramangala.pk, "next": "/integrated-billing", "confirm": "1"})
+
+    assert confirmed.status_code == 302 and confirmed["Location"] == "/integrated-billing"
+    assert client.session[SESSION_KEY] == koramangala.pk
+    assert client.session["counter_cart"]["lines"]  # the bill went along, as the page said
+
+
+def test_switching_branch_with_an_empty_counter_asks_nothing(client, cashier, indiranagar, koramangala, customer):
+    works_at(cashier, indiranagar, koramangala)
+    client.force_login(cashier)
+    client.post("/branch", {"branch": indiranagar.pk, "next": "/integrated-billing"})
+    client.post("/integrated-billing/cart", {"action": "customer", "customer": str(customer.pk)}, **HTMX)
+
+    switched = client.post("/branch", {"branch": koramangala.pk, "next": "/integrated-billing"})
+
+    assert switched.status_code == 302
+    assert client.session[SESSION_KEY] == koramangala.pk

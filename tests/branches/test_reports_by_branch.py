@@ -87,8 +87,9 @@ def test_a_chains_download_has_a_branch_column(manager_api, chain):
     response = manager_api.get("/api/reports/package-sales", {"format": "csv"})
 
     rows = list(csv.reader(io.StringIO(response.content.decode())))
-    assert rows[0][0] == "branch"
-    assert {(row[0], row[2]) for row in rows[1:]} == {("IND", "service_package"), ("KOR", "prepaid")}
+    assert rows[0][0] == "Branch"
+    assert {(row[0], row[2]) for row in rows[1:-1]} == {("IND", "Service package"), ("KOR", "Prepaid credit")}
+    assert rows[-1][0] == "Total"
 
 
 def test_a_day_close_for_a_branch_counts_its_invoices_and_money(manager_api, chain):
@@ -107,4 +108,4 @@ def test_a_single_shops_download_has_no_branch_column(manager_api, manager, cash
 
     response = manager_api.get("/api/reports/package-sales", {"format": "csv"})
 
-    assert next(csv.reader(io.StringIO(response.content.decode())))[0] == "period"
+    assert next(csv.reader(io.StringIO(response.content.decode())))[0] == "Period"

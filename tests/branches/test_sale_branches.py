@@ -1,5 +1,6 @@
 """A template that names its branches sells only there: in the API, on /assign-packages and in the admin."""
 import pytest
+from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
 from rest_framework.test import APIClient
 
@@ -92,6 +93,7 @@ def test_the_admin_sale_form_refuses_it_at_the_branch_the_seller_picked(
     client, customer, main_only, indiranagar, koramangala, chain_formats
 ):
     seller = works_at(UserFactory(username="kor-cashier", is_staff=True, groups=["Cashier"]), indiranagar, koramangala)
+    seller.user_permissions.add(Permission.objects.get(codename="pause_assignment"))  # a manager's: opens the admin
     client.force_login(seller)
     client.post("/branch", {"branch": koramangala.pk, "next": "/admin/"})
     form = {

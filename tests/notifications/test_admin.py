@@ -1,5 +1,6 @@
 """The notification log and the message texts in admin: filters, the resend action, the preview."""
 import pytest
+from django.contrib.auth.models import Permission
 from django.core import mail
 
 from notifications.models import MessageTemplate, Notification
@@ -68,7 +69,9 @@ def test_resend_queues_the_failed_ones_again_and_the_worker_sends_them(
 
 
 def test_a_cashier_sees_the_log_but_cannot_resend(client, log):
-    client.force_login(UserFactory(is_staff=True, groups=["Cashier"]))
+    cashier = UserFactory(is_staff=True, groups=["Cashier"])
+    cashier.user_permissions.add(Permission.objects.get(codename="pause_assignment"))  # opens the admin to her
+    client.force_login(cashier)
 
     page = client.get(LOG)
 
@@ -127,3 +130,16 @@ def test_the_customer_admin_shows_the_opt_out(manager_client, customer):
     page = manager_client.get(f"/admin/customers/customer/{customer.pk}/change/").content.decode()
 
     assert 'name="reminders_opt_out"' in page
+
+
+def test_a_notification_says_whom_it_went_to_as_people_read_a_phone_and_hides_the_workers_bookkeeping(
+    manager_client, log
+):
+    sent = log["sent"]
+    phone = sent.recipient  # stored as +91XXXXXXXXXX
+
+    html = manager_client.get(f"{LOG}{sent.pk}/change/").content.decode()
+
+    assert f"+91 {phone[3:8]} {phone[8:]}" in html
+    assert phone not in html
+    assert "Claimed at" not in html

@@ -12,6 +12,7 @@ NAMES = [
     "inter-branch", "expiring", "day-close",
 ]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+RUPEES = r"[>=10000000]##\,##\,##\,##0.00;[>=100000]##\,##\,##0.00;##,##0.00"  # Indian grouping: 1,05,000.00
 
 
 def client_for(user):
@@ -124,9 +125,10 @@ def test_the_csv_download_carries_the_same_rows_with_headers(manager_client, sho
     assert response["Content-Type"].startswith("text/csv")
     assert response["Content-Disposition"] == f'attachment; filename="liability-{today}.csv"'
     rows = list(csv.reader(io.StringIO(response.content.decode())))
-    assert rows[0] == ["package_type", "packages", "sessions_left", "credit_left", "value"]
-    assert rows[1] == ["prepaid", "1", "0", "16240.00", "13920.00"]
-    assert len(rows) == 7
+    assert rows[0] == ["Kind", "Packages", "Sessions left", "Credit left", "Value"]
+    assert rows[1] == ["Prepaid credit", "1", "0", "16240.00", "13920.00"]
+    assert len(rows) == 8  # the six kinds and their total
+    assert rows[-1][0] == "Total"
 
 
 def test_the_xlsx_download_has_rupee_amounts_as_numbers(manager_client, shop):
@@ -142,12 +144,12 @@ def test_the_xlsx_download_has_rupee_amounts_as_numbers(manager_client, shop):
     )
     sheet = load_workbook(io.BytesIO(response.content)).active
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0] == ("period", "package_type", "sold", "top_ups", "taxable_value", "gst", "total")
+    assert rows[0] == ("Period", "Kind", "Sold", "Top-ups", "Taxable value", "GST", "Total")
     json_rows = manager_client.get("/api/reports/package-sales", {"from": start, "to": shop.today.isoformat()}).json()["rows"]
-    assert len(rows) == len(json_rows) + 1
-    membership = next(row for row in rows if row[1] == "membership")
+    assert len(rows) == len(json_rows) + 2  # the headers and the total row
+    membership = next(row for row in rows if row[1] == "Membership")
     assert membership[4:] == (50000, 2500, 52500)
-    assert sheet.cell(row=2, column=5).number_format == "#,##0.00"
+    assert sheet.cell(row=2, column=5).number_format == RUPEES
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -164,4 +166,4 @@ def test_a_cashiers_day_close_downloads_only_their_own(cashier_client, shop):
     response = cashier_client.get("/api/reports/day-close", {"format": "csv"})
 
     rows = list(csv.reader(io.StringIO(response.content.decode())))
-    assert [row[1] for row in rows if row[0] == "cashier"] == ["reports-cashier"]
+    assert [row[1] for row in rows if row[0] == "Cashier"] == ["reports-cashier"]

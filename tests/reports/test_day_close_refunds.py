@@ -99,5 +99,5 @@ def test_the_day_close_download_carries_the_refunds_and_the_net(api, manager):
 
     lines = api.get("/api/reports/day-close", {"format": "csv"}).content.decode().splitlines()
 
-    assert "refunded,cash,,3780.00" in lines
-    assert lines[-1] == "net,net_collected,,0.00"
+    assert "Paid back,Cash,,3780.00" in lines
+    assert lines[-1] == "Net,Net collected,,0.00"

@@ -13,7 +13,7 @@ from rest_framework.test import APIClient
 
 from billing.services import CartItem, PaymentIn, invoice_create, package_sell
 from reports.api import VIEWS
-from reports.downloads import Table, csv_response, xlsx_response
+from reports.downloads import RUPEES, Table, csv_response, xlsx_response
 from tests.factories import CustomerFactory, ServicePackageFactory, UserFactory
 from tests.reports.test_api import NAMES
 
@@ -21,10 +21,11 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CUSTOMER_NAME = '=HYPERLINK("http://x","y")'
 PACKAGE_NAME = "+cmd|' /C calc'!A0"
 CASHIER_NAME = "@SUM(1+1)"
-AMOUNT_COLUMNS = {
-    "credit_left", "value", "taxable_value", "gst", "total", "value_redeemed", "credit_spent", "amount", "list_price",
-    "opening", "sold", "topped_up", "imported", "transferred_in", "redeemed", "refunded", "transferred_out", "expired",
-    "adjusted", "closing",
+AMOUNT_COLUMNS = {  # as the downloads head them (the /reports page's words)
+    "Credit left", "Value", "Taxable value", "GST", "Total", "Value released", "Credit spent", "Amount",
+    "List price of what was used", "Expires unused", "Value left unused",
+    "Opening", "Sold", "Topped up", "Imported", "Transferred in", "Redeemed", "Refunded", "Transferred out", "Expired",
+    "Adjusted", "Closing",
 }
 
 
@@ -101,10 +102,11 @@ def test_the_planted_names_read_back_as_text_behind_a_quote(hostile, fmt):
     assert any(str(value).startswith(f"'{PACKAGE_NAME} – ") for value in cells)  # "<template> – <service>"
 
 
-def test_the_expiring_call_list_cell_c3_is_text_not_a_live_link(hostile):
-    # The attack's own reproduction: the planted customer's name landed in C3 as a formula.
+def test_the_expiring_call_list_customer_cell_is_text_not_a_live_link(hostile):
+    # The attack's own reproduction: the planted customer's name landed in C3 as a formula
+    # (column B since the downloads left the ids out).
     sheet = load_workbook(io.BytesIO(_download(hostile, "expiring", "xlsx").content)).active
-    names = [cell for cell in sheet["C"] if cell.value in (CUSTOMER_NAME, f"'{CUSTOMER_NAME}")]
+    names = [cell for cell in sheet["B"] if cell.value in (CUSTOMER_NAME, f"'{CUSTOMER_NAME}")]
 
     assert names and all(cell.data_type == "s" and cell.value == f"'{CUSTOMER_NAME}" for cell in names)
 
@@ -117,7 +119,7 @@ def test_a_negative_amount_stays_a_number_in_both_downloads():
 
     assert csv_rows[1] == ["'-refund", "-12.50"]
     assert (sheet["A2"].value, sheet["B2"].value, sheet["B2"].data_type) == ("'-refund", -12.5, "n")
-    assert sheet["B2"].number_format == "#,##0.00"
+    assert sheet["B2"].number_format == RUPEES
 
 
 def test_the_download_tests_cover_every_report():

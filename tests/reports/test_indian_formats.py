@@ -59,8 +59,8 @@ def test_the_csv_writes_dates_the_indian_way_and_amounts_as_plain_decimals(manag
     rows = list(csv.reader(io.StringIO(response.content.decode())))
     header, first = rows[0], rows[1]
     expires_on = date.fromisoformat(manager_client.get("/api/reports/expiring", {"within_days": 366}).json()["packages"][0]["expires_on"])
-    assert first[header.index("expires_on")] == format_date(expires_on)
-    assert re.fullmatch(r"\d+\.\d\d", first[header.index("value")])  # a spreadsheet sums it: no ₹, no commas
+    assert first[header.index("Expires")] == format_date(expires_on)
+    assert re.fullmatch(r"\d+\.\d\d", first[header.index("Value")])  # a spreadsheet sums it: no ₹, no commas
 
 
 def test_the_csv_names_months_and_days_the_indian_way(manager_client, shop):
@@ -81,6 +81,6 @@ def test_the_workbook_keeps_real_dates_shown_day_month_year(manager_client, shop
 
     sheet = load_workbook(io.BytesIO(response.content)).active
     header = [cell.value for cell in sheet[1]]
-    cell = sheet.cell(row=2, column=header.index("expires_on") + 1)
+    cell = sheet.cell(row=2, column=header.index("Expires") + 1)
     assert cell.is_date
     assert cell.number_format == "d mmm yyyy"

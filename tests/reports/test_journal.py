@@ -437,9 +437,11 @@ def test_the_rollforward_downloads_its_rows_and_a_total_row(api, month):
     lines = api.get("/api/reports/liability-rollforward", {**query, "format": "csv"}).content.decode().splitlines()
     workbook = api.get("/api/reports/liability-rollforward", {**query, "format": "xlsx"})
 
-    assert lines[0] == ",".join(COLUMNS)
-    assert lines[2] == "service_package,3600.00,5400.00,0.00,999.99,2700.00,900.00,0.00,2700.00,999.99,-900.00,7200.00"
-    assert lines[-1] == "total,52200.00,5400.00,5000.00,999.99,2700.00,4980.00,0.00,2700.00,999.99,-900.00,56720.00"
+    assert lines[0] == (
+        "Kind,Opening,Sold,Topped up,Imported,Transferred in,Redeemed,Refunded,Transferred out,Expired,Adjusted,Closing"
+    )
+    assert lines[2] == "Service package,3600.00,5400.00,0.00,999.99,2700.00,900.00,0.00,2700.00,999.99,-900.00,7200.00"
+    assert lines[-1] == "Total,52200.00,5400.00,5000.00,999.99,2700.00,4980.00,0.00,2700.00,999.99,-900.00,56720.00"
     assert workbook["Content-Disposition"] == (
         f'attachment; filename="liability-rollforward-{query["from"]}-to-{query["to"]}.xlsx"'
     )
@@ -453,4 +455,4 @@ def test_the_inter_branch_download_names_both_branches(api, today):
 
     lines = api.get("/api/reports/inter-branch", {"format": "csv"}).content.decode().splitlines()
 
-    assert lines == ["sold_at,used_at,sessions,value", "IND,KOR,1,900.00"]
+    assert lines == ["Sold at,Used at,Sessions,Value released", "IND,KOR,1,900.00", "Total,,1,900.00"]
