@@ -180,9 +180,8 @@ class Command(BaseCommand):
             missing = [name for name in NUMBER_FORMAT_SETTINGS if "{branch" not in getattr(settings, name)]
             if missing:
                 raise CommandError(
-                    f"A chain numbers its documents per branch: put {{branch}} in {', '.join(missing)} first, e.g. "
-                    "INVOICE_NUMBER_FORMAT='{branch}{date:%y%m%d}{seq:04d}' "
-                    "RECEIPT_NUMBER_FORMAT='{branch}-R{date:%y%m%d}{seq:04d}' (README \"Branches\")."
+                    f"A chain numbers its documents per branch: put {{branch}} in {', '.join(missing)} first, as the "
+                    "defaults do: INVOICE_NUMBER_FORMAT='{branch}/{fy}/{seq:05d}' (README \"Branches\")."
                 )
         with transaction.atomic():
             users = self.seed_users()
