@@ -111,7 +111,7 @@ def document_snapshot(
 def redemption_note(*, item: str, package: str, sessions: int, total_sessions: int, sale_invoice: str | None) -> str:
     """Say on the customer's invoice what a package paid for, and where its tax was paid.
 
-    "Hydrating Facial, 1 of 4 sessions from 3+1 Facial Package; tax paid on INV-20270523-0001".
+    "Hydrating Facial, 1 of 4 sessions from 3+1 Facial Package; tax paid on MAIN/27-28/00001".
     Only words a customer should read: the rules that kept a package off a line (the counter's
     why-not reasons, `package_note`) stay on screen and in the API, never on the document.
     """
