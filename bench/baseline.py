@@ -3,8 +3,8 @@
 It is the yardstick `invoice_create` is measured against (the ratio of their bills per
 second, same process, same database, same kind of cart). It does what the invoice must do
 to be right, and no more: read the catalogue prices, lock the customer's service packages
-in id order, take the stock with a guarded UPDATE, take the day's INV and REC numbers in
-one upsert, and insert the receipt, the invoice, its lines, the ledger row, the payment,
+in id order, take the stock with a guarded UPDATE, take the financial year's INV and REC numbers
+in one upsert, and insert the receipt, the invoice, its lines, the ledger row, the payment,
 and update the package and its tracker. The tax is a flat 5 % split in two: the point is
 the statements and the round trips, not the GST rules (those are tested elsewhere).
 
@@ -68,12 +68,13 @@ def raw_bill(
                 [product_id],
             ).rowcount != 1:
                 raise RuntimeError("out of stock")
+        year = day.year if day.month >= 4 else day.year - 1  # the financial year, as billing.numbering keys it
         numbers = dict(
             cur.execute(
-                f"INSERT INTO {t['sequence']} (branch_id, series, day, last_value) VALUES (%s, 'INV', %s, 1), "
-                f"(%s, 'REC', %s, 1) ON CONFLICT (branch_id, series, day) "
+                f"INSERT INTO {t['sequence']} (branch_id, series, financial_year, last_value) VALUES (%s, 'INV', %s, 1), "
+                f"(%s, 'REC', %s, 1) ON CONFLICT (branch_id, series, financial_year) "
                 f"DO UPDATE SET last_value = {t['sequence']}.last_value + 1 RETURNING series, last_value",
-                [branch_id, day, branch_id, day],
+                [branch_id, year, branch_id, year],
             ).fetchall()
         )
         invoice_number = f"{code}INV-{day:%Y%m%d}-{numbers['INV']:04d}"

@@ -398,7 +398,6 @@ class PaymentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 @admin.register(NumberSequence)
 class NumberSequenceAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ("series", "day", "last_value")
-    list_filter = ("series",)
-    date_hierarchy = "day"
+    list_display = ("branch", "series", "financial_year", "last_value")
+    list_filter = ("branch", "series", "financial_year")
 

@@ -113,7 +113,7 @@ def redemption_note(
 ) -> str:
     """Say on the customer's invoice what a package paid for, and where its tax was paid.
 
-    "Hydrating Facial, session 3 of 4 from 3+1 Facial Package; tax paid on INV-20270523-0001": the
+    "Hydrating Facial, session 3 of 4 from 3+1 Facial Package; tax paid on MAIN/27-28/00001": the
     sessions used are named by their place in the package (`first` is the first of them).
     Only words a customer should read: the rules that kept a package off a line (the counter's
     why-not reasons, `package_note`) stay on screen and in the API, never on the document.

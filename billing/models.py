@@ -1,4 +1,4 @@
-"""Invoices, their lines and payments, and the gapless per-day number sequence."""
+"""Invoices, their lines and payments, and the gapless number sequences (per branch, series and financial year)."""
 from django.conf import settings
 from django.db import models
 
@@ -13,23 +13,26 @@ from spa_pkg.payments import PaymentMethod
 
 
 class NumberSequence(models.Model):
-    """The last number a branch issued in a series on a day; rows are locked to hand out the next.
+    """The last number a branch issued in a series in a financial year; rows are locked to hand out the next.
 
-    Each branch counts its own series, so two branches billing at once never wait on each other.
+    Each branch counts its own series, so two branches billing at once never wait on each
+    other; each financial year starts a row of its own, so every series restarts at 1 on 1 April.
     """
 
     branch = models.ForeignKey(Branch, on_delete=models.PROTECT, related_name="+")
     series = models.CharField(max_length=10)
-    day = models.DateField()
+    financial_year = models.PositiveSmallIntegerField(help_text="The year it starts in: 2026 for 2026-27.")
     last_value = models.PositiveIntegerField(default=0)
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["branch", "series", "day"], name="sequence_unique_branch_series_day")
+            models.UniqueConstraint(
+                fields=["branch", "series", "financial_year"], name="sequence_unique_branch_series_year"
+            )
         ]
 
     def __str__(self):
-        return f"{self.series} {self.day}: {self.last_value}"
+        return f"{self.series} {self.financial_year}-{(self.financial_year + 1) % 100:02d}: {self.last_value}"
 
 
 class InvoiceKind(models.TextChoices):
@@ -43,7 +46,7 @@ class InvoiceStatus(models.TextChoices):
 
 
 class Invoice(models.Model):
-    """A tax invoice, numbered INV-YYYYMMDD-NNNN, never deleted (a void cancels it)."""
+    """A tax invoice, numbered per branch and financial year (KOR/26-27/00123), never deleted (a void cancels it)."""
 
     number = models.CharField(max_length=40, unique=True)
     branch = models.ForeignKey(

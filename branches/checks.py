@@ -1,7 +1,7 @@
 """System check: with more than one active branch, every number format must print the branch.
 
 Numbers must be unique per GSTIN, and each branch counts its own series: two branches would
-both issue INV-20261130-0001 unless the format carries `{branch}`.
+both issue 26-27/00001 unless the format carries `{branch}` (the defaults do).
 """
 from django.conf import settings
 from django.core.checks import Error, Tags, register
@@ -35,8 +35,7 @@ def check_number_formats_name_the_branch(app_configs=None, databases=None, **kwa
         Error(
             f"{name} {getattr(settings, name)!r} has no {{branch}}, but {count} branches are active: "
             "their numbers would collide.",
-            hint="Put {branch} in the format, e.g. INVOICE_NUMBER_FORMAT={branch}{date:%y%m%d}{seq:04d} "
-            "(16 characters with a 6-letter code).",
+            hint="Put {branch} in the format, as the default does: INVOICE_NUMBER_FORMAT={branch}/{fy}/{seq:05d}.",
             id="branches.E001",
         )
         for name in NUMBER_FORMAT_SETTINGS

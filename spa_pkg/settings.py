@@ -359,11 +359,14 @@ PACKAGE_GST_RATE = env("PACKAGE_GST_RATE", default="5")
 PACKAGE_GST_RATES = env.dict("PACKAGE_GST_RATES", default={})
 # The discount (% of the list price) a seller may give without packages.override_package_price.
 CASHIER_MAX_DISCOUNT_PERCENT = env("CASHIER_MAX_DISCOUNT_PERCENT", default="0")
-INVOICE_NUMBER_FORMAT = env("INVOICE_NUMBER_FORMAT", default="INV-{date:%Y%m%d}-{seq:04d}")
-RECEIPT_NUMBER_FORMAT = env("RECEIPT_NUMBER_FORMAT", default="REC-{date:%Y%m%d}-{seq:04d}")
-CREDIT_NOTE_NUMBER_FORMAT = env("CREDIT_NOTE_NUMBER_FORMAT", default="CN-{date:%Y%m%d}-{seq:04d}")
+# Document numbers (docs/gst.md "Document numbers"): at most 16 characters, unique per branch and
+# financial year. {branch} is the branch's code, {fy} the financial year (26-27), {seq} the
+# year's count, {date} the document's day; each series restarts at 1 on 1 April.
+INVOICE_NUMBER_FORMAT = env("INVOICE_NUMBER_FORMAT", default="{branch}/{fy}/{seq:05d}")
+RECEIPT_NUMBER_FORMAT = env("RECEIPT_NUMBER_FORMAT", default="{branch}/{fy}R{seq:05d}")
+CREDIT_NOTE_NUMBER_FORMAT = env("CREDIT_NOTE_NUMBER_FORMAT", default="{branch}/{fy}C{seq:05d}")
 # A refund of prepaid or kitty credit (no GST at sale, so no credit note): a refund voucher.
-REFUND_VOUCHER_NUMBER_FORMAT = env("REFUND_VOUCHER_NUMBER_FORMAT", default="RV-{date:%Y%m%d}-{seq:04d}")
+REFUND_VOUCHER_NUMBER_FORMAT = env("REFUND_VOUCHER_NUMBER_FORMAT", default="{branch}/{fy}V{seq:05d}")
 
 REST_FRAMEWORK = {
     # Token first: its WWW-Authenticate header makes DRF answer 401 (not 403) to anonymous calls.

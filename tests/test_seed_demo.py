@@ -1,15 +1,21 @@
 """seed_demo: the demo shop, loaded twice, is the same shop."""
-from datetime import timedelta
+import re
+from collections import defaultdict
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from io import StringIO
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db.models import Min
 from django.utils import timezone
 
 from billing.models import Invoice, Payment
+from billing.numbering import financial_year, financial_year_label
 from catalog.models import Product, Service
 from customers.models import Customer
 from packages.models import (
@@ -168,14 +174,40 @@ def test_seed_demo_history_leaves_every_balance_explained_by_its_ledger():
     assert out.getvalue().strip().endswith(f"{PackageAssignment.objects.count()} assignment(s) checked, 0 difference(s).")
 
 
-def test_seed_demo_history_is_numbered_by_its_own_days():
-    seed()
+def documents_by_series() -> dict[str, list[tuple[int, date]]]:
+    """Each series ("26-27/" invoices, "26-27R" receipts, ...) of the demo: its counts and their days, in count order."""
+    dated = [(number, bill_date) for number, bill_date in Invoice.objects.values_list("number", "bill_date")]
+    dated += [(receipt.number, timezone.localdate(receipt.issued_at)) for receipt in Receipt.objects.all()]
+    series = defaultdict(list)
+    for number, day in dated:
+        year, kind, count = re.fullmatch(r"MAIN/(\d\d-\d\d)([/RCV])(\d{5})", number).groups()
+        assert year == financial_year_label(financial_year(day)), f"{number} is dated {day}"
+        series[year + kind].append((int(count), day))
+    return {name: sorted(documents) for name, documents in series.items()}
 
-    today = timezone.localdate()
-    invoices = list(Invoice.objects.values_list("number", "bill_date"))
-    assert any(bill_date < today - timedelta(days=60) for _, bill_date in invoices)
-    assert [number for number, bill_date in invoices if f"-{bill_date:%Y%m%d}-" not in number] == []
-    receipts = Receipt.objects.filter(number__startswith="REC-")
-    assert [
-        receipt.number for receipt in receipts if f"-{timezone.localdate(receipt.issued_at):%Y%m%d}-" not in receipt.number
-    ] == []
+
+def assert_numbered_in_date_order(series: dict[str, list[tuple[int, date]]]) -> None:
+    for name, documents in series.items():
+        assert [count for count, _ in documents] == list(range(1, len(documents) + 1)), name
+        days = [day for _, day in documents]
+        assert days == sorted(days), f"{name} is not numbered in date order: {days}"
+
+
+def test_seed_demo_history_is_numbered_by_its_own_days_in_date_order():
+    with time_machine.travel(datetime(2026, 12, 7, 12, 0, tzinfo=ZoneInfo(settings.TIME_ZONE)), tick=False):
+        seed()
+
+    series = documents_by_series()
+    assert_numbered_in_date_order(series)
+    assert series["26-27/"][0] == (1, date(2026, 7, 10))  # the July sale: the year's first invoice, not 7 December's
+    assert series["26-27/"][-1][1] == date(2026, 12, 7)  # today's demo sales come last
+
+
+def test_seed_demo_history_across_1_april_numbers_each_financial_year_from_1():
+    with time_machine.travel(datetime(2027, 5, 10, 12, 0, tzinfo=ZoneInfo(settings.TIME_ZONE)), tick=False):
+        seed()
+
+    series = documents_by_series()
+    assert_numbered_in_date_order(series)
+    assert series["26-27/"][-1][1] <= date(2027, 3, 31) < date(2027, 4, 1) <= series["27-28/"][0][1]
+    assert {"26-27/", "26-27R", "26-27C", "27-28/", "27-28R", "27-28C"} <= set(series)

@@ -44,7 +44,7 @@ class RefundInput(serializers.Serializer):
 RefundOutput = envelope(
     "RefundResponse",
     refund_amount=amount_field(help_text="Rupees paid back."),
-    document_number=serializers.CharField(help_text="The credit note (CN-...) or refund voucher (RV-...)."),
+    document_number=serializers.CharField(help_text="The credit note (MAIN/26-27C00001) or refund voucher (MAIN/26-27V00001)."),
     document_id=serializers.IntegerField(help_text="The credit note's or refund voucher's id (a receipt)."),
     document_url=serializers.CharField(help_text="Its page's path, e.g. /receipts/68, as a sale answers receipt_url."),
     document_pdf_url=serializers.CharField(help_text="Its PDF's path, e.g. /receipts/68/download."),

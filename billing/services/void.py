@@ -1,5 +1,6 @@
 """Void an invoice: give back what it took, keep its number, issue a credit note that cites it."""
 from collections import defaultdict
+from datetime import date
 
 from django.db import transaction
 from django.db.models import F
@@ -21,8 +22,11 @@ from .invoice import stored_computation
 
 
 @transaction.atomic
-def invoice_void(*, invoice: Invoice, reason: str, user) -> list[PackageAssignment]:
+def invoice_void(*, invoice: Invoice, reason: str, user, on_date: date | None = None) -> list[PackageAssignment]:
     """Cancel the invoice and give back every session, rupee of credit and product it took.
+
+    `on_date` is the day the credit note is numbered and its journal rows dated: today at a
+    counter; the demo's history voids on earlier days, in the financial year of that day.
 
     A package-sale invoice is voided only while nothing of the package was used: its
     package is then `cancelled` and its payments refunded (one `Refund` per payment, on
@@ -38,12 +42,12 @@ def invoice_void(*, invoice: Invoice, reason: str, user) -> list[PackageAssignme
         raise InvoiceAlreadyVoid(message, errors={"invoice": [message]})
     if locked.kind == InvoiceKind.PACKAGE_SALE:
         sold = _package_sale_check(locked)
-        number = next_number("CN", branch=locked.branch, day=timezone.localdate())
+        number = next_number("CN", branch=locked.branch, day=on_date)
         given_back = [sold] if sold else []
         if sold:
             _package_sale_close(sold, invoice=locked, number=number, reason=reason, user=user)
     else:
-        given_back, number = _bill_reverse(locked, user=user)
+        given_back, number = _bill_reverse(locked, user=user, on_date=on_date)
 
     computation = stored_computation(locked)
     original_lines = (locked.receipt.snapshot.get("lines") if locked.receipt_id else None) or [
@@ -89,7 +93,7 @@ def invoice_void(*, invoice: Invoice, reason: str, user) -> list[PackageAssignme
     return given_back
 
 
-def _bill_reverse(invoice: Invoice, *, user) -> tuple[list[PackageAssignment], str]:
+def _bill_reverse(invoice: Invoice, *, user, on_date: date | None) -> tuple[list[PackageAssignment], str]:
     """Give back the sessions, credit and stock a bill took; return the packages given back and the credit note number."""
     # The same lock order as invoice_create: assignments, products, then the number sequence.
     taken = PackageUsage.objects.filter(invoice_number=invoice.number, kind=UsageKind.REDEEM)
@@ -106,10 +110,10 @@ def _bill_reverse(invoice: Invoice, *, user) -> tuple[list[PackageAssignment], s
     lock_products(returned)
     for product_id, quantity in sorted(returned.items()):
         Product.objects.filter(pk=product_id).update(stock_quantity=F("stock_quantity") + quantity)
-    number = next_number("CN", branch=invoice.branch, day=timezone.localdate())
+    number = next_number("CN", branch=invoice.branch, day=on_date)
     given_back = usages_reverse(
         invoice_number=invoice.number, reversal_number=number, user=user, branch_id=invoice.branch_id,
-        day=timezone.localdate(),
+        day=on_date or timezone.localdate(),
     )
     return given_back, number
 

@@ -3,6 +3,7 @@
 A manager sees the figures (GET), confirms (POST) and gets a message linking the document;
 a cashier gets 403; a refusal of the service shows on the form and writes nothing.
 """
+import re
 from datetime import timedelta
 from decimal import Decimal
 
@@ -112,7 +113,7 @@ def test_confirming_the_refund_refunds_and_links_the_credit_note(manager_client,
     assert facial_package.status == "refunded"
     assert facial_package.remaining_sessions == 0
     assert refund.amount.amount == quote.refundable
-    assert refund.document.number.startswith("CN")
+    assert re.fullmatch(r"MAIN/\d\d-\d\dC\d{5}", refund.document.number)  # a credit note
     assert response.redirect_chain[-1][0] == f"/admin/packages/packageassignment/{facial_package.pk}/change/"
     page = response.content.decode()
     assert f'href="/receipts/{refund.document.pk}"' in page

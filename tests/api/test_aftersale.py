@@ -5,6 +5,7 @@ import pytest
 from django.utils import timezone
 
 from billing.models import Invoice, Payment, Refund
+from billing.numbering import financial_year, financial_year_label
 from billing.services import PaymentIn, invoice_create, package_sell
 from packages.models import PackageAssignment, PackageUsage
 from receipts.models import Receipt
@@ -59,7 +60,7 @@ def test_refund_answers_the_design_shape(manager_client, facial_package, slash):
     )
 
     assert response.status_code == 200, response.content
-    note = Receipt.objects.get(number=f"CN-{today():%Y%m%d}-0001")
+    note = Receipt.objects.get(number=f"MAIN/{financial_year_label(financial_year(today()))}C00001")
     assert response.json() == {
         "success": True,
         "refund_amount": "2835.00",
@@ -89,7 +90,7 @@ def test_refund_of_a_smaller_amount(manager_client, prepaid):
     )
     assert response.status_code == 200, response.content
     body = response.json()
-    assert (body["refund_amount"], body["document_number"]) == ("500.00", f"RV-{today():%Y%m%d}-0001")
+    assert (body["refund_amount"], body["document_number"]) == ("500.00", f"MAIN/{financial_year_label(financial_year(today()))}V00001")
     assert body["updated_packages"][0]["status"] == "refunded"
 
 

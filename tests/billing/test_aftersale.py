@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from billing.exceptions import InvoiceNotVoidable
 from billing.models import Invoice, NumberSequence, Payment, Refund
+from billing.numbering import financial_year, financial_year_label
 from billing.selectors import package_usage
 from billing.services import (
     PaymentIn,
@@ -101,7 +102,7 @@ def test_refund_of_a_taxed_package_issues_a_credit_note_against_the_sale_invoice
     assert (facial_package.status, facial_package.remaining_sessions, facial_package.used_sessions) == ("refunded", 0, 1)
     assert facial_package.closed_on == today()
     note = result.document
-    assert note.number == f"CN-{today():%Y%m%d}-0001" and note.kind == "credit_note"
+    assert note.number == f"MAIN/{financial_year_label(financial_year(today()))}C00001" and note.kind == "credit_note"
     line = note.snapshot["lines"][0]
     assert (line["taxable_value"], line["cgst"], line["sgst"], line["total"]) == ("2700.00", "67.50", "67.50", "2835.00")
     assert note.snapshot["original_invoice"]["number"] == sale_invoice.number
@@ -140,7 +141,7 @@ def test_refund_of_prepaid_credit_issues_a_refund_voucher_for_the_money_share(cu
     prepaid.refresh_from_db()
     assert result.refund_amount == D("13988.57")
     assert result.document.kind == "refund_voucher"
-    assert result.document.number == f"RV-{today():%Y%m%d}-0001"
+    assert result.document.number == f"MAIN/{financial_year_label(financial_year(today()))}V00001"
     assert result.document.snapshot["lines"][0]["cgst"] == "0.00"
     assert (prepaid.status, prepaid.credit_remaining.amount, prepaid.credit_used.amount) == ("refunded", 0, D("1180.00"))
 
@@ -209,7 +210,8 @@ def test_top_up_adds_credit_and_sale_value_with_a_payment_and_a_receipt_voucher(
     kitty.refresh_from_db()
     assert (kitty.credit_amount.amount, kitty.credit_remaining.amount) == (D("31000.00"), D("31000.00"))
     assert (kitty.price_paid.amount, kitty.sale_value.amount) == (D("25000.00"), D("25000.00"))
-    assert result.receipt.kind == "advance_receipt" and result.receipt.number.startswith("REC-")
+    assert result.receipt.kind == "advance_receipt"
+    assert result.receipt.number == f"MAIN/{financial_year_label(financial_year(today()))}R00002"  # after the sale's
     assert result.payment.amount.amount == D("5000.00") and result.payment.receipt == result.receipt
     assert PackageBenefitTracker.objects.get(assignment=kitty).balance_remaining.amount == D("31000.00")
     assert package_usage(assignment_id=kitty.pk)[-1]["kind"] == "top_up"
@@ -257,7 +259,7 @@ def test_void_of_an_unused_package_sale_cancels_it_and_refunds_the_payment(custo
     sale.refresh_from_db()
     assert [a.pk for a in given_back] == [package.pk]
     assert (package.status, package.remaining_sessions, package.closed_on) == ("cancelled", 0, today())
-    assert sale.status == "cancelled" and sale.credit_note_number.startswith("CN-")
+    assert sale.status == "cancelled" and sale.credit_note_number == f"MAIN/{financial_year_label(financial_year(today()))}C00001"
     refund = Refund.objects.get()
     assert (refund.amount.amount, refund.method, refund.document.number) == (D("3780.00"), "cash", sale.credit_note_number)
     assert refund.document.snapshot["packages"][0]["balance"] == f"REFUNDED on {format_date(today())}"

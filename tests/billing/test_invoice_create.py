@@ -1,4 +1,5 @@
 """invoice_create writes one consistent invoice: lines, payments, ledger, stock, receipt, number."""
+import re
 from decimal import Decimal
 
 import pytest
@@ -38,7 +39,8 @@ def test_invoice_writes_lines_payments_stock_and_a_receipt_matching_the_preview(
     assert result.created
     assert result.computation.as_json() == preview.as_json()
     invoice = Invoice.objects.get(pk=result.invoice.pk)
-    assert invoice.number.startswith("INV-") and invoice.receipt.number.startswith("REC-")
+    assert re.fullmatch(r"MAIN/\d\d-\d\d/\d{5}", invoice.number)
+    assert re.fullmatch(r"MAIN/\d\d-\d\dR\d{5}", invoice.receipt.number)
     rows = list(InvoiceLine.objects.filter(invoice=invoice).order_by("position"))
     assert [(row.name, row.quantity, row.quantity_covered, row.assignment_id) for row in rows] == [
         ("Hydrating Facial", 1, 1, package.pk), ("Haircut", 1, 0, None), ("Night Cream", 2, 0, None),

@@ -212,6 +212,6 @@ def test_a_refused_sale_gives_its_document_numbers_back(customer, cashier, facia
         customer=customer, template=ServicePackageFactory(), service=facial, user=cashier, payment=PaymentIn("cash")
     )
 
-    assert result.invoice.number.endswith("-0001")
-    assert result.receipt.number.endswith("-0001")
+    assert result.invoice.number.endswith("/00001")
+    assert result.receipt.number.endswith("R00001")
     assert NumberSequence.objects.get(series="INV").last_value == 1

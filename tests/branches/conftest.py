@@ -1,23 +1,9 @@
-"""Two branches of a chain, with number formats that print the branch (a chain must: branches.E001)."""
+"""Two branches of a chain (the default number formats print the branch, as a chain must: branches.E001)."""
 import pytest
-from django.test import override_settings
 
 from branches.models import BranchMembership
 from branches.selectors import default_branch
 from tests.factories import BranchFactory
-
-CHAIN_FORMATS = {
-    "INVOICE_NUMBER_FORMAT": "{branch}{date:%y%m%d}{seq:04d}",
-    "RECEIPT_NUMBER_FORMAT": "{branch}-R{date:%y%m%d}{seq:04d}",
-    "CREDIT_NOTE_NUMBER_FORMAT": "{branch}-C{date:%y%m%d}{seq:04d}",
-    "REFUND_VOUCHER_NUMBER_FORMAT": "{branch}-V{date:%y%m%d}{seq:04d}",
-}
-
-
-@pytest.fixture
-def chain_formats():
-    with override_settings(**CHAIN_FORMATS):
-        yield
 
 
 @pytest.fixture

@@ -34,7 +34,7 @@ def bill(customer, facial, cashier, branch):
 
 
 @pytest.fixture
-def chain(indiranagar, koramangala, bandra, chain_formats, customer, facial):
+def chain(indiranagar, koramangala, bandra, customer, facial):
     """Three branches; an Indiranagar cashier, a colleague there, a Koramangala cashier and a Bandra one, each with a bill."""
     ind_cashier = works_at(UserFactory(username="ind-cashier", groups=["Cashier"]), indiranagar)
     colleague = works_at(UserFactory(username="ind-colleague", groups=["Cashier"]), indiranagar)

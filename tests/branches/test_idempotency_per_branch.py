@@ -47,7 +47,7 @@ def post(client, path, body, *, branch, key):
 
 
 @pytest.fixture
-def at_two_branches(cashier, indiranagar, koramangala, chain_formats):
+def at_two_branches(cashier, indiranagar, koramangala):
     return client_for(works_at(cashier, indiranagar, koramangala))
 
 
@@ -92,7 +92,7 @@ def test_a_sale_key_used_at_one_branch_is_refused_at_another_with_409_and_writes
     assert PackageAssignment.objects.get().branch.code == "IND"
 
 
-def test_a_sale_form_key_is_bound_to_the_branch_of_the_sale(cashier, customer, indiranagar, koramangala, chain_formats):
+def test_a_sale_form_key_is_bound_to_the_branch_of_the_sale(cashier, customer, indiranagar, koramangala):
     template = PrepaidPackageFactory()
     sell = {
         "customer": customer, "template": template, "user": cashier, "payment": PaymentIn("cash"),
@@ -109,7 +109,7 @@ def test_a_sale_form_key_is_bound_to_the_branch_of_the_sale(cashier, customer, i
 
 
 def test_a_second_press_of_the_counter_after_changing_branch_does_not_show_the_other_branchs_invoice(
-    client, cashier, customer, facial, indiranagar, koramangala, chain_formats
+    client, cashier, customer, facial, indiranagar, koramangala
 ):
     works_at(cashier, indiranagar, koramangala)
     client.force_login(cashier)

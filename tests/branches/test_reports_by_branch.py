@@ -19,7 +19,7 @@ NAMES = [
 
 
 @pytest.fixture
-def chain(manager, cashier, facial, indiranagar, koramangala, chain_formats):
+def chain(manager, cashier, facial, indiranagar, koramangala):
     """A facial package and a prepaid package sold at Indiranagar, and one session used at Koramangala."""
     customer = CustomerFactory()
     sold = package_sell(

@@ -34,7 +34,7 @@ def nothing_sold():
 
 
 def test_the_api_refuses_a_template_at_a_branch_it_does_not_name(
-    cashier, customer, main_only, indiranagar, koramangala, chain_formats
+    cashier, customer, main_only, indiranagar, koramangala
 ):
     works_at(cashier, indiranagar, koramangala)
     client = APIClient()
@@ -64,7 +64,7 @@ def test_the_sale_service_names_every_branch_the_template_lists(customer, cashie
     assert nothing_sold()
 
 
-def test_a_template_that_names_no_branch_sells_at_every_branch(customer, cashier, koramangala, chain_formats):
+def test_a_template_that_names_no_branch_sells_at_every_branch(customer, cashier, koramangala):
     result = package_sell(
         customer=customer, template=PrepaidPackageFactory(), user=cashier, payment=PaymentIn("cash"), branch=koramangala
     )
@@ -73,7 +73,7 @@ def test_a_template_that_names_no_branch_sells_at_every_branch(customer, cashier
 
 
 def test_the_sale_page_refuses_it_at_the_branch_the_cashier_picked(
-    client, cashier, customer, main_only, indiranagar, koramangala, chain_formats
+    client, cashier, customer, main_only, indiranagar, koramangala
 ):
     works_at(cashier, indiranagar, koramangala)
     client.force_login(cashier)
@@ -90,7 +90,7 @@ def test_the_sale_page_refuses_it_at_the_branch_the_cashier_picked(
 
 
 def test_the_admin_sale_form_refuses_it_at_the_branch_the_seller_picked(
-    client, customer, main_only, indiranagar, koramangala, chain_formats
+    client, customer, main_only, indiranagar, koramangala
 ):
     seller = works_at(UserFactory(username="kor-cashier", is_staff=True, groups=["Cashier"]), indiranagar, koramangala)
     seller.user_permissions.add(Permission.objects.get(codename="pause_assignment"))  # a manager's: opens the admin

@@ -46,7 +46,7 @@ def test_an_unknown_code_is_refused_with_400(cashier, customer, facial, indirana
 
 
 def test_without_a_header_the_cashiers_only_branch_is_used(
-    cashier, customer, facial, indiranagar, koramangala, chain_formats
+    cashier, customer, facial, indiranagar, koramangala
 ):
     works_at(cashier, koramangala)
     body = {

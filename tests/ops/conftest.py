@@ -439,6 +439,9 @@ def assert_reconciled(stack: OpsStack) -> str:
     return summary.group(0)
 
 
+# The character between the year and the count of a default number (MAIN/26-27R00007), and its series.
+SERIES_OF_MARK = {"/": "INV", "R": "REC", "C": "CN", "V": "RV"}
+
 DOCUMENT_NUMBERS = """
 import json
 from billing.models import Invoice, NumberSequence
@@ -446,13 +449,13 @@ from receipts.models import Receipt
 print(json.dumps({
     "invoices": list(Invoice.objects.values_list("number", flat=True)),
     "receipts": list(Receipt.objects.values_list("number", flat=True)),
-    "last": {f"{row.series}-{row.day:%Y%m%d}": row.last_value for row in NumberSequence.objects.all()},
+    "last": {f"{row.series}-{row.financial_year}": row.last_value for row in NumberSequence.objects.all()},
 }))
 """
 
 
 def assert_numbers_gapless(stack: OpsStack) -> dict:
-    """Every invoice and receipt number in the database: unique, and each day's series is 1..last, no gap.
+    """Every invoice and receipt number in the database: unique, and each year's series is 1..last, no gap.
 
     Returns the numbers read ({"invoices": [...], "receipts": [...], "last": {...}}).
     """
@@ -460,11 +463,12 @@ def assert_numbers_gapless(stack: OpsStack) -> dict:
     taken: dict[str, list[int]] = defaultdict(list)
     problems = []
     for number in data["invoices"] + data["receipts"]:
-        match = re.fullmatch(r"([A-Z]+)-(\d{8})-(\d+)", number)
+        match = re.fullmatch(r"[A-Z0-9]+/(\d\d)-\d\d([/RCV])(\d{5})", number)
         if match is None:
             problems.append(f"{number}: not a final document number")
             continue
-        taken[f"{match.group(1)}-{match.group(2)}"].append(int(match.group(3)))
+        series = SERIES_OF_MARK[match.group(2)]
+        taken[f"{series}-20{match.group(1)}"].append(int(match.group(3)))
     for series_day in sorted(set(taken) | set(data["last"])):
         numbers = taken.get(series_day, [])
         last = data["last"].get(series_day, 0)
@@ -482,18 +486,17 @@ def assert_numbers_gapless(stack: OpsStack) -> dict:
 
 
 def sequence_of(number: str) -> tuple[str, int]:
-    """("INV-20261130", 7) for INV-20261130-0007."""
-    prefix, _, seq = number.rpartition("-")
-    return prefix, int(seq)
+    """("MAIN/26-27/", 7) for MAIN/26-27/00007: the series and the count."""
+    return number[:-5], int(number[-5:])
 
 
 def assert_consecutive(numbers: list[str]) -> None:
-    """The numbers are distinct and, day by day, consecutive (no number of another bill among them)."""
+    """The numbers are distinct and, series by series, consecutive (no number of another bill among them)."""
     assert len(set(numbers)) == len(numbers), f"duplicate numbers: {sorted(numbers)}"
-    by_day = defaultdict(list)
+    by_series = defaultdict(list)
     for number in numbers:
         prefix, seq = sequence_of(number)
-        by_day[prefix].append(seq)
-    for prefix, seqs in by_day.items():
+        by_series[prefix].append(seq)
+    for prefix, seqs in by_series.items():
         seqs.sort()
         assert seqs == list(range(seqs[0], seqs[0] + len(seqs))), f"{prefix}: not consecutive: {seqs}"

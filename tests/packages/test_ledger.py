@@ -103,9 +103,6 @@ def test_four_sessions_release_the_sale_value_to_the_paisa_and_end_at_zero(sold,
     assert PackageAssignment.objects.get(pk=sold.pk).status == "completed"
 
 
-@override_settings(  # a chain prints the branch in its numbers (branches.checks)
-    INVOICE_NUMBER_FORMAT="{branch}{date:%y%m%d}{seq:04d}", RECEIPT_NUMBER_FORMAT="R{branch}{date:%y%m%d}{seq:04d}"
-)
 def test_a_redemption_at_another_branch_keeps_the_selling_branch_as_home(sold, customer, facial, cashier):
     other = BranchFactory(code="MG")
     bill(customer, facial, cashier, branch=other)

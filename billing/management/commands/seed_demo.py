@@ -12,6 +12,7 @@ first branch only, and Priya's facial package, sold at the first branch, used at
 import os
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from functools import partial
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -180,9 +181,8 @@ class Command(BaseCommand):
             missing = [name for name in NUMBER_FORMAT_SETTINGS if "{branch" not in getattr(settings, name)]
             if missing:
                 raise CommandError(
-                    f"A chain numbers its documents per branch: put {{branch}} in {', '.join(missing)} first, e.g. "
-                    "INVOICE_NUMBER_FORMAT='{branch}{date:%y%m%d}{seq:04d}' "
-                    "RECEIPT_NUMBER_FORMAT='{branch}-R{date:%y%m%d}{seq:04d}' (docs/operations.md \"A chain of branches\")."
+                    f"A chain numbers its documents per branch: put {{branch}} in {', '.join(missing)} first, as the "
+                    "defaults do: INVOICE_NUMBER_FORMAT='{branch}/{fy}/{seq:05d}' (docs/operations.md \"A chain of branches\")."
                 )
         with transaction.atomic():
             users = self.seed_users()
@@ -190,10 +190,13 @@ class Command(BaseCommand):
             self.seed_products()
             templates = self.seed_templates(services)
             customers = self.seed_customers()
-            sold = self.seed_sales(customers, templates, services, seller=users["manager"][0])
-            if not PackageAssignment.objects.filter(notes=HISTORY_NOTE).exists():
+            # The past before today, so that each series is numbered in date order.
+            history = not PackageAssignment.objects.filter(notes=HISTORY_NOTE).exists()
+            if history:
                 customers.update(self.seed_customers(HISTORY_CUSTOMERS))
                 self.seed_history(customers, templates, services, users["manager"][0], users["cashier"][0])
+            sold = self.seed_sales(customers, templates, services, seller=users["manager"][0])
+            if history:
                 self.seed_after_sale(customers, templates, users["manager"][0])
             if count > 1:
                 self.seed_chain(count, customers, templates, services, users)
@@ -381,14 +384,19 @@ class Command(BaseCommand):
     def seed_history(self, customers, templates, services, manager, cashier) -> None:
         """Sell, bill and void in the past months, through the services, so every report has figures.
 
-        package_sell and invoice_void take no date (a counter sells and voids today), so their
-        rows are back-dated after the fact, in `backdate_sale` and `backdate_void` only. Dates
-        move, balances never do: the ledger still explains every balance (reconcile_packages).
-        Each document is dated and numbered by its own day (INV-<that day>-0001), as the
-        counter would have numbered it then.
+        The events run oldest first, each dated and numbered by its own day, as the counter
+        would have numbered them then: a July sale takes the next number of 2026-27 after
+        June's, and a day before 1 April a number of the year before (docs/gst.md).
+        package_sell and invoice_void write their rows today, so the rows are back-dated
+        after the fact, in `backdate_sale` and `backdate_void` only. Dates move, balances
+        never do: the ledger still explains every balance (reconcile_packages).
         """
         today = timezone.localdate()
-        for customer_name, template_key, service_name, days_ago, expires_in, method in HISTORY_SALES:
+        products = {product.name: product for product in Product.objects.all()}
+        billed: dict[int, Invoice] = {}
+
+        def sell(row) -> None:
+            customer_name, template_key, service_name, days_ago, expires_in, method = row
             template = templates[template_key]
             sold_on = today - timedelta(days=days_ago)
             result = package_sell(
@@ -403,8 +411,8 @@ class Command(BaseCommand):
             expires_on = template.default_expiry(sold_on) if expires_in is None else today + timedelta(days=expires_in)
             backdate_sale(result, sold_on=sold_on, expires_on=expires_on)
 
-        products = {product.name: product for product in Product.objects.all()}
-        for customer_name, items, days_ago, use_credit, voided_ago in HISTORY_BILLS:
+        def bill(index: int) -> None:
+            customer_name, items, days_ago, use_credit, _ = HISTORY_BILLS[index]
             customer = customers[customer_name]
             cart = [
                 CartItem(type="service", id=services[name].pk, quantity=quantity)
@@ -420,9 +428,20 @@ class Command(BaseCommand):
                 payments=payments, bill_date=bill_date,
             )
             backdate_bill(result.invoice, on=bill_date)
-            if voided_ago is not None:
-                invoice_void(invoice=result.invoice, reason="Billed to the wrong customer (demo)", user=manager)
-                backdate_void(result.invoice, on=today - timedelta(days=voided_ago))
+            billed[index] = result.invoice
+
+        def void(index: int) -> None:
+            voided_on = today - timedelta(days=HISTORY_BILLS[index][4])
+            invoice_void(invoice=billed[index], reason="Billed to the wrong customer (demo)", user=manager,
+                         on_date=voided_on)
+            backdate_void(billed[index], on=voided_on)
+
+        # (days ago, order within the day, event): sales, then bills, then voids.
+        timeline = [(row[3], 0, partial(sell, row)) for row in HISTORY_SALES]
+        timeline += [(row[2], 1, partial(bill, index)) for index, row in enumerate(HISTORY_BILLS)]
+        timeline += [(row[4], 2, partial(void, index)) for index, row in enumerate(HISTORY_BILLS) if row[4] is not None]
+        for _, _, event in sorted(timeline, key=lambda entry: (-entry[0], entry[1])):
+            event()
 
     def seed_after_sale(self, customers, templates, manager) -> None:
         """Refund, top up, extend and transfer a few history packages today, as a manager would."""
