@@ -4,6 +4,7 @@ import io
 from datetime import date, timedelta
 
 import pytest
+from django.contrib.auth.models import Permission
 from openpyxl import Workbook
 
 from packages.importing import COLUMNS
@@ -99,4 +100,7 @@ def staff_manager(db):
 
 @pytest.fixture
 def staff_cashier(db):
-    return UserFactory(username="import-cashier", is_staff=True, groups=["Cashier"])
+    """A staff cashier who opens the admin through one manager's permission (pausing), but may not import."""
+    user = UserFactory(username="import-cashier", is_staff=True, groups=["Cashier"])
+    user.user_permissions.add(Permission.objects.get(codename="pause_assignment"))
+    return user
