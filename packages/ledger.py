@@ -16,7 +16,9 @@ The value rules (docs/journal.md "Value"): a sale holds its sale value; a redemp
 r sessions (or rupees of credit) left releases `held x q / r` half-up to the paisa, the last
 one all that is held; refunds, transfers out and expiries take all that is held; time kinds
 (memberships, yearly memberships, student offers) fall straight-line by the day, written as
-a catch-up row before any other value event on them.
+a catch-up row before any other value event on them, each such row recording the line in
+force after it (docs/journal.md "Time kinds"). Every row also carries what the liability
+counts: value after, holders, sessions and credit held (docs/journal.md "The snapshot").
 
 Call everything inside the caller's transaction, on assignments locked with
 `packages.locks` (primary-key order). The speed tricks of the hot path
