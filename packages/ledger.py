@@ -241,7 +241,7 @@ class Line:
     def value_on(self, day: date) -> Decimal:
         """What the line gives on `day` (on or after the row that set it), half-up to the paisa.
 
-        The same figure as `reports.selectors._line_value_sql`, in paise.
+        The same figure as `packages.valuation_sql.line_value_sql`, in paise.
         """
         if self.end is None or self.start is None or day <= self.start:
             return self.held
