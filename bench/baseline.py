@@ -140,16 +140,21 @@ def raw_bill(
             (assignment_id, _, remaining, value_held, home_branch_id), position, name = covered
             # The value journal's columns too (docs/journal.md): one session of `remaining` releases its share.
             released = value_held if remaining <= 1 else (value_held / remaining).quantize(Decimal("0.01"), ROUND_HALF_UP)
+            # And what the liability counts (docs/journal.md "The snapshot"): the value after, holders, sessions held.
+            after = value_held - released
+            holders = int(after > 0) - int(value_held > 0)
+            sessions_held = (remaining - 1 if after > 0 else 0) - (remaining if value_held > 0 else 0)
             cur.execute(
                 f"INSERT INTO {t['usage']} (assignment_id, branch_id, kind, item_name, quantity, value_currency, value, "
                 "sessions_delta, sessions_before, sessions_after, credit_delta_currency, credit_delta, "
                 "credit_before_currency, credit_before, credit_after_currency, credit_after, invoice_number, "
                 "invoice_line_id, note, created_at, created_by_id, event, business_day, value_delta_currency, "
-                "value_delta, package_type, home_branch_id) VALUES "
+                "value_delta, package_type, home_branch_id, value_after_currency, value_after, holders_delta, "
+                "sessions_held_delta, credit_held_delta_currency, credit_held_delta) VALUES "
                 "(%s, %s, 'redeem', %s, 1, 'INR', %s, -1, %s, %s, 'INR', 0, 'INR', 0, 'INR', 0, %s, %s, '', now(), %s, "
-                "'redemption', %s, 'INR', %s, 'service_package', %s)",
+                "'redemption', %s, 'INR', %s, 'service_package', %s, 'INR', %s, %s, %s, 'INR', 0)",
                 [assignment_id, branch_id, name, lines[position][5], remaining, remaining - 1, invoice_number,
-                 line_ids[position], cashier_id, day, -released, home_branch_id],
+                 line_ids[position], cashier_id, day, -released, home_branch_id, after, holders, sessions_held],
             )
             cur.execute(
                 f"UPDATE {t['assignment']} SET used_sessions = used_sessions + 1, "

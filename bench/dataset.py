@@ -24,6 +24,7 @@ from branches.selectors import default_branch
 from catalog.models import Product, Service
 from customers.models import Customer
 from packages.kinds import kind_for
+from packages.ledger import releases_by_time
 from packages.models import (
     AssignmentStatus,
     KittyParty,
@@ -260,6 +261,13 @@ def build(*, customers: int = 10_000, assignments: int = 50_000, seed: int = 7, 
             # Its journal columns, as the one writer writes a sale (docs/journal.md).
             event="sale", business_day=assigned_on, package_type=kind, home_branch_id=branch_id,
             **_money("value_delta", template.list_price(service).amount),
+            # What the liability counts (docs/journal.md "The snapshot"), and a time kind's line.
+            **_money("value_after", template.list_price(service).amount),
+            holders_delta=int(template.list_price(service).amount > 0),
+            sessions_held_delta=a["sessions"] if template.list_price(service).amount > 0 else 0,
+            **_money("credit_held_delta", a["credit"] if template.list_price(service).amount > 0 else 0),
+            line_from=assigned_on if releases_by_time(kind) else None,
+            line_end=expires_on if releases_by_time(kind) else None,
         )
     holdings.flush()
     trackers.flush()

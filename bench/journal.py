@@ -5,7 +5,9 @@ assignments of the six kinds, each with its sale row in the journal) and adds ni
 more rows per assignment with `INSERT ... SELECT ... generate_series`: 5,000,000 rows in
 all. Redemptions of sessions and credit release 5% of the sale value each, spread over the
 days since the sale; time kinds' bills release nothing (their value falls by the day); an
-expired package's last row is its `expiry`, taking what is left. `value_held` is then the
+expired package's last row is its `expiry`, taking what is left. Each row carries what the
+liability counts (value after it, holders, sessions and credit held; a time kind's sale and
+expiry set its line), as the writer writes them. `value_held` is then the
 sum of each assignment's rows, as the one writer keeps it. The package_usage indexes other
 than its keys are dropped for the load and built again after it (faster than keeping them
 up to date row by row), then the tables are analysed and the journal is folded into its
@@ -109,16 +111,22 @@ def build(*, customers: int, assignments: int, log=print):
             {"first": first_customer, "customers": customers, "branch": branch_id, "today": today, "count": assignments},
         )
         cursor.execute(
-            """
+            f"""
             INSERT INTO package_usage (
                 assignment_id, branch_id, home_branch_id, package_type, kind, event, business_day,
                 item_name, note, invoice_number, quantity, created_at, value, value_currency,
                 value_delta, value_delta_currency, sessions_delta, sessions_before, sessions_after,
                 credit_delta, credit_delta_currency, credit_before, credit_before_currency,
-                credit_after, credit_after_currency)
+                credit_after, credit_after_currency, value_after, value_after_currency,
+                holders_delta, sessions_held_delta, credit_held_delta, credit_held_delta_currency, line_from, line_end)
             SELECT a.id, a.branch_id, a.branch_id, a.package_type, 'sale', 'sale', a.assigned_on,
                    a.package_name, 'Package sold', '', 0, now(), 0, 'INR', a.sale_value, 'INR',
-                   a.total_sessions, 0, a.total_sessions, a.credit_amount, 'INR', 0, 'INR', a.credit_amount, 'INR'
+                   a.total_sessions, 0, a.total_sessions, a.credit_amount, 'INR', 0, 'INR', a.credit_amount, 'INR',
+                   a.sale_value, 'INR', CASE WHEN a.sale_value > 0 THEN 1 ELSE 0 END,
+                   CASE WHEN a.sale_value > 0 THEN a.total_sessions ELSE 0 END,
+                   CASE WHEN a.sale_value > 0 THEN a.credit_amount ELSE 0 END, 'INR',
+                   CASE WHEN a.package_type IN {TIME_KINDS!r} THEN a.assigned_on END,
+                   CASE WHEN a.package_type IN {TIME_KINDS!r} THEN a.expires_on END
               FROM service_package_assignment a
             """
         )
@@ -151,7 +159,8 @@ def fill(*, log=print) -> int:
                 value, value_currency, value_delta, value_delta_currency,
                 sessions_delta, sessions_before, sessions_after,
                 credit_delta, credit_delta_currency, credit_before, credit_before_currency,
-                credit_after, credit_after_currency)
+                credit_after, credit_after_currency, value_after, value_after_currency,
+                holders_delta, sessions_held_delta, credit_held_delta, credit_held_delta_currency, line_from, line_end)
             SELECT a.id, a.branch_id, a.branch_id, a.package_type,
                    CASE WHEN last THEN 'adjustment' ELSE 'redeem' END,
                    CASE WHEN last THEN 'expiry' ELSE 'redemption' END,
@@ -161,7 +170,14 @@ def fill(*, log=print) -> int:
                    0, 'INR',
                    CASE WHEN last THEN -(a.sale_value - CASE WHEN timed THEN 0 ELSE {extra - 1} * share END)
                         WHEN timed THEN 0 ELSE -share END, 'INR',
-                   0, 0, 0, 0, 'INR', 0, 'INR', 0, 'INR'
+                   0, 0, 0, 0, 'INR', 0, 'INR', 0, 'INR',
+                   CASE WHEN last THEN 0 WHEN timed THEN a.sale_value ELSE a.sale_value - k * share END, 'INR',
+                   CASE WHEN last AND a.sale_value - CASE WHEN timed THEN 0 ELSE {extra - 1} * share END > 0
+                        THEN -1 ELSE 0 END,
+                   CASE WHEN last THEN -a.total_sessions ELSE 0 END,
+                   CASE WHEN last THEN -a.credit_amount ELSE 0 END, 'INR',
+                   CASE WHEN last AND timed THEN a.expires_on + 1 END,
+                   CASE WHEN last AND timed THEN a.expires_on END
               FROM (SELECT a.*, round(a.sale_value * 0.05, 2) AS share,
                            a.package_type IN {TIME_KINDS!r} AS timed
                       FROM service_package_assignment a) a

@@ -28,6 +28,26 @@ from .valuation_sql import Paise
 
 SETTLE = timedelta(minutes=5)
 GROUP = ("business_day", "home_branch", "package_type", "event")
+# Each summed figure: its JournalDay column and the sum of journal rows it keeps.
+FIGURES = {
+    "rows": Count("pk"),
+    "value_paise": Sum(Paise("value_delta")),
+    "sessions": Coalesce(Sum("sessions_delta"), 0),
+    "credit_paise": Sum(Paise("credit_delta")),
+    "holders": Coalesce(Sum("holders_delta"), 0),
+    "sessions_held": Coalesce(Sum("sessions_held_delta"), 0),
+    "credit_held_paise": Sum(Paise("credit_held_delta")),
+}
+# What `journal_totals` answers per group, by the JournalDay column it sums.
+TOTALS = {
+    "rows": "rows", "value_paise": "paise", "sessions": "sessions", "credit_paise": "credit_paise",
+    "holders": "holders", "sessions_held": "sessions_held", "credit_held_paise": "credit_held_paise",
+}
+
+
+def _sums(rows):
+    """The journal rows' FIGURES per GROUP, each under its JournalDay column's name prefixed `sum_`."""
+    return rows.order_by().values(*GROUP).annotate(**{f"sum_{name}": total for name, total in FIGURES.items()})
 
 
 @dataclass(frozen=True)
@@ -56,23 +76,13 @@ def journal_fold(*, settle: timedelta = SETTLE, now=None) -> Fold:
         )
         if upto is None:
             return Fold(upto_id=mark.upto_id, rows=0, groups=0)
-        sums = list(
-            PackageUsage.objects.filter(pk__gt=mark.upto_id, pk__lte=upto)
-            .order_by()
-            .values(*GROUP)
-            .annotate(
-                count=Count("pk"),
-                paise=Sum(Paise("value_delta")),
-                sessions_sum=Coalesce(Sum("sessions_delta"), 0),
-                credit=Sum(Paise("credit_delta")),
-            )
-        )
+        sums = list(_sums(PackageUsage.objects.filter(pk__gt=mark.upto_id, pk__lte=upto)))
         JournalDay.objects.bulk_create(
             [
                 JournalDay(
                     business_day=row["business_day"], home_branch_id=row["home_branch"],
-                    package_type=row["package_type"], event=row["event"], rows=row["count"],
-                    value_paise=int(row["paise"] or 0), sessions=row["sessions_sum"], credit_paise=int(row["credit"] or 0),
+                    package_type=row["package_type"], event=row["event"],
+                    **{name: int(row[f"sum_{name}"] or 0) for name in FIGURES},
                 )
                 for row in sums
             ],
@@ -80,15 +90,16 @@ def journal_fold(*, settle: timedelta = SETTLE, now=None) -> Fold:
         )
         mark.upto_id, mark.folded_at = upto, now
         mark.save(update_fields=["upto_id", "folded_at"])
-    return Fold(upto_id=upto, rows=sum(row["count"] for row in sums), groups=len(sums))
+    return Fold(upto_id=upto, rows=sum(row["sum_rows"] for row in sums), groups=len(sums))
 
 
 def journal_totals(*, group_by: tuple[str, ...], day_to: date | None = None, day_from: date | None = None, home_branch=None):
     """Return, per `group_by` (fields of GROUP), the sums of the journal rows in the days given (either end open).
 
-    Each dict has the group's fields and `paise`, `sessions`, `credit_paise` (whole paise) and
-    `rows`. One statement: the folded sums UNION ALL the live rows above the watermark, added
-    up here per group.
+    Each dict has the group's fields and `paise`, `sessions`, `credit_paise` (whole paise),
+    `rows`, and what the liability counts: `holders`, `sessions_held`, `credit_held_paise`.
+    One statement: the folded sums UNION ALL the live rows above the watermark, added up here
+    per group.
     """
     days = {}
     if day_to is not None:
@@ -101,10 +112,7 @@ def journal_totals(*, group_by: tuple[str, ...], day_to: date | None = None, day
         JournalDay.objects.filter(**days)
         .order_by()
         .values(*group_by)
-        .annotate(
-            paise=Sum("value_paise"), sessions_sum=Sum("sessions"), credit=Sum("credit_paise"), count=Sum("rows"),
-            live=Value(0),
-        )
+        .annotate(**{f"sum_{name}": Sum(name) for name in FIGURES}, live=Value(0))
     )
     mark = Coalesce(Subquery(JournalFold.objects.filter(pk=1).values("upto_id")[:1]), 0)
     live = (
@@ -112,19 +120,14 @@ def journal_totals(*, group_by: tuple[str, ...], day_to: date | None = None, day
         .filter(pk__gt=mark)
         .order_by()
         .values(*group_by)
-        .annotate(
-            paise=Sum(Paise("value_delta")), sessions_sum=Coalesce(Sum("sessions_delta"), 0),
-            credit=Sum(Paise("credit_delta")), count=Count("pk"), live=Value(1),
-        )
+        .annotate(**{f"sum_{name}": total for name, total in FIGURES.items()}, live=Value(1))
     )
     totals: dict[tuple, dict] = {}
     for row in folded.union(live, all=True):
         key = tuple(row[field] for field in group_by)
-        total = totals.setdefault(key, {**{field: row[field] for field in group_by}, "paise": 0, "sessions": 0, "credit_paise": 0, "rows": 0})
-        total["paise"] += int(row["paise"] or 0)
-        total["sessions"] += int(row["sessions_sum"] or 0)
-        total["credit_paise"] += int(row["credit"] or 0)
-        total["rows"] += int(row["count"] or 0)
+        total = totals.setdefault(key, {**{field: row[field] for field in group_by}, **dict.fromkeys(TOTALS.values(), 0)})
+        for name, answer in TOTALS.items():
+            total[answer] += int(row[f"sum_{name}"] or 0)
     return list(totals.values())
 
 
@@ -133,25 +136,17 @@ def summary_differences() -> list[str]:
     mark = _watermark().upto_id
     folded = {
         tuple(row[field] for field in GROUP): row
-        for row in JournalDay.objects.order_by().values(*GROUP).annotate(
-            count=Sum("rows"), paise=Sum("value_paise"), sessions_sum=Sum("sessions"), credit=Sum("credit_paise")
-        )
+        for row in JournalDay.objects.order_by().values(*GROUP).annotate(**{f"sum_{name}": Sum(name) for name in FIGURES})
     }
-    journal = {
-        tuple(row[field] for field in GROUP): row
-        for row in PackageUsage.objects.filter(pk__lte=mark).order_by().values(*GROUP).annotate(
-            count=Count("pk"), paise=Sum(Paise("value_delta")), sessions_sum=Coalesce(Sum("sessions_delta"), 0),
-            credit=Sum(Paise("credit_delta")),
-        )
-    }
+    journal = {tuple(row[field] for field in GROUP): row for row in _sums(PackageUsage.objects.filter(pk__lte=mark))}
     differences = []
     for key in sorted(set(folded) | set(journal), key=str):
         a, b = folded.get(key, {}), journal.get(key, {})
-        figures = [(int(a.get(name) or 0), int(b.get(name) or 0)) for name in ("count", "paise", "sessions_sum", "credit")]
+        figures = [(int(a.get(f"sum_{name}") or 0), int(b.get(f"sum_{name}") or 0)) for name in FIGURES]
         if any(x != y for x, y in figures):
             differences.append(
                 f"journal summary {key[0]} branch {key[1]} {key[2]} {key[3]}: "
-                f"summary rows/paise/sessions/credit {[x for x, _ in figures]}, journal {[y for _, y in figures]}"
+                f"summary {'/'.join(FIGURES)} {[x for x, _ in figures]}, journal {[y for _, y in figures]}"
             )
     return differences
 

@@ -16,7 +16,9 @@ The value rules (docs/journal.md "Value"): a sale holds its sale value; a redemp
 r sessions (or rupees of credit) left releases `held x q / r` half-up to the paisa, the last
 one all that is held; refunds, transfers out and expiries take all that is held; time kinds
 (memberships, yearly memberships, student offers) fall straight-line by the day, written as
-a catch-up row before any other value event on them.
+a catch-up row before any other value event on them, each such row recording the line in
+force after it (docs/journal.md "Time kinds"). Every row also carries what the liability
+counts: value after, holders, sessions and credit held (docs/journal.md "The snapshot").
 
 Call everything inside the caller's transaction, on assignments locked with
 `packages.locks` (primary-key order). The speed tricks of the hot path
@@ -47,7 +49,6 @@ from .models import (
     UsageKind,
 )
 from .signals import BalanceLeft, balances_spent
-from .valuation import AssignmentValues
 
 # -- the business day ------------------------------------------------------------------------
 
@@ -192,13 +193,13 @@ def _move(
     assignment: PackageAssignment, *, sessions: int = 0, credit: Decimal = ZERO, value: Decimal = ZERO,
     grant: bool = False,
 ) -> tuple[tuple, tuple]:
-    """Change the in-memory balance by signed deltas; return (sessions, credit) before and after.
+    """Change the in-memory balance by signed deltas; return (sessions, credit, value held) before and after.
 
     `grant`: what the package grants changes (its totals: a top-up, an adjustment, the balance
     a refund, a transfer or a void takes away) rather than what the customer used (a bill
     or its void).
     """
-    before = (assignment.remaining_sessions, assignment.credit_remaining.amount)
+    before = _state(assignment)
     if grant:
         assignment.total_sessions += sessions
         assignment.credit_amount = inr(assignment.credit_amount.amount + credit)
@@ -208,7 +209,62 @@ def _move(
     assignment.remaining_sessions += sessions
     assignment.credit_remaining = inr(assignment.credit_remaining.amount + credit)
     assignment.value_held = inr(assignment.value_held.amount + value)
-    return before, (assignment.remaining_sessions, assignment.credit_remaining.amount)
+    return before, _state(assignment)
+
+
+def _state(assignment: PackageAssignment) -> tuple[int, Decimal, Decimal]:
+    """(sessions left, credit left, value held) of an assignment as it stands in memory."""
+    return assignment.remaining_sessions, assignment.credit_remaining.amount, assignment.value_held.amount
+
+
+def _counted(state: tuple) -> tuple[int, Decimal]:
+    """The sessions and credit the liability counts for a package in `state`: all it has while it holds value, else none."""
+    sessions, credit, held = state
+    return (sessions, credit) if held > 0 else (0, ZERO)
+
+
+# `line_end` of `_journal_row` when not given: the expiry in force (none while paused).
+IN_FORCE = object()
+
+
+@dataclass(frozen=True)
+class Line:
+    """A time kind's straight line (docs/journal.md "Time kinds"): `held` on `start`, falling to nothing on `end`.
+
+    No `end` (paused, or no expiry): it holds `held` until a later row says otherwise.
+    """
+
+    start: date | None
+    end: date | None
+    held: Decimal
+
+    def value_on(self, day: date) -> Decimal:
+        """What the line gives on `day` (on or after the row that set it), half-up to the paisa.
+
+        The same figure as `packages.valuation_sql.line_value_sql`, in paise.
+        """
+        if self.end is None or self.start is None or day <= self.start:
+            return self.held
+        if day >= self.end:
+            return ZERO
+        return quantize_money(self.held * (self.end - day).days / (self.end - self.start).days)
+
+
+def _line_end(assignment: PackageAssignment):
+    return None if assignment.status == AssignmentStatus.PAUSED else assignment.expires_on
+
+
+def line_in_force(assignment: PackageAssignment) -> Line:
+    """The line a time-kind assignment follows now: the one its last row with a line set (one query)."""
+    row = (
+        PackageUsage.objects.filter(assignment_id=assignment.pk, line_from__isnull=False)
+        .order_by("-business_day", "-pk")
+        .values("line_from", "line_end", "value_after")
+        .first()
+    )
+    if row is None:  # no row set it: the sale's line, from the start to the expiry
+        return Line(start=assignment.assigned_on, end=assignment.expires_on, held=assignment.sale_value.amount)
+    return Line(start=row["line_from"], end=row["line_end"], held=row["value_after"])
 
 
 def _journal_row(
@@ -229,11 +285,24 @@ def _journal_row(
     invoice_line_id: int | None = None,
     note: str = "",
     user=None,
+    line: bool = False,
+    line_from: date | None = None,
+    line_end=IN_FORCE,
 ) -> PackageUsage:
     """Build the journal row of one movement: the one way a `PackageUsage` is made (docs/journal.md "Rows").
 
     `branch_id` is where it happened (the home branch, the one that sold it, if None).
+    `before` and `after` are (sessions, credit, value held). Every row carries what the
+    liability counts (docs/journal.md "The snapshot"): the value held after it, +1/-1 when the
+    package starts or stops holding value, and the change in the sessions and credit counted
+    while it holds value. `line`: on a time kind, the row also sets the straight line in force
+    after it, from `line_from` (the row's day, or the package's start if later) to `line_end`
+    (the expiry in force unless given; none while paused).
     """
+    counted_before, counted_after = _counted(before), _counted(after)
+    sets_line = line and releases_by_time(assignment.package_type)
+    if line_end is IN_FORCE:
+        line_end = _line_end(assignment)
     return PackageUsage(
         assignment=assignment,
         branch_id=branch_id or assignment.branch_id,
@@ -257,29 +326,41 @@ def _journal_row(
         invoice_line_id=invoice_line_id,
         note=note[:255],
         created_by=user,
+        value_after=inr(after[2]),
+        holders_delta=(after[2] > 0) - (before[2] > 0),
+        sessions_held_delta=counted_after[0] - counted_before[0],
+        credit_held_delta=inr(counted_after[1] - counted_before[1]),
+        line_from=(line_from or max(day, assignment.assigned_on)) if sets_line else None,
+        line_end=line_end if sets_line else None,
     )
 
 
 def _entry(
     assignment: PackageAssignment, *, event: str, kind: str, sessions: int = 0, credit: Decimal = ZERO,
-    value_delta: Decimal = ZERO, grant: bool = False, **row,
+    value_delta: Decimal = ZERO, grant: bool = False, line: bool = True, **row,
 ) -> PackageUsage:
-    """Move a locked assignment's balance and value by signed deltas and return its (unsaved) journal row."""
+    """Move a locked assignment's balance and value by signed deltas and return its (unsaved) journal row.
+
+    A time kind's row sets its line (`line`): every event after the sale but a bill and its void.
+    """
     before, after = _move(assignment, sessions=sessions, credit=quantize_money(credit), value=value_delta, grant=grant)
-    return _journal_row(assignment, event=event, kind=kind, before=before, after=after, value_delta=value_delta, **row)
+    return _journal_row(
+        assignment, event=event, kind=kind, before=before, after=after, value_delta=value_delta, line=line, **row
+    )
 
 
 def _catch_up(assignment: PackageAssignment, *, day: date, **row) -> list[PackageUsage]:
-    """For a time kind, the redemption row bringing what it holds down to its straight-line value on `day`.
+    """For a time kind, the redemption row bringing what it holds down to its line's value on `day`.
 
     Written before any other value event on it (refund, transfer, expiry, adjustment,
-    extension): docs/journal.md "Time kinds". Never a rise: after an extension the line
-    is above what is held until it falls below it again. Nothing for other kinds.
+    extension, pause, resume): docs/journal.md "Time kinds". The line is the one its last row
+    set (`line_in_force`), so the row is what the liability already counted by that day.
+    Nothing for other kinds, nor while paused (the line stands still).
     """
     if not releases_by_time(assignment.package_type):
         return []
     held = assignment.value_held.amount
-    target = quantize_money(assignment.kind.value_left(AssignmentValues.of(assignment), day))
+    target = min(line_in_force(assignment).value_on(day), held)
     if target >= held:
         return []
     return [
@@ -335,11 +416,10 @@ def assignment_open(
     assignment.value_held = inr(value)
     assignment.save()
     PackageBenefitTracker.objects.bulk_create(trackers(assignment))
-    after = (assignment.remaining_sessions, assignment.credit_remaining.amount)
     row = _journal_row(
-        assignment, event=event, kind=kind, before=(0, ZERO), after=after, value_delta=value,
+        assignment, event=event, kind=kind, before=(0, ZERO, ZERO), after=_state(assignment), value_delta=value,
         day=day or business_day(), branch_id=branch_id, item_name=item_name or assignment.package_name,
-        value=paid, note=note, user=user, invoice_number=number,
+        value=paid, note=note, user=user, invoice_number=number, line=True, line_from=assignment.assigned_on,
     )
     return _insert([row])[0]
 
@@ -519,7 +599,7 @@ def usages_reverse(
                 sessions=-row.sessions_delta, credit=-row.credit_delta.amount, value_delta=-row.value_delta.amount,
                 day=day, branch_id=branch_id, reverses=row, item_name=row.item_name, quantity=row.quantity,
                 value=row.value.amount, invoice_number=reversal_number, invoice_line_id=row.invoice_line_id,
-                note=f"Gives back {invoice_number}", user=user,
+                note=f"Gives back {invoice_number}", user=user, line=False,
             )
         )
         touched[assignment.pk] = assignment
@@ -699,12 +779,13 @@ def balance_adjust(
 
 
 def extension_record(
-    assignment: PackageAssignment, *, item_name: str, note: str, user, on_date: date | None = None
+    assignment: PackageAssignment, *, expires_on: date, item_name: str, note: str, user, on_date: date | None = None
 ) -> PackageUsage:
-    """Write what an extension of expiry does to the value, before the new expiry is stored.
+    """Write what an extension of expiry to `expires_on` does to the value, before the new expiry is stored.
 
     A time kind catches up on its old line; an expired package gets back what its expiry
-    took (the reversal of the expiry row); then a `note` row (no value) says the expiry moved.
+    took (the reversal of the expiry row); then a `note` row (no value) says the expiry moved
+    and, on a time kind, starts its new line to `expires_on` (still none while paused).
     """
     _require_atomic()
     day = on_date or business_day()
@@ -725,12 +806,46 @@ def extension_record(
                     item_name="Expiry undone by an extension", note=note, user=user,
                 )
             )
+    line_end = None if assignment.status == AssignmentStatus.PAUSED else expires_on
     rows.append(
         _entry(assignment, event=JournalEvent.NOTE, kind=UsageKind.EXTENSION, day=day, item_name=item_name, note=note,
-               user=user)
+               user=user, line_end=line_end)
     )
     _write(assignment, rows)
     return rows[-1]
+
+
+def pause_record(assignment: PackageAssignment, *, user, on_date: date) -> list[PackageUsage]:
+    """Stop a locked time kind's line for a pause: its catch-up to `on_date`, then a `pause` row holding what is left.
+
+    Other kinds release nothing by the day, so their pause writes nothing here.
+    """
+    _require_atomic()
+    if not releases_by_time(assignment.package_type):
+        return []
+    rows = _catch_up(assignment, day=on_date, user=user)
+    rows.append(
+        _entry(assignment, event=JournalEvent.NOTE, kind=UsageKind.PAUSE, day=on_date, item_name="Paused", user=user,
+               line_end=None)
+    )
+    return _write(assignment, rows)
+
+
+def resume_record(assignment: PackageAssignment, *, user, on_date: date) -> list[PackageUsage]:
+    """Start a locked time kind's line again on resume: a `resume` row from what it holds on `on_date` to its new expiry.
+
+    The caller has pushed `expires_on` back by the days paused. Other kinds: nothing.
+    """
+    _require_atomic()
+    if not releases_by_time(assignment.package_type):
+        return []
+    rows = _catch_up(assignment, day=on_date, user=user)
+    rows.append(
+        _entry(assignment, event=JournalEvent.NOTE, kind=UsageKind.RESUME, day=on_date,
+               item_name=f"Resumed, expires {assignment.expires_on:%d %b %Y}" if assignment.expires_on else "Resumed",
+               user=user, line_end=assignment.expires_on)
+    )
+    return _write(assignment, rows)
 
 
 def expiry_record(assignment: PackageAssignment, *, user=None, on_date: date | None = None) -> PackageUsage:
@@ -769,6 +884,7 @@ def _expiry_rows_sql(on_date: date, now) -> tuple[str, list]:
     is_time = f"{a['package_type']} IN ({', '.join(['%s'] * len(kinds))})" if kinds else "1 = 0"
     day = ops.adapt_datefield_value(on_date)
     stamp = ops.adapt_datetimefield_value(now)
+    takes = f"{a['value_held']} > 0 AND (s.step = 1 OR NOT ({is_time}))"  # the row that takes what is held
     # Every column of the row: an SQL expression and its parameters (the rest take their defaults).
     given = {
         "assignment": (a["id"], []),
@@ -787,6 +903,14 @@ def _expiry_rows_sql(on_date: date, now) -> tuple[str, list]:
         "value_delta": (
             f"CASE WHEN s.step = 1 OR NOT ({is_time}) THEN 0 - {a['value_held']} ELSE 0 END", [*kinds],
         ),
+        # What the liability counts (docs/journal.md "The snapshot"): the row taking the value stops
+        # the package holding and takes back the sessions and credit it counted; value after: 0.
+        "holders_delta": (f"CASE WHEN {takes} THEN -1 ELSE 0 END", [*kinds]),
+        "sessions_held_delta": (f"CASE WHEN {takes} THEN 0 - {a['remaining_sessions']} ELSE 0 END", [*kinds]),
+        "credit_held_delta": (f"CASE WHEN {takes} THEN 0 - {a['credit_remaining']} ELSE 0 END", [*kinds]),
+        # A time kind's line ends with it: both rows hold nothing after them.
+        "line_from": (f"CASE WHEN {is_time} THEN %s END", [*kinds, day]),
+        "line_end": (f"CASE WHEN {is_time} THEN {a['expires_on']} END", [*kinds]),
     }
     columns, expressions, params = [], [], []
     usage = PackageUsage._meta

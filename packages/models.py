@@ -645,10 +645,9 @@ class UsageKind(models.TextChoices):
     EXPIRY = "expiry", "Expired"
     # A package a customer already held when the spa went live (packages.importing).
     IMPORT = "import", "Brought in"
-
-
-# The kinds whose value falls by the day (packages.ledger.time_kinds), for the journal's partial index.
-TIME_KIND_TYPES = ("membership", "student_offer", "yearly_membership")
+    # A time kind's line stops while it is paused and starts again on resume (docs/journal.md "Time kinds").
+    PAUSE = "pause", "Paused"
+    RESUME = "resume", "Resumed"
 
 
 class JournalEvent(models.TextChoices):
@@ -721,6 +720,18 @@ class PackageUsage(models.Model):
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="reversed_by",
         help_text="The row a void gives back.",
     )
+    # What the package holds after the row, and what the row does to the liability report's
+    # counts (docs/journal.md "The snapshot"): +1 when it starts holding value, -1 when it stops;
+    # the sessions and credit it counts while it holds value (a closing row takes them back).
+    value_after = money_field(default=Money(0, "INR"), help_text="The value the package holds after the row.")
+    holders_delta = models.SmallIntegerField(default=0)
+    sessions_held_delta = models.IntegerField(default=0)
+    credit_held_delta = money_field(default=Money(0, "INR"))
+    # A time kind's straight line in force after the row (docs/journal.md "Time kinds"): from
+    # `value_after` on `line_from` down to nothing on `line_end` (none: it stays, paused or no expiry).
+    # Null `line_from`: the row sets no line (a bill, another kind).
+    line_from = models.DateField(null=True, blank=True)
+    line_end = models.DateField(null=True, blank=True)
 
     class Meta:
         db_table = "package_usage"
@@ -730,13 +741,12 @@ class PackageUsage(models.Model):
         indexes = [
             models.Index(fields=["assignment", "business_day"], name="journal_assignment_day"),
             models.Index(fields=["business_day", "home_branch", "package_type", "event"], name="journal_day_branch_kind"),
-            # A time kind's rows that move value (its bills move none): what a membership held on
-            # a day is read from these alone (reports.selectors._time_values). The three built-in
-            # time kinds; another one is read without the index, as rightly.
+            # The rows that set a time kind's line (its bills set none): the liability reads the last
+            # one per package up to a day from these alone (reports.selectors._time_values).
             models.Index(
-                fields=["assignment", "business_day"], include=["value_delta"],
-                condition=models.Q(package_type__in=TIME_KIND_TYPES) & ~models.Q(value_delta=0),
-                name="journal_value_moves",
+                fields=["assignment", "business_day", "id"],
+                include=["value_after", "line_from", "line_end", "package_type", "home_branch"],
+                condition=models.Q(line_from__isnull=False), name="journal_time_lines",
             ),
         ]
 
@@ -769,6 +779,10 @@ class JournalDay(models.Model):
     value_paise = models.BigIntegerField(default=0)
     sessions = models.BigIntegerField(default=0)
     credit_paise = models.BigIntegerField(default=0)
+    # Sums of the rows' holders_delta, sessions_held_delta and credit_held_delta (paise).
+    holders = models.BigIntegerField(default=0)
+    sessions_held = models.BigIntegerField(default=0)
+    credit_held_paise = models.BigIntegerField(default=0)
 
     class Meta:
         db_table = "package_journal_day"

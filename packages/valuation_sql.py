@@ -108,3 +108,18 @@ def time_value_sql(on_date) -> Expression:
         ),
         output_field=PAISE,
     )
+
+
+def line_value_sql(on_date) -> Expression:
+    """A journal row's time-kind line on `on_date`, in paise: `packages.ledger.Line.value_on` in SQL.
+
+    `value_after` on `line_from` (and before it), falling straight to nothing on `line_end`;
+    with no `line_end` (paused, or no expiry) it stays `value_after` (docs/journal.md "Time kinds").
+    """
+    day = _on(on_date)
+    return Case(
+        When(Q(line_end__isnull=True) | Q(line_from__gte=day), then=Paise("value_after")),
+        When(line_end__lte=day, then=Value(0)),
+        default=HalfUpQuotient(Paise("value_after") * Days("line_end", day), Days("line_end", "line_from")),
+        output_field=PAISE,
+    )

@@ -15,8 +15,8 @@ from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
 from django.db import connections
-from django.db.models import Case, Count, DecimalField, F, IntegerField, Q, Sum, Value, When
-from django.db.models.functions import Coalesce, TruncDate, TruncDay, TruncMonth
+from django.db.models import Case, Count, DecimalField, F, IntegerField, Q, Sum, Value, When, Window
+from django.db.models.functions import Coalesce, RowNumber, TruncDate, TruncDay, TruncMonth
 from django.utils import timezone
 
 from billing.models import Invoice, InvoiceLine, InvoiceStatus, LineType, Payment, Refund
@@ -25,7 +25,7 @@ from packages.kinds import all_kinds
 from packages.ledger import time_kinds
 from packages.models import AssignmentStatus, JournalEvent, PackageAssignment, PackageUsage
 from packages.valuation import HOLDING_STATUSES, assignment_value, assignment_value_sql, sql_valued_kinds
-from packages.valuation_sql import PAISE, Paise, time_value_sql
+from packages.valuation_sql import PAISE, Paise, line_value_sql
 from spa_pkg.money import ZERO, quantize_money
 from spa_pkg.payments import TENDER_METHODS
 
@@ -159,128 +159,87 @@ def _paise(amount) -> Decimal:
     return Decimal(amount or 0) / 100
 
 
-def _journal_sums(*, as_of: date, branch=None) -> dict[str, dict]:
-    """Return, per kind, Σ value_delta of the rows dated on or before `as_of`.
+def _time_values(*, as_of: date, branch=None) -> dict[str, dict]:
+    """Return, per time kind, the packages holding on `as_of` and what they hold, from the journal alone.
 
-    From the journal's daily summary plus the rows written since its last fold
-    (`packages.journal_summary`, docs/journal.md "The daily summary"), in one statement; amounts
-    in whole paise, so both databases add exactly.
+    Each time-kind package follows the straight line its last row on or before `as_of` set
+    (docs/journal.md "Time kinds"): `value_after` on `line_from`, down to nothing on `line_end`.
+    Nothing written later changes that row, so a past day's figure never moves. One query over
+    the rows that set a line (the partial index journal_time_lines; bills set none): the last
+    one per package (DISTINCT ON on PostgreSQL, a window elsewhere), valued on the day, summed per kind.
     """
-    return {
-        row["package_type"]: {"value": _paise(row["paise"])}
+    rows = PackageUsage.objects.filter(line_from__isnull=False, business_day__lte=as_of)
+    if branch is not None:
+        rows = rows.filter(home_branch=branch)
+    newest = ("-business_day", "-id")
+    if connections[rows.db].vendor == "postgresql":
+        last = rows.order_by("assignment_id", *newest).distinct("assignment_id")
+    else:
+        rank = Window(RowNumber(), partition_by=[F("assignment_id")], order_by=[F(name[1:]).desc() for name in newest])
+        last = rows.annotate(rank=rank).filter(rank=1).order_by()
+    holding = Case(
+        When(Q(value_after__gt=0) & (Q(line_end__isnull=True) | Q(line_end__gte=as_of)), then=Value(1)),
+        default=Value(0), output_field=IntegerField(),
+    )
+    last = last.annotate(paise=line_value_sql(as_of), holding=holding).values("package_type", "paise", "holding")
+    sql, params = last.query.sql_with_params()
+    with connections[last.db].cursor() as cursor:  # the reports replica when there is one
+        cursor.execute(f"SELECT package_type, SUM(holding), SUM(paise) FROM ({sql}) line GROUP BY package_type", params)
+        found = cursor.fetchall()
+    return {kind: {"packages": int(packages or 0), "value": _paise(paise)} for kind, packages, paise in found}
+
+
+def _snapshot(*, as_of: date, branch=None) -> dict[str, dict]:
+    """Return, per kind, the packages holding value on `as_of`, their sessions and credit left, and the value held.
+
+    Two statements whatever the size (docs/reports.md "Liability"): the sums of the journal
+    rows up to the day (daily summary plus the rows since its last fold): value, and the
+    rows' holders, sessions and credit counted (docs/journal.md "The snapshot"); and the time
+    kinds' lines (`_time_values`).
+    """
+    timed = _time_values(as_of=as_of, branch=branch)
+    sums = {
+        row["package_type"]: row
         for row in journal_totals(group_by=("package_type",), day_to=as_of, home_branch=branch)
     }
-
-
-def _time_values(*, as_of: date, branch=None) -> dict[str, dict]:
-    """Return, per time kind, the packages holding on `as_of` and what they hold.
-
-    A time-kind assignment holds the sum of its rows up to `as_of` less the straight-line
-    release accrued since its last row: the smaller of that sum and its straight-line value
-    on the day (the writer catches up to the line before every other event, so the sum is
-    the line's value on the day of its last event). One query: the time kinds' rows that move
-    value (their bills move none; the partial index journal_value_moves) summed per assignment,
-    joined to the assignments not past their last day, summed per kind.
-    """
-    kinds = time_kinds()
-    if not kinds:
-        return {}
-    held = (
-        PackageUsage.objects.filter(business_day__lte=as_of, package_type__in=kinds)
-        .exclude(value_delta=0)
-        .order_by()
-        .values("assignment_id")
-        .annotate(held=Sum(Paise("value_delta")))
-    )
-    lines = (
-        _sold_at(PackageAssignment.objects.filter(package_type__in=kinds), branch)
-        .filter(Q(expires_on__isnull=True) | Q(expires_on__gte=as_of))
-        .order_by()
-        .annotate(line=time_value_sql(as_of))
-        .values("id", "package_type", "line")
-    )
-    held_sql, held_params = held.query.sql_with_params()
-    lines_sql, lines_params = lines.query.sql_with_params()
-    with connections[lines.db].cursor() as cursor:  # the reports replica when there is one
-        cursor.execute(
-            "SELECT a.package_type, COUNT(*), SUM(CASE WHEN h.held < a.line THEN h.held ELSE a.line END) "
-            f"FROM ({lines_sql}) a JOIN ({held_sql}) h ON h.assignment_id = a.id WHERE h.held > 0 GROUP BY a.package_type",
-            (*lines_params, *held_params),
-        )
-        rows = cursor.fetchall()
-    return {kind: {"packages": packages, "value": _paise(paise)} for kind, packages, paise in rows}
+    kinds = set(time_kinds())
+    snapshot = {}
+    for kind in _kinds():
+        row = sums.get(kind, {})
+        source = timed.get(kind, {}) if kind in kinds else {
+            "packages": row.get("holders", 0), "value": _paise(row.get("paise"))
+        }
+        snapshot[kind] = {
+            "packages": source.get("packages", 0),
+            "sessions": row.get("sessions_held", 0),
+            "credit": _paise(row.get("credit_held_paise")),
+            "value": quantize_money(source.get("value", ZERO)),
+        }
+    return snapshot
 
 
 def _held_values(*, as_of: date, branch=None) -> dict[str, Decimal]:
-    """Return the liability on `as_of` per kind: the journal's sums, time kinds less their accrued release."""
-    return _values_of(_journal_sums(as_of=as_of, branch=branch), _time_values(as_of=as_of, branch=branch))
-
-
-def _values_of(sums: dict[str, dict], timed: dict[str, dict]) -> dict[str, Decimal]:
-    kinds = set(time_kinds())
-    return {
-        kind: quantize_money(
-            timed.get(kind, {}).get("value", ZERO) if kind in kinds else sums.get(kind, {}).get("value", ZERO)
-        )
-        for kind in _kinds()
-    }
-
-
-def _holding_rows(*, as_of: date, branch=None) -> dict[str, dict]:
-    """Return, per kind, the packages whose rows up to `as_of` hold value, and their sessions and credit left.
-
-    One pass over the rows up to the day: summed per assignment, kept when they add up to
-    more than nothing, then summed per kind. A package that expired, was refunded or moved on
-    holds nothing, whatever sessions or credit its rows still count.
-    """
-    per_assignment = (
-        _journal(branch)
-        .filter(business_day__lte=as_of)
-        .order_by()
-        .values("assignment_id", "package_type")
-        .annotate(
-            held=Sum(Paise("value_delta")),
-            sessions=Coalesce(Sum("sessions_delta"), 0),
-            credit=Sum(Paise("credit_delta")),
-        )
-        .filter(held__gt=0)
-    )
-    sql, params = per_assignment.query.sql_with_params()
-    with connections[per_assignment.db].cursor() as cursor:  # the reports replica when there is one
-        cursor.execute(
-            f"SELECT package_type, COUNT(*), SUM(sessions), SUM(credit) FROM ({sql}) holding GROUP BY package_type",
-            params,
-        )
-        rows = cursor.fetchall()
-    return {
-        kind: {"packages": packages, "sessions": int(sessions or 0), "credit": _paise(credit)}
-        for kind, packages, sessions, credit in rows
-    }
+    """Return the liability on `as_of` per kind."""
+    return {kind: figures["value"] for kind, figures in _snapshot(as_of=as_of, branch=branch).items()}
 
 
 def liability(*, as_of: date, branch=None) -> dict:
     """Return what customers held on `as_of`, by kind: packages, sessions, credit and value, from the journal.
 
-    A snapshot: the value is the sum of the journal rows dated on or before `as_of` (time kinds
-    less the straight-line release accrued since, docs/reports.md), so nothing that happens
-    later changes it. `branch` keeps the packages sold there (used anywhere).
+    A snapshot: every figure is a sum of the journal rows dated on or before `as_of` (a time
+    kind valued on the line its last row set, docs/reports.md), so nothing that happens later
+    changes it. `branch` keeps the packages sold there (used anywhere).
     """
-    timed = _time_values(as_of=as_of, branch=branch)
-    values = _values_of(_journal_sums(as_of=as_of, branch=branch), timed)
-    holding = _holding_rows(as_of=as_of, branch=branch)
-    kinds = set(time_kinds())
-    by_kind = []
-    for kind in _kinds():
-        held = holding.get(kind, {})
-        by_kind.append(
-            {
-                "package_type": kind,
-                "packages": timed.get(kind, {}).get("packages", 0) if kind in kinds else held.get("packages", 0),
-                "sessions_left": held.get("sessions", 0),
-                "credit_left": _money(held.get("credit")),
-                "value": values[kind],
-            }
-        )
+    by_kind = [
+        {
+            "package_type": kind,
+            "packages": figures["packages"],
+            "sessions_left": figures["sessions"],
+            "credit_left": _money(figures["credit"]),
+            "value": figures["value"],
+        }
+        for kind, figures in _snapshot(as_of=as_of, branch=branch).items()
+    ]
     return {"as_of": as_of, "total": sum((row["value"] for row in by_kind), ZERO), "by_kind": by_kind}
 
 
@@ -475,8 +434,18 @@ def redemptions(*, date_from: date, date_to: date, branch=None) -> dict:
     """Return what packages released in the period (at `branch`: where used), by kind, net of voids.
 
     `value_redeemed` is the value released, the sum of -value_delta of the `redemption` rows;
+    for a time kind, whose value falls by the day, what its lines released in the period: the
+    roll-forward's redeemed (docs/reports.md), of the packages sold at `branch`.
     `list_price` is what the sessions and credit were worth at list price on the bills.
     """
+    timed = set(time_kinds())
+    released = {}
+    if timed:
+        released = {
+            row["package_type"]: row["redeemed"]
+            for row in liability_rollforward(date_from=date_from, date_to=date_to, branch=branch)["rows"]
+            if row["package_type"] in timed
+        }
     sign = Case(When(reverses__isnull=False, then=Value(-1)), default=Value(1), output_field=IntegerField())
     sums = {
         row["package_type"]: row
@@ -498,7 +467,7 @@ def redemptions(*, date_from: date, date_to: date, branch=None) -> dict:
             {
                 "package_type": package_type,
                 "sessions_redeemed": -(row.get("sessions") or 0),
-                "value_redeemed": _money(-_paise(row.get("paise"))),
+                "value_redeemed": released[package_type] if package_type in released else _money(-_paise(row.get("paise"))),
                 "credit_spent": _money(-_paise(row.get("credit"))),
                 "list_price": _money(_paise(row.get("listed"))),
             }

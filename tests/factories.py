@@ -18,6 +18,7 @@ from branches.selectors import default_branch
 from catalog.models import Product, Service
 from customers.models import Customer
 from notifications.models import Notification
+from packages.ledger import releases_by_time
 from packages.models import (
     KittyParty,
     Membership,
@@ -285,3 +286,31 @@ class JournalRowFactory(factory.django.DjangoModelFactory):
     home_branch = factory.LazyAttribute(lambda o: o.assignment.branch)
     branch = factory.LazyAttribute(lambda o: o.home_branch)
     reverses = None
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        """Fill in what the writer stamps on every row (docs/journal.md "The snapshot") from the rows before it."""
+        assignment = kwargs["assignment"]
+        before = [Decimal(0), 0, Decimal(0)]  # value held, sessions, credit
+        for value, sessions, credit in PackageUsage.objects.filter(assignment=assignment).values_list(
+            "value_delta", "sessions_delta", "credit_delta"
+        ):
+            before = [before[0] + Decimal(str(value)), before[1] + sessions, before[2] + Decimal(str(credit))]
+        delta = (_amount(kwargs.get("value_delta")), kwargs.get("sessions_delta", 0), _amount(kwargs.get("credit_delta")))
+        after = [before[0] + delta[0], before[1] + delta[1], before[2] + delta[2]]
+        counted = [(s, c) if v > 0 else (0, Decimal(0)) for v, s, c in (before, after)]
+        kwargs.setdefault("value_after", inr(after[0]))
+        kwargs.setdefault("holders_delta", int(after[0] > 0) - int(before[0] > 0))
+        kwargs.setdefault("sessions_held_delta", counted[1][0] - counted[0][0])
+        kwargs.setdefault("credit_held_delta", inr(counted[1][1] - counted[0][1]))
+        if releases_by_time(assignment.package_type) and kwargs.get("kind") not in ("redeem", "reversal"):
+            opening = kwargs.get("kind") in ("sale", "transfer_in")
+            kwargs.setdefault(
+                "line_from", assignment.assigned_on if opening else max(kwargs["business_day"], assignment.assigned_on)
+            )
+            kwargs.setdefault("line_end", assignment.expires_on)
+        return super()._create(model_class, *args, **kwargs)
+
+
+def _amount(value) -> Decimal:
+    return Decimal(str(getattr(value, "amount", value) or 0))

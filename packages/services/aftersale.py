@@ -189,7 +189,7 @@ def assignment_extend(
         refuse("expires_on", exc.messages[0])
     # The value first, on the old expiry (a time kind's line); then the new date.
     extension_record(
-        locked, item_name=f"Expiry {format_date(locked.expires_on)} → {format_date(expires_on)}", note=reason,
+        locked, expires_on=expires_on, item_name=f"Expiry {format_date(locked.expires_on)} → {format_date(expires_on)}", note=reason,
         user=user, on_date=on_date,
     )
     locked.expires_on = expires_on

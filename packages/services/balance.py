@@ -102,11 +102,35 @@ def _ledger_differences(assignment: PackageAssignment) -> list[str]:
 PAISA = Decimal("0.01")
 
 
+def _counted_differences(assignment: PackageAssignment) -> list[str]:
+    """What the journal's rows count for the liability (docs/journal.md "The snapshot") against the package.
+
+    Their holders add up to 1 while it holds value (0 otherwise), their sessions and credit
+    held to its balance while it holds value (none otherwise).
+    """
+    holding = assignment.value_held.amount > 0
+    expected = (
+        int(holding),
+        assignment.remaining_sessions if holding else 0,
+        assignment.credit_remaining.amount if holding else ZERO,
+    )
+    counted = (
+        assignment.journal_holders, assignment.journal_sessions_held, quantize_money(assignment.journal_credit_held)
+    )
+    if counted == expected:
+        return []
+    return [
+        f"is counted by its journal as {counted[0]} package(s) holding {counted[1]} session(s) and "
+        f"{format_inr(counted[2])} of credit, not {expected[0]}, {expected[1]} and {format_inr(expected[2])}"
+    ]
+
+
 def _journal_differences(assignment: PackageAssignment, on_date) -> list[str]:
     """The value journal against `value_held` and the valuation, in plain words.
 
     - every ledger row is a journal row (it has a business day);
-    - the rows' value changes add up to `value_held`;
+    - the rows' value changes add up to `value_held`, and what they count for the liability to
+      the package's balance (`_counted_differences`);
     - a package that holds nothing any more (refunded, transferred, cancelled, completed) holds ₹0.00;
     - a holding session or credit package holds what `packages.valuation` gives on the day,
       within a paisa per journal row (each release is rounded half-up on its own). One whose
@@ -127,6 +151,7 @@ def _journal_differences(assignment: PackageAssignment, on_date) -> list[str]:
         )
     if summed != held:
         found.append(f"holds {format_inr(held)} (value_held), but its journal rows add up to {format_inr(summed)}")
+    found.extend(_counted_differences(assignment))
     if assignment.status not in HOLDING_STATUSES:
         # An expired package a void gave sessions back to holds them until an expiry row takes
         # them (the writer's to decide); every other closed package holds nothing.
@@ -199,6 +224,9 @@ def balances_reconcile(*, fix: bool = False, on_date=None, chunk_size: int = 200
         ledger_sessions=Coalesce(Sum("usages__sessions_delta"), 0),
         ledger_credit=Coalesce(Sum("usages__credit_delta"), Decimal("0")),
         journal_value=Coalesce(Sum("usages__value_delta"), Decimal("0")),
+        journal_holders=Coalesce(Sum("usages__holders_delta"), 0),
+        journal_sessions_held=Coalesce(Sum("usages__sessions_held_delta"), 0),
+        journal_credit_held=Coalesce(Sum("usages__credit_held_delta"), Decimal("0")),
         outside_journal=Count("usages", filter=Q(usages__business_day__isnull=True)),
         repriced=Count(
             "usages",

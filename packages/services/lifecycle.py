@@ -5,7 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from ..exceptions import PackageNotActive
-from ..ledger import expiry_record
+from ..ledger import expiry_record, pause_record, resume_record
 from ..locks import lock_assignments
 from ..models import AssignmentStatus, PackageAssignment, PackageBenefitTracker, latest_expiry
 from .status import StatusReason, assignment_status_change, status_for_balance
@@ -40,6 +40,7 @@ def assignment_pause(*, assignment: PackageAssignment, user, on_date: date | Non
         )
     if locked.is_expired_on(on_date):
         raise PackageNotActive(f'"{locked.package_name}" has expired and cannot be paused.')
+    pause_record(locked, user=user, on_date=on_date)  # a time kind's line stops (docs/journal.md "Time kinds")
     locked.paused_on = on_date
     locked.notes = _note(locked, "paused", user)
     PackageAssignment.objects.filter(pk=locked.pk).update(paused_on=on_date, notes=locked.notes)
@@ -65,6 +66,7 @@ def assignment_resume(*, assignment: PackageAssignment, user, on_date: date | No
         paused_on=None, expires_on=locked.expires_on, notes=locked.notes
     )
     PackageBenefitTracker.objects.filter(assignment_id=locked.pk).update(valid_until=locked.expires_on)
+    resume_record(locked, user=user, on_date=on_date)  # a time kind's line starts again, to the new expiry
     # Back to active, unless nothing is left or the date has passed anyway.
     locked.status = AssignmentStatus.ACTIVE
     target = status_for_balance(locked, on_date)

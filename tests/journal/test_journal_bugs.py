@@ -1,8 +1,7 @@
 """Bugs the journal state machine found (test_journal_properties.py), each as its smallest example.
 
-Strict xfails: each says what the design expects and fails today. When a fix lands the test
-passes, pytest reports XPASS as a failure, and the fix removes the marker here and the name
-from KNOWN_BUGS in test_journal_properties.py, so the machine checks that path again.
+A bug still open is a strict xfail here with its name in KNOWN_BUGS there (the machine steps
+around it); once fixed, its test passes as written and the machine checks that path again.
 """
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -71,7 +70,6 @@ def test_a_top_up_after_use_leaves_valuation_and_journal_apart(clock, manager, c
     assert assignment_value(sold, date(2026, 10, 1)) == sold.value_held.amount
 
 
-@pytest.mark.xfail(strict=True, reason="a time kind's past liability is valued on its current expiry")
 def test_an_extension_moves_a_past_days_liability(clock, manager, facial):
     sold = package_sell(
         customer=CustomerFactory(), template=MembershipFactory(price=inr("36500.00"), services_included=[facial]),
@@ -85,7 +83,6 @@ def test_an_extension_moves_a_past_days_liability(clock, manager, facial):
     assert liability(as_of=date(2026, 10, 10)) == tenth
 
 
-@pytest.mark.xfail(strict=True, reason="a time kind's past liability is valued on its current expiry (a resume pushes it back)")
 def test_a_resume_moves_a_past_days_liability(clock, manager, facial):
     sold = package_sell(
         customer=CustomerFactory(), template=MembershipFactory(price=inr("36500.00"), services_included=[facial]),

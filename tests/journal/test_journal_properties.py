@@ -93,11 +93,7 @@ FIELDS = ("opening", *INCREASES, *DECREASES, "closing")
 # Bugs the machine found, pinned by strict xfail tests in test_journal_bugs.py. While a name is
 # here the machine steps around that bug so that it can look for others; once it is fixed,
 # remove the name (its xfail test then fails as XPASS, to say so).
-KNOWN_BUGS = frozenset({
-    # liability(as_of=a past day) values a time kind on its current expiry, so an extension
-    # (or a resume, which pushes the expiry back) moves past days (test_an_extension_moves_a_past_days_liability).
-    "time_line_moves_with_expiry",
-})
+KNOWN_BUGS: frozenset[str] = frozenset()
 
 EXAMPLES = int(os.environ.get("JOURNAL_EXAMPLES", "10"))
 MACHINE_SETTINGS = settings(
@@ -323,11 +319,10 @@ class JournalMachine(RuleBasedStateMachine):
         assignment = PackageAssignment.objects.get(pk=self._assignment(which))
         if assignment.expires_on is None:
             return
-        extended = self._attempt(
+        self._attempt(
             assignment_extend, assignment_id=assignment.pk, expires_on=max(assignment.expires_on, self.today) + timedelta(days=days),
             user=self.shop.manager, reason="Property test: extend",
         )
-        self._expiry_moved(extended)
 
     @rule()
     def expire(self):
@@ -350,12 +345,7 @@ class JournalMachine(RuleBasedStateMachine):
     @rule(which=pick)
     def resume(self, which):
         assignment = PackageAssignment.objects.get(pk=self._assignment(which))
-        self._expiry_moved(self._attempt(assignment_resume, assignment=assignment, user=self.shop.manager))
-
-    def _expiry_moved(self, assignment) -> None:
-        """Take the past days' figures again after a time kind's expiry moved, while that is a known bug."""
-        if assignment is not None and assignment.package_type in TIME_KINDS and "time_line_moves_with_expiry" in KNOWN_BUGS:
-            self.snapshots = {day: self._liability(day) for day in self.snapshots}
+        self._attempt(assignment_resume, assignment=assignment, user=self.shop.manager)
 
     # -- what must hold after every step ----------------------------------------------------
 

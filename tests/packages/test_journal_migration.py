@@ -25,7 +25,7 @@ from tests.factories import role_group
 pytestmark = pytest.mark.django_db(transaction=True)
 
 BEFORE = [("packages", "0019_usage_kinds_time_release_expiry")]
-AFTER = [("packages", "0020_journal_from_history")]
+AFTER = [("packages", "0023_journal_lines_and_holders_from_history")]  # the journal and what 0023 adds to it
 TODAY = date.today()
 
 
@@ -266,3 +266,50 @@ def test_the_demo_history_ends_with_the_journal_equal_to_the_valuation(migrator)
             assert value == assignment.value_held.amount == shares, label
         else:
             assert value <= assignment.value_held.amount <= assignment.sale_value.amount, label
+
+
+LINES_BEFORE = [("packages", "0022_journal_lines_and_holders")]
+LIABILITY_COLUMNS = ("value_after", "holders_delta", "sessions_held_delta", "credit_held_delta", "line_from", "line_end")
+
+
+def liability_columns() -> dict[int, tuple]:
+    return {row[0]: row[1:] for row in PackageUsage.objects.values_list("pk", *LIABILITY_COLUMNS)}
+
+
+def test_the_liability_columns_are_cleared_and_rebuilt_as_the_writer_wrote_them(migrator):
+    from packages.journal_summary import journal_fold
+    from packages.models import JournalDay
+    from reports.selectors import liability
+
+    role_group("Manager"), role_group("Cashier")  # a transactional test's flush removed them
+    call_command("seed_demo", stdout=StringIO())
+    journal_fold(settle=timedelta(0))
+    written = liability_columns()
+    # A package whose expiry moved (extended, paused) has only its current expiry for a line in the history.
+    moved = set(PackageUsage.objects.filter(kind__in=["extension", "pause", "resume"]).values_list("assignment_id", flat=True))
+    days = [TODAY - timedelta(days=days) for days in (0, 30, 90)]
+    before = [liability(as_of=day) for day in days]
+
+    migrator.migrate(LINES_BEFORE)  # back: every column cleared, the summary emptied
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT COUNT(*) FROM package_usage WHERE value_after <> 0 OR holders_delta <> 0 OR sessions_held_delta <> 0 "
+            "OR credit_held_delta <> 0 OR line_from IS NOT NULL OR line_end IS NOT NULL"
+        )
+        assert cursor.fetchone()[0] == 0
+        cursor.execute("SELECT COUNT(*) FROM package_journal_day")
+        assert cursor.fetchone()[0] == 0
+
+    migrate(AFTER)
+
+    rebuilt = liability_columns()
+    kept = PackageUsage.objects.exclude(assignment_id__in=moved).values_list("pk", flat=True)
+    assert len(kept) > 20
+    assert {pk: rebuilt[pk] for pk in kept} == {pk: written[pk] for pk in kept}
+    assert not JournalDay.objects.exists()
+    by_sessions_and_credit = ("service_package", "prepaid", "kitty_party")  # time kinds: the lines, checked above
+    for day, figures in zip(days, before, strict=True):
+        again = {row["package_type"]: row for row in liability(as_of=day)["by_kind"]}
+        for row in figures["by_kind"]:
+            if row["package_type"] in by_sessions_and_credit:
+                assert again[row["package_type"]] == row, day

@@ -137,7 +137,10 @@ def test_the_summary_and_the_journal_agree_and_reconcile_says_so(today):
     call_command("reconcile_packages", stdout=out)
     assert "journal summary" not in out.getvalue()
     by_branch = journal_totals(group_by=("package_type",), day_to=today, home_branch=other)
-    assert by_branch == [{"package_type": "service_package", "paise": 360000, "sessions": 4, "credit_paise": 0, "rows": 1}]
+    assert by_branch == [{
+        "package_type": "service_package", "paise": 360000, "sessions": 4, "credit_paise": 0, "rows": 1,
+        "holders": 1, "sessions_held": 4, "credit_held_paise": 0,
+    }]
 
 
 def test_reconcile_reports_a_summary_that_differs_from_the_journal(today):

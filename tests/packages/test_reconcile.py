@@ -143,3 +143,14 @@ def test_a_membership_holding_more_than_it_was_sold_for_is_reported(scenarios):
         f"holds ₹{membership.value_held.amount:,.2f} by its journal, more than its sale value "
         f"₹{membership.sale_value.amount - 1:,.2f}"
     ]
+
+
+def test_a_row_that_miscounts_the_package_for_the_liability_is_reported(scenarios):
+    prepaid = PackageAssignment.objects.get(pk=scenarios["prepaid"].pk)
+    assert prepaid.value_held.amount > 0
+    PackageUsage.objects.filter(assignment=prepaid, kind="sale").update(holders_delta=0)
+
+    found = diffs(reconcile(), prepaid)
+
+    credit = f"₹{prepaid.credit_remaining.amount:,.2f}"
+    assert found == [f"is counted by its journal as 0 package(s) holding 0 session(s) and {credit} of credit, not 1, 0 and {credit}"]

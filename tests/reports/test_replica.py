@@ -66,7 +66,7 @@ def on_default_answer(client) -> list[dict]:
 def test_without_a_replica_reports_read_the_default_database(client, shop):
     assert reports_db() == "default"
     response, on_default, on_replica = report_statements(client, shop, "/api/reports/liability")
-    assert mentions(on_default, "service_package_assignment")
+    assert mentions(on_default, "package_usage")  # the liability reads the journal
     assert not on_replica.captured_queries
     assert response.json()["by_kind"] == on_default_answer(client)
 
@@ -75,8 +75,8 @@ def test_without_a_replica_reports_read_the_default_database(client, shop):
 def test_with_a_replica_the_reports_read_it_and_the_rest_reads_default(client, shop):
     assert reports_db() == "reports"
     response, on_default, on_replica = report_statements(client, shop, "/api/reports/liability")
-    assert mentions(on_replica, "service_package_assignment")
-    assert not mentions(on_default, "service_package_assignment")  # the session and the user stay on default
+    assert mentions(on_replica, "package_usage")  # the liability reads the journal
+    assert not mentions(on_default, "package_usage")  # the session and the user stay on default
     assert response.json()["by_kind"] == on_default_answer(client)
 
     _, on_default, on_replica = report_statements(client, shop, "/reports?tab=day_close")

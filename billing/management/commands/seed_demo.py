@@ -557,6 +557,10 @@ def backdate_sale(sale, *, sold_on: date, expires_on: date | None) -> None:
     )
     PackageBenefitTracker.objects.filter(assignment=assignment).update(valid_from=sold_on, valid_until=expires_on)
     PackageUsage.objects.filter(assignment=assignment).update(created_at=at(sold_on))
+    # A time kind's sale row sets its line: from the start to the expiry (docs/journal.md "Time kinds").
+    PackageUsage.objects.filter(assignment=assignment, line_from__isnull=False).update(
+        line_from=sold_on, line_end=expires_on
+    )
     Payment.objects.filter(assignment=assignment).update(received_at=at(sold_on))
     if sale.invoice is not None:
         Invoice.objects.filter(pk=sale.invoice.pk).update(bill_date=sold_on, issued_at=at(sold_on))

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('packages', '0021_journal_daily_summary'),
+        ('packages', '0023_journal_lines_and_holders_from_history'),
     ]
 
     operations = [
@@ -18,6 +18,6 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='packageusage',
             name='kind',
-            field=models.CharField(choices=[('sale', 'Sold'), ('redeem', 'Redeemed'), ('reversal', 'Given back (void)'), ('adjustment', 'Adjustment'), ('refund', 'Refunded'), ('transfer_out', 'Transferred out'), ('transfer_in', 'Transferred in'), ('extension', 'Expiry extended'), ('top_up', 'Topped up'), ('cancel', 'Sale voided'), ('time_release', 'Used up by time'), ('expiry', 'Expired'), ('import', 'Brought in')], max_length=12),
+            field=models.CharField(choices=[('sale', 'Sold'), ('redeem', 'Redeemed'), ('reversal', 'Given back (void)'), ('adjustment', 'Adjustment'), ('refund', 'Refunded'), ('transfer_out', 'Transferred out'), ('transfer_in', 'Transferred in'), ('extension', 'Expiry extended'), ('top_up', 'Topped up'), ('cancel', 'Sale voided'), ('time_release', 'Used up by time'), ('expiry', 'Expired'), ('import', 'Brought in'), ('pause', 'Paused'), ('resume', 'Resumed')], max_length=12),
         ),
     ]
