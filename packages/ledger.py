@@ -451,10 +451,10 @@ def assignments_import(
     insert_many(
         [
             _journal_row(
-                assignment, event=JournalEvent.IMPORT, kind=UsageKind.IMPORT, before=(0, ZERO),
-                after=(assignment.remaining_sessions, assignment.credit_remaining.amount),
-                value_delta=assignment.value_held.amount, day=day, branch_id=branch_id,
+                assignment, event=JournalEvent.IMPORT, kind=UsageKind.IMPORT, before=(0, ZERO, ZERO),
+                after=_state(assignment), value_delta=assignment.value_held.amount, day=day, branch_id=branch_id,
                 item_name=assignment.package_name, value=assignment.price_paid.amount, note=note, user=user,
+                line=True,  # a time kind falls from what it holds on the day it is brought in
             )
             for assignment in assignments
         ],
