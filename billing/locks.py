@@ -4,7 +4,7 @@ The order:
 
 1. an invoice being voided (`lock_invoice`);
 2. assignments, then their trackers (`packages.locks`), in primary-key order;
-3. the customer who pays cash or whose address a sale keeps (`lock_customer`, billing.services.rules);
+3. the customer who pays cash (`customer_locked`, read by `billing.services.rules.cash_taken`);
 4. products (`lock_products`, or the counter's stock UPDATE), in primary-key order;
 5. the number sequences (`billing.numbering`), in series order (CN, INV, REC, RV).
 
@@ -35,6 +35,8 @@ reference joins the order. These rows are never deleted nor re-keyed, which is a
 """
 from collections.abc import Iterable
 
+from django.db.models import QuerySet
+
 from catalog.models import Product
 from customers.models import Customer
 
@@ -50,9 +52,9 @@ def lock_products(ids: Iterable[int]) -> dict[int, Product]:
     return {product.pk: product for product in products}
 
 
-def lock_customer(pk: int) -> None:
-    """Lock a customer's row, so that two sales taking cash from them are counted one after the other."""
-    list(Customer.objects.filter(pk=pk).select_for_update(no_key=True).values_list("pk", flat=True))
+def customer_locked(pk: int) -> QuerySet[Customer]:
+    """The customer's row, locked by the statement that reads it: two sales taking their cash count one after the other."""
+    return Customer.objects.filter(pk=pk).select_for_update(no_key=True, of=("self",))
 
 
 def lock_invoice(pk: int) -> Invoice:
