@@ -185,7 +185,7 @@ def counter_issue(request):
     state = _state(request, cart)
     expected = _expected_total(request.POST)
     if not state.ready or expected is None:
-        message = state.error or state.payment_error or (
+        message = state.error or state.payment_error or state.buyer_error or (
             "Choose how the customer pays." if state.needs_method else "The totals changed; check and press again."
         )
         return _answer(request, COUNTER, _context(request, state, alert=message), status=400)
