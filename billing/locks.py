@@ -4,7 +4,7 @@ The order:
 
 1. an invoice being voided (`lock_invoice`);
 2. assignments, then their trackers (`packages.locks`), in primary-key order;
-3. the customer who pays cash (`customer_locked`, read by `billing.services.rules.cash_taken`);
+3. the customer who pays cash (`lock_customer`, before `billing.services.rules` counts their cash of the day);
 4. products (`lock_products`, or the counter's stock UPDATE), in primary-key order;
 5. the number sequences (`billing.numbering`), in series order (CN, INV, REC, RV).
 
@@ -35,8 +35,6 @@ reference joins the order. These rows are never deleted nor re-keyed, which is a
 """
 from collections.abc import Iterable
 
-from django.db.models import QuerySet
-
 from catalog.models import Product
 from customers.models import Customer
 
@@ -52,9 +50,14 @@ def lock_products(ids: Iterable[int]) -> dict[int, Product]:
     return {product.pk: product for product in products}
 
 
-def customer_locked(pk: int) -> QuerySet[Customer]:
-    """The customer's row, locked by the statement that reads it: two sales taking their cash count one after the other."""
-    return Customer.objects.filter(pk=pk).select_for_update(no_key=True, of=("self",))
+def lock_customer(pk: int) -> None:
+    """Lock the customer's row, so that two sales taking their cash are counted one after the other.
+
+    The count must be a later statement than the lock: in READ COMMITTED a statement that waited for
+    the lock still reads what its own snapshot saw (a subquery beside the lock missed the cash the
+    other sale had just committed; tests/billing/test_concurrency.py).
+    """
+    list(Customer.objects.filter(pk=pk).select_for_update(no_key=True, of=("self",)).values_list("pk", flat=True))
 
 
 def lock_invoice(pk: int) -> Invoice:

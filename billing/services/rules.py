@@ -10,7 +10,7 @@
   from the customer on that IST day on documents not voided (invoices, package sales, top-ups),
   plus the cash part of this one. Only the cash part of a split payment counts.
 
-The services call the checks inside their transaction: the customer's row is locked as their
+The services call the checks inside their transaction: the customer's row is locked before their
 cash is counted (billing/locks.py, after the packages), so two counters taking cash from one
 customer at once are counted one after the other. The counter's preview counts without a lock.
 """
@@ -20,7 +20,7 @@ from datetime import date
 from decimal import ROUND_CEILING, Decimal
 
 from django.conf import settings
-from django.db.models import DecimalField, OuterRef, Subquery, Sum
+from django.db.models import DecimalField, Sum
 
 from customers.models import Customer
 from customers.services import InvalidCustomer, customer_update
@@ -28,7 +28,7 @@ from spa_pkg.money import ZERO, format_inr, quantize_money
 from spa_pkg.payments import PaymentMethod
 
 from ..exceptions import BuyerDetailsMissing, CashLimitExceeded
-from ..locks import customer_locked
+from ..locks import lock_customer
 from ..models import InvoiceStatus, Payment
 
 ADDRESS, STATE_CODE = "customer.address", "customer.state_code"
@@ -117,31 +117,22 @@ def cash_in(payments: Iterable, payable: Decimal) -> Decimal:
     return max(cash, ZERO)
 
 
-def cash_taken(*, customer_id: int, day: date, lock: bool = False) -> Decimal:
-    """Return the cash received from the customer on `day` (IST), voided invoices and package sales left out.
-
-    With `lock`, the customer's row is locked by the same statement (billing/locks.py), so a
-    second sale taking cash from them waits for this one and then counts it.
-    """
-    cash = (
-        Payment.objects.filter(customer_id=OuterRef("pk"), method=PaymentMethod.CASH, received_at__date=day)
+def cash_taken(*, customer_id: int, day: date) -> Decimal:
+    """Return the cash received from the customer on `day` (IST), voided invoices and package sales left out."""
+    total = (
+        Payment.objects.filter(customer_id=customer_id, method=PaymentMethod.CASH, received_at__date=day)
         .exclude(invoice__status=InvoiceStatus.CANCELLED)
-        .order_by()
-        .values("customer_id")
-        .annotate(total=Sum("amount", output_field=MONEY))
-        .values("total")
+        .aggregate(total=Sum("amount", output_field=MONEY))["total"]
     )
-    customers = customer_locked(customer_id) if lock else Customer.objects.filter(pk=customer_id)
-    total = customers.values_list(Subquery(cash, output_field=MONEY), flat=True).first()
     return quantize_money(getattr(total, "amount", total) or ZERO)
 
 
-def cash_limit_refusal(*, customer: Customer, cash: Decimal, day: date, lock: bool = False) -> str:
+def cash_limit_refusal(*, customer: Customer, cash: Decimal, day: date) -> str:
     """Return why `cash` more from `customer` on `day` would break the limit, or "" when it may be taken."""
     if cash <= 0:
         return ""
     limit = cash_limit()
-    earlier = cash_taken(customer_id=customer.pk, day=day, lock=lock)
+    earlier = cash_taken(customer_id=customer.pk, day=day)
     if earlier + cash < limit:
         return ""
     # What cash may still be taken: up to a paisa under the limit; the rest by another method, to the rupee.
@@ -157,9 +148,12 @@ def cash_limit_refusal(*, customer: Customer, cash: Decimal, day: date, lock: bo
 def cash_limit_check(*, customer: Customer, cash: Decimal, day: date, field: str) -> None:
     """Refuse `cash` more from `customer` on `day` if it brings the day's cash to the limit; the error goes on `field`.
 
-    Called inside the sale's transaction: the customer's row is locked as their cash is counted.
+    Called inside the sale's transaction: the customer's row is locked before their cash is counted.
     """
-    message = cash_limit_refusal(customer=customer, cash=cash, day=day, lock=True)
+    if cash <= 0:
+        return
+    lock_customer(customer.pk)
+    message = cash_limit_refusal(customer=customer, cash=cash, day=day)
     if message:
         raise CashLimitExceeded(message, errors={field: [message]})
 
