@@ -24,6 +24,8 @@ class Customer(models.Model):
     address = models.TextField(
         blank=True,
         max_length=500,
+        default="",
+        db_default="",  # rows written by older code or by SQL (historical models, bench/journal.py) have none
         help_text="Postal address. A tax invoice of RULE46_THRESHOLD or more to a customer without a GSTIN "
         "prints it with the state (GST Rule 46, docs/gst.md).",
     )
