@@ -86,7 +86,7 @@ def rule46_message(errors: dict[str, list[str]]) -> str:
 
 
 def rule46_check(*, customer: Customer, total: Decimal, buyer: BuyerDetails | None = None) -> None:
-    """Keep the typed address and state on the customer, then refuse an invoice Rule 46 would find wanting.
+    """Refuse an invoice Rule 46 finds wanting; keep the address and state typed with it on the customer.
 
     Called inside the sale's transaction: a refusal later in the sale rolls the customer's change back too.
     """
