@@ -41,6 +41,8 @@ SALE_FIELDSETS = [
     ("Customer and package", {"fields": ["customer", "template", "service"]}),
     ("Price", {"fields": [("price_paid", "discount"), "expires_on", "notes"]}),
     ("Payment", {"fields": ["payment_method", ("payment_amount", "payment_reference")]}),
+    # GST Rule 46: a large tax invoice to a customer without a GSTIN carries the address and state.
+    ("Customer's address (large invoices)", {"fields": ["customer_address", "customer_state_code"]}),
 ]
 
 

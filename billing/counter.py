@@ -23,10 +23,22 @@ from spa_pkg.money import money_str
 from spa_pkg.payments import MAX_PAYMENTS
 
 from .engine import BillComputation
-from .forms import CartLineForm, CounterForm, CounterPaymentForm
-from .services import CartItem, PaymentIn, invoice_preview, payments_check
+from .forms import CartLineForm, CounterBuyerForm, CounterForm, CounterPaymentForm
+from .services import (
+    BuyerDetails,
+    CartItem,
+    PaymentIn,
+    buyer_details_missing,
+    cash_in,
+    cash_limit_refusal,
+    invoice_preview,
+    payments_check,
+    rule46_message,
+    rule46_threshold,
+)
 
 SESSION_KEY = "counter_cart"
+NO_BUYER = {"address": "", "state_code": ""}
 # The parts of the subtotal come after it, as a breakdown ("of which"): services and products add up to
 # it; what packages covered is a part of the services, indented once more, so nothing reads as a line to add.
 SUMMARY_ROWS = (
@@ -52,6 +64,7 @@ def new_cart(customer_id: int | None = None) -> dict:
         "lines": [],
         "options": {"discount": "", "guests": "", "use_credit": "on"},
         "payments": [{"method": "", "amount": "", "reference": ""}],
+        "buyer": dict(NO_BUYER),  # the address and state GST Rule 46 asks for, as typed
         "key": uuid.uuid4().hex,
         "last_invoice_id": None,
         "last_customer_id": None,  # billed by the last invoice: their packages stay in view, no bill goes to them
@@ -64,7 +77,9 @@ def new_cart(customer_id: int | None = None) -> dict:
 def load(request) -> dict:
     cart = request.session.get(SESSION_KEY)
     # A copy: `save` writes only when the cart changed.
-    return copy.deepcopy(cart) if isinstance(cart, dict) and "lines" in cart else new_cart()
+    cart = copy.deepcopy(cart) if isinstance(cart, dict) and "lines" in cart else new_cart()
+    cart.setdefault("buyer", dict(NO_BUYER))  # a cart kept from before the buyer's details were asked for
+    return cart
 
 
 def save(request, cart: dict) -> None:
@@ -106,6 +121,7 @@ def set_customer(cart: dict, customer_id: int | None) -> None:
     cart["customer_id"] = customer_id
     cart["key"] = uuid.uuid4().hex
     cart["seen_packages"] = []
+    cart["buyer"] = dict(NO_BUYER)
     for line in cart["lines"]:
         line["package"] = ""
 
@@ -123,6 +139,9 @@ def take_post(cart: dict, data) -> None:
             "guests": data.get("guests", ""),
             "use_credit": data.get("use_credit", ""),
         }
+    for name in NO_BUYER:
+        if f"buyer-{name}" in data:
+            cart["buyer"][name] = data[f"buyer-{name}"]
     for number, payment in enumerate(cart["payments"]):
         prefix = f"pay-{number}-"
         for name in ("method", "amount", "reference"):
@@ -173,6 +192,8 @@ class CounterState:
     line_errors: dict[int, str] = field(default_factory=dict)  # uid -> the line's refusal
     payment_error: str = ""
     needs_method: bool = False
+    buyer: CounterBuyerForm | None = None  # asked when GST Rule 46 needs what the customer lacks
+    buyer_error: str = ""
     operations: dict = field(default_factory=dict)  # assignment id -> its after-sale menu (label, name, url)
     changed: int | None = None  # the package an after-sale page just changed
     previous_customer: Customer | None = None  # billed by the last invoice; `packages` are theirs while no one is picked
@@ -238,13 +259,23 @@ class CounterState:
         return any(form.is_valid() and not form.cleaned_data.get("amount") for form in self.payments)
 
     @property
+    def rule46_threshold(self) -> Decimal:
+        return rule46_threshold()
+
+    @property
     def grand_total(self) -> Decimal | None:
         return self.computation.summary.grand_total if self.computation else None
 
     @property
     def ready(self) -> bool:
         """Generate is offered only on fresh, error-free totals with every payment method chosen."""
-        return bool(self.computation) and not self.error and not self.payment_error and not self.needs_method
+        return (
+            bool(self.computation)
+            and not self.error
+            and not self.payment_error
+            and not self.needs_method
+            and not self.buyer_error
+        )
 
 
 
@@ -369,6 +400,7 @@ def evaluate(cart: dict, *, staff_choices, branch, changed: int | None = None) -
         state.line_errors, state.error = _line_errors(error, cart["lines"])
         state.error = state.error or "Correct the marked lines to see the totals."
         return state
+    _ask_buyer(state)
     if state.computation.summary.amount_payable > 0:
         if not payments_valid:
             state.payment_error = "Correct the payment to issue the invoice."
@@ -379,7 +411,42 @@ def evaluate(cart: dict, *, staff_choices, branch, changed: int | None = None) -
                 payments_check(payments_of(state), state.computation)
             except DomainError as error:
                 state.payment_error = error.message
+            else:
+                state.payment_error = _cash_refusal(state)
     return state
+
+
+def _ask_buyer(state: CounterState) -> None:
+    """Ask for the address and state GST Rule 46 needs on this bill when the customer has none on file."""
+    customer, total = state.customer, state.computation.summary.grand_total
+    if not buyer_details_missing(customer, total):
+        return
+    typed = state.cart["buyer"]
+    state.buyer = CounterBuyerForm(
+        {
+            "buyer-address": typed["address"] or customer.address,
+            "buyer-state_code": typed["state_code"] or customer.state_code,
+        },
+        prefix="buyer",
+    )
+    missing = buyer_details_missing(customer, total, buyer_of(state))
+    if not state.buyer.is_valid():
+        state.buyer_error = "Correct the customer's address and state to issue the invoice."
+    elif missing:
+        state.buyer_error = rule46_message(missing)
+
+
+def _cash_refusal(state: CounterState) -> str:
+    """Why the cash typed would break the day's cash limit for this customer (Income-tax s.269ST), or ""."""
+    cash = cash_in(payments_of(state), state.computation.summary.amount_payable)
+    return cash_limit_refusal(customer=state.customer, cash=cash, day=timezone.localdate())
+
+
+def buyer_of(state: CounterState) -> BuyerDetails | None:
+    """The address and state typed on the counter (None when they were not asked for, or do not validate)."""
+    if state.buyer is None or not state.buyer.is_valid():
+        return None
+    return BuyerDetails(**state.buyer.cleaned_data)
 
 
 def items_of(state: CounterState) -> list[CartItem]:

@@ -22,6 +22,7 @@ def seller_details(branch: Branch) -> dict:
 
 
 def customer_details(customer) -> dict:
+    """The buyer a document prints; the address and state are kept as they were (GST Rule 46, docs/gst.md)."""
     return {
         "id": customer.pk,
         "name": customer.name,
@@ -29,6 +30,7 @@ def customer_details(customer) -> dict:
         "email": customer.email,
         "gstin": customer.gstin,
         "state_code": customer.state_code,
+        "address": customer.address,
     }
 
 

@@ -42,3 +42,15 @@ class TotalsChanged(BillingError):
 
     default_message = "The totals changed; check and press again."
     status_code = 409
+
+
+class BuyerDetailsMissing(BillingError):
+    """GST Rule 46: a large invoice to a customer without a GSTIN needs their address and state."""
+
+    default_message = "The customer's address and state are needed on this invoice (GST Rule 46)."
+
+
+class CashLimitExceeded(BillingError):
+    """Income-tax s.269ST: cash of the daily limit or more from one person in one day is refused."""
+
+    default_message = "This much cash cannot be taken from one person in one day (Income-tax s.269ST)."

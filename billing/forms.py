@@ -3,16 +3,19 @@ from decimal import Decimal
 
 from django import forms
 from django.contrib.admin.widgets import AdminDateWidget, AutocompleteSelect
+from django.utils.functional import lazy
 
 from catalog.models import Service
 from customers.models import Customer
-from packages.forms import DomainErrorsMixin, OperationForm, on_sale_choices, template_from_choice
+from packages.forms import AssignPackageForm, DomainErrorsMixin, OperationForm, on_sale_choices, template_from_choice
 from packages.models import PackageAssignment, PackageTemplate
+from receipts.selectors import GST_STATES
 from spa_pkg.forms import PageForm, RupeeField
+from spa_pkg.money import format_inr
 from spa_pkg.payments import TENDER_CHOICES
 
 from .models import PaymentMethod
-from .services import PaymentIn
+from .services import BuyerDetails, PaymentIn, rule46_threshold
 
 # Error keys of the services -> fields of this form.
 ERROR_FIELDS = {
@@ -30,7 +33,20 @@ ERROR_FIELDS = {
     "method": "payment_method",
     "amount": "payment_amount",
     "reference": "payment_reference",
+    "customer.address": "customer_address",
+    "customer.state_code": "customer_state_code",
 }
+
+
+def _rule46_help() -> str:
+    return (
+        f"Needed on a tax invoice of {format_inr(rule46_threshold(), trim_paise=True)} or more to a customer without "
+        "a GSTIN (GST Rule 46), unless the customer's address and state are on file; what is typed here is kept on "
+        "the customer."
+    )
+
+
+RULE46_HELP = lazy(_rule46_help, str)()
 
 
 def describe_template(template: PackageTemplate) -> str:
@@ -84,6 +100,12 @@ class PackageSellForm(DomainErrorsMixin, forms.Form):
     payment_reference = forms.CharField(
         label="Reference", required=False, max_length=80, help_text="UPI or card transaction id, cheque number…"
     )
+    # GST Rule 46: asked of a customer without a GSTIN when the tax invoice reaches RULE46_THRESHOLD.
+    customer_address = forms.CharField(
+        label="Customer's address", required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 2, "cols": 60}),
+        help_text=RULE46_HELP,
+    )
+    customer_state_code = forms.ChoiceField(label="Customer's state", required=False, choices=lambda: state_choices())
     # A renewal: the package this sale renews (its Renew button fills it in).
     renews = forms.ModelChoiceField(queryset=PackageAssignment.objects.all(), required=False, widget=forms.HiddenInput)
     # Made when the form opens: a second press of the same form answers the first sale.
@@ -129,6 +151,9 @@ class PackageSellForm(DomainErrorsMixin, forms.Form):
             ),
             "renews_assignment_id": data["renews"].pk if data.get("renews") else None,
             "idempotency_key": data.get("idempotency_key") or None,
+            "buyer": BuyerDetails(
+                address=data.get("customer_address") or "", state_code=data.get("customer_state_code") or ""
+            ),
         }
 
 
@@ -268,6 +293,47 @@ class CounterPaymentForm(CounterFieldsForm):
     reference = forms.CharField(
         label="Reference (card slip, UPI id)", required=False, max_length=80,
         error_messages={"max_length": "Payment reference takes at most 80 characters."},
+    )
+
+
+class PackageSaleForm(AssignPackageForm):
+    """/assign-packages' sale form with the customer's address and state that GST Rule 46 may ask for."""
+
+    error_fields = {
+        **AssignPackageForm.error_fields, "customer.address": "address", "customer.state_code": "state_code",
+    }
+
+    address = forms.CharField(
+        label="Customer's address", required=False, max_length=500, help_text=RULE46_HELP,
+        widget=forms.Textarea(attrs={"rows": 2, "autocomplete": "street-address"}),
+        error_messages={"max_length": "Customer's address: at most 500 characters."},
+    )
+    state_code = forms.ChoiceField(
+        label="Customer's state", required=False, choices=lambda: state_choices(),
+        error_messages={"invalid_choice": "Customer's state: choose one from the list."},
+    )
+
+    def buyer(self) -> BuyerDetails:
+        data = self.cleaned_data
+        return BuyerDetails(address=data.get("address") or "", state_code=data.get("state_code") or "")
+
+
+def state_choices() -> list[tuple[str, str]]:
+    """The GST states, "29 Karnataka", for the buyer's state (GST Rule 46)."""
+    return [("", "Choose the state…"), *((code, f"{code} {name}") for code, name in GST_STATES.items())]
+
+
+class CounterBuyerForm(CounterFieldsForm):
+    """The customer's address and state, asked when GST Rule 46 needs them on the invoice (kept on the customer)."""
+
+    address = forms.CharField(
+        label="Customer's address", required=False, max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2, "autocomplete": "street-address"}),
+        error_messages={"max_length": "The address takes at most 500 characters."},
+    )
+    state_code = forms.ChoiceField(
+        label="State", required=False, choices=state_choices,
+        error_messages={"invalid_choice": "State: choose one from the list."},
     )
 
 

@@ -4,20 +4,21 @@ The order:
 
 1. an invoice being voided (`lock_invoice`);
 2. assignments, then their trackers (`packages.locks`), in primary-key order;
-3. products (`lock_products`, or the counter's stock UPDATE), in primary-key order;
-4. the number sequences (`billing.numbering`), in series order (CN, INV, REC, RV).
+3. the customer who pays cash (`lock_customer`, before `billing.services.rules` counts their cash of the day);
+4. products (`lock_products`, or the counter's stock UPDATE), in primary-key order;
+5. the number sequences (`billing.numbering`), in series order (CN, INV, REC, RV).
 
 Every transaction that takes more than one of these takes them in that order and, within
 a table, in primary-key order, so no two of them can wait on each other. Who takes what:
 
 | operation | locks, in order |
 | --- | --- |
-| bill (`invoice_create`) | the customer's assignments and trackers, products, INV and REC |
+| bill (`invoice_create`) | the customer's assignments and trackers, the customer (cash, Rule 46), products, INV and REC |
 | void of a bill | the invoice, the assignments it used, its products, CN |
 | void of a package sale | the invoice, the package it sold, CN |
-| sale, renewal (`package_sell`) | the package renewed (if any), INV, REC |
+| sale, renewal (`package_sell`) | the package renewed (if any), the customer (cash, Rule 46), INV, REC |
 | refund | the package, CN (taxed kinds) or RV |
-| top-up | the package, REC |
+| top-up | the package, the customer (cash), REC |
 | transfer, extend, adjust, pause, resume | the package |
 | expiry sweep (`assignments_expire`) | the active packages past their date, then their trackers |
 
@@ -35,6 +36,7 @@ reference joins the order. These rows are never deleted nor re-keyed, which is a
 from collections.abc import Iterable
 
 from catalog.models import Product
+from customers.models import Customer
 
 from .models import Invoice
 
@@ -46,6 +48,16 @@ def lock_products(ids: Iterable[int]) -> dict[int, Product]:
         return {}
     products = Product.objects.filter(pk__in=ids).order_by("pk").select_for_update(no_key=True)
     return {product.pk: product for product in products}
+
+
+def lock_customer(pk: int) -> None:
+    """Lock the customer's row, so that two sales taking their cash are counted one after the other.
+
+    The count must be a later statement than the lock: in READ COMMITTED a statement that waited for
+    the lock still reads what its own snapshot saw (a subquery beside the lock missed the cash the
+    other sale had just committed; tests/billing/test_concurrency.py).
+    """
+    list(Customer.objects.filter(pk=pk).select_for_update(no_key=True, of=("self",)).values_list("pk", flat=True))
 
 
 def lock_invoice(pk: int) -> Invoice:

@@ -160,7 +160,8 @@ def counter_cart(request):
     state = _state(request, cart)
     if action:
         return _answer(request, COUNTER, _context(request, state), focus=focus)
-    return render(request, FIGURES, {"state": state})
+    # The buyer's fields (GST Rule 46) are redrawn only when they come or go, never under the cashier's typing.
+    return render(request, FIGURES, {"state": state, "buyer_redraw": (state.buyer is None) == ("buyer-address" in request.POST)})
 
 
 def _expected_total(data) -> Decimal | None:
@@ -190,7 +191,7 @@ def counter_issue(request):
     state = _state(request, cart)
     expected = _expected_total(request.POST)
     if not state.ready or expected is None:
-        message = state.error or state.payment_error or (
+        message = state.error or state.payment_error or state.buyer_error or (
             "Choose how the customer pays." if state.needs_method else "The totals changed; check and press again."
         )
         return _answer(request, COUNTER, _context(request, state, alert=message), status=400)
@@ -203,6 +204,7 @@ def counter_issue(request):
             idempotency_key=cart["key"],
             branch=request_branch(request),
             expected_grand_total=expected,
+            buyer=counter.buyer_of(state),
             **counter.options_of(state),
         )
     except DomainError as refusal:  # TotalsChanged (409) among them: the counter shows the new totals

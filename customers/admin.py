@@ -15,7 +15,7 @@ from .validators import normalise_phone
 class CustomerForm(forms.ModelForm):
     class Meta:
         model = Customer
-        fields = ("name", "phone", "email", "date_of_birth", "reminders_opt_out", "state_code", "gstin", "notes")
+        fields = ("name", "phone", "email", "date_of_birth", "reminders_opt_out", "state_code", "gstin", "address", "notes")
         help_texts = {"phone": "A mobile number, with or without spaces: +91 98450 12345."}
 
     def __init__(self, *args, **kwargs):
@@ -46,7 +46,7 @@ class CustomerAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
     fieldsets = (
         (None, {"fields": ("name", "phone", "email", "date_of_birth", "reminders_opt_out")}),
-        ("GST", {"fields": ("gstin", "state_code")}),
+        ("GST", {"fields": ("gstin", "state_code", "address")}),
         (None, {"fields": ("notes", "created_at", "packages_link")}),
     )
 

@@ -17,7 +17,7 @@ class CustomerSerializer(serializers.ModelSerializer):
     class Meta:
         model = Customer
         fields = [
-            "id", "name", "phone", "email", "date_of_birth", "state_code", "gstin", "notes", "reminders_opt_out", "created_at",
+            "id", "name", "phone", "email", "date_of_birth", "state_code", "gstin", "address", "notes", "reminders_opt_out", "created_at",
         ]
         read_only_fields = fields
 
@@ -31,6 +31,11 @@ class CustomerInputSerializer(serializers.Serializer):
     date_of_birth = serializers.DateField(required=False, allow_null=True, default=None, help_text="In the past.")
     state_code = serializers.CharField(required=False, allow_blank=True, max_length=2, default="")
     gstin = serializers.CharField(required=False, allow_blank=True, max_length=15, default="")
+    address = serializers.CharField(
+        required=False, allow_blank=True, max_length=500, default="",
+        help_text="Postal address; with state_code, needed on a tax invoice of RULE46_THRESHOLD (₹50,000) or more "
+        "to a customer without a GSTIN (GST Rule 46).",
+    )
     notes = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
     reminders_opt_out = serializers.BooleanField(
         required=False, default=False, help_text="True: send this customer no reminders."

@@ -21,6 +21,14 @@ class Customer(models.Model):
         help_text="GST state code of the customer's address (29 = Karnataka).",
     )
     gstin = models.CharField("GSTIN", max_length=15, blank=True, validators=[validate_gstin])
+    address = models.TextField(
+        blank=True,
+        max_length=500,
+        default="",
+        db_default="",  # rows written by older code or by SQL (historical models, bench/journal.py) have none
+        help_text="Postal address. A tax invoice of RULE46_THRESHOLD or more to a customer without a GSTIN "
+        "prints it with the state (GST Rule 46, docs/gst.md).",
+    )
     notes = models.TextField(blank=True)
     reminders_opt_out = models.BooleanField(
         "no reminders",

@@ -52,6 +52,7 @@ def customer_create(
     date_of_birth: date | None = None,
     state_code: str = "",
     gstin: str = "",
+    address: str = "",
     notes: str = "",
     reminders_opt_out: bool = False,
 ) -> Customer:
@@ -63,6 +64,7 @@ def customer_create(
         date_of_birth=date_of_birth,
         state_code=(state_code or "").strip(),
         gstin=gstin or "",
+        address=(address or "").strip(),
         notes=notes or "",
         reminders_opt_out=bool(reminders_opt_out),
     )
@@ -71,7 +73,7 @@ def customer_create(
 
 def customer_update(*, customer: Customer, **fields) -> Customer:
     """Change a customer's details with the same checks as `customer_create`."""
-    editable = {"name", "phone", "email", "date_of_birth", "state_code", "gstin", "notes", "reminders_opt_out"}
+    editable = {"name", "phone", "email", "date_of_birth", "state_code", "gstin", "address", "notes", "reminders_opt_out"}
     unknown = set(fields) - editable
     if unknown:
         raise InvalidCustomer(errors={name: ["This field cannot be changed."] for name in sorted(unknown)})

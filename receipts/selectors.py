@@ -235,6 +235,13 @@ def _summary_rows(summary: dict, labels, lines: list[dict]) -> list[dict]:
     ]
 
 
+def _customer(receipt: Receipt, snapshot: dict) -> dict:
+    """The buyer as the document snapshot holds them, with the state named: "29 (Karnataka)"."""
+    customer = dict(snapshot.get("customer") or {"name": receipt.customer.name, "phone": receipt.customer.phone})
+    customer["state"] = state_label(customer.get("state_code"))
+    return customer
+
+
 NUMBER_LABELS = {
     ReceiptKind.TAX_INVOICE: ("Receipt No.", "Invoice No."),
     ReceiptKind.ADVANCE_RECEIPT: ("Voucher No.", "Invoice No."),
@@ -281,7 +288,7 @@ def receipt_document(receipt: Receipt) -> dict:
         "issued_at": issued_at,
         "invoice_number": snapshot.get("invoice_number") or "",
         "seller": snapshot.get("seller") or {},
-        "customer": snapshot.get("customer") or {"name": receipt.customer.name, "phone": receipt.customer.phone},
+        "customer": _customer(receipt, snapshot),
         "lines": lines,
         "igst_used": igst_used,
         "summary_rows": summary_rows,

@@ -359,6 +359,12 @@ PACKAGE_GST_RATE = env("PACKAGE_GST_RATE", default="5")
 PACKAGE_GST_RATES = env.dict("PACKAGE_GST_RATES", default={})
 # The discount (% of the list price) a seller may give without packages.override_package_price.
 CASHIER_MAX_DISCOUNT_PERCENT = env("CASHIER_MAX_DISCOUNT_PERCENT", default="0")
+# Rules the counter keeps (docs/gst.md, docs/money.md). A tax invoice of RULE46_THRESHOLD rupees or
+# more (GST included) to a customer without a GSTIN carries the customer's address and state (GST
+# Rule 46). Cash of CASH_LIMIT_PER_DAY or more from one customer in one day is refused
+# (Income-tax s.269ST): only what stays under it is taken in cash.
+RULE46_THRESHOLD = env("RULE46_THRESHOLD", default="50000")
+CASH_LIMIT_PER_DAY = env("CASH_LIMIT_PER_DAY", default="200000")
 # Document numbers (docs/gst.md "Document numbers"): at most 16 characters, unique per branch and
 # financial year. {branch} is the branch's code, {fy} the financial year (26-27), {seq} the
 # year's count, {date} the document's day; each series restarts at 1 on 1 April.

@@ -116,6 +116,8 @@ class CustomerFactory(factory.django.DjangoModelFactory):
     phone = factory.Sequence(lambda n: f"+9198{n:08d}")
     email = factory.LazyAttribute(lambda o: f"{o.name.lower().replace(' ', '.')}@example.com")
     state_code = "29"
+    # A customer on file has an address: GST Rule 46 prints it on a large invoice (docs/gst.md).
+    address = factory.Sequence(lambda n: f"{n} Residency Road, Bengaluru 560025")
 
 
 class PrepaidPackageFactory(factory.django.DjangoModelFactory):

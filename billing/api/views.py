@@ -14,6 +14,7 @@ from spa_pkg.api import ErrorSerializer
 from spa_pkg.exceptions import DomainError
 from spa_pkg.permissions import HasPerm, ModelPermissions
 
+from ..exceptions import BuyerDetailsMissing
 from ..models import Invoice, InvoiceLine
 from ..selectors import invoice_money_back, invoices_readable_by, money_back_json, package_usage
 from ..services import PaymentIn, invoice_create, invoice_preview, invoice_void, package_sell
@@ -67,6 +68,15 @@ def _sale_error_path(field: str) -> str:
     if field in INVOICE_FIELDS:
         return f"invoice.{field}"
     return field
+
+
+def customer_first(refusal: BuyerDetailsMissing, customer_id: int) -> BuyerDetailsMissing:
+    """Say where an integrator gives what GST Rule 46 asks for: the API takes no address with a sale, the customer has it."""
+    refusal.message = (
+        f"{refusal.message} Set them on the customer first (PATCH /api/customers/{customer_id} with "
+        '"address" and "state_code"), then send this again.'
+    )
+    return refusal
 
 
 ASSIGN_EXAMPLE = {
@@ -149,6 +159,8 @@ class AssignAndPayApi(APIView):
                 branch=branch,
                 idempotency_key=request.headers.get("Idempotency-Key"),
             )
+        except BuyerDetailsMissing as exc:
+            raise customer_first(exc, assignment["customer"].pk) from None
         except DomainError as exc:
             exc.errors = {_sale_error_path(field): messages for field, messages in exc.errors.items()}
             raise
@@ -234,9 +246,13 @@ class InvoiceCreateApi(APIView):
         branch = request_branch(request)
         data = BillInput(data=request.data)
         data.is_valid(raise_exception=True)
-        result = invoice_create(
-            **data.cart(), cashier=request.user, idempotency_key=request.headers.get("Idempotency-Key"), branch=branch
-        )
+        cart = data.cart()
+        try:
+            result = invoice_create(
+                **cart, cashier=request.user, idempotency_key=request.headers.get("Idempotency-Key"), branch=branch
+            )
+        except BuyerDetailsMissing as refusal:
+            raise customer_first(refusal, getattr(cart["customer"], "pk", cart["customer"])) from None
         body = {"success": True, **result.as_json(), **receipt_links(result.receipt)}
         return Response(body, status=status.HTTP_201_CREATED if result.created else status.HTTP_200_OK)
 

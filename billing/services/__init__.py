@@ -18,6 +18,15 @@ from .invoice import (
     payments_check,
     stored_computation,
 )
+from .rules import (
+    BuyerDetails,
+    buyer_details_missing,
+    cash_in,
+    cash_limit_refusal,
+    rule46_applies,
+    rule46_message,
+    rule46_threshold,
+)
 from .sale import PaymentIn, SaleQuote, SaleResult, package_sell, sale_quote
 from .void import invoice_void
 
@@ -30,6 +39,13 @@ __all__ = [
     "assignment_top_up",
     "sale_invoice_line",
     "BillComputation",
+    "BuyerDetails",
+    "buyer_details_missing",
+    "cash_in",
+    "cash_limit_refusal",
+    "rule46_applies",
+    "rule46_message",
+    "rule46_threshold",
     "CartItem",
     "InvoiceResult",
     "PaymentIn",

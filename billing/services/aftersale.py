@@ -44,6 +44,7 @@ from ..engine import SUMMARY_FIELDS
 from ..models import Invoice, InvoiceKind, InvoiceLine, LineType, Payment, Refund
 from ..numbering import next_number
 from ..tax import LineTax, line_tax, taxable_from
+from .rules import cash_limit_check
 from .sale import DEFAULT_PACKAGE_SAC, PaymentIn
 
 CREDIT_NOTE, REFUND_VOUCHER = ReceiptKind.CREDIT_NOTE.value, ReceiptKind.REFUND_VOUCHER.value
@@ -372,7 +373,8 @@ def assignment_top_up(
     sale, so the sale value grows by the price paid); a completed package is active again.
     Refused, writing nothing: a kind without credit, a package expired, refunded,
     transferred or cancelled, a credit or price not above zero, a price above the
-    credit, a payment that is not a tender or does not match the price. `branch`: where the
+    credit, a payment that is not a tender or does not match the price, cash that brings the
+    customer's cash of the day to the limit (billing.services.rules). `branch`: where the
     money is taken (the branch that sold the package if none).
     """
     on_date = on_date or timezone.localdate()
@@ -393,6 +395,8 @@ def assignment_top_up(
     paid = price_paid if payment.amount is None else quantize_money(payment.amount)
     if paid != price_paid:
         refuse("payment.amount", f"The payment of {format_inr(paid)} does not match the price, {format_inr(price_paid)}.")
+    if method == PaymentMethod.CASH:  # the cash limit of the day (billing.services.rules)
+        cash_limit_check(customer=locked.customer, cash=paid, day=on_date, field="payment.method")
 
     branch = branch or locked.branch
     number = next_number("REC", branch=branch, day=on_date)

@@ -44,6 +44,7 @@ from ..models import Invoice, InvoiceKind, InvoiceLine, InvoiceStatus, LineType,
 from ..numbering import next_numbers
 from ..tax import is_inter_state
 from .cart import CartItem, CheckedBill, bill_fingerprint, cart_lines, check_bill, summary_message
+from .rules import BuyerDetails, cash_in, cash_limit_check, rule46_check
 from .sale import PaymentIn
 
 
@@ -160,11 +161,15 @@ def invoice_create(
     bill_date: date | None = None,
     branch: Branch | None = None,
     expected_grand_total: Decimal | None = None,
+    buyer: BuyerDetails | None = None,
 ) -> InvoiceResult:
     """Issue the invoice at `branch` (the first branch if none): lock, compute, write lines, payments, ledger, number.
 
     With `expected_grand_total` (the total the cashier was shown), a bill that now comes to
-    another total is refused with `TotalsChanged` (409) and nothing is written.
+    another total is refused with `TotalsChanged` (409) and nothing is written. `buyer`: the
+    customer's address and state typed with the bill, kept on the customer when GST Rule 46
+    needs them; the rules of billing.services.rules (Rule 46, the cash limit) refuse the bill
+    otherwise, writing nothing.
     """
     key = (idempotency_key or "").strip() or None
     if key is not None and len(key) > 80:
@@ -180,7 +185,9 @@ def invoice_create(
     # first submission); either way the transaction rolls back and the first invoice answers.
     try:
         with transaction.atomic():
-            return _create(bill, items, cashier=cashier, key=key, fingerprint=fingerprint, expected=expected_grand_total)
+            return _create(
+                bill, items, cashier=cashier, key=key, fingerprint=fingerprint, expected=expected_grand_total, buyer=buyer
+            )
     except (IntegrityError, DomainError):
         earlier = (
             Invoice._base_manager.filter(idempotency_key=key).select_related("customer", "receipt").first()
@@ -207,7 +214,14 @@ _HOLDINGS_LOCK = holdings_lock(lambda: {"sale_invoice_number": _sale_invoice_num
 
 
 def _create(
-    bill: CheckedBill, items, *, cashier, key: str | None, fingerprint: str, expected: Decimal | None = None
+    bill: CheckedBill,
+    items,
+    *,
+    cashier,
+    key: str | None,
+    fingerprint: str,
+    expected: Decimal | None = None,
+    buyer: BuyerDetails | None = None,
 ) -> InvoiceResult:
     # Lock order, shared with invoice_void: assignments and trackers, products, then the number
     # sequences; each in primary-key order. The sequence rows serialise every invoice of the day,
@@ -224,6 +238,7 @@ def _create(
             f"not {format_inr(expected)}; check and press again."
         ]})
     payments_check(bill.payments, computation)
+    _rules_check(bill, computation, buyer)
     _take_stock(computation)
     # The balances are checked again and taken in memory, so the receipt can print what is left.
     taken = benefits_take(assignments=locked, uses=_uses(computation))
@@ -267,6 +282,14 @@ def _create(
         )
         insert_all(payments, returning=False)
     return InvoiceResult(invoice=invoice, computation=computation, updated_packages=touched, receipt=invoice.receipt)
+
+
+def _rules_check(bill: CheckedBill, computation: BillComputation, buyer: BuyerDetails | None) -> None:
+    """Refuse a bill that breaks GST Rule 46 or the cash limit (billing.services.rules), before anything is written."""
+    summary = computation.summary
+    rule46_check(customer=bill.customer, total=summary.grand_total, buyer=buyer)
+    cash = cash_in(bill.payments, summary.amount_payable)
+    cash_limit_check(customer=bill.customer, cash=cash, day=bill.bill_date, field="payments")
 
 
 def _take_stock_sql() -> str:

@@ -38,6 +38,7 @@ from ..models import Invoice, InvoiceKind, InvoiceLine, LineType, Payment, Payme
 from ..numbering import next_number
 from ..tax import LineTax, line_tax, round_off, taxable_from
 from .pricing import PriceDecision, confirm_tax_rate, package_gst_rate, price_decision, untaxed_sale_note
+from .rules import BuyerDetails, cash_limit_check, rule46_check
 
 DEFAULT_PACKAGE_SAC = "999729"
 
@@ -190,6 +191,9 @@ def package_sell(*, idempotency_key: str | None = None, **sale) -> SaleResult:
     `branch`: where it is sold, whose GSTIN and number series the documents carry.
     `bill_date` (as for `invoice_create`): the day the invoice and receipt are dated and
     numbered by; left out, today. The demo history passes its own days.
+    `buyer`: the customer's address and state typed with the sale, kept on the customer when
+    GST Rule 46 needs them on the tax invoice (billing.services.rules); that rule and the cash
+    limit refuse the sale otherwise, writing nothing.
     `idempotency_key` (as for `invoice_create`): the same key sent again by the same user
     at the same branch for the same customer and package answers the first sale
     (`created=False`) and writes nothing; sent for another sale, by another user or at
@@ -260,6 +264,7 @@ def _sell(
     branch: Branch | None = None,
     bill_date: date | None = None,
     key: str | None = None,
+    buyer: BuyerDetails | None = None,
 ) -> SaleResult:
     branch = branch or default_branch()
     renews = None
@@ -295,6 +300,8 @@ def _sell(
         charge = sale_charge(price=price, rate=rate, gst_included=price_paid is not None)
         if charge.grand_total <= 0:
             charge = None  # a free offer: nothing to invoice
+    if charge is not None:
+        rule46_check(customer=customer, total=charge.grand_total, buyer=buyer)
     assignment = assignment_create(
         customer=customer,
         template=template,
@@ -314,6 +321,7 @@ def _sell(
         assignment.idempotency_key = key
         assignment.save(update_fields=["idempotency_key"])
     bill_date = bill_date or timezone.localdate()
+    _cash_check(customer=customer, payment=payment, amount_due=assignment.price_paid.amount, day=bill_date)
     invoice = line = None
     if charge is not None:
         invoice, line = _sale_invoice(
@@ -390,6 +398,14 @@ def _sell(
             payment_row.receipt = receipt
             payment_row.save(update_fields=["receipt"])
     return SaleResult(assignment=assignment, invoice=invoice, payment=payment_row, receipt=receipt)
+
+
+def _cash_check(*, customer: Customer, payment: PaymentIn | None, amount_due: Decimal, day: date) -> None:
+    """Refuse cash that would bring the customer's cash of the day to the limit (before the numbers are taken)."""
+    if payment is None or payment.method != PaymentMethod.CASH or amount_due <= 0:
+        return
+    cash = amount_due if payment.amount is None else quantize_money(payment.amount)
+    cash_limit_check(customer=customer, cash=cash, day=day, field="method")
 
 
 def _price_decision(*, template, covered, user, rate, price_paid, discount) -> PriceDecision:

@@ -172,3 +172,23 @@ def test_one_key_raced_with_different_bills_makes_one_invoice_and_refuses_the_ot
     assert {result.invoice.pk for result in results if result is not None} == {winner.invoice.pk}
     package.refresh_from_db()
     assert package.remaining_sessions == 4 - quantity
+
+
+def test_four_counters_taking_cash_from_one_customer_at_once_take_it_once(customer, cashier, settings):
+    """The cash limit (docs/money.md): the day's cash is counted with the customer's row locked, so
+    four bills of ₹1,50,000 in cash at once make one invoice and three refusals, never ₹6,00,000."""
+    from billing.exceptions import CashLimitExceeded
+    from billing.models import Payment
+
+    service = ServiceFactory(price=inr("150000.00"), gst_rate=Decimal("0.00"))
+
+    results, errors = run_in_threads(
+        lambda index: invoice_create(
+            customer=customer, items=[service_item(service)], cashier=cashier, payments=[PaymentIn("cash")]
+        ),
+        count=4,
+    )
+
+    assert len([result for result in results if result is not None]) == 1
+    assert len(errors) == 3 and all(isinstance(error, CashLimitExceeded) for error in errors)
+    assert Payment.objects.filter(customer=customer, method="cash").count() == 1

@@ -31,8 +31,9 @@ PREVIEW_THREE_LINES = PREVIEW_ONE_LINE + 1  # the products
 # and its tracker's.
 # A free session leaves nothing to pay, so no payment row.
 INVOICE_ONE_FREE_LINE = PREVIEW_ONE_LINE + 1 + 1 + 1 + 1 + 1 + 2
-# Three lines: the products read, the stock taken (one guarded UPDATE), and the cash payment.
-INVOICE_THREE_LINES = INVOICE_ONE_FREE_LINE + 1 + 1 + 1
+# Three lines: the products read, the stock taken (one guarded UPDATE), the customer locked and
+# the cash taken from them that day counted (the cash limit, issue 23), and the cash payment.
+INVOICE_THREE_LINES = INVOICE_ONE_FREE_LINE + 1 + 1 + 2 + 1
 # Over HTTP, the API token's user comes with their permissions in one query.
 AUTH = 1
 CUSTOMER_PACKAGES = AUTH + 1
@@ -67,7 +68,7 @@ def test_a_one_line_bill_on_a_free_session_takes_twelve_statements(
     assert result.updated_packages[0].remaining_sessions == 3
 
 
-def test_a_three_line_bill_takes_fifteen_statements(
+def test_a_three_line_bill_takes_seventeen_statements(
     holder, cashier, facial, haircut, cream, warm, django_assert_num_queries
 ):
     items = [service_item(facial), service_item(haircut), product_item(cream)]

@@ -101,6 +101,9 @@ HISTORY_CUSTOMERS = [
     ("Nikhil Joshi", "98451 11006", "nikhil.joshi@example.in", "29", ""),
 ]
 HISTORY_NOTE = "Demo history"
+# Where the demo customers live: a large invoice to one without a GSTIN prints it (GST Rule 46, docs/gst.md).
+LOCALITIES = ("Indiranagar, Bengaluru 560038", "Koramangala, Bengaluru 560034", "Jayanagar, Bengaluru 560041",
+              "Malleshwaram, Bengaluru 560003", "Whitefield, Bengaluru 560066", "HSR Layout, Bengaluru 560102")
 
 # customer, template key, service (service packages), sold so many days ago,
 # expires so many days from today (None: the template's validity from the sale day), payment
@@ -315,8 +318,9 @@ class Command(BaseCommand):
 
     def seed_customers(self, rows=CUSTOMERS) -> dict[str, Customer]:
         customers = {}
-        for name, phone, email, state_code, gstin_prefix in rows:
-            customer = Customer(name=name, phone=phone, email=email, state_code=state_code)
+        for number, (name, phone, email, state_code, gstin_prefix) in enumerate(rows, start=1):
+            address = f"No. {number * 7}, {LOCALITIES[number % len(LOCALITIES)]}"
+            customer = Customer(name=name, phone=phone, email=email, state_code=state_code, address=address)
             customer.gstin = gstin_prefix + gstin_check_digit(gstin_prefix) if gstin_prefix else ""
             customer.clean()  # normalises the phone: the natural key
             existing = Customer.objects.filter(phone=customer.phone).first()
