@@ -733,8 +733,8 @@ def transfer_record(
     new.credit_used = inr(0)
     new.sale_value = inr(moved)
     opening = assignment_open(
-        new, trackers=trackers, event=JournalEvent.TRANSFER_IN, kind=UsageKind.TRANSFER_IN, value=moved, day=on_date,
-        item_name=in_name, note=reason, user=user,
+        new, trackers=trackers, event=JournalEvent.TRANSFER_IN, kind=UsageKind.TRANSFER_IN, value=moved, paid=moved,
+        day=on_date, item_name=in_name, note=reason, user=user,
     )
     closing = assignment_close(
         assignment=old, status=AssignmentStatus.TRANSFERRED, kind=UsageKind.TRANSFER_OUT, reason=reason, user=user,

@@ -9,8 +9,9 @@ from decimal import Decimal
 import pytest
 
 from billing.services import PaymentIn, package_sell
+from packages.models import PackageAssignment
 from tests.billing.conftest import ledger_stays_reconciled  # noqa: F401  (autouse: reconcile)
-from tests.factories import KittyPartyFactory, PrepaidPackageFactory
+from tests.factories import CustomerFactory, KittyPartyFactory, PrepaidPackageFactory, ServicePackageFactory
 
 pytestmark = pytest.mark.django_db
 D = Decimal
@@ -51,3 +52,20 @@ def test_two_top_ups_each_show_their_own_money(manager_client, customer, manager
         )
 
     assert history(manager_client, kitty) == [("sale", "20000.00"), ("top_up", "1000.00"), ("top_up", "2500.00")]
+
+
+def test_a_transfer_shows_the_value_it_moved_on_both_sides(manager_client, customer, manager, facial):
+    package = package_sell(
+        customer=customer, template=ServicePackageFactory(), service=facial, user=manager,
+        price_paid=D("3600.00"), payment=PaymentIn("cash"),
+    ).assignment  # 3,428.57 of value, GST excluded
+    sister = CustomerFactory()
+
+    moved = manager_client.post(
+        f"/api/assignments/{package.pk}/transfer", {"to_customer_id": sister.pk, "reason": "A gift"}, format="json",
+    )
+
+    assert moved.status_code == 200, moved.content
+    given = PackageAssignment.objects.get(customer=sister)
+    assert history(manager_client, package)[-1] == ("transfer_out", "3428.57")
+    assert history(manager_client, given) == [("transfer_in", "3428.57")]
