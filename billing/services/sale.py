@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from branches.models import Branch
@@ -27,13 +26,13 @@ from packages.models import PackageAssignment, PackageTemplate
 from packages.services import assignment_create
 from receipts.models import ReceiptKind
 from receipts.services import receipt_issue
-from spa_pkg.exceptions import DomainError
 from spa_pkg.money import ZERO, format_inr, inr, money_str, quantize_money
 from spa_pkg.payments import TENDER_NAMES
 
 from ..documents import document_snapshot
 from ..engine import SUMMARY_FIELDS
-from ..exceptions import IdempotencyKeyReused, PaymentMismatch
+from ..exceptions import PaymentMismatch
+from ..idempotency import idempotency_key_clean, idempotency_key_refuse, idempotent_write
 from ..models import Invoice, InvoiceKind, InvoiceLine, LineType, Payment, PaymentMethod
 from ..numbering import next_number
 from ..tax import LineTax, line_tax, round_off, taxable_from
@@ -199,22 +198,14 @@ def package_sell(*, idempotency_key: str | None = None, **sale) -> SaleResult:
     (`created=False`) and writes nothing; sent for another sale, by another user or at
     another branch, it is refused (409).
     """
-    key = (idempotency_key or "").strip() or None
-    if key is not None and len(key) > 80:
-        message = "The idempotency key is too long (80 characters at most)."
-        raise IdempotencyKeyReused(message, errors={"idempotency_key": [message]})
+    key = idempotency_key_clean(idempotency_key)
     if key is not None and (earlier := _sold_with(key)) is not None:
         return _replay_sale(earlier, sale)
     # The unique key on the assignment is the check against a concurrent twin: the second
     # meets it, rolls back, and answers the first sale.
-    try:
-        with transaction.atomic():
-            return _sell(**sale, key=key)
-    except (IntegrityError, DomainError):
-        earlier = _sold_with(key) if key else None
-        if earlier is None:
-            raise
-        return _replay_sale(earlier, sale)
+    return idempotent_write(
+        key, write=lambda: _sell(**sale, key=key), earlier=_sold_with, replay=lambda earlier: _replay_sale(earlier, sale)
+    )
 
 
 def _sold_with(key: str) -> PackageAssignment | None:
@@ -233,8 +224,7 @@ def _replay_sale(assignment: PackageAssignment, sale: dict) -> SaleResult:
     )
     if not same:
         # Say nothing of that sale: its customer and package are not the caller's to read.
-        message = "This sale key was already used for another sale; start a new sale for this one."
-        raise IdempotencyKeyReused(message, errors={"idempotency_key": [message]})
+        idempotency_key_refuse("This sale key was already used for another sale; start a new sale for this one.")
     payment = assignment.payments.select_related("receipt", "invoice").order_by("pk").first()
     invoice = (
         Invoice.objects.select_related("receipt")
