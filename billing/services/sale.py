@@ -29,7 +29,7 @@ from receipts.services import receipt_issue
 from spa_pkg.money import ZERO, format_inr, inr, money_str, quantize_money
 from spa_pkg.payments import TENDER_NAMES
 
-from ..documents import document_snapshot
+from ..documents import ADVANCE_NOTE, document_snapshot, receipt_line
 from ..engine import SUMMARY_FIELDS
 from ..exceptions import PaymentMismatch
 from ..idempotency import idempotency_key_clean, idempotency_key_refuse, idempotent_write
@@ -162,22 +162,9 @@ def _sale_invoice(
         total=inr(tax.total),
         assignment=assignment,
     )
-    line = {
-        "name": f"{assignment.package_name} (package)",
-        "hsn_sac": hsn_sac,
-        "quantity": 1,
-        "unit_price": money_str(price),
-        "gross": money_str(price),
-        "discount": money_str(ZERO),
-        "taxable_value": money_str(tax.taxable_value),
-        "gst_rate": money_str(rate),
-        "cgst": money_str(tax.cgst),
-        "sgst": money_str(tax.sgst),
-        "igst": money_str(tax.igst),
-        "total": money_str(tax.total),
-        "package": None,
-        "package_note": None,
-    }
+    line = receipt_line(
+        f"{assignment.package_name} (package)", hsn_sac=hsn_sac, rate=rate, tax=tax, total=tax.total, price=price
+    )
     return invoice, line
 
 
@@ -341,24 +328,11 @@ def _sell(
     receipt = None
     if generate_receipt:
         if line is None:
-            line = {
-                "name": assignment.package_name,
-                "hsn_sac": "",
-                "quantity": 1,
-                "unit_price": money_str(assignment.price_paid.amount),
-                "gross": money_str(assignment.price_paid.amount),
-                "discount": money_str(ZERO),
-                "taxable_value": money_str(ZERO),
-                "gst_rate": money_str(ZERO),
-                "cgst": money_str(ZERO),
-                "sgst": money_str(ZERO),
-                "igst": money_str(ZERO),
-                "total": money_str(assignment.price_paid.amount),
-                "package": None,
-                "package_note": "Advance for a prepaid voucher: GST is charged when it is redeemed."
-                if is_voucher
-                else None,
-            }
+            paid = assignment.price_paid.amount
+            untaxed = LineTax(ZERO, ZERO, ZERO, ZERO)  # an advance: no GST on this document
+            line = receipt_line(
+                assignment.package_name, tax=untaxed, total=paid, price=paid, note=ADVANCE_NOTE if is_voucher else None
+            )
         summary = _summary(invoice) if invoice else _advance_summary(amount_due)
         receipt = receipt_issue(
             number=next_number("REC", branch=branch, day=bill_date),
