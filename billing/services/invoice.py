@@ -46,6 +46,7 @@ from ..tax import is_inter_state
 from .cart import CartItem, CheckedBill, bill_fingerprint, cart_lines, check_bill, summary_message
 from .rules import BuyerDetails, cash_in, cash_limit_check, rule46_check
 from .sale import PaymentIn
+from .writes import invoice_insert
 
 
 @dataclass(frozen=True)
@@ -261,7 +262,7 @@ def _create(
         ),
         created_by=cashier,
     )])
-    insert_all([invoice])
+    invoice_insert(invoice)
     line_rows = insert_all([_line_row(invoice, result) for result in computation.lines])
     for payment in payments:
         payment.receipt = invoice.receipt

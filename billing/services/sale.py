@@ -38,6 +38,7 @@ from ..numbering import next_number
 from ..tax import LineTax, line_tax, round_off, taxable_from
 from .pricing import PriceDecision, confirm_tax_rate, package_gst_rate, price_decision, untaxed_sale_note
 from .rules import BuyerDetails, cash_limit_check, rule46_check
+from .writes import invoice_insert
 
 DEFAULT_PACKAGE_SAC = "999729"
 
@@ -128,7 +129,7 @@ def _sale_invoice(
     """
     tax = charge.tax
     price = tax.taxable_value  # one package, no discount: the rate is the taxable value
-    invoice = Invoice.objects.create(
+    invoice = invoice_insert(Invoice(
         number=next_number("INV", branch=branch, day=bill_date),
         branch=branch,
         kind=InvoiceKind.PACKAGE_SALE,
@@ -143,7 +144,7 @@ def _sale_invoice(
         round_off=inr(charge.round_off),
         grand_total=inr(charge.grand_total),
         amount_payable=inr(charge.grand_total),
-    )
+    ))
     hsn_sac = assignment.service.sac_code if assignment.service else DEFAULT_PACKAGE_SAC
     InvoiceLine.objects.create(
         invoice=invoice,
