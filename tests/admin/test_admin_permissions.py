@@ -66,6 +66,8 @@ def test_a_sold_template_cannot_be_deleted_but_a_new_one_can(manager_client, sta
     assert manager_client.get(f"/admin/packages/prepaidpackage/{sold.pk}/delete/").status_code == 403
     assert manager_client.post(f"/admin/packages/prepaidpackage/{unsold.pk}/delete/", {"post": "yes"}).status_code == 302
     assert not type(unsold).objects.filter(pk=unsold.pk).exists()
+    sold.refresh_from_db()
+    assert sold.is_active  # refused, not withdrawn: the admin withdraws with its own action
 
 
 def test_the_ledger_is_read_only_even_for_a_manager(manager_client, staff_manager):
