@@ -101,7 +101,7 @@ class SaleQuote:
 
 
 def sale_quote(*, template: PackageTemplate, service: Service | None = None) -> SaleQuote:
-    """Return what `package_sell` charges for `template` at its list price (no price entered, no discount).
+    """Return what `assignment_sell` charges for `template` at its list price (no price entered, no discount).
 
     The same arithmetic as the sale (`sale_charge`): GST on a taxed kind, none on a credit voucher.
     A free offer collects nothing.
@@ -169,7 +169,7 @@ def _sale_invoice(
     return invoice, line
 
 
-def package_sell(*, idempotency_key: str | None = None, **sale) -> SaleResult:
+def assignment_sell(*, idempotency_key: str | None = None, **sale) -> SaleResult:
     """Assign `template` to `customer`, take the payment and issue the documents.
 
     `price_paid`, when given, is what the customer pays, GST included on a tax invoice.
@@ -406,4 +406,4 @@ def _advance_summary(amount: Decimal) -> dict:
     return summary
 
 
-__all__ = ["PaymentIn", "SaleCharge", "SaleResult", "package_sell", "sale_charge"]
+__all__ = ["PaymentIn", "SaleCharge", "SaleResult", "assignment_sell", "sale_charge"]
