@@ -9,6 +9,7 @@ from .aftersale import (
     assignment_top_up,
     sale_invoice_line,
 )
+from .cart import PaymentIn
 from .invoice import (
     CartItem,
     InvoiceResult,
@@ -27,7 +28,7 @@ from .rules import (
     rule46_message,
     rule46_threshold,
 )
-from .sale import PaymentIn, SaleQuote, SaleResult, assignment_sell, sale_quote
+from .sale import SaleQuote, SaleResult, assignment_sell, sale_quote
 from .void import invoice_void
 
 # The sale's old name, kept only until the branch that writes the admin's history (issue 26,

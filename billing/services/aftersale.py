@@ -44,8 +44,9 @@ from ..engine import SUMMARY_FIELDS
 from ..models import Invoice, InvoiceKind, InvoiceLine, LineType, Payment, Refund
 from ..numbering import next_number
 from ..tax import LineTax, line_tax, taxable_from
+from .cart import PaymentIn
 from .rules import cash_limit_check
-from .sale import DEFAULT_PACKAGE_SAC, PaymentIn
+from .sale import DEFAULT_PACKAGE_SAC
 
 CREDIT_NOTE, REFUND_VOUCHER = ReceiptKind.CREDIT_NOTE.value, ReceiptKind.REFUND_VOUCHER.value
 

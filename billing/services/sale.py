@@ -36,20 +36,12 @@ from ..idempotency import idempotency_key_clean, idempotency_key_refuse, idempot
 from ..models import Invoice, InvoiceKind, InvoiceLine, LineType, Payment, PaymentMethod
 from ..numbering import next_number
 from ..tax import LineTax, line_tax, round_off, taxable_from
+from .cart import PaymentIn
+from .invoice import invoice_insert
 from .pricing import PriceDecision, confirm_tax_rate, package_gst_rate, price_decision, untaxed_sale_note
 from .rules import BuyerDetails, cash_limit_check, rule46_check
-from .writes import invoice_insert
 
 DEFAULT_PACKAGE_SAC = "999729"
-
-
-@dataclass(frozen=True)
-class PaymentIn:
-    """A payment as the caller gives it; `amount=None` takes whatever is due."""
-
-    method: str
-    amount: Decimal | None = None
-    reference: str = ""
 
 
 @dataclass(frozen=True)
@@ -406,4 +398,4 @@ def _advance_summary(amount: Decimal) -> dict:
     return summary
 
 
-__all__ = ["PaymentIn", "SaleCharge", "SaleResult", "assignment_sell", "sale_charge"]
+__all__ = ["SaleCharge", "SaleResult", "assignment_sell", "sale_charge"]
