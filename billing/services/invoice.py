@@ -184,9 +184,13 @@ def invoice_create(
         write=lambda: _create(
             bill, items, cashier=cashier, key=key, fingerprint=fingerprint, expected=expected_grand_total, buyer=buyer
         ),
-        earlier=lambda key: Invoice._base_manager.filter(idempotency_key=key).select_related("customer", "receipt").first(),
+        earlier=_issued_with,
         replay=lambda invoice: _replay(invoice, bill, cashier=cashier, fingerprint=fingerprint),
     )
+
+
+def _issued_with(key: str) -> Invoice | None:
+    return Invoice._base_manager.filter(idempotency_key=key).select_related("customer", "receipt").first()
 
 
 def invoice_insert(invoice: Invoice) -> Invoice:

@@ -176,7 +176,8 @@ def assignment_sell(*, idempotency_key: str | None = None, **sale) -> SaleResult
     `idempotency_key` (as for `invoice_create`): the same key sent again by the same user
     at the same branch for the same customer and package answers the first sale
     (`created=False`) and writes nothing; sent for another sale, by another user or at
-    another branch, it is refused (409).
+    another branch, it is refused (409); a key longer than its column is refused as a wrong
+    field (400), as billing.idempotency does for the invoice.
     """
     key = idempotency_key_clean(idempotency_key)
     if key is not None and (earlier := _sold_with(key)) is not None:
