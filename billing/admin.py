@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -21,10 +22,11 @@ from packages.aftersale_pages import OperationPage, balance_text, change_link, p
 from packages.forms import new_sale_key
 from packages.models import PackageAssignment
 from packages.services.assign import renewal_start
+from spa_pkg.admin_history import log_operation
 from spa_pkg.exceptions import DomainError
 from spa_pkg.formats import format_date
 from spa_pkg.money import format_inr
-from spa_pkg.payments import PaymentMethod, money_back_text
+from spa_pkg.payments import PaymentMethod, method_words, money_back_text
 from spa_pkg.permissions import user_may
 
 from .forms import PackageSellForm, RefundForm, TopUpForm
@@ -68,8 +70,11 @@ def package_sale_view(model_admin, request):
     renewing = renewal_note(request.POST.get("renews") or initial.get("renews"))
     if request.method == "POST" and form.is_valid():
         try:
-            # Sold where the seller works (their picked branch), so a template's branches hold here too.
-            result = package_sell(**form.sale_arguments(), user=request.user, branch=page_branch(request))
+            with transaction.atomic():  # the sale and its History rows, or neither
+                # Sold where the seller works (their picked branch), so a template's branches hold here too.
+                result = package_sell(**form.sale_arguments(), user=request.user, branch=page_branch(request))
+                if result.created:  # a form sent twice answers the first sale, already in the History
+                    log_sale(request.user, result)
         except DomainError as error:
             form.add_domain_error(error)
             model_admin.message_user(request, error.message, messages.ERROR)
@@ -102,6 +107,19 @@ def package_sale_view(model_admin, request):
         "service_package_prefix": "service_package:",
     }
     return TemplateResponse(request, "admin/packages/packageassignment/assign.html", context)
+
+
+def log_sale(user, sale) -> None:
+    """Write the History of a sale: the new package "added", with what was paid; a renewed one says it was renewed."""
+    assignment = sale.assignment
+    paid = (
+        f"{format_inr(sale.payment.amount)} paid by {method_words(sale.payment.method)}" if sale.payment else "nothing paid"
+    )
+    documents = f"; receipt {sale.receipt.number}" if sale.receipt else ""
+    renewal = f", renewing {assignment.renews.package_name}" if assignment.renews_id else ""
+    log_operation(user, [assignment], f"Sold{renewal}: {paid}{documents}", added=True)
+    if assignment.renews_id:
+        log_operation(user, [assignment.renews], f"Renewed: the new package starts on {format_date(assignment.assigned_on)}")
 
 
 def renewal_note(renews_id) -> tuple[PackageAssignment, str] | None:
@@ -171,6 +189,10 @@ def _refund(*, form, assignment, user) -> str:
         assignment_id=assignment.pk, user=user, reason=data["reason"], method=data["method"],
         amount=data.get("amount"), reference=data.get("reference") or "",
     )
+    log_operation(
+        user, [result.assignment],
+        f"Refunded {format_inr(result.refund_amount)} by {method_words(data['method'])}: {data['reason']}",
+    )
     return format_html(
         "{} refunded: {} paid back by {}; {}. {}",
         change_link(result.assignment),
@@ -194,6 +216,11 @@ def _top_up(*, form, assignment, user) -> str:
     data = form.cleaned_data
     result = assignment_top_up(
         assignment_id=assignment.pk, user=user, credit=data["credit"], price_paid=data["price_paid"], payment=form.payment()
+    )
+    log_operation(
+        user, [result.assignment],
+        f"Topped up {format_inr(data['credit'])} of credit for {format_inr(result.payment.amount)} "
+        f"by {method_words(result.payment.method)}; receipt voucher {result.receipt.number}",
     )
     return format_html(
         "{} topped up: {}; {}.", change_link(result.assignment), balance_text(result.assignment), document_links(result.receipt)
@@ -316,12 +343,14 @@ class InvoiceAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         error = None
         if request.method == "POST":
             try:
-                given_back = invoice_void(invoice=invoice, reason=request.POST.get("reason", ""), user=request.user)
+                with transaction.atomic():  # the void and its History row, or neither
+                    given_back = invoice_void(invoice=invoice, reason=request.POST.get("reason", ""), user=request.user)
+                    invoice.refresh_from_db()
+                    log_operation(request.user, [invoice], f"Voided, credit note {invoice.credit_note_number}: {invoice.cancel_reason}")
             except DomainError as refusal:
                 error = refusal.message
                 self.message_user(request, refusal.message, messages.ERROR)
             else:
-                invoice.refresh_from_db()
                 outcome = (
                     "the package is cancelled and its payments refunded"
                     if invoice.kind == InvoiceKind.PACKAGE_SALE

@@ -9,6 +9,7 @@ transfer, extend and adjust here; refund and top-up, which move money, plugged i
 `billing.admin` (`plug_operation`) the same way.
 Who may do what is the user's permissions (spa_pkg.permissions), as everywhere.
 """
+from collections.abc import Callable
 from functools import partial, update_wrapper
 
 from django import forms
@@ -18,13 +19,16 @@ from django.contrib.admin.utils import unquote
 from django.contrib.contenttypes.admin import GenericTabularInline
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
+from spa_pkg.admin_history import log_operation
 from spa_pkg.exceptions import DomainError
+from spa_pkg.formats import format_date
 from spa_pkg.permissions import user_may
 from spa_pkg.phones import format_phone
 
@@ -67,6 +71,11 @@ def renew_url(assignment: PackageAssignment) -> str:
     if assignment.service_id:
         query += f"&service={assignment.service_id}"
     return f"{reverse(ASSIGN_URL_NAME)}?{query}&renews={assignment.pk}"
+
+
+def resumed_history(resumed: PackageAssignment) -> str:
+    """The History row of a resume: the expiry it moved to, the news the manager needs."""
+    return f"Resumed; now expires on {format_date(resumed.expires_on)}" if resumed.expires_on else "Resumed"
 
 
 class ReadOnlyAdminMixin:
@@ -429,7 +438,8 @@ class PackageAssignmentAdmin(admin.ModelAdmin):
         form = page.form_class(request.POST or None, assignment=assignment, admin_site=self.admin_site)
         if request.method == "POST" and form.is_valid():
             try:
-                message = page.perform(form=form, assignment=assignment, user=request.user)
+                with transaction.atomic():  # the operation and its History row (`perform` writes it) or neither
+                    message = page.perform(form=form, assignment=assignment, user=request.user)
             except DomainError as error:
                 form.add_domain_error(error)
             else:
@@ -517,11 +527,14 @@ class PackageAssignmentAdmin(admin.ModelAdmin):
             raise PermissionDenied
         return self.sale_view(self, request)
 
-    def _change_each(self, request, queryset, service, done: str):
+    def _change_each(self, request, queryset, service, done: str, history: Callable[[PackageAssignment], str]):
+        """Call `service` on each selected package; each one done gets the History row `history(changed)`."""
         changed = 0
         for assignment in queryset.order_by("pk"):
             try:
-                service(assignment=assignment, user=request.user)
+                with transaction.atomic():
+                    done_one = service(assignment=assignment, user=request.user)
+                    log_operation(request.user, [done_one], history(done_one))
             except DomainError as error:
                 self.message_user(request, f"{assignment}: {error.message}", messages.ERROR)
             else:
@@ -531,11 +544,11 @@ class PackageAssignmentAdmin(admin.ModelAdmin):
 
     @admin.action(description="Pause the selected packages", permissions=["pause"])
     def pause_packages(self, request, queryset):
-        self._change_each(request, queryset, assignment_pause, "paused")
+        self._change_each(request, queryset, assignment_pause, "paused", lambda paused: "Paused")
 
     @admin.action(description="Resume the selected packages (expiry moves by the pause)", permissions=["pause"])
     def resume_packages(self, request, queryset):
-        self._change_each(request, queryset, assignment_resume, "resumed")
+        self._change_each(request, queryset, assignment_resume, "resumed", resumed_history)
 
     def has_delete_permission(self, request, obj=None):
         return False

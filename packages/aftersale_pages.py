@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from spa_pkg.admin_history import log_operation
 from spa_pkg.formats import format_date
 from spa_pkg.money import format_inr
 
@@ -32,7 +33,8 @@ class OperationPage:
 
     `figures(assignment)` gives the (label, text) rows shown before anything is written;
     `refusal(assignment)` why it cannot be done now (the page then offers no button);
-    `perform(form=, assignment=, user=)` calls the service and returns the success message
+    `perform(form=, assignment=, user=)` calls the service, writes the History row of what it
+    did (`log_operation`, in the view's transaction) and returns the success message
     (HTML-safe), or raises the service's DomainError, which the form shows.
     """
 
@@ -60,10 +62,10 @@ def change_link(assignment: PackageAssignment) -> str:
 
 
 def _transfer(*, form, assignment, user) -> str:
-    result = assignment_transfer(
-        assignment_id=assignment.pk, to_customer_id=form.cleaned_data["to_customer"].pk, user=user,
-        reason=form.cleaned_data["reason"],
-    )
+    to_customer, reason = form.cleaned_data["to_customer"], form.cleaned_data["reason"]
+    result = assignment_transfer(assignment_id=assignment.pk, to_customer_id=to_customer.pk, user=user, reason=reason)
+    log_operation(user, [assignment], f"Transferred to {to_customer.name}: {reason}")
+    log_operation(user, [result.new], f"Transferred from {assignment.customer.name}: {reason}", added=True)
     return format_html(
         "{} was transferred; the new package is {}.", assignment.package_name, change_link(result.new)
     )
@@ -79,10 +81,11 @@ def _transfer_figures(assignment: PackageAssignment) -> list[tuple[str, str]]:
 
 
 def _extend(*, form, assignment, user) -> str:
+    reason = form.cleaned_data["reason"]
     extended = assignment_extend(
-        assignment_id=assignment.pk, expires_on=form.cleaned_data["expires_on"], user=user,
-        reason=form.cleaned_data["reason"],
+        assignment_id=assignment.pk, expires_on=form.cleaned_data["expires_on"], user=user, reason=reason
     )
+    log_operation(user, [extended], f"Extended to {format_date(extended.expires_on)}: {reason}")
     return format_html(
         "{} now expires on {} ({}).", change_link(extended), format_date(extended.expires_on),
         extended.get_status_display(),
@@ -90,7 +93,9 @@ def _extend(*, form, assignment, user) -> str:
 
 
 def _adjust(*, form, assignment, user) -> str:
-    adjusted = assignment_adjust(assignment_id=assignment.pk, user=user, reason=form.cleaned_data["reason"], **form.change())
+    reason = form.cleaned_data["reason"]
+    adjusted = assignment_adjust(assignment_id=assignment.pk, user=user, reason=reason, **form.change())
+    log_operation(user, [adjusted], f"Corrected the balance to {balance_text(adjusted)}: {reason}")
     return format_html("{} corrected: {} ({}).", change_link(adjusted), balance_text(adjusted), adjusted.get_status_display())
 
 

@@ -11,14 +11,17 @@ from django import forms
 from django.contrib import messages
 from django.core import signing
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 
 from branches.models import Branch
+from spa_pkg.admin_history import log_operation
 from spa_pkg.permissions import user_may
 
 from .importing import COLUMNS, ImportRefused, branch_for_import, import_plan, import_write
+from .models import PackageAssignment
 
 SIGNING_SALT = "packages.import"
 PREVIEW_ROWS = 200  # rows shown in the table; the errors are all shown
@@ -97,7 +100,10 @@ def _confirm(model_admin, request, context):
             raise ImportRefused("The confirmation lost its file; upload it again.")
         name, data, branch_code = confirm.file()
         plan = import_plan(name=name, data=data, branch=branch_for_import(branch_code))
-        result = import_write(plan=plan, user=request.user, skip_bad_rows=confirm.cleaned_data["skip_bad_rows"])
+        with transaction.atomic():  # the packages and their History rows, or neither
+            result = import_write(plan=plan, user=request.user, skip_bad_rows=confirm.cleaned_data["skip_bad_rows"])
+            brought_in = PackageAssignment.objects.filter(pk__in=result.assignment_ids).select_related("customer")
+            log_operation(request.user, brought_in, f"Brought in from {name}", added=True)
     except ImportRefused as refusal:
         model_admin.message_user(request, refusal.message, messages.ERROR)
         for line in refusal.errors.get("rows", [])[:20]:

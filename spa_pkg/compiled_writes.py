@@ -38,6 +38,41 @@ def pipelined(using: str = "default"):
 _INSERTS: dict[tuple, str] = {}  # the statement by (model, rows, database vendor, RETURNING or not)
 
 
+def _columns(model) -> list:
+    """The fields an INSERT writes: every concrete one but a primary key the database assigns."""
+    return [field for field in model._meta.concrete_fields if not (field.primary_key and field.db_returning)]
+
+
+def _row_values(obj, model, fields, connection, writer: str) -> list:
+    """`obj`'s values as the ORM's insert takes them (`pre_save`, then `get_db_prep_save`)."""
+    if type(obj) is not model or obj.pk is not None:
+        raise ValueError(f"{writer} takes unsaved instances of one model.")
+    obj._prepare_related_fields_for_save(operation_name=writer)
+    return [field.get_db_prep_save(field.pre_save(obj, True), connection) for field in fields]
+
+
+def _execute(connection, sql: str, params, objs: list, *, using: str, returning: bool) -> list:
+    """Run an INSERT of `objs` and, with `returning`, give each the id the database assigned."""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        if not returning:
+            return objs
+        ids = [row[0] for row in cursor.fetchall()]
+    for obj, pk in zip(objs, ids, strict=True):
+        obj.pk = pk
+        obj._state.adding, obj._state.db = False, using
+    return objs
+
+
+def _insert_head(model, fields, connection) -> str:
+    quote = connection.ops.quote_name
+    return f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(field.column) for field in fields)}) "
+
+
+def _returning(model, connection, returning: bool) -> str:
+    return f" RETURNING {connection.ops.quote_name(model._meta.pk.column)}" if returning else ""
+
+
 def insert_all(objs: list, *, using: str = "default", returning: bool = True) -> list:
     """INSERT unsaved instances of one model in one statement and give them their ids, as bulk_create does.
 
@@ -53,33 +88,16 @@ def insert_all(objs: list, *, using: str = "default", returning: bool = True) ->
         return objs
     model = type(objs[0])
     connection = connections[using]
-    meta = model._meta
-    fields = [field for field in meta.concrete_fields if not (field.primary_key and field.db_returning)]
+    fields = _columns(model)
     key = (model, len(objs), connection.vendor, returning)
     sql = _INSERTS.get(key)
     if sql is None:
-        quote = connection.ops.quote_name
         row = f"({', '.join(['%s'] * len(fields))})"
-        sql = (
-            f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(field.column) for field in fields)}) "
-            f"VALUES {', '.join([row] * len(objs))}" + (f" RETURNING {quote(meta.pk.column)}" if returning else "")
-        )
+        sql = _insert_head(model, fields, connection) + f"VALUES {', '.join([row] * len(objs))}"
+        sql += _returning(model, connection, returning)
         _INSERTS[key] = sql
-    values = []
-    for obj in objs:
-        if type(obj) is not model or obj.pk is not None:
-            raise ValueError("insert_all takes unsaved instances of one model.")
-        obj._prepare_related_fields_for_save(operation_name="insert_all")
-        values += [field.get_db_prep_save(field.pre_save(obj, True), connection) for field in fields]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, values)
-        if not returning:
-            return objs
-        ids = [row[0] for row in cursor.fetchall()]
-    for obj, pk in zip(objs, ids, strict=True):
-        obj.pk = pk
-        obj._state.adding, obj._state.db = False, using
-    return objs
+    values = [value for obj in objs for value in _row_values(obj, model, fields, connection, "insert_all")]
+    return _execute(connection, sql, values, objs, using=using, returning=returning)
 
 
 def _unnest_types(fields, connection) -> list[str] | None:
@@ -101,31 +119,15 @@ def insert_many(objs: list, *, using: str = "default", returning: bool = True, b
         return objs
     connection = connections[using]
     model = type(objs[0])
-    fields = [field for field in model._meta.concrete_fields if not (field.primary_key and field.db_returning)]
+    fields = _columns(model)
     types = _unnest_types(fields, connection) if connection.vendor == "postgresql" else None
     if types is None:
         for start in range(0, len(objs), batch_size):
             insert_all(objs[start:start + batch_size], using=using, returning=returning)
         return objs
-    quote = connection.ops.quote_name
-    sql = (
-        f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(field.column) for field in fields)}) "
-        f"SELECT * FROM UNNEST({', '.join(f'(%s)::{db_type}[]' for db_type in types)})"
-        + (f" RETURNING {quote(model._meta.pk.column)}" if returning else "")
-    )
-    columns: list[list] = [[] for _ in fields]
-    for obj in objs:
-        if type(obj) is not model or obj.pk is not None:
-            raise ValueError("insert_many takes unsaved instances of one model.")
-        obj._prepare_related_fields_for_save(operation_name="insert_many")
-        for column, field in zip(columns, fields, strict=True):
-            column.append(field.get_db_prep_save(field.pre_save(obj, True), connection))
-    with connection.cursor() as cursor:
-        cursor.execute(sql, columns)
-        if not returning:
-            return objs
-        ids = [row[0] for row in cursor.fetchall()]
-    for obj, pk in zip(objs, ids, strict=True):
-        obj.pk = pk
-        obj._state.adding, obj._state.db = False, using
-    return objs
+    sql = _insert_head(model, fields, connection)
+    sql += f"SELECT * FROM UNNEST({', '.join(f'(%s)::{db_type}[]' for db_type in types)})"
+    sql += _returning(model, connection, returning)
+    rows = [_row_values(obj, model, fields, connection, "insert_many") for obj in objs]
+    columns = [list(column) for column in zip(*rows, strict=True)]
+    return _execute(connection, sql, columns, objs, using=using, returning=returning)

@@ -9,27 +9,10 @@ from django.utils import timezone
 from billing.models import Invoice, Payment
 from packages.models import PackageAssignment, PackageBenefitTracker, PackageUsage
 from receipts.models import Receipt
+from tests.admin.sale_form import ASSIGN, sale_form
 from tests.factories import CustomerFactory, MembershipFactory, PrepaidPackageFactory, ServicePackageFactory
 
 pytestmark = pytest.mark.django_db
-
-ASSIGN = "/admin/packages/packageassignment/assign/"
-
-
-def sale_form(customer, template, **fields):
-    return {
-        "customer": customer.pk,
-        "template": f"{template.package_type}:{template.pk}",
-        "service": "",
-        "price_paid": "",
-        "discount": "0.00",
-        "expires_on": "",
-        "notes": "",
-        "payment_method": "cash",
-        "payment_amount": "",
-        "payment_reference": "",
-        **fields,
-    }
 
 
 def nothing_sold():

@@ -9,29 +9,10 @@ from billing.models import Invoice, Payment
 from billing.services import PaymentIn, assignment_sell
 from packages.models import PackageAssignment
 from receipts.models import Receipt
+from tests.admin.sale_form import ASSIGN, sale_form
 from tests.factories import CustomerFactory, MembershipFactory, PrepaidPackageFactory, inr
 
 pytestmark = pytest.mark.django_db
-
-ASSIGN = "/admin/packages/packageassignment/assign/"
-
-
-def sale_form(customer, template, **fields):
-    return {
-        "customer": customer.pk,
-        "template": f"{template.package_type}:{template.pk}",
-        "service": "",
-        "price_paid": "",
-        "discount": "0.00",
-        "expires_on": "",
-        "notes": "",
-        "payment_method": "cash",
-        "payment_amount": "",
-        "payment_reference": "",
-        "customer_address": "",
-        "customer_state_code": "",
-        **fields,
-    }
 
 
 def counts():
