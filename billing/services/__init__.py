@@ -31,11 +31,6 @@ from .rules import (
 from .sale import SaleQuote, SaleResult, assignment_sell, sale_quote
 from .void import invoice_void
 
-# The sale's old name, kept only until the branch that writes the admin's history (issue 26,
-# item 7), written against it in parallel, is merged; then billing/admin.py moves to
-# assignment_sell and this line goes.
-package_sell = assignment_sell
-
 __all__ = [
     "RefundQuote",
     "RefundResult",
