@@ -32,7 +32,7 @@ from spa_pkg.permissions import user_may
 from .forms import PackageSellForm, RefundForm, TopUpForm
 from .models import Invoice, InvoiceKind, InvoiceLine, NumberSequence, Payment
 from .selectors import invoice_money_back, invoice_money_to_return
-from .services import assignment_refund, assignment_refund_quote, assignment_top_up, invoice_void, package_sell
+from .services import assignment_refund, assignment_refund_quote, assignment_sell, assignment_top_up, invoice_void
 
 admin.site.site_header = f"{settings.SPA_NAME} · administration"
 admin.site.site_title = settings.SPA_NAME
@@ -72,7 +72,7 @@ def package_sale_view(model_admin, request):
         try:
             with transaction.atomic():  # the sale and its History rows, or neither
                 # Sold where the seller works (their picked branch), so a template's branches hold here too.
-                result = package_sell(**form.sale_arguments(), user=request.user, branch=page_branch(request))
+                result = assignment_sell(**form.sale_arguments(), user=request.user, branch=page_branch(request))
                 if result.created:  # a form sent twice answers the first sale, already in the History
                     log_sale(request.user, result)
         except DomainError as error:

@@ -1,12 +1,18 @@
 """Build the frozen snapshot a receipt document prints (see receipts.models.Receipt)."""
+from decimal import Decimal
+
 from django.utils import timezone
 
 from branches.models import Branch
 from packages.models import AssignmentStatus, PackageAssignment
 from spa_pkg.formats import format_date
-from spa_pkg.money import money_str
+from spa_pkg.money import ZERO, money_str
 
+from .tax import LineTax
 from .words import amount_in_words
+
+# What a receipt says of money taken for prepaid credit (a voucher): untaxed until spent.
+ADVANCE_NOTE = "Advance for a prepaid voucher: GST is charged when it is redeemed."
 
 
 def seller_details(branch: Branch) -> dict:
@@ -128,6 +134,40 @@ def redemption_note(
         used = f"included in {package}"
     where = f"tax paid on {sale_invoice}" if sale_invoice else "tax paid when the package was bought"
     return f"{item}, {used}; {where}"
+
+
+def receipt_line(
+    name: str,
+    *,
+    tax: LineTax,
+    total: Decimal,
+    hsn_sac: str = "",
+    rate: Decimal = ZERO,
+    note: str | None = None,
+    price: Decimal | None = None,
+) -> dict:
+    """Return the one line of a sale, refund or top-up document, in the shape a cart line prints.
+
+    `price` is the unit price (and gross) when it is not the taxable value: a package sold
+    GST-inclusive, or prepaid credit whose advance is untaxed.
+    """
+    price = tax.taxable_value if price is None else price
+    return {
+        "name": name,
+        "hsn_sac": hsn_sac,
+        "quantity": 1,
+        "unit_price": money_str(price),
+        "gross": money_str(price),
+        "discount": money_str(ZERO),
+        "taxable_value": money_str(tax.taxable_value),
+        "gst_rate": money_str(rate),
+        "cgst": money_str(tax.cgst),
+        "sgst": money_str(tax.sgst),
+        "igst": money_str(tax.igst),
+        "total": money_str(total),
+        "package": None,
+        "package_note": note,
+    }
 
 
 def invoice_line_details(line_json: dict, *, hsn_sac: str, tax_note: str | None) -> dict:

@@ -37,6 +37,12 @@ class IdempotencyKeyReused(BillingError):
     status_code = 409
 
 
+class InvalidIdempotencyKey(BillingError):
+    """An Idempotency-Key the column cannot hold: a wrong field (400), not a conflict."""
+
+    default_message = "The idempotency key is not valid."
+
+
 class TotalsChanged(BillingError):
     """The grand total the cashier saw is not the one the bill comes to now: a conflict, nothing written."""
 

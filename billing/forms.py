@@ -1,4 +1,4 @@
-"""Forms of the admin "Assign & collect payment" page (the sale itself is `package_sell`) and of the counter."""
+"""Forms of the admin "Assign & collect payment" page (the sale itself is `assignment_sell`) and of the counter."""
 from decimal import Decimal
 
 from django import forms
@@ -134,7 +134,7 @@ class PackageSellForm(DomainErrorsMixin, forms.Form):
         return cleaned
 
     def sale_arguments(self) -> dict:
-        """Return the keyword arguments of `package_sell` (without the user)."""
+        """Return the keyword arguments of `assignment_sell` (without the user)."""
         data = self.cleaned_data
         return {
             "customer": data["customer"],

@@ -16,7 +16,7 @@ a table, in primary-key order, so no two of them can wait on each other. Who tak
 | bill (`invoice_create`) | the customer's assignments and trackers, the customer (cash, Rule 46), products, INV and REC |
 | void of a bill | the invoice, the assignments it used, its products, CN |
 | void of a package sale | the invoice, the package it sold, CN |
-| sale, renewal (`package_sell`) | the package renewed (if any), the customer (cash, Rule 46), INV, REC |
+| sale, renewal (`assignment_sell`) | the package renewed (if any), the customer (cash, Rule 46), INV, REC |
 | refund | the package, CN (taxed kinds) or RV |
 | top-up | the package, the customer (cash), REC |
 | transfer, extend, adjust, pause, resume | the package |

@@ -1,6 +1,6 @@
 """/assign-packages: the cashier sells a package, server-rendered (the sale form posts with htmx).
 
-It lives in billing because the sale is `package_sell` (billing sits above packages); the
+It lives in billing because the sale is `assignment_sell` (billing sits above packages); the
 form is packages' (`AssignPackageForm`, with the address and state GST Rule 46 may ask for:
 `billing.forms.PackageSaleForm`), the picker customers'. The form carries a key made
 when it opens: a second press of the same form answers the first sale and sells nothing more.
@@ -17,7 +17,7 @@ from spa_pkg.exceptions import DomainError
 from spa_pkg.permissions import permission_required
 
 from .forms import PackageSaleForm
-from .services import PaymentIn, SaleQuote, package_sell, rule46_threshold, sale_quote
+from .services import PaymentIn, SaleQuote, assignment_sell, rule46_threshold, sale_quote
 
 
 def _initial_from_query(query) -> dict:
@@ -37,7 +37,7 @@ def _with_default_expiry(form: PackageSaleForm) -> PackageSaleForm:
 
 
 def _quote(details) -> SaleQuote | None:
-    """What the sale collects, as `package_sell` will charge it (None until the package and service are known)."""
+    """What the sale collects, as `assignment_sell` will charge it (None until the package and service are known)."""
     if details.template is None or details.price is None:
         return None
     return sale_quote(template=details.template, service=details.service)
@@ -87,7 +87,7 @@ def _sell(request):
     if form.is_valid():
         data = form.cleaned_data
         try:
-            sale = package_sell(
+            sale = assignment_sell(
                 **form.sale_arguments(),
                 payment=PaymentIn(method=data["method"], amount=data.get("amount"), reference=data.get("reference") or ""),
                 buyer=form.buyer(),

@@ -53,6 +53,8 @@ from .services import (
     CLOSED,
     assignment_pause,
     assignment_resume,
+    template_remove,
+    templates_sold,
 )
 
 ASSIGN_URL_NAME = "admin:packages_packageassignment_assign"
@@ -136,12 +138,8 @@ class PackageTemplateAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         if not super().has_delete_permission(request, obj):
             return False
-        # A sold template stays: assignments point at it. Withdraw it from sale instead.
-        return obj is None or not self._assignments_of([obj.pk]).exists()
-
-    def _assignments_of(self, ids):
-        content_type = ContentType.objects.get_for_model(self.model)
-        return PackageAssignment.objects.filter(template_type=content_type, template_id__in=ids)
+        # A sold template stays (template_remove would only withdraw it): withdraw it from sale instead.
+        return obj is None or not templates_sold(self.model, [obj.pk])
 
     def get_queryset(self, request):
         content_type = ContentType.objects.get_for_model(self.model)
@@ -154,15 +152,10 @@ class PackageTemplateAdmin(admin.ModelAdmin):
         )
         return super().get_queryset(request).annotate(sold_count=Subquery(sold, output_field=IntegerField()))
 
-    def delete_queryset(self, request, queryset):
-        sold = set(self._assignments_of(queryset.values_list("pk", flat=True)).values_list("template_id", flat=True))
-        if sold:
-            self.message_user(
-                request,
-                "Templates already sold are kept; withdraw them from sale instead.",
-                messages.WARNING,
-            )
-        queryset.exclude(pk__in=sold).delete()
+    def delete_model(self, request, obj):
+        """The delete page reaches only unsold templates (above); the one rule still decides."""
+        template_remove(obj)
+
 
     @admin.display(description="Sold", ordering="sold_count")
     def sold(self, obj):

@@ -155,7 +155,7 @@ class SaleDetails:
 class AssignPackageForm(DomainErrorsMixin, PageForm):
     """The package, its service, expiry, notes and the payment; the customer comes from the picker."""
 
-    # Refusals of package_sell -> the fields of this form (the customer's go to the picker).
+    # Refusals of assignment_sell -> the fields of this form (the customer's go to the picker).
     error_fields = {
         "customer": "customer_id",
         "package_id": "package",

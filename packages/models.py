@@ -473,7 +473,7 @@ class PackageAssignment(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     notes = models.TextField(blank=True)
-    # The key of the sale form that sold it (billing.services.package_sell): a second press of the
+    # The key of the sale form that sold it (billing.services.assignment_sell): a second press of the
     # same form, or a retried request, answers this sale instead of selling again.
     idempotency_key = models.CharField(max_length=80, null=True, blank=True, unique=True, editable=False)
     # The earlier system's own reference of a package brought in with `import_packages`

@@ -17,7 +17,7 @@ from spa_pkg.permissions import HasPerm, ModelPermissions
 from ..exceptions import BuyerDetailsMissing
 from ..models import Invoice, InvoiceLine
 from ..selectors import invoice_money_back, invoices_readable_by, money_back_json, package_usage
-from ..services import PaymentIn, invoice_create, invoice_preview, invoice_void, package_sell
+from ..services import PaymentIn, assignment_sell, invoice_create, invoice_preview, invoice_void
 from .filters import InvoiceFilter
 from .serializers import (
     AssignAndPayInput,
@@ -138,7 +138,7 @@ class AssignAndPayApi(APIView):
         invoice = data.validated_data.get("invoice") or {}
         receipt = data.validated_data.get("receipt") or {"generate": True, "pdf": True}
         try:
-            sale = package_sell(
+            sale = assignment_sell(
                 customer=assignment["customer"],
                 template=assignment["template"],
                 service=assignment["service"],

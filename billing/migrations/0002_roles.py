@@ -22,7 +22,7 @@ CASHIER = {
     "customers": {"customer": ("view", "add", "change")},
     "packages": {
         **dict.fromkeys(TEMPLATES, ("view",)),
-        # Selling a package is adding an assignment (through billing.services.package_sell).
+        # Selling a package is adding an assignment (through billing.services.assignment_sell).
         "packageassignment": ("view", "add"),
         "packagebenefittracker": ("view",),
         # The ledger is shown inline on the assignment page.

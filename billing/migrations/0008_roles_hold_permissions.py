@@ -18,7 +18,7 @@ CASHIER = {
     "customers": {"customer": ("view", "add", "change")},
     "packages": {
         **dict.fromkeys(TEMPLATES, ("view",)),
-        # Selling a package is adding an assignment (billing.services.package_sell).
+        # Selling a package is adding an assignment (billing.services.assignment_sell).
         "packageassignment": ("view", "add"),
         "packagebenefittracker": ("view",),
         "packageusage": ("view",),

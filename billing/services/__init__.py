@@ -9,6 +9,7 @@ from .aftersale import (
     assignment_top_up,
     sale_invoice_line,
 )
+from .cart import PaymentIn
 from .invoice import (
     CartItem,
     InvoiceResult,
@@ -27,7 +28,7 @@ from .rules import (
     rule46_message,
     rule46_threshold,
 )
-from .sale import PaymentIn, SaleQuote, SaleResult, package_sell, sale_quote
+from .sale import SaleQuote, SaleResult, assignment_sell, sale_quote
 from .void import invoice_void
 
 __all__ = [
@@ -56,7 +57,7 @@ __all__ = [
     "invoice_packages",
     "invoice_preview",
     "invoice_void",
-    "package_sell",
+    "assignment_sell",
     "payments_check",
     "stored_computation",
 ]

@@ -39,13 +39,14 @@ from spa_pkg.formats import format_date
 from spa_pkg.money import ZERO, format_inr, inr, money_str, quantize_money
 from spa_pkg.payments import TENDER_NAMES, PaymentMethod
 
-from ..documents import document_snapshot
+from ..documents import ADVANCE_NOTE, document_snapshot, receipt_line
 from ..engine import SUMMARY_FIELDS
 from ..models import Invoice, InvoiceKind, InvoiceLine, LineType, Payment, Refund
 from ..numbering import next_number
 from ..tax import LineTax, line_tax, taxable_from
+from .cart import PaymentIn
 from .rules import cash_limit_check
-from .sale import DEFAULT_PACKAGE_SAC, PaymentIn
+from .sale import DEFAULT_PACKAGE_SAC
 
 CREDIT_NOTE, REFUND_VOUCHER = ReceiptKind.CREDIT_NOTE.value, ReceiptKind.REFUND_VOUCHER.value
 
@@ -203,25 +204,6 @@ def _summary(*, taxable: Decimal, tax: LineTax, round_off: Decimal, total: Decim
     return summary
 
 
-def _line(name: str, *, hsn_sac: str, rate: Decimal, tax: LineTax, total: Decimal, note: str | None) -> dict:
-    return {
-        "name": name,
-        "hsn_sac": hsn_sac,
-        "quantity": 1,
-        "unit_price": money_str(tax.taxable_value),
-        "gross": money_str(tax.taxable_value),
-        "discount": money_str(ZERO),
-        "taxable_value": money_str(tax.taxable_value),
-        "gst_rate": money_str(rate),
-        "cgst": money_str(tax.cgst),
-        "sgst": money_str(tax.sgst),
-        "igst": money_str(tax.igst),
-        "total": money_str(total),
-        "package": None,
-        "package_note": note,
-    }
-
-
 def _refund_amount(quote: RefundQuote, amount) -> Decimal:
     if amount is None:
         return quote.refundable
@@ -274,7 +256,7 @@ def assignment_refund(
         else:  # a smaller amount is GST-inclusive too: its taxable part and tax, the paisa left in the round-off
             tax, rounding = gst_inside(refund_amount, quote.gst_rate, inter_state=bool(quote.tax.igst))
         hsn_sac = locked.service.sac_code if locked.service_id else DEFAULT_PACKAGE_SAC
-        lines = [_line(name, hsn_sac=hsn_sac, rate=quote.gst_rate, tax=tax, total=tax.total, note=None)]
+        lines = [receipt_line(name, hsn_sac=hsn_sac, rate=quote.gst_rate, tax=tax, total=tax.total)]
         summary = _summary(taxable=tax.taxable_value, tax=tax, round_off=rounding, total=refund_amount)
         title, kind = "Credit note", ReceiptKind.CREDIT_NOTE
         notes = (
@@ -287,7 +269,7 @@ def assignment_refund(
         number = next_number("RV", branch=branch, day=on_date)
         untaxed = LineTax(refund_amount, ZERO, ZERO, ZERO)
         note = quote.note or "Refund of an advance: no GST was charged when it was sold."
-        lines = [_line(name, hsn_sac="", rate=ZERO, tax=untaxed, total=refund_amount, note=note)]
+        lines = [receipt_line(name, tax=untaxed, total=refund_amount, note=note)]
         summary = _summary(taxable=refund_amount, tax=untaxed, round_off=ZERO, total=refund_amount)
         title, kind = "Refund voucher", ReceiptKind.REFUND_VOUCHER
         notes = f"Reason: {reason}"
@@ -413,13 +395,11 @@ def assignment_top_up(
         reference=(payment.reference or "")[:80],
         received_by=user,
     )
-    line = _line(
+    line = receipt_line(
         f"{locked.package_name}: top-up of {format_inr(credit)} credit",
-        hsn_sac="",
-        rate=ZERO,
         tax=LineTax(price_paid, ZERO, ZERO, ZERO),
         total=price_paid,
-        note="Advance for a prepaid voucher: GST is charged when it is redeemed.",
+        note=ADVANCE_NOTE,
     )
     summary = _summary(taxable=price_paid, tax=LineTax(price_paid, ZERO, ZERO, ZERO), round_off=ZERO, total=price_paid)
     receipt = receipt_issue(

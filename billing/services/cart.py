@@ -22,7 +22,16 @@ from spa_pkg.payments import TENDER_METHODS, TENDER_NAMES
 
 from ..engine import LineInput
 from ..exceptions import InsufficientStock, InvalidCart, UnknownCustomer
-from .sale import PaymentIn
+
+
+@dataclass(frozen=True)
+class PaymentIn:
+    """A payment as the caller gives it; `amount=None` takes whatever is due."""
+
+    method: str
+    amount: Decimal | None = None
+    reference: str = ""
+
 
 MAX_QUANTITY = 10_000
 

@@ -11,7 +11,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
+from django.db import connection
 from django.db.models import OuterRef, Q, Subquery
 
 from branches.models import Branch
@@ -24,7 +24,6 @@ from packages.services import BenefitUse, benefits_take
 from receipts.models import Receipt, ReceiptKind
 from receipts.services import receipt_build
 from spa_pkg.compiled_writes import insert_all, pipelined
-from spa_pkg.exceptions import DomainError
 from spa_pkg.money import ZERO, format_inr, inr
 from spa_pkg.payments import MAX_PAYMENTS
 
@@ -39,13 +38,13 @@ from ..engine import (
     Summary,
     compute_bill,
 )
-from ..exceptions import IdempotencyKeyReused, InsufficientStock, InvalidCart, PaymentMismatch, TotalsChanged
+from ..exceptions import InsufficientStock, PaymentMismatch, TotalsChanged
+from ..idempotency import idempotency_key_clean, idempotency_key_refuse, idempotent_write
 from ..models import Invoice, InvoiceKind, InvoiceLine, InvoiceStatus, LineType, Payment, PaymentMethod
 from ..numbering import next_numbers
 from ..tax import is_inter_state
-from .cart import CartItem, CheckedBill, bill_fingerprint, cart_lines, check_bill, summary_message
+from .cart import CartItem, CheckedBill, PaymentIn, bill_fingerprint, cart_lines, check_bill, summary_message
 from .rules import BuyerDetails, cash_in, cash_limit_check, rule46_check
-from .sale import PaymentIn
 
 
 @dataclass(frozen=True)
@@ -171,10 +170,7 @@ def invoice_create(
     needs them; the rules of billing.services.rules (Rule 46, the cash limit) refuse the bill
     otherwise, writing nothing.
     """
-    key = (idempotency_key or "").strip() or None
-    if key is not None and len(key) > 80:
-        raise InvalidCart("The idempotency key is too long (80 characters at most).", errors={"idempotency_key": [
-            "At most 80 characters."]})
+    key = idempotency_key_clean(idempotency_key)
     bill = check_bill(
         customer=customer, discount=discount, use_credit=use_credit, guests=guests,
         place_of_supply=place_of_supply, payments=payments, bill_date=bill_date, branch=branch,
@@ -183,20 +179,28 @@ def invoice_create(
     # No look-up of the key before the bill: the unique key on the invoice row is the check.
     # A retry meets it at the INSERT (or fails earlier, its packages or stock spent by the
     # first submission); either way the transaction rolls back and the first invoice answers.
-    try:
-        with transaction.atomic():
-            return _create(
-                bill, items, cashier=cashier, key=key, fingerprint=fingerprint, expected=expected_grand_total, buyer=buyer
-            )
-    except (IntegrityError, DomainError):
-        earlier = (
-            Invoice._base_manager.filter(idempotency_key=key).select_related("customer", "receipt").first()
-            if key
-            else None
-        )
-        if earlier is None:
-            raise
-        return _replay(earlier, bill, cashier=cashier, fingerprint=fingerprint)
+    return idempotent_write(
+        key,
+        write=lambda: _create(
+            bill, items, cashier=cashier, key=key, fingerprint=fingerprint, expected=expected_grand_total, buyer=buyer
+        ),
+        earlier=_issued_with,
+        replay=lambda invoice: _replay(invoice, bill, cashier=cashier, fingerprint=fingerprint),
+    )
+
+
+def _issued_with(key: str) -> Invoice | None:
+    return Invoice._base_manager.filter(idempotency_key=key).select_related("customer", "receipt").first()
+
+
+def invoice_insert(invoice: Invoice) -> Invoice:
+    """INSERT a new invoice and give it its id: the one way an invoice row is made (a bill here, a package sale too).
+
+    The compiled statement the counter's bill is timed with (docs/benchmarks.md); no signals are
+    sent (no code listens for an invoice's save) and the database checks every constraint.
+    """
+    (invoice,) = insert_all([invoice])
+    return invoice
 
 
 def _sale_invoice_number():
@@ -270,7 +274,7 @@ def _create(
         ),
         created_by=cashier,
     )])
-    insert_all([invoice])
+    invoice_insert(invoice)
     line_rows = insert_all([_line_row(invoice, result) for result in computation.lines])
     for payment in payments:
         payment.receipt = invoice.receipt
@@ -403,10 +407,6 @@ def _document_lines(computation: BillComputation, locked) -> list[dict]:
 # -- idempotent replay ------------------------------------------------------------------------
 
 
-def _refuse_key(message: str):
-    raise IdempotencyKeyReused(message, errors={"idempotency_key": [message]})
-
-
 def stored_computation(invoice: Invoice) -> BillComputation:
     """Rebuild an issued invoice's computation from its stored lines (for a retried submission)."""
     results = []
@@ -470,9 +470,9 @@ def _replay(invoice: Invoice, bill: CheckedBill, *, cashier, fingerprint: str) -
     request, refused (409) as a changed body is, without naming a document of the other one.
     """
     if invoice.cashier_id != getattr(cashier, "pk", None):
-        _refuse_key("This Idempotency-Key was already used by another user; send a new key for this bill.")
+        idempotency_key_refuse("This Idempotency-Key was already used by another user; send a new key for this bill.")
     if invoice.branch_id != bill.branch.pk:
-        _refuse_key("This Idempotency-Key was already used at another branch; send a new key for this bill.")
+        idempotency_key_refuse("This Idempotency-Key was already used at another branch; send a new key for this bill.")
     # Invoices issued before fingerprints were kept are matched on the customer alone.
     same_bill = (
         invoice.request_fingerprint == fingerprint
@@ -480,7 +480,7 @@ def _replay(invoice: Invoice, bill: CheckedBill, *, cashier, fingerprint: str) -
         else invoice.customer_id == bill.customer.pk
     )
     if not same_bill:
-        _refuse_key(
+        idempotency_key_refuse(
             f"This Idempotency-Key was already used for a different bill ({invoice.number}); "
             "send a new key for a new bill."
         )
@@ -495,6 +495,7 @@ def _replay(invoice: Invoice, bill: CheckedBill, *, cashier, fingerprint: str) -
 
 __all__ = [
     "CartItem",
+    "invoice_insert",
     "InvoiceResult",
     "NO_PACKAGE",
     "invoice_create",

@@ -1,7 +1,7 @@
 """Who may sell a package at another price, and at what GST rate a package is sold (docs/pricing.md).
 
 Every sale path (the API, /assign-packages and the admin's "Assign & collect payment")
-goes through `package_sell`, which asks here before it writes anything:
+goes through `assignment_sell`, which asks here before it writes anything:
 
 - `package_gst_rate`: the rate is the covered service's, or the kind's configured rate
   (`PACKAGE_GST_RATES`, then `PACKAGE_GST_RATE`); a caller may name it only to confirm it.

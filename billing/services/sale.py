@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from branches.models import Branch
@@ -27,29 +26,22 @@ from packages.models import PackageAssignment, PackageTemplate
 from packages.services import assignment_create
 from receipts.models import ReceiptKind
 from receipts.services import receipt_issue
-from spa_pkg.exceptions import DomainError
 from spa_pkg.money import ZERO, format_inr, inr, money_str, quantize_money
 from spa_pkg.payments import TENDER_NAMES
 
-from ..documents import document_snapshot
+from ..documents import ADVANCE_NOTE, document_snapshot, receipt_line
 from ..engine import SUMMARY_FIELDS
-from ..exceptions import IdempotencyKeyReused, PaymentMismatch
+from ..exceptions import PaymentMismatch
+from ..idempotency import idempotency_key_clean, idempotency_key_refuse, idempotent_write
 from ..models import Invoice, InvoiceKind, InvoiceLine, LineType, Payment, PaymentMethod
 from ..numbering import next_number
 from ..tax import LineTax, line_tax, round_off, taxable_from
+from .cart import PaymentIn
+from .invoice import invoice_insert
 from .pricing import PriceDecision, confirm_tax_rate, package_gst_rate, price_decision, untaxed_sale_note
 from .rules import BuyerDetails, cash_limit_check, rule46_check
 
 DEFAULT_PACKAGE_SAC = "999729"
-
-
-@dataclass(frozen=True)
-class PaymentIn:
-    """A payment as the caller gives it; `amount=None` takes whatever is due."""
-
-    method: str
-    amount: Decimal | None = None
-    reference: str = ""
 
 
 @dataclass(frozen=True)
@@ -101,7 +93,7 @@ class SaleQuote:
 
 
 def sale_quote(*, template: PackageTemplate, service: Service | None = None) -> SaleQuote:
-    """Return what `package_sell` charges for `template` at its list price (no price entered, no discount).
+    """Return what `assignment_sell` charges for `template` at its list price (no price entered, no discount).
 
     The same arithmetic as the sale (`sale_charge`): GST on a taxed kind, none on a credit voucher.
     A free offer collects nothing.
@@ -129,7 +121,7 @@ def _sale_invoice(
     """
     tax = charge.tax
     price = tax.taxable_value  # one package, no discount: the rate is the taxable value
-    invoice = Invoice.objects.create(
+    invoice = invoice_insert(Invoice(
         number=next_number("INV", branch=branch, day=bill_date),
         branch=branch,
         kind=InvoiceKind.PACKAGE_SALE,
@@ -144,7 +136,7 @@ def _sale_invoice(
         round_off=inr(charge.round_off),
         grand_total=inr(charge.grand_total),
         amount_payable=inr(charge.grand_total),
-    )
+    ))
     hsn_sac = assignment.service.sac_code if assignment.service else DEFAULT_PACKAGE_SAC
     InvoiceLine.objects.create(
         invoice=invoice,
@@ -163,26 +155,13 @@ def _sale_invoice(
         total=inr(tax.total),
         assignment=assignment,
     )
-    line = {
-        "name": f"{assignment.package_name} (package)",
-        "hsn_sac": hsn_sac,
-        "quantity": 1,
-        "unit_price": money_str(price),
-        "gross": money_str(price),
-        "discount": money_str(ZERO),
-        "taxable_value": money_str(tax.taxable_value),
-        "gst_rate": money_str(rate),
-        "cgst": money_str(tax.cgst),
-        "sgst": money_str(tax.sgst),
-        "igst": money_str(tax.igst),
-        "total": money_str(tax.total),
-        "package": None,
-        "package_note": None,
-    }
+    line = receipt_line(
+        f"{assignment.package_name} (package)", hsn_sac=hsn_sac, rate=rate, tax=tax, total=tax.total, price=price
+    )
     return invoice, line
 
 
-def package_sell(*, idempotency_key: str | None = None, **sale) -> SaleResult:
+def assignment_sell(*, idempotency_key: str | None = None, **sale) -> SaleResult:
     """Assign `template` to `customer`, take the payment and issue the documents.
 
     `price_paid`, when given, is what the customer pays, GST included on a tax invoice.
@@ -197,24 +176,17 @@ def package_sell(*, idempotency_key: str | None = None, **sale) -> SaleResult:
     `idempotency_key` (as for `invoice_create`): the same key sent again by the same user
     at the same branch for the same customer and package answers the first sale
     (`created=False`) and writes nothing; sent for another sale, by another user or at
-    another branch, it is refused (409).
+    another branch, it is refused (409); a key longer than its column is refused as a wrong
+    field (400), as billing.idempotency does for the invoice.
     """
-    key = (idempotency_key or "").strip() or None
-    if key is not None and len(key) > 80:
-        message = "The idempotency key is too long (80 characters at most)."
-        raise IdempotencyKeyReused(message, errors={"idempotency_key": [message]})
+    key = idempotency_key_clean(idempotency_key)
     if key is not None and (earlier := _sold_with(key)) is not None:
         return _replay_sale(earlier, sale)
     # The unique key on the assignment is the check against a concurrent twin: the second
     # meets it, rolls back, and answers the first sale.
-    try:
-        with transaction.atomic():
-            return _sell(**sale, key=key)
-    except (IntegrityError, DomainError):
-        earlier = _sold_with(key) if key else None
-        if earlier is None:
-            raise
-        return _replay_sale(earlier, sale)
+    return idempotent_write(
+        key, write=lambda: _sell(**sale, key=key), earlier=_sold_with, replay=lambda earlier: _replay_sale(earlier, sale)
+    )
 
 
 def _sold_with(key: str) -> PackageAssignment | None:
@@ -233,8 +205,7 @@ def _replay_sale(assignment: PackageAssignment, sale: dict) -> SaleResult:
     )
     if not same:
         # Say nothing of that sale: its customer and package are not the caller's to read.
-        message = "This sale key was already used for another sale; start a new sale for this one."
-        raise IdempotencyKeyReused(message, errors={"idempotency_key": [message]})
+        idempotency_key_refuse("This sale key was already used for another sale; start a new sale for this one.")
     payment = assignment.payments.select_related("receipt", "invoice").order_by("pk").first()
     invoice = (
         Invoice.objects.select_related("receipt")
@@ -351,24 +322,11 @@ def _sell(
     receipt = None
     if generate_receipt:
         if line is None:
-            line = {
-                "name": assignment.package_name,
-                "hsn_sac": "",
-                "quantity": 1,
-                "unit_price": money_str(assignment.price_paid.amount),
-                "gross": money_str(assignment.price_paid.amount),
-                "discount": money_str(ZERO),
-                "taxable_value": money_str(ZERO),
-                "gst_rate": money_str(ZERO),
-                "cgst": money_str(ZERO),
-                "sgst": money_str(ZERO),
-                "igst": money_str(ZERO),
-                "total": money_str(assignment.price_paid.amount),
-                "package": None,
-                "package_note": "Advance for a prepaid voucher: GST is charged when it is redeemed."
-                if is_voucher
-                else None,
-            }
+            paid = assignment.price_paid.amount
+            untaxed = LineTax(ZERO, ZERO, ZERO, ZERO)  # an advance: no GST on this document
+            line = receipt_line(
+                assignment.package_name, tax=untaxed, total=paid, price=paid, note=ADVANCE_NOTE if is_voucher else None
+            )
         summary = _summary(invoice) if invoice else _advance_summary(amount_due)
         receipt = receipt_issue(
             number=next_number("REC", branch=branch, day=bill_date),
@@ -441,4 +399,4 @@ def _advance_summary(amount: Decimal) -> dict:
     return summary
 
 
-__all__ = ["PaymentIn", "SaleCharge", "SaleResult", "package_sell", "sale_charge"]
+__all__ = ["SaleCharge", "SaleResult", "assignment_sell", "sale_charge"]

@@ -15,7 +15,7 @@ from ..kinds import all_kinds
 from ..models import PackageAssignment, PackageTemplate
 from ..presenters import assignment_summary
 from ..selectors import customer_packages
-from ..services import assignment_pause, assignment_resume
+from ..services import assignment_pause, assignment_resume, template_remove
 from .filters import AssignmentFilter
 from .serializers import AssignmentSerializer, CustomerPackageSerializer, template_serializer
 
@@ -60,12 +60,11 @@ class TemplateViewSet(viewsets.ModelViewSet):
         return Response({"success": True, "package": self.get_serializer(template).data})
 
     def destroy(self, request, *args, **kwargs):
-        """Deactivate the template: assignments already sold keep referring to it."""
+        """Take the template off the shelf by packages.services.template_remove: deleted if never sold, else withdrawn."""
         template = self.get_object()
-        if template.is_active:
-            template.is_active = False
-            template.save(update_fields=["is_active", "updated_at"])
-        return Response({"success": True, "package": self.get_serializer(template).data})
+        package = {**self.get_serializer(template).data, "is_active": False}  # as it was, now off sale either way
+        deleted = template_remove(template)
+        return Response({"success": True, "deleted": deleted, "package": package})
 
 
 def template_viewset(kind) -> type[TemplateViewSet]:
@@ -81,6 +80,11 @@ def template_viewset(kind) -> type[TemplateViewSet]:
         packages=serializer_class(many=True, help_text="The new template alone, in the list shape."),
     )
     single = envelope(f"{name}Response", package=serializer_class())
+    removed = envelope(
+        f"{name}RemovedResponse",
+        deleted=serializers.BooleanField(help_text="True: never sold, so deleted; false: sold, so withdrawn from sale."),
+        package=serializer_class(help_text="The template as it was, with is_active false."),
+    )
     tags = [f"templates: {kind.api_segment}"]
     viewset = type(
         f"{name}ViewSet",
@@ -96,9 +100,10 @@ def template_viewset(kind) -> type[TemplateViewSet]:
             summary=f"Change a {label} template (manager)", responses={200: single}, tags=tags
         ),
         destroy=extend_schema(
-            summary=f"Deactivate a {label} template (manager)",
-            description="Sets is_active to false and answers the template; nothing is deleted.",
-            responses={200: single},
+            summary=f"Take a {label} template off sale (manager)",
+            description="A template never sold is deleted; one sold is withdrawn from sale (is_active false), "
+            "as its packages keep referring to it. The admin follows the same rule.",
+            responses={200: removed},
             tags=tags,
         ),
     )(viewset)

@@ -25,6 +25,7 @@ from .balance import (
 )
 from .lifecycle import assignment_pause, assignment_resume
 from .status import CLOSED, StatusReason, assignment_status_change, assignments_expire
+from .templates import template_remove, templates_sold
 
 __all__ = [
     "CLOSED",
@@ -48,6 +49,8 @@ __all__ = [
     "assignment_resume",
     "assignment_status_change",
     "assignments_expire",
+    "template_remove",
+    "templates_sold",
     "balances_reconcile",
     "BenefitsTaken",
     "benefits_spend",

@@ -1,7 +1,7 @@
 """Staff users as the demo creates them, and a shop with one package of every kind sold."""
 import pytest
 
-from billing.services import CartItem, PaymentIn, invoice_create, package_sell
+from billing.services import CartItem, PaymentIn, assignment_sell, invoice_create
 from tests.factories import (
     CustomerFactory,
     KittyPartyFactory,
@@ -70,7 +70,7 @@ def busy_shop(staff_manager, facial):
     customers = CustomerFactory.create_batch(4)
     for customer in customers:
         for template, service in templates:
-            package_sell(
+            assignment_sell(
                 customer=customer, template=template, service=service, user=staff_manager, payment=PaymentIn("cash")
             )
         invoice_create(

@@ -58,20 +58,22 @@ def test_a_manager_can_add_every_kind_of_template(manager_client, model_name):
 
 
 def test_a_sold_template_cannot_be_deleted_but_a_new_one_can(manager_client, staff_manager):
-    from billing.services import PaymentIn, package_sell
+    from billing.services import PaymentIn, assignment_sell
 
     sold, unsold = PrepaidPackageFactory(), PrepaidPackageFactory()
-    package_sell(customer=CustomerFactory(), template=sold, user=staff_manager, payment=PaymentIn("cash"))
+    assignment_sell(customer=CustomerFactory(), template=sold, user=staff_manager, payment=PaymentIn("cash"))
 
     assert manager_client.get(f"/admin/packages/prepaidpackage/{sold.pk}/delete/").status_code == 403
     assert manager_client.post(f"/admin/packages/prepaidpackage/{unsold.pk}/delete/", {"post": "yes"}).status_code == 302
     assert not type(unsold).objects.filter(pk=unsold.pk).exists()
+    sold.refresh_from_db()
+    assert sold.is_active  # refused, not withdrawn: the admin withdraws with its own action
 
 
 def test_the_ledger_is_read_only_even_for_a_manager(manager_client, staff_manager):
-    from billing.services import PaymentIn, package_sell
+    from billing.services import PaymentIn, assignment_sell
 
-    package_sell(customer=CustomerFactory(), template=PrepaidPackageFactory(), user=staff_manager, payment=PaymentIn("cash"))
+    assignment_sell(customer=CustomerFactory(), template=PrepaidPackageFactory(), user=staff_manager, payment=PaymentIn("cash"))
     row = PackageUsage.objects.get()
 
     assert manager_client.get("/admin/packages/packageusage/add/").status_code == 403
@@ -82,9 +84,9 @@ def test_the_ledger_is_read_only_even_for_a_manager(manager_client, staff_manage
 
 
 def test_balances_are_read_only_on_the_assignment_page(manager_client, staff_manager):
-    from billing.services import PaymentIn, package_sell
+    from billing.services import PaymentIn, assignment_sell
 
-    assignment = package_sell(
+    assignment = assignment_sell(
         customer=CustomerFactory(), template=PrepaidPackageFactory(), user=staff_manager, payment=PaymentIn("cash")
     ).assignment
 

@@ -11,7 +11,7 @@ import pytest
 from django.utils import timezone
 
 from billing.models import Invoice, InvoiceKind, Payment, Refund
-from billing.services import CartItem, PaymentIn, assignment_refund_quote, invoice_create, package_sell
+from billing.services import CartItem, PaymentIn, assignment_refund_quote, assignment_sell, invoice_create
 from packages.models import PackageAssignment, PackageUsage, UsageKind
 from receipts.models import Receipt
 from spa_pkg.formats import format_date
@@ -27,7 +27,7 @@ OPERATIONS = ("refund", "transfer", "extend", "adjust", "top-up")
 def facial_package(staff_manager, facial):
     """Asha's 3+1 facial package, sold on a GST tax invoice, one session billed: 3/4 left."""
     customer = CustomerFactory(name="Asha Rao")
-    sale = package_sell(
+    sale = assignment_sell(
         customer=customer, template=ServicePackageFactory(), service=facial, user=staff_manager, payment=PaymentIn("cash")
     )
     invoice_create(customer=customer, items=[CartItem(type="service", id=facial.pk, quantity=1)], cashier=staff_manager)
@@ -37,7 +37,7 @@ def facial_package(staff_manager, facial):
 @pytest.fixture
 def prepaid(staff_manager):
     """Meena's prepaid credit: paid 15,000 for 17,500, none spent."""
-    sale = package_sell(
+    sale = assignment_sell(
         customer=CustomerFactory(name="Meena Iyer"), template=PrepaidPackageFactory(), user=staff_manager,
         payment=PaymentIn("upi"),
     )
@@ -331,7 +331,7 @@ def sale_invoice_of(assignment):
 
 
 def test_a_manager_voids_an_unused_package_sale_and_the_package_is_cancelled(manager_client, staff_manager, facial):
-    sale = package_sell(
+    sale = assignment_sell(
         customer=CustomerFactory(), template=ServicePackageFactory(), service=facial, user=staff_manager,
         payment=PaymentIn("cash"),
     )

@@ -1,4 +1,4 @@
-"""The admin "Assign & collect payment" page sells through package_sell and opens the receipt."""
+"""The admin "Assign & collect payment" page sells through assignment_sell and opens the receipt."""
 from datetime import timedelta
 from decimal import Decimal
 
@@ -174,9 +174,9 @@ def test_the_sale_page_refuses_an_expiry_more_than_50_years_ahead(manager_client
 
 
 def test_notes_of_a_package_stored_with_a_far_expiry_can_still_be_edited(manager_client, staff_manager, customer):
-    from billing.services import PaymentIn, package_sell
+    from billing.services import PaymentIn, assignment_sell
 
-    assignment = package_sell(
+    assignment = assignment_sell(
         customer=customer, template=PrepaidPackageFactory(), user=staff_manager, payment=PaymentIn("cash")
     ).assignment
     PackageAssignment.objects.filter(pk=assignment.pk).update(expires_on="9999-12-31")

@@ -71,11 +71,11 @@ def test_only_a_superuser_sees_the_number_sequences(manager_client, busy_shop, c
 
 
 def test_the_assignment_list_writes_credit_with_lakh_grouping(manager_client, staff_manager):
-    from billing.services import PaymentIn, package_sell
+    from billing.services import PaymentIn, assignment_sell
     from tests.factories import CustomerFactory, PrepaidPackageFactory, inr
 
     template = PrepaidPackageFactory(actual_price=inr("100000"), after_value=inr("117500"))
-    package_sell(customer=CustomerFactory(), template=template, user=staff_manager, payment=PaymentIn("cash"))
+    assignment_sell(customer=CustomerFactory(), template=template, user=staff_manager, payment=PaymentIn("cash"))
 
     html = manager_client.get("/admin/packages/packageassignment/").content.decode()
 

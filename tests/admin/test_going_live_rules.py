@@ -6,7 +6,7 @@ import pytest
 from django.contrib.messages import get_messages
 
 from billing.models import Invoice, Payment
-from billing.services import PaymentIn, package_sell
+from billing.services import PaymentIn, assignment_sell
 from packages.models import PackageAssignment
 from receipts.models import Receipt
 from tests.admin.sale_form import ASSIGN, sale_form
@@ -69,7 +69,7 @@ def test_the_address_typed_on_the_sale_page_is_kept_and_printed(manager_client):
 
 
 def test_a_top_up_in_cash_over_the_day_limit_is_refused_on_the_form(manager_client, customer, staff_manager):
-    sale = package_sell(
+    sale = assignment_sell(
         customer=customer, template=PrepaidPackageFactory(actual_price=inr("150000.00"), after_value=inr("160000.00")),
         user=staff_manager, payment=PaymentIn("cash"),
     )

@@ -14,7 +14,7 @@ from django.contrib.admin.models import ADDITION, LogEntry
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from billing.models import Invoice, Payment, Refund
-from billing.services import CartItem, PaymentIn, invoice_create, package_sell
+from billing.services import CartItem, PaymentIn, assignment_sell, invoice_create
 from packages.aftersale_pages import balance_text
 from packages.models import PackageAssignment
 from receipts.models import Receipt
@@ -45,7 +45,7 @@ def operation(assignment, name: str) -> str:
 @pytest.fixture
 def facial_package(staff_manager, facial):
     """Asha's 3+1 facial package, sold on a tax invoice, nothing used."""
-    sale = package_sell(
+    sale = assignment_sell(
         customer=CustomerFactory(name="Asha Rao"), template=ServicePackageFactory(), service=facial, user=staff_manager,
         payment=PaymentIn("cash"),
     )
@@ -54,7 +54,7 @@ def facial_package(staff_manager, facial):
 
 @pytest.fixture
 def prepaid(staff_manager):
-    sale = package_sell(
+    sale = assignment_sell(
         customer=CustomerFactory(name="Meena Iyer"), template=PrepaidPackageFactory(), user=staff_manager,
         payment=PaymentIn("upi"),
     )

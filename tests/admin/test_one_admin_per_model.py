@@ -9,7 +9,7 @@ from django.contrib.auth.models import Permission
 from django.test import RequestFactory
 
 from billing.models import Invoice
-from billing.services import CartItem, PaymentIn, invoice_create, package_sell
+from billing.services import CartItem, PaymentIn, assignment_sell, invoice_create
 from packages.admin import PackageAssignmentAdmin
 from packages.models import PackageAssignment
 from tests.factories import CustomerFactory, PrepaidPackageFactory, UserFactory
@@ -89,7 +89,7 @@ def test_pausing_in_admin_needs_the_pause_permission_not_the_change_permission()
 
 def test_voiding_in_admin_needs_the_void_permission_not_the_change_permission(client, staff_manager, facial):
     customer = CustomerFactory()
-    package_sell(customer=customer, template=PrepaidPackageFactory(), user=staff_manager, payment=PaymentIn("cash"))
+    assignment_sell(customer=customer, template=PrepaidPackageFactory(), user=staff_manager, payment=PaymentIn("cash"))
     invoice = invoice_create(
         customer=customer, items=[CartItem(type="service", id=facial.pk, quantity=1)], cashier=staff_manager,
         payments=[PaymentIn(method="cash")],

@@ -4,7 +4,7 @@ import re
 import pytest
 
 from billing.models import Invoice
-from billing.services import CartItem, PaymentIn, invoice_create, package_sell
+from billing.services import CartItem, PaymentIn, assignment_sell, invoice_create
 from packages.models import PackageAssignment
 from tests.factories import CustomerFactory, ServicePackageFactory
 
@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 def billed_session(staff_manager, facial):
     """A 3+1 facial package with one session billed: 3/4 left."""
     customer = CustomerFactory()
-    sale = package_sell(
+    sale = assignment_sell(
         customer=customer, template=ServicePackageFactory(), service=facial, user=staff_manager, payment=PaymentIn("cash")
     )
     result = invoice_create(

@@ -64,7 +64,7 @@ def fresh_throttle_counts():
 @pytest.fixture
 def world(db, manager, facial):
     """One object of every kind an API path can name; returns their ids by name."""
-    from billing.services import PaymentIn, package_sell
+    from billing.services import PaymentIn, assignment_sell
     from tests.factories import (
         CustomerFactory,
         KittyPartyFactory,
@@ -78,7 +78,7 @@ def world(db, manager, facial):
 
     customer = CustomerFactory(name="Asha Rao")
     service_package = ServicePackageFactory(name="3+1 Facial Package")
-    sale = package_sell(
+    sale = assignment_sell(
         customer=customer, template=service_package, service=facial, user=manager, payment=PaymentIn(method="cash")
     )
     return {

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from billing.models import Invoice, Payment, Refund
 from billing.numbering import financial_year, financial_year_label
-from billing.services import PaymentIn, invoice_create, package_sell
+from billing.services import PaymentIn, assignment_sell, invoice_create
 from packages.models import PackageAssignment, PackageUsage
 from receipts.models import Receipt
 from tests.billing.conftest import ledger_stays_reconciled, service_item  # noqa: F401  (autouse: reconcile)
@@ -31,7 +31,7 @@ def written() -> tuple:
 @pytest.fixture
 def facial_package(customer, facial, cashier):
     """A 3+1 facial sold for 3,780 (3,600 + 5% GST), one session used."""
-    package = package_sell(
+    package = assignment_sell(
         customer=customer, template=ServicePackageFactory(), service=facial, user=cashier, payment=PaymentIn("upi")
     ).assignment
     invoice_create(customer=customer, items=[service_item(facial)], cashier=cashier)
@@ -40,7 +40,7 @@ def facial_package(customer, facial, cashier):
 
 @pytest.fixture
 def prepaid(customer, cashier):
-    return package_sell(customer=customer, template=PrepaidPackageFactory(), user=cashier, payment=PaymentIn("cash")).assignment
+    return assignment_sell(customer=customer, template=PrepaidPackageFactory(), user=cashier, payment=PaymentIn("cash")).assignment
 
 
 def balances(package_id, status, *, sessions=(0, 0, 0), credit=("0.00", "0.00"), package_type="service_package"):
@@ -259,7 +259,7 @@ def test_customer_packages_and_usage_history_show_each_operation(manager_client,
 
 
 def test_void_of_a_package_sale_through_the_api(manager_client, customer, facial, cashier):
-    sale = package_sell(
+    sale = assignment_sell(
         customer=customer, template=ServicePackageFactory(), service=facial, user=cashier, payment=PaymentIn("cash")
     )
 

@@ -1,4 +1,4 @@
-"""POST /packages/api/assign-and-pay: sell a package through package_sell."""
+"""POST /packages/api/assign-and-pay: sell a package through assignment_sell."""
 from datetime import timedelta
 from decimal import Decimal
 

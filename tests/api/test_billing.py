@@ -4,7 +4,7 @@ from decimal import Decimal
 import pytest
 
 from billing.models import Invoice, InvoiceLine, Payment
-from billing.services import PaymentIn, package_sell
+from billing.services import PaymentIn, assignment_sell
 from packages.models import PackageAssignment, PackageUsage
 from receipts.models import Receipt
 from tests.api.conftest import table_counts
@@ -33,7 +33,7 @@ UPDATED_KEYS = {"assignment_id", "package_type", "sessions", "credit", "status"}
 def facial_package(customer, facial, manager):
     """A customer holding a 3+1 facial package (4/4 sessions)."""
     template = ServicePackageFactory(name="3+1 Facial Package")
-    return package_sell(
+    return assignment_sell(
         customer=customer, template=template, service=facial, user=manager, payment=PaymentIn(method="cash")
     ).assignment
 
@@ -130,7 +130,7 @@ def test_invoice_of_the_last_sessions_answers_completed(cashier_client, customer
 
 
 def test_invoice_with_prepaid_credit_answers_the_credit_balance(cashier_client, customer, facial, manager):
-    prepaid = package_sell(
+    prepaid = assignment_sell(
         customer=customer, template=PrepaidPackageFactory(), user=manager, payment=PaymentIn(method="cash")
     ).assignment
 
@@ -170,7 +170,7 @@ def test_invoice_retried_with_the_same_idempotency_key_answers_the_first_invoice
 def test_a_prepaid_chosen_for_a_line_pays_it_with_use_credit_false_and_only_it(
     cashier_client, customer, facial, manager
 ):
-    prepaid = package_sell(
+    prepaid = assignment_sell(
         customer=customer, template=PrepaidPackageFactory(name="Gold"), user=manager, payment=PaymentIn("cash")
     ).assignment
     lines = [service_line(facial, assignment_id=prepaid.pk), service_line(facial)]

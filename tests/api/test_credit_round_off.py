@@ -10,7 +10,7 @@ from decimal import Decimal
 import pytest
 
 from billing.models import Invoice
-from billing.services import PaymentIn, package_sell
+from billing.services import PaymentIn, assignment_sell
 from tests.billing.conftest import ledger_stays_reconciled  # noqa: F401  (autouse: reconcile)
 from tests.factories import KittyPartyFactory, PrepaidPackageFactory, ServiceFactory, inr
 
@@ -27,7 +27,7 @@ def manicure(db):
 
 @pytest.fixture
 def kitty(customer, manicure, manager):
-    return package_sell(
+    return assignment_sell(
         customer=customer, template=KittyPartyFactory(min_guests=10, services_included=[manicure]), user=manager,
         payment=PaymentIn("cash"),
     ).assignment
@@ -70,7 +70,7 @@ def test_a_kitty_chosen_for_the_line_pays_the_round_off_too(cashier_client, cust
 
 
 def test_prepaid_credit_chosen_for_every_line_pays_the_round_off(cashier_client, customer, manicure, manager):
-    prepaid = package_sell(customer=customer, template=PrepaidPackageFactory(), user=manager, payment=PaymentIn("cash"))
+    prepaid = assignment_sell(customer=customer, template=PrepaidPackageFactory(), user=manager, payment=PaymentIn("cash"))
     bill = party_bill(customer, manicure, line={"assignment_id": prepaid.assignment.pk}, use_credit=False)
 
     response = cashier_client.post(PREVIEW, bill, format="json")
@@ -80,7 +80,7 @@ def test_prepaid_credit_chosen_for_every_line_pays_the_round_off(cashier_client,
 
 def test_credit_short_of_the_round_off_leaves_only_what_it_cannot_pay(cashier_client, customer, manicure, manager):
     template = KittyPartyFactory(min_guests=10, services_included=[manicure], price=inr("7000.00"), after_value=inr("7339.70"))
-    package_sell(customer=customer, template=template, user=manager, payment=PaymentIn("cash"))
+    assignment_sell(customer=customer, template=template, user=manager, payment=PaymentIn("cash"))
 
     response = cashier_client.post(PREVIEW, party_bill(customer, manicure, use_credit=True), format="json")
 

@@ -11,7 +11,7 @@ import pytest
 from django.utils import timezone
 
 from billing.models import Refund
-from billing.services import PaymentIn, assignment_refund, assignment_refund_quote, invoice_create, package_sell
+from billing.services import PaymentIn, assignment_refund, assignment_refund_quote, assignment_sell, invoice_create
 from receipts.models import Receipt
 from tests.billing.conftest import ledger_stays_reconciled, service_item  # noqa: F401  (autouse: reconcile)
 from tests.factories import MembershipFactory, ServicePackageFactory
@@ -22,7 +22,7 @@ D = Decimal
 
 def sell_for_3600(customer, facial, manager):
     """The 3+1 facial sold at ₹3,600 with the GST inside (a manager's price)."""
-    return package_sell(
+    return assignment_sell(
         customer=customer, template=ServicePackageFactory(), service=facial, user=manager, price_paid=D("3600"),
         tax_rate=D("5"), payment=PaymentIn("upi"),
     ).assignment
@@ -110,7 +110,7 @@ def test_an_unused_refund_and_a_void_of_the_same_sale_give_back_the_same(manager
 
 
 def test_an_unused_membership_refunds_its_price_exactly(customer, manager):
-    membership = package_sell(
+    membership = assignment_sell(
         customer=customer, template=MembershipFactory(), user=manager, price_paid=D("3600"),
         expires_on=timezone.localdate() + timedelta(days=365), payment=PaymentIn("card"),
     ).assignment

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 from billing.models import Invoice, Payment
-from billing.services import PaymentIn, package_sell
+from billing.services import PaymentIn, assignment_sell
 from packages.models import PackageAssignment
 from receipts.models import Receipt
 from tests.factories import CustomerFactory, MembershipFactory, PrepaidPackageFactory, ServiceFactory, inr
@@ -86,7 +86,7 @@ def test_an_invoice_of_1_99_999_99_in_cash_goes_through(manager_token_client, cu
 
 
 def test_assign_and_pay_in_cash_over_the_day_limit_answers_400_on_payment_method(manager_token_client, customer, cashier):
-    package_sell(customer=customer, template=MembershipFactory(price=inr("150000.00")), user=cashier, payment=PaymentIn("cash"))
+    assignment_sell(customer=customer, template=MembershipFactory(price=inr("150000.00")), user=cashier, payment=PaymentIn("cash"))
     before = counts()
 
     response = manager_token_client.post(
@@ -112,7 +112,7 @@ def test_assign_and_pay_of_a_large_taxed_package_without_the_address_answers_400
 
 
 def test_top_up_in_cash_over_the_day_limit_answers_400_on_payment_method(manager_token_client, customer, cashier):
-    sale = package_sell(
+    sale = assignment_sell(
         customer=customer, template=PrepaidPackageFactory(actual_price=inr("150000.00"), after_value=inr("160000.00")),
         user=cashier, payment=PaymentIn("cash"),
     )

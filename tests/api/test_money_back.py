@@ -11,7 +11,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from billing.models import Invoice
-from billing.services import CartItem, PaymentIn, invoice_create, package_sell
+from billing.services import CartItem, PaymentIn, assignment_sell, invoice_create
 from tests.billing.conftest import ledger_stays_reconciled  # noqa: F401  (autouse: reconcile)
 from tests.factories import PrepaidPackageFactory, ServiceFactory, ServicePackageFactory, UserFactory, inr
 
@@ -69,7 +69,7 @@ def test_a_bill_paid_by_two_methods_gives_back_each(api, customer, pedicure, sta
 
 
 def test_credit_given_back_to_a_package_is_not_money_back(api, customer, pedicure, staff_manager):
-    package_sell(customer=customer, template=PrepaidPackageFactory(), user=staff_manager, payment=PaymentIn("cash"))
+    assignment_sell(customer=customer, template=PrepaidPackageFactory(), user=staff_manager, payment=PaymentIn("cash"))
     invoice = invoice_create(
         customer=customer, items=[CartItem(type="service", id=pedicure.pk, quantity=1)], cashier=staff_manager, use_credit=True
     ).invoice
@@ -81,7 +81,7 @@ def test_credit_given_back_to_a_package_is_not_money_back(api, customer, pedicur
 
 
 def test_the_void_of_a_package_sale_answers_the_payment_returned(api, customer, facial, staff_manager):
-    sale = package_sell(
+    sale = assignment_sell(
         customer=customer, template=ServicePackageFactory(), service=facial, user=staff_manager, price_paid=D("3600"),
         payment=PaymentIn("upi"),
     )
@@ -110,7 +110,7 @@ def test_the_counter_void_page_says_what_to_return(client, customer, pedicure, s
 
 
 def test_the_refund_message_says_what_to_return(client, customer, facial, staff_manager):
-    package = package_sell(
+    package = assignment_sell(
         customer=customer, template=ServicePackageFactory(), service=facial, user=staff_manager, price_paid=D("3600"),
         payment=PaymentIn("upi"),
     ).assignment

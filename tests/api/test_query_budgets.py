@@ -3,7 +3,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from billing.services import PaymentIn, package_sell
+from billing.services import PaymentIn, assignment_sell
 from packages.services import assignment_create
 from tests.factories import (
     CustomerFactory,
@@ -60,7 +60,7 @@ def make_rows(url: str, count: int, *, manager, facial) -> None:
         elif url == "/api/assignments":
             assignment_create(customer=CustomerFactory(), template=ServicePackageFactory(), service=facial)
         elif url == "/api/invoices":
-            package_sell(
+            assignment_sell(
                 customer=CustomerFactory(), template=ServicePackageFactory(), service=facial, user=manager,
                 payment=PaymentIn(method="cash"),
             )

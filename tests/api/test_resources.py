@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from billing.models import Invoice
-from billing.services import PaymentIn, package_sell
+from billing.services import PaymentIn, assignment_sell
 from customers.models import Customer
 from packages.models import AssignmentStatus
 from packages.services import assignment_create
@@ -240,11 +240,11 @@ def test_cashier_cannot_pause(cashier_client, customer):
 def test_invoices_filter_by_customer_and_date_range_with_lines_nested(cashier_client, cashier, facial):
     # The cashier's own sales: a cashier lists only the invoices they issued (issue 21, item 7).
     asha, ravi = CustomerFactory(), CustomerFactory()
-    sale = package_sell(
+    sale = assignment_sell(
         customer=asha, template=ServicePackageFactory(), service=facial, user=cashier,
         payment=PaymentIn(method="card"),
     )
-    package_sell(
+    assignment_sell(
         customer=ravi, template=ServicePackageFactory(), service=facial, user=cashier,
         payment=PaymentIn(method="card"),
     )

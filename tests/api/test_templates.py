@@ -5,6 +5,7 @@ import pytest
 
 from packages.models import KittyParty, Membership, PrepaidPackage, ServicePackage, StudentOffer, YearlyMembership
 from tests.factories import (
+    AssignmentFactory,
     KittyPartyFactory,
     MembershipFactory,
     PrepaidPackageFactory,
@@ -224,15 +225,29 @@ def test_template_patch_refused_by_clean_leaves_the_template_unchanged(manager_c
     assert template.pay_for == 3
 
 
-def test_template_delete_deactivates_and_answers_the_package(manager_client):
+def test_template_delete_of_a_never_sold_template_deletes_it_as_the_admin_does(manager_client):
     template = MembershipFactory()
 
     response = manager_client.delete(f"/api/memberships/{template.pk}")
 
     assert response.status_code == 200
-    assert response.json()["package"]["is_active"] is False
+    body = response.json()
+    assert body["deleted"] is True
+    assert body["package"]["id"] == template.pk and body["package"]["is_active"] is False
+    assert not Membership.objects.filter(pk=template.pk).exists()
+
+
+def test_template_delete_of_a_sold_template_only_withdraws_it_from_sale(manager_client):
+    template = MembershipFactory()
+    sold = AssignmentFactory(template=template)
+
+    response = manager_client.delete(f"/api/memberships/{template.pk}")
+
+    assert response.status_code == 200
+    assert response.json()["deleted"] is False and response.json()["package"]["is_active"] is False
     template.refresh_from_db()
     assert template.is_active is False
+    assert sold.template == template  # the package sold still reads its terms
 
 
 def test_template_list_filters_on_is_active(cashier_client):

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from billing.services import PaymentIn, package_sell
+from billing.services import PaymentIn, assignment_sell
 from packages.models import PackageAssignment
 from tests.billing.conftest import ledger_stays_reconciled  # noqa: F401  (autouse: reconcile)
 from tests.factories import CustomerFactory, KittyPartyFactory, PrepaidPackageFactory, ServicePackageFactory
@@ -24,7 +24,7 @@ def history(client, assignment):
 
 
 def test_the_sale_row_keeps_its_own_money_after_a_top_up(manager_client, customer, manager):
-    prepaid = package_sell(
+    prepaid = assignment_sell(
         customer=customer, template=PrepaidPackageFactory(), user=manager, payment=PaymentIn("cash"),
         bill_date=date(2026, 10, 12),
     ).assignment
@@ -43,7 +43,7 @@ def test_the_sale_row_keeps_its_own_money_after_a_top_up(manager_client, custome
 
 
 def test_two_top_ups_each_show_their_own_money(manager_client, customer, manager):
-    kitty = package_sell(customer=customer, template=KittyPartyFactory(), user=manager, payment=PaymentIn("cash")).assignment
+    kitty = assignment_sell(customer=customer, template=KittyPartyFactory(), user=manager, payment=PaymentIn("cash")).assignment
 
     for price in ("1000.00", "2500.00"):
         manager_client.post(
@@ -55,7 +55,7 @@ def test_two_top_ups_each_show_their_own_money(manager_client, customer, manager
 
 
 def test_a_transfer_shows_the_value_it_moved_on_both_sides(manager_client, customer, manager, facial):
-    package = package_sell(
+    package = assignment_sell(
         customer=customer, template=ServicePackageFactory(), service=facial, user=manager,
         price_paid=D("3600.00"), payment=PaymentIn("cash"),
     ).assignment  # 3,428.57 of value, GST excluded

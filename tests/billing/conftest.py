@@ -5,7 +5,7 @@ from io import StringIO
 
 import pytest
 
-from billing.services import CartItem, PaymentIn, package_sell
+from billing.services import CartItem, PaymentIn, assignment_sell
 from packages.services import assignment_create, assignment_pause
 from tests.factories import (
     KittyPartyFactory,
@@ -45,7 +45,7 @@ def sell(cashier):
     """Sell a template to a customer the way the counter does, and return the assignment."""
 
     def _sell(customer, template, service=None, **kwargs):
-        return package_sell(
+        return assignment_sell(
             customer=customer, template=template, service=service, user=cashier, payment=PaymentIn("cash"), **kwargs
         ).assignment
 

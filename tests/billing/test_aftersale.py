@@ -13,10 +13,10 @@ from billing.services import (
     PaymentIn,
     assignment_refund,
     assignment_refund_quote,
+    assignment_sell,
     assignment_top_up,
     invoice_create,
     invoice_void,
-    package_sell,
 )
 from billing.services.aftersale import credit_note_deadline
 from packages.exceptions import AfterSaleRefused, InvalidAssignment
@@ -292,7 +292,7 @@ def test_renewal_starts_the_day_after_the_old_period_ends(customer, manager, sel
     template = MembershipFactory()
     old = sell(customer, template, expires_on=today() + timedelta(days=30))
 
-    renewal = package_sell(
+    renewal = assignment_sell(
         customer=customer, template=template, user=manager, payment=PaymentIn("cash"), renews_assignment_id=old.pk
     )
 
@@ -317,7 +317,7 @@ def test_renewal_refusals_write_nothing(customer, manager, sell, case):
     before = written()
 
     with pytest.raises(InvalidAssignment) as refused:
-        package_sell(customer=buyer, template=template, user=manager, payment=PaymentIn("cash"), renews_assignment_id=renews_id)
+        assignment_sell(customer=buyer, template=template, user=manager, payment=PaymentIn("cash"), renews_assignment_id=renews_id)
 
     assert "renews_assignment_id" in refused.value.errors
     assert written() == before

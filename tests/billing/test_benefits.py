@@ -69,9 +69,9 @@ def test_partial_cover_three_facials_with_two_left_are_two_free_and_one_charged(
 
 
 def test_a_redeemed_session_shows_its_value_with_tax_zero_citing_the_sale_invoice(customer, cashier, facial):
-    from billing.services import package_sell
+    from billing.services import assignment_sell
 
-    sale = package_sell(
+    sale = assignment_sell(
         customer=customer, template=ServicePackageFactory(), service=facial, user=cashier, payment=PaymentIn("upi")
     )
 
@@ -395,9 +395,9 @@ def test_a_package_assigned_for_a_later_day_does_not_apply_yet(customer, facial)
 
 def test_the_receipt_names_the_sessions_used_by_their_place_in_the_package(customer, cashier, facial):
     """Issue 25 item 6: the third session prints "session 3 of 4", not "1 of 4"; two at once "sessions 3–4"."""
-    from billing.services import package_sell
+    from billing.services import assignment_sell
 
-    package_sell(customer=customer, template=ServicePackageFactory(), service=facial, user=cashier, payment=PaymentIn("upi"))
+    assignment_sell(customer=customer, template=ServicePackageFactory(), service=facial, user=cashier, payment=PaymentIn("upi"))
     invoice_create(customer=customer, items=[service_item(facial, 2)], cashier=cashier)
 
     third = invoice_create(customer=customer, items=[service_item(facial)], cashier=cashier)
@@ -405,9 +405,9 @@ def test_the_receipt_names_the_sessions_used_by_their_place_in_the_package(custo
 
 
 def test_two_lines_of_one_package_in_one_bill_count_on(customer, cashier, facial):
-    from billing.services import package_sell
+    from billing.services import assignment_sell
 
-    package_sell(customer=customer, template=ServicePackageFactory(), service=facial, user=cashier, payment=PaymentIn("upi"))
+    assignment_sell(customer=customer, template=ServicePackageFactory(), service=facial, user=cashier, payment=PaymentIn("upi"))
     invoice_create(customer=customer, items=[service_item(facial)], cashier=cashier)
 
     result = invoice_create(customer=customer, items=[service_item(facial, 2), service_item(facial)], cashier=cashier)
@@ -418,10 +418,10 @@ def test_two_lines_of_one_package_in_one_bill_count_on(customer, cashier, facial
 
 def test_a_renewal_that_starts_later_is_never_used_before_its_start(customer, cashier, facial):
     """Issue 25 item 9: a renewal sold ahead waits for its first day, chosen or not."""
-    from billing.services import package_sell
+    from billing.services import assignment_sell
 
     def sell(**sale):
-        return package_sell(
+        return assignment_sell(
             customer=customer, template=ServicePackageFactory(), service=facial, user=cashier, payment=PaymentIn("upi"),
             **sale,
         ).assignment

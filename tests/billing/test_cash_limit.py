@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from billing.exceptions import CashLimitExceeded
 from billing.models import Invoice, Payment
-from billing.services import CartItem, PaymentIn, assignment_top_up, invoice_create, invoice_void, package_sell
+from billing.services import CartItem, PaymentIn, assignment_sell, assignment_top_up, invoice_create, invoice_void
 from packages.models import PackageAssignment
 from receipts.models import Receipt
 from tests.factories import CustomerFactory, MembershipFactory, PrepaidPackageFactory, ServiceFactory, inr
@@ -95,7 +95,7 @@ def test_earlier_cash_the_same_day_pushes_a_second_bill_over_the_limit(payer, ca
 
 
 def test_the_cash_of_a_package_sale_counts_for_a_later_bill(payer, cashier):
-    package_sell(customer=payer, template=MembershipFactory(price=inr("150000.00")), user=cashier, payment=PaymentIn("cash"))
+    assignment_sell(customer=payer, template=MembershipFactory(price=inr("150000.00")), user=cashier, payment=PaymentIn("cash"))
 
     with pytest.raises(CashLimitExceeded):
         bill(payer, cashier, "60000.00", [PaymentIn("cash")])
@@ -120,7 +120,7 @@ def test_a_voided_invoice_gave_its_cash_back_and_no_longer_counts(payer, cashier
 
 def test_a_package_sale_in_cash_of_2_00_000_is_refused_on_its_method_and_nothing_is_written(payer, cashier):
     with pytest.raises(CashLimitExceeded) as refused:
-        package_sell(
+        assignment_sell(
             customer=payer, template=PrepaidPackageFactory(actual_price=inr("200000.00"), after_value=inr("220000.00")),
             user=cashier, payment=PaymentIn("cash"),
         )
@@ -130,7 +130,7 @@ def test_a_package_sale_in_cash_of_2_00_000_is_refused_on_its_method_and_nothing
 
 
 def test_a_top_up_in_cash_counts_the_earlier_cash_and_writes_nothing_when_refused(payer, cashier, manager):
-    sale = package_sell(
+    sale = assignment_sell(
         customer=payer, template=PrepaidPackageFactory(actual_price=inr("150000.00"), after_value=inr("160000.00")),
         user=cashier, payment=PaymentIn("cash"),
     )

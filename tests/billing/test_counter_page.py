@@ -8,7 +8,7 @@ import pytest
 from billing.exceptions import TotalsChanged
 from billing.models import Invoice, InvoiceKind
 from billing.selectors import package_usage
-from billing.services import CartItem, PaymentIn, invoice_create, invoice_preview, package_sell
+from billing.services import CartItem, PaymentIn, assignment_sell, invoice_create, invoice_preview
 from catalog.models import Service
 from spa_pkg.money import format_inr
 from tests.factories import ServiceFactory, ServicePackageFactory, UserFactory, YearlyMembershipFactory, inr
@@ -118,7 +118,7 @@ def test_the_invoice_service_refuses_an_expected_total_that_differs(customer, fa
 
 def test_the_usage_history_names_the_invoice_that_sold_the_package(customer, facial, cashier):
     template = ServicePackageFactory(pay_for=3, total_services=4)
-    sale = package_sell(customer=customer, template=template, service=facial, user=cashier, payment=PaymentIn("cash"))
+    sale = assignment_sell(customer=customer, template=template, service=facial, user=cashier, payment=PaymentIn("cash"))
 
     rows = package_usage(assignment_id=sale.assignment.pk)
 
@@ -177,7 +177,7 @@ def test_the_counter_splits_a_payment_into_at_most_10_rows(client, counter, faci
 
 def test_a_discount_package_is_named_as_a_discount_on_the_counter_not_as_covered(client, counter, customer, cashier, facial):
     """Issue 25 item 6: a 15% yearly membership gives a discount; packages covered no session."""
-    package_sell(customer=customer, template=YearlyMembershipFactory(name="Gold 15%"), user=cashier, payment=PaymentIn("cash"))
+    assignment_sell(customer=customer, template=YearlyMembershipFactory(name="Gold 15%"), user=cashier, payment=PaymentIn("cash"))
 
     html = counter(action="add-service", add_service=str(facial.pk)).content.decode()
 

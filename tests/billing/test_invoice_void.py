@@ -7,7 +7,7 @@ import pytest
 from billing.exceptions import InvoiceAlreadyVoid, InvoiceNotVoidable
 from billing.models import Invoice
 from billing.selectors import package_usage
-from billing.services import PaymentIn, invoice_create, invoice_void, package_sell
+from billing.services import PaymentIn, assignment_sell, invoice_create, invoice_void
 from packages.models import PackageBenefitTracker
 from packages.presenters import updated_package
 from tests.billing.conftest import product_item, service_item
@@ -67,7 +67,7 @@ def test_a_second_void_is_refused(customer, cashier, manager, facial):
 
 
 def test_void_needs_a_reason_and_leaves_package_sales_alone(customer, cashier, manager, facial):
-    sale = package_sell(
+    sale = assignment_sell(
         customer=customer, template=ServicePackageFactory(), service=facial, user=cashier, payment=PaymentIn("cash")
     )
     bill = invoice_create(customer=customer, items=[service_item(facial)], cashier=cashier)

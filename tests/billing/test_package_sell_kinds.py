@@ -1,4 +1,4 @@
-"""package_sell for every kind: the documents GST asks for, and refusals that leave nothing behind."""
+"""assignment_sell for every kind: the documents GST asks for, and refusals that leave nothing behind."""
 from datetime import timedelta
 from decimal import Decimal
 
@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from billing.exceptions import PaymentMismatch
 from billing.models import Invoice, InvoiceLine, NumberSequence, Payment
-from billing.services import PaymentIn, package_sell
+from billing.services import PaymentIn, assignment_sell
 from packages.exceptions import InvalidAssignment
 from packages.models import PackageAssignment, PackageBenefitTracker, PackageUsage
 from receipts.models import Receipt, ReceiptKind
@@ -33,7 +33,7 @@ def nothing_written():
 def test_a_membership_is_taxed_when_sold_on_a_tax_invoice(customer, cashier, facial):
     template = MembershipFactory(services_included=[facial])
 
-    result = package_sell(customer=customer, template=template, user=cashier, payment=PaymentIn(method="card"))
+    result = assignment_sell(customer=customer, template=template, user=cashier, payment=PaymentIn(method="card"))
 
     assert result.invoice.cgst.amount == Decimal("1250.00")
     assert result.invoice.grand_total.amount == Decimal("52500.00")
@@ -46,7 +46,7 @@ def test_a_membership_is_taxed_when_sold_on_a_tax_invoice(customer, cashier, fac
 
 
 def test_a_yearly_membership_is_taxed_when_sold(customer, cashier):
-    result = package_sell(
+    result = assignment_sell(
         customer=customer, template=YearlyMembershipFactory(), user=cashier, payment=PaymentIn(method="upi")
     )
 
@@ -57,7 +57,7 @@ def test_a_yearly_membership_is_taxed_when_sold(customer, cashier):
 def test_a_kitty_party_is_an_advance_receipt_without_gst(customer, cashier, facial):
     template = KittyPartyFactory(services_included=[facial])
 
-    result = package_sell(customer=customer, template=template, user=cashier, payment=PaymentIn(method="cash"))
+    result = assignment_sell(customer=customer, template=template, user=cashier, payment=PaymentIn(method="cash"))
 
     assert result.invoice is None
     assert result.receipt.kind == ReceiptKind.ADVANCE_RECEIPT
@@ -67,7 +67,7 @@ def test_a_kitty_party_is_an_advance_receipt_without_gst(customer, cashier, faci
 
 
 def test_a_free_student_offer_is_assigned_without_any_payment(customer, cashier):
-    result = package_sell(
+    result = assignment_sell(
         customer=customer, template=StudentOfferFactory(), user=cashier, payment=PaymentIn(method="cash")
     )
 
@@ -79,7 +79,7 @@ def test_a_free_student_offer_is_assigned_without_any_payment(customer, cashier)
 def test_a_service_package_is_priced_from_the_service_chosen_at_sale(customer, cashier):
     massage = ServiceFactory(name="Swedish Massage", price=inr("2500.00"))
 
-    result = package_sell(
+    result = assignment_sell(
         customer=customer, template=ServicePackageFactory(), service=massage, user=cashier, payment=PaymentIn("cash")
     )
 
@@ -91,7 +91,7 @@ def test_a_service_package_is_priced_from_the_service_chosen_at_sale(customer, c
 
 
 def test_a_discount_lowers_the_price_and_the_tax(customer, manager, facial):
-    result = package_sell(
+    result = assignment_sell(
         customer=customer,
         template=ServicePackageFactory(),
         service=facial,
@@ -107,7 +107,7 @@ def test_a_discount_lowers_the_price_and_the_tax(customer, manager, facial):
 def test_an_expiry_given_at_sale_replaces_the_template_validity(customer, cashier):
     expires_on = timezone.localdate() + timedelta(days=30)
 
-    result = package_sell(
+    result = assignment_sell(
         customer=customer, template=PrepaidPackageFactory(), expires_on=expires_on, user=cashier, payment=PaymentIn("upi")
     )
 
@@ -192,7 +192,7 @@ def test_package_sell_refuses_and_leaves_nothing_behind(case, customer, cashier,
     arguments = {"payment": PaymentIn(method="cash"), **build(facial)}
 
     with pytest.raises(error) as excinfo:
-        package_sell(customer=customer, user=cashier, **arguments)
+        assignment_sell(customer=customer, user=cashier, **arguments)
 
     assert field in excinfo.value.errors
     assert nothing_written() == {}
@@ -200,7 +200,7 @@ def test_package_sell_refuses_and_leaves_nothing_behind(case, customer, cashier,
 
 def test_a_refused_sale_gives_its_document_numbers_back(customer, cashier, facial):
     with pytest.raises(PaymentMismatch):
-        package_sell(
+        assignment_sell(
             customer=customer,
             template=ServicePackageFactory(),
             service=facial,
@@ -208,7 +208,7 @@ def test_a_refused_sale_gives_its_document_numbers_back(customer, cashier, facia
             payment=PaymentIn(method="cash", amount=Decimal("1.00")),
         )
 
-    result = package_sell(
+    result = assignment_sell(
         customer=customer, template=ServicePackageFactory(), service=facial, user=cashier, payment=PaymentIn("cash")
     )
 

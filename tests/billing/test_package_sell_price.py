@@ -1,10 +1,10 @@
-"""package_sell decides who may sell at another price and at what GST rate, for every path that sells."""
+"""assignment_sell decides who may sell at another price and at what GST rate, for every path that sells."""
 from decimal import Decimal
 
 import pytest
 
 from billing.models import Invoice, Payment
-from billing.services import PaymentIn, package_sell
+from billing.services import PaymentIn, assignment_sell
 from billing.services.pricing import PriceOverrideRefused, TaxRateMismatch
 from packages.models import PackageAssignment, PackageUsage
 from receipts.models import Receipt
@@ -28,7 +28,7 @@ def nothing_written():
 )
 def test_package_sell_refuses_a_cashiers_price_of_their_own(customer, cashier, price):
     with pytest.raises(PriceOverrideRefused) as refused:
-        package_sell(
+        assignment_sell(
             customer=customer, template=PrepaidPackageFactory(), user=cashier, payment=PaymentIn("cash"), **price
         )
 
@@ -40,7 +40,7 @@ def test_package_sell_refuses_a_cashiers_price_of_their_own(customer, cashier, p
 def test_a_superuser_holds_the_permission_without_a_role(customer):
     boss = UserFactory(username="owner", is_superuser=True)
 
-    result = package_sell(
+    result = assignment_sell(
         customer=customer, template=PrepaidPackageFactory(), user=boss, price_paid=Decimal("14000"),
         payment=PaymentIn("cash"),
     )
@@ -50,7 +50,7 @@ def test_a_superuser_holds_the_permission_without_a_role(customer):
 
 
 def test_a_sale_at_the_list_price_records_no_override(customer, cashier, facial):
-    result = package_sell(
+    result = assignment_sell(
         customer=customer, template=ServicePackageFactory(), service=facial, user=cashier, payment=PaymentIn("cash")
     )
 
@@ -60,7 +60,7 @@ def test_a_sale_at_the_list_price_records_no_override(customer, cashier, facial)
 
 def test_package_sell_refuses_a_tax_rate_that_is_not_the_covered_services(customer, manager, facial):
     with pytest.raises(TaxRateMismatch) as refused:
-        package_sell(
+        assignment_sell(
             customer=customer, template=ServicePackageFactory(), service=facial, user=manager,
             tax_rate=Decimal("0"), payment=PaymentIn("cash"),
         )

@@ -1,7 +1,7 @@
 """GST Rule 46 (issue 23): a tax invoice of RULE46_THRESHOLD (₹50,000) or more, GST included, to a
 customer without a GSTIN carries the customer's address and state; the invoice prints them.
 
-Through the services every path calls (`invoice_create`, `package_sell`), and the documents.
+Through the services every path calls (`invoice_create`, `assignment_sell`), and the documents.
 """
 from decimal import Decimal
 from io import BytesIO
@@ -11,7 +11,7 @@ from pypdf import PdfReader
 
 from billing.exceptions import BuyerDetailsMissing
 from billing.models import Invoice, Payment
-from billing.services import BuyerDetails, CartItem, PaymentIn, invoice_create, package_sell
+from billing.services import BuyerDetails, CartItem, PaymentIn, assignment_sell, invoice_create
 from customers.models import Customer
 from packages.models import PackageAssignment
 from receipts.models import Receipt
@@ -153,10 +153,10 @@ def test_a_package_sale_invoice_of_50000_needs_the_address_and_writes_nothing_wi
     membership = MembershipFactory(price=inr("60000.00"))
 
     with pytest.raises(BuyerDetailsMissing):
-        package_sell(customer=walk_in, template=membership, user=cashier, payment=PaymentIn("upi"))
+        assignment_sell(customer=walk_in, template=membership, user=cashier, payment=PaymentIn("upi"))
 
     assert nothing_written() and not PackageAssignment.objects.exists()
-    sale = package_sell(
+    sale = assignment_sell(
         customer=walk_in, template=membership, user=cashier, payment=PaymentIn("upi"),
         buyer=BuyerDetails(address="7 Church Street, Bengaluru", state_code="29"),
     )
@@ -166,6 +166,6 @@ def test_a_package_sale_invoice_of_50000_needs_the_address_and_writes_nothing_wi
 def test_a_prepaid_voucher_is_no_tax_invoice_and_needs_no_address(walk_in, cashier):
     voucher = PrepaidPackageFactory(actual_price=inr("60000.00"), after_value=inr("70000.00"))
 
-    sale = package_sell(customer=walk_in, template=voucher, user=cashier, payment=PaymentIn("upi"))
+    sale = assignment_sell(customer=walk_in, template=voucher, user=cashier, payment=PaymentIn("upi"))
 
     assert sale.invoice is None and sale.receipt is not None

@@ -12,7 +12,7 @@ import pytest
 
 from billing.exceptions import InvoiceNotVoidable
 from billing.models import Invoice, Refund
-from billing.services import PaymentIn, assignment_refund, invoice_void, package_sell
+from billing.services import PaymentIn, assignment_refund, assignment_sell, invoice_void
 from packages.exceptions import AfterSaleRefused
 from packages.models import PackageAssignment
 from packages.services import assignment_adjust, assignment_extend, assignment_pause, assignment_transfer
@@ -28,7 +28,7 @@ ROUNDS = 6
 
 def _sold(cashier, facial):
     """A fresh customer's service package sold on a tax invoice (4 sessions, 3,600 + 5% GST), paid in cash."""
-    sale = package_sell(
+    sale = assignment_sell(
         customer=CustomerFactory(), template=ServicePackageFactory(), service=facial, user=cashier,
         payment=PaymentIn("cash"),
     )
@@ -107,7 +107,7 @@ BESIDE_A_VOID = {
     ),
     "adjust": lambda package, user: assignment_adjust(assignment_id=package.pk, user=user, reason="Goodwill", sessions=1),
     "pause": lambda package, user: assignment_pause(assignment=package, user=user),
-    "renewal": lambda package, user: package_sell(
+    "renewal": lambda package, user: assignment_sell(
         customer=package.customer, template=package.template, service=package.service, user=user,
         payment=PaymentIn("cash"), renews_assignment_id=package.pk,
     ),

@@ -11,7 +11,7 @@ from django.contrib.contenttypes.models import ContentType
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from billing.services import CartItem, PaymentIn, invoice_create, package_sell
+from billing.services import CartItem, PaymentIn, assignment_sell, invoice_create
 from packages.models import TemplateBranch
 from tests.factories import ServicePackageFactory, UserFactory
 
@@ -139,7 +139,7 @@ def sold_at(branch, customer, facial, seller, *valid_at):
         TemplateBranch.objects.create(
             template_type=ContentType.objects.get_for_model(template), template_id=template.pk, branch=place
         )
-    return package_sell(
+    return assignment_sell(
         customer=customer, template=template, service=facial, user=seller, payment=PaymentIn("cash"), branch=branch
     ).assignment
 

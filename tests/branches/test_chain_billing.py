@@ -8,7 +8,7 @@ from django.contrib.contenttypes.models import ContentType
 from rest_framework.test import APIClient
 
 from billing.selectors import package_usage
-from billing.services import PaymentIn, invoice_create, invoice_preview, invoice_void, package_sell
+from billing.services import PaymentIn, assignment_sell, invoice_create, invoice_preview, invoice_void
 from packages.models import TemplateBranch
 from tests.billing.conftest import product_item, service_item
 from tests.factories import ProductFactory, ServicePackageFactory, inr
@@ -29,7 +29,7 @@ def valid_only_at(template, *branches):
 def facial_package(customer, facial, cashier, indiranagar):
     """A 3+1 facial sold at Indiranagar."""
     template = ServicePackageFactory(name="3+1 Facial")
-    return package_sell(
+    return assignment_sell(
         customer=customer, template=template, service=facial, user=cashier, payment=PaymentIn("cash"),
         branch=indiranagar,
     ).assignment

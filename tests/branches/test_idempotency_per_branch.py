@@ -9,7 +9,7 @@ from rest_framework.test import APIClient
 
 from billing.exceptions import IdempotencyKeyReused
 from billing.models import Invoice, InvoiceKind
-from billing.services import CartItem, PaymentIn, invoice_preview, package_sell
+from billing.services import CartItem, PaymentIn, assignment_sell, invoice_preview
 from packages.models import PackageAssignment
 from tests.api.conftest import table_counts
 from tests.factories import PrepaidPackageFactory
@@ -98,11 +98,11 @@ def test_a_sale_form_key_is_bound_to_the_branch_of_the_sale(cashier, customer, i
         "customer": customer, "template": template, "user": cashier, "payment": PaymentIn("cash"),
         "idempotency_key": "form-1",
     }
-    first = package_sell(**sell, branch=indiranagar)
+    first = assignment_sell(**sell, branch=indiranagar)
 
-    again = package_sell(**sell, branch=indiranagar)
+    again = assignment_sell(**sell, branch=indiranagar)
     with pytest.raises(IdempotencyKeyReused):
-        package_sell(**sell, branch=koramangala)
+        assignment_sell(**sell, branch=koramangala)
 
     assert (first.created, again.created, again.assignment.pk) == (True, False, first.assignment.pk)
     assert PackageAssignment.objects.count() == 1

@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from billing.services import PaymentIn, invoice_create, package_sell
+from billing.services import PaymentIn, assignment_sell, invoice_create
 from tests.billing.conftest import service_item
 from tests.factories import CustomerFactory, PrepaidPackageFactory, ServicePackageFactory
 
@@ -22,11 +22,11 @@ NAMES = [
 def chain(manager, cashier, facial, indiranagar, koramangala):
     """A facial package and a prepaid package sold at Indiranagar, and one session used at Koramangala."""
     customer = CustomerFactory()
-    sold = package_sell(
+    sold = assignment_sell(
         customer=customer, template=ServicePackageFactory(name="3+1 Facial"), service=facial, user=cashier,
         payment=PaymentIn("cash"), branch=indiranagar,
     )
-    package_sell(
+    assignment_sell(
         customer=CustomerFactory(), template=PrepaidPackageFactory(), user=cashier, payment=PaymentIn("upi"),
         branch=koramangala,
     )
@@ -102,7 +102,7 @@ def test_a_day_close_for_a_branch_counts_its_invoices_and_money(manager_api, cha
 
 
 def test_a_single_shops_download_has_no_branch_column(manager_api, manager, cashier, facial):
-    package_sell(
+    assignment_sell(
         customer=CustomerFactory(), template=PrepaidPackageFactory(), user=cashier, payment=PaymentIn("upi")
     )
 

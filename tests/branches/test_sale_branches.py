@@ -4,7 +4,7 @@ from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
 from rest_framework.test import APIClient
 
-from billing.services import PaymentIn, package_sell
+from billing.services import PaymentIn, assignment_sell
 from packages.exceptions import InvalidAssignment
 from packages.models import PackageAssignment, TemplateBranch
 from receipts.models import Receipt
@@ -58,14 +58,14 @@ def test_the_sale_service_names_every_branch_the_template_lists(customer, cashie
     template = valid_only_at(PrepaidPackageFactory(), indiranagar, koramangala)
 
     with pytest.raises(InvalidAssignment) as refused:
-        package_sell(customer=customer, template=template, user=cashier, payment=PaymentIn("cash"), branch=bandra)
+        assignment_sell(customer=customer, template=template, user=cashier, payment=PaymentIn("cash"), branch=bandra)
 
     assert refused.value.message == "This package is sold only at: Indiranagar and Koramangala."
     assert nothing_sold()
 
 
 def test_a_template_that_names_no_branch_sells_at_every_branch(customer, cashier, koramangala):
-    result = package_sell(
+    result = assignment_sell(
         customer=customer, template=PrepaidPackageFactory(), user=cashier, payment=PaymentIn("cash"), branch=koramangala
     )
 

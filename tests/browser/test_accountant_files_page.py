@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from billing.services import CartItem, PaymentIn, invoice_create, package_sell
+from billing.services import CartItem, PaymentIn, assignment_sell, invoice_create
 from branches.selectors import default_branch
 from tests.browser.shots import save_screenshot
 from tests.factories import CustomerFactory, ServiceFactory, ServicePackageFactory, UserFactory
@@ -25,7 +25,7 @@ def three_months(transactional_db):
         customer = CustomerFactory(name=f"Customer {months_back}", phone=f"+9198000002{months_back:02d}")
         invoice_create(customer=customer, cashier=manager, items=[CartItem(type="service", id=facial.pk, quantity=1)],
                        payments=[PaymentIn("upi")], bill_date=day)
-        package_sell(customer=customer, template=ServicePackageFactory(), service=facial, user=manager,
+        assignment_sell(customer=customer, template=ServicePackageFactory(), service=facial, user=manager,
                      payment=PaymentIn("cash"), bill_date=day)
         day = day.replace(day=1) - timedelta(days=1)
     return {"months": 3, "month": timezone.localdate().strftime("%Y-%m"), "branch": default_branch().code}

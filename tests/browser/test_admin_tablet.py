@@ -7,7 +7,7 @@ sale pages fit the screen, and phones read +91 98450 12345 as on every other pag
 import pytest
 from playwright.sync_api import expect
 
-from billing.services import PaymentIn, package_sell
+from billing.services import PaymentIn, assignment_sell
 from tests.browser.shots import save_screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -20,7 +20,7 @@ LIST_WIDTH = 480  # px for the list at least: at 800 it had about 230 beside the
 @pytest.fixture
 def sold(shop):
     """Asha Rao (+91 98450 12345) holds a 3+1 facial package sold on a tax invoice."""
-    return package_sell(
+    return assignment_sell(
         customer=shop["customer"], template=shop["template"], service=shop["facial"], user=shop["cashier"],
         payment=PaymentIn(method="cash"),
     )

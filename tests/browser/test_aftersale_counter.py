@@ -12,7 +12,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from billing.models import Refund
-from billing.services import PaymentIn, assignment_refund_quote, package_sell
+from billing.services import PaymentIn, assignment_refund_quote, assignment_sell
 from packages.models import PackageAssignment
 from spa_pkg.formats import format_date
 from spa_pkg.money import format_inr
@@ -25,7 +25,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 @pytest.fixture
 def sold(shop):
     """Asha holds a 3+1 facial package (4/4 sessions), sold on a GST tax invoice."""
-    sale = package_sell(
+    sale = assignment_sell(
         customer=shop["customer"], template=shop["template"], service=shop["facial"], user=shop["cashier"],
         payment=PaymentIn(method="cash"),
     )

@@ -6,7 +6,7 @@ kind of page once, including the third-party ones (Django admin, Swagger UI at /
 import pytest
 from playwright.sync_api import expect
 
-from billing.services import PaymentIn, package_sell
+from billing.services import PaymentIn, assignment_sell
 from tests.browser.conftest import PASSWORD
 from tests.factories import UserFactory
 
@@ -15,7 +15,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture
 def sale(shop):
-    return package_sell(
+    return assignment_sell(
         customer=shop["customer"], template=shop["template"], service=shop["facial"], user=shop["manager"],
         payment=PaymentIn(method="cash"),
     )

@@ -5,7 +5,7 @@ import os
 import pytest
 from playwright.sync_api import expect
 
-from billing.services import PaymentIn, package_sell
+from billing.services import PaymentIn, assignment_sell
 from packages.services import assignment_pause
 from tests.browser.counter import VIEWPORTS, add_product, add_service, open_counter, package_row, pay, wait_for_totals
 from tests.browser.shots import save_screenshot
@@ -17,7 +17,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 @pytest.fixture
 def sale(shop):
     """Asha holds a 3+1 facial package (4/4 sessions), sold on a tax invoice."""
-    return package_sell(
+    return assignment_sell(
         customer=shop["customer"], template=shop["template"], service=shop["facial"], user=shop["cashier"],
         payment=PaymentIn(method="cash"),
     )
@@ -36,7 +36,7 @@ def test_the_package_and_services_subtotals_read_as_parts_of_the_subtotal(sale, 
 
 
 def test_paused_packages_have_their_own_group(sale, shop, sign_in):
-    massage_package = package_sell(
+    massage_package = assignment_sell(
         customer=shop["customer"], template=shop["template"], service=shop["massage"], user=shop["cashier"],
         payment=PaymentIn(method="cash"),
     ).assignment

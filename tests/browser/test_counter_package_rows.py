@@ -3,7 +3,7 @@ a renewal that starts later."""
 import pytest
 from playwright.sync_api import expect
 
-from billing.services import CartItem, PaymentIn, invoice_create, package_sell
+from billing.services import CartItem, PaymentIn, assignment_sell, invoice_create
 from packages.models import PackageAssignment
 from spa_pkg.formats import format_date
 from tests.browser.counter import (
@@ -28,7 +28,7 @@ def _width(viewport: str) -> int:
 
 
 def _sell(shop, template, **sale):
-    return package_sell(
+    return assignment_sell(
         customer=shop["customer"], template=template, user=shop["cashier"], payment=PaymentIn(method="cash"), **sale
     ).assignment
 

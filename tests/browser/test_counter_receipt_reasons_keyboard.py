@@ -5,7 +5,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from billing.services import PaymentIn, package_sell
+from billing.services import PaymentIn, assignment_sell
 from tests.browser.counter import (
     VIEWPORTS,
     add_service,
@@ -47,7 +47,7 @@ def test_the_receipt_pop_up_adds_no_print_or_pdf_of_its_own_and_fits_the_screen(
 @pytest.mark.parametrize("viewport", VIEWPORTS)
 def test_the_why_not_reason_opens_with_a_tap_and_is_read_aloud(shop, sign_in, viewport):
     kitty = KittyPartyFactory(name="Kitty Party 20,000", min_guests=10, services_included=[shop["facial"]])
-    package_sell(customer=shop["customer"], template=kitty, user=shop["cashier"], payment=PaymentIn(method="cash"))
+    assignment_sell(customer=shop["customer"], template=kitty, user=shop["cashier"], payment=PaymentIn(method="cash"))
     page = open_counter(sign_in, viewport=viewport)
     add_service(page, shop["facial"])
     wait_for_totals(page)

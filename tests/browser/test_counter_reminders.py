@@ -5,7 +5,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from billing.services import PaymentIn, package_sell
+from billing.services import PaymentIn, assignment_sell
 from tests.factories import NotificationFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -19,7 +19,7 @@ def open_counter_for(sign_in, name):
 
 
 def test_the_customer_card_shows_the_last_reminder_sent(shop, sign_in):
-    sale = package_sell(
+    sale = assignment_sell(
         customer=shop["customer"], template=shop["template"], service=shop["facial"], user=shop["cashier"],
         payment=PaymentIn(method="cash"),
     )

@@ -7,7 +7,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from billing.models import InvoiceStatus
-from billing.services import CartItem, PaymentIn, invoice_preview, package_sell
+from billing.services import CartItem, PaymentIn, assignment_sell, invoice_preview
 from packages.models import AssignmentStatus, PackageAssignment
 from spa_pkg.money import format_inr
 from tests.browser.counter import (
@@ -33,7 +33,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 @pytest.fixture
 def sold(shop):
     """Asha holds a 3+1 facial package (4/4 sessions), sold at the counter."""
-    sale = package_sell(
+    sale = assignment_sell(
         customer=shop["customer"], template=shop["template"], service=shop["facial"], user=shop["cashier"],
         payment=PaymentIn(method="cash"),
     )
@@ -130,7 +130,7 @@ def test_choosing_no_package_for_a_line_charges_it(sold, sign_in):
 
 def test_too_few_guests_for_a_kitty_party_is_explained_and_enough_guests_apply_it(shop, sign_in):
     kitty = KittyPartyFactory(name="Kitty Party 20,000", min_guests=10, services_included=[shop["facial"]])
-    package_sell(customer=shop["customer"], template=kitty, user=shop["cashier"], payment=PaymentIn(method="cash"))
+    assignment_sell(customer=shop["customer"], template=kitty, user=shop["cashier"], payment=PaymentIn(method="cash"))
     page = open_counter(sign_in)
     add_service(page, shop["facial"])
     page.click(".bill-options > summary")

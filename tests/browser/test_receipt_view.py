@@ -8,7 +8,7 @@ and only customer-facing words are printed: never a counter reason like a guest-
 import pytest
 from playwright.sync_api import expect
 
-from billing.services import CartItem, PaymentIn, invoice_create, package_sell
+from billing.services import CartItem, PaymentIn, assignment_sell, invoice_create
 from spa_pkg.formats import format_datetime
 from spa_pkg.money import format_inr
 from tests.browser.shots import save_screenshot
@@ -25,11 +25,11 @@ FRAME_SIZES = {"1366": {"width": 766, "height": 537}, "800": {"width": 498, "hei
 @pytest.fixture
 def bill(shop):
     """Asha's bill: a facial from her 3+1 package, a big-ticket bridal package, a massage her kitty party can't pay."""
-    sale = package_sell(
+    sale = assignment_sell(
         customer=shop["customer"], template=shop["template"], service=shop["facial"], user=shop["cashier"],
         payment=PaymentIn(method="cash"),
     )
-    kitty = package_sell(
+    kitty = assignment_sell(
         customer=shop["customer"], template=KittyPartyFactory(name="Kitty Party 20,000", services_included=[shop["massage"]]),
         user=shop["cashier"], payment=PaymentIn(method="cash"),
     )

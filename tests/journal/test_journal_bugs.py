@@ -11,7 +11,7 @@ import pytest
 import time_machine
 from django.conf import settings
 
-from billing.services import CartItem, PaymentIn, assignment_top_up, invoice_create, package_sell
+from billing.services import CartItem, PaymentIn, assignment_sell, assignment_top_up, invoice_create
 from packages.services import assignment_adjust, assignment_extend, assignment_pause, assignment_resume
 from packages.valuation import assignment_value
 from reports.selectors import liability
@@ -39,7 +39,7 @@ def clock():
 
 
 def test_an_adjustment_leaves_valuation_and_journal_apart(clock, manager, facial):
-    sold = package_sell(
+    sold = assignment_sell(
         customer=CustomerFactory(), template=ServicePackageFactory(), service=facial, user=manager,
         price_paid=D("3600.00"), payment=PaymentIn("cash"),
     ).assignment  # 3,428.57 of value in four sessions
@@ -55,7 +55,7 @@ def test_an_adjustment_leaves_valuation_and_journal_apart(clock, manager, facial
 def test_a_top_up_after_use_leaves_valuation_and_journal_apart(clock, manager, cashier):
     massage = ServiceFactory(name="Swedish Massage", price=inr("2000.00"), gst_rate=D("18.00"))
     customer = CustomerFactory()
-    sold = package_sell(
+    sold = assignment_sell(
         customer=customer, template=PrepaidPackageFactory(), user=manager, payment=PaymentIn("cash"),
     ).assignment  # 17,500 of credit for 15,000
     invoice_create(customer=customer, items=[CartItem(type="service", id=massage.pk, quantity=1)], cashier=cashier, use_credit=True)
@@ -71,7 +71,7 @@ def test_a_top_up_after_use_leaves_valuation_and_journal_apart(clock, manager, c
 
 
 def test_an_extension_moves_a_past_days_liability(clock, manager, facial):
-    sold = package_sell(
+    sold = assignment_sell(
         customer=CustomerFactory(), template=MembershipFactory(price=inr("36500.00"), services_included=[facial]),
         user=manager, price_paid=D("36500.00"), payment=PaymentIn("cash"),
     ).assignment
@@ -84,7 +84,7 @@ def test_an_extension_moves_a_past_days_liability(clock, manager, facial):
 
 
 def test_a_resume_moves_a_past_days_liability(clock, manager, facial):
-    sold = package_sell(
+    sold = assignment_sell(
         customer=CustomerFactory(), template=MembershipFactory(price=inr("36500.00"), services_included=[facial]),
         user=manager, price_paid=D("36500.00"), payment=PaymentIn("cash"),
     ).assignment

@@ -49,10 +49,10 @@ from billing.services import (
     CartItem,
     PaymentIn,
     assignment_refund,
+    assignment_sell,
     assignment_top_up,
     invoice_create,
     invoice_void,
-    package_sell,
 )
 from packages.models import AssignmentStatus, PackageAssignment, PackageUsage
 from packages.services import (
@@ -247,7 +247,7 @@ class JournalMachine(RuleBasedStateMachine):
         if price is not None and kind not in CREDIT_KINDS:
             extra["price_paid"] = price
         result = self._attempt(
-            package_sell, customer=customer, template=template, service=service, user=self.shop.manager,
+            assignment_sell, customer=customer, template=template, service=service, user=self.shop.manager,
             payment=PaymentIn("cash"), **extra,
         )
         if result is not None:

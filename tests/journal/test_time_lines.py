@@ -12,7 +12,7 @@ import time_machine
 from django.conf import settings
 from django.core.management import call_command
 
-from billing.services import CartItem, PaymentIn, invoice_create, package_sell
+from billing.services import CartItem, PaymentIn, assignment_sell, invoice_create
 from packages.ledger import Line
 from packages.models import PackageUsage, UsageKind
 from packages.services import assignment_pause, assignment_resume
@@ -41,7 +41,7 @@ def held(day: date, kind: str) -> dict:
 @pytest.fixture
 def membership(clock, manager, facial):
     """₹36,500 (5 % GST inside: ₹34,761.90 of value) for 365 days from 1 October."""
-    return package_sell(
+    return assignment_sell(
         customer=CustomerFactory(), template=MembershipFactory(price=inr("36500.00"), services_included=[facial]),
         user=manager, price_paid=D("36500.00"), payment=PaymentIn("cash"), expires_on=START + timedelta(days=365),
     ).assignment
@@ -92,7 +92,7 @@ def test_a_time_kinds_redemptions_are_what_its_line_released_as_the_rollforward_
 
 
 def test_an_expiry_takes_back_the_sessions_the_package_still_counted(clock, manager, facial):
-    sold = package_sell(
+    sold = assignment_sell(
         customer=CustomerFactory(), template=ServicePackageFactory(), service=facial, user=manager,
         price_paid=D("3600.00"), payment=PaymentIn("cash"), expires_on=START + timedelta(days=5),
     ).assignment

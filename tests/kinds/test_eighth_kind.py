@@ -9,7 +9,7 @@ import pytest
 from djmoney.money import Money
 from rest_framework.test import APIClient
 
-from billing.services import PaymentIn, package_sell
+from billing.services import PaymentIn, assignment_sell
 from packages.kinds import all_kinds, registered
 from packages.models import PackageAssignment
 from packages.valuation import assignment_value
@@ -116,10 +116,10 @@ def test_a_kind_without_an_sql_valuation_is_valued_in_python_in_the_reports(api,
     sell(api, customer, card)
     manager = UserFactory(groups=["Manager"])
     # Two groups of figures for the kind: the second sold for 630 with 5 % GST inside, 600 of value.
-    package_sell(customer=CustomerFactory(), template=card, user=manager, payment=PaymentIn("cash"),
+    assignment_sell(customer=CustomerFactory(), template=card, user=manager, payment=PaymentIn("cash"),
                  price_paid=Decimal("630.00"))
     package = ServicePackageFactory(pay_for=3, total_services=4)
-    sale = package_sell(customer=customer, template=package, service=facial, user=manager,
+    sale = assignment_sell(customer=customer, template=package, service=facial, user=manager,
                         payment=PaymentIn("cash"), price_paid=Decimal("3000.00"))
     today = sale.assignment.assigned_on
 

@@ -2,7 +2,7 @@
 import pytest
 from django.utils import timezone
 
-from billing.services import PaymentIn, package_sell
+from billing.services import PaymentIn, assignment_sell
 from tests.factories import CustomerFactory, NotificationFactory, ServiceFactory, ServicePackageFactory
 
 pytestmark = pytest.mark.django_db
@@ -16,7 +16,7 @@ def test_the_counter_page_has_no_reminder_line_until_a_customer_is_chosen(client
 
 def test_the_counter_card_names_the_last_reminder_sent_in_words(client, cashier):
     customer = CustomerFactory()
-    sale = package_sell(
+    sale = assignment_sell(
         customer=customer, template=ServicePackageFactory(), service=ServiceFactory(), user=cashier,
         payment=PaymentIn("cash"),
     )

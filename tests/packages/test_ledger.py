@@ -1,6 +1,6 @@
 """The value journal (docs/journal.md): each event writes the right row, and value_held is always the sum of the rows.
 
-Every scenario goes through a public path: package_sell, invoice_create, invoice_void, the
+Every scenario goes through a public path: assignment_sell, invoice_create, invoice_void, the
 after-sale services and the expire_packages command.
 """
 from datetime import UTC, datetime, timedelta
@@ -13,7 +13,7 @@ from django.db.models import Sum
 from django.test import override_settings
 from django.utils import timezone
 
-from billing.services import PaymentIn, invoice_create, invoice_void, package_sell
+from billing.services import PaymentIn, assignment_sell, invoice_create, invoice_void
 from billing.services.aftersale import assignment_refund, assignment_top_up
 from branches.selectors import default_branch
 from packages.ledger import business_day
@@ -65,7 +65,7 @@ def held(assignment) -> Decimal:
 @pytest.fixture
 def sold(customer, facial, manager):
     """A 3+1 facial sold for ₹3,600 with the 5 % GST inside: sale value 3,428.57."""
-    return package_sell(
+    return assignment_sell(
         customer=customer, template=ServicePackageFactory(), service=facial, user=manager,
         price_paid=D("3600"), payment=PaymentIn("cash"),
     ).assignment
@@ -114,7 +114,7 @@ def test_a_redemption_at_another_branch_keeps_the_selling_branch_as_home(sold, c
 
 def test_a_sale_dated_another_day_writes_its_row_on_that_day(customer, facial, cashier):
     yesterday = today() - timedelta(days=1)  # the demo's history passes its own days
-    sold = package_sell(
+    sold = assignment_sell(
         customer=customer, template=ServicePackageFactory(), service=facial, user=cashier, payment=PaymentIn("cash"),
         bill_date=yesterday,
     ).assignment
@@ -153,7 +153,7 @@ def test_a_void_of_the_package_sale_reverses_the_sale_row(sold, manager):
 
 
 def test_a_renewal_sale_is_a_renewal_event(sold, customer, facial, manager):
-    renewal = package_sell(
+    renewal = assignment_sell(
         customer=customer, template=ServicePackageFactory(), service=facial, user=manager,
         renews_assignment_id=sold.pk, payment=PaymentIn("cash"),
     ).assignment
@@ -247,7 +247,7 @@ def test_a_resume_past_the_date_records_the_expiry(sold, manager):
 
 
 def test_credit_releases_its_value_in_proportion_and_a_top_up_adds_the_price_paid(customer, facial, cashier, manager):
-    credit = package_sell(
+    credit = assignment_sell(
         customer=customer, template=PrepaidPackageFactory(), user=cashier, payment=PaymentIn("cash")
     ).assignment  # 17,500 of credit for 15,000, no GST
     bill(customer, facial, cashier, use_credit=True)  # 1,260 (1,200 + 5 %) paid from credit

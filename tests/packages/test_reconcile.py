@@ -6,7 +6,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from billing.services import CartItem, PaymentIn, invoice_create, invoice_void, package_sell
+from billing.services import CartItem, PaymentIn, assignment_sell, invoice_create, invoice_void
 from packages.models import PackageAssignment, PackageBenefitTracker, PackageUsage
 from tests.factories import MembershipFactory, PrepaidPackageFactory, ServicePackageFactory
 
@@ -22,7 +22,7 @@ def reconcile(*args) -> list[str]:
 @pytest.fixture
 def scenarios(customer, cashier, manager, facial):
     """Sell, bill, void and bill again, so the ledger has every kind of row."""
-    sell = lambda template, **kw: package_sell(  # noqa: E731
+    sell = lambda template, **kw: assignment_sell(  # noqa: E731
         customer=customer, template=template, user=cashier, payment=PaymentIn("cash"), **kw
     ).assignment
     package = sell(ServicePackageFactory(), service=facial)
@@ -82,7 +82,7 @@ def test_the_journal_of_every_kind_adds_up_to_value_held_and_the_valuation(scena
     from tests.factories import KittyPartyFactory, StudentOfferFactory, YearlyMembershipFactory
 
     for template in (KittyPartyFactory(), StudentOfferFactory(), YearlyMembershipFactory()):
-        package_sell(customer=customer, template=template, user=cashier, payment=PaymentIn("cash"))
+        assignment_sell(customer=customer, template=template, user=cashier, payment=PaymentIn("cash"))
     assert reconcile()[-1] == "6 assignment(s) checked, 0 difference(s)."
     for assignment in PackageAssignment.objects.all():
         assert sum(row.value_delta.amount for row in assignment.usages.all()) == assignment.value_held.amount

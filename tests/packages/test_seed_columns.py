@@ -7,7 +7,7 @@ from dateutil.relativedelta import relativedelta
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from billing.services import CartItem, PaymentIn, invoice_create, package_sell
+from billing.services import CartItem, PaymentIn, assignment_sell, invoice_create
 from packages.models import PackageBenefitTracker
 from tests.factories import PrepaidPackageFactory, ServicePackageFactory, YearlyMembershipFactory
 
@@ -42,7 +42,7 @@ def money(value) -> Decimal:
 
 
 def sell(customer, cashier, template, **kwargs):
-    return package_sell(
+    return assignment_sell(
         customer=customer, template=template, user=cashier, payment=PaymentIn("cash"), **kwargs
     ).assignment
 

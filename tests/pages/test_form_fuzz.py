@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 import pytest
 from django.test import Client
 
-from billing.services import PaymentIn, package_sell
+from billing.services import PaymentIn, assignment_sell
 from tests.factories import (
     BranchFactory,
     CustomerFactory,
@@ -56,7 +56,7 @@ def fast_password_hashing(settings):
 def shop(db, manager, customer, facial):
     """A manager's client on a shop with a package of each shape, a sale and an invoice."""
     package = ServicePackageFactory(name="3+1 Facial Package")
-    sale = package_sell(customer=customer, template=package, service=facial, user=manager, payment=PaymentIn("cash"))
+    sale = assignment_sell(customer=customer, template=package, service=facial, user=manager, payment=PaymentIn("cash"))
     PrepaidPackageFactory()
     MembershipFactory(services_included=[facial])
     KittyPartyFactory(services_included=[facial])

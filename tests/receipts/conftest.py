@@ -2,14 +2,14 @@
 import pytest
 from rest_framework.authtoken.models import Token
 
-from billing.services import PaymentIn, package_sell
+from billing.services import PaymentIn, assignment_sell
 from tests.factories import CustomerFactory, PrepaidPackageFactory, ServicePackageFactory, UserFactory
 
 
 @pytest.fixture
 def sale(cashier, facial):
     customer = CustomerFactory(name="Priya Sharma", phone="+919845012345", gstin="29ABCDE1234F1ZW")
-    return package_sell(
+    return assignment_sell(
         customer=customer,
         template=ServicePackageFactory(name="3+1 Facial Package"),
         service=facial,
@@ -25,7 +25,7 @@ def receipt(sale):
 
 @pytest.fixture
 def advance_receipt(cashier, customer):
-    return package_sell(
+    return assignment_sell(
         customer=customer, template=PrepaidPackageFactory(name="Prepaid 15,000"), user=cashier, payment=PaymentIn("cash")
     ).receipt
 

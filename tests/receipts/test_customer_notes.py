@@ -10,7 +10,7 @@ from io import BytesIO
 import pytest
 from pypdf import PdfReader
 
-from billing.services import CartItem, PaymentIn, invoice_create, package_sell
+from billing.services import CartItem, PaymentIn, assignment_sell, invoice_create
 from receipts.pdf import render_receipt_pdf
 from receipts.selectors import receipt_document
 from spa_pkg.money import format_inr
@@ -35,11 +35,11 @@ def bill(cashier, facial):
     """A facial from a 3+1 package and a massage a kitty party cannot pay (no guests on the bill)."""
     customer = CustomerFactory(name="Asha Rao", phone="+919845012345")
     massage = ServiceFactory(name="Swedish Massage")
-    sale = package_sell(
+    sale = assignment_sell(
         customer=customer, template=ServicePackageFactory(name="3+1 Facial Package"), service=facial, user=cashier,
         payment=PaymentIn("cash"),
     )
-    package_sell(
+    assignment_sell(
         customer=customer, template=KittyPartyFactory(name="Kitty Party 20,000", services_included=[massage]),
         user=cashier, payment=PaymentIn("cash"),
     )
@@ -115,7 +115,7 @@ def test_the_grand_total_is_printed_at_the_top_of_the_document_too(client, cashi
 
 @pytest.mark.django_db
 def test_a_package_sale_receipt_lists_the_package_before_the_subtotal_not_as_covered_by_packages():
-    sale = package_sell(
+    sale = assignment_sell(
         customer=CustomerFactory(), template=ServicePackageFactory(pay_for=3, total_services=4),
         service=ServiceFactory(), user=UserFactory(), payment=PaymentIn(method="upi"),
     )
@@ -127,7 +127,7 @@ def test_a_package_sale_receipt_lists_the_package_before_the_subtotal_not_as_cov
 def test_a_package_discount_is_named_as_a_discount_and_taxes_print_their_rates(cashier, facial):
     """Issue 25 item 6: a discount package is not "covered by packages"; CGST and SGST say their rates."""
     customer = CustomerFactory()
-    package_sell(customer=customer, template=YearlyMembershipFactory(name="Gold 15%"), user=cashier, payment=PaymentIn("cash"))
+    assignment_sell(customer=customer, template=YearlyMembershipFactory(name="Gold 15%"), user=cashier, payment=PaymentIn("cash"))
     serum = ProductFactory(name="Vitamin C Serum", price=inr("850.00"))
     items = [CartItem(type="service", id=facial.pk, quantity=1), CartItem(type="product", id=serum.pk, quantity=1)]
     result = invoice_create(customer=customer, items=items, cashier=cashier, payments=[PaymentIn("upi")])

@@ -7,7 +7,7 @@ from django.template import Context, Template
 from djmoney.money import Money
 from pypdf import PdfReader
 
-from billing.services import CartItem, PaymentIn, invoice_create, invoice_void, package_sell
+from billing.services import CartItem, PaymentIn, assignment_sell, invoice_create, invoice_void
 from billing.words import amount_in_words
 from receipts.models import Receipt, ReceiptKind
 from receipts.pdf import render_receipt_pdf
@@ -185,7 +185,7 @@ def test_the_font_is_embedded_whatever_the_working_directory(receipt, monkeypatc
 def test_a_package_sold_at_a_price_with_gst_in_it_prints_its_rate_before_gst_like_its_taxable_value(facial, paper):
     """Issue 25 item 14: "Rate 3,600, Taxable 3,428.57" mixed a rate with GST and a taxable value without."""
     manager = UserFactory(groups=["Manager"])
-    sale = package_sell(
+    sale = assignment_sell(
         customer=CustomerFactory(), template=ServicePackageFactory(), service=facial, user=manager,
         payment=PaymentIn("upi"), price_paid=Decimal("3600.00"),
     )

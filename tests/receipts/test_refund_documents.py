@@ -4,7 +4,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from billing.services import PaymentIn, assignment_refund, assignment_top_up, invoice_void, package_sell
+from billing.services import PaymentIn, assignment_refund, assignment_sell, assignment_top_up, invoice_void
 from receipts.pdf import render_receipt_pdf
 from spa_pkg.formats import format_date
 from tests.factories import PrepaidPackageFactory, ServicePackageFactory
@@ -48,7 +48,7 @@ def test_the_credit_note_of_a_refund_prints_the_gst_reversed_in_html_and_pdf(cli
 
 
 def test_the_refund_voucher_of_prepaid_credit_has_no_tax_columns(client, cashier, manager, customer):
-    prepaid = package_sell(customer=customer, template=PrepaidPackageFactory(), user=cashier, payment=PaymentIn("cash"))
+    prepaid = assignment_sell(customer=customer, template=PrepaidPackageFactory(), user=cashier, payment=PaymentIn("cash"))
     refund = assignment_refund(
         assignment_id=prepaid.assignment.pk, user=manager, reason="Closing", method="cash", amount=Decimal("1000")
     )
@@ -65,7 +65,7 @@ def test_the_refund_voucher_of_prepaid_credit_has_no_tax_columns(client, cashier
 
 
 def test_a_voided_package_sale_prints_refunded_on_its_credit_note(client, cashier, manager, customer, facial):
-    sale = package_sell(
+    sale = assignment_sell(
         customer=customer, template=ServicePackageFactory(), service=facial, user=cashier, payment=PaymentIn("cash")
     )
     invoice_void(invoice=sale.invoice, reason="Sold by mistake", user=manager)
@@ -79,7 +79,7 @@ def test_a_voided_package_sale_prints_refunded_on_its_credit_note(client, cashie
 
 
 def test_the_top_up_receipt_voucher_prints_the_credit_added(client, cashier, manager, customer):
-    prepaid = package_sell(customer=customer, template=PrepaidPackageFactory(), user=cashier, payment=PaymentIn("cash"))
+    prepaid = assignment_sell(customer=customer, template=PrepaidPackageFactory(), user=cashier, payment=PaymentIn("cash"))
     result = assignment_top_up(
         assignment_id=prepaid.assignment.pk, user=manager, credit=Decimal("5500"), price_paid=Decimal("5000"),
         payment=PaymentIn("card"),

@@ -5,7 +5,7 @@ from datetime import date, timedelta
 import pytest
 from django.utils import timezone
 
-from billing.services import CartItem, PaymentIn, invoice_create, invoice_void, package_sell
+from billing.services import CartItem, PaymentIn, assignment_sell, invoice_create, invoice_void
 from packages.models import PackageAssignment
 from packages.services.status import assignments_expire
 from tests.factories import (
@@ -55,17 +55,17 @@ def shop(db):
     cashier = UserFactory(username="reports-cashier", groups=["Cashier"])
     facial = ServiceFactory(name="Facial", price="1200.00")
     customer = CustomerFactory(name="Asha Rao", phone="+919800000001")
-    series = package_sell(
+    series = assignment_sell(
         customer=customer, template=ServicePackageFactory(name="Facial 3+1"), service=facial, user=manager,
         payment=PaymentIn("cash"),
     ).assignment
-    prepaid = package_sell(
+    prepaid = assignment_sell(
         customer=customer, template=PrepaidPackageFactory(name="Gold credit"), user=manager, payment=PaymentIn("upi")
     ).assignment
-    membership = package_sell(
+    membership = assignment_sell(
         customer=customer, template=MembershipFactory(name="Club"), user=manager, payment=PaymentIn("card")
     ).assignment
-    lapsed = package_sell(
+    lapsed = assignment_sell(
         customer=CustomerFactory(name="Bina", phone="+919800000002"), template=ServicePackageFactory(name="Old 3+1"),
         service=facial, user=manager, payment=PaymentIn("cash"), bill_date=today - timedelta(days=100),
     ).assignment

@@ -19,7 +19,7 @@ from openpyxl import load_workbook
 
 from billing.models import Invoice, InvoiceStatus, Payment, Refund
 from billing.numbering import format_number
-from billing.services import CartItem, PaymentIn, invoice_create, invoice_void, package_sell
+from billing.services import CartItem, PaymentIn, assignment_sell, invoice_create, invoice_void
 from billing.services.aftersale import assignment_refund, assignment_top_up
 from branches.selectors import default_branch
 from receipts.models import Receipt, ReceiptKind
@@ -56,17 +56,17 @@ def month(db):
     wrong = invoice_create(customer=asha, cashier=cashier, items=[CartItem(type="service", id=massage.pk, quantity=1)],
                            payments=[PaymentIn("cash")])
     invoice_void(invoice=wrong.invoice, reason="Wrong customer", user=manager)
-    package_sell(customer=asha, template=ServicePackageFactory(name="Facial 3+1"), service=facial, user=manager,
+    assignment_sell(customer=asha, template=ServicePackageFactory(name="Facial 3+1"), service=facial, user=manager,
                  payment=PaymentIn("card"))
-    refunded = package_sell(customer=CustomerFactory(name="Bina", phone="+919800000102"),
+    refunded = assignment_sell(customer=CustomerFactory(name="Bina", phone="+919800000102"),
                             template=ServicePackageFactory(name="Facial 3+1 B"), service=facial, user=manager,
                             payment=PaymentIn("cash"))
     assignment_refund(assignment_id=refunded.assignment.pk, user=manager, reason="Moving away", method="cash")
-    prepaid = package_sell(customer=asha, template=PrepaidPackageFactory(name="Gold credit"), user=manager,
+    prepaid = assignment_sell(customer=asha, template=PrepaidPackageFactory(name="Gold credit"), user=manager,
                            payment=PaymentIn("upi"))
     assignment_refund(assignment_id=prepaid.assignment.pk, user=manager, reason="Changed mind", method="upi")
     devi = CustomerFactory(name="Devi", phone="+919800000105")
-    gold = package_sell(customer=devi, template=PrepaidPackageFactory(name="Gold credit D"), user=manager,
+    gold = assignment_sell(customer=devi, template=PrepaidPackageFactory(name="Gold credit D"), user=manager,
                         payment=PaymentIn("upi")).assignment
     assignment_top_up(assignment_id=gold.pk, user=manager, credit=D("5000.00"), price_paid=D("5000.00"),
                       payment=PaymentIn("cash"))
@@ -76,7 +76,7 @@ def month(db):
     invoice_create(customer=firm, cashier=cashier, items=[CartItem(type="service", id=massage.pk, quantity=2)],
                    payments=[PaymentIn("bank_transfer")])
     last_month = today.replace(day=1) - timedelta(days=1)
-    earlier = package_sell(customer=CustomerFactory(name="Chitra", phone="+919800000104"),
+    earlier = assignment_sell(customer=CustomerFactory(name="Chitra", phone="+919800000104"),
                            template=ServicePackageFactory(name="Facial 3+1 C"), service=facial, user=manager,
                            payment=PaymentIn("cash"), bill_date=last_month)
     invoice_void(invoice=earlier.invoice, reason="Sold by mistake", user=manager)

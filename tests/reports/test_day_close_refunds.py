@@ -5,7 +5,7 @@ import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from billing.services import PaymentIn, invoice_void, package_sell
+from billing.services import PaymentIn, assignment_sell, invoice_void
 from reports import selectors
 from tests.factories import CustomerFactory, PrepaidPackageFactory, ServiceFactory, ServicePackageFactory, UserFactory
 
@@ -27,7 +27,7 @@ def api(manager):
 
 def sell_facial_series(manager, method="cash"):
     """A 3+1 facial at 1,200 + 5% GST: 3,600 + 180 = 3,780 paid."""
-    return package_sell(
+    return assignment_sell(
         customer=CustomerFactory(), template=ServicePackageFactory(), service=ServiceFactory(price="1200.00"),
         user=manager, payment=PaymentIn(method),
     )
@@ -35,7 +35,7 @@ def sell_facial_series(manager, method="cash"):
 
 def test_a_package_refunded_today_is_money_out_by_its_method(api, manager):
     sale = sell_facial_series(manager)
-    package_sell(customer=CustomerFactory(), template=PrepaidPackageFactory(), user=manager, payment=PaymentIn("upi"))
+    assignment_sell(customer=CustomerFactory(), template=PrepaidPackageFactory(), user=manager, payment=PaymentIn("upi"))
 
     refund = api.post(
         f"/api/assignments/{sale.assignment.pk}/refund", {"reason": "Moving away", "method": "upi"}, format="json"

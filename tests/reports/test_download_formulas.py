@@ -11,7 +11,7 @@ import pytest
 from openpyxl import load_workbook
 from rest_framework.test import APIClient
 
-from billing.services import CartItem, PaymentIn, invoice_create, package_sell
+from billing.services import CartItem, PaymentIn, assignment_sell, invoice_create
 from reports.api import VIEWS
 from reports.downloads import RUPEES, Table, csv_response, xlsx_response
 from tests.factories import CustomerFactory, ServicePackageFactory, UserFactory
@@ -33,7 +33,7 @@ AMOUNT_COLUMNS = {  # as the downloads head them (the /reports page's words)
 def hostile(shop):
     """Sell a package named like a formula to a customer named like one; a cashier named like one bills it."""
     customer = CustomerFactory(name=CUSTOMER_NAME, phone="+919811111111", email="hostile@example.com")
-    assignment = package_sell(
+    assignment = assignment_sell(
         customer=customer, template=ServicePackageFactory(name=PACKAGE_NAME), service=shop.facial,
         user=shop.manager, payment=PaymentIn("cash"),
     ).assignment

@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from billing.services import PaymentIn, package_sell
+from billing.services import PaymentIn, assignment_sell
 from packages.models import PackageAssignment
 from packages.services.status import assignments_expire
 from packages.valuation import assignment_value
@@ -32,7 +32,7 @@ def random_shop(rng: random.Random, count: int, today):
     templates = [factory() for factory in TEMPLATE_FACTORIES]
     for _ in range(count):
         template = rng.choice(templates)
-        sale = package_sell(
+        sale = assignment_sell(
             customer=CustomerFactory(), template=template, user=manager, payment=PaymentIn("cash"),
             service=service if template.package_type == "service_package" else None,
             price_paid=Decimal(rng.randint(100, 90000)) + Decimal(rng.randint(0, 99)) / 100,
@@ -65,7 +65,7 @@ def journal_shop(rng: random.Random, count: int, today):
     templates = [factory() for factory in TEMPLATE_FACTORIES]
     for _ in range(count):
         template = rng.choice(templates)
-        package_sell(
+        assignment_sell(
             customer=CustomerFactory(), template=template, user=manager, payment=PaymentIn("cash"),
             service=service if template.package_type == "service_package" else None,
             price_paid=Decimal(rng.randint(100, 90000)) + Decimal(rng.randint(0, 99)) / 100,

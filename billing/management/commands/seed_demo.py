@@ -50,11 +50,11 @@ from ...services import (
     CartItem,
     PaymentIn,
     assignment_refund,
+    assignment_sell,
     assignment_top_up,
     invoice_create,
     invoice_preview,
     invoice_void,
-    package_sell,
 )
 
 # name, category, price, GST %, SAC, minutes
@@ -352,7 +352,7 @@ class Command(BaseCommand):
     # --- packages sold --------------------------------------------------------------------------
 
     def seed_sales(self, customers, templates, services, *, seller) -> int:
-        """Sell each demo package once, through package_sell like the counter does."""
+        """Sell each demo package once, through assignment_sell like the counter does."""
         sales = [
             ("Priya Sharma", "facial_package", services["Hydrating Facial"], PaymentIn(method="upi", reference="UPI-DEMO-1001")),
             ("Rahul Verma", "prepaid", None, PaymentIn(method="card", reference="CARD-DEMO-4242")),
@@ -372,7 +372,7 @@ class Command(BaseCommand):
             ).exists()
             if already:
                 continue
-            package_sell(
+            assignment_sell(
                 customer=customer,
                 template=template,
                 service=service,
@@ -391,7 +391,7 @@ class Command(BaseCommand):
         The events run oldest first, each dated and numbered by its own day, as the counter
         would have numbered them then: a July sale takes the next number of 2026-27 after
         June's, and a day before 1 April a number of the year before (docs/gst.md).
-        package_sell and invoice_void write their rows today, so the rows are back-dated
+        assignment_sell and invoice_void write their rows today, so the rows are back-dated
         after the fact, in `backdate_sale` and `backdate_void` only. Dates move, balances
         never do: the ledger still explains every balance (reconcile_packages).
         """
@@ -403,7 +403,7 @@ class Command(BaseCommand):
             customer_name, template_key, service_name, days_ago, expires_in, method = row
             template = templates[template_key]
             sold_on = today - timedelta(days=days_ago)
-            result = package_sell(
+            result = assignment_sell(
                 customer=customers[customer_name],
                 template=template,
                 service=services[service_name] if service_name else None,
