@@ -3,13 +3,10 @@
 A bug still open is a strict xfail here with its name in KNOWN_BUGS there (the machine steps
 around it); once fixed, its test passes as written and the machine checks that path again.
 """
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
-from django.conf import settings
 
 from billing.services import CartItem, PaymentIn, assignment_sell, assignment_top_up, invoice_create
 from packages.services import assignment_adjust, assignment_extend, assignment_pause, assignment_resume
@@ -23,19 +20,12 @@ from tests.factories import (
     ServicePackageFactory,
     inr,
 )
+from tests.journal.conftest import noon
 
 pytestmark = pytest.mark.django_db
 D = Decimal
 
 
-def noon(day: date) -> datetime:
-    return datetime.combine(day, time(12, 0), tzinfo=ZoneInfo(settings.TIME_ZONE))
-
-
-@pytest.fixture
-def clock():
-    with time_machine.travel(noon(date(2026, 10, 1)), tick=False) as traveller:
-        yield traveller
 
 
 def test_an_adjustment_leaves_valuation_and_journal_apart(clock, manager, facial):

@@ -4,13 +4,10 @@ tests/reports/test_journal.py checks each report against journal rows written by
 here the rows are written by the real sale, bill, refund, transfer and top-up endpoints,
 on the days the clock says, and read back through /api/reports.
 """
-from datetime import date, datetime, time
+from datetime import date
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
-from django.conf import settings
 from rest_framework.test import APIClient
 
 from tests.factories import (
@@ -21,20 +18,12 @@ from tests.factories import (
     UserFactory,
     inr,
 )
+from tests.journal.conftest import noon
 
 pytestmark = pytest.mark.django_db
 D = Decimal
 
 
-def noon(day: date) -> datetime:
-    return datetime.combine(day, time(12, 0), tzinfo=ZoneInfo(settings.TIME_ZONE))
-
-
-@pytest.fixture
-def clock():
-    """The shop's clock, from 1 October 2026 (a Thursday), moved on by the test."""
-    with time_machine.travel(noon(date(2026, 10, 1)), tick=False) as traveller:
-        yield traveller
 
 
 @pytest.fixture

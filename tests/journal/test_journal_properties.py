@@ -22,14 +22,12 @@ is repeatable; `JOURNAL_SEED=random` explores new ones).
 import os
 from collections import defaultdict
 from dataclasses import replace
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from io import StringIO
-from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from django.conf import settings as django_settings
 from django.core.management import call_command
 from django.db import transaction
 from django.utils import timezone
@@ -78,6 +76,7 @@ from tests.factories import (
     YearlyMembershipFactory,
     inr,
 )
+from tests.journal.conftest import noon
 
 pytestmark = pytest.mark.django_db
 
@@ -113,10 +112,6 @@ def _amount(value) -> Decimal:
     if value is None:
         return ZERO
     return Decimal(str(getattr(value, "amount", value)))
-
-
-def _noon(day: date) -> datetime:
-    return datetime.combine(day, time(12, 0), tzinfo=ZoneInfo(django_settings.TIME_ZONE))
 
 
 class Shop:
@@ -188,7 +183,7 @@ class JournalMachine(RuleBasedStateMachine):
     @initialize(start=st.sampled_from(STARTS), buyers=st.lists(pick, min_size=len(KINDS), max_size=len(KINDS)))
     def open_shop(self, start, buyers):
         """Start the clock on `start` and sell a package of every kind, so each example has all six."""
-        self.traveller = time_machine.travel(_noon(start), tick=False)
+        self.traveller = time_machine.travel(noon(start), tick=False)
         self.clock = self.traveller.start()
         self.first_day = timezone.localdate()
         assert self.first_day == start
@@ -204,7 +199,7 @@ class JournalMachine(RuleBasedStateMachine):
     def advance(self, days):
         if days:
             self.snapshots[self.today] = self._liability(self.today)  # the day is over: its figure is final
-            self.clock.move_to(_noon(self.today + timedelta(days=days)))
+            self.clock.move_to(noon(self.today + timedelta(days=days)))
 
     # -- helpers ----------------------------------------------------------------------------
 

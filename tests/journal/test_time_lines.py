@@ -2,14 +2,11 @@
 
 Through the service functions on a controlled clock, read back through the report selectors.
 """
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from io import StringIO
-from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
-from django.conf import settings
 from django.core.management import call_command
 
 from billing.services import CartItem, PaymentIn, assignment_sell, invoice_create
@@ -18,20 +15,12 @@ from packages.models import PackageUsage, UsageKind
 from packages.services import assignment_pause, assignment_resume
 from reports.selectors import liability, liability_rollforward, redemptions
 from tests.factories import CustomerFactory, MembershipFactory, ServicePackageFactory, inr
+from tests.journal.conftest import START, noon
 
 pytestmark = pytest.mark.django_db
 D = Decimal
-START = date(2026, 10, 1)
 
 
-def noon(day: date) -> datetime:
-    return datetime.combine(day, time(12, 0), tzinfo=ZoneInfo(settings.TIME_ZONE))
-
-
-@pytest.fixture
-def clock():
-    with time_machine.travel(noon(START), tick=False) as traveller:
-        yield traveller
 
 
 def held(day: date, kind: str) -> dict:
