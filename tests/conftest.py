@@ -1,5 +1,6 @@
 """Fixtures shared by every test module."""
 import pytest
+from django.contrib.auth.models import Permission
 from django.db import connection
 
 from tests.factories import CustomerFactory, ServiceFactory, UserFactory
@@ -13,6 +14,14 @@ def cashier(db):
 @pytest.fixture
 def manager(db):
     return UserFactory(username="manager-test", groups=["Manager"])
+
+
+@pytest.fixture
+def senior_cashier(db):
+    """A staff cashier given one manager's permission (pausing packages), which opens the admin to her."""
+    user = UserFactory(username="senior-cashier", is_staff=True, groups=["Cashier"])
+    user.user_permissions.add(Permission.objects.get(codename="pause_assignment"))
+    return user
 
 
 @pytest.fixture

@@ -27,16 +27,6 @@ def staff_cashier(db):
 
 
 @pytest.fixture
-def senior_cashier(db):
-    """A staff cashier given one manager's permission (pausing packages), which opens the admin to her."""
-    from django.contrib.auth.models import Permission
-
-    user = UserFactory(username="senior-cashier", is_staff=True, groups=["Cashier"])
-    user.user_permissions.add(Permission.objects.get(codename="pause_assignment"))
-    return user
-
-
-@pytest.fixture
 def senior_cashier_client(client, senior_cashier):
     client.force_login(senior_cashier)
     return client

@@ -4,7 +4,6 @@ import io
 from datetime import date, timedelta
 
 import pytest
-from django.contrib.auth.models import Permission
 from openpyxl import Workbook
 
 from packages.importing import COLUMNS
@@ -96,11 +95,3 @@ def write_file(tmp_path):
 @pytest.fixture
 def staff_manager(db):
     return UserFactory(username="import-manager", is_staff=True, groups=["Manager"])
-
-
-@pytest.fixture
-def staff_cashier(db):
-    """A staff cashier who opens the admin through one manager's permission (pausing), but may not import."""
-    user = UserFactory(username="import-cashier", is_staff=True, groups=["Cashier"])
-    user.user_permissions.add(Permission.objects.get(codename="pause_assignment"))
-    return user

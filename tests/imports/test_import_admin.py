@@ -83,19 +83,19 @@ def test_a_file_that_cannot_be_read_is_said_on_the_upload_form(shop, manager_cli
     assert "The file has no &#x27;kind&#x27;, &#x27;package&#x27;" in response.content.decode()
 
 
-def test_the_changelist_links_to_the_import_page_for_a_manager_only(shop, staff_manager, staff_cashier):
+def test_the_changelist_links_to_the_import_page_for_a_manager_only(shop, staff_manager, senior_cashier):
     manager, cashier = Client(), Client()
     manager.force_login(staff_manager)
-    cashier.force_login(staff_cashier)
+    cashier.force_login(senior_cashier)
 
     assert URL in manager.get("/admin/packages/packageassignment/").content.decode()
     assert URL not in cashier.get("/admin/packages/packageassignment/").content.decode()
 
 
-def test_a_cashier_is_refused_the_import_page_and_its_confirmation(shop, staff_manager, staff_cashier):
+def test_a_cashier_is_refused_the_import_page_and_its_confirmation(shop, staff_manager, senior_cashier):
     manager, cashier = Client(), Client()
     manager.force_login(staff_manager)
-    cashier.force_login(staff_cashier)
+    cashier.force_login(senior_cashier)
     previewed = upload(manager, [row()]).content.decode()
 
     assert cashier.get(URL).status_code == 403
