@@ -23,7 +23,7 @@ from packages.api.views import AssignmentViewSet, CustomerPackagesApi, template_
 from reports.api import VIEWS as REPORT_VIEWS
 from spa_pkg.api import JsonRefusalsMixin, OptionalSlashRouter, api_not_found
 from spa_pkg.permissions import HasPerm
-from spa_pkg.routing import both
+from spa_pkg.routing import ID, both
 
 
 class SchemaView(JsonRefusalsMixin, SpectacularAPIView):
@@ -51,21 +51,21 @@ router.register("api/notifications", NotificationViewSet, basename="api-notifica
 
 urlpatterns = [
     *(
-        both(rf"api/assignments/(?P<assignment_id>\d+)/{operation}", view.as_view(), name=f"api-assignment-{operation}")
+        both(rf"api/assignments/(?P<assignment_id>{ID})/{operation}", view.as_view(), name=f"api-assignment-{operation}")
         for operation, view in AFTER_SALE_VIEWS.items()
     ),
     *router.urls,
     both(r"api/auth/token", TokenApi.as_view(), name="api-token"),
     both(
-        r"integrated-billing/customer-packages/(?P<customer_id>\d+)",
+        rf"integrated-billing/customer-packages/(?P<customer_id>{ID})",
         CustomerPackagesApi.as_view(),
         name="api-customer-packages",
     ),
     both(r"integrated-billing/preview", PreviewApi.as_view(), name="api-preview"),
     both(r"integrated-billing/invoices", InvoiceCreateApi.as_view(), name="api-invoice-create"),
-    both(r"integrated-billing/invoices/(?P<invoice_id>\d+)/void", InvoiceVoidApi.as_view(), name="api-invoice-void"),
+    both(rf"integrated-billing/invoices/(?P<invoice_id>{ID})/void", InvoiceVoidApi.as_view(), name="api-invoice-void"),
     both(
-        r"integrated-billing/package-usage/(?P<assignment_id>\d+)",
+        rf"integrated-billing/package-usage/(?P<assignment_id>{ID})",
         PackageUsageApi.as_view(),
         name="api-package-usage",
     ),

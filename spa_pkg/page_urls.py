@@ -6,7 +6,7 @@ from customers import views as customer_views
 from packages import views as package_views
 from reports import views as report_views
 from spa_pkg import views
-from spa_pkg.routing import both
+from spa_pkg.routing import ID, both
 
 urlpatterns = [
     both(r"", views.home, name="home"),
@@ -26,8 +26,8 @@ urlpatterns = [
     both(r"integrated-billing", billing_views.integrated_billing_page, name="integrated-billing"),
     both(r"integrated-billing/cart", billing_views.counter_cart, name="counter-cart"),
     both(r"integrated-billing/issue", billing_views.counter_issue, name="counter-issue"),
-    both(r"integrated-billing/history/(?P<assignment_id>\d+)", billing_views.counter_history, name="counter-history"),
-    both(r"integrated-billing/void/(?P<invoice_id>\d+)", billing_views.counter_void, name="counter-void"),
+    both(rf"integrated-billing/history/(?P<assignment_id>{ID})", billing_views.counter_history, name="counter-history"),
+    both(rf"integrated-billing/void/(?P<invoice_id>{ID})", billing_views.counter_void, name="counter-void"),
     both(r"reports", report_views.reports_page, name="reports"),
     both(r"reports/files", report_views.accountant_files_page, name="accountant-files"),
     both(

@@ -2,8 +2,10 @@
 from django.contrib import admin
 from django.contrib.staticfiles import finders
 from django.http import FileResponse, Http404
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.decorators.http import require_safe
+
+from spa_pkg.api import api_not_found
 
 
 @require_safe
@@ -21,4 +23,6 @@ urlpatterns = [
     path("", include("spa_pkg.api_urls")),
     path("", include("receipts.urls")),
     path("", include("spa_pkg.page_urls")),
+    # Below the counter's pages: any other /integrated-billing/... path is the JSON API's 404.
+    re_path(r"^integrated-billing/.", api_not_found),
 ]
