@@ -22,6 +22,7 @@ from djmoney.money import Money
 
 from branches.selectors import default_branch
 from catalog.models import Product, Service
+from customers.links import new_page_key
 from customers.models import Customer
 from packages.kinds import kind_for
 from packages.ledger import releases_by_time
@@ -213,7 +214,7 @@ def build(*, customers: int = 10_000, assignments: int = 50_000, seed: int = 7, 
     first_customer = people.next_id()
     customer_ids = list(range(first_customer, first_customer + customers))
     for offset, pk in enumerate(customer_ids):
-        people.add(id=pk, name=f"Bench customer {offset}", phone=f"+9170{offset:08d}", state_code="29")
+        people.add(id=pk, name=f"Bench customer {offset}", phone=f"+9170{offset:08d}", state_code="29", page_key=new_page_key())
     people.flush()
     log(f"  {customers:,} customers")
 

@@ -4,6 +4,7 @@ from django.db import models
 
 from spa_pkg.phones import format_phone
 
+from .links import new_page_key
 from .validators import normalise_phone, validate_date_of_birth, validate_gstin
 
 
@@ -36,6 +37,14 @@ class Customer(models.Model):
         db_default=False,  # rows written by older code (or SQL) are reminded, as before
 
         help_text="The customer asked not to get expiry and balance reminders (e-mail, SMS, WhatsApp).",
+    )
+    page_key = models.CharField(
+        max_length=32,
+        unique=True,
+        null=True,  # rows written by SQL or by older code get theirs at their first link (links.page_token)
+        default=new_page_key,
+        editable=False,
+        help_text="Random key behind the customer's own link (customers/links.py); a new key ends old links.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -439,3 +439,9 @@ LOGGING = {
 # The Tally ledger names of the accountant's files (docs/going-live.md "Files for the accountant"):
 # JSON laid over reports.tally.DEFAULT_LEDGERS key by key, e.g. {"payment": {"cash": "Cash in hand"}}.
 ACCOUNTANT_LEDGERS = env.json("ACCOUNTANT_LEDGERS", default={})
+
+# The customer's side (docs/customers-side.md). SITE_URL is the address customers reach the
+# app at: links in messages and the QR codes on receipts start with it. A customer's link works
+# for CUSTOMER_LINK_DAYS days (customers/links.py).
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
+CUSTOMER_LINK_DAYS = env.int("CUSTOMER_LINK_DAYS", default=30)
