@@ -3,7 +3,6 @@ import re
 
 from django.urls import re_path
 
-
 # A database id in a path: at most 18 digits, so every id a route passes on fits the 64-bit keys
 # (2**63 - 1 has 19); a longer one is no route, and the caller gets the usual 404.
 ID = r"\d{1,18}"

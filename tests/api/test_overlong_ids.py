@@ -8,8 +8,8 @@ from collections import defaultdict
 import pytest
 from django.test import Client
 
-from tests.api.routes import ROUTES
 from tests.api.conftest import client_for
+from tests.api.routes import ROUTES
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
