@@ -6,9 +6,9 @@ from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 
-from spa_pkg.api import ErrorSerializer
-from spa_pkg.logins import LoginLockedOut
-from spa_pkg.parsers import TextSafeJSONParser
+from core.api import ErrorSerializer
+from core.logins import LoginLockedOut
+from core.parsers import TextSafeJSONParser
 
 from .services import token_for_sign_in
 

@@ -1,4 +1,4 @@
-"""Token authentication with a lifetime, in the one query that reads the caller (spa_pkg.auth).
+"""Token authentication with a lifetime, in the one query that reads the caller (core.auth).
 
 The user row, their permission names, the token's creation and its last recorded use come
 back together; the lifetime is checked in Python and the use is written at most once per
@@ -8,7 +8,7 @@ from django.utils import timezone
 from rest_framework import authentication, exceptions
 from rest_framework.authtoken.models import Token
 
-from spa_pkg.auth import compiled_user_read, user_from_row
+from core.auth import compiled_user_read, user_from_row
 
 from .models import token_expires_at
 from .services import token_use_is_due, token_use_record

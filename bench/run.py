@@ -530,7 +530,7 @@ def open_branches(count: int) -> list[int]:
     """Return the ids of `count` branches: the first one and new ones (a chain's GSTINs, check digits computed)."""
     from branches.models import Branch
     from branches.selectors import default_branch
-    from spa_pkg.gstin import gstin_check_digit
+    from core.gstin import gstin_check_digit
 
     ids = [default_branch().pk]
     for number in range(2, count + 1):

@@ -17,17 +17,17 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from branches.selectors import page_branch
+from core.admin_history import log_operation
+from core.exceptions import DomainError
+from core.formats import format_date
+from core.money import format_inr
+from core.payments import PaymentMethod, method_words, money_back_text
+from core.permissions import user_may
 from packages.admin import ReadOnlyAdminMixin, ReadOnlyInline
 from packages.aftersale_pages import OperationPage, balance_text, change_link, package_figures
 from packages.forms import new_sale_key
 from packages.models import PackageAssignment
 from packages.services.assign import renewal_start
-from spa_pkg.admin_history import log_operation
-from spa_pkg.exceptions import DomainError
-from spa_pkg.formats import format_date
-from spa_pkg.money import format_inr
-from spa_pkg.payments import PaymentMethod, method_words, money_back_text
-from spa_pkg.permissions import user_may
 
 from .forms import PackageSellForm, RefundForm, TopUpForm
 from .models import Invoice, InvoiceKind, InvoiceLine, NumberSequence, Payment

@@ -12,15 +12,15 @@ from decimal import Decimal
 from django.db.models import Q
 from django.utils import timezone
 
+from core.exceptions import DomainError
+from core.formats import format_date
+from core.money import money_str
+from core.payments import MAX_PAYMENTS
 from customers.models import Customer
 from packages.models import AssignmentStatus, PackageAssignment
 from packages.presenters import display_status
 from packages.selectors import customer_packages
 from receipts.selectors import covered_by_packages, discount_label, tax_head_labels
-from spa_pkg.exceptions import DomainError
-from spa_pkg.formats import format_date
-from spa_pkg.money import money_str
-from spa_pkg.payments import MAX_PAYMENTS
 
 from .engine import BillComputation
 from .forms import CartLineForm, CounterBuyerForm, CounterForm, CounterPaymentForm

@@ -4,9 +4,9 @@ from decimal import Decimal
 from django.utils import timezone
 
 from branches.models import Branch
+from core.formats import format_date
+from core.money import ZERO, money_str
 from packages.models import AssignmentStatus, PackageAssignment
-from spa_pkg.formats import format_date
-from spa_pkg.money import ZERO, money_str
 
 from .tax import LineTax
 from .words import amount_in_words

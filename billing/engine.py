@@ -12,9 +12,9 @@ from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 
+from core.money import ZERO, format_inr, money_str, quantize_money
 from packages.models import BenefitType
 from packages.rules import BenefitResult, BillContext, Holding, LineRequest, Reason, rule_for
-from spa_pkg.money import ZERO, format_inr, money_str, quantize_money
 
 from .exceptions import InvalidCart
 from .tax import line_tax, round_off, taxable_from

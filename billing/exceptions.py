@@ -1,5 +1,5 @@
 """Refusals raised by billing services."""
-from spa_pkg.exceptions import DomainError
+from core.exceptions import DomainError
 
 
 class BillingError(DomainError):

@@ -6,13 +6,13 @@ from django.contrib.admin.widgets import AdminDateWidget, AutocompleteSelect
 from django.utils.functional import lazy
 
 from catalog.models import Service
+from core.forms import PageForm, RupeeField
+from core.money import format_inr
+from core.payments import TENDER_CHOICES
 from customers.models import Customer
 from packages.forms import AssignPackageForm, DomainErrorsMixin, OperationForm, on_sale_choices, template_from_choice
 from packages.models import PackageAssignment, PackageTemplate
 from receipts.selectors import GST_STATES
-from spa_pkg.forms import PageForm, RupeeField
-from spa_pkg.money import format_inr
-from spa_pkg.payments import TENDER_CHOICES
 
 from .models import PaymentMethod
 from .services import BuyerDetails, PaymentIn, rule46_threshold

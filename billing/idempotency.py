@@ -11,7 +11,7 @@ from typing import TypeVar
 
 from django.db import IntegrityError, transaction
 
-from spa_pkg.exceptions import DomainError
+from core.exceptions import DomainError
 
 from .exceptions import IdempotencyKeyReused, InvalidIdempotencyKey
 

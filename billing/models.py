@@ -4,12 +4,12 @@ from django.db import models
 
 from branches.models import Branch, default_branch_id
 from catalog.models import Product, Service
+from core.fields import money_field
+from core.money import ZERO_RUPEES
+from core.payments import PaymentMethod
 from customers.models import Customer
 from packages.models import BenefitType, PackageAssignment
 from receipts.models import Receipt
-from spa_pkg.fields import money_field
-from spa_pkg.money import ZERO_RUPEES
-from spa_pkg.payments import PaymentMethod
 
 
 class NumberSequence(models.Model):

@@ -9,12 +9,12 @@ from django.shortcuts import render
 
 from branches.selectors import request_branch
 from branches.views import branch_required
+from core.exceptions import DomainError
+from core.permissions import permission_required
 from customers.models import Customer
 from customers.views import picker_context
 from packages.forms import new_sale_key
 from packages.kinds import find_kind
-from spa_pkg.exceptions import DomainError
-from spa_pkg.permissions import permission_required
 
 from .forms import PackageSaleForm
 from .services import PaymentIn, SaleQuote, assignment_sell, rule46_threshold, sale_quote

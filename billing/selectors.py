@@ -6,9 +6,9 @@ from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from branches.selectors import documents_readable_by
+from core.money import ZERO, money_str
+from core.payments import PaymentMethod
 from packages.models import PackageUsage, UsageKind
-from spa_pkg.money import ZERO, money_str
-from spa_pkg.payments import PaymentMethod
 
 from .models import Invoice, InvoiceKind, InvoiceLine, LineType, Refund
 

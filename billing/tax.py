@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from django.conf import settings
 
-from spa_pkg.money import ZERO, quantize_money, round_to_rupee
+from core.money import ZERO, quantize_money, round_to_rupee
 
 
 @dataclass(frozen=True)

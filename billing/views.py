@@ -19,12 +19,12 @@ from django.views.decorators.http import require_GET, require_POST
 from branches.selectors import request_branch
 from branches.views import branch_required
 from catalog.models import Product, Service
+from core.exceptions import DomainError
+from core.payments import MAX_PAYMENTS, money_back_text
+from core.permissions import may_use_admin, permission_required, user_may
 from customers.models import Customer
 from packages.operations import operations_for
 from packages.selectors import assignments_readable_by
-from spa_pkg.exceptions import DomainError
-from spa_pkg.payments import MAX_PAYMENTS, money_back_text
-from spa_pkg.permissions import may_use_admin, permission_required, user_may
 
 from . import counter
 from .forms import VoidForm

@@ -3,7 +3,7 @@ from decimal import Decimal
 
 from num2words import num2words
 
-from spa_pkg.money import quantize_money
+from core.money import quantize_money
 
 
 def number_in_words(number: int) -> str:

@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 
-from spa_pkg.gstin import validate_gstin
+from core.gstin import validate_gstin
 
 CODE_PATTERN = r"^[A-Z0-9]{2,6}$"
 

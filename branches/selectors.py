@@ -7,9 +7,9 @@ With one active branch everybody works at it and nothing changes for a single sh
 from django.conf import settings
 from django.db.models import Exists, OuterRef
 
-from spa_pkg.compiled import CompiledQuery
-from spa_pkg.exceptions import DomainError
-from spa_pkg.permissions import user_may
+from core.compiled import CompiledQuery
+from core.exceptions import DomainError
+from core.permissions import user_may
 
 from .models import Branch, BranchMembership
 
@@ -98,7 +98,7 @@ def _chosen(lookup: str) -> CompiledQuery:
     return CompiledQuery(build)
 
 
-# Asked on every API call and page: compiled once per connection (spa_pkg.compiled).
+# Asked on every API call and page: compiled once per connection (core.compiled).
 _BY_CODE, _BY_ID = _chosen("code"), _chosen("pk")
 _CANDIDATES = CompiledQuery(
     lambda user_id: Branch.objects.filter(is_active=True)

@@ -8,8 +8,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from spa_pkg.exceptions import DomainError
-from spa_pkg.permissions import permission_required
+from core.exceptions import DomainError
+from core.permissions import permission_required
 
 from .selectors import SESSION_KEY, request_branch, user_branches
 from .switching import carried_along

@@ -6,8 +6,8 @@ import django_filters
 from django.db.models import Q
 from rest_framework import serializers, viewsets
 
-from spa_pkg.api import MoneyAmountField
-from spa_pkg.permissions import ModelPermissions
+from core.api import MoneyAmountField
+from core.permissions import ModelPermissions
 
 from .models import Product, Service
 

@@ -5,7 +5,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from djmoney.models.validators import MinMoneyValidator
 
-from spa_pkg.fields import money_field
+from core.fields import money_field
 
 GST_RATE_VALIDATORS = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("28"))]
 

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.html import format_html
 
-from spa_pkg.phones import format_phone
+from core.phones import format_phone
 
 from .models import Customer
 from .selectors import customer_search

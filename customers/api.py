@@ -4,7 +4,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.response import Response
 
-from spa_pkg.permissions import ModelPermissions
+from core.permissions import ModelPermissions
 
 from .models import Customer
 from .selectors import customer_search

@@ -2,7 +2,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
-from spa_pkg.forms import PageForm
+from core.forms import PageForm
 
 from .models import Customer
 from .validators import normalise_phone

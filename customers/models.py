@@ -2,7 +2,7 @@
 from django.core.validators import RegexValidator
 from django.db import models
 
-from spa_pkg.phones import format_phone
+from core.phones import format_phone
 
 from .links import new_page_key
 from .validators import normalise_phone, validate_date_of_birth, validate_gstin

@@ -4,7 +4,7 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from spa_pkg.exceptions import DomainError
+from core.exceptions import DomainError
 
 from .models import Customer
 from .validators import normalise_phone

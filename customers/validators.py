@@ -5,7 +5,7 @@ import unicodedata
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from spa_pkg.gstin import gstin_check_digit, validate_gstin
+from core.gstin import gstin_check_digit, validate_gstin
 
 __all__ = [
     "ascii_digits", "gstin_check_digit", "normalise_phone", "phone_digits",

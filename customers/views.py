@@ -9,7 +9,7 @@ import json
 
 from django.shortcuts import get_object_or_404, render
 
-from spa_pkg.permissions import permission_required
+from core.permissions import permission_required
 
 from .forms import NewCustomerForm
 from .models import Customer

@@ -2,7 +2,7 @@
 from django.contrib import admin, messages
 from django.utils.html import format_html
 
-from spa_pkg.phones import format_phone
+from core.phones import format_phone
 
 from .messages import preview
 from .models import MessageTemplate, Notification, NotificationStatus

@@ -2,8 +2,8 @@
 import django_filters
 from rest_framework import mixins, serializers, viewsets
 
-from spa_pkg.api import IdFilter
-from spa_pkg.permissions import ModelPermissions
+from core.api import IdFilter
+from core.permissions import ModelPermissions
 
 from .models import Notification, NotificationStatus
 from .selectors import notifications_list

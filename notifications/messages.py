@@ -9,8 +9,8 @@ from datetime import date
 from django.conf import settings
 from django.template import Context, Template
 
+from core.formats import format_date
 from packages.kinds.base import rupees
-from spa_pkg.formats import format_date
 
 from .models import Channel, MessageTemplate, NotificationKind
 

@@ -7,7 +7,7 @@ links to it here are by URL name only, which keeps this module free of billing i
 The after-sale operations (packages.operations) are confirmation pages on an assignment:
 transfer, extend and adjust here; refund and top-up, which move money, plugged in by
 `billing.admin` (`plug_operation`) the same way.
-Who may do what is the user's permissions (spa_pkg.permissions), as everywhere.
+Who may do what is the user's permissions (core.permissions), as everywhere.
 """
 from collections.abc import Callable
 from functools import partial, update_wrapper
@@ -26,11 +26,11 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
-from spa_pkg.admin_history import log_operation
-from spa_pkg.exceptions import DomainError
-from spa_pkg.formats import format_date
-from spa_pkg.permissions import user_may
-from spa_pkg.phones import format_phone
+from core.admin_history import log_operation
+from core.exceptions import DomainError
+from core.formats import format_date
+from core.permissions import user_may
+from core.phones import format_phone
 
 from .aftersale_pages import PACKAGE_OPERATION_PAGES, OperationPage, balance_text, safe_next
 from .import_admin import import_view

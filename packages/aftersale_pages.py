@@ -12,9 +12,9 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from spa_pkg.admin_history import log_operation
-from spa_pkg.formats import format_date
-from spa_pkg.money import format_inr
+from core.admin_history import log_operation
+from core.formats import format_date
+from core.money import format_inr
 
 from .forms import AdjustForm, ExtendForm, OperationForm, TransferForm
 from .models import PackageAssignment

@@ -19,10 +19,10 @@ from django.utils.text import capfirst
 from djmoney.models.fields import MoneyField
 
 from catalog.models import Service
+from core.exceptions import DomainError
+from core.forms import DayMonthYearField, ModelIdsField, PageForm, RupeeField
+from core.payments import TENDER_CHOICES
 from customers.models import Customer
-from spa_pkg.exceptions import DomainError
-from spa_pkg.forms import DayMonthYearField, ModelIdsField, PageForm, RupeeField
-from spa_pkg.payments import TENDER_CHOICES
 
 from .kinds import all_kinds, find_kind
 from .models import MAX_VALIDITY_MONTHS, VALIDITY_DAYS_MAX, PackageAssignment, PackageTemplate, latest_expiry

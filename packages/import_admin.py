@@ -3,7 +3,7 @@
 The preview is `packages.importing.import_plan` (nothing written); the file then rides in the
 confirm form, signed, so what is confirmed is what was previewed, and no copy is kept on
 the server. Confirming checks the rows again and calls `import_write`. Managers only
-(`spa_pkg.permissions`, action "import_packages").
+(`core.permissions`, action "import_packages").
 """
 import base64
 
@@ -17,8 +17,8 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 
 from branches.models import Branch
-from spa_pkg.admin_history import log_operation
-from spa_pkg.permissions import user_may
+from core.admin_history import log_operation
+from core.permissions import user_may
 
 from .importing import COLUMNS, ImportRefused, branch_for_import, import_plan, import_write
 from .models import PackageAssignment

@@ -22,7 +22,7 @@ counts: value after, holders, sessions and credit held (docs/journal.md "The sna
 
 Call everything inside the caller's transaction, on assignments locked with
 `packages.locks` (primary-key order). The speed tricks of the hot path
-(`spa_pkg.compiled_writes`) are private to this module and the invoice writer.
+(`core.compiled_writes`) are private to this module and the invoice writer.
 """
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -33,8 +33,8 @@ from functools import partial
 from django.db import connection, transaction
 from django.utils import timezone
 
-from spa_pkg.compiled_writes import insert_all, insert_many
-from spa_pkg.money import ZERO, format_inr, inr, quantize_money
+from core.compiled_writes import insert_all, insert_many
+from core.money import ZERO, format_inr, inr, quantize_money
 
 from .exceptions import AfterSaleRefused, InsufficientBalance, PackageNotActive
 from .kinds import all_kinds, kind_for
@@ -482,7 +482,7 @@ class BenefitsTaken:
         `invoice_number` and `line_ids` (invoice line id by a use's `line_position`) fill in
         what was not known when the uses were taken; `day` is the bill's date, its business day (today
         if None). `returning=False` leaves the rows' ids unread (see
-        `spa_pkg.compiled_writes.insert_all`): nothing then waits on the database.
+        `core.compiled_writes.insert_all`): nothing then waits on the database.
         """
         _require_atomic()
         day = day or business_day()

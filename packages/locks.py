@@ -9,7 +9,7 @@ wait for it, so a reference never joins the order.
 from collections.abc import Callable, Iterable, Mapping
 from functools import partial
 
-from spa_pkg.compiled import CompiledQuery
+from core.compiled import CompiledQuery
 
 from .models import PackageAssignment, PackageBenefitTracker
 from .rules import Holding

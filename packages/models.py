@@ -19,9 +19,9 @@ from djmoney.money import Money
 
 from branches.models import Branch, default_branch_id
 from catalog.models import Service
+from core.fields import money_field
+from core.formats import format_date
 from customers.models import Customer
-from spa_pkg.fields import money_field
-from spa_pkg.formats import format_date
 
 from .constraints import FieldCheckConstraint
 from .kinds import kind_choices, kind_for
@@ -488,7 +488,7 @@ class PackageAssignment(models.Model):
     class Meta:
         db_table = "service_package_assignment"
         ordering = ["expires_on", "pk"]
-        # What a manager does to a package after the sale (spa_pkg.permissions names who may).
+        # What a manager does to a package after the sale (core.permissions names who may).
         permissions = [
             ("pause_assignment", "Can pause and resume a package"),
             ("refund_assignment", "Can refund a package"),

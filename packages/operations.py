@@ -2,7 +2,7 @@
 
 The assignment admin shows a button per operation and its confirmation page; the counter
 (/integrated-billing) shows the same buttons on a customer's package row, linking to that
-page. Both read this table: the permission each needs (spa_pkg.permissions), the statuses
+page. Both read this table: the permission each needs (core.permissions), the statuses
 and the kinds it applies to. The services decide; this only says when a button is worth
 showing. The pages themselves are plugged into the assignment admin (packages.admin for
 transfer, extend and adjust; billing.admin for refund and top-up, which move money).
@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from django.urls import reverse
 
-from spa_pkg.permissions import user_may
+from core.permissions import user_may
 
 from .kinds import all_kinds
 from .kinds.base import Kind
@@ -40,7 +40,7 @@ def _credit(kind: Kind) -> bool:
 class Operation:
     name: str  # in the URL: /admin/packages/packageassignment/<id>/<name>/
     label: str  # the button
-    action: str  # its key in spa_pkg.permissions.PERMISSIONS
+    action: str  # its key in core.permissions.PERMISSIONS
     statuses: frozenset[str]
     for_kind: Callable[[Kind], bool]
     description: str  # what it does, on the confirmation page

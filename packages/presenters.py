@@ -7,7 +7,7 @@ from datetime import date
 
 from django.utils import timezone
 
-from spa_pkg.money import money_str
+from core.money import money_str
 
 from .models import AssignmentStatus, PackageAssignment
 

@@ -15,8 +15,8 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import ClassVar
 
-from spa_pkg.formats import format_date
-from spa_pkg.money import ZERO, quantize_money
+from core.formats import format_date
+from core.money import ZERO, quantize_money
 
 from .kinds import kind_for
 from .models import AssignmentStatus, BenefitType

@@ -8,8 +8,8 @@ from django.db.models import CharField, Exists, F, OuterRef, Q, QuerySet, Subque
 from django.db.models.functions import Concat
 
 from branches.selectors import works_at_condition
-from spa_pkg.auth import TextList
-from spa_pkg.compiled import CompiledQuery, Row
+from core.auth import TextList
+from core.compiled import CompiledQuery, Row
 
 from .kinds import all_kinds, kind_for
 from .models import AssignmentStatus, PackageAssignment, PackageBenefitTracker, TemplateBranch

@@ -18,7 +18,7 @@ from decimal import Decimal
 from django.db.models import Case, Expression, Value, When
 from djmoney.money import Money
 
-from spa_pkg.money import ZERO, quantize_money
+from core.money import ZERO, quantize_money
 
 from .kinds import all_kinds, kind_for
 from .models import AssignmentStatus

@@ -9,8 +9,8 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
-from spa_pkg.money import money_str
-from spa_pkg.permissions import model_permission, permission_required
+from core.money import money_str
+from core.permissions import model_permission, permission_required
 
 from .forms import template_form_class
 from .kinds import all_kinds, find_kind

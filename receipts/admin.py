@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html
 
-from spa_pkg.money import format_inr
+from core.money import format_inr
 
 from .models import Receipt
 

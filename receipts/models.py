@@ -8,8 +8,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 
 from branches.models import Branch, default_branch_id
+from core.fields import money_field
 from customers.models import Customer
-from spa_pkg.fields import money_field
 
 
 class ReceiptKind(models.TextChoices):

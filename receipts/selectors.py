@@ -5,7 +5,7 @@ from decimal import Decimal, InvalidOperation
 from django.utils import timezone
 
 from branches.selectors import documents_readable_by
-from spa_pkg.money import format_inr
+from core.money import format_inr
 
 from .models import Receipt, ReceiptKind
 

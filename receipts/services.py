@@ -3,8 +3,8 @@ from decimal import Decimal
 
 from branches.models import Branch
 from branches.selectors import default_branch
+from core.money import inr
 from customers.models import Customer
-from spa_pkg.money import inr
 
 from .models import Receipt, ReceiptKind
 

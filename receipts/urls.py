@@ -1,5 +1,5 @@
 """Receipt documents: HTML at /receipts/<id>, PDF at /receipts/<id>/download."""
-from spa_pkg.routing import ID, both
+from core.routing import ID, both
 
 from . import views
 

@@ -12,7 +12,7 @@ from django.shortcuts import render
 from rest_framework.exceptions import AuthenticationFailed
 
 from api_tokens.authentication import TokenAuthentication
-from spa_pkg.permissions import PERMISSIONS
+from core.permissions import PERMISSIONS
 
 from .models import Receipt
 from .pdf import render_receipt_pdf

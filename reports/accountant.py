@@ -30,10 +30,10 @@ from django.utils import timezone
 
 from billing.models import Invoice, InvoiceLine, InvoiceStatus, Payment, Refund
 from branches.models import Branch
+from core.formats import format_date
+from core.money import ZERO, quantize_money
+from core.payments import PaymentMethod
 from receipts.models import Receipt, ReceiptKind
-from spa_pkg.formats import format_date
-from spa_pkg.money import ZERO, quantize_money
-from spa_pkg.payments import PaymentMethod
 
 from .downloads import CSV, XLSX, Table, csv_text, workbook_bytes
 from .tally import tally_xml

@@ -16,9 +16,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from branches.models import Branch
-from spa_pkg.api import MoneyAmountField, envelope
-from spa_pkg.permissions import HasPerm, user_may
-from spa_pkg.routers import report_reads
+from core.api import MoneyAmountField, envelope
+from core.permissions import HasPerm, user_may
+from core.routers import report_reads
 
 from . import selectors
 from .downloads import CSV, XLSX, Table, csv_response, report_table, with_total, xlsx_response
@@ -272,7 +272,7 @@ class ReportApi(APIView):
         query.is_valid(raise_exception=True)
         data = query.validated_data
         data.setdefault("branch", None)
-        with report_reads():  # on the reports replica when there is one (spa_pkg/routers.py)
+        with report_reads():  # on the reports replica when there is one (core/routers.py)
             return self.answer(data, request)
 
     def answer(self, data: dict, request):

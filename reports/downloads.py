@@ -7,7 +7,7 @@ prints them as plain decimals with two places (no ₹, no commas, so a spreadshe
 the workbook stores them as numbers shown with Indian grouping (1,05,000.00). Dates read the Indian way, as on every
 page: "23 May 2027" (a spreadsheet reads that as a date), months "May 2027"; the workbook
 keeps real dates shown in that format. Text that a spreadsheet would run as a formula (a
-customer named "=HYPERLINK(...)") gets a leading `'` from spa_pkg.spreadsheets.spreadsheet_cell,
+customer named "=HYPERLINK(...)") gets a leading `'` from core.spreadsheets.spreadsheet_cell,
 the one helper every writer passes its cells through.
 """
 from __future__ import annotations
@@ -23,11 +23,11 @@ from django.http import HttpResponse
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from core.formats import format_date
+from core.payments import PaymentMethod
+from core.phones import format_phone
+from core.spreadsheets import spreadsheet_cell
 from packages.kinds import kind_for
-from spa_pkg.formats import format_date
-from spa_pkg.payments import PaymentMethod
-from spa_pkg.phones import format_phone
-from spa_pkg.spreadsheets import spreadsheet_cell
 
 CSV = "text/csv"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -5,7 +5,7 @@ from dateutil.relativedelta import relativedelta
 from django import forms
 from django.core.exceptions import ValidationError
 
-from spa_pkg.forms import DayMonthYearField
+from core.forms import DayMonthYearField
 
 MAX_DAILY_DAYS = 366
 # The days a report (page or API) may be asked about: any shop's history and plans, and far

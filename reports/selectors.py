@@ -20,14 +20,14 @@ from django.db.models.functions import Coalesce, RowNumber, TruncDate, TruncDay,
 from django.utils import timezone
 
 from billing.models import Invoice, InvoiceLine, InvoiceStatus, LineType, Payment, Refund
+from core.money import ZERO, quantize_money
+from core.payments import TENDER_METHODS
 from packages.journal_summary import journal_totals
 from packages.kinds import all_kinds
 from packages.ledger import time_kinds
 from packages.models import AssignmentStatus, JournalEvent, PackageAssignment, PackageUsage
 from packages.valuation import HOLDING_STATUSES, assignment_value, assignment_value_sql, sql_valued_kinds
 from packages.valuation_sql import PAISE, Paise, line_value_sql
-from spa_pkg.money import ZERO, quantize_money
-from spa_pkg.payments import TENDER_METHODS
 
 GROUPS = ("day", "month")
 

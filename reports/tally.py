@@ -18,9 +18,9 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 
 from billing.models import Invoice, LineType, Payment, Refund
+from core.money import ZERO, quantize_money
+from core.payments import PaymentMethod
 from receipts.models import ReceiptKind
-from spa_pkg.money import ZERO, quantize_money
-from spa_pkg.payments import PaymentMethod
 
 if TYPE_CHECKING:
     from .accountant import MonthDocuments

@@ -11,13 +11,13 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from branches.selectors import active_branches, is_chain_wide, user_branches
+from core.formats import format_input_date
+from core.forms import DayMonthYearField
+from core.money import format_inr, money_str
+from core.payments import PaymentMethod
+from core.permissions import permission_required
+from core.routers import report_reads
 from packages.kinds import all_kinds
-from spa_pkg.formats import format_input_date
-from spa_pkg.forms import DayMonthYearField
-from spa_pkg.money import format_inr, money_str
-from spa_pkg.payments import PaymentMethod
-from spa_pkg.permissions import permission_required
-from spa_pkg.routers import report_reads
 
 from . import accountant, selectors
 from .downloads import attachment, period_label
@@ -262,7 +262,7 @@ def reports_page(request):
     kinds = all_kinds()
     labels = {kind.package_type: kind.label for kind in kinds}
     months = months_between(values["date_from"], values["date_to"])
-    with report_reads():  # on the reports replica when there is one (spa_pkg/routers.py)
+    with report_reads():  # on the reports replica when there is one (core/routers.py)
         monthly_sales = selectors.package_sales(
             date_from=values["date_from"], date_to=values["date_to"], group="month", branch=branch
         )

@@ -17,13 +17,13 @@ from billing.api.views import (
     PreviewApi,
 )
 from catalog.api import ProductViewSet, ServiceViewSet
+from core.api import JsonRefusalsMixin, OptionalSlashRouter, api_not_found
+from core.permissions import HasPerm
+from core.routing import ID, both
 from customers.api import CustomerViewSet
 from notifications.api import NotificationViewSet
 from packages.api.views import AssignmentViewSet, CustomerPackagesApi, template_viewsets
 from reports.api import VIEWS as REPORT_VIEWS
-from spa_pkg.api import JsonRefusalsMixin, OptionalSlashRouter, api_not_found
-from spa_pkg.permissions import HasPerm
-from spa_pkg.routing import ID, both
 
 
 class SchemaView(JsonRefusalsMixin, SpectacularAPIView):

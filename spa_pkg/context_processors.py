@@ -3,7 +3,7 @@ from django.conf import settings
 from django.utils.functional import SimpleLazyObject
 
 from branches.selectors import page_branch
-from spa_pkg.permissions import Can, may_use_admin
+from core.permissions import Can, may_use_admin
 
 
 def spa(request):

@@ -2,11 +2,11 @@
 from billing import sale_page
 from billing import views as billing_views
 from branches import views as branch_views
+from core.routing import ID, both
 from customers import views as customer_views
 from packages import views as package_views
 from reports import views as report_views
 from spa_pkg import views
-from spa_pkg.routing import ID, both
 
 urlpatterns = [
     both(r"", views.home, name="home"),

@@ -32,7 +32,7 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "te
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    "spa_pkg.apps.AdminConfig",  # the managers' admin site (spa_pkg.admin_site)
+    "spa_pkg.apps.AdminConfig",  # the managers' admin site (core.admin_site)
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     # of a single box (`manage.py db_worker`, started by `make run`).
     "django_tasks",
     "django_tasks_db",
+    "core",  # the ground floor: helpers every app uses, importing none of them
     "api_tokens",
     "branches",
     "catalog",
@@ -70,10 +71,10 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Below whitenoise, so static files keep their caching; everything else is no-store.
-    "spa_pkg.middleware.NoStoreMiddleware",
+    "core.middleware.NoStoreMiddleware",
     "csp.middleware.CSPMiddleware",
     # Before anything reads a body (the CSRF check does): an oversized API body gets JSON.
-    "spa_pkg.middleware.ApiBodyLimitMiddleware",
+    "core.middleware.ApiBodyLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -90,8 +91,8 @@ ROOT_URLCONF = "spa_pkg.urls"
 # Contract paths answer with and without a trailing slash themselves (no redirects).
 APPEND_SLASH = False
 
-# Page forms render every field with templates/includes/field.html (spa_pkg.forms).
-FORM_RENDERER = "spa_pkg.forms.FormRenderer"
+# Page forms render every field with templates/includes/field.html (core.forms).
+FORM_RENDERER = "core.forms.FormRenderer"
 
 TEMPLATES = [
     {
@@ -105,8 +106,6 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "spa_pkg.context_processors.spa",
             ],
-            # spa_pkg is not an app, so its template tags are named here.
-            "libraries": {"money": "spa_pkg.templatetags.money", "phones": "spa_pkg.templatetags.phones"},
         },
     },
 ]
@@ -137,7 +136,7 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # A read replica for the reports (docs/scaling.md "A reports replica"): with
 # REPORTS_DATABASE_URL set, the reports' reads go to the `reports` database (a streaming
 # replica of the default one) and never load the counter's database; every write, and every
-# other read, stays on `default` (spa_pkg/routers.py).
+# other read, stays on `default` (core/routers.py).
 REPORTS_DATABASE = None
 if env("REPORTS_DATABASE_URL", default=""):
     REPORTS_DATABASE = "reports"
@@ -147,7 +146,7 @@ if env("REPORTS_DATABASE_URL", default=""):
     # The test run has no replica: the alias reads the test database itself.
     DATABASES[REPORTS_DATABASE]["TEST"] = {"MIRROR": "default"}
     # Only then: without a replica, no router is asked about every statement the counter runs.
-    DATABASE_ROUTERS = ["spa_pkg.routers.ReportsRouter"]
+    DATABASE_ROUTERS = ["core.routers.ReportsRouter"]
 
 # One cache shared by every web process: throttles, login lock-outs and anything else that
 # must count across workers. Redis when REDIS_URL is set; otherwise a database table
@@ -182,18 +181,18 @@ LOGIN_COOLOFF_MINUTES = env.int("LOGIN_COOLOFF_MINUTES", default=15)
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     # Django's ModelBackend, with a user's permissions read in one query.
-    "spa_pkg.auth.PermissionBackend",
+    "core.auth.PermissionBackend",
 ]
-AXES_HANDLER = "spa_pkg.logins.LoginAttemptHandler"
+AXES_HANDLER = "core.logins.LoginAttemptHandler"
 AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
 AXES_COOLOFF_TIME = timedelta(minutes=LOGIN_COOLOFF_MINUTES) if LOGIN_COOLOFF_MINUTES else None
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 # A successful sign-in forgets earlier failures: the limit is on failures in a row.
 AXES_RESET_ON_SUCCESS = True
 # The address the throttles count (REMOTE_ADDR, or NUM_PROXIES into X-Forwarded-For).
-AXES_CLIENT_IP_CALLABLE = "spa_pkg.logins.client_ip"
-AXES_USERNAME_CALLABLE = "spa_pkg.logins.attempt_username"
-AXES_LOCKOUT_CALLABLE = "spa_pkg.logins.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "core.logins.client_ip"
+AXES_USERNAME_CALLABLE = "core.logins.attempt_username"
+AXES_LOCKOUT_CALLABLE = "core.logins.lockout_response"
 AXES_HTTP_RESPONSE_CODE = 429
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -207,10 +206,10 @@ LANGUAGE_CODE = "en-in"
 TIME_ZONE = env("TIME_ZONE", default="Asia/Kolkata")
 USE_I18N = True
 USE_TZ = True
-# Django has no en_IN format module: ours (spa_pkg/formats/en_IN) gives "23 May 2027",
+# Django has no en_IN format module: ours (core/formats/en_IN) gives "23 May 2027",
 # "23 May 2027, 1:10 PM", dd-mm-yyyy date inputs and lakh grouping. USE_THOUSAND_SEPARATOR
 # stays off: a localized id would print as "1,234" in links; money goes through format_inr.
-FORMAT_MODULE_PATH = ["spa_pkg.formats"]
+FORMAT_MODULE_PATH = ["core.formats"]
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
@@ -382,13 +381,13 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     # The API speaks JSON only (the token route also takes a form); docs live at /api/docs/.
-    "DEFAULT_PARSER_CLASSES": ["spa_pkg.parsers.TextSafeJSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["core.parsers.TextSafeJSONParser"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "spa_pkg.api.ApiSchema",
-    "EXCEPTION_HANDLER": "spa_pkg.api.api_exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "core.api.ApiSchema",
+    "EXCEPTION_HANDLER": "core.api.api_exception_handler",
     "COERCE_DECIMAL_TO_STRING": True,
     "DEFAULT_THROTTLE_RATES": {"token": env("TOKEN_THROTTLE_RATE", default="20/min")},
     # How many proxies in front of the app append to X-Forwarded-For. 0: the client address is
@@ -412,8 +411,8 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": r"/(api/|integrated-billing/|packages/api/)",
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "spa_pkg.api.strip_trailing_slashes",
-        "spa_pkg.api.document_receipts",
+        "core.api.strip_trailing_slashes",
+        "core.api.document_receipts",
     ],
     # Swagger UI from the drf-spectacular-sidecar package: no CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
@@ -423,8 +422,8 @@ SPECTACULAR_SETTINGS = {
         "AssignmentStatusEnum": "packages.models.AssignmentStatus",
         "BenefitTypeEnum": "packages.models.BenefitType",
         "InvoiceStatusEnum": "billing.models.InvoiceStatus",
-        "PaymentMethodEnum": "spa_pkg.payments.PaymentMethod",
-        "CounterPaymentMethodEnum": "spa_pkg.payments.TENDER_CHOICES",
+        "PaymentMethodEnum": "core.payments.PaymentMethod",
+        "CounterPaymentMethodEnum": "core.payments.TENDER_CHOICES",
     },
 }
 

@@ -1,11 +1,11 @@
-"""Root URLs. Contract paths answer both with and without a trailing slash (spa_pkg.routing.both)."""
+"""Root URLs. Contract paths answer both with and without a trailing slash (core.routing.both)."""
 from django.contrib import admin
 from django.contrib.staticfiles import finders
 from django.http import FileResponse, Http404
 from django.urls import include, path, re_path
 from django.views.decorators.http import require_safe
 
-from spa_pkg.api import api_not_found
+from core.api import api_not_found
 
 
 @require_safe

@@ -1,4 +1,4 @@
-"""Pages every user meets: the home redirect, login and logout (page permissions: spa_pkg.permissions)."""
+"""Pages every user meets: the home redirect, login and logout (page permissions: core.permissions)."""
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect

@@ -16,6 +16,8 @@ import notifications.migrations
 from branches.models import Branch
 from branches.selectors import default_branch
 from catalog.models import Product, Service
+from core.gstin import gstin_check_digit
+from core.money import inr
 from customers.models import Customer
 from notifications.models import Notification
 from packages.ledger import releases_by_time
@@ -29,8 +31,6 @@ from packages.models import (
     StudentOffer,
     YearlyMembership,
 )
-from spa_pkg.gstin import gstin_check_digit
-from spa_pkg.money import inr
 
 
 def _roles_migration(suffix: str = "_roles_hold_permissions"):

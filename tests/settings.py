@@ -10,9 +10,9 @@ INSTALLED_APPS = [*INSTALLED_APPS, "tests.kindapp"]  # noqa: F405
 CELERY_BROKER_URL = ""
 CELERY_TASK_ALWAYS_EAGER = True
 
-# The reports replica's alias (spa_pkg/routers.py), mirroring the test database: the replica
+# The reports replica's alias (core/routers.py), mirroring the test database: the replica
 # tests turn it on with override_settings(REPORTS_DATABASE="reports"); everything else runs
 # as a shop without a replica (REPORTS_DATABASE None, unless REPORTS_DATABASE_URL is set).
 if "reports" not in DATABASES:  # noqa: F405
     DATABASES["reports"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}  # noqa: F405
-DATABASE_ROUTERS = ["spa_pkg.routers.ReportsRouter"]
+DATABASE_ROUTERS = ["core.routers.ReportsRouter"]

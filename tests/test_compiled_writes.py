@@ -1,14 +1,14 @@
-"""spa_pkg.compiled: rows written by `insert_all` and read by `CompiledIdList` are what the ORM writes and reads."""
+"""core.compiled: rows written by `insert_all` and read by `CompiledIdList` are what the ORM writes and reads."""
 import pytest
 from django.db import IntegrityError, transaction
 
 from billing.models import Invoice, Payment
 from branches.selectors import default_branch
 from catalog.models import Service
+from core.compiled import CompiledIdList
+from core.compiled_writes import insert_all, insert_many, pipelined
 from receipts.models import Receipt
 from receipts.services import receipt_issue
-from spa_pkg.compiled import CompiledIdList
-from spa_pkg.compiled_writes import insert_all, insert_many, pipelined
 from tests.factories import CustomerFactory, ServiceFactory, UserFactory, inr
 
 pytestmark = pytest.mark.django_db

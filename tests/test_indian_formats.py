@@ -8,7 +8,7 @@ from django import forms
 from django.template import Context, Template
 from django.utils import formats
 
-from spa_pkg.formats import format_date, format_datetime, format_input_date
+from core.formats import format_date, format_datetime, format_input_date
 
 KOLKATA = ZoneInfo("Asia/Kolkata")
 

@@ -6,8 +6,8 @@ from django import forms
 from django.contrib.staticfiles import finders
 from django.template import Context, Template
 
-from spa_pkg.forms import DayMonthYearField, PageForm
-from spa_pkg.phones import format_phone
+from core.forms import DayMonthYearField, PageForm
+from core.phones import format_phone
 
 
 def test_htmx_is_vendored_with_its_version_and_licence():

@@ -1,7 +1,7 @@
 """After the sale (managers): `POST /api/assignments/<id>/refund|transfer|extend|adjust|top-up`.
 
 One view per operation: validate the body, call the service, answer the shape docs/api.md gives.
-Each needs its own permission (spa_pkg.permissions), so a cashier gets 403; refusals are
+Each needs its own permission (core.permissions), so a cashier gets 403; refusals are
 the JSON error body with nothing written; an unknown package is a 404.
 """
 from django.db import transaction
@@ -10,12 +10,12 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api import amount_field, envelope, id_field
+from core.payments import TENDER_CHOICES
+from core.permissions import HasPerm
 from packages.models import MAX_EXPIRY_YEARS, PackageAssignment
 from packages.presenters import updated_package
 from packages.services import assignment_adjust, assignment_extend, assignment_transfer
-from spa_pkg.api import amount_field, envelope, id_field
-from spa_pkg.payments import TENDER_CHOICES
-from spa_pkg.permissions import HasPerm
 
 from ..services import PaymentIn, assignment_refund, assignment_top_up
 from .serializers import UpdatedPackageSerializer

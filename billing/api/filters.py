@@ -1,7 +1,7 @@
 """django-filter filters for /api/invoices."""
 import django_filters
 
-from spa_pkg.api import IdFilter
+from core.api import IdFilter
 
 from ..models import Invoice, InvoiceKind, InvoiceStatus
 

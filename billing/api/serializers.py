@@ -3,11 +3,11 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from catalog.models import Service
+from core.api import MoneyAmountField, amount_field, id_field
+from core.payments import MAX_PAYMENTS, TENDER_CHOICES
 from customers.models import Customer
 from packages.kinds import find_kind, kind_choices
 from packages.models import MAX_EXPIRY_YEARS, AssignmentStatus, BenefitType, UsageKind
-from spa_pkg.api import MoneyAmountField, amount_field, id_field
-from spa_pkg.payments import MAX_PAYMENTS, TENDER_CHOICES
 
 from ..models import Invoice, InvoiceLine, Payment
 from ..services import CartItem, PaymentIn

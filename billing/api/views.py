@@ -8,11 +8,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from branches.selectors import request_branch
+from core.api import ErrorSerializer
+from core.exceptions import DomainError
+from core.permissions import HasPerm, ModelPermissions
 from packages.presenters import updated_package
 from packages.selectors import assignments_readable_by
-from spa_pkg.api import ErrorSerializer
-from spa_pkg.exceptions import DomainError
-from spa_pkg.permissions import HasPerm, ModelPermissions
 
 from ..exceptions import BuyerDetailsMissing
 from ..models import Invoice, InvoiceLine

@@ -1,7 +1,7 @@
 """Give each role (group) its whole set of permissions: groups only bundle permissions.
 
 The code never asks for a group: it asks `user.has_perm(...)` with the permissions that
-`spa_pkg.permissions` names for each action. This migration is the one place that says
+`core.permissions` names for each action. This migration is the one place that says
 which permissions the Manager and Cashier groups hold (0002 created them, 0006 gave the
 Manager the sign-in lockouts); a manager gives a person a role in admin -> Users -> groups,
 or single permissions on the user.

@@ -21,6 +21,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from branches.models import Branch
+from core.formats import format_date
+from core.money import ZERO, format_inr, inr, money_str, quantize_money
+from core.payments import TENDER_NAMES, PaymentMethod
 from packages.exceptions import AfterSaleRefused
 from packages.models import AssignmentStatus, PackageAssignment, UsageKind
 from packages.services import (
@@ -35,9 +38,6 @@ from packages.services import (
 from packages.valuation import assignment_money_left
 from receipts.models import Receipt, ReceiptKind
 from receipts.services import receipt_issue
-from spa_pkg.formats import format_date
-from spa_pkg.money import ZERO, format_inr, inr, money_str, quantize_money
-from spa_pkg.payments import TENDER_NAMES, PaymentMethod
 
 from ..documents import ADVANCE_NOTE, document_snapshot, receipt_line
 from ..engine import SUMMARY_FIELDS

@@ -15,10 +15,10 @@ from django.utils import timezone
 from branches.models import Branch
 from branches.selectors import default_branch
 from catalog.models import Product, Service
+from core.compiled import CompiledIdList, CompiledQuery, Row
+from core.money import ZERO, quantize_money
+from core.payments import TENDER_METHODS, TENDER_NAMES
 from customers.models import Customer
-from spa_pkg.compiled import CompiledIdList, CompiledQuery, Row
-from spa_pkg.money import ZERO, quantize_money
-from spa_pkg.payments import TENDER_METHODS, TENDER_NAMES
 
 from ..engine import LineInput
 from ..exceptions import InsufficientStock, InvalidCart, UnknownCustomer
@@ -35,7 +35,7 @@ class PaymentIn:
 
 MAX_QUANTITY = 10_000
 
-# Read on every preview and invoice: compiled once per connection (spa_pkg.compiled). The plain
+# Read on every preview and invoice: compiled once per connection (core.compiled). The plain
 # managers: django-money's queryset wrappers only matter for Money lookups.
 _CUSTOMER = CompiledQuery(
     lambda pk: Customer._base_manager.filter(pk=pk).values(*(f.attname for f in Customer._meta.concrete_fields))

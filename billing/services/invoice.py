@@ -16,6 +16,9 @@ from django.db.models import OuterRef, Q, Subquery
 
 from branches.models import Branch
 from catalog.models import Product
+from core.compiled_writes import insert_all, pipelined
+from core.money import ZERO, format_inr, inr
+from core.payments import MAX_PAYMENTS
 from packages.locks import holdings_lock, lock_customer_holdings
 from packages.models import PackageAssignment
 from packages.presenters import updated_package
@@ -23,9 +26,6 @@ from packages.selectors import billing_holdings
 from packages.services import BenefitUse, benefits_take
 from receipts.models import Receipt, ReceiptKind
 from receipts.services import receipt_build
-from spa_pkg.compiled_writes import insert_all, pipelined
-from spa_pkg.money import ZERO, format_inr, inr
-from spa_pkg.payments import MAX_PAYMENTS
 
 from ..documents import invoice_line_details, invoice_snapshot, redemption_note
 from ..engine import (

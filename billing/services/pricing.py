@@ -18,9 +18,9 @@ from decimal import Decimal
 from django.conf import settings
 
 from catalog.models import Service
+from core.money import ZERO, format_inr, quantize_money
+from core.permissions import PERMISSIONS, user_may
 from packages.models import PackageTemplate
-from spa_pkg.money import ZERO, format_inr, quantize_money
-from spa_pkg.permissions import PERMISSIONS, user_may
 
 from ..exceptions import BillingError
 

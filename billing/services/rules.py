@@ -22,10 +22,10 @@ from decimal import ROUND_CEILING, Decimal
 from django.conf import settings
 from django.db.models import DecimalField, Sum
 
+from core.money import ZERO, format_inr, quantize_money
+from core.payments import PaymentMethod
 from customers.models import Customer
 from customers.services import InvalidCustomer, customer_update
-from spa_pkg.money import ZERO, format_inr, quantize_money
-from spa_pkg.payments import PaymentMethod
 
 from ..exceptions import BuyerDetailsMissing, CashLimitExceeded
 from ..locks import lock_customer

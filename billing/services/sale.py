@@ -19,6 +19,8 @@ from django.utils import timezone
 from branches.models import Branch
 from branches.selectors import default_branch
 from catalog.models import Service
+from core.money import ZERO, format_inr, inr, money_str, quantize_money
+from core.payments import TENDER_NAMES
 from customers.models import Customer
 from packages.exceptions import InvalidAssignment
 from packages.locks import lock_assignments
@@ -26,8 +28,6 @@ from packages.models import PackageAssignment, PackageTemplate
 from packages.services import assignment_create
 from receipts.models import ReceiptKind
 from receipts.services import receipt_issue
-from spa_pkg.money import ZERO, format_inr, inr, money_str, quantize_money
-from spa_pkg.payments import TENDER_NAMES
 
 from ..documents import ADVANCE_NOTE, document_snapshot, receipt_line
 from ..engine import SUMMARY_FIELDS

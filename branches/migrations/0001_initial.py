@@ -2,7 +2,7 @@
 
 import django.core.validators
 import django.db.models.deletion
-import spa_pkg.gstin
+import core.gstin
 from django.conf import settings
 from django.db import migrations, models
 
@@ -24,7 +24,7 @@ class Migration(migrations.Migration):
                 ('name', models.CharField(max_length=120)),
                 ('address', models.CharField(max_length=255)),
                 ('phone', models.CharField(blank=True, max_length=30)),
-                ('gstin', models.CharField(max_length=15, validators=[spa_pkg.gstin.validate_gstin], verbose_name='GSTIN')),
+                ('gstin', models.CharField(max_length=15, validators=[core.gstin.validate_gstin], verbose_name='GSTIN')),
                 ('state_code', models.CharField(max_length=2, validators=[django.core.validators.RegexValidator('^\\d{2}$', 'Use the two-digit GST state code, e.g. 29.')])),
                 ('is_active', models.BooleanField(default=True)),
             ],

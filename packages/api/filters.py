@@ -1,7 +1,7 @@
 """django-filter filters for /api/assignments."""
 import django_filters
 
-from spa_pkg.api import IdFilter
+from core.api import IdFilter
 
 from ..kinds import kind_choices
 from ..models import AssignmentStatus, PackageAssignment

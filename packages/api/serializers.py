@@ -8,7 +8,7 @@ from djmoney.models.fields import MoneyField
 from rest_framework import serializers
 
 from catalog.models import Service
-from spa_pkg.api import MoneyAmountField
+from core.api import MoneyAmountField
 
 from ..kinds import kind_choices
 from ..models import (
@@ -40,7 +40,7 @@ class TemplateSerializer(serializers.ModelSerializer):
     may be sent back and are ignored.
     """
 
-    refuse_unknown_fields = True  # documented as additionalProperties: false (spa_pkg.api.ApiSchema)
+    refuse_unknown_fields = True  # documented as additionalProperties: false (core.api.ApiSchema)
 
     package_type = serializers.SerializerMethodField()
     name = serializers.CharField(max_length=120)

@@ -7,9 +7,9 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api import envelope
+from core.permissions import HasPerm, ModelPermissions
 from customers.models import Customer
-from spa_pkg.api import envelope
-from spa_pkg.permissions import HasPerm, ModelPermissions
 
 from ..kinds import all_kinds
 from ..models import PackageAssignment, PackageTemplate

@@ -26,10 +26,10 @@ from django.utils import timezone
 
 from branches.models import Branch
 from branches.selectors import default_branch
+from core.exceptions import DomainError
+from core.money import ZERO, format_inr, inr
 from customers.models import Customer
 from customers.services import customers_create_many
-from spa_pkg.exceptions import DomainError
-from spa_pkg.money import ZERO, format_inr, inr
 
 from ..exceptions import PackageError
 from ..kinds import kind_for

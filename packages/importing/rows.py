@@ -16,10 +16,10 @@ from django.core.validators import validate_email
 from django.utils.formats import get_format
 
 from catalog.models import Service
+from core.money import ZERO, format_inr, parse_rupees, quantize_money
+from core.phones import format_phone
 from customers.models import Customer
 from customers.validators import normalise_phone, phone_digits
-from spa_pkg.money import ZERO, format_inr, parse_rupees, quantize_money
-from spa_pkg.phones import format_phone
 
 from ..kinds import all_kinds, kind_for
 from ..kinds.base import Kind

@@ -19,7 +19,7 @@ from django.db.models import Expression
 from djmoney.money import Money
 
 from catalog.models import Service
-from spa_pkg.money import ZERO, format_inr
+from core.money import ZERO, format_inr
 
 from ..models import AssignmentStatus, PackageAssignment, PackageBenefitTracker, PackageTemplate
 from ..rules import BenefitRule
@@ -157,7 +157,7 @@ class Kind:
         """Return queryset annotations (subqueries on the template) `holding_terms` reads.
 
         They join the billing read of a customer's packages, which is compiled once per
-        database connection (`spa_pkg.compiled`): an annotation may depend on the row and its
+        database connection (`core.compiled`): an annotation may depend on the row and its
         template, never on the day, a setting or anything else that changes between calls.
         """
         return {}

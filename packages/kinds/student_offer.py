@@ -1,7 +1,7 @@
 """Student offer: a percentage off services, only between two dates and on some weekdays."""
 from django.db.models import OuterRef, Subquery
 
-from spa_pkg.formats import format_date
+from core.formats import format_date
 
 from ..models import BenefitType, PackageType, StudentOffer
 from ..rules import StudentOfferRule

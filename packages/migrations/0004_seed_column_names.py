@@ -10,7 +10,7 @@ import djmoney.money
 from decimal import Decimal
 from django.db import migrations, models
 
-import spa_pkg.fields
+import core.fields
 
 
 class Migration(migrations.Migration):
@@ -32,7 +32,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='packageassignment',
             name='credit_remaining',
-            field=spa_pkg.fields.ColumnMoneyField(db_column='remaining_credit', decimal_places=2, default=djmoney.money.Money(0, 'INR'), max_digits=12),
+            field=core.fields.ColumnMoneyField(db_column='remaining_credit', decimal_places=2, default=djmoney.money.Money(0, 'INR'), max_digits=12),
         ),
         migrations.AlterField(
             model_name='packageassignment',
@@ -42,7 +42,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='packageassignment',
             name='credit_used',
-            field=spa_pkg.fields.ColumnMoneyField(db_column='used_credit', decimal_places=2, default=djmoney.money.Money(0, 'INR'), max_digits=12),
+            field=core.fields.ColumnMoneyField(db_column='used_credit', decimal_places=2, default=djmoney.money.Money(0, 'INR'), max_digits=12),
         ),
         migrations.AlterField(
             model_name='packageassignment',

@@ -19,9 +19,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from core.formats import format_date
+from core.money import ZERO, format_inr, inr, quantize_money
 from customers.models import Customer
-from spa_pkg.formats import format_date
-from spa_pkg.money import ZERO, format_inr, inr, quantize_money
 
 from ..exceptions import AfterSaleRefused, PackageError
 from ..ledger import assignment_close, assignment_credit_add, balance_adjust, extension_record, transfer_record

@@ -9,8 +9,8 @@ from django.utils import timezone
 from branches.models import Branch
 from branches.selectors import default_branch
 from catalog.models import Service
+from core.money import ZERO, inr, quantize_money
 from customers.models import Customer
-from spa_pkg.money import ZERO, inr, quantize_money
 
 from ..exceptions import InvalidAssignment
 from ..kinds import kind_for

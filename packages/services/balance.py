@@ -13,7 +13,7 @@ from django.db.models import Count, Max, Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from spa_pkg.money import ZERO, format_inr, quantize_money
+from core.money import ZERO, format_inr, quantize_money
 
 from ..kinds import all_kinds
 from ..ledger import (

@@ -12,10 +12,10 @@ from django.utils import timezone
 
 from billing.models import Invoice, InvoiceKind, Payment, Refund
 from billing.services import CartItem, PaymentIn, assignment_refund_quote, assignment_sell, invoice_create
+from core.formats import format_date
+from core.money import format_inr
 from packages.models import PackageAssignment, PackageUsage, UsageKind
 from receipts.models import Receipt
-from spa_pkg.formats import format_date
-from spa_pkg.money import format_inr
 from tests.factories import CustomerFactory, PrepaidPackageFactory, ServicePackageFactory
 
 pytestmark = pytest.mark.django_db

@@ -15,11 +15,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from billing.models import Invoice, Payment, Refund
 from billing.services import CartItem, PaymentIn, assignment_sell, invoice_create
+from core.formats import format_date
+from core.money import format_inr
 from packages.aftersale_pages import balance_text
 from packages.models import PackageAssignment
 from receipts.models import Receipt
-from spa_pkg.formats import format_date
-from spa_pkg.money import format_inr
 from tests.factories import CustomerFactory, PrepaidPackageFactory, ServicePackageFactory
 from tests.imports.conftest import csv_bytes, row
 

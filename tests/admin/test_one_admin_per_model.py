@@ -20,7 +20,7 @@ OUR_APPS = {"api_tokens", "catalog", "customers", "packages", "receipts", "billi
 ASSIGN = "/admin/packages/packageassignment/assign/"
 ADD = "/admin/packages/packageassignment/add/"
 CHANGELIST = "/admin/packages/packageassignment/"
-# The admin opens to staff holding a manager's permission (spa_pkg.permissions.ADMIN_ACTIONS):
+# The admin opens to staff holding a manager's permission (core.permissions.ADMIN_ACTIONS):
 # this one opens it without touching packages or invoices.
 DOOR = "billing.view_reports"
 

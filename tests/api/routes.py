@@ -1,7 +1,7 @@
 """The table of every API route the tests walk: method, path and a body.
 
 Who may call a route is not written here: `required_permissions` reads it from the view's
-own permission classes (spa_pkg.permissions), and `level` from which group holds those
+own permission classes (core.permissions), and `level` from which group holds those
 permissions. A view that names no permission fails the tests.
 """
 from collections import defaultdict
@@ -51,7 +51,7 @@ class Route:
 def required_permissions(path: str, method: str) -> frozenset[str] | None:
     """Return the permissions a call needs, as the view's permission classes or page decorator name them."""
     func = resolve(path).func
-    if hasattr(func, "required_permissions"):  # a page or document (spa_pkg.permissions.permission_required)
+    if hasattr(func, "required_permissions"):  # a page or document (core.permissions.permission_required)
         return frozenset(func.required_permissions)
     assert hasattr(func, "cls"), f"{method} {path}: neither a DRF view nor a view that names its permission"
     view = func.cls(**func.initkwargs)

@@ -1,7 +1,7 @@
 """An id longer than any database key is a 404 on every route that takes one, never a 500.
 
 SQLite raises OverflowError on an integer past 64 bits; the routes take at most 18 digits
-(spa_pkg.routing.ID) and the API's lookups refuse the rest.
+(core.routing.ID) and the API's lookups refuse the rest.
 """
 from collections import defaultdict
 

@@ -7,8 +7,8 @@ from django.urls import URLPattern, URLResolver, resolve
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from core.permissions import PERMISSIONS
 from spa_pkg import api_urls
-from spa_pkg.permissions import PERMISSIONS
 from tests.api.conftest import table_counts
 from tests.api.routes import MANAGER, ROUTES, level
 

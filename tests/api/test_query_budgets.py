@@ -19,7 +19,7 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-# Session, user and their permissions (3: spa_pkg.auth reads them in one query), then the endpoint's own queries.
+# Session, user and their permissions (3: core.auth reads them in one query), then the endpoint's own queries.
 BUDGETS = {
     "/api/prepaid-packages": 4,
     "/api/service-packages": 4,

@@ -116,7 +116,7 @@ def test_receipt_links_are_documented_as_paths_not_urls(schema):
 
 
 def test_the_payment_method_enums_come_from_the_one_list(schema):
-    from spa_pkg.payments import TENDER_METHODS, PaymentMethod
+    from core.payments import TENDER_METHODS, PaymentMethod
 
     enums = schema["components"]["schemas"]
 

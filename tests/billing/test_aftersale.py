@@ -19,11 +19,11 @@ from billing.services import (
     invoice_void,
 )
 from billing.services.aftersale import credit_note_deadline
+from core.formats import format_date
 from packages.exceptions import AfterSaleRefused, InvalidAssignment
 from packages.models import PackageAssignment, PackageBenefitTracker, PackageUsage
 from packages.services import AssignmentNotFound, assignment_transfer
 from receipts.models import Receipt
-from spa_pkg.formats import format_date
 from tests.billing.conftest import service_item
 from tests.factories import (
     CustomerFactory,

@@ -7,10 +7,10 @@ from django.utils import timezone
 
 from billing.exceptions import InvalidCart
 from billing.services import CartItem, PaymentIn, invoice_create, invoice_preview
+from core.exceptions import DomainError
+from core.formats import format_date
 from packages.models import PackageAssignment, PackageBenefitTracker, PackageUsage
 from packages.services import assignment_create, assignment_pause
-from spa_pkg.exceptions import DomainError
-from spa_pkg.formats import format_date
 from tests.billing.conftest import next_weekday, product_item, service_item
 from tests.factories import (
     CustomerFactory,

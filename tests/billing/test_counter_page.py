@@ -10,7 +10,7 @@ from billing.models import Invoice, InvoiceKind
 from billing.selectors import package_usage
 from billing.services import CartItem, PaymentIn, assignment_sell, invoice_create, invoice_preview
 from catalog.models import Service
-from spa_pkg.money import format_inr
+from core.money import format_inr
 from tests.factories import ServiceFactory, ServicePackageFactory, UserFactory, YearlyMembershipFactory, inr
 
 pytestmark = pytest.mark.django_db

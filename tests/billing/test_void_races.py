@@ -13,10 +13,10 @@ import pytest
 from billing.exceptions import InvoiceNotVoidable
 from billing.models import Invoice, Refund
 from billing.services import PaymentIn, assignment_refund, assignment_sell, invoice_void
+from core.exceptions import DomainError
 from packages.exceptions import AfterSaleRefused
 from packages.models import PackageAssignment
 from packages.services import assignment_adjust, assignment_extend, assignment_pause, assignment_transfer
-from spa_pkg.exceptions import DomainError
 from tests.billing.conftest import ledger_stays_reconciled  # noqa: F401  (autouse: reconcile)
 from tests.billing.test_concurrency import run_in_threads
 from tests.factories import CustomerFactory, ServicePackageFactory

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 
 from branches.models import Branch
 from branches.selectors import default_branch
-from spa_pkg.gstin import gstin_check_digit, validate_gstin
+from core.gstin import gstin_check_digit, validate_gstin
 
 pytestmark = pytest.mark.django_db
 

@@ -13,9 +13,9 @@ from playwright.sync_api import expect
 
 from billing.models import Refund
 from billing.services import PaymentIn, assignment_refund_quote, assignment_sell
+from core.formats import format_date
+from core.money import format_inr
 from packages.models import PackageAssignment
-from spa_pkg.formats import format_date
-from spa_pkg.money import format_inr
 from tests.browser.shots import save_screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

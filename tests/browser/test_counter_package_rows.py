@@ -4,8 +4,8 @@ import pytest
 from playwright.sync_api import expect
 
 from billing.services import CartItem, PaymentIn, assignment_sell, invoice_create
+from core.formats import format_date
 from packages.models import PackageAssignment
-from spa_pkg.formats import format_date
 from tests.browser.counter import (
     VIEWPORTS,
     add_service,

@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from billing.models import Payment
-from spa_pkg.money import format_inr
+from core.money import format_inr
 from tests.browser.counter import (
     add_service,
     generate,

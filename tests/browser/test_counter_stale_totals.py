@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 
 from billing.services import CartItem, invoice_preview
 from catalog.models import Service
-from spa_pkg.money import format_inr
+from core.money import format_inr
 from tests.browser.counter import add_service, generate, open_counter, pay, sale_invoices, set_quantity, wait_for_totals
 from tests.factories import inr
 

@@ -8,8 +8,8 @@ from playwright.sync_api import expect
 
 from billing.models import InvoiceStatus
 from billing.services import CartItem, PaymentIn, assignment_sell, invoice_preview
+from core.money import format_inr
 from packages.models import AssignmentStatus, PackageAssignment
-from spa_pkg.money import format_inr
 from tests.browser.counter import (
     VIEWPORTS,
     add_product,

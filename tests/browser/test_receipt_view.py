@@ -9,8 +9,8 @@ import pytest
 from playwright.sync_api import expect
 
 from billing.services import CartItem, PaymentIn, assignment_sell, invoice_create
-from spa_pkg.formats import format_datetime
-from spa_pkg.money import format_inr
+from core.formats import format_datetime
+from core.money import format_inr
 from tests.browser.shots import save_screenshot
 from tests.factories import KittyPartyFactory, ServiceFactory, inr
 

@@ -6,8 +6,8 @@ from datetime import date, timedelta
 import pytest
 from openpyxl import Workbook
 
+from core.money import inr
 from packages.importing import COLUMNS
-from spa_pkg.money import inr
 from tests.factories import (
     KittyPartyFactory,
     MembershipFactory,

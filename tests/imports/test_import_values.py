@@ -9,10 +9,10 @@ from django.db.models import Sum
 
 from billing.models import Invoice
 from billing.services import CartItem, PaymentIn, invoice_create
+from core.money import quantize_money
 from packages.models import JournalEvent, PackageAssignment, PackageUsage, UsageKind
 from packages.services import balances_reconcile
 from reports.selectors import liability, liability_rollforward
-from spa_pkg.money import quantize_money
 from tests.imports.conftest import day, row
 
 pytestmark = pytest.mark.django_db

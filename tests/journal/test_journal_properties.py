@@ -52,6 +52,8 @@ from billing.services import (
     invoice_create,
     invoice_void,
 )
+from core.exceptions import DomainError
+from core.money import ZERO
 from packages.models import AssignmentStatus, PackageAssignment, PackageUsage
 from packages.services import (
     assignment_adjust,
@@ -62,8 +64,6 @@ from packages.services import (
 )
 from packages.valuation import HOLDING_STATUSES, AssignmentValues, assignment_value
 from reports.selectors import liability, liability_rollforward
-from spa_pkg.exceptions import DomainError
-from spa_pkg.money import ZERO
 from tests.factories import (
     CustomerFactory,
     KittyPartyFactory,

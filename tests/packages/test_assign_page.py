@@ -243,7 +243,7 @@ def test_assign_page_can_start_with_a_customer(client, cashier):
 
 
 def test_both_counters_offer_the_payment_methods_of_the_one_list(client, cashier):
-    from spa_pkg.payments import PaymentMethod
+    from core.payments import PaymentMethod
 
     tendered = [(method.value, method.label) for method in PaymentMethod if method != PaymentMethod.PREPAID_CREDIT]
     client.force_login(cashier)

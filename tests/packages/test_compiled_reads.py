@@ -1,14 +1,14 @@
-"""The counter's hot reads, compiled once per connection (spa_pkg.compiled): same rows as the ORM, new ids each call."""
+"""The counter's hot reads, compiled once per connection (core.compiled): same rows as the ORM, new ids each call."""
 import pytest
 from django.db import connection, transaction
 from django.db.models import Q
 from django.db.transaction import TransactionManagementError
 
+from core.compiled import CompiledQuery
 from packages.locks import HOLDINGS_LOCK
 from packages.models import PackageAssignment
 from packages.selectors import HOLDINGS, TRACKERS, holdings_queryset, trackers_queryset
 from packages.services import assignment_create
-from spa_pkg.compiled import CompiledQuery
 from tests.billing.conftest import hold_many
 from tests.factories import CustomerFactory, ServicePackageFactory
 

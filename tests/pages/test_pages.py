@@ -42,7 +42,7 @@ OPEN_PAGES = {"home", "login", "logout"}
 
 @pytest.mark.parametrize("pattern", page_urls.urlpatterns, ids=lambda pattern: pattern.name)
 def test_every_page_names_the_permission_it_needs(pattern):
-    """spa_pkg.permissions.permission_required marks the view; a page without it fails here."""
+    """core.permissions.permission_required marks the view; a page without it fails here."""
     if pattern.name in OPEN_PAGES:
         return
     assert pattern.callback.required_permissions
@@ -228,7 +228,7 @@ def test_memberships_list_their_included_services(client, cashier):
 
 
 def test_both_counters_offer_the_payment_methods_of_the_one_list(client, cashier):
-    from spa_pkg.payments import PaymentMethod
+    from core.payments import PaymentMethod
 
     tendered = [(method.value, method.label) for method in PaymentMethod if method != PaymentMethod.PREPAID_CREDIT]
     client.force_login(cashier)

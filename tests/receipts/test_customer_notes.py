@@ -11,9 +11,9 @@ import pytest
 from pypdf import PdfReader
 
 from billing.services import CartItem, PaymentIn, assignment_sell, invoice_create
+from core.money import format_inr
 from receipts.pdf import render_receipt_pdf
 from receipts.selectors import receipt_document
-from spa_pkg.money import format_inr
 from tests.factories import (
     CustomerFactory,
     KittyPartyFactory,

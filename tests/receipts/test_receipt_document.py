@@ -9,10 +9,10 @@ from pypdf import PdfReader
 
 from billing.services import CartItem, PaymentIn, assignment_sell, invoice_create, invoice_void
 from billing.words import amount_in_words
+from core.money import format_inr
 from receipts.models import Receipt, ReceiptKind
 from receipts.pdf import render_receipt_pdf
 from receipts.selectors import receipt_document
-from spa_pkg.money import format_inr
 from tests.factories import CustomerFactory, ServicePackageFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -5,8 +5,8 @@ import pytest
 from django.utils import timezone
 
 from billing.services import PaymentIn, assignment_refund, assignment_sell, assignment_top_up, invoice_void
+from core.formats import format_date
 from receipts.pdf import render_receipt_pdf
-from spa_pkg.formats import format_date
 from tests.factories import PrepaidPackageFactory, ServicePackageFactory
 from tests.receipts.test_receipt_document import pdf_text
 

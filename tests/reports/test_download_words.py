@@ -59,7 +59,7 @@ def test_the_expiring_download_reads_like_its_table_without_ids_and_with_phones_
     packages = manager_client.get("/api/reports/expiring", {"within_days": 366}).json()["packages"]
 
     assert rows[0] == ["Expires", "Customer", "Phone", "Package", "Kind", "Sessions left", "Credit left", "Value"]
-    # Behind the quote every download puts before a leading "+" (spa_pkg.spreadsheets): text, not a formula.
+    # Behind the quote every download puts before a leading "+" (core.spreadsheets): text, not a formula.
     assert {row[2] for row in rows[1:-1]} == {"'+91 98000 00001"}
     assert not {str(package["assignment_id"]) for package in packages} & {cell for row in rows for cell in row[:1]}
     assert {row[4] for row in rows[1:-1]} <= {"Service package", "Prepaid credit", "Membership"}

@@ -8,8 +8,8 @@ from datetime import date, timedelta
 import pytest
 from openpyxl import load_workbook
 
-from spa_pkg.formats import format_date
-from spa_pkg.money import format_inr
+from core.formats import format_date
+from core.money import format_inr
 
 pytestmark = pytest.mark.django_db
 

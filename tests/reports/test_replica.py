@@ -13,8 +13,8 @@ import pytest
 from django.db import connections
 from django.test.utils import CaptureQueriesContext, override_settings
 
+from core.routers import report_reads, reports_db
 from packages.models import PackageAssignment
-from spa_pkg.routers import report_reads, reports_db
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.django_db(transaction=True, databases=["default", "reports"])
@@ -41,7 +41,7 @@ def test_reports_database_url_adds_the_reports_alias():
     found = settings_with(REPORTS_DATABASE_URL="postgres://postgres@127.0.0.1:5433/spa_replica")
     assert found["aliases"] == ["default", "reports"]
     assert (found["reports"], found["replica"]) == ("reports", "spa_replica")
-    assert found["routers"] == ["spa_pkg.routers.ReportsRouter"]
+    assert found["routers"] == ["core.routers.ReportsRouter"]
 
 
 def report_statements(client, shop, path):

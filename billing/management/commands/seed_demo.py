@@ -26,6 +26,7 @@ from branches.checks import NUMBER_FORMAT_SETTINGS
 from branches.models import Branch, BranchMembership
 from branches.selectors import default_branch
 from catalog.models import Product, Service
+from core.money import inr
 from customers.models import Customer
 from customers.validators import gstin_check_digit
 from packages.models import (
@@ -43,7 +44,6 @@ from packages.models import (
 )
 from packages.services import assignment_extend, assignment_transfer, assignments_expire
 from receipts.models import Receipt
-from spa_pkg.money import inr
 
 from ...models import Invoice, Payment
 from ...services import (

@@ -4,9 +4,9 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from branches.selectors import active_branches, branch_by_code
+from core.exceptions import DomainError
+from core.routers import report_reads
 from reports import accountant
-from spa_pkg.exceptions import DomainError
-from spa_pkg.routers import report_reads
 
 
 class Command(BaseCommand):

@@ -1,7 +1,7 @@
 """The template side of the one money formatter: `{% load money %}{{ invoice.grand_total|rupees }}`."""
 from django import template
 
-from spa_pkg.money import format_inr
+from core.money import format_inr
 
 register = template.Library()
 

@@ -23,7 +23,7 @@ from django.utils import timezone
 from rest_framework import exceptions
 from rest_framework.throttling import BaseThrottle
 
-from spa_pkg.routing import is_api_path
+from core.routing import is_api_path
 
 LOCKED_STATUS = 429
 USERNAME_MAX_LENGTH = 255  # axes.models.AccessBase.username

@@ -1,4 +1,4 @@
-"""The admin site: the managers' (spa_pkg.permissions.may_use_admin), not every staff user's.
+"""The admin site: the managers' (core.permissions.may_use_admin), not every staff user's.
 
 Django's own site opens to any active staff user; a cashier ticked Staff would see the
 customers, packages and invoices there. `spa_pkg.apps.AdminConfig` makes this the default site,

@@ -3,8 +3,8 @@ from django.conf import settings
 from django.http import JsonResponse
 from django.utils.cache import patch_cache_control
 
-from spa_pkg.api import error_body
-from spa_pkg.routing import is_api_path
+from core.api import error_body
+from core.routing import is_api_path
 
 
 def too_large_response() -> JsonResponse:

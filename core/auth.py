@@ -1,6 +1,6 @@
 """Who is calling, and what they may do, in one query per request.
 
-Every API call and page asks `user.has_perm` (spa_pkg.permissions). Django's ModelBackend
+Every API call and page asks `user.has_perm` (core.permissions). Django's ModelBackend
 would load the user, then their own permissions and their groups' permissions with a query
 each; DRF's TokenAuthentication reads the token and the user first. Here the user row comes
 with every permission name they hold (their own and their groups', as one text column), so

@@ -1,4 +1,4 @@
-"""What every API view shares: the error body, money fields, the router (permissions: spa_pkg.permissions).
+"""What every API view shares: the error body, money fields, the router (permissions: core.permissions).
 
 Errors always answer `{"success": false, "error": "...", "errors": {path: [...]}}`. The keys
 of `errors` are dotted paths into the request body (`items.0.quantity`), so a page can put
@@ -21,9 +21,9 @@ from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 from rest_framework.views import set_rollback
 
-from spa_pkg.exceptions import DomainError
-from spa_pkg.forms import ID_MAX
-from spa_pkg.money import money_str
+from core.exceptions import DomainError
+from core.forms import ID_MAX
+from core.money import money_str
 
 NON_FIELD = "non_field_errors"
 

@@ -5,7 +5,7 @@ Manager and Cashier groups their sets); no code asks which group a user is in. T
 permission classes, the pages' decorator, the receipt documents, the top bar and the admin
 all ask `user.has_perm` with the permissions named here, and the permission-matrix tests
 read the same classes, so a route they cannot place fails them. `user.has_perm` loads a
-user's permissions once per request (spa_pkg.auth); a superuser holds every permission.
+user's permissions once per request (core.auth); a superuser holds every permission.
 """
 from functools import wraps
 

@@ -1,7 +1,7 @@
 """The counter's hot path without the ORM's per-call query building (issue 14, docs/benchmarks.md).
 
 - `CompiledQuery`, `CompiledIdList`: reads compiled once per database connection, then
-  run with new ids. The writes (`insert_all`, `pipelined`) are in `spa_pkg.compiled_writes`,
+  run with new ids. The writes (`insert_all`, `pipelined`) are in `core.compiled_writes`,
   which only the two writers of the hot path may import (docs/journal.md).
 
 The ORM builds and compiles a queryset anew on every call: for the billing page's

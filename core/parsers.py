@@ -1,7 +1,7 @@
 """The API's JSON parser: DRF's, refusing text that no database column can store.
 
-Kept apart from spa_pkg.api: DRF's views read DEFAULT_PARSER_CLASSES (this class) when
-they are imported, and spa_pkg.api imports DRF's views.
+Kept apart from core.api: DRF's views read DEFAULT_PARSER_CLASSES (this class) when
+they are imported, and core.api imports DRF's views.
 """
 import re
 

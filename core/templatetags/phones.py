@@ -1,7 +1,7 @@
 """The template side of the one phone formatter: `{% load phones %}{{ customer.phone|phone }}`."""
 from django import template
 
-from spa_pkg.phones import format_phone
+from core.phones import format_phone
 
 register = template.Library()
 
