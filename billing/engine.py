@@ -248,6 +248,95 @@ def _split_bill_discount(discount: Decimal, values: list[Decimal]) -> list[Decim
     return shares
 
 
+class _CreditTill:
+    """What is still due, bill and line by line, and what each credit has left, as credit pays the bill."""
+
+    def __init__(self, lines: list[LineResult], holdings: dict[int, Holding], grand_total: Decimal):
+        self.line_due = {result.line.position: result.total for result in lines}
+        self.extra_due = grand_total - sum(self.line_due.values(), ZERO)  # the round-off, payable by general credit
+        self.due = grand_total
+        self.remaining = {hid: holding.credit_remaining for hid, holding in holdings.items()}
+        self.uses: list[CreditUse] = []
+
+    def pay(self, holding: Holding, positions: list[int], *, with_round_off: bool) -> None:
+        """Pay `positions` from `holding` as far as its credit goes (and the round-off, if it may)."""
+        limit = sum((self.line_due[p] for p in positions), ZERO)
+        if with_round_off:
+            limit = max(limit + self.extra_due, ZERO)
+        take = min(self.remaining[holding.assignment_id], limit, self.due)
+        if take <= 0:
+            return
+        paid, left = self._spread(take, positions)
+        if left > 0:  # the rest of the take is the round-off; it rides on the last line paid
+            last = next(reversed(paid)) if paid else positions[-1]
+            paid[last] = paid.get(last, ZERO) + left
+            self.extra_due -= left
+        self.uses.extend(CreditUse(holding.assignment_id, position, amount) for position, amount in paid.items())
+        self.remaining[holding.assignment_id] -= take
+        self.due -= take
+
+    def _spread(self, take: Decimal, positions: list[int]) -> tuple[dict[int, Decimal], Decimal]:
+        """Pay the lines in order from `take`; return what each got and what is left of it."""
+        paid: dict[int, Decimal] = {}
+        for position in positions:
+            part = min(self.line_due[position], take)
+            if part > 0:
+                paid[position] = part
+                self.line_due[position] -= part
+                take -= part
+        return paid, take
+
+    def is_due(self, result: LineResult) -> bool:
+        return result.line.assignment_id != NO_PACKAGE and self.line_due[result.line.position] > 0
+
+    def pay_round_off(self) -> None:
+        """Credit paid every line: it pays the round-off too, so the amount payable is 0.00 (docs/money.md),
+        never the round-off paise (a kitty party's credit, or a credit chosen line by line)."""
+        if self.due <= 0 or not self.uses or any(left > 0 for left in self.line_due.values()):
+            return
+        for holding_id in dict.fromkeys(use.assignment_id for use in self.uses):
+            take = min(self.remaining[holding_id], self.due)
+            if take > 0:
+                last = [use.position for use in self.uses if use.assignment_id == holding_id][-1]
+                self.uses.append(CreditUse(holding_id, last, take))
+                self.remaining[holding_id] -= take
+                self.due -= take
+
+    def merged_uses(self) -> list[CreditUse]:
+        """One use per credit and line, in the order they were first made."""
+        merged: dict[tuple[int, int], Decimal] = {}
+        for use in self.uses:
+            key = (use.assignment_id, use.position)
+            merged[key] = merged.get(key, ZERO) + use.amount
+        return [CreditUse(hid, position, amount) for (hid, position), amount in merged.items()]
+
+
+def _chosen_credit(lines: list[LineResult], holdings: dict[int, Holding]) -> dict[int, list[int]]:
+    """The credits the cashier chose, each with the lines it was chosen for."""
+    chosen: dict[int, list[int]] = {}
+    for result in lines:
+        chosen_id = result.line.assignment_id
+        if chosen_id and chosen_id in holdings and rule_for(holdings[chosen_id]).is_tender:
+            chosen.setdefault(chosen_id, []).append(result.line.position)
+    return chosen
+
+
+def _credit_notes(
+    lines: list[LineResult], credit_rules: list, till: _CreditTill, context: BillContext
+) -> dict[int, str]:
+    """Say on each line still due that a credit the customer holds could pay it."""
+    notes: dict[int, str] = {}
+    for result in lines:
+        if not till.is_due(result):
+            continue
+        request = result.line.request()
+        for rule in credit_rules:
+            if rule.is_eligible(request, context) is None and till.remaining[rule.holding.assignment_id] > 0:
+                notes[result.line.position] = f"{rule.quoted_name} credit can pay this line: choose to use credit."
+                break
+    return notes
+
+
 def _allocate_credit(
     lines: list[LineResult],
     holdings: dict[int, Holding],
@@ -257,87 +346,150 @@ def _allocate_credit(
     grand_total: Decimal,
 ) -> tuple[list[CreditUse], dict[int, str]]:
     """Pay the bill from credit, soonest expiry first: explicit choices, then (use_credit) the rest."""
-    line_due = {result.line.position: result.total for result in lines}
-    extra_due = grand_total - sum(line_due.values(), ZERO)  # the round-off, payable by general credit
-    due = grand_total
-    remaining = {hid: holding.credit_remaining for hid, holding in holdings.items()}
-    uses: list[CreditUse] = []
-    notes: dict[int, str] = {}
-
-    def pay(holding: Holding, positions: list[int], *, with_round_off: bool) -> None:
-        nonlocal due, extra_due
-        limit = sum((line_due[p] for p in positions), ZERO)
-        if with_round_off:
-            limit = max(limit + extra_due, ZERO)
-        take = min(remaining[holding.assignment_id], limit, due)
-        if take <= 0:
-            return
-        left = take
-        paid: dict[int, Decimal] = {}
-        last = positions[-1]
-        for position in positions:
-            part = min(line_due[position], left)
-            if part > 0:
-                paid[position] = part
-                line_due[position] -= part
-                left -= part
-                last = position
-        if left > 0:  # the rest of the take is the round-off; it rides on the last line paid
-            paid[last] = paid.get(last, ZERO) + left
-            extra_due -= left
-        uses.extend(CreditUse(holding.assignment_id, position, amount) for position, amount in paid.items())
-        remaining[holding.assignment_id] -= take
-        due -= take
-
-    chosen: dict[int, list[int]] = {}
-    for result in lines:
-        chosen_id = result.line.assignment_id
-        if chosen_id and chosen_id in holdings and rule_for(holdings[chosen_id]).is_tender:
-            chosen.setdefault(chosen_id, []).append(result.line.position)
-    for holding_id, positions in chosen.items():
-        pay(holdings[holding_id], positions, with_round_off=False)  # the cashier chose it for these lines only
+    till = _CreditTill(lines, holdings, grand_total)
+    for holding_id, positions in _chosen_credit(lines, holdings).items():
+        till.pay(holdings[holding_id], positions, with_round_off=False)  # the cashier chose it for these lines only
 
     credit_rules = sorted(
         (rule_for(holding) for holding in holdings.values() if rule_for(holding).is_tender),
         key=lambda rule: rule.holding.expiry_key(),
     )
-    for result in lines:
-        if result.line.assignment_id == NO_PACKAGE or line_due[result.line.position] <= 0:
-            continue
-        request = result.line.request()
-        for rule in credit_rules:
-            if rule.is_eligible(request, context) is None and remaining[rule.holding.assignment_id] > 0:
-                if not use_credit:
-                    notes[result.line.position] = (
-                        f"{rule.quoted_name} credit can pay this line: choose to use credit."
-                    )
-                break
+    notes = {} if use_credit else _credit_notes(lines, credit_rules, till, context)
     if use_credit:
         for rule in credit_rules:
             positions = [
                 result.line.position
                 for result in lines
-                if result.line.assignment_id != NO_PACKAGE
-                and line_due[result.line.position] > 0
-                and rule.is_eligible(result.line.request(), context) is None
+                if till.is_due(result) and rule.is_eligible(result.line.request(), context) is None
             ]
             if positions:
-                pay(rule.holding, positions, with_round_off=rule.pays_round_off)
-    if due > 0 and uses and all(left <= 0 for left in line_due.values()):
-        # Credit paid every line: it pays the round-off too, so the amount payable is 0.00 (docs/money.md),
-        # never the round-off paise (a kitty party's credit, or a credit chosen line by line).
-        for holding_id in dict.fromkeys(use.assignment_id for use in uses):
-            take = min(remaining[holding_id], due)
-            if take > 0:
-                last = [use.position for use in uses if use.assignment_id == holding_id][-1]
-                uses.append(CreditUse(holding_id, last, take))
-                remaining[holding_id] -= take
-                due -= take
-    merged: dict[tuple[int, int], Decimal] = {}
-    for use in uses:
-        key = (use.assignment_id, use.position)
-        merged[key] = merged.get(key, ZERO) + use.amount
-    return [CreditUse(hid, position, amount) for (hid, position), amount in merged.items()], notes
+                till.pay(rule.holding, positions, with_round_off=rule.pays_round_off)
+    till.pay_round_off()
+    return till.merged_uses(), notes
+
+
+def _spend_line_benefits(
+    lines: Sequence[LineInput], by_id: dict[int, Holding], context: BillContext
+) -> list[tuple[BenefitResult | None, str | None]]:
+    """Choose each line's own benefit, spending sessions in `by_id` so later lines see what is left."""
+    benefits: list[tuple[BenefitResult | None, str | None]] = []
+    for line in lines:
+        benefit, note = _line_benefit(line, by_id, context)
+        if benefit is not None and benefit.sessions_used:
+            holding = by_id[benefit.assignment_id]
+            by_id[holding.assignment_id] = replace(
+                holding, remaining_sessions=holding.remaining_sessions - benefit.sessions_used
+            )
+        benefits.append((benefit, note))
+    return benefits
+
+
+def _taxed_line(
+    line: LineInput,
+    gross: Decimal,
+    benefit: BenefitResult | None,
+    note: str | None,
+    share: Decimal,
+    *,
+    prices_include_tax: bool,
+    inter_state_goods: bool,
+) -> LineResult:
+    """Tax one line (docs/gst.md): taxable value after its benefit and bill discount, each head half-up to the paisa."""
+    benefit_discount = benefit.discount if benefit else ZERO
+    net = gross - benefit_discount - share
+    taxable = taxable_from(net, line.gst_rate, prices_include_tax=prices_include_tax)
+    tax = line_tax(taxable, line.gst_rate, inter_state=inter_state_goods and line.item_type == "product")
+    applied = (
+        PackageApplied(benefit.assignment_id, benefit.name, benefit.benefit_type, benefit.quantity_covered)
+        if benefit
+        else None
+    )
+    return LineResult(
+        line=line,
+        gross=gross,
+        benefit_discount=benefit_discount,
+        bill_discount=share,
+        taxable_value=tax.taxable_value,
+        cgst=tax.cgst,
+        sgst=tax.sgst,
+        igst=tax.igst,
+        total=tax.total,
+        benefit=benefit,
+        package_applied=applied,
+        package_note=note,
+    )
+
+
+def _credit_changes(
+    result: LineResult, by_id: dict[int, Holding], paid: Decimal, first_credit: int | None, credit_note: str | None
+) -> dict:
+    """What the credit changes on one line: what it paid, and the package or note the line shows."""
+    changes = {"credit_paid": paid}
+    if result.package_applied is not None:
+        return changes
+    if first_credit is not None:
+        holding = by_id[first_credit]
+        changes.update(
+            package_applied=PackageApplied(holding.assignment_id, holding.name, BenefitType.PREPAID.value, 0),
+            package_note=None,
+        )
+    elif credit_note is not None:
+        changes["package_note"] = credit_note
+    elif result.package_note is None:
+        # A chosen credit with nothing left to pay (the line was free or already paid).
+        changes["package_note"] = "Nothing left to pay on this line."
+    return changes
+
+
+def _with_credit(
+    results: list[LineResult], by_id: dict[int, Holding], credit_uses: list[CreditUse], credit_notes: dict[int, str]
+) -> list[LineResult]:
+    """Mark on each line the credit that paid it (the first credit names the package) or why none did."""
+    paid_by_line: dict[int, Decimal] = {}
+    first_credit: dict[int, int] = {}
+    for use in credit_uses:
+        paid_by_line[use.position] = paid_by_line.get(use.position, ZERO) + use.amount
+        first_credit.setdefault(use.position, use.assignment_id)
+    return [
+        replace(
+            result,
+            **_credit_changes(
+                result,
+                by_id,
+                paid_by_line.get(result.line.position, ZERO),
+                first_credit.get(result.line.position),
+                credit_notes.get(result.line.position),
+            ),
+        )
+        for result in results
+    ]
+
+
+def _bill_summary(
+    lines: list[LineResult], *, adjustment: Decimal, grand_total: Decimal, credit_uses: list[CreditUse]
+) -> Summary:
+    """Total the finished lines: subtotals by kind, the package value covered, taxes, credit and what is payable."""
+    credit_applied = sum((use.amount for use in credit_uses), ZERO)
+    services = sum((r.gross for r in lines if r.line.item_type == "service"), ZERO)
+    products = sum((r.gross for r in lines if r.line.item_type == "product"), ZERO)
+    package_subtotal = sum(
+        (quantize_money(r.line.unit_price * r.benefit.quantity_covered) for r in lines if r.benefit is not None),
+        ZERO,
+    )
+    return Summary(
+        package_subtotal=package_subtotal,
+        services_subtotal=services,
+        products_subtotal=products,
+        subtotal=services + products,
+        discount=sum((r.discount for r in lines), ZERO),
+        cgst=sum((r.cgst for r in lines), ZERO),
+        sgst=sum((r.sgst for r in lines), ZERO),
+        igst=sum((r.igst for r in lines), ZERO),
+        round_off=adjustment,
+        grand_total=grand_total,
+        credit_applied=credit_applied,
+        amount_payable=grand_total - credit_applied,
+    )
 
 
 def compute_bill(
@@ -362,15 +514,7 @@ def compute_bill(
         _refuse("discount", "The discount cannot be negative.")
 
     # 1. Each line's own benefit, spending sessions in memory so later lines see what is left.
-    benefits: list[tuple[BenefitResult | None, str | None]] = []
-    for line in lines:
-        benefit, note = _line_benefit(line, by_id, context)
-        if benefit is not None and benefit.sessions_used:
-            holding = by_id[benefit.assignment_id]
-            by_id[holding.assignment_id] = replace(
-                holding, remaining_sessions=holding.remaining_sessions - benefit.sessions_used
-            )
-        benefits.append((benefit, note))
+    benefits = _spend_line_benefits(lines, by_id, context)
 
     # 2. The bill discount, split by what is still charged on each line.
     grosses = [quantize_money(line.unit_price * line.quantity) for line in lines]
@@ -379,35 +523,13 @@ def compute_bill(
     ]
     shares = _split_bill_discount(discount, chargeable)
 
-    # 3. Tax per line (docs/gst.md): taxable value, then each head half-up to the paisa.
-    results: list[LineResult] = []
-    for line, gross, (benefit, note), share in zip(lines, grosses, benefits, shares, strict=True):
-        benefit_discount = benefit.discount if benefit else ZERO
-        net = gross - benefit_discount - share
-        taxable = taxable_from(net, line.gst_rate, prices_include_tax=prices_include_tax)
-        tax = line_tax(taxable, line.gst_rate, inter_state=inter_state_goods and line.item_type == "product")
-        applied = (
-            PackageApplied(benefit.assignment_id, benefit.name, benefit.benefit_type, benefit.quantity_covered)
-            if benefit
-            else None
+    # 3. Tax per line.
+    results = [
+        _taxed_line(
+            line, gross, benefit, note, share, prices_include_tax=prices_include_tax, inter_state_goods=inter_state_goods
         )
-        results.append(
-            LineResult(
-                line=line,
-                gross=gross,
-                benefit_discount=benefit_discount,
-                bill_discount=share,
-                taxable_value=tax.taxable_value,
-                cgst=tax.cgst,
-                sgst=tax.sgst,
-                igst=tax.igst,
-                total=tax.total,
-                benefit=benefit,
-                package_applied=applied,
-                package_note=note,
-            )
-        )
-
+        for line, gross, (benefit, note), share in zip(lines, grosses, benefits, shares, strict=True)
+    ]
     line_total = sum((result.total for result in results), ZERO)
     adjustment = round_off(line_total, enabled=round_off_to_rupee)
     grand_total = line_total + adjustment
@@ -416,56 +538,10 @@ def compute_bill(
     credit_uses, credit_notes = _allocate_credit(
         results, by_id, context, use_credit=use_credit, grand_total=grand_total
     )
-    paid_by_line: dict[int, Decimal] = {}
-    first_credit: dict[int, int] = {}
-    for use in credit_uses:
-        paid_by_line[use.position] = paid_by_line.get(use.position, ZERO) + use.amount
-        first_credit.setdefault(use.position, use.assignment_id)
-    finished = []
-    for result in results:
-        position = result.line.position
-        changes = {"credit_paid": paid_by_line.get(position, ZERO)}
-        if result.package_applied is None and position in first_credit:
-            holding = by_id[first_credit[position]]
-            changes.update(
-                package_applied=PackageApplied(holding.assignment_id, holding.name, BenefitType.PREPAID.value, 0),
-                package_note=None,
-            )
-        elif result.package_applied is None and position in credit_notes:
-            changes["package_note"] = credit_notes[position]
-        elif result.package_applied is None and result.package_note is None:
-            # A chosen credit with nothing left to pay (the line was free or already paid).
-            changes["package_note"] = "Nothing left to pay on this line."
-        finished.append(replace(result, **changes))
-
-    credit_applied = sum((use.amount for use in credit_uses), ZERO)
-    services = sum((r.gross for r in finished if r.line.item_type == "service"), ZERO)
-    products = sum((r.gross for r in finished if r.line.item_type == "product"), ZERO)
-    package_subtotal = sum(
-        (
-            quantize_money(r.line.unit_price * r.benefit.quantity_covered)
-            for r in finished
-            if r.benefit is not None
-        ),
-        ZERO,
-    )
-    summary = Summary(
-        package_subtotal=package_subtotal,
-        services_subtotal=services,
-        products_subtotal=products,
-        subtotal=services + products,
-        discount=sum((r.discount for r in finished), ZERO),
-        cgst=sum((r.cgst for r in finished), ZERO),
-        sgst=sum((r.sgst for r in finished), ZERO),
-        igst=sum((r.igst for r in finished), ZERO),
-        round_off=adjustment,
-        grand_total=grand_total,
-        credit_applied=credit_applied,
-        amount_payable=grand_total - credit_applied,
-    )
+    finished = _with_credit(results, by_id, credit_uses, credit_notes)
     return BillComputation(
         lines=tuple(finished),
-        summary=summary,
+        summary=_bill_summary(finished, adjustment=adjustment, grand_total=grand_total, credit_uses=credit_uses),
         credit_uses=tuple(credit_uses),
         bill_date=bill_date,
         guests=guests,
