@@ -206,74 +206,115 @@ def _item(raw) -> CartItem:
     return CartItem(type=None, id=None, quantity=None)
 
 
-def cart_lines(items: Sequence) -> list[LineInput]:
-    """Check the items against the catalogue and the stock (again on locked rows when billing); build the lines."""
-    if not items:
-        message = "Add at least one service or product."
-        raise InvalidCart(message, errors={"items": [message]})
-    items = [_item(raw) for raw in items]
-    errors: list[str] = []
-    for number, item in enumerate(items, start=1):
-        if item.type not in ("service", "product"):
-            errors.append(f'Item {number}: the type must be "service" or "product".')
-        if not _is_int(item.id) or item.id <= 0:
-            errors.append(f"Item {number}: the id must be a positive whole number.")
-        if not _is_int(item.quantity) or not 0 < item.quantity <= MAX_QUANTITY:
-            errors.append(f"Item {number}: the quantity must be a whole number from 1 to {MAX_QUANTITY}.")
-        if item.staff_id is not None and (not _is_int(item.staff_id) or item.staff_id <= 0):
-            errors.append(f"Item {number}: staff_id must be a positive whole number.")
-        if item.assignment_id is not None and (not _is_int(item.assignment_id) or item.assignment_id < 0):
-            errors.append(f"Item {number}: assignment_id must be a package id, or 0 for no package.")
-    if errors:
-        raise InvalidCart(summary_message({"items": errors}), errors={"items": errors})
+def _item_errors(number: int, item: CartItem) -> list[str]:
+    """What is wrong with the shape of one item (its type, id, quantity, staff and package)."""
+    checks = [
+        (item.type not in ("service", "product"), 'the type must be "service" or "product".'),
+        (not _is_int(item.id) or item.id <= 0, "the id must be a positive whole number."),
+        (
+            not _is_int(item.quantity) or not 0 < item.quantity <= MAX_QUANTITY,
+            f"the quantity must be a whole number from 1 to {MAX_QUANTITY}.",
+        ),
+        (
+            item.staff_id is not None and (not _is_int(item.staff_id) or item.staff_id <= 0),
+            "staff_id must be a positive whole number.",
+        ),
+        (
+            item.assignment_id is not None and (not _is_int(item.assignment_id) or item.assignment_id < 0),
+            "assignment_id must be a package id, or 0 for no package.",
+        ),
+    ]
+    return [f"Item {number}: {message}" for wrong, message in checks if wrong]
 
-    service_ids = {item.id for item in items if item.type == "service"}
-    product_ids = {item.id for item in items if item.type == "product"}
-    services = {row.id: row for row in _SERVICES.run(service_ids)}
-    products = {row.id: row for row in _PRODUCTS.run(product_ids)}
-    staff_ids = {item.staff_id for item in items if item.staff_id is not None}
-    known_staff = (
-        set(get_user_model().objects.filter(pk__in=staff_ids, is_active=True).values_list("pk", flat=True))
-        if staff_ids
-        else set()
+
+def _refuse_items(errors: list[str], exception=InvalidCart) -> None:
+    if errors:
+        raise exception(summary_message({"items": errors}), errors={"items": errors})
+
+
+@dataclass(frozen=True)
+class _Catalogue:
+    """The services, products and active staff the items name, read in one go."""
+
+    services: dict
+    products: dict
+    staff: set
+
+    @classmethod
+    def read(cls, items: list[CartItem]) -> "_Catalogue":
+        service_ids = {item.id for item in items if item.type == "service"}
+        product_ids = {item.id for item in items if item.type == "product"}
+        services = {row.id: row for row in _SERVICES.run(service_ids)}
+        products = {row.id: row for row in _PRODUCTS.run(product_ids)}
+        staff_ids = {item.staff_id for item in items if item.staff_id is not None}
+        staff = (
+            set(get_user_model().objects.filter(pk__in=staff_ids, is_active=True).values_list("pk", flat=True))
+            if staff_ids
+            else set()
+        )
+        return cls(services=services, products=products, staff=staff)
+
+    def entry(self, item: CartItem):
+        """The item's catalogue row (a values() row, read like the model), or None."""
+        return (self.services if item.type == "service" else self.products).get(item.id)
+
+
+def _line_input(position: int, item: CartItem, entry) -> LineInput:
+    return LineInput(
+        position=position,
+        item_type=item.type,
+        item_id=entry.id,
+        name=entry.name,
+        hsn_sac=entry.sac_code if item.type == "service" else entry.hsn_code,
+        unit_price=quantize_money(entry.price),
+        gst_rate=entry.gst_rate,
+        quantity=item.quantity,
+        staff_id=item.staff_id,
+        assignment_id=item.assignment_id,
     )
 
-    lines, wanted = [], defaultdict(int)
+
+def _catalogue_lines(items: list[CartItem], catalogue: _Catalogue, errors: list[str]) -> list[LineInput]:
+    """Build a line for each item on sale; add to `errors` the items unknown, off sale or with unknown staff."""
+    lines = []
     for position, item in enumerate(items):
         label = f"Item {position + 1}"
-        catalogue = services if item.type == "service" else products
-        entry = catalogue.get(item.id)  # a values() row, read like the model
+        entry = catalogue.entry(item)
         if entry is None:
             errors.append(f"{label}: unknown {item.type} {item.id}.")
             continue
         if not entry.is_active:
             errors.append(f"{label}: {entry.name} is no longer on sale.")
             continue
-        if item.staff_id is not None and item.staff_id not in known_staff:
+        if item.staff_id is not None and item.staff_id not in catalogue.staff:
             errors.append(f"{label}: unknown staff member {item.staff_id}.")
-        if item.type == "product":
-            wanted[entry.id] += item.quantity
-        lines.append(
-            LineInput(
-                position=position,
-                item_type=item.type,
-                item_id=entry.id,
-                name=entry.name,
-                hsn_sac=entry.sac_code if item.type == "service" else entry.hsn_code,
-                unit_price=quantize_money(entry.price),
-                gst_rate=entry.gst_rate,
-                quantity=item.quantity,
-                staff_id=item.staff_id,
-                assignment_id=item.assignment_id,
-            )
-        )
-    if errors:
-        raise InvalidCart(summary_message({"items": errors}), errors={"items": errors})
-    short = [
+        lines.append(_line_input(position, item, entry))
+    return lines
+
+
+def _stock_shortages(lines: list[LineInput], products: dict) -> list[str]:
+    """Each product wanted (over all its lines) beyond its stock."""
+    wanted = defaultdict(int)
+    for line in lines:
+        if line.item_type == "product":
+            wanted[line.item_id] += line.quantity
+    return [
         f"{products[pk].name}: {count} wanted, {products[pk].stock_quantity} in stock."
         for pk, count in wanted.items()
         if count > products[pk].stock_quantity
     ]
-    if short:
-        raise InsufficientStock(summary_message({"items": short}), errors={"items": short})
+
+
+def cart_lines(items: Sequence) -> list[LineInput]:
+    """Check the items against the catalogue and the stock (again on locked rows when billing); build the lines."""
+    if not items:
+        message = "Add at least one service or product."
+        raise InvalidCart(message, errors={"items": [message]})
+    items = [_item(raw) for raw in items]
+    _refuse_items([error for number, item in enumerate(items, start=1) for error in _item_errors(number, item)])
+    catalogue = _Catalogue.read(items)
+    errors: list[str] = []
+    lines = _catalogue_lines(items, catalogue, errors)
+    _refuse_items(errors)
+    _refuse_items(_stock_shortages(lines, catalogue.products), InsufficientStock)
     return lines
