@@ -252,25 +252,10 @@ NUMBER_LABELS = {
 UNTAXED_KINDS = (ReceiptKind.ADVANCE_RECEIPT, ReceiptKind.REFUND_VOUCHER)
 
 
-def receipt_document(receipt: Receipt) -> dict:
-    """Return the template context of a receipt document (HTML and PDF alike)."""
-    snapshot = receipt.snapshot or {}
-    summary = snapshot.get("summary") or {}
-    lines = [_line(line) for line in snapshot.get("lines") or []]
-    igst_used = any(line["is_igst"] for line in lines) or to_decimal(summary.get("igst")) != 0
-    labels = SUMMARY_LABELS
-    if not any(to_decimal(summary.get(key)) for key in ("services_subtotal", "products_subtotal")):
-        # A package sale: its package lines are the subtotal itself, not something packages covered.
-        labels = (("package_subtotal", "Packages"), *(row for row in SUMMARY_LABELS if row[0] != "package_subtotal"))
-    summary_rows = _summary_rows(summary, labels, snapshot.get("lines") or [])
-    grand_total = summary.get("grand_total", snapshot.get("total", receipt.amount.amount))
-    tail_rows = [
-        {"label": label, "amount": format_inr(summary.get(key))}
-        for key, label in TAIL_LABELS
-        if key in summary and to_decimal(summary.get("credit_applied")) != 0
-    ]
-    issued_at = timezone.localtime(receipt.issued_at) if receipt.issued_at else None
+def _kind_context(receipt: Receipt, snapshot: dict) -> dict:
+    """The document's title, what kind it is and how its numbers are labelled."""
     kind_label = dict(ReceiptKind.choices).get(receipt.kind, receipt.kind)
+    number_label, invoice_label = NUMBER_LABELS.get(receipt.kind, NUMBER_LABELS[ReceiptKind.TAX_INVOICE])
     return {
         "receipt": receipt,
         "title": snapshot.get("title") or kind_label,
@@ -280,38 +265,77 @@ def receipt_document(receipt: Receipt) -> dict:
         "is_credit_note": receipt.kind == ReceiptKind.CREDIT_NOTE,
         "is_refund_voucher": receipt.kind == ReceiptKind.REFUND_VOUCHER,
         "refund": _refund(snapshot.get("refund")),
-        "number_label": NUMBER_LABELS.get(receipt.kind, NUMBER_LABELS[ReceiptKind.TAX_INVOICE])[0],
-        "invoice_label": NUMBER_LABELS.get(receipt.kind, NUMBER_LABELS[ReceiptKind.TAX_INVOICE])[1],
-        "place_of_supply": state_label(snapshot.get("place_of_supply") or (snapshot.get("seller") or {}).get("state_code")),
+        "number_label": number_label,
+        "invoice_label": invoice_label,
+    }
+
+
+def _parties_context(receipt: Receipt, snapshot: dict) -> dict:
+    """Where and when it was supplied, its numbers, the seller and the buyer."""
+    seller = snapshot.get("seller") or {}
+    return {
+        "place_of_supply": state_label(snapshot.get("place_of_supply") or seller.get("state_code")),
         "original_invoice_date": _parse_date((snapshot.get("original_invoice") or {}).get("date")),
         "number": receipt.number,
-        "issued_at": issued_at,
+        "issued_at": timezone.localtime(receipt.issued_at) if receipt.issued_at else None,
         "invoice_number": snapshot.get("invoice_number") or "",
-        "seller": snapshot.get("seller") or {},
+        "seller": seller,
         "customer": _customer(receipt, snapshot),
+    }
+
+
+def _summary_labels(summary: dict):
+    """The summary's labels; a package sale's package lines are the subtotal itself, not something packages covered."""
+    if any(to_decimal(summary.get(key)) for key in ("services_subtotal", "products_subtotal")):
+        return SUMMARY_LABELS
+    return (("package_subtotal", "Packages"), *(row for row in SUMMARY_LABELS if row[0] != "package_subtotal"))
+
+
+def _totals_context(receipt: Receipt, snapshot: dict, lines: list[dict]) -> dict:
+    """The lines and the totals under them: the summary, the grand total and (credit spent) the tail."""
+    summary = snapshot.get("summary") or {}
+    credit_spent = to_decimal(summary.get("credit_applied")) != 0
+    return {
         "lines": lines,
-        "igst_used": igst_used,
-        "summary_rows": summary_rows,
-        "grand_total": format_inr(grand_total),
-        "tail_rows": tail_rows,
+        "igst_used": any(line["is_igst"] for line in lines) or to_decimal(summary.get("igst")) != 0,
+        "summary_rows": _summary_rows(summary, _summary_labels(summary), snapshot.get("lines") or []),
+        "grand_total": format_inr(summary.get("grand_total", snapshot.get("total", receipt.amount.amount))),
+        "tail_rows": [
+            {"label": label, "amount": format_inr(summary.get(key))}
+            for key, label in TAIL_LABELS
+            if key in summary and credit_spent
+        ],
         "amount_in_words": snapshot.get("amount_in_words") or "",
-        "payments": [
-            {
-                "method": payment.get("method_label") or payment.get("method", ""),
-                "amount": format_inr(payment.get("amount")),
-                "reference": payment.get("reference") or "",
-            }
-            for payment in snapshot.get("payments") or []
-        ],
-        "packages": [
-            {
-                "name": package.get("name", ""),
-                "balance": package.get("balance", ""),
-                "status": (package.get("status") or "").title(),
-                "expires_on": _parse_date(package.get("expires_on")),
-            }
-            for package in snapshot.get("packages") or []
-        ],
+    }
+
+
+def _payment_row(payment: dict) -> dict:
+    return {
+        "method": payment.get("method_label") or payment.get("method", ""),
+        "amount": format_inr(payment.get("amount")),
+        "reference": payment.get("reference") or "",
+    }
+
+
+def _package_row(package: dict) -> dict:
+    return {
+        "name": package.get("name", ""),
+        "balance": package.get("balance", ""),
+        "status": (package.get("status") or "").title(),
+        "expires_on": _parse_date(package.get("expires_on")),
+    }
+
+
+def receipt_document(receipt: Receipt) -> dict:
+    """Return the template context of a receipt document (HTML and PDF alike)."""
+    snapshot = receipt.snapshot or {}
+    lines = [_line(line) for line in snapshot.get("lines") or []]
+    return {
+        **_kind_context(receipt, snapshot),
+        **_parties_context(receipt, snapshot),
+        **_totals_context(receipt, snapshot, lines),
+        "payments": [_payment_row(payment) for payment in snapshot.get("payments") or []],
+        "packages": [_package_row(package) for package in snapshot.get("packages") or []],
         "notes": snapshot.get("notes") or "",
         "price_note": snapshot.get("price_note") or "",
         "cancelled": _cancellation(receipt, snapshot),
