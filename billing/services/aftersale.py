@@ -216,6 +216,102 @@ def _refund_amount(quote: RefundQuote, amount) -> Decimal:
     return amount
 
 
+@dataclass(frozen=True)
+class _RefundDocument:
+    """The document a refund issues: a credit note against the sale invoice, or a refund voucher."""
+
+    invoice: Invoice | None  # the sale invoice a credit note is against
+    branch: Branch  # whose GSTIN and number series it carries
+    number: str
+    kind: str
+    title: str
+    lines: list
+    summary: dict
+    notes: str
+
+
+def _credit_note(
+    locked: PackageAssignment, quote: RefundQuote, *, refund_amount: Decimal, whole: bool, name: str, reason: str,
+    on_date: date,
+) -> _RefundDocument:
+    """A credit note reversing the GST of the sale (`whole`: all that is refundable, else a smaller amount)."""
+    invoice = quote.sale_invoice
+    # Under the sale invoice's GSTIN: the branch that sold the package.
+    number = next_number("CN", branch=invoice.branch, day=on_date)
+    if whole:
+        tax, rounding = quote.tax, quote.round_off
+    else:  # a smaller amount is GST-inclusive too: its taxable part and tax, the paisa left in the round-off
+        tax, rounding = gst_inside(refund_amount, quote.gst_rate, inter_state=bool(quote.tax.igst))
+    hsn_sac = locked.service.sac_code if locked.service_id else DEFAULT_PACKAGE_SAC
+    return _RefundDocument(
+        invoice=invoice,
+        branch=invoice.branch,
+        number=number,
+        kind=ReceiptKind.CREDIT_NOTE,
+        title="Credit note",
+        lines=[receipt_line(name, hsn_sac=hsn_sac, rate=quote.gst_rate, tax=tax, total=tax.total)],
+        summary=_summary(taxable=tax.taxable_value, tax=tax, round_off=rounding, total=refund_amount),
+        notes=(
+            f"Refund against tax invoice {invoice.number} dated {format_date(invoice.bill_date)}, GST reversed. "
+            f"Reason: {reason}"
+        ),
+    )
+
+
+def _refund_voucher(
+    locked: PackageAssignment, quote: RefundQuote, *, refund_amount: Decimal, name: str, reason: str, on_date: date
+) -> _RefundDocument:
+    """A refund voucher for an advance (credit): no GST was charged, none is reversed."""
+    untaxed = LineTax(refund_amount, ZERO, ZERO, ZERO)
+    note = quote.note or "Refund of an advance: no GST was charged when it was sold."
+    return _RefundDocument(
+        invoice=None,
+        branch=locked.branch,
+        number=next_number("RV", branch=locked.branch, day=on_date),
+        kind=ReceiptKind.REFUND_VOUCHER,
+        title="Refund voucher",
+        lines=[receipt_line(name, tax=untaxed, total=refund_amount, note=note)],
+        summary=_summary(taxable=refund_amount, tax=untaxed, round_off=ZERO, total=refund_amount),
+        notes=f"Reason: {reason}",
+    )
+
+
+def _refund_snapshot(
+    document: _RefundDocument, locked: PackageAssignment, *, refund_amount: Decimal, reason: str, method: str,
+    reference: str,
+) -> dict:
+    """What the refund's document prints: the refund and, on a credit note, the invoice it is against."""
+    invoice = document.invoice
+    snapshot = document_snapshot(
+        title=document.title,
+        customer=locked.customer,
+        total=refund_amount,
+        lines=document.lines,
+        summary=document.summary,
+        payments=[],
+        packages=[locked],
+        invoice_number=invoice.number if invoice else None,
+        notes=document.notes,
+        branch=document.branch,
+    )
+    snapshot.update(
+        reason=reason,
+        refund={
+            "assignment_id": locked.pk,
+            "amount": money_str(refund_amount),
+            "method": method,
+            "method_label": PaymentMethod(method).label,
+            "reference": reference,
+        },
+    )
+    if invoice is not None:
+        snapshot.update(
+            credit_note_number=document.number,
+            original_invoice={"number": invoice.number, "date": invoice.bill_date.isoformat()},
+        )
+    return snapshot
+
+
 @transaction.atomic
 def assignment_refund(
     *,
@@ -243,92 +339,35 @@ def assignment_refund(
     if quote.refusal:
         refuse("status", quote.refusal)
     refund_amount = _refund_amount(quote, amount)
-    what_left = _what_is_left(locked)
-    name = f"Refund: {locked.package_name} ({what_left})"
-
+    name = f"Refund: {locked.package_name} ({_what_is_left(locked)})"
+    money = {"refund_amount": refund_amount, "name": name, "reason": reason, "on_date": on_date}
     if quote.document_kind == CREDIT_NOTE:
-        invoice = quote.sale_invoice
-        # Under the sale invoice's GSTIN: the branch that sold the package.
-        branch = invoice.branch
-        number = next_number("CN", branch=branch, day=on_date)
-        if amount is None:
-            tax, rounding = quote.tax, quote.round_off
-        else:  # a smaller amount is GST-inclusive too: its taxable part and tax, the paisa left in the round-off
-            tax, rounding = gst_inside(refund_amount, quote.gst_rate, inter_state=bool(quote.tax.igst))
-        hsn_sac = locked.service.sac_code if locked.service_id else DEFAULT_PACKAGE_SAC
-        lines = [receipt_line(name, hsn_sac=hsn_sac, rate=quote.gst_rate, tax=tax, total=tax.total)]
-        summary = _summary(taxable=tax.taxable_value, tax=tax, round_off=rounding, total=refund_amount)
-        title, kind = "Credit note", ReceiptKind.CREDIT_NOTE
-        notes = (
-            f"Refund against tax invoice {invoice.number} dated {format_date(invoice.bill_date)}, GST reversed. "
-            f"Reason: {reason}"
-        )
+        document = _credit_note(locked, quote, whole=amount is None, **money)
     else:
-        invoice = None
-        branch = locked.branch
-        number = next_number("RV", branch=branch, day=on_date)
-        untaxed = LineTax(refund_amount, ZERO, ZERO, ZERO)
-        note = quote.note or "Refund of an advance: no GST was charged when it was sold."
-        lines = [receipt_line(name, tax=untaxed, total=refund_amount, note=note)]
-        summary = _summary(taxable=refund_amount, tax=untaxed, round_off=ZERO, total=refund_amount)
-        title, kind = "Refund voucher", ReceiptKind.REFUND_VOUCHER
-        notes = f"Reason: {reason}"
-
+        document = _refund_voucher(locked, quote, **money)
+    label = PaymentMethod(method).label
     assignment_close(
         assignment=locked,
         status=AssignmentStatus.REFUNDED,
         kind=UsageKind.REFUND,
         reason=reason,
         user=user,
-        item_name=f"Refund {format_inr(refund_amount)} by {PaymentMethod(method).label} ({number})",
+        item_name=f"Refund {format_inr(refund_amount)} by {label} ({document.number})",
         value=refund_amount,
-        number=number,
+        number=document.number,
         on_date=on_date,
-        branch_id=branch.pk,  # the journal row: where the refund happened
+        branch_id=document.branch.pk,  # the journal row: where the refund happened
     )
-    snapshot = document_snapshot(
-        title=title,
-        customer=locked.customer,
-        total=refund_amount,
-        lines=lines,
-        summary=summary,
-        payments=[],
-        packages=[locked],
-        invoice_number=invoice.number if invoice else None,
-        notes=notes,
-        branch=branch,
-    )
-    snapshot.update(
-        reason=reason,
-        refund={
-            "assignment_id": locked.pk,
-            "amount": money_str(refund_amount),
-            "method": method,
-            "method_label": PaymentMethod(method).label,
-            "reference": reference,
-        },
-    )
-    if invoice is not None:
-        snapshot.update(
-            credit_note_number=number,
-            original_invoice={"number": invoice.number, "date": invoice.bill_date.isoformat()},
-        )
-    document = receipt_issue(
-        number=number, kind=kind, customer=locked.customer, amount=refund_amount, snapshot=snapshot, created_by=user,
-        branch=branch,
+    snapshot = _refund_snapshot(document, locked, refund_amount=refund_amount, reason=reason, method=method, reference=reference)
+    receipt = receipt_issue(
+        number=document.number, kind=document.kind, customer=locked.customer, amount=refund_amount,
+        snapshot=snapshot, created_by=user, branch=document.branch,
     )
     refund = Refund.objects.create(
-        customer=locked.customer,
-        assignment=locked,
-        invoice=invoice,
-        document=document,
-        method=method,
-        amount=inr(refund_amount),
-        reference=(reference or "")[:80],
-        reason=reason,
-        refunded_by=user,
+        customer=locked.customer, assignment=locked, invoice=document.invoice, document=receipt, method=method,
+        amount=inr(refund_amount), reference=(reference or "")[:80], reason=reason, refunded_by=user,
     )
-    return RefundResult(assignment=locked, refund_amount=refund_amount, document=document, refund=refund, quote=quote)
+    return RefundResult(assignment=locked, refund_amount=refund_amount, document=receipt, refund=refund, quote=quote)
 
 
 @dataclass(frozen=True)
