@@ -161,63 +161,29 @@ def _sale_invoice(
     return invoice, line
 
 
-def assignment_sell(*, idempotency_key: str | None = None, **sale) -> SaleResult:
-    """Assign `template` to `customer`, take the payment and issue the documents.
+@dataclass(frozen=True)
+class Sale:
+    """What the seller asks of a sale (`assignment_sell`'s arguments), read by each of its steps."""
 
-    `price_paid`, when given, is what the customer pays, GST included on a tax invoice.
-    `renews_assignment_id` renews that package of the same customer: the new period
-    starts the day after the old one ends; the invoice and receipt are dated today.
-    `branch`: where it is sold, whose GSTIN and number series the documents carry.
-    `bill_date` (as for `invoice_create`): the day the invoice and receipt are dated and
-    numbered by; left out, today. The demo history passes its own days.
-    `buyer`: the customer's address and state typed with the sale, kept on the customer when
-    GST Rule 46 needs them on the tax invoice (billing.services.rules); that rule and the cash
-    limit refuse the sale otherwise, writing nothing.
-    `idempotency_key` (as for `invoice_create`): the same key sent again by the same user
-    at the same branch for the same customer and package answers the first sale
-    (`created=False`) and writes nothing; sent for another sale, by another user or at
-    another branch, it is refused (409); a key longer than its column is refused as a wrong
-    field (400), as billing.idempotency does for the invoice.
-    """
-    key = idempotency_key_clean(idempotency_key)
-    if key is not None and (earlier := _sold_with(key)) is not None:
-        return _replay_sale(earlier, sale)
-    # The unique key on the assignment is the check against a concurrent twin: the second
-    # meets it, rolls back, and answers the first sale.
-    return idempotent_write(
-        key, write=lambda: _sell(**sale, key=key), earlier=_sold_with, replay=lambda earlier: _replay_sale(earlier, sale)
-    )
+    customer: Customer
+    template: PackageTemplate
+    user: object
+    service: Service | None = None
+    price_paid: Decimal | None = None
+    discount: Decimal = ZERO
+    expires_on: date | None = None
+    notes: str = ""
+    payment: PaymentIn | None = None
+    create_invoice: bool | None = None
+    tax_rate: Decimal | None = None
+    generate_receipt: bool = True
+    renews_assignment_id: int | None = None
+    branch: Branch | None = None
+    bill_date: date | None = None
+    buyer: BuyerDetails | None = None
 
 
-def _sold_with(key: str) -> PackageAssignment | None:
-    return PackageAssignment._base_manager.filter(idempotency_key=key).select_related("customer").first()
-
-
-def _replay_sale(assignment: PackageAssignment, sale: dict) -> SaleResult:
-    """Answer a sale sent again with its key: the first sale's documents, or a refusal if it differs."""
-    user, customer, template = sale.get("user"), sale.get("customer"), sale.get("template")
-    same = (
-        assignment.created_by_id == getattr(user, "pk", None)
-        and assignment.customer_id == getattr(customer, "pk", None)
-        and template is not None
-        and (assignment.package_type, assignment.template_id) == (template.kind.package_type, template.pk)
-        and assignment.branch_id == (sale.get("branch") or default_branch()).pk  # a key is bound to its branch
-    )
-    if not same:
-        # Say nothing of that sale: its customer and package are not the caller's to read.
-        idempotency_key_refuse("This sale key was already used for another sale; start a new sale for this one.")
-    payment = assignment.payments.select_related("receipt", "invoice").order_by("pk").first()
-    invoice = (
-        Invoice.objects.select_related("receipt")
-        .filter(kind=InvoiceKind.PACKAGE_SALE, lines__assignment=assignment)
-        .order_by("pk")
-        .first()
-    )
-    receipt = (payment.receipt if payment else None) or (invoice.receipt if invoice else None)
-    return SaleResult(assignment=assignment, invoice=invoice, payment=payment, receipt=receipt, created=False)
-
-
-def _sell(
+def assignment_sell(
     *,
     customer: Customer,
     template: PackageTemplate,
@@ -234,127 +200,246 @@ def _sell(
     renews_assignment_id: int | None = None,
     branch: Branch | None = None,
     bill_date: date | None = None,
-    key: str | None = None,
     buyer: BuyerDetails | None = None,
+    idempotency_key: str | None = None,
 ) -> SaleResult:
-    branch = branch or default_branch()
-    renews = None
-    if renews_assignment_id is not None:
-        try:
-            renews = lock_assignments([int(renews_assignment_id)]).get(int(renews_assignment_id))
-        except (TypeError, ValueError):
-            renews = None
-        if renews is None:
-            message = f"No package with id {renews_assignment_id} to renew."
-            raise InvalidAssignment(message, errors={"renews_assignment_id": [message]})
-    is_voucher = not template.kind.taxed_at_sale
-    if create_invoice is None:
-        create_invoice = not is_voucher
-    taxed = create_invoice and not is_voucher
-    # Refusals (no service, a discount above the price...) are assignment_create's, below.
-    covered = service if template.kind.service_chosen_at_sale else None
-    rate = package_gst_rate(template, covered) if taxed else None
-    if taxed:
-        confirm_tax_rate(tax_rate, rate)
-    decision = _price_decision(
-        template=template, covered=covered, user=user, rate=rate, price_paid=price_paid, discount=discount
+    """Assign `template` to `customer`, take the payment and issue the documents.
+
+    `price_paid`, when given, is what the customer pays, GST included on a tax invoice.
+    `discount` comes off the list price when no price is entered. `expires_on`: left out,
+    the template's default. `create_invoice`: left out, a taxed kind gets a tax invoice and
+    credit none; `tax_rate`, when given, must be the rate the sale charges. `payment`: the
+    money taken (None: none collected); `generate_receipt`: issue the receipt.
+    `renews_assignment_id` renews that package of the same customer: the new period
+    starts the day after the old one ends; the invoice and receipt are dated today.
+    `branch`: where it is sold, whose GSTIN and number series the documents carry.
+    `bill_date` (as for `invoice_create`): the day the invoice and receipt are dated and
+    numbered by; left out, today. The demo history passes its own days.
+    `buyer`: the customer's address and state typed with the sale, kept on the customer when
+    GST Rule 46 needs them on the tax invoice (billing.services.rules); that rule and the cash
+    limit refuse the sale otherwise, writing nothing.
+    `idempotency_key` (as for `invoice_create`): the same key sent again by the same user
+    at the same branch for the same customer and package answers the first sale
+    (`created=False`) and writes nothing; sent for another sale, by another user or at
+    another branch, it is refused (409); a key longer than its column is refused as a wrong
+    field (400), as billing.idempotency does for the invoice.
+    """
+    sale = Sale(
+        customer=customer, template=template, user=user, service=service, price_paid=price_paid, discount=discount,
+        expires_on=expires_on, notes=notes, payment=payment, create_invoice=create_invoice, tax_rate=tax_rate,
+        generate_receipt=generate_receipt, renews_assignment_id=renews_assignment_id, branch=branch,
+        bill_date=bill_date, buyer=buyer,
     )
-    price_note = decision.note
-    if not create_invoice and not is_voucher:
-        price_note = "; ".join(filter(None, [untaxed_sale_note(user=user), price_note]))
-    charge = None
-    if taxed:
-        if price_paid is not None:
-            price = price_paid
-        else:
-            price = template.list_price(covered).amount - quantize_money(discount or ZERO)
-        charge = sale_charge(price=price, rate=rate, gst_included=price_paid is not None)
-        if charge.grand_total <= 0:
-            charge = None  # a free offer: nothing to invoice
-    if charge is not None:
-        rule46_check(customer=customer, total=charge.grand_total, buyer=buyer)
+    key = idempotency_key_clean(idempotency_key)
+    if key is not None and (earlier := _sold_with(key)) is not None:
+        return _replay_sale(earlier, sale)
+    # The unique key on the assignment is the check against a concurrent twin: the second
+    # meets it, rolls back, and answers the first sale.
+    return idempotent_write(
+        key, write=lambda: _sell(sale, key=key), earlier=_sold_with, replay=lambda earlier: _replay_sale(earlier, sale)
+    )
+
+
+def _sold_with(key: str) -> PackageAssignment | None:
+    return PackageAssignment._base_manager.filter(idempotency_key=key).select_related("customer").first()
+
+
+def _replay_sale(assignment: PackageAssignment, sale: Sale) -> SaleResult:
+    """Answer a sale sent again with its key: the first sale's documents, or a refusal if it differs."""
+    same = (
+        assignment.created_by_id == getattr(sale.user, "pk", None)
+        and assignment.customer_id == getattr(sale.customer, "pk", None)
+        and sale.template is not None
+        and (assignment.package_type, assignment.template_id) == (sale.template.kind.package_type, sale.template.pk)
+        and assignment.branch_id == (sale.branch or default_branch()).pk  # a key is bound to its branch
+    )
+    if not same:
+        # Say nothing of that sale: its customer and package are not the caller's to read.
+        idempotency_key_refuse("This sale key was already used for another sale; start a new sale for this one.")
+    payment = assignment.payments.select_related("receipt", "invoice").order_by("pk").first()
+    invoice = (
+        Invoice.objects.select_related("receipt")
+        .filter(kind=InvoiceKind.PACKAGE_SALE, lines__assignment=assignment)
+        .order_by("pk")
+        .first()
+    )
+    receipt = (payment.receipt if payment else None) or (invoice.receipt if invoice else None)
+    return SaleResult(assignment=assignment, invoice=invoice, payment=payment, receipt=receipt, created=False)
+
+
+def _renewed(renews_assignment_id) -> PackageAssignment | None:
+    """Lock the package the sale renews (None: it renews none); refuse an id that names none."""
+    if renews_assignment_id is None:
+        return None
+    try:
+        renews = lock_assignments([int(renews_assignment_id)]).get(int(renews_assignment_id))
+    except (TypeError, ValueError):
+        renews = None
+    if renews is None:
+        message = f"No package with id {renews_assignment_id} to renew."
+        raise InvalidAssignment(message, errors={"renews_assignment_id": [message]})
+    return renews
+
+
+@dataclass(frozen=True)
+class _SaleTerms:
+    """How the sale is charged: on a tax invoice or not, at which rate, the price note, and the charge."""
+
+    is_voucher: bool  # credit: an advance, never taxed at sale
+    rate: Decimal | None  # the GST rate when taxed
+    price_note: str
+    charge: SaleCharge | None  # None: nothing to invoice (untaxed, or a free offer)
+
+    @classmethod
+    def of(cls, sale: Sale) -> "_SaleTerms":
+        """Work out the terms, refusing a wrong tax rate or a price `sale.user` may not give, before any write.
+
+        Refusals of the sale itself (no service, a discount above the price...) are assignment_create's.
+        """
+        template = sale.template
+        is_voucher = not template.kind.taxed_at_sale
+        create_invoice = not is_voucher if sale.create_invoice is None else sale.create_invoice
+        taxed = create_invoice and not is_voucher
+        covered = sale.service if template.kind.service_chosen_at_sale else None
+        rate = package_gst_rate(template, covered) if taxed else None
+        if taxed:
+            confirm_tax_rate(sale.tax_rate, rate)
+        decision = _price_decision(
+            template=template, covered=covered, user=sale.user, rate=rate, price_paid=sale.price_paid,
+            discount=sale.discount,
+        )
+        price_note = decision.note
+        if not create_invoice and not is_voucher:
+            price_note = "; ".join(filter(None, [untaxed_sale_note(user=sale.user), price_note]))
+        charge = _taxed_charge(sale, covered, rate) if taxed else None
+        return cls(is_voucher=is_voucher, rate=rate, price_note=price_note, charge=charge)
+
+
+def _taxed_charge(sale: Sale, covered: Service | None, rate: Decimal) -> SaleCharge | None:
+    """The GST of a taxed sale: on the price entered (GST inside) or the list price less discount; None if free."""
+    if sale.price_paid is not None:
+        price = sale.price_paid
+    else:
+        price = sale.template.list_price(covered).amount - quantize_money(sale.discount or ZERO)
+    charge = sale_charge(price=price, rate=rate, gst_included=sale.price_paid is not None)
+    return charge if charge.grand_total > 0 else None  # a free offer: nothing to invoice
+
+
+def _sold_assignment(sale: Sale, terms: _SaleTerms, *, renews, branch: Branch, key: str | None) -> PackageAssignment:
+    """Create the assignment (assignment_create's checks) at the charged price, keeping the sale's key."""
+    charge = terms.charge
     assignment = assignment_create(
-        customer=customer,
-        template=template,
-        service=service,
-        price_paid=charge.grand_total if charge else price_paid,
+        customer=sale.customer,
+        template=sale.template,
+        service=sale.service,
+        price_paid=charge.grand_total if charge else sale.price_paid,
         sale_value=charge.tax.taxable_value if charge else None,
-        discount=discount,
-        expires_on=expires_on,
-        notes=notes,
-        created_by=user,
+        discount=sale.discount,
+        expires_on=sale.expires_on,
+        notes=sale.notes,
+        created_by=sale.user,
         renews=renews,
         branch=branch,
-        price_note=price_note,
-        business_day=bill_date,
+        price_note=terms.price_note,
+        business_day=sale.bill_date,
     )
     if key is not None:
         assignment.idempotency_key = key
         assignment.save(update_fields=["idempotency_key"])
-    bill_date = bill_date or timezone.localdate()
-    _cash_check(customer=customer, payment=payment, amount_due=assignment.price_paid.amount, day=bill_date)
-    invoice = line = None
-    if charge is not None:
-        invoice, line = _sale_invoice(
-            assignment=assignment, charge=charge, rate=rate, user=user, bill_date=bill_date, branch=branch
-        )
-    amount_due = assignment.price_paid.amount
+    return assignment
 
-    payment_row = None
-    if payment is not None and amount_due > 0:
-        if payment.method not in PaymentMethod.values or payment.method == PaymentMethod.PREPAID_CREDIT:
-            message = f'"{payment.method}" is not a way to pay for a package; use {TENDER_NAMES}.'
-            raise PaymentMismatch(message, errors={"method": [message]})
-        amount = amount_due if payment.amount is None else quantize_money(payment.amount)
-        if amount != amount_due:
-            message = f"The payment of {format_inr(amount)} does not match the amount due, {format_inr(amount_due)}."
-            raise PaymentMismatch(message, errors={"amount": [message]})
-        payment_row = Payment.objects.create(
-            customer=customer,
-            invoice=invoice,
-            assignment=assignment,
-            method=payment.method,
-            amount=inr(amount),
-            reference=payment.reference or "",
-            received_by=user,
-        )
 
-    receipt = None
-    if generate_receipt:
-        if line is None:
-            paid = assignment.price_paid.amount
-            untaxed = LineTax(ZERO, ZERO, ZERO, ZERO)  # an advance: no GST on this document
-            line = receipt_line(
-                assignment.package_name, tax=untaxed, total=paid, price=paid, note=ADVANCE_NOTE if is_voucher else None
-            )
-        summary = _summary(invoice) if invoice else _advance_summary(amount_due)
-        receipt = receipt_issue(
-            number=next_number("REC", branch=branch, day=bill_date),
+def _take_payment(sale: Sale, assignment: PackageAssignment, invoice: Invoice | None) -> Payment | None:
+    """Record the money for what is due, refusing a method that is not a tender or an amount that differs."""
+    payment, amount_due = sale.payment, assignment.price_paid.amount
+    if payment is None or amount_due <= 0:
+        return None
+    if payment.method not in PaymentMethod.values or payment.method == PaymentMethod.PREPAID_CREDIT:
+        message = f'"{payment.method}" is not a way to pay for a package; use {TENDER_NAMES}.'
+        raise PaymentMismatch(message, errors={"method": [message]})
+    amount = amount_due if payment.amount is None else quantize_money(payment.amount)
+    if amount != amount_due:
+        message = f"The payment of {format_inr(amount)} does not match the amount due, {format_inr(amount_due)}."
+        raise PaymentMismatch(message, errors={"amount": [message]})
+    return Payment.objects.create(
+        customer=sale.customer,
+        invoice=invoice,
+        assignment=assignment,
+        method=payment.method,
+        amount=inr(amount),
+        reference=payment.reference or "",
+        received_by=sale.user,
+    )
+
+
+def _advance_line(assignment: PackageAssignment, *, is_voucher: bool) -> dict:
+    """The receipt's line when there is no tax invoice: the price paid, with no GST on the document."""
+    paid = assignment.price_paid.amount
+    untaxed = LineTax(ZERO, ZERO, ZERO, ZERO)
+    note = ADVANCE_NOTE if is_voucher else None
+    return receipt_line(assignment.package_name, tax=untaxed, total=paid, price=paid, note=note)
+
+
+@dataclass(frozen=True)
+class _Sold:
+    """What the sale has written so far, for its receipt."""
+
+    assignment: PackageAssignment
+    invoice: Invoice | None
+    line: dict  # the printed line: the invoice's, or the advance's
+    payment: Payment | None
+
+
+def _issue_receipt(sale: Sale, terms: _SaleTerms, sold: _Sold, *, branch: Branch, bill_date: date):
+    """Issue the tax invoice's receipt (or the advance's voucher) and link the invoice and payment to it."""
+    invoice, payment_row, amount_due = sold.invoice, sold.payment, sold.assignment.price_paid.amount
+    receipt = receipt_issue(
+        number=next_number("REC", branch=branch, day=bill_date),
+        branch=branch,
+        kind=ReceiptKind.TAX_INVOICE if invoice else ReceiptKind.ADVANCE_RECEIPT,
+        customer=sale.customer,
+        amount=amount_due,
+        snapshot=document_snapshot(
+            title="Tax invoice" if invoice else "Receipt voucher (advance)",
+            customer=sale.customer,
+            total=amount_due,
+            lines=[sold.line],
+            summary=_summary(invoice) if invoice else _advance_summary(amount_due),
+            payments=[payment_row] if payment_row else [],
+            packages=[sold.assignment],
+            invoice_number=invoice.number if invoice else None,
+            notes=sale.notes,
             branch=branch,
-            kind=ReceiptKind.TAX_INVOICE if invoice else ReceiptKind.ADVANCE_RECEIPT,
-            customer=customer,
-            amount=amount_due,
-            snapshot=document_snapshot(
-                title="Tax invoice" if invoice else "Receipt voucher (advance)",
-                customer=customer,
-                total=amount_due,
-                lines=[line],
-                summary=summary,
-                payments=[payment_row] if payment_row else [],
-                packages=[assignment],
-                invoice_number=invoice.number if invoice else None,
-                notes=notes,
-                branch=branch,
-                price_note=price_note,
-            ),
-            created_by=user,
+            price_note=terms.price_note,
+        ),
+        created_by=sale.user,
+    )
+    for row in filter(None, [invoice, payment_row]):
+        row.receipt = receipt
+        row.save(update_fields=["receipt"])
+    return receipt
+
+
+def _sell(sale: Sale, *, key: str | None = None) -> SaleResult:
+    branch = sale.branch or default_branch()
+    renews = _renewed(sale.renews_assignment_id)
+    terms = _SaleTerms.of(sale)
+    if terms.charge is not None:
+        rule46_check(customer=sale.customer, total=terms.charge.grand_total, buyer=sale.buyer)
+    assignment = _sold_assignment(sale, terms, renews=renews, branch=branch, key=key)
+    bill_date = sale.bill_date or timezone.localdate()
+    _cash_check(customer=sale.customer, payment=sale.payment, amount_due=assignment.price_paid.amount, day=bill_date)
+    invoice = line = None
+    if terms.charge is not None:
+        invoice, line = _sale_invoice(
+            assignment=assignment, charge=terms.charge, rate=terms.rate, user=sale.user, bill_date=bill_date,
+            branch=branch,
         )
-        if invoice:
-            invoice.receipt = receipt
-            invoice.save(update_fields=["receipt"])
-        if payment_row:
-            payment_row.receipt = receipt
-            payment_row.save(update_fields=["receipt"])
+    payment_row = _take_payment(sale, assignment, invoice)
+    receipt = None
+    if sale.generate_receipt:
+        sold = _Sold(assignment, invoice, line or _advance_line(assignment, is_voucher=terms.is_voucher), payment_row)
+        receipt = _issue_receipt(sale, terms, sold, branch=branch, bill_date=bill_date)
     return SaleResult(assignment=assignment, invoice=invoice, payment=payment_row, receipt=receipt)
 
 
@@ -399,4 +484,4 @@ def _advance_summary(amount: Decimal) -> dict:
     return summary
 
 
-__all__ = ["SaleCharge", "SaleResult", "assignment_sell", "sale_charge"]
+__all__ = ["Sale", "SaleCharge", "SaleResult", "assignment_sell", "sale_charge"]
