@@ -344,22 +344,28 @@ def _line_errors(error: DomainError, lines: list[dict]) -> tuple[dict[int, str],
     return by_line, " ".join(rest)
 
 
-def evaluate(cart: dict, *, staff_choices, branch, changed: int | None = None) -> CounterState:
-    """Bind the cart to the page forms and preview it (nothing written)."""
+def _cart_customer(cart: dict) -> tuple[Customer | None, Customer | None]:
+    """The bill's customer, or (none chosen) the one billed last, whose packages the page still shows."""
     customer = Customer.objects.filter(pk=cart["customer_id"]).first() if cart["customer_id"] else None
-    previous = None
-    if customer is None:
-        cart["customer_id"] = None
-        last_id = cart.get("last_customer_id")
-        previous = Customer.objects.filter(pk=last_id).first() if last_id else None
-    staff_choices = staff_choices() if cart["lines"] and callable(staff_choices) else staff_choices
-    packages = _packages(customer or previous, cart, changed)
-    package_choices = [("", "Auto (best)"), ("0", "No package")] + [
+    if customer is not None:
+        return customer, None
+    cart["customer_id"] = None
+    last_id = cart.get("last_customer_id")
+    return None, Customer.objects.filter(pk=last_id).first() if last_id else None
+
+
+def _package_choices(packages: list, customer: Customer | None) -> list[tuple[str, str]]:
+    """What a line may take its package from: the rules' best, none, or one of the customer's usable packages."""
+    today = timezone.localdate()
+    return [("", "Auto (best)"), ("0", "No package")] + [
         (str(p.pk), p.package_name)
         for p in packages
-        if customer and p.status == AssignmentStatus.ACTIVE and not _starts_later(p) and not p.is_expired_on(timezone.localdate())
+        if customer and p.status == AssignmentStatus.ACTIVE and not _starts_later(p) and not p.is_expired_on(today)
     ]
-    line_forms = [
+
+
+def _line_forms(cart: dict, staff_choices, package_choices) -> list[tuple[dict, CartLineForm]]:
+    return [
         (
             line,
             CartLineForm(
@@ -371,6 +377,42 @@ def evaluate(cart: dict, *, staff_choices, branch, changed: int | None = None) -
         )
         for line in cart["lines"]
     ]
+
+
+def _cart_error(state: CounterState, *, forms_valid: bool) -> str:
+    """Why the bill cannot be totalled yet ("" when it can)."""
+    if state.customer is None:
+        return "Choose a customer to start a bill."
+    if not state.cart["lines"]:
+        return "Add services or products to see the totals."
+    if not forms_valid:
+        return "Correct the marked fields to see the totals."
+    return ""
+
+
+def _check_payments(state: CounterState, *, payments_valid: bool) -> None:
+    """Say what stops the payments from paying a bill with money to collect."""
+    if state.computation.summary.amount_payable <= 0:
+        return
+    if not payments_valid:
+        state.payment_error = "Correct the payment to issue the invoice."
+    elif any(not form.cleaned_data["method"] for form in state.payments):
+        state.needs_method = True
+    else:
+        try:
+            payments_check(payments_of(state), state.computation)
+        except DomainError as error:
+            state.payment_error = error.message
+        else:
+            state.payment_error = _cash_refusal(state)
+
+
+def evaluate(cart: dict, *, staff_choices, branch, changed: int | None = None) -> CounterState:
+    """Bind the cart to the page forms and preview it (nothing written)."""
+    customer, previous = _cart_customer(cart)
+    staff_choices = staff_choices() if cart["lines"] and callable(staff_choices) else staff_choices
+    packages = _packages(customer or previous, cart, changed)
+    line_forms = _line_forms(cart, staff_choices, _package_choices(packages, customer))
     options = CounterForm(cart["options"])
     payments = [
         CounterPaymentForm({f"pay-{n}-{k}": v for k, v in payment.items()}, prefix=f"pay-{n}")
@@ -383,13 +425,7 @@ def evaluate(cart: dict, *, staff_choices, branch, changed: int | None = None) -
     # Every form is validated (no short cut), so each shows its own errors.
     form_checks = [form.is_valid() for _, form in line_forms] + [options.is_valid()]
     payment_checks = [form.is_valid() for form in payments]
-    forms_valid, payments_valid = all(form_checks), all(payment_checks)
-    if customer is None:
-        state.error = "Choose a customer to start a bill."
-    elif not cart["lines"]:
-        state.error = "Add services or products to see the totals."
-    elif not forms_valid:
-        state.error = "Correct the marked fields to see the totals."
+    state.error = _cart_error(state, forms_valid=all(form_checks))
     if state.error:
         return state
     try:
@@ -401,18 +437,7 @@ def evaluate(cart: dict, *, staff_choices, branch, changed: int | None = None) -
         state.error = state.error or "Correct the marked lines to see the totals."
         return state
     _ask_buyer(state)
-    if state.computation.summary.amount_payable > 0:
-        if not payments_valid:
-            state.payment_error = "Correct the payment to issue the invoice."
-        elif any(not form.cleaned_data["method"] for form in payments):
-            state.needs_method = True
-        else:
-            try:
-                payments_check(payments_of(state), state.computation)
-            except DomainError as error:
-                state.payment_error = error.message
-            else:
-                state.payment_error = _cash_refusal(state)
+    _check_payments(state, payments_valid=all(payment_checks))
     return state
 
 
