@@ -353,19 +353,10 @@ def _local_day(field: str):
     return TruncDate(field, tzinfo=timezone.get_current_timezone())
 
 
-def package_sales(*, date_from: date, date_to: date, group: str, branch=None) -> dict:
-    """Return packages sold (at `branch`, or anywhere) per period and kind, from the journal.
-
-    `sale` and `renewal` rows count as packages sold, `top_up` rows as top-ups, each on its own
-    business day: a top-up never rewrites the month of the first sale, a transfer is no sale.
-    A void's reversal nets its sale out on the day of the void. The taxable value is the value
-    the rows added; GST is that of the package-sale invoices, on their bill date (a voided one
-    given back on the day of its void).
-    """
-    if group not in GROUPS:
-        raise ValueError(f"Unknown group {group!r}.")
+def _journal_sales(*, date_from: date, date_to: date, group: str, branch):
+    """The journal's sale, renewal and top-up rows per period and kind: counts (a reversal counts -1) and value."""
     counted = Case(When(reverses__isnull=True, then=Value(1)), default=Value(-1), output_field=IntegerField())
-    sold = (
+    return (
         _journal(branch)
         .filter(business_day__range=(date_from, date_to), event__in=(*SALE_EVENTS, JournalEvent.TOP_UP))
         .annotate(period=_period(group, "business_day"))
@@ -377,6 +368,10 @@ def package_sales(*, date_from: date, date_to: date, group: str, branch=None) ->
             paise=Sum(Paise("value_delta")),
         )
     )
+
+
+def _package_sale_gst(*, date_from: date, date_to: date, group: str, branch) -> dict[tuple[str, str], Decimal]:
+    """GST of the package-sale invoices per (period, kind): on their bill date, less a voided one's on its void day."""
     lines = _sold_at(InvoiceLine.objects.filter(line_type=LineType.PACKAGE), branch, "invoice__branch")
     tax = F("cgst") + F("sgst") + F("igst")
     charged = (
@@ -399,27 +394,45 @@ def package_sales(*, date_from: date, date_to: date, group: str, branch=None) ->
     for row in given_back:
         day = row["day"] if group == "day" else row["day"].replace(day=1)
         gst_of[(_period_label(group, day), row["assignment__package_type"])] -= row["gst"] or ZERO
+    return gst_of
+
+
+def _package_sales_row(key: tuple[str, str], row: dict, gst) -> dict | None:
+    """One period and kind of the report; None when nothing was sold (a sale voided on its own day)."""
+    taxable, gst = _money(_paise(row.get("paise"))), _money(gst)
+    if not (row.get("sold") or row.get("top_ups") or taxable or gst):
+        return None
+    return {
+        "period": key[0],
+        "package_type": key[1],
+        "sold": row.get("sold", 0),
+        "top_ups": row.get("top_ups", 0),
+        "taxable_value": taxable,
+        "gst": gst,
+        "total": taxable + gst,
+    }
+
+
+def package_sales(*, date_from: date, date_to: date, group: str, branch=None) -> dict:
+    """Return packages sold (at `branch`, or anywhere) per period and kind, from the journal.
+
+    `sale` and `renewal` rows count as packages sold, `top_up` rows as top-ups, each on its own
+    business day: a top-up never rewrites the month of the first sale, a transfer is no sale.
+    A void's reversal nets its sale out on the day of the void. The taxable value is the value
+    the rows added; GST is that of the package-sale invoices, on their bill date (a voided one
+    given back on the day of its void).
+    """
+    if group not in GROUPS:
+        raise ValueError(f"Unknown group {group!r}.")
+    period = {"date_from": date_from, "date_to": date_to, "group": group, "branch": branch}
+    sold = _journal_sales(**period)
+    gst_of = _package_sale_gst(**period)
     order = {kind: index for index, kind in enumerate(_kinds())}
-    found: dict[tuple[str, str], dict] = {}
-    for row in sold:
-        found[(_period_label(group, row["period"]), row["package_type"])] = row
-    rows = []
-    for key in sorted(set(found) | {key for key, gst in gst_of.items() if gst}, key=lambda key: (key[0], order.get(key[1], len(order)))):
-        row = found.get(key, {})
-        taxable, gst = _money(_paise(row.get("paise"))), _money(gst_of.get(key))
-        if not (row.get("sold") or row.get("top_ups") or taxable or gst):
-            continue  # a sale voided on its own day: nothing sold
-        rows.append(
-            {
-                "period": key[0],
-                "package_type": key[1],
-                "sold": row.get("sold", 0),
-                "top_ups": row.get("top_ups", 0),
-                "taxable_value": taxable,
-                "gst": gst,
-                "total": taxable + gst,
-            }
-        )
+    found = {(_period_label(group, row["period"]), row["package_type"]): row for row in sold}
+    keys = sorted(
+        set(found) | {key for key, gst in gst_of.items() if gst}, key=lambda key: (key[0], order.get(key[1], len(order)))
+    )
+    rows = [row for key in keys if (row := _package_sales_row(key, found.get(key, {}), gst_of.get(key)))]
     totals = {
         "sold": sum(row["sold"] for row in rows),
         "top_ups": sum(row["top_ups"] for row in rows),
