@@ -377,6 +377,54 @@ class TopUpResult:
     receipt: Receipt  # the receipt voucher (advance), REC series
 
 
+def _check_top_up(locked: PackageAssignment, *, on_date: date, credit, price_paid) -> tuple[Decimal, Decimal]:
+    """Refuse a package that takes no top-up today, or a credit or price that is not a sale; return both checked."""
+    if not locked.is_credit:
+        refuse("assignment", f'"{locked.package_name}" has no credit: only prepaid and kitty-party credit is topped up.')
+    refuse_closed(locked)
+    if locked.status == AssignmentStatus.EXPIRED or locked.is_expired_on(on_date):
+        refuse("status", f'"{locked.package_name}" has expired; extend it before topping it up.')
+    credit, price_paid = quantize_money(credit), quantize_money(price_paid)
+    if credit <= 0:
+        refuse("credit", "The credit added must be more than zero.")
+    if price_paid <= 0:
+        refuse("price_paid", "The price paid must be more than zero.")
+    if price_paid > credit:
+        refuse("price_paid", "The price paid cannot be more than the credit it buys.")
+    return credit, price_paid
+
+
+def _check_top_up_payment(locked: PackageAssignment, payment: PaymentIn, *, price_paid: Decimal, on_date: date) -> str:
+    """Refuse a payment that is not a tender, does not match the price, or brings the day's cash to the limit."""
+    method = _method(payment.method, "payment.method")
+    paid = price_paid if payment.amount is None else quantize_money(payment.amount)
+    if paid != price_paid:
+        refuse("payment.amount", f"The payment of {format_inr(paid)} does not match the price, {format_inr(price_paid)}.")
+    if method == PaymentMethod.CASH:  # the cash limit of the day (billing.services.rules)
+        cash_limit_check(customer=locked.customer, cash=paid, day=on_date, field="payment.method")
+    return method
+
+
+def _top_up_voucher(
+    locked: PackageAssignment, payment_row: Payment, *, credit: Decimal, price_paid: Decimal, branch: Branch
+) -> dict:
+    """The receipt voucher's snapshot: the credit bought for `price_paid`, an advance with no GST."""
+    untaxed = LineTax(price_paid, ZERO, ZERO, ZERO)
+    line = receipt_line(
+        f"{locked.package_name}: top-up of {format_inr(credit)} credit", tax=untaxed, total=price_paid, note=ADVANCE_NOTE
+    )
+    return document_snapshot(
+        title="Receipt voucher (advance)",
+        customer=locked.customer,
+        total=price_paid,
+        lines=[line],
+        summary=_summary(taxable=price_paid, tax=untaxed, round_off=ZERO, total=price_paid),
+        payments=[payment_row],
+        packages=[locked],
+        branch=branch,
+    )
+
+
 @transaction.atomic
 def assignment_top_up(
     *,
@@ -400,25 +448,8 @@ def assignment_top_up(
     """
     on_date = on_date or timezone.localdate()
     locked = lock_assignment(assignment_id)
-    if not locked.is_credit:
-        refuse("assignment", f'"{locked.package_name}" has no credit: only prepaid and kitty-party credit is topped up.')
-    refuse_closed(locked)
-    if locked.status == AssignmentStatus.EXPIRED or locked.is_expired_on(on_date):
-        refuse("status", f'"{locked.package_name}" has expired; extend it before topping it up.')
-    credit, price_paid = quantize_money(credit), quantize_money(price_paid)
-    if credit <= 0:
-        refuse("credit", "The credit added must be more than zero.")
-    if price_paid <= 0:
-        refuse("price_paid", "The price paid must be more than zero.")
-    if price_paid > credit:
-        refuse("price_paid", "The price paid cannot be more than the credit it buys.")
-    method = _method(payment.method, "payment.method")
-    paid = price_paid if payment.amount is None else quantize_money(payment.amount)
-    if paid != price_paid:
-        refuse("payment.amount", f"The payment of {format_inr(paid)} does not match the price, {format_inr(price_paid)}.")
-    if method == PaymentMethod.CASH:  # the cash limit of the day (billing.services.rules)
-        cash_limit_check(customer=locked.customer, cash=paid, day=on_date, field="payment.method")
-
+    credit, price_paid = _check_top_up(locked, on_date=on_date, credit=credit, price_paid=price_paid)
+    method = _check_top_up_payment(locked, payment, price_paid=price_paid, on_date=on_date)
     branch = branch or locked.branch
     number = next_number("REC", branch=branch, day=on_date)
     assignment_credit_add(
@@ -434,28 +465,12 @@ def assignment_top_up(
         reference=(payment.reference or "")[:80],
         received_by=user,
     )
-    line = receipt_line(
-        f"{locked.package_name}: top-up of {format_inr(credit)} credit",
-        tax=LineTax(price_paid, ZERO, ZERO, ZERO),
-        total=price_paid,
-        note=ADVANCE_NOTE,
-    )
-    summary = _summary(taxable=price_paid, tax=LineTax(price_paid, ZERO, ZERO, ZERO), round_off=ZERO, total=price_paid)
     receipt = receipt_issue(
         number=number,
         kind=ReceiptKind.ADVANCE_RECEIPT,
         customer=locked.customer,
         amount=price_paid,
-        snapshot=document_snapshot(
-            title="Receipt voucher (advance)",
-            customer=locked.customer,
-            total=price_paid,
-            lines=[line],
-            summary=summary,
-            payments=[payment_row],
-            packages=[locked],
-            branch=branch,
-        ),
+        snapshot=_top_up_voucher(locked, payment_row, credit=credit, price_paid=price_paid, branch=branch),
         created_by=user,
         branch=branch,
     )
