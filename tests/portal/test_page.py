@@ -29,7 +29,7 @@ def test_a_good_link_shows_the_packages_with_balance_progress_expiry_and_status(
     assert "Meera" not in html and "Prepaid 15,000" not in html
     assert 'href="/privacy"' in html
     assert response["Cache-Control"].startswith("max-age=0") or "no-store" in response["Cache-Control"]
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
 
 
 def test_a_credit_package_reads_rupees_left(client, meera):
