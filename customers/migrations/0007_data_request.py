@@ -7,11 +7,11 @@ from django.db import migrations, models
 
 from django.contrib.auth.management import create_permissions
 
-CODENAMES = ("export_customer", "erase_customer")
+CODENAMES = ("export_customer", "erase_customer", "view_datarequest")
 
 
 def managers_may(apps, schema_editor):
-    """The Manager group exports and erases; nobody else unless given the permission."""
+    """The Manager group exports and erases, and reads their log; nobody else unless given the permissions."""
     using = schema_editor.connection.alias
     app_config = apps.get_app_config("customers")
     app_config.models_module = True
