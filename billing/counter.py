@@ -13,12 +13,11 @@ from django.db.models import Q
 from django.utils import timezone
 
 from core.exceptions import DomainError
-from core.formats import format_date
 from core.money import money_str
 from core.payments import MAX_PAYMENTS
 from customers.models import Customer
 from packages.models import AssignmentStatus, PackageAssignment
-from packages.presenters import display_status
+from packages.presenters import package_row, starts_later
 from packages.selectors import customer_packages
 from receipts.selectors import covered_by_packages, discount_label, tax_head_labels
 
@@ -235,7 +234,7 @@ class CounterState:
         """The customer's packages for the table: active, starting later, paused, just changed by an after-sale page, finished."""
         groups = {"Active": [], "Starts later": [], "Paused": [], "Just changed": [], "Finished": []}
         for assignment in self.packages:
-            row = {**_package_row(assignment), "menu": self.operations.get(assignment.pk, [])}
+            row = {**package_row(assignment), "menu": self.operations.get(assignment.pk, [])}
             group = {"active": "Active", "upcoming": "Starts later", "paused": "Paused"}.get(row["status"])
             groups[group or ("Just changed" if assignment.pk == self.changed else "Finished")].append(row)
         return [(name, rows) for name, rows in groups.items() if rows]
@@ -287,35 +286,6 @@ def _first_error(form) -> str:
     return ""
 
 
-def _starts_later(assignment: PackageAssignment) -> bool:
-    """A renewal sold ahead: active, but of no use before its first day."""
-    return assignment.status == AssignmentStatus.ACTIVE and assignment.assigned_on > timezone.localdate()
-
-
-def _package_row(assignment: PackageAssignment) -> dict:
-    kind = assignment.kind
-    status = display_status(assignment)
-    if _starts_later(assignment):
-        status = "upcoming"
-    if kind.has_sessions:
-        bar = (assignment.remaining_sessions, assignment.total_sessions)
-    elif kind.is_credit:
-        bar = (assignment.credit_remaining.amount, assignment.credit_amount.amount)
-    else:
-        bar = None
-    return {
-        "assignment": assignment,
-        "kind_label": kind.label,
-        "balance": kind.balance_text(assignment),
-        "bar": bar if bar and bar[1] else None,
-        "status": status,
-        "status_label": (
-            f"Starts {format_date(assignment.assigned_on)}" if status == "upcoming"
-            else AssignmentStatus(status).label
-        ),
-    }
-
-
 def _packages(customer: Customer | None, cart: dict, changed: int | None) -> list[PackageAssignment]:
     """The packages of use today; then those this visit showed (one just used up), or every finished one if asked."""
     if customer is None:
@@ -360,7 +330,7 @@ def _package_choices(packages: list, customer: Customer | None) -> list[tuple[st
     return [("", "Auto (best)"), ("0", "No package")] + [
         (str(p.pk), p.package_name)
         for p in packages
-        if customer and p.status == AssignmentStatus.ACTIVE and not _starts_later(p) and not p.is_expired_on(today)
+        if customer and p.status == AssignmentStatus.ACTIVE and not starts_later(p) and not p.is_expired_on(today)
     ]
 
 

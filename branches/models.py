@@ -25,6 +25,15 @@ class Branch(models.Model):
     state_code = models.CharField(
         max_length=2, validators=[RegexValidator(r"^\d{2}$", "Use the two-digit GST state code, e.g. 29.")]
     )
+    upi_vpa = models.CharField(
+        "UPI VPA",
+        max_length=100,
+        blank=True,
+        default="",
+        db_default="",
+        validators=[RegexValidator(r"^[A-Za-z0-9.\-_]{2,256}@[A-Za-z][A-Za-z0-9]{1,63}$", "A UPI address, e.g. lotusspa@okicici.")],
+        help_text="The branch's UPI address: receipts with an amount due print a UPI QR code paying it.",
+    )
     is_active = models.BooleanField(default=True)
     users = models.ManyToManyField(
         settings.AUTH_USER_MODEL, through="BranchMembership", related_name="branches", blank=True
@@ -59,7 +68,9 @@ def default_branch_id() -> int:
     """
     from .selectors import default_branch
 
-    return default_branch().pk
+    # The id alone: another app's migration may call this before this app's latest column exists.
+    found = Branch.objects.filter(is_active=True).order_by("pk").values_list("pk", flat=True).first()
+    return found if found is not None else default_branch().pk
 
 
 class BranchMembership(models.Model):

@@ -1,13 +1,14 @@
 """Customers in admin: searchable by name and phone (the autocomplete everywhere else uses it)."""
 from django import forms
 from django.contrib import admin
-from django.core.exceptions import ValidationError
-from django.urls import reverse
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
 from django.utils.html import format_html
 
 from core.phones import format_phone
 
-from .models import Customer
+from .models import Customer, DataRequest
 from .selectors import customer_search
 from .validators import normalise_phone
 
@@ -50,6 +51,49 @@ class CustomerAdmin(admin.ModelAdmin):
         (None, {"fields": ("notes", "created_at", "packages_link")}),
     )
 
+    # Data on request (docs/customers-side.md): the export and erasure pages, view(model_admin,
+    # request, customer), by name; the app that reads invoices and messages plugs them in (portal.admin).
+    data_pages: dict = {}
+    DATA_PERMISSIONS = {"export": "customers.export_customer", "erase": "customers.erase_customer"}
+
+    def plug_data_requests(self, **pages) -> None:
+        self.data_pages = dict(pages)
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = list(super().get_fieldsets(request, obj))
+        mine = [name for name in self.data_pages if request.user.has_perm(self.DATA_PERMISSIONS[name])]
+        if obj is not None and mine:
+            fieldsets.append(("Data on request", {"fields": ("data_on_request",)}))
+        return fieldsets
+
+    def get_readonly_fields(self, request, obj=None):
+        return (*super().get_readonly_fields(request, obj), "data_on_request")
+
+    @admin.display(description="Export or erase")
+    def data_on_request(self, obj):
+        if obj is None or obj.pk is None:
+            return "-"
+        return format_html(
+            '<a href="{}" data-testid="export-data">Export the customer\'s data</a> · '
+            '<a href="{}" data-testid="erase-data">Erase the customer\'s personal data…</a>',
+            reverse("admin:customers_customer_export", args=[obj.pk]),
+            reverse("admin:customers_customer_erase", args=[obj.pk]),
+        )
+
+    def get_urls(self):
+        def page(name):
+            def view(request, object_id: int):
+                if not request.user.has_perm(self.DATA_PERMISSIONS[name]):
+                    raise PermissionDenied
+                return self.data_pages[name](self, request, get_object_or_404(Customer, pk=object_id))
+
+            return self.admin_site.admin_view(view)
+
+        mine = [
+            path(f"<int:object_id>/{name}/", page(name), name=f"customers_customer_{name}") for name in self.data_pages
+        ]
+        return [*mine, *super().get_urls()]
+
     def get_search_results(self, request, queryset, search_term):
         # The same search as the API: a phone typed with spaces or in another script finds it.
         found, may_have_duplicates = super().get_search_results(request, queryset, search_term)
@@ -67,3 +111,22 @@ class CustomerAdmin(admin.ModelAdmin):
             return "-"
         url = reverse("admin:packages_packageassignment_changelist") + f"?customer__id__exact={obj.pk}"
         return format_html('<a href="{}">Packages held</a>', url)
+
+
+@admin.register(DataRequest)
+class DataRequestAdmin(admin.ModelAdmin):
+    """The log of exports and erasures (who, when, which customer): read only."""
+
+    list_display = ("done_at", "kind", "reference", "done_by")
+    list_filter = ("kind",)
+    search_fields = ("reference",)
+    list_select_related = ("done_by",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,4 +1,5 @@
 """The spa's customers."""
+from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 
@@ -50,6 +51,10 @@ class Customer(models.Model):
 
     class Meta:
         ordering = ["name"]
+        permissions = [
+            ("export_customer", "Can export a customer's data (on request)"),
+            ("erase_customer", "Can erase a customer's personal data (on request)"),
+        ]
 
     def __str__(self):
         return f"{self.name} ({format_phone(self.phone)})"
@@ -58,3 +63,26 @@ class Customer(models.Model):
         if self.phone:
             self.phone = normalise_phone(self.phone)
         self.gstin = (self.gstin or "").strip().upper()
+
+
+class DataRequestKind(models.TextChoices):
+    EXPORT = "export", "Data exported"
+    ERASE = "erase", "Personal data erased"
+
+
+class DataRequest(models.Model):
+    """A customer's data exported or erased on their request: who did it, when, for whom (docs/customers-side.md)."""
+
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="data_requests")
+    kind = models.CharField(max_length=6, choices=DataRequestKind.choices)
+    done_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    done_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    reference = models.CharField(
+        max_length=40, help_text="The customer's anonymous reference (what an erased customer is called after)."
+    )
+
+    class Meta:
+        ordering = ["-done_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.reference}"

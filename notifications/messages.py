@@ -37,6 +37,15 @@ SUBJECTS = {
     NotificationKind.EXPIRED: "Your {{ package_name }} has expired",
 }
 EMAIL_BODY = "Dear {{ customer_name }},\n\n%s\n\nWarm regards,\n{{ spa_name }}\n"
+# The customer's side (docs/customers-side.md), by SMS only: the link to their own page, and the
+# sign-in code that opens their history, invoices and message preferences.
+CUSTOMER_SMS = {
+    "page_link": "{{ spa_name }}: your packages and balances: {{ url }} (this link works for {{ days }} days).",
+    "sign_in_code": (
+        "{{ code }} is your {{ spa_name }} code to see your history and invoices. It works for {{ minutes }} minutes. "
+        "Do not share it."
+    ),
+}
 
 
 @dataclass(frozen=True)
@@ -125,3 +134,9 @@ SAMPLE_CONTEXT = {
 def preview(template: MessageTemplate) -> Message:
     """Render `template` with sample figures, for the admin."""
     return render(template, {**SAMPLE_CONTEXT, "spa_name": settings.SPA_NAME, "spa_phone": settings.SPA_PHONE})
+
+
+def customer_sms(key: str, context: dict) -> Message:
+    """Render the customer's-side SMS `key` (CUSTOMER_SMS) with `context` and the spa's name and phone."""
+    template = MessageTemplate(channel=Channel.SMS, subject="", body=CUSTOMER_SMS[key])
+    return render(template, {**context, "spa_name": settings.SPA_NAME, "spa_phone": settings.SPA_PHONE})

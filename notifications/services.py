@@ -39,8 +39,8 @@ from django.utils import timezone
 from packages.kinds import all_kinds, kind_for
 from packages.models import AssignmentStatus, PackageAssignment
 
-from .channels import Outgoing, SendFailed, address_of, backend_for
-from .messages import Compiled, message_context, templates_by_key
+from .channels import Outgoing, SendFailed, address_of, backend_for, e164
+from .messages import Compiled, customer_sms, message_context, templates_by_key
 from .models import Channel, Notification, NotificationKind, NotificationStatus
 
 OPTED_OUT = "The customer opted out of reminders."
@@ -401,3 +401,26 @@ def notifications_resend(*, ids: Iterable[int]) -> int:
     )
     notifications_dispatch(ids)
     return len(ids)
+
+
+# --- the customer's side -----------------------------------------------------------------------
+
+# Texts of the customer's side are no Notification row (no package, no reminder kind): their
+# idempotency reference is the caller's, offset past any row id, so the gateway never mistakes
+# one for a reminder.
+CUSTOMER_SMS_REFERENCE = 2**62
+
+
+def customer_sms_send(*, phone: str, key: str, context: dict, reference: int) -> str:
+    """Send the customer's-side SMS `key` (messages.CUSTOMER_SMS) to `phone` now; return the provider's id.
+
+    The worker's job (portal.tasks), never a request's. `reference` (the caller's row id) is the
+    idempotency key: a retry of one message is one message. Raises SendFailed.
+    """
+    to = e164(phone)
+    if not to:
+        raise SendFailed("The customer has no phone number.")
+    outgoing = Outgoing(
+        notification_id=CUSTOMER_SMS_REFERENCE + reference, channel=Channel.SMS, to=to, message=customer_sms(key, context)
+    )
+    return backend_for(Channel.SMS).send(outgoing)

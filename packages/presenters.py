@@ -7,6 +7,7 @@ from datetime import date
 
 from django.utils import timezone
 
+from core.formats import format_date
 from core.money import money_str
 
 from .models import AssignmentStatus, PackageAssignment
@@ -57,4 +58,34 @@ def updated_package(assignment: PackageAssignment) -> dict:
         "package_type": assignment.package_type,
         **_balances(assignment),
         "status": display_status(assignment),
+    }
+
+
+def starts_later(assignment: PackageAssignment) -> bool:
+    """A renewal sold ahead: active, but of no use before its first day."""
+    return assignment.status == AssignmentStatus.ACTIVE and assignment.assigned_on > timezone.localdate()
+
+
+def package_row(assignment: PackageAssignment) -> dict:
+    """One package as the counter and the customer's page show it: balance, progress bar, status."""
+    kind = assignment.kind
+    status = display_status(assignment)
+    if starts_later(assignment):
+        status = "upcoming"
+    if kind.has_sessions:
+        bar = (assignment.remaining_sessions, assignment.total_sessions)
+    elif kind.is_credit:
+        bar = (assignment.credit_remaining.amount, assignment.credit_amount.amount)
+    else:
+        bar = None
+    return {
+        "assignment": assignment,
+        "kind_label": kind.label,
+        "balance": kind.balance_text(assignment),
+        "bar": bar if bar and bar[1] else None,
+        "status": status,
+        "status_label": (
+            f"Starts {format_date(assignment.assigned_on)}" if status == "upcoming"
+            else AssignmentStatus(status).label
+        ),
     }

@@ -14,6 +14,7 @@ from xhtml2pdf import pisa
 from xhtml2pdf.config.resources import ResourceAccessPolicy
 
 from .models import Receipt
+from .qr import receipt_qr_codes
 from .selectors import receipt_document
 
 FONT_FILES = {"regular": "fonts/DejaVuSans.ttf", "bold": "fonts/DejaVuSans-Bold.ttf"}
@@ -52,7 +53,8 @@ def render_receipt_pdf(receipt: Receipt, *, paper: str = "a4") -> bytes:
         for_pdf=True,
         font_regular=fonts["regular"].as_posix(),
         font_bold=fonts["bold"].as_posix(),
-        thermal_length_mm=thermal_length_mm(context),
+        thermal_length_mm=thermal_length_mm(context) + (40 if paper == "thermal" else 0),
+        qr_codes=receipt_qr_codes(receipt),
     )
     html = render_to_string("receipts/receipt_pdf.html", context)
     policy = ResourceAccessPolicy(

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "billing",
     "notifications",
     "reports",
+    "portal",  # the customer's side: their own page (docs/customers-side.md)
 ]
 
 MIDDLEWARE = [
@@ -444,3 +445,19 @@ ACCOUNTANT_LEDGERS = env.json("ACCOUNTANT_LEDGERS", default={})
 # for CUSTOMER_LINK_DAYS days (customers/links.py).
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 CUSTOMER_LINK_DAYS = env.int("CUSTOMER_LINK_DAYS", default=30)
+# The customer's page shows balances by the link alone; history, invoices and message
+# preferences need a 6-digit code sent by SMS (portal/services.py): valid PORTAL_CODE_MINUTES,
+# PORTAL_CODE_TRIES tries, then the browser stays signed in for PORTAL_SIGNED_IN_MINUTES.
+# Codes and new links are limited per phone and per client address in a window of
+# PORTAL_RATE_WINDOW_MINUTES (counted in the shared cache, like the other throttles).
+PORTAL_CODE_MINUTES = env.int("PORTAL_CODE_MINUTES", default=10)
+PORTAL_CODE_TRIES = env.int("PORTAL_CODE_TRIES", default=5)
+PORTAL_SIGNED_IN_MINUTES = env.int("PORTAL_SIGNED_IN_MINUTES", default=30)
+PORTAL_RATE_WINDOW_MINUTES = env.int("PORTAL_RATE_WINDOW_MINUTES", default=15)
+PORTAL_CODE_PER_PHONE = env.int("PORTAL_CODE_PER_PHONE", default=3)
+PORTAL_CODE_PER_ADDRESS = env.int("PORTAL_CODE_PER_ADDRESS", default=10)
+PORTAL_LINK_PER_PHONE = env.int("PORTAL_LINK_PER_PHONE", default=3)
+PORTAL_LINK_PER_ADDRESS = env.int("PORTAL_LINK_PER_ADDRESS", default=10)
+# Tax records (invoices, credit notes, the journal) are kept this long (CGST Act s.36), erasure
+# or not; the privacy notice (/privacy) says so.
+TAX_RECORD_MONTHS = 72

@@ -22,6 +22,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("spa_pkg.api_urls")),
     path("", include("receipts.urls")),
+    path("", include("portal.urls")),
     path("", include("spa_pkg.page_urls")),
     # Below the counter's pages: any other /integrated-billing/... path is the JSON API's 404.
     re_path(r"^integrated-billing/.", api_not_found),

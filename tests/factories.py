@@ -12,6 +12,7 @@ from django.contrib.contenttypes.models import ContentType
 
 import api_tokens.migrations
 import billing.migrations
+import customers.migrations
 import notifications.migrations
 from branches.models import Branch
 from branches.selectors import default_branch
@@ -52,6 +53,12 @@ def role_group(name: str) -> Group:
         group.permissions.add(*chain._permissions(apps, group._state.db, chain.ROLES.get(name, {})))
         price = _roles_migration("_managers_override_package_price")  # managers set a sale's price
         group.permissions.add(*price._permissions(apps, group._state.db, price.ROLES.get(name, {})))
+        if name == "Manager":  # a customer's data on request: export and erase
+            data = _migration(customers.migrations, "_data_request")
+            permission = apps.get_model("auth", "Permission")
+            group.permissions.add(
+                *permission.objects.filter(content_type__app_label="customers", codename__in=data.CODENAMES)
+            )
         if name == "Manager":  # the API token list with Revoke
             tokens = _migration(api_tokens.migrations, "_existing_tokens_and_managers")
             permission = apps.get_model("auth", "Permission")

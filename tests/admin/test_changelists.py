@@ -16,7 +16,7 @@ MANAGER_LISTS = [path for path in REGISTERED if path != "billing/numbersequence"
 
 def test_every_model_of_ours_is_registered():
     expected = {
-        "catalog/service", "catalog/product", "customers/customer", "receipts/receipt",
+        "catalog/service", "catalog/product", "customers/customer", "customers/datarequest", "receipts/receipt",
         "packages/prepaidpackage", "packages/servicepackage", "packages/membership", "packages/studentoffer",
         "packages/yearlymembership", "packages/kittyparty", "packages/packageassignment",
         "packages/packagebenefittracker", "packages/packageusage",
