@@ -534,7 +534,7 @@ def open_branches(count: int) -> list[int]:
 
     ids = [default_branch().pk]
     for number in range(2, count + 1):
-        gstin14 = f"29ABCDE{number:04d}F1Z"
+        gstin14 = f"29ABCFE{number:04d}F1Z"
         branch, _ = Branch.objects.get_or_create(
             code=f"BR{number}",
             defaults={"name": f"Branch {number}", "address": "Bengaluru", "state_code": "29",

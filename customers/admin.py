@@ -5,11 +5,10 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.html import format_html
 
-from core.phones import format_phone
+from core.phones import format_phone, normalise_phone
 
 from .models import Customer
 from .selectors import customer_search
-from .validators import normalise_phone
 
 
 class CustomerForm(forms.ModelForm):
