@@ -2,20 +2,18 @@
 
 Reading, checking and showing go through the phonenumbers library (libphonenumber's data:
 which lengths and ranges each country gives out, how each writes its numbers). A number
-typed without a country code is Indian, and an Indian one must be a mobile (the customer's
-reminders and link go by SMS and WhatsApp); a foreign one, typed with its "+", must be a
-valid number of its country. Digits of any script are read (ascii_digits).
+typed without a country code is Indian; a foreign one is typed with its "+". Either must
+be a number its country gives out (a mobile, or a business's landline: 080 4123 4567). Digits of any script are read (ascii_digits).
 """
 import re
 import unicodedata
 
 import phonenumbers
 from django.core.exceptions import ValidationError
-from phonenumbers import PhoneNumberFormat, PhoneNumberType
+from phonenumbers import PhoneNumberFormat
 
 INDIA = "IN"
 EXAMPLE = "98450 12345"
-_MOBILE = {PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE_OR_MOBILE}
 # The ten digits of an Indian mobile, as the library's data for India describes them.
 _INDIAN_MOBILE_DIGITS = re.compile(phonenumbers.PhoneMetadata.metadata_for_region(INDIA).mobile.national_number_pattern)
 
@@ -42,10 +40,9 @@ def _refuse(message: str) -> ValidationError:
 def normalise_phone(raw: str) -> str:
     """Return a phone number as stored: E.164 (+919845012345), in ASCII digits.
 
-    Refused, with the reason: no digits, an Indian number of other than ten digits, an
-    Indian landline, ten digits no Indian mobile starts with, a foreign number its country
-    does not give out. Each message starts with the number as typed (the import puts
-    "phone " before it).
+    Refused, with the reason: no digits, an Indian number of other than ten digits, ten
+    digits India does not give out, a foreign number its country does not give out. Each
+    message starts with the number as typed (the import puts "phone " before it).
     """
     shown = (raw or "").strip()
     text = ascii_digits(shown)
@@ -61,11 +58,8 @@ def normalise_phone(raw: str) -> str:
         national = phonenumbers.national_significant_number(number)
         if len(national) != 10:
             raise _refuse(f"{shown} has {len(national)} digits; a mobile number has 10.")
-        kind = phonenumbers.number_type(number)
-        if kind == PhoneNumberType.FIXED_LINE:
-            raise _refuse(f"{shown} is a landline number; give a mobile number, e.g. {EXAMPLE}.")
-        if kind not in _MOBILE:
-            raise _refuse(f"{shown} is not a mobile number: an Indian mobile number starts with 6, 7, 8 or 9.")
+        if not phonenumbers.is_valid_number(number):
+            raise _refuse(f"{shown} is not an Indian phone number: a mobile number starts with 6, 7, 8 or 9.")
     elif not phonenumbers.is_valid_number(number):
         raise _refuse(f"{shown} is not a phone number of +{number.country_code}: check the digits after the country code.")
     return phonenumbers.format_number(number, PhoneNumberFormat.E164)

@@ -46,11 +46,10 @@ def test_normalise_phone_refuses_numbers_too_short_to_be_real(raw):
         ("98450-1234", "98450-1234 has 9 digits; a mobile number has 10."),
         ("+91 98450 123456", "+91 98450 123456 has 11 digits; a mobile number has 10."),
         ("442079460958", "442079460958 has 12 digits; a mobile number has 10."),  # a foreign number needs its "+"
-        ("080 4000 1234", "080 4000 1234 is a landline number; give a mobile number, e.g. 98450 12345."),
-        ("5845012345", "5845012345 is not a mobile number: an Indian mobile number starts with 6, 7, 8 or 9."),
+        ("5845012345", "5845012345 is not an Indian phone number: a mobile number starts with 6, 7, 8 or 9."),
         ("+44 20 7946", "+44 20 7946 is not a phone number of +44: check the digits after the country code."),
     ],
-    ids=["empty", "nine-digits", "eleven-after-91", "foreign-without-plus", "landline", "no-mobile-range", "short-foreign"],
+    ids=["empty", "nine-digits", "eleven-after-91", "foreign-without-plus", "no-indian-range", "short-foreign"],
 )
 def test_normalise_phone_says_what_is_wrong_with_the_number(raw, message):
     with pytest.raises(ValidationError) as excinfo:
@@ -58,6 +57,10 @@ def test_normalise_phone_says_what_is_wrong_with_the_number(raw, message):
 
     assert excinfo.value.messages == [message]
     assert excinfo.value.code == "invalid_phone"
+
+
+def test_normalise_phone_takes_a_business_landline_with_its_city_code():
+    assert normalise_phone("080 4123 4567") == "+918041234567"
 
 
 def test_normalise_phone_takes_a_foreign_mobile_with_its_country_code():
