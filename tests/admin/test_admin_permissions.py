@@ -171,3 +171,19 @@ def test_the_customer_admin_stores_and_finds_a_phone_typed_in_another_script(man
     assert list(Customer.objects.values_list("phone", flat=True)) == ["+919845012345"]
     assert "phone" in twin.context["adminform"].form.errors
     assert list(found.context["cl"].result_list) == list(Customer.objects.all())
+
+
+def test_the_admin_reports_the_gstin_and_phone_reasons_on_their_fields(manager_client):
+    response = manager_client.post(
+        "/admin/customers/customer/add/", {"name": "X", "phone": "98450-1234", "gstin": "29abcde1234f1zw"}
+    )
+
+    errors = response.context["adminform"].form.errors
+    assert errors["phone"] == ["98450-1234 has 9 digits; a mobile number has 10."]
+    assert errors["gstin"] == [
+        "The PAN in this GSTIN (ABCDE1234F) is not valid: its fourth letter says who holds it "
+        "(A, B, C, F, G, H, J, K, L, P, T), not D."
+    ]
+    from customers.models import Customer
+
+    assert not Customer.objects.exists()
