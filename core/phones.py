@@ -69,10 +69,11 @@ def format_phone(phone: str | None) -> str:
     """Write a stored phone number as people read it: +91 98450 12345, +44 20 7946 0958; one the library does not know, as stored.
 
     Kept our own for the stored Indian mobile (nearly every customer), recognised by the
-    library's own pattern: the library's parse and format cost about 45 µs a number where
-    this costs about 1.5, and a page or a download formats a phone per row (docs/benchmarks.md,
-    "Kept libraries"). It also keeps the way India writes a mobile, five and five digits,
-    where the library groups about 1 in 1,000 mobile numbers like a landline (+91 6295 220 511).
+    library's own pattern: the library's parse and format cost 70 to 125 µs a number where
+    this costs 2 to 5, and the picker formats up to eight phones a keystroke, a download one
+    a row (docs/benchmarks.md, "Kept libraries"). It also keeps the way India writes a mobile,
+    five and five digits, where the library groups about 1 in 1,000 mobile numbers like a
+    landline (+91 6295 220 511).
     """
     if not phone:
         return ""

@@ -78,6 +78,7 @@ def test_pages_show_each_stored_phone_as_people_read_it(client, cashier):
 
 @pytest.mark.parametrize("national", ["9845012345", "7000001234", "6000000000", "8123456789", "9999999999"])
 def test_the_fast_path_for_a_stored_indian_mobile_writes_what_the_library_writes(national):
+    # Five and five digits, as the library writes nearly every mobile (core.phones.format_phone says where not).
     number = phonenumbers.parse("+91" + national)
 
     assert format_phone("+91" + national) == phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
