@@ -17,7 +17,7 @@ import statistics
 import sys
 import time
 
-from bench.run import ROOT, drop_database, prepare_database
+from bench.run import drop_database, start_django
 
 TYPED = ["98450 12345", "+91 98450 12345", "098450-12345", "9845012345", "91 98450 12345", "٩٨٤٥٠١٢٣٤٥"]
 
@@ -64,14 +64,7 @@ def search_ms(client, url: str, terms: list[str], count: int) -> tuple[float, fl
 
 def main(argv=None) -> int:
     args = parse_args(argv)
-    sys.path.insert(0, str(ROOT))
-    os.environ["DATABASE_URL"] = prepare_database(args)
-    os.environ["DJANGO_SETTINGS_MODULE"] = "spa_pkg.settings"
-    os.environ["DEBUG"] = "false"
-    os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-not-for-production-3b9e51c7d2a84f60")
-    import django
-
-    django.setup()
+    start_django(args)
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group
     from django.core.management import call_command
