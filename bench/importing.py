@@ -18,7 +18,7 @@ import os
 import sys
 import time
 
-from bench.run import DOC, ROOT, drop_database, machine, prepare_database, write_doc
+from bench.run import DOC, ROOT, drop_database, machine, start_django, write_doc
 
 TARGET_SECONDS = 30  # issue 23: 10,000 rows in under 30 s on both databases
 
@@ -98,15 +98,8 @@ CPU seconds do not): a load of 10 on 2 cores leaves this process a fifth of a co
 
 def main(argv=None) -> int:
     args = parse_args(argv)
-    sys.path.insert(0, str(ROOT))
     args.branches = 1
-    os.environ["DATABASE_URL"] = prepare_database(args)
-    os.environ["DJANGO_SETTINGS_MODULE"] = "spa_pkg.settings"
-    os.environ["DEBUG"] = "false"
-    os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-not-for-production-3b9e51c7d2a84f60")
-    import django
-
-    django.setup()
+    start_django(args)
     try:
         figures = run(args)
         print(

@@ -16,7 +16,7 @@ import random
 import sys
 import time
 
-from bench.run import ROOT, _cart_items, make_carts, parse_args, prepare_database
+from bench.run import _cart_items, make_carts, parse_args, start_django
 
 # Our modules, not Django's or the libraries' (pstats restrictions are regular expressions).
 OUR_CODE = r"^(?!.*(site-packages|lib/python3)).*/(billing|packages|receipts|spa_pkg|catalog|customers)/"
@@ -32,14 +32,7 @@ def main(argv=None) -> int:
             del argv[index : index + 2]
             calls, top = (value, top) if flag == "--calls" else (calls, value)
     args = parse_args(["--database", os.environ.get("BENCH_DATABASE", "spa_pkg_profile"), "--customers", "2000", "--assignments", "10000", *argv])
-    sys.path.insert(0, str(ROOT))
-    os.environ["DATABASE_URL"] = prepare_database(args)
-    os.environ["DJANGO_SETTINGS_MODULE"] = "spa_pkg.settings"
-    os.environ["DEBUG"] = "false"
-    os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-not-for-production-3b9e51c7d2a84f60")
-    import django
-
-    django.setup()
+    start_django(args)
     from django.contrib.auth import get_user_model
     from django.core.management import call_command
 

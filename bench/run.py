@@ -107,6 +107,19 @@ def prepare_database(args) -> str:
     return f"sqlite:///{sqlite_path(args)}"
 
 
+def start_django(args) -> None:
+    """Create the throwaway database and set Django up on it, DEBUG off, as production runs."""
+    sys.path.insert(0, str(ROOT))
+    os.environ["DATABASE_URL"] = prepare_database(args)
+    os.environ["DJANGO_SETTINGS_MODULE"] = "spa_pkg.settings"
+    os.environ["DEBUG"] = "false"
+    # DEBUG off needs a SECRET_KEY; the bench database is thrown away, so any key will do.
+    os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-not-for-production-3b9e51c7d2a84f60")
+    import django
+
+    django.setup()
+
+
 def drop_database(args) -> None:
     from django.db import connections
 
@@ -534,7 +547,7 @@ def open_branches(count: int) -> list[int]:
 
     ids = [default_branch().pk]
     for number in range(2, count + 1):
-        gstin14 = f"29ABCDE{number:04d}F1Z"
+        gstin14 = f"29ABCFE{number:04d}F1Z"
         branch, _ = Branch.objects.get_or_create(
             code=f"BR{number}",
             defaults={"name": f"Branch {number}", "address": "Bengaluru", "state_code": "29",
@@ -686,17 +699,9 @@ def write_doc(section_name: str, body: str) -> None:
 
 def main(argv=None) -> int:
     args = parse_args(argv)
-    sys.path.insert(0, str(ROOT))
-    os.environ["DATABASE_URL"] = prepare_database(args)
     if args.branches > 1:  # a chain numbers per branch (branches.checks)
         os.environ.update(CHAIN_FORMATS)
-    os.environ["DJANGO_SETTINGS_MODULE"] = "spa_pkg.settings"
-    os.environ["DEBUG"] = "false"
-    # DEBUG off needs a SECRET_KEY; the bench database is thrown away, so any key will do.
-    os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-not-for-production-3b9e51c7d2a84f60")
-    import django
-
-    django.setup()
+    start_django(args)
     from django.contrib.auth import get_user_model
     from django.core.management import call_command
 

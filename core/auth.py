@@ -10,6 +10,7 @@ the same row), or a page by session, costs one query before its own work.
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Permission
+from django.contrib.postgres.aggregates import StringAgg
 from django.db.models import Aggregate, CharField, F, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Concat
 
@@ -18,15 +19,22 @@ from .compiled import CompiledQuery
 SEPARATOR = " "  # permission names ("app_label.codename") never hold a space
 
 
-class TextList(Aggregate):
-    """The values joined with SEPARATOR: STRING_AGG on PostgreSQL, GROUP_CONCAT on SQLite."""
+class TextList(StringAgg):
+    """The values joined with `delimiter` (SEPARATOR unless told): Django's StringAgg on PostgreSQL.
 
-    function = "STRING_AGG"
-    template = f"%(function)s(%(expressions)s, '{SEPARATOR}')"
+    Django 5.2's StringAgg is PostgreSQL's only; SQLite (development, the tests) gets the same
+    from GROUP_CONCAT(value, delimiter). The order of the values is the database's either way.
+    """
+
     output_field = CharField()
 
+    def __init__(self, expression, delimiter: str = SEPARATOR, **extra):
+        super().__init__(expression, delimiter, **extra)
+
     def as_sqlite(self, compiler, connection, **extra_context):
-        return super().as_sql(compiler, connection, function="GROUP_CONCAT", **extra_context)
+        return Aggregate.as_sql(
+            self, compiler, connection, function="GROUP_CONCAT", template="%(function)s(%(expressions)s)", **extra_context
+        )
 
 
 def _permission_names():

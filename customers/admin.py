@@ -6,11 +6,10 @@ from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.html import format_html
 
-from core.phones import format_phone
+from core.phones import format_phone, normalise_phone
 
 from .models import Customer, DataRequest
 from .selectors import customer_search
-from .validators import normalise_phone
 
 
 class CustomerForm(forms.ModelForm):

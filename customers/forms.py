@@ -3,9 +3,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from core.forms import PageForm
+from core.phones import normalise_phone
 
 from .models import Customer
-from .validators import normalise_phone
 
 
 class NewCustomerForm(PageForm):

@@ -3,10 +3,11 @@ from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 
-from core.phones import format_phone
+from core.gstin import validate_gstin
+from core.phones import format_phone, normalise_phone
 
 from .links import new_page_key
-from .validators import normalise_phone, validate_date_of_birth, validate_gstin
+from .validators import validate_date_of_birth
 
 
 class Customer(models.Model):

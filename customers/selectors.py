@@ -1,7 +1,7 @@
 """Reads on customers: the search the API, the pages and the admin share."""
 from django.db.models import Q
 
-from .validators import phone_digits
+from core.phones import phone_digits
 
 MIN_PHONE_SEARCH_DIGITS = 3
 

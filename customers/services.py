@@ -5,9 +5,9 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from core.exceptions import DomainError
+from core.phones import normalise_phone
 
 from .models import Customer
-from .validators import normalise_phone
 
 
 class InvalidCustomer(DomainError):

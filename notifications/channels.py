@@ -13,7 +13,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
 
-from customers.validators import normalise_phone
+from core.phones import normalise_phone
 
 from .messages import Message
 from .models import Channel

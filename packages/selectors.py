@@ -54,12 +54,6 @@ def assignments_readable_by(user) -> QuerySet[PackageAssignment]:
     return assignments.filter(~Exists(links) | Exists(links.filter(works_at_condition(user))) | condition)
 
 
-class BranchList(TextList):
-    """The "code<US>name" of each branch joined with <RS> (TextList's separator is a space, which names hold)."""
-
-    template = f"%(function)s(%(expressions)s, '{BRANCH_END}')"
-
-
 def valid_at_subquery() -> Subquery:
     """A subquery: the branches the outer assignment's template lists, as one text (NULL: every branch)."""
     links = (
@@ -68,7 +62,8 @@ def valid_at_subquery() -> Subquery:
         .annotate(together=Value(1))
         .values("together")
         .annotate(
-            pairs=BranchList(Concat("branch__code", Value(CODE_END), "branch__name", output_field=CharField()))
+            # TextList's own separator is a space, which names hold.
+            pairs=TextList(Concat("branch__code", Value(CODE_END), "branch__name", output_field=CharField()), BRANCH_END)
         )
         .values("pairs")
     )

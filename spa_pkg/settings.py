@@ -344,7 +344,7 @@ CURRENCY_CHOICES = [("INR", "INR ₹")]
 # The spa's own details, printed on invoices and receipts.
 SPA_NAME = env("SPA_NAME", default="Lotus Day Spa")
 SPA_ADDRESS = env("SPA_ADDRESS", default="12 MG Road, Bengaluru, Karnataka 560001")
-SPA_GSTIN = env("SPA_GSTIN", default="29ABCDE1234F1ZW")
+SPA_GSTIN = env("SPA_GSTIN", default="29ABCFE1234F1ZS")
 SPA_STATE_CODE = env("SPA_STATE_CODE", default="29")
 SPA_PHONE = env("SPA_PHONE", default="+91 80 4000 1234")
 # The code of the first branch, made from the settings above (docs/operations.md "A chain of branches").

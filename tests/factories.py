@@ -244,8 +244,8 @@ class BranchFactory(factory.django.DjangoModelFactory):
     phone = "+91 80 4000 0000"
     state_code = "29"
     gstin = factory.LazyAttributeSequence(
-        lambda branch, n: f"{branch.state_code}ABCDE{n % 10000:04d}F1Z"
-        + gstin_check_digit(f"{branch.state_code}ABCDE{n % 10000:04d}F1Z")
+        lambda branch, n: f"{branch.state_code}ABCFE{n % 10000:04d}F1Z"
+        + gstin_check_digit(f"{branch.state_code}ABCFE{n % 10000:04d}F1Z")
     )
 
 

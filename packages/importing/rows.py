@@ -17,9 +17,8 @@ from django.utils.formats import get_format
 
 from catalog.models import Service
 from core.money import ZERO, format_inr, parse_rupees, quantize_money
-from core.phones import format_phone
+from core.phones import format_phone, normalise_phone
 from customers.models import Customer
-from customers.validators import normalise_phone, phone_digits
 
 from ..kinds import all_kinds, kind_for
 from ..kinds.base import Kind
@@ -151,18 +150,14 @@ class Lookups:
 
 
 def phone_of(value) -> str:
-    """Return the phone as stored (+91XXXXXXXXXX), or say how many digits it has."""
+    """Return the phone as stored (+91XXXXXXXXXX), or say what is wrong with it ("phone 98450-1234 has 9 digits...")."""
     text = cell_text(value).strip()
     if not text:
         raise RowError("phone is empty")
-    digits = phone_digits(text)
-    indian = len(digits) == 10 or (len(digits) == 11 and digits[0] == "0") or (len(digits) == 12 and digits[:2] == "91")
-    if not (indian or text.startswith("+")):
-        raise RowError(f"phone {text} has {len(digits)} digits; a mobile number has 10")
     try:
         return normalise_phone(text)
-    except ValidationError:
-        raise RowError(f"phone {text} is not a phone number") from None
+    except ValidationError as exc:
+        raise RowError(f"phone {exc.messages[0].rstrip('.')}") from None
 
 
 def amount_of(value, column: str, *, required: bool = True) -> Decimal | None:

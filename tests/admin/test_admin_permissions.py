@@ -133,14 +133,14 @@ def test_only_the_manager_group_holds_voids_reports_and_the_after_sale_permissio
 def test_a_customer_added_in_admin_is_stored_with_a_normalised_phone_and_gstin(manager_client):
     response = manager_client.post(
         "/admin/customers/customer/add/",
-        {"name": "Blossom Events LLP", "phone": "098450 12345", "gstin": "29abcde1234f1zw", "state_code": "29"},
+        {"name": "Blossom Events LLP", "phone": "098450 12345", "gstin": "29abcfe1234f1zs", "state_code": "29"},
     )
 
     assert response.status_code == 302
     from customers.models import Customer
 
     customer = Customer.objects.get()
-    assert (customer.phone, customer.gstin) == ("+919845012345", "29ABCDE1234F1ZW")
+    assert (customer.phone, customer.gstin) == ("+919845012345", "29ABCFE1234F1ZS")
 
 
 def test_a_bad_phone_in_admin_is_reported_on_the_phone_field(manager_client):
@@ -171,3 +171,19 @@ def test_the_customer_admin_stores_and_finds_a_phone_typed_in_another_script(man
     assert list(Customer.objects.values_list("phone", flat=True)) == ["+919845012345"]
     assert "phone" in twin.context["adminform"].form.errors
     assert list(found.context["cl"].result_list) == list(Customer.objects.all())
+
+
+def test_the_admin_reports_the_gstin_and_phone_reasons_on_their_fields(manager_client):
+    response = manager_client.post(
+        "/admin/customers/customer/add/", {"name": "X", "phone": "98450-1234", "gstin": "29abcde1234f1zw"}
+    )
+
+    errors = response.context["adminform"].form.errors
+    assert errors["phone"] == ["98450-1234 has 9 digits; a mobile number has 10."]
+    assert errors["gstin"] == [
+        "The PAN in this GSTIN (ABCDE1234F) is not valid: its fourth letter says who holds it "
+        "(A, B, C, F, G, H, J, K, L, P, T), not D."
+    ]
+    from customers.models import Customer
+
+    assert not Customer.objects.exists()

@@ -31,7 +31,7 @@ def migrate_a_shop_with_day_sequences(migrator) -> list[tuple[str, int, int]]:
     migrator.migrate(BEFORE)
     old = migrator.loader.project_state(BEFORE).apps
     branch, _ = old.get_model("branches", "Branch").objects.get_or_create(
-        code="MAIN", defaults={"name": "Lotus", "address": "MG Road", "gstin": "29ABCDE1234F1Z5", "state_code": "29"}
+        code="MAIN", defaults={"name": "Lotus", "address": "MG Road", "gstin": "29ABCFE1234F1Z5", "state_code": "29"}
     )
     branch_id = branch.pk
     for series, day, last in DAYS:

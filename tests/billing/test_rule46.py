@@ -20,7 +20,7 @@ from tests.factories import CustomerFactory, MembershipFactory, PrepaidPackageFa
 
 pytestmark = pytest.mark.django_db
 
-GSTIN = "29ABCDE1234F1ZW"
+GSTIN = "29ABCFE1234F1ZS"
 
 
 @pytest.fixture

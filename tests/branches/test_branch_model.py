@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 def branch(**overrides) -> Branch:
     values = {
         "code": "KOR", "name": "Koramangala", "address": "80 Feet Road, Bengaluru", "state_code": "29",
-        "gstin": "29ABCDE1234F2Z" + gstin_check_digit("29ABCDE1234F2Z"),
+        "gstin": "29ABCFE1234F2Z" + gstin_check_digit("29ABCFE1234F2Z"),
     }
     return Branch(**{**values, **overrides})
 
@@ -33,9 +33,9 @@ def test_a_branch_with_a_valid_gstin_of_its_state_is_clean():
 @pytest.mark.parametrize(
     "overrides, field",
     [
-        ({"gstin": "29ABCDE1234F2ZX"}, "gstin"),  # wrong check digit
-        ({"gstin": "29ABCDE1234"}, "gstin"),  # too short
-        ({"gstin": "2AABCDE1234F2Z5"}, "gstin"),  # no state code
+        ({"gstin": "29ABCFE1234F2ZX"}, "gstin"),  # wrong check digit
+        ({"gstin": "29ABCFE1234"}, "gstin"),  # too short
+        ({"gstin": "2AABCFE1234F2Z5"}, "gstin"),  # no state code
         ({"state_code": "27"}, "gstin"),  # a Karnataka GSTIN at a branch in Maharashtra
         ({"code": "K"}, "code"),
         ({"code": "KORAMAN"}, "code"),

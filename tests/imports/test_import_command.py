@@ -80,6 +80,22 @@ def test_one_bad_row_among_good_ones_writes_nothing(shop, write_file):
     assert nothing_written()
 
 
+def test_a_phone_the_library_refuses_is_reported_in_its_words(shop, write_file):
+    path = write_file([
+        *GOOD,
+        row(phone="+91 98450 123456", reference="OLD-3"),
+        row(phone="5845012345", reference="OLD-4"),
+        row(phone="+44 20 7946", reference="OLD-5"),
+    ])
+
+    said = refused(path)
+
+    assert "row 4: phone +91 98450 123456 has 11 digits; a mobile number has 10" in said
+    assert "row 5: phone 5845012345 is not an Indian phone number: a mobile number starts with 6, 7, 8 or 9" in said
+    assert "row 6: phone +44 20 7946 is not a phone number of +44: check the digits after the country code" in said
+    assert nothing_written()
+
+
 def test_skipping_bad_rows_brings_in_the_good_ones(shop, write_file):
     path = write_file([*GOOD, row(phone="12345", reference="OLD-3")])
 

@@ -60,7 +60,7 @@ class History:
         self.Usage = apps.get_model("packages", "PackageUsage")
         Branch = apps.get_model("branches", "Branch")
         self.branch = Branch.objects.order_by("pk").first() or Branch.objects.create(
-            code="MAIN", name="Main", address="MG Road", gstin="29ABCDE1234F1Z5", state_code="29"
+            code="MAIN", name="Main", address="MG Road", gstin="29ABCFE1234F1Z5", state_code="29"
         )
         self.content_type, _ = apps.get_model("contenttypes", "ContentType").objects.get_or_create(
             app_label="packages", model="servicepackage"

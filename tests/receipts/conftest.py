@@ -8,7 +8,7 @@ from tests.factories import CustomerFactory, PrepaidPackageFactory, ServicePacka
 
 @pytest.fixture
 def sale(cashier, facial):
-    customer = CustomerFactory(name="Priya Sharma", phone="+919845012345", gstin="29ABCDE1234F1ZW")
+    customer = CustomerFactory(name="Priya Sharma", phone="+919845012345", gstin="29ABCFE1234F1ZS")
     return assignment_sell(
         customer=customer,
         template=ServicePackageFactory(name="3+1 Facial Package"),

@@ -35,7 +35,7 @@ def test_the_tax_invoice_page_prints_what_gst_rule_46_asks_for(client, cashier, 
         sale.invoice.number,
         sale.receipt.number,
         "Priya Sharma",
-        "29ABCDE1234F1ZW",  # the customer's GSTIN
+        "29ABCFE1234F1ZS",  # the customer's GSTIN
         "999722",  # SAC of the facial
         "3,600.00",  # taxable value
         "@2.5%",  # CGST and SGST rates

@@ -52,7 +52,7 @@ def unpaid(customer):
     snapshot = {
         "title": "Tax invoice",
         "invoice_number": "MAIN/26-27/00042",
-        "seller": {"name": "Lotus Day Spa", "gstin": "29ABCDE1234F1ZW", "state_code": "29"},
+        "seller": {"name": "Lotus Day Spa", "gstin": "29ABCFE1234F1ZS", "state_code": "29"},
         "customer": {"name": customer.name, "phone": customer.phone},
         "lines": [
             {

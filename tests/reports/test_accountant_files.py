@@ -72,7 +72,7 @@ def month(db):
                       payment=PaymentIn("cash"))
     invoice_create(customer=devi, cashier=cashier, items=[CartItem(type="service", id=massage.pk, quantity=1)],
                    use_credit=True)
-    firm = CustomerFactory(name="Lotus Events LLP", phone="+919800000103", gstin="29ABCDE1234F1ZW", state_code="29")
+    firm = CustomerFactory(name="Lotus Events LLP", phone="+919800000103", gstin="29ABCFE1234F1ZS", state_code="29")
     invoice_create(customer=firm, cashier=cashier, items=[CartItem(type="service", id=massage.pk, quantity=2)],
                    payments=[PaymentIn("bank_transfer")])
     last_month = today.replace(day=1) - timedelta(days=1)
@@ -134,10 +134,10 @@ def test_b2cs_and_b2b_add_up_to_the_invoices_less_the_credit_notes(download, mon
 
 def test_b2b_lists_the_registered_customer_s_invoice(download):
     (row,) = read_csv(download("b2b.csv"))
-    invoice = Invoice.objects.get(customer__gstin="29ABCDE1234F1ZW")
+    invoice = Invoice.objects.get(customer__gstin="29ABCFE1234F1ZS")
 
     assert (row["GSTIN/UIN of Recipient"], row["Receiver Name"], row["Invoice Number"]) == (
-        "29ABCDE1234F1ZW", "Lotus Events LLP", invoice.number,
+        "29ABCFE1234F1ZS", "Lotus Events LLP", invoice.number,
     )
     assert row["Invoice date"] == invoice.bill_date.strftime("%d-%b-%Y")
     assert (row["Invoice Value"], row["Rate"], row["Taxable Value"]) == ("2100.00", "5", "2000.00")

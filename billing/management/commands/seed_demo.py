@@ -153,11 +153,11 @@ USERS = [
 # The chain's other branches: code, name, address, phone, state code, GSTIN (14 chars; check digit computed).
 MORE_BRANCHES = [
     ("KOR", "Lotus Day Spa Koramangala", "80 Feet Road, Koramangala, Bengaluru, Karnataka 560034", "+91 80 4000 5678",
-     "29", "29ABCDE1234F2Z"),
+     "29", "29ABCFE1234F2Z"),
     ("BND", "Lotus Day Spa Bandra", "Hill Road, Bandra West, Mumbai, Maharashtra 400050", "+91 22 4000 1234",
-     "27", "27ABCDE1234F1Z"),
+     "27", "27ABCFE1234F1Z"),
     ("IND", "Lotus Day Spa Indiranagar", "100 Feet Road, Indiranagar, Bengaluru, Karnataka 560038", "+91 80 4000 9012",
-     "29", "29ABCDE1234F3Z"),
+     "29", "29ABCFE1234F3Z"),
 ]
 
 
