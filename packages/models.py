@@ -14,6 +14,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models.functions import Cast, Round
+from django.db.models.lookups import GreaterThan
 from django.utils import timezone
 from djmoney.money import Money
 
@@ -40,13 +42,48 @@ class PackageType(models.TextChoices):
 
 
 def percent(numerator: Decimal, denominator: Decimal) -> Decimal:
-    """Return numerator / denominator as a percentage with two places, half-up."""
+    """Return numerator / denominator as a percentage with two places, half-up.
+
+    The in-memory twin of `percent_sql`, which the database stores: forms preview with it and
+    `clean()` checks the figure fits its column before the database is asked to store it.
+    """
     if not denominator:
         return Decimal("0.00")
     return (Decimal(numerator) * 100 / Decimal(denominator)).quantize(
         Decimal("0.01"), rounding=ROUND_HALF_UP
     )
 
+
+def paise(expression) -> models.Func:
+    """An amount of rupees as whole paise, an exact integer on PostgreSQL and SQLite alike."""
+    return Cast(Round(models.ExpressionWrapper(expression * 100, output_field=models.DecimalField())), models.BigIntegerField())
+
+
+def percent_sql(gain, base) -> models.Expression:
+    """`percent(gain, base)` as a database expression, for whole numbers `gain` >= 0 (paise, sessions).
+
+    The half-up rounding is integer arithmetic, floor((20,000 x gain + base) / 2 base) hundredths
+    of a percent, then x 0.01: no float division and no banker's rounding on either database.
+    """
+    hundredths = (gain * 20000 + base) / (base * 2)
+    return models.Case(
+        models.When(GreaterThan(base, 0), then=hundredths * models.Value(Decimal("0.01"))),
+        default=models.Value(Decimal("0.00")),
+        output_field=models.DecimalField(max_digits=6, decimal_places=2),
+    )
+
+
+def computed(expression, output_field) -> models.GeneratedField:
+    """A template figure the database works out from the template's inputs and stores (docs/design.md)."""
+    return models.GeneratedField(expression=expression, output_field=output_field, db_persist=True)
+
+
+def benefit_percent_field(value: str, price: str) -> models.GeneratedField:
+    """The benefit of a credit template: (value - price) / price, in percent."""
+    return computed(
+        percent_sql(paise(models.F(value) - models.F(price)), paise(models.F(price))),
+        models.DecimalField(max_digits=6, decimal_places=2),
+    )
 
 
 # How long a template's validity may be: model, admin, API and pages all use these. A validity
@@ -136,8 +173,12 @@ class PackageTemplate(models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
-        self.compute()
+        # The database works the computed figures out (GeneratedField) and an insert returns them;
+        # an update does not, so the instance is given the same figures rather than read again.
+        adding = self._state.adding
         super().save(*args, **kwargs)
+        if not adding:
+            self.compute()
 
     @property
     def kind(self):
@@ -145,7 +186,7 @@ class PackageTemplate(models.Model):
         return kind_for(self.package_type)
 
     def compute(self) -> None:
-        """Fill in the computed fields (free sessions, benefit %): the kind knows how."""
+        """Fill in the computed fields (free sessions, benefit %) in memory, as the database will store them."""
         self.kind.compute(self)
 
     def default_expiry(self, start: date) -> date | None:
@@ -192,10 +233,11 @@ class PackageTemplate(models.Model):
             try:
                 # The field's own type first: a default of 0 is an int, and DecimalValidator
                 # wants a Decimal. Nothing computed yet (an input was refused) is nothing to check.
-                value = field.to_python(getattr(self, field.attname))
+                checked = field.output_field if field.generated else field
+                value = checked.to_python(self.__dict__.get(field.attname))  # unsaved and not computed: none
                 if value is None:
                     continue
-                field.run_validators(value)
+                checked.run_validators(value)
             except ValidationError:
                 message = f"These figures make the {field.verbose_name} too large; check them."
                 raise ValidationError({blame: message}) from None
@@ -208,7 +250,7 @@ class PrepaidPackage(PackageTemplate):
 
     actual_price = money_field("price paid")
     after_value = money_field("credit value")
-    benefit_percent = models.DecimalField(max_digits=6, decimal_places=2, editable=False, default=0)
+    benefit_percent = benefit_percent_field("after_value", "actual_price")
     validity_months = validity_months_field(default=12)
     validity_days = validity_days_field()
 
@@ -232,8 +274,11 @@ class ServicePackage(PackageTemplate):
 
     pay_for = models.PositiveIntegerField()
     total_services = models.PositiveIntegerField()
-    free_sessions = models.PositiveIntegerField(editable=False, default=0)
-    benefit_percent = models.DecimalField(max_digits=6, decimal_places=2, editable=False, default=0)
+    free_sessions = computed(models.F("total_services") - models.F("pay_for"), models.IntegerField())
+    benefit_percent = computed(
+        percent_sql(models.F("total_services") - models.F("pay_for"), models.F("pay_for")),
+        models.DecimalField(max_digits=6, decimal_places=2),
+    )
     validity_months = validity_months_field(default=6)
     validity_days = validity_days_field()
 
@@ -332,7 +377,7 @@ class KittyParty(PackageTemplate):
 
     price = money_field()
     after_value = money_field("credit value")
-    benefit_percent = models.DecimalField(max_digits=6, decimal_places=2, editable=False, default=0)
+    benefit_percent = benefit_percent_field("after_value", "price")
     min_guests = models.PositiveIntegerField(default=10)
     validity_months = validity_months_field(default=3)
     validity_days = validity_days_field()
