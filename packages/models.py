@@ -26,19 +26,7 @@ from core.formats import format_date
 from customers.models import Customer
 
 from .constraints import FieldCheckConstraint
-from .kinds import kind_choices, kind_for
-from .weekdays import parse_valid_days
-
-
-class PackageType(models.TextChoices):
-    PREPAID = "prepaid", "Prepaid credit"
-    SERVICE_PACKAGE = "service_package", "Service package"
-    MEMBERSHIP = "membership", "Membership"
-    STUDENT_OFFER = "student_offer", "Student offer"
-    YEARLY_MEMBERSHIP = "yearly_membership", "Yearly membership"
-    KITTY_PARTY = "kitty_party", "Kitty party"
-
-
+from .kinds import all_kinds, kind_choices, kind_for
 
 
 def percent(numerator: Decimal, denominator: Decimal) -> Decimal:
@@ -243,162 +231,6 @@ class PackageTemplate(models.Model):
                 raise ValidationError({blame: message}) from None
 
 
-class PrepaidPackage(PackageTemplate):
-    """Pay `actual_price`, get `after_value` of credit usable on anything."""
-
-    package_type = PackageType.PREPAID
-
-    actual_price = money_field("price paid")
-    after_value = money_field("credit value")
-    benefit_percent = benefit_percent_field("after_value", "actual_price")
-    validity_months = validity_months_field(default=12)
-    validity_days = validity_days_field()
-
-    class Meta(PackageTemplate.Meta):
-        constraints = [
-            check("actual_price", models.Q(actual_price__gt=0), "prepaid_price_positive", PRICE_POSITIVE),
-            check(
-                "after_value",
-                models.Q(after_value__gte=models.F("actual_price")),
-                "prepaid_value_not_below_price",
-                "The credit value cannot be below the price paid.",
-            ),
-            *validity_constraints("prepaid"),
-        ]
-
-
-class ServicePackage(PackageTemplate):
-    """Pay for `pay_for` sessions, get `total_services` ("3+1"). The service is chosen at assignment."""
-
-    package_type = PackageType.SERVICE_PACKAGE
-
-    pay_for = models.PositiveIntegerField()
-    total_services = models.PositiveIntegerField()
-    free_sessions = computed(models.F("total_services") - models.F("pay_for"), models.IntegerField())
-    benefit_percent = computed(
-        percent_sql(models.F("total_services") - models.F("pay_for"), models.F("pay_for")),
-        models.DecimalField(max_digits=6, decimal_places=2),
-    )
-    validity_months = validity_months_field(default=6)
-    validity_days = validity_days_field()
-
-    class Meta(PackageTemplate.Meta):
-        constraints = [
-            check("pay_for", models.Q(pay_for__gt=0), "servicepackage_pay_for_positive", "Pay for at least one session."),
-            check(
-                "total_services",
-                models.Q(total_services__gt=models.F("pay_for")),
-                "servicepackage_total_above_pay_for",
-                "Total sessions must be more than the sessions paid for.",
-            ),
-            *validity_constraints("servicepackage"),
-        ]
-
-
-class Membership(PackageTemplate):
-    """Included services are free, unlimited, while the membership is active."""
-
-    package_type = PackageType.MEMBERSHIP
-
-    price = money_field()
-    validity_months = validity_months_field(default=12)
-    validity_days = validity_days_field()
-    services_included = models.ManyToManyField(Service, related_name="memberships")
-
-    class Meta(PackageTemplate.Meta):
-        constraints = [
-            check("price", models.Q(price__gt=0), "membership_price_positive", PRICE_POSITIVE),
-            *validity_constraints("membership"),
-        ]
-
-
-class StudentOffer(PackageTemplate):
-    """A percentage off services, only between two dates and on some weekdays."""
-
-    package_type = PackageType.STUDENT_OFFER
-
-    price = money_field(default=Money(0, "INR"), help_text="Enrolment fee; zero for a free offer.")
-    discount_percentage = models.DecimalField(max_digits=5, decimal_places=2, validators=DISCOUNT_VALIDATORS)
-    valid_from = models.DateField()
-    valid_to = models.DateField()
-    valid_days = models.CharField(max_length=40, default="Mon-Fri", help_text='"Mon-Fri" or "Mon,Wed,Sat".')
-    conditions = models.TextField(blank=True)
-
-    class Meta(PackageTemplate.Meta):
-        constraints = [
-            check("price", models.Q(price__gte=0), "studentoffer_price_not_negative", "The fee cannot be negative."),
-            check(
-                "discount_percentage",
-                models.Q(discount_percentage__gt=0, discount_percentage__lte=100),
-                "studentoffer_discount_range",
-                DISCOUNT_RANGE,
-            ),
-            check(
-                "valid_to",
-                models.Q(valid_to__gte=models.F("valid_from")),
-                "studentoffer_dates_ordered",
-                "The offer cannot end before it starts.",
-            ),
-        ]
-
-    @property
-    def weekdays(self) -> tuple[str, ...]:
-        return parse_valid_days(self.valid_days)
-
-
-class YearlyMembership(PackageTemplate):
-    """A percentage off services for the year, plus recorded extra benefits."""
-
-    package_type = PackageType.YEARLY_MEMBERSHIP
-
-    price = money_field()
-    discount_percent = models.DecimalField(max_digits=5, decimal_places=2, validators=DISCOUNT_VALIDATORS)
-    validity_months = validity_months_field(default=12)
-    validity_days = validity_days_field()
-    extra_benefits = models.TextField(blank=True, help_text="e.g. a free birthday session.")
-
-    class Meta(PackageTemplate.Meta):
-        constraints = [
-            check("price", models.Q(price__gt=0), "yearly_price_positive", PRICE_POSITIVE),
-            check(
-                "discount_percent",
-                models.Q(discount_percent__gt=0, discount_percent__lte=100),
-                "yearly_discount_range",
-                DISCOUNT_RANGE,
-            ),
-            *validity_constraints("yearly"),
-        ]
-
-
-class KittyParty(PackageTemplate):
-    """A group credit on the included services, for a bill of at least `min_guests` guests."""
-
-    package_type = PackageType.KITTY_PARTY
-
-    price = money_field()
-    after_value = money_field("credit value")
-    benefit_percent = benefit_percent_field("after_value", "price")
-    min_guests = models.PositiveIntegerField(default=10)
-    validity_months = validity_months_field(default=3)
-    validity_days = validity_days_field()
-    services_included = models.ManyToManyField(Service, related_name="kitty_parties")
-
-    class Meta(PackageTemplate.Meta):
-        verbose_name_plural = "kitty parties"
-        constraints = [
-            check("price", models.Q(price__gt=0), "kitty_price_positive", PRICE_POSITIVE),
-            check(
-                "after_value",
-                models.Q(after_value__gte=models.F("price")),
-                "kitty_value_not_below_price",
-                "The credit value cannot be below the price.",
-            ),
-            check("min_guests", models.Q(min_guests__gte=1), "kitty_min_guests_positive", "At least one guest."),
-            *validity_constraints("kitty"),
-        ]
-
-
-
 def latest_expiry(today: date | None = None) -> date:
     """Return the last day a package may expire on: MAX_EXPIRY_YEARS from today."""
     return (today or timezone.localdate()) + relativedelta(years=MAX_EXPIRY_YEARS)
@@ -542,6 +374,10 @@ class PackageAssignment(models.Model):
             ("adjust_balance", "Can correct a package's balance"),
             ("top_up_assignment", "Can top up a package's credit"),
             ("override_package_price", "Can sell a package at another price than its list price"),
+            # Templates of every kind, one codename whatever the kind (core.permissions): a kind
+            # added later is covered by the roles that hold these, with nothing to grant.
+            ("view_template", "Can see package templates of every kind"),
+            ("change_template", "Can add, change and take off sale package templates of every kind"),
         ]
         indexes = [
             models.Index(fields=["customer", "status", "expires_on"], name="assignment_billing_lookup"),
@@ -851,3 +687,21 @@ class JournalFold(models.Model):
 
     def __str__(self):
         return f"journal folded up to row {self.upto_id}"
+
+
+# Each kind's template model lives in its kind's module (packages/kinds/<kind>.py), with its rule,
+# valuation, texts and fields. Importing them here, in the order of the kinds table of
+# docs/design.md, lets Django know the models and registers the kinds in that order.
+# isort: off
+from .kinds.prepaid import PrepaidPackage  # noqa: E402, F401
+from .kinds.service_package import ServicePackage  # noqa: E402, F401
+from .kinds.membership import Membership  # noqa: E402, F401
+from .kinds.student_offer import StudentOffer  # noqa: E402, F401
+from .kinds.yearly_membership import YearlyMembership  # noqa: E402, F401
+from .kinds.kitty_party import KittyParty  # noqa: E402, F401
+# isort: on
+
+# The built-in kinds as an enum (PackageType.PREPAID), drawn from the registry: no hand list.
+PackageType = models.TextChoices(
+    "PackageType", [(kind.package_type.upper(), (kind.package_type, kind.label)) for kind in all_kinds()]
+)

@@ -171,3 +171,12 @@ def test_the_customer_admin_stores_and_finds_a_phone_typed_in_another_script(man
     assert list(Customer.objects.values_list("phone", flat=True)) == ["+919845012345"]
     assert "phone" in twin.context["adminform"].form.errors
     assert list(found.context["cl"].result_list) == list(Customer.objects.all())
+
+
+def test_the_roles_hold_the_template_permissions_of_every_kind():
+    """packages 0026: whoever held a kind's model permissions holds the one codename every kind is checked by."""
+    cashier = set(Group.objects.get(name="Cashier").permissions.values_list("codename", flat=True))
+    manager = set(Group.objects.get(name="Manager").permissions.values_list("codename", flat=True))
+
+    assert "view_template" in cashier and "change_template" not in cashier
+    assert {"view_template", "change_template"} <= manager
