@@ -9,7 +9,7 @@ same code on the same kind of input.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
@@ -21,6 +21,13 @@ from core.money import ZERO, quantize_money
 from .kinds import kind_for
 from .models import AssignmentStatus, BenefitType
 from .weekdays import WEEKDAYS, parse_valid_days
+
+
+class Terms(dict):
+    """A kind's terms on a `Holding`: a mapping, hashable like the frozen holding that carries it."""
+
+    def __hash__(self):
+        return hash(frozenset(self.items()))
 
 
 @dataclass(frozen=True)
@@ -37,14 +44,11 @@ class Holding:
     service_name: str = ""
     remaining_sessions: int = 0
     credit_remaining: Decimal = ZERO
-    included_service_ids: frozenset[int] = frozenset()
-    discount_percent: Decimal = ZERO
-    valid_from: date | None = None
-    valid_to: date | None = None
-    valid_days: str = ""
-    min_guests: int = 0
     # The branches its template lists, as (code, name) pairs; none: valid at every branch.
     valid_at: tuple[tuple[str, str], ...] = ()
+    # Its kind's own terms, as the kind's `holding_terms` gives them (included services, discount,
+    # dates, guests...): read by the kind's rule alone, so a new kind adds terms without a field here.
+    terms: Terms = field(default_factory=lambda: Terms())
 
     def expiry_key(self) -> tuple:
         """Sort key: soonest expiry first, packages that never expire last."""
@@ -148,6 +152,10 @@ class BenefitRule:
     def __init__(self, holding: Holding):
         self.holding = holding
 
+    def term(self, name: str, default=None):
+        """Return one of the holding's kind terms (`Holding.terms`), or `default` if its kind gave none."""
+        return self.holding.terms.get(name, default)
+
     @property
     def quoted_name(self) -> str:
         return f'"{self.holding.name}"'
@@ -237,7 +245,7 @@ class MembershipRule(BenefitRule):
     priority = 1
 
     def covers(self, line, context):
-        if not line.is_service or line.item_id not in self.holding.included_service_ids:
+        if not line.is_service or line.item_id not in self.term("included_service_ids", frozenset()):
             return Reason(ReasonCode.WRONG_ITEM, f"{self.quoted_name} does not include {line.name}.")
         return None
 
@@ -257,11 +265,11 @@ class PercentDiscountRule(BenefitRule):
         return None
 
     def rank(self):
-        return (self.priority, -self.holding.discount_percent, *self.holding.expiry_key())
+        return (self.priority, -self.term("discount_percent", ZERO), *self.holding.expiry_key())
 
     def apply(self, line):
         return self._result(
-            quantity_covered=line.quantity, discount=line.gross * self.holding.discount_percent / 100
+            quantity_covered=line.quantity, discount=line.gross * self.term("discount_percent", ZERO) / 100
         )
 
 
@@ -273,15 +281,16 @@ class StudentOfferRule(PercentDiscountRule):
         reason = super().covers(line, context)
         if reason is not None:
             return reason
-        holding, on_date = self.holding, context.bill_date
-        if (holding.valid_from and on_date < holding.valid_from) or (holding.valid_to and on_date > holding.valid_to):
-            start = _day(holding.valid_from) if holding.valid_from else "the start"
-            end = _day(holding.valid_to) if holding.valid_to else "the end"
+        on_date = context.bill_date
+        valid_from, valid_to, valid_days = self.term("valid_from"), self.term("valid_to"), self.term("valid_days", "")
+        if (valid_from and on_date < valid_from) or (valid_to and on_date > valid_to):
+            start = _day(valid_from) if valid_from else "the start"
+            end = _day(valid_to) if valid_to else "the end"
             return Reason(ReasonCode.INVALID_DAY, f"{self.quoted_name} is valid from {start} to {end} only.")
-        if holding.valid_days and WEEKDAYS[on_date.weekday()] not in parse_valid_days(holding.valid_days):
+        if valid_days and WEEKDAYS[on_date.weekday()] not in parse_valid_days(valid_days):
             return Reason(
                 ReasonCode.INVALID_DAY,
-                f"{self.quoted_name} is valid on {holding.valid_days} only, not on a {on_date:%A}.",
+                f"{self.quoted_name} is valid on {valid_days} only, not on a {on_date:%A}.",
             )
         return None
 
@@ -315,13 +324,13 @@ class KittyPartyRule(CreditRule):
     pays_round_off = False
 
     def covers(self, line, context):
-        if not line.is_service or line.item_id not in self.holding.included_service_ids:
+        if not line.is_service or line.item_id not in self.term("included_service_ids", frozenset()):
             return Reason(ReasonCode.WRONG_ITEM, f"{self.quoted_name} does not include {line.name}.")
-        guests = context.guests or 0
-        if guests < self.holding.min_guests:
+        guests, min_guests = context.guests or 0, self.term("min_guests", 0)
+        if guests < min_guests:
             return Reason(
                 ReasonCode.TOO_FEW_GUESTS,
-                f"{self.quoted_name} needs at least {self.holding.min_guests} guests; this bill has {guests}.",
+                f"{self.quoted_name} needs at least {min_guests} guests; this bill has {guests}.",
             )
         return None
 
