@@ -14,7 +14,6 @@ import pytest
 from django.contrib import admin
 from django.urls import include, path
 from djmoney.money import Money
-from rest_framework.test import APIClient
 
 from billing.services import PaymentIn, assignment_refund, assignment_sell
 from core.api import OptionalSlashRouter
@@ -23,6 +22,7 @@ from packages.api.views import template_viewset
 from packages.kinds import all_kinds, registered
 from packages.models import PackageAssignment
 from packages.valuation import assignment_value
+from tests.api.conftest import client_for
 from tests.factories import CustomerFactory, ProductFactory, ServicePackageFactory, UserFactory
 from tests.kindapp.models import KIND, ProductCard
 
@@ -57,16 +57,12 @@ def card(product_card_kind):
 
 @pytest.fixture
 def api(cashier):
-    client = APIClient()
-    client.force_login(cashier)
-    return client
+    return client_for(cashier)
 
 
 @pytest.fixture
 def manager_api(manager):
-    client = APIClient()
-    client.force_login(manager)
-    return client
+    return client_for(manager)
 
 
 def sell(api, customer, card) -> dict:
@@ -132,8 +128,7 @@ def test_the_seventh_kind_is_shown_to_the_api_the_counter_and_the_admin(api, cus
     row = page.split(f'data-assignment-id="{sold["assignment_id"]}"')[1].split("</tr>")[0]
     assert "Product card" in row and "Discount on products" in row
 
-    admin = APIClient()
-    admin.force_login(UserFactory(username="kind-admin", is_staff=True, groups=["Manager"]))
+    admin = client_for(UserFactory(username="kind-admin", is_staff=True, groups=["Manager"]))
     listing = admin.get("/admin/packages/packageassignment/").content.decode()
     assert "Shampoo Club" in listing and "Discount on products" in listing
 
@@ -208,8 +203,7 @@ def test_the_seventh_kind_has_a_generated_api_endpoint_managers_keep_and_cashier
 
 
 def test_the_seventh_kind_has_a_generated_admin_that_managers_reach_by_the_template_permission(card, manager):
-    admin_client = APIClient()
-    admin_client.force_login(UserFactory(username="kind-keeper", is_staff=True, groups=["Manager"]))
+    admin_client = client_for(UserFactory(username="kind-keeper", is_staff=True, groups=["Manager"]))
     assert not manager.has_perm("kindapp.add_productcard")  # nothing granted for the new kind
 
     listing = admin_client.get("/admin/kindapp/productcard/").content.decode()
@@ -232,11 +226,8 @@ def test_the_seventh_kind_has_a_generated_admin_that_managers_reach_by_the_templ
     assert ProductCard.objects.get(name="Hair Oil Club").discount_percent == Decimal("5.00")
 
 
-def test_a_cashier_sells_the_seventh_kind_but_cannot_keep_its_templates(cashier, card):
-    client = APIClient()
-    client.force_login(cashier)
-
-    assert client.get("/api/product-cards").status_code == 200
-    assert client.patch(f"/api/product-cards/{card.pk}", {"name": "Renamed"}, format="json").status_code == 403
+def test_a_cashier_sells_the_seventh_kind_but_cannot_keep_its_templates(api, card):
+    assert api.get("/api/product-cards").status_code == 200
+    assert api.patch(f"/api/product-cards/{card.pk}", {"name": "Renamed"}, format="json").status_code == 403
     card.refresh_from_db()
     assert card.name == "Shampoo Club"
