@@ -237,7 +237,7 @@ class ValidityForm(forms.ModelForm):
 
 def template_admin(kind) -> type[PackageTemplateAdmin]:
     """Build the admin of a kind's templates from the kind: its fields, its list columns, its validity."""
-    attrs: dict = {"list_display": ("name", *kind.list_columns, "is_active", "sold", "assign_link")}
+    attrs: dict = {"__module__": __name__, "list_display": ("name", *kind.list_columns, "is_active", "sold", "assign_link")}
     if kind.has_validity:
         attrs["form"] = ValidityForm
     if "services_included" in kind.fields:

@@ -159,7 +159,7 @@ def template_serializer(kind) -> type[TemplateSerializer]:
         for name in kind.fields
         if (field := _declared_field(kind.model._meta.get_field(name), kind.help_texts.get(name))) is not None
     }
-    return type(f"{kind.model.__name__}Serializer", (TemplateSerializer,), {**declared, "Meta": _template_meta(kind.model)})
+    return type(f"{kind.model.__name__}Serializer", (TemplateSerializer,), {**declared, "Meta": _template_meta(kind.model), "__module__": __name__})
 
 
 class SessionsSerializer(serializers.Serializer):
