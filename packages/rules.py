@@ -1,11 +1,15 @@
-"""The benefit rule of each package kind: pure code over objects in memory.
+"""Benefit rules: pure code over objects in memory.
 
 Billing builds one `Holding` per assignment the customer holds and one `LineRequest`
 per cart line, then asks the rule of each holding's kind (`rule_for`, through the
-kind registry) whether it
-covers the line (`is_eligible`) and what it gives (`apply`). Nothing here touches
-the database; every result is a frozen dataclass, so preview and invoice run the
-same code on the same kind of input.
+kind registry) whether it covers the line (`is_eligible`) and what it gives (`apply`).
+Nothing here touches the database; every result is a frozen dataclass, so preview and
+invoice run the same code on the same kind of input.
+
+Each kind's own rule lives in its kind's module (packages/kinds/); here are the base
+class and the two rules kinds share as they are or extend: a percentage off services
+(yearly membership; the student offer's dates and weekdays build on it) and credit
+(prepaid; the kitty party's included services and guests build on it).
 """
 from __future__ import annotations
 
@@ -20,7 +24,6 @@ from core.money import ZERO, quantize_money
 
 from .kinds import kind_for
 from .models import AssignmentStatus, BenefitType
-from .weekdays import WEEKDAYS, parse_valid_days
 
 
 class Terms(dict):
@@ -214,45 +217,6 @@ class BenefitRule:
         )
 
 
-class ServicePackageRule(BenefitRule):
-    """Free sessions of the one service chosen at assignment, while sessions remain."""
-
-    benefit_type = BenefitType.FREE.value
-    priority = 0
-
-    def covers(self, line, context):
-        if not line.is_service or line.item_id != self.holding.service_id:
-            covered = self.holding.service_name or "another service"
-            return Reason(ReasonCode.WRONG_ITEM, f"{self.quoted_name} covers {covered}, not {line.name}.")
-        return None
-
-    def has_balance(self):
-        return self.holding.remaining_sessions > 0
-
-    def empty_reason(self):
-        return Reason(ReasonCode.NONE_LEFT, f"{self.quoted_name} has no sessions left.")
-
-    def apply(self, line):
-        # Partial cover: quantity beyond the remaining sessions is charged at full price.
-        covered = min(line.quantity, self.holding.remaining_sessions)
-        return self._result(quantity_covered=covered, sessions_used=covered, discount=line.unit_price * covered)
-
-
-class MembershipRule(BenefitRule):
-    """Included services are free and unlimited while the membership is active."""
-
-    benefit_type = BenefitType.UNLIMITED.value
-    priority = 1
-
-    def covers(self, line, context):
-        if not line.is_service or line.item_id not in self.term("included_service_ids", frozenset()):
-            return Reason(ReasonCode.WRONG_ITEM, f"{self.quoted_name} does not include {line.name}.")
-        return None
-
-    def apply(self, line):
-        return self._result(quantity_covered=line.quantity, discount=line.gross)
-
-
 class PercentDiscountRule(BenefitRule):
     """A percentage off service prices; the best single discount wins (they do not stack)."""
 
@@ -271,28 +235,6 @@ class PercentDiscountRule(BenefitRule):
         return self._result(
             quantity_covered=line.quantity, discount=line.gross * self.term("discount_percent", ZERO) / 100
         )
-
-
-class StudentOfferRule(PercentDiscountRule):
-    """The percentage applies only between the offer's dates and on its weekdays."""
-
-
-    def covers(self, line, context):
-        reason = super().covers(line, context)
-        if reason is not None:
-            return reason
-        on_date = context.bill_date
-        valid_from, valid_to, valid_days = self.term("valid_from"), self.term("valid_to"), self.term("valid_days", "")
-        if (valid_from and on_date < valid_from) or (valid_to and on_date > valid_to):
-            start = _day(valid_from) if valid_from else "the start"
-            end = _day(valid_to) if valid_to else "the end"
-            return Reason(ReasonCode.INVALID_DAY, f"{self.quoted_name} is valid from {start} to {end} only.")
-        if valid_days and WEEKDAYS[on_date.weekday()] not in parse_valid_days(valid_days):
-            return Reason(
-                ReasonCode.INVALID_DAY,
-                f"{self.quoted_name} is valid on {valid_days} only, not on a {on_date:%A}.",
-            )
-        return None
 
 
 class CreditRule(BenefitRule):
@@ -316,23 +258,6 @@ class CreditRule(BenefitRule):
     def apply(self, line):
         # Credit pays money, not units; billing allocates it against the amount due.
         return self._result(quantity_covered=0)
-
-
-class KittyPartyRule(CreditRule):
-    """Group credit on the included services, for a bill with at least `min_guests` guests."""
-
-    pays_round_off = False
-
-    def covers(self, line, context):
-        if not line.is_service or line.item_id not in self.term("included_service_ids", frozenset()):
-            return Reason(ReasonCode.WRONG_ITEM, f"{self.quoted_name} does not include {line.name}.")
-        guests, min_guests = context.guests or 0, self.term("min_guests", 0)
-        if guests < min_guests:
-            return Reason(
-                ReasonCode.TOO_FEW_GUESTS,
-                f"{self.quoted_name} needs at least {min_guests} guests; this bill has {guests}.",
-            )
-        return None
 
 
 def rule_for(holding: Holding) -> BenefitRule:

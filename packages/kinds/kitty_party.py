@@ -14,7 +14,7 @@ from ..models import (
     validity_days_field,
     validity_months_field,
 )
-from ..rules import KittyPartyRule
+from ..rules import CreditRule, Reason, ReasonCode
 from . import register
 from .base import TemplateSummary, format_inr, included_names, no_service_refusal, rupees
 from .prepaid import CreditKind
@@ -59,6 +59,23 @@ class IdList(Aggregate):
         return super().as_sql(
             compiler, connection, function="GROUP_CONCAT", template="%(function)s(%(expressions)s, ',')", **extra_context
         )
+
+
+class KittyPartyRule(CreditRule):
+    """Group credit on the included services, for a bill with at least `min_guests` guests."""
+
+    pays_round_off = False
+
+    def covers(self, line, context):
+        if not line.is_service or line.item_id not in self.term("included_service_ids", frozenset()):
+            return Reason(ReasonCode.WRONG_ITEM, f"{self.quoted_name} does not include {line.name}.")
+        guests, min_guests = context.guests or 0, self.term("min_guests", 0)
+        if guests < min_guests:
+            return Reason(
+                ReasonCode.TOO_FEW_GUESTS,
+                f"{self.quoted_name} needs at least {min_guests} guests; this bill has {guests}.",
+            )
+        return None
 
 
 class KittyPartyKind(CreditKind):

@@ -13,7 +13,7 @@ from ..models import (
     validity_days_field,
     validity_months_field,
 )
-from ..rules import MembershipRule
+from ..rules import BenefitRule, Reason, ReasonCode
 from ..valuation_sql import time_value_sql
 from . import register
 from .base import Kind, TemplateSummary, format_inr, included_names, no_service_refusal, rupees, value_by_time
@@ -34,6 +34,21 @@ class Membership(PackageTemplate):
             check("price", models.Q(price__gt=0), "membership_price_positive", PRICE_POSITIVE),
             *validity_constraints("membership"),
         ]
+
+
+class MembershipRule(BenefitRule):
+    """Included services are free and unlimited while the membership is active."""
+
+    benefit_type = BenefitType.UNLIMITED.value
+    priority = 1
+
+    def covers(self, line, context):
+        if not line.is_service or line.item_id not in self.term("included_service_ids", frozenset()):
+            return Reason(ReasonCode.WRONG_ITEM, f"{self.quoted_name} does not include {line.name}.")
+        return None
+
+    def apply(self, line):
+        return self._result(quantity_covered=line.quantity, discount=line.gross)
 
 
 class MembershipKind(Kind):

@@ -13,7 +13,7 @@ from ..models import (
     validity_days_field,
     validity_months_field,
 )
-from ..rules import ServicePackageRule
+from ..rules import BenefitRule, Reason, ReasonCode
 from ..valuation_sql import sessions_value_sql
 from . import register
 from .base import Kind, TemplateSummary, value_by_sessions
@@ -45,6 +45,30 @@ class ServicePackage(PackageTemplate):
             ),
             *validity_constraints("servicepackage"),
         ]
+
+
+class ServicePackageRule(BenefitRule):
+    """Free sessions of the one service chosen at assignment, while sessions remain."""
+
+    benefit_type = BenefitType.FREE.value
+    priority = 0
+
+    def covers(self, line, context):
+        if not line.is_service or line.item_id != self.holding.service_id:
+            covered = self.holding.service_name or "another service"
+            return Reason(ReasonCode.WRONG_ITEM, f"{self.quoted_name} covers {covered}, not {line.name}.")
+        return None
+
+    def has_balance(self):
+        return self.holding.remaining_sessions > 0
+
+    def empty_reason(self):
+        return Reason(ReasonCode.NONE_LEFT, f"{self.quoted_name} has no sessions left.")
+
+    def apply(self, line):
+        # Partial cover: quantity beyond the remaining sessions is charged at full price.
+        covered = min(line.quantity, self.holding.remaining_sessions)
+        return self._result(quantity_covered=covered, sessions_used=covered, discount=line.unit_price * covered)
 
 
 class ServicePackageKind(Kind):

@@ -7,9 +7,9 @@ from core.fields import money_field
 from core.formats import format_date
 
 from ..models import DISCOUNT_RANGE, DISCOUNT_VALIDATORS, BenefitType, PackageTemplate, check
-from ..rules import StudentOfferRule
+from ..rules import PercentDiscountRule, Reason, ReasonCode
 from ..valuation_sql import time_value_sql
-from ..weekdays import parse_valid_days
+from ..weekdays import WEEKDAYS, parse_valid_days
 from . import register
 from .base import Kind, TemplateSummary, format_inr, percent_text, value_by_time
 
@@ -51,6 +51,27 @@ class StudentOffer(PackageTemplate):
     @property
     def weekdays(self) -> tuple[str, ...]:
         return parse_valid_days(self.valid_days)
+
+
+class StudentOfferRule(PercentDiscountRule):
+    """The percentage applies only between the offer's dates and on its weekdays."""
+
+    def covers(self, line, context):
+        reason = super().covers(line, context)
+        if reason is not None:
+            return reason
+        on_date = context.bill_date
+        valid_from, valid_to, valid_days = self.term("valid_from"), self.term("valid_to"), self.term("valid_days", "")
+        if (valid_from and on_date < valid_from) or (valid_to and on_date > valid_to):
+            start = format_date(valid_from) if valid_from else "the start"
+            end = format_date(valid_to) if valid_to else "the end"
+            return Reason(ReasonCode.INVALID_DAY, f"{self.quoted_name} is valid from {start} to {end} only.")
+        if valid_days and WEEKDAYS[on_date.weekday()] not in parse_valid_days(valid_days):
+            return Reason(
+                ReasonCode.INVALID_DAY,
+                f"{self.quoted_name} is valid on {valid_days} only, not on a {on_date:%A}.",
+            )
+        return None
 
 
 class StudentOfferKind(Kind):
