@@ -40,6 +40,10 @@ PERMISSIONS: dict[str, str] = {
     "extend_assignment": "packages.extend_assignment",
     "adjust_balance": "packages.adjust_balance",
     "top_up_assignment": "packages.top_up_assignment",
+    # Package templates of every kind, one codename each whatever the kind (docs/design.md "Kinds"):
+    # cashiers read them to sell; managers add, change and take them off sale.
+    "read_templates": "packages.view_template",
+    "keep_templates": "packages.change_template",
     # Keeping the catalogue of services (and with it products, customers and templates): managers.
     "keep_catalogue": "catalog.change_service",
 }
@@ -47,7 +51,7 @@ PERMISSIONS: dict[str, str] = {
 # The Django admin is the managers' (README, "Django admin"): it opens to staff users who hold at
 # least one manager's permission. A cashier bills and sells on the pages, even if ticked Staff.
 ADMIN_ACTIONS = (
-    "keep_catalogue", "void_invoice", "view_reports", "pause_assignment", "refund_assignment",
+    "keep_catalogue", "keep_templates", "void_invoice", "view_reports", "pause_assignment", "refund_assignment",
     "transfer_assignment", "extend_assignment", "adjust_balance", "top_up_assignment",
 )
 

@@ -1,4 +1,4 @@
-"""Package templates (one admin per kind), assignments, benefit trackers and the usage ledger.
+"""Package templates (one admin per kind, generated from the kind), assignments, benefit trackers and the usage ledger.
 
 Balances are read-only here: they change only through services. Selling a package needs
 billing (payment, invoice, receipt), a higher app, so `billing.admin` plugs its
@@ -34,20 +34,9 @@ from core.phones import format_phone
 
 from .aftersale_pages import PACKAGE_OPERATION_PAGES, OperationPage, balance_text, safe_next
 from .import_admin import import_view
-from .kinds import kind_for
+from .kinds import all_kinds, kind_for
 from .kinds.base import COMMON_FIELDS, VALIDITY_FIELDS
-from .models import (
-    KittyParty,
-    Membership,
-    PackageAssignment,
-    PackageBenefitTracker,
-    PackageUsage,
-    PrepaidPackage,
-    ServicePackage,
-    StudentOffer,
-    TemplateBranch,
-    YearlyMembership,
-)
+from .models import PackageAssignment, PackageBenefitTracker, PackageUsage, TemplateBranch
 from .operations import OPERATIONS, Operation
 from .services import (
     CLOSED,
@@ -130,13 +119,23 @@ class PackageTemplateAdmin(admin.ModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         return (*kind_for(self.model.package_type).computed_fields, "created_at", "updated_at")
 
-    # Whoever may view templates may list them on the counter pages (cashiers do), but
-    # the template admin is for those who may change them.
+    # One permission for every kind's templates (core.permissions "keep_templates"), not the
+    # model's own: a kind added later needs nothing granted. Whoever may read templates lists
+    # them on the counter pages (cashiers do); the template admin is for those who keep them.
+    def has_module_permission(self, request):
+        return user_may(request.user, "keep_templates")
+
     def has_view_permission(self, request, obj=None):
-        return super().has_change_permission(request, obj)
+        return user_may(request.user, "keep_templates")
+
+    def has_add_permission(self, request):
+        return user_may(request.user, "keep_templates")
+
+    def has_change_permission(self, request, obj=None):
+        return user_may(request.user, "keep_templates")
 
     def has_delete_permission(self, request, obj=None):
-        if not super().has_delete_permission(request, obj):
+        if not user_may(request.user, "keep_templates"):
             return False
         # A sold template stays (template_remove would only withdraw it): withdraw it from sale instead.
         return obj is None or not templates_sold(self.model, [obj.pk])
@@ -150,7 +149,10 @@ class PackageTemplateAdmin(admin.ModelAdmin):
             .annotate(count=Count("pk"))
             .values("count")
         )
-        return super().get_queryset(request).annotate(sold_count=Subquery(sold, output_field=IntegerField()))
+        queryset = super().get_queryset(request).annotate(sold_count=Subquery(sold, output_field=IntegerField()))
+        if "included" in self.list_display:
+            queryset = queryset.prefetch_related("services_included")
+        return queryset
 
     def delete_model(self, request, obj):
         """The delete page reaches only unsold templates (above); the one rule still decides."""
@@ -176,6 +178,14 @@ class PackageTemplateAdmin(admin.ModelAdmin):
     @admin.display(description="Validity")
     def validity(self, obj):
         return obj.validity_text
+
+    @admin.display(description="Sessions")
+    def sessions(self, obj):
+        return f"Pay {obj.pay_for}, get {obj.total_services} ({obj.free_sessions} free)"
+
+    @admin.display(description="Included services")
+    def included(self, obj):
+        return ", ".join(service.name for service in obj.services_included.all()) or "-"
 
     @admin.display(description="")
     def assign_link(self, obj):
@@ -225,60 +235,28 @@ class ValidityForm(forms.ModelForm):
 
 
 
-@admin.register(PrepaidPackage)
-class PrepaidPackageAdmin(PackageTemplateAdmin):
-    form = ValidityForm
-    list_display = ("name", "actual_price", "after_value", "benefit", "validity", "is_active", "sold", "assign_link")
+def template_admin(kind) -> type[PackageTemplateAdmin]:
+    """Build the admin of a kind's templates from the kind: its fields, its list columns, its validity."""
+    attrs: dict = {"__module__": __name__, "list_display": ("name", *kind.list_columns, "is_active", "sold", "assign_link")}
+    if kind.has_validity:
+        attrs["form"] = ValidityForm
+    if "services_included" in kind.fields:
+        attrs["autocomplete_fields"] = ("services_included",)
+    if kind.discount_field:
+        field = kind.discount_field
+        attrs["discount"] = admin.display(description="Discount", ordering=field)(
+            lambda self, obj: f"{getattr(obj, field)}%"
+        )
+    return type(f"{kind.model.__name__}Admin", (PackageTemplateAdmin,), attrs)
 
 
-@admin.register(ServicePackage)
-class ServicePackageAdmin(PackageTemplateAdmin):
-    form = ValidityForm
-    list_display = ("name", "sessions", "benefit", "validity", "is_active", "sold", "assign_link")
-
-    @admin.display(description="Sessions")
-    def sessions(self, obj):
-        return f"Pay {obj.pay_for}, get {obj.total_services} ({obj.free_sessions} free)"
+def register_template_admin(kind, site: admin.AdminSite = admin.site) -> None:
+    """Register the generated admin of `kind`'s templates (every registered kind's, below)."""
+    site.register(kind.model, template_admin(kind))
 
 
-@admin.register(Membership)
-class MembershipAdmin(PackageTemplateAdmin):
-    form = ValidityForm
-    list_display = ("name", "price", "validity", "included", "is_active", "sold", "assign_link")
-    autocomplete_fields = ("services_included",)
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("services_included")
-
-    @admin.display(description="Included services")
-    def included(self, obj):
-        return ", ".join(service.name for service in obj.services_included.all()) or "-"
-
-
-@admin.register(StudentOffer)
-class StudentOfferAdmin(PackageTemplateAdmin):
-    list_display = ("name", "price", "discount", "valid_from", "valid_to", "valid_days", "is_active", "sold", "assign_link")
-
-    @admin.display(description="Discount", ordering="discount_percentage")
-    def discount(self, obj):
-        return f"{obj.discount_percentage}%"
-
-
-@admin.register(YearlyMembership)
-class YearlyMembershipAdmin(PackageTemplateAdmin):
-    form = ValidityForm
-    list_display = ("name", "price", "discount", "validity", "extra_benefits", "is_active", "sold", "assign_link")
-
-    @admin.display(description="Discount", ordering="discount_percent")
-    def discount(self, obj):
-        return f"{obj.discount_percent}%"
-
-
-@admin.register(KittyParty)
-class KittyPartyAdmin(PackageTemplateAdmin):
-    form = ValidityForm
-    list_display = ("name", "price", "after_value", "benefit", "min_guests", "validity", "is_active", "sold", "assign_link")
-    autocomplete_fields = ("services_included",)
+for _kind in all_kinds():
+    register_template_admin(_kind)
 
 
 # --- assignments, trackers, ledger --------------------------------------------------------

@@ -14,6 +14,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models.functions import Cast, Round
+from django.db.models.lookups import GreaterThan
 from django.utils import timezone
 from djmoney.money import Money
 
@@ -24,29 +26,52 @@ from core.formats import format_date
 from customers.models import Customer
 
 from .constraints import FieldCheckConstraint
-from .kinds import kind_choices, kind_for
-from .weekdays import parse_valid_days
-
-
-class PackageType(models.TextChoices):
-    PREPAID = "prepaid", "Prepaid credit"
-    SERVICE_PACKAGE = "service_package", "Service package"
-    MEMBERSHIP = "membership", "Membership"
-    STUDENT_OFFER = "student_offer", "Student offer"
-    YEARLY_MEMBERSHIP = "yearly_membership", "Yearly membership"
-    KITTY_PARTY = "kitty_party", "Kitty party"
-
-
+from .kinds import all_kinds, kind_choices, kind_for
 
 
 def percent(numerator: Decimal, denominator: Decimal) -> Decimal:
-    """Return numerator / denominator as a percentage with two places, half-up."""
+    """Return numerator / denominator as a percentage with two places, half-up.
+
+    The in-memory twin of `percent_sql`, which the database stores: forms preview with it and
+    `clean()` checks the figure fits its column before the database is asked to store it.
+    """
     if not denominator:
         return Decimal("0.00")
     return (Decimal(numerator) * 100 / Decimal(denominator)).quantize(
         Decimal("0.01"), rounding=ROUND_HALF_UP
     )
 
+
+def paise(expression) -> models.Func:
+    """An amount of rupees as whole paise, an exact integer on PostgreSQL and SQLite alike."""
+    return Cast(Round(models.ExpressionWrapper(expression * 100, output_field=models.DecimalField())), models.BigIntegerField())
+
+
+def percent_sql(gain, base) -> models.Expression:
+    """`percent(gain, base)` as a database expression, for whole numbers `gain` >= 0 (paise, sessions).
+
+    The half-up rounding is integer arithmetic, floor((20,000 x gain + base) / 2 base) hundredths
+    of a percent, then x 0.01: no float division and no banker's rounding on either database.
+    """
+    hundredths = (gain * 20000 + base) / (base * 2)
+    return models.Case(
+        models.When(GreaterThan(base, 0), then=hundredths * models.Value(Decimal("0.01"))),
+        default=models.Value(Decimal("0.00")),
+        output_field=models.DecimalField(max_digits=6, decimal_places=2),
+    )
+
+
+def computed(expression, output_field) -> models.GeneratedField:
+    """A template figure the database works out from the template's inputs and stores (docs/design.md)."""
+    return models.GeneratedField(expression=expression, output_field=output_field, db_persist=True)
+
+
+def benefit_percent_field(value: str, price: str) -> models.GeneratedField:
+    """The benefit of a credit template: (value - price) / price, in percent."""
+    return computed(
+        percent_sql(paise(models.F(value) - models.F(price)), paise(models.F(price))),
+        models.DecimalField(max_digits=6, decimal_places=2),
+    )
 
 
 # How long a template's validity may be: model, admin, API and pages all use these. A validity
@@ -136,8 +161,12 @@ class PackageTemplate(models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
-        self.compute()
+        # The database works the computed figures out (GeneratedField) and an insert returns them;
+        # an update does not, so the instance is given the same figures rather than read again.
+        adding = self._state.adding
         super().save(*args, **kwargs)
+        if not adding:
+            self.compute()
 
     @property
     def kind(self):
@@ -145,7 +174,7 @@ class PackageTemplate(models.Model):
         return kind_for(self.package_type)
 
     def compute(self) -> None:
-        """Fill in the computed fields (free sessions, benefit %): the kind knows how."""
+        """Fill in the computed fields (free sessions, benefit %) in memory, as the database will store them."""
         self.kind.compute(self)
 
     def default_expiry(self, start: date) -> date | None:
@@ -192,166 +221,14 @@ class PackageTemplate(models.Model):
             try:
                 # The field's own type first: a default of 0 is an int, and DecimalValidator
                 # wants a Decimal. Nothing computed yet (an input was refused) is nothing to check.
-                value = field.to_python(getattr(self, field.attname))
+                checked = field.output_field if field.generated else field
+                value = checked.to_python(self.__dict__.get(field.attname))  # unsaved and not computed: none
                 if value is None:
                     continue
-                field.run_validators(value)
+                checked.run_validators(value)
             except ValidationError:
                 message = f"These figures make the {field.verbose_name} too large; check them."
                 raise ValidationError({blame: message}) from None
-
-
-class PrepaidPackage(PackageTemplate):
-    """Pay `actual_price`, get `after_value` of credit usable on anything."""
-
-    package_type = PackageType.PREPAID
-
-    actual_price = money_field("price paid")
-    after_value = money_field("credit value")
-    benefit_percent = models.DecimalField(max_digits=6, decimal_places=2, editable=False, default=0)
-    validity_months = validity_months_field(default=12)
-    validity_days = validity_days_field()
-
-    class Meta(PackageTemplate.Meta):
-        constraints = [
-            check("actual_price", models.Q(actual_price__gt=0), "prepaid_price_positive", PRICE_POSITIVE),
-            check(
-                "after_value",
-                models.Q(after_value__gte=models.F("actual_price")),
-                "prepaid_value_not_below_price",
-                "The credit value cannot be below the price paid.",
-            ),
-            *validity_constraints("prepaid"),
-        ]
-
-
-class ServicePackage(PackageTemplate):
-    """Pay for `pay_for` sessions, get `total_services` ("3+1"). The service is chosen at assignment."""
-
-    package_type = PackageType.SERVICE_PACKAGE
-
-    pay_for = models.PositiveIntegerField()
-    total_services = models.PositiveIntegerField()
-    free_sessions = models.PositiveIntegerField(editable=False, default=0)
-    benefit_percent = models.DecimalField(max_digits=6, decimal_places=2, editable=False, default=0)
-    validity_months = validity_months_field(default=6)
-    validity_days = validity_days_field()
-
-    class Meta(PackageTemplate.Meta):
-        constraints = [
-            check("pay_for", models.Q(pay_for__gt=0), "servicepackage_pay_for_positive", "Pay for at least one session."),
-            check(
-                "total_services",
-                models.Q(total_services__gt=models.F("pay_for")),
-                "servicepackage_total_above_pay_for",
-                "Total sessions must be more than the sessions paid for.",
-            ),
-            *validity_constraints("servicepackage"),
-        ]
-
-
-class Membership(PackageTemplate):
-    """Included services are free, unlimited, while the membership is active."""
-
-    package_type = PackageType.MEMBERSHIP
-
-    price = money_field()
-    validity_months = validity_months_field(default=12)
-    validity_days = validity_days_field()
-    services_included = models.ManyToManyField(Service, related_name="memberships")
-
-    class Meta(PackageTemplate.Meta):
-        constraints = [
-            check("price", models.Q(price__gt=0), "membership_price_positive", PRICE_POSITIVE),
-            *validity_constraints("membership"),
-        ]
-
-
-class StudentOffer(PackageTemplate):
-    """A percentage off services, only between two dates and on some weekdays."""
-
-    package_type = PackageType.STUDENT_OFFER
-
-    price = money_field(default=Money(0, "INR"), help_text="Enrolment fee; zero for a free offer.")
-    discount_percentage = models.DecimalField(max_digits=5, decimal_places=2, validators=DISCOUNT_VALIDATORS)
-    valid_from = models.DateField()
-    valid_to = models.DateField()
-    valid_days = models.CharField(max_length=40, default="Mon-Fri", help_text='"Mon-Fri" or "Mon,Wed,Sat".')
-    conditions = models.TextField(blank=True)
-
-    class Meta(PackageTemplate.Meta):
-        constraints = [
-            check("price", models.Q(price__gte=0), "studentoffer_price_not_negative", "The fee cannot be negative."),
-            check(
-                "discount_percentage",
-                models.Q(discount_percentage__gt=0, discount_percentage__lte=100),
-                "studentoffer_discount_range",
-                DISCOUNT_RANGE,
-            ),
-            check(
-                "valid_to",
-                models.Q(valid_to__gte=models.F("valid_from")),
-                "studentoffer_dates_ordered",
-                "The offer cannot end before it starts.",
-            ),
-        ]
-
-    @property
-    def weekdays(self) -> tuple[str, ...]:
-        return parse_valid_days(self.valid_days)
-
-
-class YearlyMembership(PackageTemplate):
-    """A percentage off services for the year, plus recorded extra benefits."""
-
-    package_type = PackageType.YEARLY_MEMBERSHIP
-
-    price = money_field()
-    discount_percent = models.DecimalField(max_digits=5, decimal_places=2, validators=DISCOUNT_VALIDATORS)
-    validity_months = validity_months_field(default=12)
-    validity_days = validity_days_field()
-    extra_benefits = models.TextField(blank=True, help_text="e.g. a free birthday session.")
-
-    class Meta(PackageTemplate.Meta):
-        constraints = [
-            check("price", models.Q(price__gt=0), "yearly_price_positive", PRICE_POSITIVE),
-            check(
-                "discount_percent",
-                models.Q(discount_percent__gt=0, discount_percent__lte=100),
-                "yearly_discount_range",
-                DISCOUNT_RANGE,
-            ),
-            *validity_constraints("yearly"),
-        ]
-
-
-class KittyParty(PackageTemplate):
-    """A group credit on the included services, for a bill of at least `min_guests` guests."""
-
-    package_type = PackageType.KITTY_PARTY
-
-    price = money_field()
-    after_value = money_field("credit value")
-    benefit_percent = models.DecimalField(max_digits=6, decimal_places=2, editable=False, default=0)
-    min_guests = models.PositiveIntegerField(default=10)
-    validity_months = validity_months_field(default=3)
-    validity_days = validity_days_field()
-    services_included = models.ManyToManyField(Service, related_name="kitty_parties")
-
-    class Meta(PackageTemplate.Meta):
-        verbose_name_plural = "kitty parties"
-        constraints = [
-            check("price", models.Q(price__gt=0), "kitty_price_positive", PRICE_POSITIVE),
-            check(
-                "after_value",
-                models.Q(after_value__gte=models.F("price")),
-                "kitty_value_not_below_price",
-                "The credit value cannot be below the price.",
-            ),
-            check("min_guests", models.Q(min_guests__gte=1), "kitty_min_guests_positive", "At least one guest."),
-            *validity_constraints("kitty"),
-        ]
-
 
 
 def latest_expiry(today: date | None = None) -> date:
@@ -497,6 +374,10 @@ class PackageAssignment(models.Model):
             ("adjust_balance", "Can correct a package's balance"),
             ("top_up_assignment", "Can top up a package's credit"),
             ("override_package_price", "Can sell a package at another price than its list price"),
+            # Templates of every kind, one codename whatever the kind (core.permissions): a kind
+            # added later is covered by the roles that hold these, with nothing to grant.
+            ("view_template", "Can see package templates of every kind"),
+            ("change_template", "Can add, change and take off sale package templates of every kind"),
         ]
         indexes = [
             models.Index(fields=["customer", "status", "expires_on"], name="assignment_billing_lookup"),
@@ -806,3 +687,21 @@ class JournalFold(models.Model):
 
     def __str__(self):
         return f"journal folded up to row {self.upto_id}"
+
+
+# Each kind's template model lives in its kind's module (packages/kinds/<kind>.py), with its rule,
+# valuation, texts and fields. Importing them here, in the order of the kinds table of
+# docs/design.md, lets Django know the models and registers the kinds in that order.
+# isort: off
+from .kinds.prepaid import PrepaidPackage  # noqa: E402, F401
+from .kinds.service_package import ServicePackage  # noqa: E402, F401
+from .kinds.membership import Membership  # noqa: E402, F401
+from .kinds.student_offer import StudentOffer  # noqa: E402, F401
+from .kinds.yearly_membership import YearlyMembership  # noqa: E402, F401
+from .kinds.kitty_party import KittyParty  # noqa: E402, F401
+# isort: on
+
+# The built-in kinds as an enum (PackageType.PREPAID), drawn from the registry: no hand list.
+PackageType = models.TextChoices(
+    "PackageType", [(kind.package_type.upper(), (kind.package_type, kind.label)) for kind in all_kinds()]
+)

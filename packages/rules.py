@@ -1,15 +1,19 @@
-"""The benefit rule of each package kind: pure code over objects in memory.
+"""Benefit rules: pure code over objects in memory.
 
 Billing builds one `Holding` per assignment the customer holds and one `LineRequest`
 per cart line, then asks the rule of each holding's kind (`rule_for`, through the
-kind registry) whether it
-covers the line (`is_eligible`) and what it gives (`apply`). Nothing here touches
-the database; every result is a frozen dataclass, so preview and invoice run the
-same code on the same kind of input.
+kind registry) whether it covers the line (`is_eligible`) and what it gives (`apply`).
+Nothing here touches the database; every result is a frozen dataclass, so preview and
+invoice run the same code on the same kind of input.
+
+Each kind's own rule lives in its kind's module (packages/kinds/); here are the base
+class and the two rules kinds share as they are or extend: a percentage off services
+(yearly membership; the student offer's dates and weekdays build on it) and credit
+(prepaid; the kitty party's included services and guests build on it).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
@@ -20,7 +24,13 @@ from core.money import ZERO, quantize_money
 
 from .kinds import kind_for
 from .models import AssignmentStatus, BenefitType
-from .weekdays import WEEKDAYS, parse_valid_days
+
+
+class Terms(dict):
+    """A kind's terms on a `Holding`: a mapping, hashable like the frozen holding that carries it."""
+
+    def __hash__(self):
+        return hash(frozenset(self.items()))
 
 
 @dataclass(frozen=True)
@@ -37,14 +47,11 @@ class Holding:
     service_name: str = ""
     remaining_sessions: int = 0
     credit_remaining: Decimal = ZERO
-    included_service_ids: frozenset[int] = frozenset()
-    discount_percent: Decimal = ZERO
-    valid_from: date | None = None
-    valid_to: date | None = None
-    valid_days: str = ""
-    min_guests: int = 0
     # The branches its template lists, as (code, name) pairs; none: valid at every branch.
     valid_at: tuple[tuple[str, str], ...] = ()
+    # Its kind's own terms, as the kind's `holding_terms` gives them (included services, discount,
+    # dates, guests...): read by the kind's rule alone, so a new kind adds terms without a field here.
+    terms: Terms = field(default_factory=lambda: Terms())
 
     def expiry_key(self) -> tuple:
         """Sort key: soonest expiry first, packages that never expire last."""
@@ -148,6 +155,10 @@ class BenefitRule:
     def __init__(self, holding: Holding):
         self.holding = holding
 
+    def term(self, name: str, default=None):
+        """Return one of the holding's kind terms (`Holding.terms`), or `default` if its kind gave none."""
+        return self.holding.terms.get(name, default)
+
     @property
     def quoted_name(self) -> str:
         return f'"{self.holding.name}"'
@@ -206,45 +217,6 @@ class BenefitRule:
         )
 
 
-class ServicePackageRule(BenefitRule):
-    """Free sessions of the one service chosen at assignment, while sessions remain."""
-
-    benefit_type = BenefitType.FREE.value
-    priority = 0
-
-    def covers(self, line, context):
-        if not line.is_service or line.item_id != self.holding.service_id:
-            covered = self.holding.service_name or "another service"
-            return Reason(ReasonCode.WRONG_ITEM, f"{self.quoted_name} covers {covered}, not {line.name}.")
-        return None
-
-    def has_balance(self):
-        return self.holding.remaining_sessions > 0
-
-    def empty_reason(self):
-        return Reason(ReasonCode.NONE_LEFT, f"{self.quoted_name} has no sessions left.")
-
-    def apply(self, line):
-        # Partial cover: quantity beyond the remaining sessions is charged at full price.
-        covered = min(line.quantity, self.holding.remaining_sessions)
-        return self._result(quantity_covered=covered, sessions_used=covered, discount=line.unit_price * covered)
-
-
-class MembershipRule(BenefitRule):
-    """Included services are free and unlimited while the membership is active."""
-
-    benefit_type = BenefitType.UNLIMITED.value
-    priority = 1
-
-    def covers(self, line, context):
-        if not line.is_service or line.item_id not in self.holding.included_service_ids:
-            return Reason(ReasonCode.WRONG_ITEM, f"{self.quoted_name} does not include {line.name}.")
-        return None
-
-    def apply(self, line):
-        return self._result(quantity_covered=line.quantity, discount=line.gross)
-
-
 class PercentDiscountRule(BenefitRule):
     """A percentage off service prices; the best single discount wins (they do not stack)."""
 
@@ -257,33 +229,12 @@ class PercentDiscountRule(BenefitRule):
         return None
 
     def rank(self):
-        return (self.priority, -self.holding.discount_percent, *self.holding.expiry_key())
+        return (self.priority, -self.term("discount_percent", ZERO), *self.holding.expiry_key())
 
     def apply(self, line):
         return self._result(
-            quantity_covered=line.quantity, discount=line.gross * self.holding.discount_percent / 100
+            quantity_covered=line.quantity, discount=line.gross * self.term("discount_percent", ZERO) / 100
         )
-
-
-class StudentOfferRule(PercentDiscountRule):
-    """The percentage applies only between the offer's dates and on its weekdays."""
-
-
-    def covers(self, line, context):
-        reason = super().covers(line, context)
-        if reason is not None:
-            return reason
-        holding, on_date = self.holding, context.bill_date
-        if (holding.valid_from and on_date < holding.valid_from) or (holding.valid_to and on_date > holding.valid_to):
-            start = _day(holding.valid_from) if holding.valid_from else "the start"
-            end = _day(holding.valid_to) if holding.valid_to else "the end"
-            return Reason(ReasonCode.INVALID_DAY, f"{self.quoted_name} is valid from {start} to {end} only.")
-        if holding.valid_days and WEEKDAYS[on_date.weekday()] not in parse_valid_days(holding.valid_days):
-            return Reason(
-                ReasonCode.INVALID_DAY,
-                f"{self.quoted_name} is valid on {holding.valid_days} only, not on a {on_date:%A}.",
-            )
-        return None
 
 
 class CreditRule(BenefitRule):
@@ -307,23 +258,6 @@ class CreditRule(BenefitRule):
     def apply(self, line):
         # Credit pays money, not units; billing allocates it against the amount due.
         return self._result(quantity_covered=0)
-
-
-class KittyPartyRule(CreditRule):
-    """Group credit on the included services, for a bill with at least `min_guests` guests."""
-
-    pays_round_off = False
-
-    def covers(self, line, context):
-        if not line.is_service or line.item_id not in self.holding.included_service_ids:
-            return Reason(ReasonCode.WRONG_ITEM, f"{self.quoted_name} does not include {line.name}.")
-        guests = context.guests or 0
-        if guests < self.holding.min_guests:
-            return Reason(
-                ReasonCode.TOO_FEW_GUESTS,
-                f"{self.quoted_name} needs at least {self.holding.min_guests} guests; this bill has {guests}.",
-            )
-        return None
 
 
 def rule_for(holding: Holding) -> BenefitRule:

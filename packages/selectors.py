@@ -13,7 +13,7 @@ from core.compiled import CompiledQuery, Row
 
 from .kinds import all_kinds, kind_for
 from .models import AssignmentStatus, PackageAssignment, PackageBenefitTracker, TemplateBranch
-from .rules import Holding
+from .rules import Holding, Terms
 
 
 def customer_packages(*, customer_id: int, on_date: date | None = None) -> QuerySet[PackageAssignment]:
@@ -144,6 +144,7 @@ def holdings_from_rows(rows: list[Row], trackers: dict[int, list[Row]]) -> list[
     holdings = []
     for row in rows:
         kind = kind_for(row.package_type)
+        terms = kind.holding_terms(row, trackers.get(row.id, ()), extras[row.package_type].get(row.template_id, {}))
         holdings.append(
             Holding(
                 assignment_id=row.id,
@@ -157,7 +158,7 @@ def holdings_from_rows(rows: list[Row], trackers: dict[int, list[Row]]) -> list[
                 remaining_sessions=row.remaining_sessions,
                 credit_remaining=row.credit_remaining,
                 valid_at=parse_valid_at(row.valid_at),
-                **kind.holding_terms(row, trackers.get(row.id, ()), extras[row.package_type].get(row.template_id, {})),
+                terms=Terms(terms),
             )
         )
     return holdings

@@ -10,14 +10,14 @@ from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
 from core.money import money_str
-from core.permissions import model_permission, permission_required
+from core.permissions import PERMISSIONS, permission_required
 
 from .forms import template_form_class
 from .kinds import all_kinds, find_kind
 from .models import PackageTemplate
 
-# Creating templates (the create forms of /packages) is adding a template of every kind.
-CREATE_TEMPLATES = sorted(model_permission(kind.model, "add") for kind in all_kinds())
+# Creating templates (the create forms of /packages): the one permission of every kind's templates.
+CREATE_TEMPLATES = (PERMISSIONS["keep_templates"],)
 
 
 def template_row(template: PackageTemplate) -> dict:

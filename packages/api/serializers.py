@@ -1,8 +1,10 @@
 """Serializers for package templates and assignments; field names are the integrators' contract."""
 import copy
 from collections.abc import Mapping
+from functools import cache
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import models
 from django.db.models import NOT_PROVIDED
 from djmoney.models.fields import MoneyField
 from rest_framework import serializers
@@ -11,19 +13,7 @@ from catalog.models import Service
 from core.api import MoneyAmountField
 
 from ..kinds import kind_choices
-from ..models import (
-    MAX_VALIDITY_MONTHS,
-    MIN_VALIDITY_MONTHS,
-    VALIDITY_DAYS_MAX,
-    AssignmentStatus,
-    KittyParty,
-    Membership,
-    PackageAssignment,
-    PrepaidPackage,
-    ServicePackage,
-    StudentOffer,
-    YearlyMembership,
-)
+from ..models import MAX_VALIDITY_MONTHS, MIN_VALIDITY_MONTHS, VALIDITY_DAYS_MAX, AssignmentStatus, PackageAssignment
 
 # Bounds that keep every number inside its database column; the rules live in Model.clean().
 COUNT_MAX = 10_000
@@ -136,82 +126,15 @@ def _template_meta(model) -> type:
     )
 
 
-class PrepaidPackageSerializer(TemplateSerializer):
-    actual_price = MoneyAmountField(help_text="What the customer pays.")
-    after_value = MoneyAmountField(help_text="The credit the customer gets.")
-    benefit_percent = _benefit_percent()
-    validity_months = _validity()
-    validity_days = _validity_days()
+def _declared_field(model_field, help_text: str | None):
+    """Return the serializer field for a template field a kind lists, by its model field's type.
 
-    Meta = _template_meta(PrepaidPackage)
-
-
-class ServicePackageSerializer(TemplateSerializer):
-    pay_for = _count(help_text="Sessions paid for (3 in a 3+1).")
-    total_services = _count(help_text="Sessions given in all (4 in a 3+1).")
-    benefit_percent = _benefit_percent()
-    validity_months = _validity()
-    validity_days = _validity_days()
-
-    Meta = _template_meta(ServicePackage)
-
-
-class MembershipSerializer(TemplateSerializer):
-    price = MoneyAmountField()
-    validity_months = _validity()
-    validity_days = _validity_days()
-    services_included = _services_included()
-
-    Meta = _template_meta(Membership)
-
-
-class StudentOfferSerializer(TemplateSerializer):
-    price = MoneyAmountField(required=False, help_text="Enrolment fee; 0.00 for a free offer.")
-    valid_days = serializers.CharField(max_length=40, required=False, help_text='"Mon-Fri" or "Mon,Wed,Sat".')
-    conditions = serializers.CharField(required=False, allow_blank=True, max_length=4000)
-
-    Meta = _template_meta(StudentOffer)
-
-
-class YearlyMembershipSerializer(TemplateSerializer):
-    price = MoneyAmountField()
-    validity_months = _validity()
-    validity_days = _validity_days()
-    extra_benefits = serializers.CharField(required=False, allow_blank=True, max_length=4000)
-
-    Meta = _template_meta(YearlyMembership)
-
-
-class KittyPartySerializer(TemplateSerializer):
-    price = MoneyAmountField(help_text="What the group pays.")
-    after_value = MoneyAmountField(help_text="The group credit.")
-    benefit_percent = _benefit_percent()
-    min_guests = _count(required=False)
-    validity_months = _validity()
-    validity_days = _validity_days()
-    services_included = _services_included()
-
-    Meta = _template_meta(KittyParty)
-
-
-# The six kinds' serializers carry the integrators' help texts; another kind gets one drawn from its fields.
-_SERIALIZERS = {
-    serializer.Meta.model: serializer
-    for serializer in (
-        PrepaidPackageSerializer,
-        ServicePackageSerializer,
-        MembershipSerializer,
-        StudentOfferSerializer,
-        YearlyMembershipSerializer,
-        KittyPartySerializer,
-    )
-}
-
-
-def _declared_field(model_field):
-    """Return the serializer field for a template field a kind lists, by its model field's type."""
+    The API's bounds and messages, not ModelSerializer's: amounts in rupees, counts from 1 to
+    COUNT_MAX, free text at most 4,000 characters. None: what ModelSerializer makes of it is right.
+    """
+    required = model_field.default is NOT_PROVIDED
     if isinstance(model_field, MoneyField):
-        return MoneyAmountField(required=model_field.default is NOT_PROVIDED, help_text=model_field.help_text or None)
+        return MoneyAmountField(required=required, help_text=help_text)
     if model_field.name == "validity_months":
         return _validity()
     if model_field.name == "validity_days":
@@ -220,19 +143,23 @@ def _declared_field(model_field):
         return _benefit_percent()
     if model_field.many_to_many and model_field.related_model is Service:
         return _services_included()
-    return None  # what ModelSerializer makes of it is right
+    if isinstance(model_field, models.PositiveIntegerField):
+        return _count(required=required, help_text=help_text)
+    if isinstance(model_field, models.TextField):
+        return serializers.CharField(required=False, allow_blank=True, max_length=4000, help_text=help_text)
+    return None
 
 
+@cache
 def template_serializer(kind) -> type[TemplateSerializer]:
-    """Return the template serializer of a kind (its fields are `kind.fields`)."""
-    if kind.model in _SERIALIZERS:
-        return _SERIALIZERS[kind.model]
+    """Return the template serializer of a kind, generated from the kind: its fields are `kind.fields`,
+    its help texts `kind.help_texts` (the integrators' contract: tests/api pins the field names)."""
     declared = {
         name: field
         for name in kind.fields
-        if (field := _declared_field(kind.model._meta.get_field(name))) is not None
+        if (field := _declared_field(kind.model._meta.get_field(name), kind.help_texts.get(name))) is not None
     }
-    return type(f"{kind.model.__name__}Serializer", (TemplateSerializer,), {**declared, "Meta": _template_meta(kind.model)})
+    return type(f"{kind.model.__name__}Serializer", (TemplateSerializer,), {**declared, "Meta": _template_meta(kind.model), "__module__": __name__})
 
 
 class SessionsSerializer(serializers.Serializer):

@@ -1,4 +1,4 @@
-"""Package API views: six template endpoints, /api/assignments, customer packages."""
+"""Package API views: a template endpoint per kind (generated from it), /api/assignments, customer packages."""
 from django.db import transaction
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view, inline_serializer
@@ -8,7 +8,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api import envelope
-from core.permissions import HasPerm, ModelPermissions
+from core.permissions import PERMISSIONS, ActionPermission, HasPerm, ModelPermissions
 from customers.models import Customer
 
 from ..kinds import all_kinds
@@ -20,11 +20,18 @@ from .filters import AssignmentFilter
 from .serializers import AssignmentSerializer, CustomerPackageSerializer, template_serializer
 
 
+class TemplatePermission(ActionPermission):
+    """Any kind's templates: reading needs `read_templates`, writing `keep_templates` (one codename each)."""
+
+    def required(self, method: str, view) -> set[str]:
+        return {PERMISSIONS["read_templates" if method in ("GET", "HEAD", "OPTIONS") else "keep_templates"]}
+
+
 class TemplateViewSet(viewsets.ModelViewSet):
-    """Base for the six template endpoints; answers in the `success` envelope."""
+    """Base for the template endpoints, one per kind; answers in the `success` envelope."""
 
     model: type[PackageTemplate]
-    permission_classes = [ModelPermissions]
+    permission_classes = [TemplatePermission]
     pagination_class = None  # The list shape is fixed: {"success": true, "packages": [...]}.
     filterset_fields = ["is_active"]
     lookup_value_regex = r"\d+"

@@ -1,14 +1,15 @@
 """One home per package kind: a registry keyed by `package_type`.
 
-Each kind is one class in its own module here (`prepaid.py`, `service_package.py`, ...),
-like django-oscar's benefit proxies (`klassmap[self.type]`): it points at its template
-model and owns its benefit rule, the tracker rows it grants, its valuation, its texts,
-whether it is taxed at sale and the fields its forms show. Everything else asks
+Each kind is one module here (`prepaid.py`, `service_package.py`, ...), like django-oscar's
+benefit proxies (`klassmap[self.type]`): its template model, its `Kind` (the benefit rule it
+uses, the tracker rows it grants, its valuation, its texts, whether it is taxed at sale and
+the fields its forms, admin and API show) and its `register()`. Everything else asks
 `kind_for(package_type)` and never compares a kind name.
 
-The six kinds of docs/design.md load on first use, in the order of its kinds table, so that
-this module imports nothing of `packages.models` (the models ask it for their kind).
-Another app adds a kind with `register()`.
+The six kinds of docs/design.md register when `packages.models` imports their modules, in
+the order of its kinds table; this module imports nothing of `packages.models` at import
+time (the models ask it for their kind). Another app adds a kind with `register()` in the
+module of its template model.
 """
 from __future__ import annotations
 
@@ -19,9 +20,6 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from .base import Kind
 
-# The kinds table of docs/design.md, in its order: module name = package_type.
-BUILTIN_MODULES = ("prepaid", "service_package", "membership", "student_offer", "yearly_membership", "kitty_party")
-
 _registry: dict[str, Kind] = {}
 _loaded = False
 
@@ -31,16 +29,16 @@ class UnknownKind(LookupError):
 
 
 def _load_builtin() -> None:
+    """Import `packages.models`, whose import of the six kind modules registers them in table order."""
     global _loaded
     if _loaded:
         return
     _loaded = True
-    for name in BUILTIN_MODULES:
-        register(import_module(f"{__name__}.{name}").KIND)
+    import_module("packages.models")
 
 
 def register(kind: Kind) -> Kind:
-    """Add a kind to the registry (after the six built-in ones) and return it."""
+    """Add a kind to the registry (after the six built-in ones) and return it: `KIND = register(MyKind())`."""
     _load_builtin()
     if kind.package_type in _registry and _registry[kind.package_type] is not kind:
         raise ValueError(f"A kind is already registered as {kind.package_type!r}.")

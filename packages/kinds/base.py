@@ -64,6 +64,12 @@ class Kind:
     computed_fields: ClassVar[tuple[str, ...]] = ()
     # The inputs the computed figures are worked out from (the page previews them as typed).
     compute_inputs: ClassVar[tuple[str, ...]] = ()
+    # The API's help texts of the kind's fields (its generated serializer, packages.api.serializers).
+    help_texts: ClassVar[dict[str, str]] = {}
+    # The columns of the kind's generated template admin between the name and is_active; None: drawn
+    # from `fields` (`list_columns`). "benefit", "validity", "discount", "included" and "sessions" are
+    # the admin's own columns.
+    admin_columns: ClassVar[tuple[str, ...] | None] = None
     price_field: ClassVar[str] = "price"
     has_sessions: ClassVar[bool] = False  # a count of sessions that falls as they are used
     is_credit: ClassVar[bool] = False  # a rupee credit that falls as it is spent
@@ -93,6 +99,24 @@ class Kind:
     @property
     def has_validity(self) -> bool:
         return "validity_months" in self.fields
+
+    @property
+    def list_columns(self) -> tuple[str, ...]:
+        """The columns of the kind's template list in the admin: `admin_columns`, or one per field."""
+        if self.admin_columns is not None:
+            return self.admin_columns
+        shown = {"validity_months": "validity", "benefit_percent": "benefit", "services_included": "included"}
+        columns = [
+            "discount" if name.startswith("discount_") else shown.get(name, name)
+            for name in self.fields
+            if name not in ("validity_days", "free_sessions")
+        ]
+        return tuple(columns)
+
+    @property
+    def discount_field(self) -> str | None:
+        """The kind's discount percentage field (discount_percent, discount_percentage), if it has one."""
+        return next((name for name in self.fields if name.startswith("discount_")), None)
 
     @property
     def input_fields(self) -> tuple[str, ...]:

@@ -1,10 +1,49 @@
 """Prepaid credit: pay `actual_price`, get `after_value` of credit usable on anything."""
 from decimal import Decimal
 
-from ..models import BenefitType, PackageType, PrepaidPackage, percent
+from django.db import models
+
+from core.fields import money_field
+
+from ..models import (
+    PRICE_POSITIVE,
+    BenefitType,
+    PackageTemplate,
+    benefit_percent_field,
+    check,
+    percent,
+    validity_constraints,
+    validity_days_field,
+    validity_months_field,
+)
 from ..rules import CreditRule
 from ..valuation_sql import credit_value_sql
+from . import register
 from .base import Kind, TemplateSummary, format_inr, rupees, value_by_credit
+
+
+class PrepaidPackage(PackageTemplate):
+    """Pay `actual_price`, get `after_value` of credit usable on anything."""
+
+    package_type = "prepaid"
+
+    actual_price = money_field("price paid")
+    after_value = money_field("credit value")
+    benefit_percent = benefit_percent_field("after_value", "actual_price")
+    validity_months = validity_months_field(default=12)
+    validity_days = validity_days_field()
+
+    class Meta(PackageTemplate.Meta):
+        constraints = [
+            check("actual_price", models.Q(actual_price__gt=0), "prepaid_price_positive", PRICE_POSITIVE),
+            check(
+                "after_value",
+                models.Q(after_value__gte=models.F("actual_price")),
+                "prepaid_value_not_below_price",
+                "The credit value cannot be below the price paid.",
+            ),
+            *validity_constraints("prepaid"),
+        ]
 
 
 class CreditKind(Kind):
@@ -40,13 +79,14 @@ class CreditKind(Kind):
 
 
 class Prepaid(CreditKind):
-    package_type = PackageType.PREPAID.value
-    label = PackageType.PREPAID.label
+    package_type = "prepaid"
+    label = "Prepaid credit"
     description = "Pay a price, get a larger credit that pays any bill until it runs out."
     model = PrepaidPackage
     rule = CreditRule
     api_segment = "prepaid-packages"
     fields = ("actual_price", "after_value", "benefit_percent", "validity_months", "validity_days")
+    help_texts = {"actual_price": "What the customer pays.", "after_value": "The credit the customer gets."}
     compute_inputs = ("actual_price", "after_value")
     price_field = "actual_price"
 
@@ -61,4 +101,4 @@ class Prepaid(CreditKind):
         )
 
 
-KIND = Prepaid()
+KIND = register(Prepaid())

@@ -1,12 +1,16 @@
 """Student offer: a percentage off services, only between two dates and on some weekdays."""
+from django.db import models
 from django.db.models import OuterRef, Subquery
+from djmoney.money import Money
 
+from core.fields import money_field
 from core.formats import format_date
 
-from ..models import BenefitType, PackageType, StudentOffer
-from ..rules import StudentOfferRule
+from ..models import DISCOUNT_RANGE, DISCOUNT_VALIDATORS, BenefitType, PackageTemplate, check
+from ..rules import PercentDiscountRule, Reason, ReasonCode
 from ..valuation_sql import time_value_sql
-from ..weekdays import parse_valid_days
+from ..weekdays import WEEKDAYS, parse_valid_days
+from . import register
 from .base import Kind, TemplateSummary, format_inr, percent_text, value_by_time
 
 
@@ -14,14 +18,72 @@ def _term(field: str):
     return Subquery(StudentOffer.objects.filter(pk=OuterRef("template_id")).order_by().values(field)[:1])
 
 
+
+class StudentOffer(PackageTemplate):
+    """A percentage off services, only between two dates and on some weekdays."""
+
+    package_type = "student_offer"
+
+    price = money_field(default=Money(0, "INR"), help_text="Enrolment fee; zero for a free offer.")
+    discount_percentage = models.DecimalField(max_digits=5, decimal_places=2, validators=DISCOUNT_VALIDATORS)
+    valid_from = models.DateField()
+    valid_to = models.DateField()
+    valid_days = models.CharField(max_length=40, default="Mon-Fri", help_text='"Mon-Fri" or "Mon,Wed,Sat".')
+    conditions = models.TextField(blank=True)
+
+    class Meta(PackageTemplate.Meta):
+        constraints = [
+            check("price", models.Q(price__gte=0), "studentoffer_price_not_negative", "The fee cannot be negative."),
+            check(
+                "discount_percentage",
+                models.Q(discount_percentage__gt=0, discount_percentage__lte=100),
+                "studentoffer_discount_range",
+                DISCOUNT_RANGE,
+            ),
+            check(
+                "valid_to",
+                models.Q(valid_to__gte=models.F("valid_from")),
+                "studentoffer_dates_ordered",
+                "The offer cannot end before it starts.",
+            ),
+        ]
+
+    @property
+    def weekdays(self) -> tuple[str, ...]:
+        return parse_valid_days(self.valid_days)
+
+
+class StudentOfferRule(PercentDiscountRule):
+    """The percentage applies only between the offer's dates and on its weekdays."""
+
+    def covers(self, line, context):
+        reason = super().covers(line, context)
+        if reason is not None:
+            return reason
+        on_date = context.bill_date
+        valid_from, valid_to, valid_days = self.term("valid_from"), self.term("valid_to"), self.term("valid_days", "")
+        if (valid_from and on_date < valid_from) or (valid_to and on_date > valid_to):
+            start = format_date(valid_from) if valid_from else "the start"
+            end = format_date(valid_to) if valid_to else "the end"
+            return Reason(ReasonCode.INVALID_DAY, f"{self.quoted_name} is valid from {start} to {end} only.")
+        if valid_days and WEEKDAYS[on_date.weekday()] not in parse_valid_days(valid_days):
+            return Reason(
+                ReasonCode.INVALID_DAY,
+                f"{self.quoted_name} is valid on {valid_days} only, not on a {on_date:%A}.",
+            )
+        return None
+
+
 class StudentOfferKind(Kind):
-    package_type = PackageType.STUDENT_OFFER.value
-    label = PackageType.STUDENT_OFFER.label
+    package_type = "student_offer"
+    label = "Student offer"
     description = "A percentage off services, between two dates and on the weekdays it names."
     model = StudentOffer
     rule = StudentOfferRule
     api_segment = "student-offers"
     fields = ("price", "discount_percentage", "valid_from", "valid_to", "valid_days", "conditions")
+    help_texts = {"price": "Enrolment fee; 0.00 for a free offer."}
+    admin_columns = ("price", "discount", "valid_from", "valid_to", "valid_days")
     balance_label = "Discount on services"
 
     def clean(self, template):
@@ -86,4 +148,4 @@ class StudentOfferKind(Kind):
         )
 
 
-KIND = StudentOfferKind()
+KIND = register(StudentOfferKind())

@@ -1,7 +1,22 @@
 """Yearly membership: a percentage off services for the year, plus recorded extra benefits."""
-from ..models import BenefitType, PackageType, YearlyMembership
+from django.db import models
+
+from core.fields import money_field
+
+from ..models import (
+    DISCOUNT_RANGE,
+    DISCOUNT_VALIDATORS,
+    PRICE_POSITIVE,
+    BenefitType,
+    PackageTemplate,
+    check,
+    validity_constraints,
+    validity_days_field,
+    validity_months_field,
+)
 from ..rules import PercentDiscountRule
 from ..valuation_sql import time_value_sql
+from . import register
 from .base import Kind, TemplateSummary, format_inr, percent_text, rupees, value_by_time
 
 
@@ -11,9 +26,34 @@ def discount_terms(trackers) -> dict:
     return {"discount_percent": discount}
 
 
+
+class YearlyMembership(PackageTemplate):
+    """A percentage off services for the year, plus recorded extra benefits."""
+
+    package_type = "yearly_membership"
+
+    price = money_field()
+    discount_percent = models.DecimalField(max_digits=5, decimal_places=2, validators=DISCOUNT_VALIDATORS)
+    validity_months = validity_months_field(default=12)
+    validity_days = validity_days_field()
+    extra_benefits = models.TextField(blank=True, help_text="e.g. a free birthday session.")
+
+    class Meta(PackageTemplate.Meta):
+        constraints = [
+            check("price", models.Q(price__gt=0), "yearly_price_positive", PRICE_POSITIVE),
+            check(
+                "discount_percent",
+                models.Q(discount_percent__gt=0, discount_percent__lte=100),
+                "yearly_discount_range",
+                DISCOUNT_RANGE,
+            ),
+            *validity_constraints("yearly"),
+        ]
+
+
 class YearlyMembershipKind(Kind):
-    package_type = PackageType.YEARLY_MEMBERSHIP.value
-    label = PackageType.YEARLY_MEMBERSHIP.label
+    package_type = "yearly_membership"
+    label = "Yearly membership"
     description = "A percentage off services for a year; extra benefits (a birthday session) are recorded."
     model = YearlyMembership
     rule = PercentDiscountRule
@@ -46,4 +86,4 @@ class YearlyMembershipKind(Kind):
         )
 
 
-KIND = YearlyMembershipKind()
+KIND = register(YearlyMembershipKind())

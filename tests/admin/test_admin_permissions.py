@@ -187,3 +187,12 @@ def test_the_admin_reports_the_gstin_and_phone_reasons_on_their_fields(manager_c
     from customers.models import Customer
 
     assert not Customer.objects.exists()
+
+
+def test_the_roles_hold_the_template_permissions_of_every_kind():
+    """packages 0026: whoever held a kind's model permissions holds the one codename every kind is checked by."""
+    cashier = set(Group.objects.get(name="Cashier").permissions.values_list("codename", flat=True))
+    manager = set(Group.objects.get(name="Manager").permissions.values_list("codename", flat=True))
+
+    assert "view_template" in cashier and "change_template" not in cashier
+    assert {"view_template", "change_template"} <= manager

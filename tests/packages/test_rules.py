@@ -1,9 +1,10 @@
 """The benefit rule of each kind, on objects in memory (no database)."""
+import dataclasses
 from datetime import date, timedelta
 from decimal import Decimal
 
 from packages.kinds import all_kinds
-from packages.rules import BenefitRule, BillContext, Holding, LineRequest, ReasonCode, rule_for
+from packages.rules import BenefitRule, BillContext, Holding, LineRequest, ReasonCode, Terms, rule_for
 
 MONDAY = date(2026, 11, 23)
 SATURDAY = MONDAY + timedelta(days=5)
@@ -19,7 +20,9 @@ def holding(kind, **fields) -> Holding:
         "assigned_on": MONDAY - timedelta(days=30),
         "expires_on": MONDAY + timedelta(days=150),
     }
-    return Holding(**{**defaults, **fields})
+    known = {field.name for field in dataclasses.fields(Holding)}
+    terms = Terms({name: value for name, value in fields.items() if name not in known})
+    return Holding(**{**defaults, **{name: value for name, value in fields.items() if name in known}}, terms=terms)
 
 
 def facial(quantity=1, item_type="service", item_id=FACIAL) -> LineRequest:
