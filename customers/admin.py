@@ -7,19 +7,28 @@ from django.utils.html import format_html
 
 from core.phones import format_phone
 
-from .models import Customer
+from .consent import reminders_opt_out_set
+from .models import Consent, ConsentSource, Customer
 from .selectors import customer_search
 from .validators import normalise_phone
 
 
 class CustomerForm(forms.ModelForm):
+    # Derived from the consent records (customers/consent.py); saving it records a consent row per channel.
+    reminders_opt_out = forms.BooleanField(
+        label="No reminders", required=False,
+        help_text="Ticked: every channel is withdrawn. Unticked: e-mail and SMS reminders go "
+        "(WhatsApp needs the customer's own opt-in). Each change is recorded below.",
+    )
+
     class Meta:
         model = Customer
-        fields = ("name", "phone", "email", "date_of_birth", "reminders_opt_out", "state_code", "gstin", "address", "notes")
+        fields = ("name", "phone", "email", "date_of_birth", "state_code", "gstin", "address", "notes")
         help_texts = {"phone": "A mobile number, with or without spaces: +91 98450 12345."}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.initial["reminders_opt_out"] = self.instance.reminders_opt_out
         # Shown as people read it (+91 98450 12345); clean_phone stores it as +919845012345 again.
         if self.instance.pk and self.instance.phone:
             self.initial["phone"] = format_phone(self.instance.phone)
@@ -36,11 +45,31 @@ class CustomerForm(forms.ModelForm):
         return (self.cleaned_data.get("gstin") or "").strip().upper()
 
 
+class ConsentInline(admin.TabularInline):
+    """The consent record, newest first: read only (a change is a new row, written by the form's tick or the counter)."""
+
+    model = Consent
+    fields = ("channel", "status", "at", "how", "by", "words")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm("customers.view_customer")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Customer)
 class CustomerAdmin(admin.ModelAdmin):
     form = CustomerForm
+    inlines = [ConsentInline]
     list_display = ("name", "phone_number", "email", "gstin", "state_code", "created_at", "packages_link")
-    list_filter = ("reminders_opt_out", "state_code", "created_at")
+    list_filter = ("state_code", "created_at")
     search_fields = ("name", "phone", "email", "gstin")
     readonly_fields = ("created_at", "packages_link")
     date_hierarchy = "created_at"
@@ -49,6 +78,13 @@ class CustomerAdmin(admin.ModelAdmin):
         ("GST", {"fields": ("gstin", "state_code", "address")}),
         (None, {"fields": ("notes", "created_at", "packages_link")}),
     )
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        reminders_opt_out_set(
+            customer=obj, opt_out=form.cleaned_data.get("reminders_opt_out", False), how=ConsentSource.ADMIN,
+            by=request.user,
+        )
 
     def get_search_results(self, request, queryset, search_term):
         # The same search as the API: a phone typed with spaces or in another script finds it.

@@ -31,6 +31,9 @@ class Outgoing:
     channel: str
     to: str  # an e-mail address or an E.164 phone
     message: Message
+    stop_url: str = ""  # the one-tap opt-out (List-Unsubscribe on e-mail)
+    template: object = None  # the MessageTemplate: DLT ids (SMS), approved template name (WhatsApp)
+    context: dict | None = None  # the placeholders' values (a WhatsApp template's parameters)
 
 
 def e164(phone: str) -> str:
@@ -39,6 +42,15 @@ def e164(phone: str) -> str:
         return normalise_phone(phone or "")
     except ValidationError:
         return ""
+
+
+def email_headers(outgoing: Outgoing) -> dict:
+    """The headers of a reminder e-mail: its id, and the one-click unsubscribe of RFC 2369 / RFC 8058."""
+    headers = {"X-Notification-Id": str(outgoing.notification_id)}
+    if outgoing.stop_url:
+        headers["List-Unsubscribe"] = f"<{outgoing.stop_url}>"
+        headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    return headers
 
 
 class EmailBackend:
@@ -53,7 +65,7 @@ class EmailBackend:
             body=outgoing.message.body,
             from_email=settings.DEFAULT_FROM_EMAIL,
             to=[outgoing.to],
-            headers={"X-Notification-Id": str(outgoing.notification_id)},
+            headers=email_headers(outgoing),
         )
         try:
             email.send(fail_silently=False)

@@ -10,6 +10,8 @@ from django.conf import settings
 from django.template import Context, Template
 
 from core.formats import format_date
+from customers.consent import stop_url
+from customers.links import page_url
 from packages.kinds.base import rupees
 
 from .models import Channel, MessageTemplate, NotificationKind
@@ -78,11 +80,17 @@ def left_text(assignment) -> str:
     return kind.balance_label or "your benefits"
 
 
-def message_context(assignment, *, on_date: date | None = None) -> dict:
-    """The placeholders of a message about `assignment` (its customer loaded with it)."""
+def message_context(assignment, *, on_date: date | None = None, channel: str = Channel.SMS) -> dict:
+    """The placeholders of a message about `assignment` (its customer loaded with it) on `channel`.
+
+    `page_url` is the customer's own page (customers/links.py), `stop_url` the one-tap opt-out
+    of this channel (customers/consent.py): every reminder carries both (`with_links`).
+    """
     expires_on = assignment.expires_on
     days_left = (expires_on - on_date).days if expires_on and on_date else None
     return {
+        "page_url": page_url(assignment.customer),
+        "stop_url": stop_url(assignment.customer, channel),
         "customer_name": assignment.customer.name,
         "package_name": assignment.package_name,
         "left": left_text(assignment),
@@ -108,11 +116,27 @@ class Compiled:
         return Message(subject=" ".join(subject.split()), body=self.body.render(ctx).strip())
 
 
+def with_links(message: Message, context: dict, channel: str) -> Message:
+    """`message` with the customer's page and the opt-out link added, unless its template already placed them."""
+    lines = []
+    if context["page_url"] not in message.body:
+        lines.append(f"Your packages: {context['page_url']}")
+    if context["stop_url"] not in message.body:
+        lines.append(f"Stop these reminders: {context['stop_url']}")
+    if not lines:
+        return message
+    email = channel == Channel.EMAIL
+    body = message.body + "\n\n" + "\n".join(lines) if email else " ".join([message.body, *lines])
+    return Message(subject=message.subject, body=body)
+
+
 def render(template: MessageTemplate, context: dict) -> Message:
     return Compiled(template).render(context)
 
 
 SAMPLE_CONTEXT = {
+    "page_url": "https://spa.example.in/my/AbCdEf",
+    "stop_url": "https://spa.example.in/stop/XyZ",
     "customer_name": "Priya Sharma",
     "package_name": "3+1 Facial Package",
     "left": "1 session",

@@ -36,14 +36,20 @@ from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
+from customers.consent import allows, current, latest_status
 from packages.kinds import all_kinds, kind_for
 from packages.models import AssignmentStatus, PackageAssignment
 
 from .channels import Outgoing, SendFailed, address_of, backend_for
-from .messages import Compiled, message_context, templates_by_key
+from .messages import Compiled, message_context, templates_by_key, with_links
 from .models import Channel, Notification, NotificationKind, NotificationStatus
 
 OPTED_OUT = "The customer opted out of reminders."
+NO_CONSENT = {
+    Channel.EMAIL: "The customer withdrew consent to e-mail reminders.",
+    Channel.SMS: "The customer withdrew consent to SMS reminders.",
+    Channel.WHATSAPP: "No WhatsApp opt-in from the customer (or it was withdrawn).",
+}
 INTERRUPTED = (
     "Interrupted while sending: it may have gone, so it is not sent again automatically (resend it from the admin)."
 )
@@ -65,10 +71,12 @@ def channels() -> list[str]:
 
 
 def _rows(found: Iterable[tuple], *, kind: str, threshold: int | None) -> Iterable[Notification]:
-    """One row per channel for each (assignment id, customer id, email, phone, opted out)."""
+    """One row per channel for each (assignment id, customer id, email, phone, consent per channel...)."""
     wanted = channels()
-    for assignment_id, customer_id, email, phone, opted_out in found:
+    for assignment_id, customer_id, email, phone, *statuses in found:
         contact = _Contact(email=email, phone=phone)
+        consent = dict(zip(Channel.values, statuses, strict=True))
+        opted_out = not any(allows(status, channel) for channel, status in consent.items())
         for channel in wanted:
             address, why_not = address_of(contact, channel)
             row = Notification(
@@ -76,6 +84,8 @@ def _rows(found: Iterable[tuple], *, kind: str, threshold: int | None) -> Iterab
             )
             if opted_out:
                 row.status, row.error = NotificationStatus.SKIPPED, OPTED_OUT
+            elif not allows(consent[channel], channel):
+                row.status, row.error = NotificationStatus.SKIPPED, NO_CONSENT[channel]
             elif not address:
                 row.status, row.error = NotificationStatus.SKIPPED, why_not
             else:
@@ -89,7 +99,14 @@ class _Contact:
     phone: str
 
 
-CONTACT_FIELDS = ("pk", "customer_id", "customer__email", "customer__phone", "customer__reminders_opt_out")
+CONTACT_FIELDS = ("pk", "customer_id", "customer__email", "customer__phone", *(f"consent_{c}" for c in Channel.values))
+
+
+def _with_consent(assignments):
+    """`assignments` with the latest consent status of each channel (consent_email, ...): one query still."""
+    return assignments.annotate(
+        **{f"consent_{channel}": latest_status(channel, "customer_id") for channel in Channel.values}
+    )
 
 
 def _insert(rows: Iterable[Notification]) -> int:
@@ -134,7 +151,7 @@ def expiry_reminders_queue(*, on_date: date | None = None) -> int:
             assignment_id=OuterRef("pk"), kind=NotificationKind.EXPIRY, threshold=threshold
         )
         due = (
-            PackageAssignment.objects.filter(status=AssignmentStatus.ACTIVE, expires_on__range=(first, last))
+            _with_consent(PackageAssignment.objects.filter(status=AssignmentStatus.ACTIVE, expires_on__range=(first, last)))
             .filter(~Exists(already))
             .order_by("pk")
             .values_list(*CONTACT_FIELDS)
@@ -167,7 +184,7 @@ def event_notifications_queue(*, assignment_ids: Iterable[int], kind: str) -> li
     found = PackageAssignment.objects.filter(pk__in=ids, status=STATUS_OF_KIND[kind])
     if kind == NotificationKind.LOW_BALANCE:
         found = found.filter(_low_balance_condition())
-    found = list(found.order_by("pk").values_list(*CONTACT_FIELDS))
+    found = list(_with_consent(found).order_by("pk").values_list(*CONTACT_FIELDS))
     if not found:
         return []  # the common case (a bill that leaves plenty): one query
     _insert(_rows(found, kind=kind, threshold=None))
@@ -265,17 +282,22 @@ class _Sender:
         """Send the row this worker holds the lease on; return its outcome (the fields to write)."""
         row = Notification.objects.select_related("assignment", "customer").get(pk=pk)
         row.assignment.customer = row.customer
-        if row.customer.reminders_opt_out:  # opted out after the row was written
-            return {"status": NotificationStatus.SKIPPED, "error": OPTED_OUT}
+        status = current(row.customer)[row.channel]
+        if not allows(status, row.channel):  # withdrawn after the row was written: takes effect at once
+            return {"status": NotificationStatus.SKIPPED, "error": NO_CONSENT[row.channel]}
         key = (row.kind, row.channel)
         if key not in self.compiled:
             self.compiled[key] = Compiled(self.templates[key])
-        message = self.compiled[key].render(message_context(row.assignment, on_date=self.on_date))
+        context = message_context(row.assignment, on_date=self.on_date, channel=row.channel)
+        message = with_links(self.compiled[key].render(context), context, row.channel)
         if row.channel not in self.backends:
             self.backends[row.channel] = backend_for(row.channel)
         try:
             provider_id = self.backends[row.channel].send(
-                Outgoing(notification_id=row.pk, channel=row.channel, to=row.recipient, message=message)
+                Outgoing(
+                    notification_id=row.pk, channel=row.channel, to=row.recipient, message=message,
+                    stop_url=context["stop_url"], template=self.templates[key], context=context,
+                )
             )
         except SendFailed as exc:
             if row.attempts >= settings.NOTIFICATION_MAX_ATTEMPTS:
