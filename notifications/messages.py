@@ -3,6 +3,7 @@
 Templates are rows (`MessageTemplate`, edited in admin); a kind and channel without a row
 uses the default here. Dates read like 23 May 2027; money the Indian way (₹1,500).
 """
+import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -39,6 +40,33 @@ SUBJECTS = {
     NotificationKind.EXPIRED: "Your {{ package_name }} has expired",
 }
 EMAIL_BODY = "Dear {{ customer_name }},\n\n%s\n\nWarm regards,\n{{ spa_name }}\n"
+
+
+# Words that make a text promotional (TRAI's commercial communications): a reminder is a service
+# message about a package the customer bought, so none of these may appear in its template
+# (the system check notifications.E005 and the admin's form refuse them; docs/messages.md).
+PROMOTIONAL = (
+    r"offers?", r"discounts?", r"discounted", r"sales?", r"free", r"\d*\s*% off", r"cash ?back", r"deals?",
+    r"coupons?", r"promo(?:tion|tional)?s?", r"vouchers?", r"hurry", r"limited time", r"lowest price",
+    r"buy one", r"bogo", r"win", r"prizes?", r"save \d+", r"best price", r"flat \d+",
+)
+PROMOTIONAL_RE = re.compile(r"(?<![\w%])(" + "|".join(PROMOTIONAL) + r")(?!\w)", re.IGNORECASE)
+PLACEHOLDER_RE = re.compile(r"{{\s*(\w+)")
+
+
+def promotional_words(text: str) -> list[str]:
+    """The promotional words in `text`, lower-cased, each once, in the order found."""
+    found: list[str] = []
+    for match in PROMOTIONAL_RE.finditer(text or ""):
+        word = " ".join(match.group(1).lower().split())
+        if word not in found:
+            found.append(word)
+    return found
+
+
+def placeholders(text: str) -> list[str]:
+    """The {{ placeholders }} a template uses, each once, in order."""
+    return list(dict.fromkeys(PLACEHOLDER_RE.findall(text or "")))
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,7 @@ another sender is taking, FOR UPDATE SKIP LOCKED; SQLite writers queue).
 """
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -40,7 +40,7 @@ from customers.consent import allows, current, latest_status
 from packages.kinds import all_kinds, kind_for
 from packages.models import AssignmentStatus, PackageAssignment
 
-from .channels import Outgoing, SendFailed, address_of, backend_for
+from .channels import Outgoing, SendFailed, SendRefused, address_of, backend_for
 from .messages import Compiled, message_context, templates_by_key, with_links
 from .models import Channel, Notification, NotificationKind, NotificationStatus
 
@@ -203,6 +203,43 @@ class SendReport:
     sent: list[int] = field(default_factory=list)
     failed: list[int] = field(default_factory=list)  # gave up: attempts used up
     retry: list[int] = field(default_factory=list)  # failed this time, queued for another try
+    deferred: list[int] = field(default_factory=list)  # quiet hours: they wait for `resume_at`
+    resume_at: datetime | None = None
+
+
+def _clock(value: str) -> time | None:
+    return time.fromisoformat(value) if value else None
+
+
+def quiet_until(now: datetime | None = None) -> datetime | None:
+    """When the quiet hours around `now` end (an aware datetime), or None when `now` is not in them.
+
+    QUIET_HOURS_START and QUIET_HOURS_END are local times (TIME_ZONE, IST by default); a window
+    that starts later than it ends runs over midnight (21:00-09:00). The start is quiet, the end is not.
+    """
+    start, end = _clock(settings.QUIET_HOURS_START), _clock(settings.QUIET_HOURS_END)
+    if start is None or end is None or start == end:
+        return None
+    local = timezone.localtime(now or timezone.now())
+    moment = local.time()
+    over_midnight = start > end
+    quiet = (moment >= start or moment < end) if over_midnight else (start <= moment < end)
+    if not quiet:
+        return None
+    day = local.date() if moment < end else local.date() + timedelta(days=1)
+    return datetime.combine(day, end, tzinfo=local.tzinfo)
+
+
+def _defer(ids: list[int] | None, until: datetime) -> list[int]:
+    """Make the queued, unleased rows (among `ids` if given) wait until `until`; return their ids."""
+    rows = Notification.objects.filter(status=NotificationStatus.QUEUED, claimed_at__isnull=True)
+    if ids is not None:
+        rows = rows.filter(pk__in=ids)
+    waiting = list(rows.values_list("pk", flat=True))
+    rows.filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lt=until)).update(
+        next_attempt_at=until, updated_at=timezone.now()
+    )
+    return waiting
 
 
 def _idempotent_channels() -> list[str]:
@@ -228,14 +265,16 @@ def _claim_next(ids: list[int] | None = None) -> int | None:
     column = {name: quote(name) for name in ("id", "status", "claimed_at", "attempts", "channel", "updated_at")}
     sendable = f"{column['claimed_at']} IS NULL"
     params: list = []
+    # Quiet hours: a row deferred to next_attempt_at waits for it.
+    due = f"({quote('next_attempt_at')} IS NULL OR {quote('next_attempt_at')} <= %s)"
     if idempotent:
         sendable = (
             f"({sendable} OR ({column['claimed_at']} < %s AND {column['attempts']} < %s "
             f"AND {column['channel']} IN ({', '.join(['%s'] * len(idempotent))})))"
         )
         params += [ops.adapt_datetimefield_value(cutoff), settings.NOTIFICATION_MAX_ATTEMPTS, *idempotent]
-    where = f"{column['status']} = %s AND {sendable}"
-    params = [NotificationStatus.QUEUED.value, *params]
+    where = f"{column['status']} = %s AND {sendable} AND {due}"
+    params = [NotificationStatus.QUEUED.value, *params, ops.adapt_datetimefield_value(now)]
     if ids is not None:
         where += f" AND {column['id']} IN ({', '.join(['%s'] * len(ids))})"
         params += list(ids)
@@ -268,6 +307,8 @@ class _Sender:
         each row is tried at most once in this run (a Celery task retries later).
         """
         remaining = None if ids is None else sorted(set(ids))
+        if self._quiet(remaining):
+            return self.report
         pk = _claim_next(remaining)
         while pk is not None:
             if once:
@@ -275,8 +316,16 @@ class _Sender:
             outcome = self.send(pk)
             with transaction.atomic():
                 Notification.objects.filter(pk=pk).update(claimed_at=None, updated_at=timezone.now(), **outcome)
-                pk = _claim_next(remaining)
+                pk = None if self._quiet(remaining) else _claim_next(remaining)
         return self.report
+
+    def _quiet(self, remaining: list[int] | None) -> bool:
+        """Inside quiet hours: defer what is left to the window's opening and say so."""
+        until = quiet_until()
+        if until is None:
+            return False
+        self.report.deferred, self.report.resume_at = _defer(remaining, until), until
+        return True
 
     def send(self, pk: int) -> dict:
         """Send the row this worker holds the lease on; return its outcome (the fields to write)."""
@@ -300,7 +349,7 @@ class _Sender:
                 )
             )
         except SendFailed as exc:
-            if row.attempts >= settings.NOTIFICATION_MAX_ATTEMPTS:
+            if isinstance(exc, SendRefused) or row.attempts >= settings.NOTIFICATION_MAX_ATTEMPTS:
                 self.report.failed.append(row.pk)
                 return {"status": NotificationStatus.FAILED, "error": str(exc)[:2000]}
             self.report.retry.append(row.pk)
@@ -341,8 +390,10 @@ def stale_claims_recover() -> tuple[int, int]:
 
 
 def sendable_ids(ids: Iterable[int] | None = None, *, limit: int | None = None) -> list[int]:
-    """The queued, unclaimed rows (among `ids` if given), oldest first."""
-    rows = Notification.objects.filter(status=NotificationStatus.QUEUED, claimed_at__isnull=True)
+    """The queued, unclaimed rows (among `ids` if given) not waiting for quiet hours to end, oldest first."""
+    rows = Notification.objects.filter(status=NotificationStatus.QUEUED, claimed_at__isnull=True).filter(
+        Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=timezone.now())
+    )
     if ids is not None:
         rows = rows.filter(pk__in=list(ids))
     rows = rows.order_by("pk").values_list("pk", flat=True)
