@@ -15,6 +15,7 @@ does not expire, names no database id (it carries the customer's page key, custo
 cannot be made for another customer or channel, and withdraws at once. Rotating the page key
 (a lost phone) ends the old opt-out links with the old page links; the next message carries new ones.
 """
+
 from django.conf import settings
 from django.core import signing
 from django.db import transaction
@@ -76,9 +77,7 @@ def latest_status(channel: str, customer_ref: str = "pk") -> Subquery:
     return Subquery(rows.values("status")[:1])
 
 
-def consent_record(
-    *, customer: Customer, channel: str, status: str, how: str, words: str, by=None
-) -> Consent | None:
+def consent_record(*, customer: Customer, channel: str, status: str, how: str, words: str, by=None) -> Consent | None:
     """Record the customer's decision on `channel`; return the new row, or None when it changes nothing.
 
     Takes effect at once: the sender reads the latest row before each message.
@@ -91,7 +90,11 @@ def consent_record(
         if latest is not None and latest.status == status:
             return None
         row = Consent.objects.create(
-            customer=customer, channel=channel, status=status, how=how, words=words,
+            customer=customer,
+            channel=channel,
+            status=status,
+            how=how,
+            words=words,
             by=by if by is not None and by.is_authenticated else None,
         )
     if hasattr(customer, "_prefetched_objects_cache"):
@@ -109,13 +112,21 @@ def reminders_opt_out_set(*, customer: Customer, opt_out: bool, how: str, by=Non
     if opt_out:
         for channel in ConsentChannel.values:
             consent_record(
-                customer=customer, channel=channel, status=ConsentStatus.WITHDRAWN, how=how, by=by,
+                customer=customer,
+                channel=channel,
+                status=ConsentStatus.WITHDRAWN,
+                how=how,
+                by=by,
                 words="No reminders (the customer's record was set to opt out).",
             )
     else:
         for channel in sorted(IMPLIED):
             consent_record(
-                customer=customer, channel=channel, status=ConsentStatus.GIVEN, how=how, by=by,
+                customer=customer,
+                channel=channel,
+                status=ConsentStatus.GIVEN,
+                how=how,
+                by=by,
                 words="Reminders on (the customer's opt-out was cleared).",
             )
 
@@ -127,8 +138,11 @@ def consent_context(customer: Customer) -> dict:
         "consent_customer": customer,
         "consent_channels": [
             {
-                "channel": channel, "label": CHANNEL_WORDS[channel], "status": state[channel],
-                "allowed": allows(state[channel], channel), "words": ask_words(channel),
+                "channel": channel,
+                "label": CHANNEL_WORDS[channel],
+                "status": state[channel],
+                "allowed": allows(state[channel], channel),
+                "words": ask_words(channel),
             }
             for channel in ConsentChannel.values
         ],
@@ -169,7 +183,10 @@ def stop_by_link(token: str) -> tuple[Customer, str]:
     """Withdraw the consent `token` names (no login: the signature is the proof); return whose and which."""
     customer, channel = stop_link_read(token)
     consent_record(
-        customer=customer, channel=channel, status=ConsentStatus.WITHDRAWN, how=ConsentSource.LINK,
+        customer=customer,
+        channel=channel,
+        status=ConsentStatus.WITHDRAWN,
+        how=ConsentSource.LINK,
         words=stop_words(channel),
     )
     return customer, channel

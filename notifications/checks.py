@@ -10,6 +10,7 @@
   (messages.PROMOTIONAL).
 Database checks: `migrate` and `check --database default` run them (a deploy runs both).
 """
+
 from django.conf import settings
 from django.core.checks import Error, Tags, register
 from django.db import DatabaseError
@@ -36,30 +37,38 @@ def _sms_errors(templates) -> list[Error]:
             continue
         where = f"The SMS template of {kind}"
         missing = [
-            label for label, value in (
-                ("DLT template id", template.dlt_template_id), ("DLT entity id", template.dlt_entity_id),
-                ("sender header", template.sender_header), ("registered variables", template.variables),
-            ) if not value.strip()
+            label
+            for label, value in (
+                ("DLT template id", template.dlt_template_id),
+                ("DLT entity id", template.dlt_entity_id),
+                ("sender header", template.sender_header),
+                ("registered variables", template.variables),
+            )
+            if not value.strip()
         ]
         if missing:
-            errors.append(Error(
-                f"{where} has no {', '.join(missing)}, and SMS_BACKEND is a real gateway: India's DLT refuses it.",
-                hint="Register the text on your DLT portal, then fill its ids, header and variables in the admin "
-                "(Reminders > Message texts).",
-                id="notifications.E001",
-            ))
+            errors.append(
+                Error(
+                    f"{where} has no {', '.join(missing)}, and SMS_BACKEND is a real gateway: India's DLT refuses it.",
+                    hint="Register the text on your DLT portal, then fill its ids, header and variables in the admin "
+                    "(Reminders > Message texts).",
+                    id="notifications.E001",
+                )
+            )
             continue
         used = placeholders(template.body)
         unregistered = [name for name in used if name not in template.registered]
         unplaced = [name for name in LINKS if name not in used]
         if unregistered or unplaced:
-            errors.append(Error(
-                f"{where} uses {', '.join(unregistered) or 'no unregistered variable'} outside its registered "
-                f"variables ({template.variables}){'' if not unplaced else ' and does not place ' + ', '.join(unplaced)}.",
-                hint="Every variable of an SMS must be registered with DLT, and each reminder carries the customer's "
-                "page and the opt-out link ({{ page_url }}, {{ stop_url }}).",
-                id="notifications.E002",
-            ))
+            errors.append(
+                Error(
+                    f"{where} uses {', '.join(unregistered) or 'no unregistered variable'} outside its registered "
+                    f"variables ({template.variables}){'' if not unplaced else ' and does not place ' + ', '.join(unplaced)}.",
+                    hint="Every variable of an SMS must be registered with DLT, and each reminder carries the customer's "
+                    "page and the opt-out link ({{ page_url }}, {{ stop_url }}).",
+                    id="notifications.E002",
+                )
+            )
     return errors
 
 
@@ -70,11 +79,13 @@ def _whatsapp_errors(templates) -> list[Error]:
         errors.append(Error(f"WHATSAPP_BACKEND is cloud but {', '.join(missing)} is empty.", id="notifications.E003"))
     for (kind, channel), template in sorted(templates.items()):
         if channel == Channel.WHATSAPP and not (template.whatsapp_template and template.variables):
-            errors.append(Error(
-                f"The WhatsApp template of {kind} has no approved template name or parameters, and "
-                "WHATSAPP_BACKEND is cloud: WhatsApp sends business-initiated messages only from approved templates.",
-                id="notifications.E003",
-            ))
+            errors.append(
+                Error(
+                    f"The WhatsApp template of {kind} has no approved template name or parameters, and "
+                    "WHATSAPP_BACKEND is cloud: WhatsApp sends business-initiated messages only from approved templates.",
+                    id="notifications.E003",
+                )
+            )
     return errors
 
 
@@ -87,12 +98,14 @@ def check_messages_india_allows(app_configs=None, databases=None, **kwargs):
     for (kind, channel), template in sorted(templates.items()):
         found = promotional_words(f"{template.subject} {template.body}")
         if found:
-            errors.append(Error(
-                f"The {channel} template of {kind} uses promotional words ({', '.join(found)}): a reminder is a "
-                "service message.",
-                hint="Remove them in the admin (Reminders > Message texts); docs/messages.md lists the words.",
-                id="notifications.E005",
-            ))
+            errors.append(
+                Error(
+                    f"The {channel} template of {kind} uses promotional words ({', '.join(found)}): a reminder is a "
+                    "service message.",
+                    hint="Remove them in the admin (Reminders > Message texts); docs/messages.md lists the words.",
+                    id="notifications.E005",
+                )
+            )
     if settings.SMS_BACKEND != "console":
         errors += _sms_errors(templates)
     if settings.WHATSAPP_BACKEND == "cloud":

@@ -1,4 +1,5 @@
 """Consent per customer and channel: the counter's tap, the opt-out link, the derived boolean, the migration."""
+
 import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
@@ -126,7 +127,8 @@ def test_a_mail_clients_one_click_post_withdraws_the_email_channel(client):
     customer = CustomerFactory()
 
     response = client.post(
-        "/" + stop_url(customer, "email").split("/", 3)[3], "List-Unsubscribe=One-Click",
+        "/" + stop_url(customer, "email").split("/", 3)[3],
+        "List-Unsubscribe=One-Click",
         content_type="application/x-www-form-urlencoded",
     )
 
@@ -134,7 +136,9 @@ def test_a_mail_clients_one_click_post_withdraws_the_email_channel(client):
     assert rows(customer) == [("email", "withdrawn", "link", None)]
 
 
-@pytest.mark.parametrize("mangle", [lambda t: t[:-2] + "xx", lambda t: "e30:" + t.split(":", 1)[1], lambda t: "abc" + t])
+@pytest.mark.parametrize(
+    "mangle", [lambda t: t[:-2] + "xx", lambda t: "e30:" + t.split(":", 1)[1], lambda t: "abc" + t]
+)
 def test_a_forged_or_cut_opt_out_link_is_a_plain_404_and_writes_nothing(client, mangle):
     customer = CustomerFactory()
     token = stop_url(customer, "sms").rsplit("/", 1)[1]
@@ -171,7 +175,8 @@ def test_the_api_boolean_reads_and_writes_through_the_consent_records(api, manag
     stopped = api.patch(f"/api/customers/{customer.pk}", {"reminders_opt_out": True}, format="json")
     assert stopped.json()["reminders_opt_out"] is True
     assert rows(customer) == [
-        ("email", "withdrawn", "api", manager.pk), ("sms", "withdrawn", "api", manager.pk),
+        ("email", "withdrawn", "api", manager.pk),
+        ("sms", "withdrawn", "api", manager.pk),
         ("whatsapp", "withdrawn", "api", manager.pk),
     ]
 
@@ -213,9 +218,14 @@ def test_the_admin_tick_records_consent_rows_by_the_manager(client):
     customer = CustomerFactory()
     page = manager_client.get(f"/admin/customers/customer/{customer.pk}/change/")
     form = {
-        "name": customer.name, "phone": customer.phone, "email": customer.email, "state_code": "29",
-        "address": customer.address, "reminders_opt_out": "on",
-        "consents-TOTAL_FORMS": "0", "consents-INITIAL_FORMS": "0",
+        "name": customer.name,
+        "phone": customer.phone,
+        "email": customer.email,
+        "state_code": "29",
+        "address": customer.address,
+        "reminders_opt_out": "on",
+        "consents-TOTAL_FORMS": "0",
+        "consents-INITIAL_FORMS": "0",
     }
     assert page.status_code == 200
 
@@ -223,9 +233,10 @@ def test_the_admin_tick_records_consent_rows_by_the_manager(client):
 
     assert response.status_code == 302, response.content.decode()[:3000]
     assert {row[1:] for row in rows(customer)} == {("withdrawn", "admin", manager.pk)}
-    assert "Opt-out link in a message" not in manager_client.get(
-        f"/admin/customers/customer/{customer.pk}/change/"
-    ).content.decode()
+    assert (
+        "Opt-out link in a message"
+        not in manager_client.get(f"/admin/customers/customer/{customer.pk}/change/").content.decode()
+    )
 
 
 # --- the migration ---------------------------------------------------------------------------------
@@ -258,11 +269,16 @@ def test_the_old_boolean_becomes_consent_rows_and_comes_back_on_the_way_down(mig
 
     found = sorted(consent.objects.values_list("customer_id", "channel", "status", "how", "by_id"))
     assert found == [
-        (stopped.pk, "email", "withdrawn", "import", None), (stopped.pk, "sms", "withdrawn", "import", None),
+        (stopped.pk, "email", "withdrawn", "import", None),
+        (stopped.pk, "sms", "withdrawn", "import", None),
         (stopped.pk, "whatsapp", "withdrawn", "import", None),
-        (reminded.pk, "email", "given", "import", None), (reminded.pk, "sms", "given", "import", None),
+        (reminded.pk, "email", "given", "import", None),
+        (reminded.pk, "sms", "given", "import", None),
     ]
-    assert all(words.startswith("Imported from the earlier setting") for words in consent.objects.values_list("words", flat=True))
+    assert all(
+        words.startswith("Imported from the earlier setting")
+        for words in consent.objects.values_list("words", flat=True)
+    )
 
     back = migrate_to(BEFORE).get_model("customers", "Customer")
     assert dict(back.objects.values_list("pk", "reminders_opt_out")) == {stopped.pk: True, reminded.pk: False}

@@ -1,4 +1,5 @@
 """The system checks on messages India allows: DLT registration of SMS templates, WhatsApp templates, no promotional words."""
+
 from io import StringIO
 
 import pytest

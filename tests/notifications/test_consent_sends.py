@@ -1,4 +1,5 @@
 """What consent does to the sends: every message carries the customer's page and a one-tap opt-out, and a withdrawal holds at once."""
+
 from io import StringIO
 
 import pytest
@@ -59,7 +60,9 @@ def test_an_opted_out_customer_is_skipped_on_every_channel_when_the_rows_are_wri
     assert set(Notification.objects.values_list("error", flat=True)) == {"The customer opted out of reminders."}
 
 
-def test_every_email_carries_the_page_the_opt_out_and_one_click_unsubscribe_headers(settings, customer, package_expiring, today):
+def test_every_email_carries_the_page_the_opt_out_and_one_click_unsubscribe_headers(
+    settings, customer, package_expiring, today
+):
     settings.REMINDER_CHANNELS = ["email"]
     package_expiring(customer, days=7)
 

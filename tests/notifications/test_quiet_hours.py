@@ -1,4 +1,5 @@
 """Quiet hours (21:00 to 09:00 IST by default): a send due inside them waits for the window to open."""
+
 from datetime import datetime, timedelta
 from io import StringIO
 from zoneinfo import ZoneInfo
