@@ -3,12 +3,14 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import format_html, format_html_join
 
 from core.phones import format_phone
 
 from .consent import reminders_opt_out_set
-from .models import Consent, ConsentSource, Customer
+from .models import ConsentSource, Customer
 from .selectors import customer_search
 from .validators import normalise_phone
 
@@ -45,36 +47,16 @@ class CustomerForm(forms.ModelForm):
         return (self.cleaned_data.get("gstin") or "").strip().upper()
 
 
-class ConsentInline(admin.TabularInline):
-    """The consent record, newest first: read only (a change is a new row, written by the form's tick or the counter)."""
-
-    model = Consent
-    fields = ("channel", "status", "at", "how", "by", "words")
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_view_permission(self, request, obj=None):
-        return request.user.has_perm("customers.view_customer")
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(Customer)
 class CustomerAdmin(admin.ModelAdmin):
     form = CustomerForm
-    inlines = [ConsentInline]
     list_display = ("name", "phone_number", "email", "gstin", "state_code", "created_at", "packages_link")
     list_filter = ("state_code", "created_at")
     search_fields = ("name", "phone", "email", "gstin")
-    readonly_fields = ("created_at", "packages_link")
+    readonly_fields = ("created_at", "packages_link", "consent_record")
     date_hierarchy = "created_at"
     fieldsets = (
-        (None, {"fields": ("name", "phone", "email", "date_of_birth", "reminders_opt_out")}),
+        (None, {"fields": ("name", "phone", "email", "date_of_birth", "reminders_opt_out", "consent_record")}),
         ("GST", {"fields": ("gstin", "state_code", "address")}),
         (None, {"fields": ("notes", "created_at", "packages_link")}),
     )
@@ -96,6 +78,25 @@ class CustomerAdmin(admin.ModelAdmin):
     @admin.display(description="Phone", ordering="phone")
     def phone_number(self, obj):
         return format_phone(obj.phone)
+
+    @admin.display(description="Consent (newest first)")
+    def consent_record(self, obj):
+        """The consent rows, read only: a change is a new row (the tick above, the counter, the opt-out link)."""
+        rows = list(obj.consents.select_related("by")) if obj.pk else []
+        if not rows:
+            return "No record: e-mail and SMS reminders go as service messages; WhatsApp waits for an opt-in."
+        return format_html(
+            '<table class="consent-record"><tr><th>Channel</th><th>Status</th><th>When</th><th>How</th><th>By</th>'
+            "<th>Words shown</th></tr>{}</table>",
+            format_html_join(
+                "", "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                (
+                    (row.get_channel_display(), row.status, date_format(timezone.localtime(row.at), "j M Y, H:i"),
+                     row.get_how_display(), row.by or "-", row.words)
+                    for row in rows
+                ),
+            ),
+        )
 
     @admin.display(description="Packages")
     def packages_link(self, obj):

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Coalesce
 
-from customers.models import Customer
+from customers.models import ConsentChannel, Customer
 from packages.models import PackageAssignment
 
 
@@ -21,10 +21,8 @@ class NotificationKind(models.TextChoices):
     EXPIRED = "expired", "Package expired"
 
 
-class Channel(models.TextChoices):
-    EMAIL = "email", "E-mail"
-    SMS = "sms", "SMS"
-    WHATSAPP = "whatsapp", "WhatsApp"
+# One list of channels: the customer's consent is recorded per channel (customers.models).
+Channel = ConsentChannel
 
 
 class NotificationStatus(models.TextChoices):
