@@ -4,7 +4,6 @@ from billing import views as billing_views
 from branches import views as branch_views
 from core.routing import ID, both
 from customers import views as customer_views
-from notifications import webhooks
 from packages import views as package_views
 from reports import views as report_views
 from spa_pkg import views
@@ -24,11 +23,7 @@ urlpatterns = [
     both(r"customers/search", customer_views.customer_search_results, name="customer-search"),
     both(r"customers/new", customer_views.customer_new, name="customer-new"),
     both(r"customers/consent", customer_views.customer_consent, name="customer-consent"),
-    # The opt-out link of every message: no login, the signed token names the customer and channel.
-    both(r"stop/(?P<token>[\w:.-]{10,400})", customer_views.stop_reminders, name="stop-reminders"),
-    # The providers' signed delivery reports (no login: the HMAC is the proof).
-    both(r"webhooks/whatsapp", webhooks.whatsapp_webhook, name="webhook-whatsapp"),
-    both(r"webhooks/sms", webhooks.sms_webhook, name="webhook-sms"),
+
     # The counter and its htmx partials.
     both(r"integrated-billing", billing_views.integrated_billing_page, name="integrated-billing"),
     both(r"integrated-billing/cart", billing_views.counter_cart, name="counter-cart"),
