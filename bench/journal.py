@@ -73,8 +73,8 @@ def build(*, customers: int, assignments: int, log=print):
     with connection.cursor() as cursor:
         cursor.execute(
             """
-            INSERT INTO customers_customer (name, phone, email, state_code, gstin, notes, created_at, reminders_opt_out, page_key)
-            SELECT 'Bench customer ' || i, '+9170' || lpad(i::text, 8, '0'), '', '29', '', '', now(), false, md5(random()::text || i)
+            INSERT INTO customers_customer (name, phone, email, state_code, gstin, notes, created_at, page_key)
+            SELECT 'Bench customer ' || i, '+9170' || lpad(i::text, 8, '0'), '', '29', '', '', now(), md5(random()::text || i)
               FROM generate_series(1, %s) AS i
             """,
             [customers],

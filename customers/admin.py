@@ -4,22 +4,33 @@ from django.contrib import admin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import format_html, format_html_join
 
 from core.phones import format_phone, normalise_phone
 
-from .models import Customer, DataRequest
+from .consent import reminders_opt_out_set
+from .models import ConsentSource, Customer, DataRequest
 from .selectors import customer_search
 
 
 class CustomerForm(forms.ModelForm):
+    # Derived from the consent records (customers/consent.py); saving it records a consent row per channel.
+    reminders_opt_out = forms.BooleanField(
+        label="No reminders", required=False,
+        help_text="Ticked: every channel is withdrawn. Unticked: e-mail and SMS reminders go "
+        "(WhatsApp needs the customer's own opt-in). Each change is recorded below.",
+    )
+
     class Meta:
         model = Customer
-        fields = ("name", "phone", "email", "date_of_birth", "reminders_opt_out", "state_code", "gstin", "address", "notes")
+        fields = ("name", "phone", "email", "date_of_birth", "state_code", "gstin", "address", "notes")
         help_texts = {"phone": "A mobile number, with or without spaces: +91 98450 12345."}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.initial["reminders_opt_out"] = self.instance.reminders_opt_out
         # Shown as people read it (+91 98450 12345); clean_phone stores it as +919845012345 again.
         if self.instance.pk and self.instance.phone:
             self.initial["phone"] = format_phone(self.instance.phone)
@@ -40,12 +51,12 @@ class CustomerForm(forms.ModelForm):
 class CustomerAdmin(admin.ModelAdmin):
     form = CustomerForm
     list_display = ("name", "phone_number", "email", "gstin", "state_code", "created_at", "packages_link")
-    list_filter = ("reminders_opt_out", "state_code", "created_at")
+    list_filter = ("state_code", "created_at")
     search_fields = ("name", "phone", "email", "gstin")
-    readonly_fields = ("created_at", "packages_link")
+    readonly_fields = ("created_at", "packages_link", "consent_record")
     date_hierarchy = "created_at"
     fieldsets = (
-        (None, {"fields": ("name", "phone", "email", "date_of_birth", "reminders_opt_out")}),
+        (None, {"fields": ("name", "phone", "email", "date_of_birth", "reminders_opt_out", "consent_record")}),
         ("GST", {"fields": ("gstin", "state_code", "address")}),
         (None, {"fields": ("notes", "created_at", "packages_link")}),
     )
@@ -93,6 +104,13 @@ class CustomerAdmin(admin.ModelAdmin):
         ]
         return [*mine, *super().get_urls()]
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        reminders_opt_out_set(
+            customer=obj, opt_out=form.cleaned_data.get("reminders_opt_out", False), how=ConsentSource.ADMIN,
+            by=request.user,
+        )
+
     def get_search_results(self, request, queryset, search_term):
         # The same search as the API: a phone typed with spaces or in another script finds it.
         found, may_have_duplicates = super().get_search_results(request, queryset, search_term)
@@ -103,6 +121,25 @@ class CustomerAdmin(admin.ModelAdmin):
     @admin.display(description="Phone", ordering="phone")
     def phone_number(self, obj):
         return format_phone(obj.phone)
+
+    @admin.display(description="Consent (newest first)")
+    def consent_record(self, obj):
+        """The consent rows, read only: a change is a new row (the tick above, the counter, the opt-out link)."""
+        rows = list(obj.consents.select_related("by")) if obj.pk else []
+        if not rows:
+            return "No record: e-mail and SMS reminders go as service messages; WhatsApp waits for an opt-in."
+        return format_html(
+            '<table class="consent-record"><tr><th>Channel</th><th>Status</th><th>When</th><th>How</th><th>By</th>'
+            "<th>Words shown</th></tr>{}</table>",
+            format_html_join(
+                "", "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                (
+                    (row.get_channel_display(), row.status, date_format(timezone.localtime(row.at), "j M Y, H:i"),
+                     row.get_how_display(), row.by or "-", row.words)
+                    for row in rows
+                ),
+            ),
+        )
 
     @admin.display(description="Packages")
     def packages_link(self, obj):

@@ -13,6 +13,9 @@ from .services import customer_create, customer_update
 
 class CustomerSerializer(serializers.ModelSerializer):
     email = serializers.CharField(read_only=True, help_text="An e-mail address, or empty.")
+    reminders_opt_out = serializers.BooleanField(
+        read_only=True, help_text="True when no channel may carry a reminder (derived from the consent records)."
+    )
 
     class Meta:
         model = Customer
@@ -38,7 +41,9 @@ class CustomerInputSerializer(serializers.Serializer):
     )
     notes = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
     reminders_opt_out = serializers.BooleanField(
-        required=False, default=False, help_text="True: send this customer no reminders."
+        required=False, default=False,
+        help_text="True: send this customer no reminders (every channel withdrawn). False: e-mail and SMS "
+        "reminders go again. Each change is a consent record (how: api, by: the token's user).",
     )
 
 
@@ -62,7 +67,7 @@ class CustomerViewSet(
 ):
     """Customers: cashiers search, register and edit them (no delete: invoices keep them)."""
 
-    queryset = Customer.objects.order_by("name", "pk")
+    queryset = Customer.objects.order_by("name", "pk").prefetch_related("consents")
     serializer_class = CustomerSerializer
     permission_classes = [ModelPermissions]
     filterset_class = CustomerFilter
@@ -72,7 +77,7 @@ class CustomerViewSet(
     def create(self, request, *args, **kwargs):
         data = CustomerInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        customer = customer_create(**data.validated_data)
+        customer = customer_create(**data.validated_data, by=request.user)
         return Response(CustomerSerializer(customer).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=CustomerInputSerializer, responses={200: CustomerSerializer})
@@ -82,7 +87,7 @@ class CustomerViewSet(
         data = CustomerInputSerializer(data=request.data, partial=partial)
         data.is_valid(raise_exception=True)
         # A partial update validates (and so changes) only the fields it was sent.
-        customer = customer_update(customer=customer, **data.validated_data)
+        customer = customer_update(customer=customer, by=request.user, **data.validated_data)
         return Response(CustomerSerializer(customer).data)
 
     @extend_schema(request=CustomerInputSerializer(partial=True), responses={200: CustomerSerializer})

@@ -1,7 +1,8 @@
-"""The spa's customers."""
+"""The spa's customers, and their consent to messages on each channel."""
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
+from django.utils import timezone
 
 from core.gstin import validate_gstin
 from core.phones import format_phone, normalise_phone
@@ -33,13 +34,6 @@ class Customer(models.Model):
         "prints it with the state (GST Rule 46, docs/gst.md).",
     )
     notes = models.TextField(blank=True)
-    reminders_opt_out = models.BooleanField(
-        "no reminders",
-        default=False,
-        db_default=False,  # rows written by older code (or SQL) are reminded, as before
-
-        help_text="The customer asked not to get expiry and balance reminders (e-mail, SMS, WhatsApp).",
-    )
     page_key = models.CharField(
         max_length=32,
         unique=True,
@@ -59,6 +53,13 @@ class Customer(models.Model):
 
     def __str__(self):
         return f"{self.name} ({format_phone(self.phone)})"
+
+    @property
+    def reminders_opt_out(self) -> bool:
+        """True when no channel may carry a reminder: derived from the consent records (customers/consent.py)."""
+        from .consent import reminders_opt_out
+
+        return reminders_opt_out(self)
 
     def clean(self):
         if self.phone:
@@ -87,3 +88,47 @@ class DataRequest(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.reference}"
+class ConsentChannel(models.TextChoices):
+    EMAIL = "email", "E-mail"
+    SMS = "sms", "SMS"
+    WHATSAPP = "whatsapp", "WhatsApp"
+
+
+class ConsentStatus(models.TextChoices):
+    GIVEN = "given", "Given"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class ConsentSource(models.TextChoices):
+    COUNTER = "counter", "At the counter"
+    PAGE = "page", "On the customer's page"
+    IMPORT = "import", "Imported"
+    LINK = "link", "Opt-out link in a message"
+    ADMIN = "admin", "In the admin"
+    API = "api", "Through the API"
+
+
+class Consent(models.Model):
+    """One decision of a customer about messages on one channel: given or withdrawn, when, how, by whom, in which words.
+
+    Rows are only added, never changed: the latest row of a (customer, channel) is the state
+    now, the earlier ones are the record of what was said before (customers/consent.py).
+    """
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="consents")
+    channel = models.CharField(max_length=10, choices=ConsentChannel.choices)
+    status = models.CharField(max_length=10, choices=ConsentStatus.choices)
+    at = models.DateTimeField(default=timezone.now)
+    how = models.CharField(max_length=10, choices=ConsentSource.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        help_text="The user who recorded it; empty when the customer did it themselves (link, page) or an import.",
+    )
+    words = models.TextField(help_text="The exact words the customer was shown.")
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["customer", "channel", "-at"], name="consent_latest")]
+
+    def __str__(self):
+        return f"{self.get_channel_display()} {self.status} ({self.get_how_display()})"

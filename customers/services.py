@@ -7,6 +7,7 @@ from django.db import IntegrityError, transaction
 from core.exceptions import DomainError
 from core.phones import normalise_phone
 
+from .consent import reminders_opt_out_set
 from .models import Customer
 
 
@@ -55,6 +56,8 @@ def customer_create(
     address: str = "",
     notes: str = "",
     reminders_opt_out: bool = False,
+    consent_how: str = "api",
+    by=None,
 ) -> Customer:
     """Register a customer with a normalised phone (+91XXXXXXXXXX) and a checked GSTIN."""
     customer = Customer(
@@ -66,20 +69,31 @@ def customer_create(
         gstin=gstin or "",
         address=(address or "").strip(),
         notes=notes or "",
-        reminders_opt_out=bool(reminders_opt_out),
     )
-    return _validated_save(customer)
+    with transaction.atomic():
+        _validated_save(customer)
+        if reminders_opt_out:
+            reminders_opt_out_set(customer=customer, opt_out=True, how=consent_how, by=by)
+    return customer
 
 
-def customer_update(*, customer: Customer, **fields) -> Customer:
-    """Change a customer's details with the same checks as `customer_create`."""
+def customer_update(*, customer: Customer, consent_how: str = "api", by=None, **fields) -> Customer:
+    """Change a customer's details with the same checks as `customer_create`.
+
+    `reminders_opt_out` is derived from the consent records: writing it records consent rows.
+    """
     editable = {"name", "phone", "email", "date_of_birth", "state_code", "gstin", "address", "notes", "reminders_opt_out"}
     unknown = set(fields) - editable
     if unknown:
         raise InvalidCustomer(errors={name: ["This field cannot be changed."] for name in sorted(unknown)})
+    opt_out = fields.pop("reminders_opt_out", None)
     for name, value in fields.items():
         setattr(customer, name, value if value is not None or name == "date_of_birth" else "")
-    return _validated_save(customer)
+    with transaction.atomic():
+        _validated_save(customer)
+        if opt_out is not None:
+            reminders_opt_out_set(customer=customer, opt_out=opt_out, how=consent_how, by=by)
+    return customer
 
 
 def customers_create_many(customers: list[Customer], *, batch_size: int = 500) -> list[Customer]:

@@ -7,12 +7,26 @@ id null), which the pages listen to.
 """
 import json
 
+from django.conf import settings
+from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, render
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
 
 from core.permissions import permission_required
 
+from .consent import (
+    CHANNEL_WORDS,
+    StopLinkInvalid,
+    ask_words,
+    consent_context,
+    consent_record,
+    stop_by_link,
+    stop_link_read,
+    stop_words,
+)
 from .forms import NewCustomerForm
-from .models import Customer
+from .models import ConsentChannel, ConsentSource, ConsentStatus, Customer
 from .selectors import customer_search
 from .services import InvalidCustomer, customer_create
 
@@ -72,3 +86,37 @@ def customer_new(request):
         else:
             return _picker(request, customer)
     return render(request, "includes/customer_picker.html", picker_context(None, new_customer_form=form))
+
+
+@require_POST
+@permission_required("customers.change_customer")
+def customer_consent(request):
+    """One tap at the counter or in the picker: the customer said yes to reminders on one channel."""
+    customer_id = request.POST.get("customer_id", "")
+    customer = get_object_or_404(Customer, pk=customer_id if customer_id.isdecimal() and len(customer_id) <= 18 else 0)
+    channel = request.POST.get("channel", "")
+    if channel not in ConsentChannel.values:
+        return HttpResponseBadRequest("Unknown channel: use email, sms or whatsapp.")
+    consent_record(
+        customer=customer, channel=channel, status=ConsentStatus.GIVEN, how=ConsentSource.COUNTER,
+        words=ask_words(channel), by=request.user,
+    )
+    return render(request, "customers/consent.html", consent_context(customer))
+
+
+@csrf_exempt  # no session here: the signed token is the proof, and mail clients' one-click POST has no form token
+@require_http_methods(["GET", "POST"])
+def stop_reminders(request, token):
+    """The opt-out link of every message: GET asks to confirm, POST (the button, or RFC 8058 one-click) withdraws."""
+    try:
+        customer, channel = stop_link_read(token)
+    except StopLinkInvalid:
+        return render(request, "customers/stop.html", {"invalid": True, "spa_phone": settings.SPA_PHONE}, status=404)
+    done = False
+    if request.method == "POST":
+        stop_by_link(token)
+        done = True
+    return render(
+        request, "customers/stop.html",
+        {"channel": CHANNEL_WORDS[channel], "words": stop_words(channel), "done": done},
+    )

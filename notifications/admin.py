@@ -48,7 +48,10 @@ class NotificationAdmin(admin.ModelAdmin):
 class MessageTemplateAdmin(admin.ModelAdmin):
     list_display = ("kind", "channel", "subject", "updated_at")
     list_filter = ("kind", "channel")
-    fields = ("kind", "channel", "subject", "body", "preview")
+    fields = (
+        "kind", "channel", "subject", "body", "preview", "dlt_template_id", "dlt_entity_id", "sender_header",
+        "variables", "whatsapp_template", "whatsapp_language",
+    )
     readonly_fields = ("preview",)
 
     @admin.display(description="Preview (sample figures, as saved)")

@@ -6,4 +6,4 @@ class NotificationsConfig(AppConfig):
     verbose_name = "Reminders"
 
     def ready(self):
-        from . import receivers  # noqa: F401 - connects the receivers of package news
+        from . import checks, receivers  # noqa: F401 - registers the checks, connects the receivers of package news

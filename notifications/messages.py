@@ -3,6 +3,7 @@
 Templates are rows (`MessageTemplate`, edited in admin); a kind and channel without a row
 uses the default here. Dates read like 23 May 2027; money the Indian way (₹1,500).
 """
+import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -10,6 +11,8 @@ from django.conf import settings
 from django.template import Context, Template
 
 from core.formats import format_date
+from customers.consent import stop_url
+from customers.links import page_url
 from packages.kinds.base import rupees
 
 from .models import Channel, MessageTemplate, NotificationKind
@@ -46,6 +49,33 @@ CUSTOMER_SMS = {
         "Do not share it."
     ),
 }
+
+
+# Words that make a text promotional (TRAI's commercial communications): a reminder is a service
+# message about a package the customer bought, so none of these may appear in its template
+# (the system check notifications.E005 and the admin's form refuse them; docs/messages.md).
+PROMOTIONAL = (
+    r"offers?", r"discounts?", r"discounted", r"sales?", r"free", r"\d*\s*% off", r"cash ?back", r"deals?",
+    r"coupons?", r"promo(?:tion|tional)?s?", r"vouchers?", r"hurry", r"limited time", r"lowest price",
+    r"buy one", r"bogo", r"win", r"prizes?", r"save \d+", r"best price", r"flat \d+",
+)
+PROMOTIONAL_RE = re.compile(r"(?<![\w%])(" + "|".join(PROMOTIONAL) + r")(?!\w)", re.IGNORECASE)
+PLACEHOLDER_RE = re.compile(r"{{\s*(\w+)")
+
+
+def promotional_words(text: str) -> list[str]:
+    """The promotional words in `text`, lower-cased, each once, in the order found."""
+    found: list[str] = []
+    for match in PROMOTIONAL_RE.finditer(text or ""):
+        word = " ".join(match.group(1).lower().split())
+        if word not in found:
+            found.append(word)
+    return found
+
+
+def placeholders(text: str) -> list[str]:
+    """The {{ placeholders }} a template uses, each once, in order."""
+    return list(dict.fromkeys(PLACEHOLDER_RE.findall(text or "")))
 
 
 @dataclass(frozen=True)
@@ -87,11 +117,17 @@ def left_text(assignment) -> str:
     return kind.balance_label or "your benefits"
 
 
-def message_context(assignment, *, on_date: date | None = None) -> dict:
-    """The placeholders of a message about `assignment` (its customer loaded with it)."""
+def message_context(assignment, *, on_date: date | None = None, channel: str = Channel.SMS) -> dict:
+    """The placeholders of a message about `assignment` (its customer loaded with it) on `channel`.
+
+    `page_url` is the customer's own page (customers/links.py), `stop_url` the one-tap opt-out
+    of this channel (customers/consent.py): every reminder carries both (`with_links`).
+    """
     expires_on = assignment.expires_on
     days_left = (expires_on - on_date).days if expires_on and on_date else None
     return {
+        "page_url": page_url(assignment.customer),
+        "stop_url": stop_url(assignment.customer, channel),
         "customer_name": assignment.customer.name,
         "package_name": assignment.package_name,
         "left": left_text(assignment),
@@ -117,11 +153,27 @@ class Compiled:
         return Message(subject=" ".join(subject.split()), body=self.body.render(ctx).strip())
 
 
+def with_links(message: Message, context: dict, channel: str) -> Message:
+    """`message` with the customer's page and the opt-out link added, unless its template already placed them."""
+    lines = []
+    if context["page_url"] not in message.body:
+        lines.append(f"Your packages: {context['page_url']}")
+    if context["stop_url"] not in message.body:
+        lines.append(f"Stop these reminders: {context['stop_url']}")
+    if not lines:
+        return message
+    email = channel == Channel.EMAIL
+    body = message.body + "\n\n" + "\n".join(lines) if email else " ".join([message.body, *lines])
+    return Message(subject=message.subject, body=body)
+
+
 def render(template: MessageTemplate, context: dict) -> Message:
     return Compiled(template).render(context)
 
 
 SAMPLE_CONTEXT = {
+    "page_url": "https://spa.example.in/my/AbCdEf",
+    "stop_url": "https://spa.example.in/stop/XyZ",
     "customer_name": "Priya Sharma",
     "package_name": "3+1 Facial Package",
     "left": "1 session",

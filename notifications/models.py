@@ -6,10 +6,11 @@ inserts nothing (`bulk_create(ignore_conflicts=True)`), and a send first leases 
 (`claimed_at`, `attempts`) in its own committed UPDATE, so two workers never send one row
 (notifications/services.py, docs/notifications.md).
 """
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Coalesce
 
-from customers.models import Customer
+from customers.models import ConsentChannel, Customer
 from packages.models import PackageAssignment
 
 
@@ -20,15 +21,14 @@ class NotificationKind(models.TextChoices):
     EXPIRED = "expired", "Package expired"
 
 
-class Channel(models.TextChoices):
-    EMAIL = "email", "E-mail"
-    SMS = "sms", "SMS"
-    WHATSAPP = "whatsapp", "WhatsApp"
+# One list of channels: the customer's consent is recorded per channel (customers.models).
+Channel = ConsentChannel
 
 
 class NotificationStatus(models.TextChoices):
     QUEUED = "queued", "Queued"
     SENT = "sent", "Sent"
+    DELIVERED = "delivered", "Delivered"  # the provider's delivery report said so (notifications/webhooks.py)
     FAILED = "failed", "Failed"
     SKIPPED = "skipped", "Skipped"
 
@@ -44,7 +44,7 @@ class Notification(models.Model):
     )
     channel = models.CharField(max_length=10, choices=Channel.choices)
     status = models.CharField(
-        max_length=8, choices=NotificationStatus.choices, default=NotificationStatus.QUEUED, db_index=True
+        max_length=10, choices=NotificationStatus.choices, default=NotificationStatus.QUEUED, db_index=True
     )
     recipient = models.CharField(max_length=254, blank=True, help_text="The e-mail address or E.164 phone used.")
     attempts = models.PositiveSmallIntegerField(default=0)
@@ -54,6 +54,9 @@ class Notification(models.Model):
     error = models.TextField(blank=True, help_text="Why the message was skipped, or the last failure.")
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True, help_text="When the provider reported it delivered.")
+    # Quiet hours: a send due inside QUIET_HOURS_START..END waits until this time (services.quiet_until).
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -91,9 +94,23 @@ class MessageTemplate(models.Model):
     body = models.TextField(
         help_text=(
             "Placeholders: {{ customer_name }}, {{ package_name }}, {{ left }}, {{ action }}, {{ expires_on }}, "
-            "{{ days_left }}, {{ spa_name }}, {{ spa_phone }}."
+            "{{ days_left }}, {{ spa_name }}, {{ spa_phone }}, {{ page_url }}, {{ stop_url }}. A reminder is a "
+            "service message: no promotional words (docs/messages.md)."
         )
     )
+    # India's DLT registration of an SMS template (TRAI): the gateway sends only registered texts.
+    dlt_template_id = models.CharField("DLT template id", max_length=30, blank=True)
+    dlt_entity_id = models.CharField("DLT entity id", max_length=30, blank=True)
+    sender_header = models.CharField(max_length=11, blank=True, help_text="The registered sender header (e.g. LOTUSS).")
+    variables = models.CharField(
+        max_length=300, blank=True,
+        help_text="The registered variables in order, comma-separated (e.g. customer_name,package_name,expires_on,"
+        "page_url,stop_url): the SMS's DLT variables, or the WhatsApp template's body parameters.",
+    )
+    whatsapp_template = models.CharField(
+        "WhatsApp template name", max_length=512, blank=True, help_text="The approved template's name (WhatsApp only)."
+    )
+    whatsapp_language = models.CharField("WhatsApp language code", max_length=15, blank=True, default="en")
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -102,3 +119,17 @@ class MessageTemplate(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} – {self.get_channel_display()}"
+
+    @property
+    def registered(self) -> list[str]:
+        """The registered variables, in order."""
+        return [name.strip() for name in self.variables.split(",") if name.strip()]
+
+    def clean(self):
+        from .messages import promotional_words
+
+        found = promotional_words(f"{self.subject} {self.body}")
+        if found:
+            raise ValidationError(
+                {"body": f"A reminder is a service message: remove the promotional words {', '.join(found)}."}
+            )

@@ -17,7 +17,9 @@ def notifications_list(*, customer_id: int | None = None, status: str | None = N
 def last_reminder_sent(*, customer_id: int) -> Notification | None:
     """The last notification that went to the customer, with its package."""
     return (
-        Notification.objects.filter(customer_id=customer_id, status=NotificationStatus.SENT)
+        Notification.objects.filter(
+            customer_id=customer_id, status__in=[NotificationStatus.SENT, NotificationStatus.DELIVERED]
+        )
         .select_related("assignment")
         .order_by("-sent_at", "-pk")
         .first()

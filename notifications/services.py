@@ -28,7 +28,7 @@ another sender is taking, FOR UPDATE SKIP LOCKED; SQLite writers queue).
 """
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -36,14 +36,20 @@ from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
+from customers.consent import allows, current, latest_status
 from packages.kinds import all_kinds, kind_for
 from packages.models import AssignmentStatus, PackageAssignment
 
-from .channels import Outgoing, SendFailed, address_of, backend_for, e164
-from .messages import Compiled, customer_sms, message_context, templates_by_key
+from .channels import Outgoing, SendFailed, SendRefused, address_of, backend_for, e164
+from .messages import Compiled, customer_sms, message_context, templates_by_key, with_links
 from .models import Channel, Notification, NotificationKind, NotificationStatus
 
 OPTED_OUT = "The customer opted out of reminders."
+NO_CONSENT = {
+    Channel.EMAIL: "The customer withdrew consent to e-mail reminders.",
+    Channel.SMS: "The customer withdrew consent to SMS reminders.",
+    Channel.WHATSAPP: "No WhatsApp opt-in from the customer (or it was withdrawn).",
+}
 INTERRUPTED = (
     "Interrupted while sending: it may have gone, so it is not sent again automatically (resend it from the admin)."
 )
@@ -65,10 +71,12 @@ def channels() -> list[str]:
 
 
 def _rows(found: Iterable[tuple], *, kind: str, threshold: int | None) -> Iterable[Notification]:
-    """One row per channel for each (assignment id, customer id, email, phone, opted out)."""
+    """One row per channel for each (assignment id, customer id, email, phone, consent per channel...)."""
     wanted = channels()
-    for assignment_id, customer_id, email, phone, opted_out in found:
+    for assignment_id, customer_id, email, phone, *statuses in found:
         contact = _Contact(email=email, phone=phone)
+        consent = dict(zip(Channel.values, statuses, strict=True))
+        opted_out = not any(allows(status, channel) for channel, status in consent.items())
         for channel in wanted:
             address, why_not = address_of(contact, channel)
             row = Notification(
@@ -76,6 +84,8 @@ def _rows(found: Iterable[tuple], *, kind: str, threshold: int | None) -> Iterab
             )
             if opted_out:
                 row.status, row.error = NotificationStatus.SKIPPED, OPTED_OUT
+            elif not allows(consent[channel], channel):
+                row.status, row.error = NotificationStatus.SKIPPED, NO_CONSENT[channel]
             elif not address:
                 row.status, row.error = NotificationStatus.SKIPPED, why_not
             else:
@@ -89,7 +99,14 @@ class _Contact:
     phone: str
 
 
-CONTACT_FIELDS = ("pk", "customer_id", "customer__email", "customer__phone", "customer__reminders_opt_out")
+CONTACT_FIELDS = ("pk", "customer_id", "customer__email", "customer__phone", *(f"consent_{c}" for c in Channel.values))
+
+
+def _with_consent(assignments):
+    """`assignments` with the latest consent status of each channel (consent_email, ...): one query still."""
+    return assignments.annotate(
+        **{f"consent_{channel}": latest_status(channel, "customer_id") for channel in Channel.values}
+    )
 
 
 def _insert(rows: Iterable[Notification]) -> int:
@@ -134,7 +151,7 @@ def expiry_reminders_queue(*, on_date: date | None = None) -> int:
             assignment_id=OuterRef("pk"), kind=NotificationKind.EXPIRY, threshold=threshold
         )
         due = (
-            PackageAssignment.objects.filter(status=AssignmentStatus.ACTIVE, expires_on__range=(first, last))
+            _with_consent(PackageAssignment.objects.filter(status=AssignmentStatus.ACTIVE, expires_on__range=(first, last)))
             .filter(~Exists(already))
             .order_by("pk")
             .values_list(*CONTACT_FIELDS)
@@ -167,7 +184,7 @@ def event_notifications_queue(*, assignment_ids: Iterable[int], kind: str) -> li
     found = PackageAssignment.objects.filter(pk__in=ids, status=STATUS_OF_KIND[kind])
     if kind == NotificationKind.LOW_BALANCE:
         found = found.filter(_low_balance_condition())
-    found = list(found.order_by("pk").values_list(*CONTACT_FIELDS))
+    found = list(_with_consent(found).order_by("pk").values_list(*CONTACT_FIELDS))
     if not found:
         return []  # the common case (a bill that leaves plenty): one query
     _insert(_rows(found, kind=kind, threshold=None))
@@ -186,6 +203,43 @@ class SendReport:
     sent: list[int] = field(default_factory=list)
     failed: list[int] = field(default_factory=list)  # gave up: attempts used up
     retry: list[int] = field(default_factory=list)  # failed this time, queued for another try
+    deferred: list[int] = field(default_factory=list)  # quiet hours: they wait for `resume_at`
+    resume_at: datetime | None = None
+
+
+def _clock(value: str) -> time | None:
+    return time.fromisoformat(value) if value else None
+
+
+def quiet_until(now: datetime | None = None) -> datetime | None:
+    """When the quiet hours around `now` end (an aware datetime), or None when `now` is not in them.
+
+    QUIET_HOURS_START and QUIET_HOURS_END are local times (TIME_ZONE, IST by default); a window
+    that starts later than it ends runs over midnight (21:00-09:00). The start is quiet, the end is not.
+    """
+    start, end = _clock(settings.QUIET_HOURS_START), _clock(settings.QUIET_HOURS_END)
+    if start is None or end is None or start == end:
+        return None
+    local = timezone.localtime(now or timezone.now())
+    moment = local.time()
+    over_midnight = start > end
+    quiet = (moment >= start or moment < end) if over_midnight else (start <= moment < end)
+    if not quiet:
+        return None
+    day = local.date() if moment < end else local.date() + timedelta(days=1)
+    return datetime.combine(day, end, tzinfo=local.tzinfo)
+
+
+def _defer(ids: list[int] | None, until: datetime) -> list[int]:
+    """Make the queued, unleased rows (among `ids` if given) wait until `until`; return their ids."""
+    rows = Notification.objects.filter(status=NotificationStatus.QUEUED, claimed_at__isnull=True)
+    if ids is not None:
+        rows = rows.filter(pk__in=ids)
+    waiting = list(rows.values_list("pk", flat=True))
+    rows.filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lt=until)).update(
+        next_attempt_at=until, updated_at=timezone.now()
+    )
+    return waiting
 
 
 def _idempotent_channels() -> list[str]:
@@ -211,14 +265,16 @@ def _claim_next(ids: list[int] | None = None) -> int | None:
     column = {name: quote(name) for name in ("id", "status", "claimed_at", "attempts", "channel", "updated_at")}
     sendable = f"{column['claimed_at']} IS NULL"
     params: list = []
+    # Quiet hours: a row deferred to next_attempt_at waits for it.
+    due = f"({quote('next_attempt_at')} IS NULL OR {quote('next_attempt_at')} <= %s)"
     if idempotent:
         sendable = (
             f"({sendable} OR ({column['claimed_at']} < %s AND {column['attempts']} < %s "
             f"AND {column['channel']} IN ({', '.join(['%s'] * len(idempotent))})))"
         )
         params += [ops.adapt_datetimefield_value(cutoff), settings.NOTIFICATION_MAX_ATTEMPTS, *idempotent]
-    where = f"{column['status']} = %s AND {sendable}"
-    params = [NotificationStatus.QUEUED.value, *params]
+    where = f"{column['status']} = %s AND {sendable} AND {due}"
+    params = [NotificationStatus.QUEUED.value, *params, ops.adapt_datetimefield_value(now)]
     if ids is not None:
         where += f" AND {column['id']} IN ({', '.join(['%s'] * len(ids))})"
         params += list(ids)
@@ -251,6 +307,8 @@ class _Sender:
         each row is tried at most once in this run (a Celery task retries later).
         """
         remaining = None if ids is None else sorted(set(ids))
+        if self._quiet(remaining):
+            return self.report
         pk = _claim_next(remaining)
         while pk is not None:
             if once:
@@ -258,27 +316,40 @@ class _Sender:
             outcome = self.send(pk)
             with transaction.atomic():
                 Notification.objects.filter(pk=pk).update(claimed_at=None, updated_at=timezone.now(), **outcome)
-                pk = _claim_next(remaining)
+                pk = None if self._quiet(remaining) else _claim_next(remaining)
         return self.report
+
+    def _quiet(self, remaining: list[int] | None) -> bool:
+        """Inside quiet hours: defer what is left to the window's opening and say so."""
+        until = quiet_until()
+        if until is None:
+            return False
+        self.report.deferred, self.report.resume_at = _defer(remaining, until), until
+        return True
 
     def send(self, pk: int) -> dict:
         """Send the row this worker holds the lease on; return its outcome (the fields to write)."""
         row = Notification.objects.select_related("assignment", "customer").get(pk=pk)
         row.assignment.customer = row.customer
-        if row.customer.reminders_opt_out:  # opted out after the row was written
-            return {"status": NotificationStatus.SKIPPED, "error": OPTED_OUT}
+        status = current(row.customer)[row.channel]
+        if not allows(status, row.channel):  # withdrawn after the row was written: takes effect at once
+            return {"status": NotificationStatus.SKIPPED, "error": NO_CONSENT[row.channel]}
         key = (row.kind, row.channel)
         if key not in self.compiled:
             self.compiled[key] = Compiled(self.templates[key])
-        message = self.compiled[key].render(message_context(row.assignment, on_date=self.on_date))
+        context = message_context(row.assignment, on_date=self.on_date, channel=row.channel)
+        message = with_links(self.compiled[key].render(context), context, row.channel)
         if row.channel not in self.backends:
             self.backends[row.channel] = backend_for(row.channel)
         try:
             provider_id = self.backends[row.channel].send(
-                Outgoing(notification_id=row.pk, channel=row.channel, to=row.recipient, message=message)
+                Outgoing(
+                    notification_id=row.pk, channel=row.channel, to=row.recipient, message=message,
+                    stop_url=context["stop_url"], template=self.templates[key], context=context,
+                )
             )
         except SendFailed as exc:
-            if row.attempts >= settings.NOTIFICATION_MAX_ATTEMPTS:
+            if isinstance(exc, SendRefused) or row.attempts >= settings.NOTIFICATION_MAX_ATTEMPTS:
                 self.report.failed.append(row.pk)
                 return {"status": NotificationStatus.FAILED, "error": str(exc)[:2000]}
             self.report.retry.append(row.pk)
@@ -319,8 +390,10 @@ def stale_claims_recover() -> tuple[int, int]:
 
 
 def sendable_ids(ids: Iterable[int] | None = None, *, limit: int | None = None) -> list[int]:
-    """The queued, unclaimed rows (among `ids` if given), oldest first."""
-    rows = Notification.objects.filter(status=NotificationStatus.QUEUED, claimed_at__isnull=True)
+    """The queued, unclaimed rows (among `ids` if given) not waiting for quiet hours to end, oldest first."""
+    rows = Notification.objects.filter(status=NotificationStatus.QUEUED, claimed_at__isnull=True).filter(
+        Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=timezone.now())
+    )
     if ids is not None:
         rows = rows.filter(pk__in=list(ids))
     rows = rows.order_by("pk").values_list("pk", flat=True)

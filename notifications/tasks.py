@@ -33,6 +33,8 @@ def send_reminders() -> dict:
 def send_notification(self, notification_id: int) -> str:
     """Send one notification (leased first, so a redelivered task sends nothing twice); retry with backoff."""
     report = notifications_send([notification_id])
+    if report.deferred:  # quiet hours: the daily send_reminders at REMINDER_HOUR sends it (a countdown of hours
+        return "deferred"  # would outlive CELERY_VISIBILITY_TIMEOUT)
     if report.retry and self.request.retries + 1 < settings.NOTIFICATION_MAX_ATTEMPTS:
         raise self.retry(countdown=BACKOFF_SECONDS[min(self.request.retries, len(BACKOFF_SECONDS) - 1)])
     return "sent" if report.sent else "failed" if report.failed or report.retry else "nothing to send"
@@ -42,4 +44,6 @@ def send_notification(self, notification_id: int) -> str:
 def deliver_notifications() -> dict:
     """Send every queued notification, one lease at a time (the `db_worker` side of a bill's notice)."""
     report = notifications_deliver()
-    return {"sent": len(report.sent), "failed": len(report.failed)}
+    if report.deferred:  # quiet hours: run again when they end
+        deliver_notifications.using(run_after=report.resume_at).enqueue()
+    return {"sent": len(report.sent), "failed": len(report.failed), "deferred": len(report.deferred)}

@@ -20,8 +20,9 @@ from django.utils import timezone
 
 from billing.models import Invoice, Payment
 from core.admin_history import log_operation
+from customers.consent import reminders_opt_out_set
 from customers.links import page_key_rotate
-from customers.models import Customer, DataRequest, DataRequestKind
+from customers.models import ConsentSource, Customer, DataRequest, DataRequestKind
 from notifications.models import Notification
 from packages.models import PackageAssignment
 from receipts.models import Receipt
@@ -37,7 +38,6 @@ PROFILE_FIELDS = (
     "state_code",
     "gstin",
     "notes",
-    "reminders_opt_out",
     "created_at",
 )
 ERASED_PREFIX = "Erased customer"
@@ -52,6 +52,7 @@ def _tables(customer: Customer) -> dict[str, list[dict]]:
     """Every table of the export: the customer's own rows only."""
     return {
         "profile": list(Customer.objects.filter(pk=customer.pk).values(*PROFILE_FIELDS)),
+        "consent": list(customer.consents.order_by("at", "pk").values("channel", "status", "at", "how", "words")),
         "packages": list(
             PackageAssignment.objects.filter(customer=customer)
             .order_by("pk")
@@ -170,10 +171,8 @@ def customer_erase(customer: Customer, *, user) -> Erased:
         customer.date_of_birth = None
         customer.address = ""
         customer.notes = ""
-        customer.reminders_opt_out = True
-        customer.save(
-            update_fields=["name", "phone", "email", "date_of_birth", "address", "notes", "reminders_opt_out"]
-        )
+        customer.save(update_fields=["name", "phone", "email", "date_of_birth", "address", "notes"])
+        reminders_opt_out_set(customer=customer, opt_out=True, how=ConsentSource.ADMIN, by=user)
         page_key_rotate(customer)
         SignInCode.objects.filter(customer=customer).delete()
         Notification.objects.filter(customer=customer).update(recipient="", updated_at=timezone.now())

@@ -15,7 +15,8 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
-from customers.models import Customer
+from customers.consent import reminders_opt_out_set
+from customers.models import ConsentSource, Customer
 
 from .models import SignInCode
 
@@ -153,5 +154,4 @@ def link_request(customer: Customer) -> None:
 
 def reminders_set(customer: Customer, *, wanted: bool) -> None:
     """The customer's own choice on the page: expiry and balance reminders, or none."""
-    customer.reminders_opt_out = not wanted
-    customer.save(update_fields=["reminders_opt_out"])
+    reminders_opt_out_set(customer=customer, opt_out=not wanted, how=ConsentSource.PAGE)

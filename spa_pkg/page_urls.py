@@ -22,6 +22,8 @@ urlpatterns = [
     both(r"customers/picker", customer_views.customer_picker, name="customer-picker"),
     both(r"customers/search", customer_views.customer_search_results, name="customer-search"),
     both(r"customers/new", customer_views.customer_new, name="customer-new"),
+    both(r"customers/consent", customer_views.customer_consent, name="customer-consent"),
+
     # The counter and its htmx partials.
     both(r"integrated-billing", billing_views.integrated_billing_page, name="integrated-billing"),
     both(r"integrated-billing/cart", billing_views.counter_cart, name="counter-cart"),

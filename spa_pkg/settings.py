@@ -254,13 +254,28 @@ NOTIFICATION_MAX_ATTEMPTS = env.int("NOTIFICATION_MAX_ATTEMPTS", default=4)
 # many seconds belongs to a worker that died (docs/notifications.md). Keep it well above
 # 2 x SMS_GATEWAY_TIMEOUT (connect, then answer), the longest a live send can take.
 NOTIFICATION_CLAIM_TIMEOUT = env.int("NOTIFICATION_CLAIM_TIMEOUT", default=300)
-# SMS and WhatsApp providers: "console" (writes the message to the log) or "http" (a gateway).
+# SMS and WhatsApp providers: "console" (writes the message to the log) or "http" (a gateway);
+# WhatsApp also "cloud" (WhatsApp Cloud API, below).
 SMS_BACKEND = env("SMS_BACKEND", default="console")
 WHATSAPP_BACKEND = env("WHATSAPP_BACKEND", default="console")
 SMS_GATEWAY_URL = env("SMS_GATEWAY_URL", default="")
 SMS_GATEWAY_API_KEY = env("SMS_GATEWAY_API_KEY", default="")
 SMS_GATEWAY_SENDER = env("SMS_GATEWAY_SENDER", default="SPAPKG")
 SMS_GATEWAY_TIMEOUT = env.float("SMS_GATEWAY_TIMEOUT", default=10.0)
+# The gateway's signed delivery reports (POST /webhooks/sms, X-Signature-256: sha256=HMAC of the body).
+SMS_GATEWAY_WEBHOOK_SECRET = env("SMS_GATEWAY_WEBHOOK_SECRET", default="")
+# WhatsApp Cloud API (WHATSAPP_BACKEND=cloud): approved templates over Meta's Graph API, and its
+# signed delivery webhooks (GET verify with WHATSAPP_VERIFY_TOKEN, POST signed with WHATSAPP_APP_SECRET).
+WHATSAPP_API_URL = env("WHATSAPP_API_URL", default="https://graph.facebook.com/v21.0")
+WHATSAPP_PHONE_NUMBER_ID = env("WHATSAPP_PHONE_NUMBER_ID", default="")
+WHATSAPP_TOKEN = env("WHATSAPP_TOKEN", default="")
+WHATSAPP_TIMEOUT = env.float("WHATSAPP_TIMEOUT", default=10.0)
+WHATSAPP_VERIFY_TOKEN = env("WHATSAPP_VERIFY_TOKEN", default="")
+WHATSAPP_APP_SECRET = env("WHATSAPP_APP_SECRET", default="")
+# Quiet hours (local time, TIME_ZONE): a reminder due inside them waits for the window to open.
+# Both empty: no quiet hours. REMINDER_HOUR should be at or after QUIET_HOURS_END.
+QUIET_HOURS_START = env("QUIET_HOURS_START", default="21:00")
+QUIET_HOURS_END = env("QUIET_HOURS_END", default="09:00")
 
 # Where sends run (docs/notifications.md). Never in a request: a bill writes its notices and
 # a worker sends them. Without CELERY_BROKER_URL the worker is `manage.py db_worker` (Django's

@@ -6,6 +6,9 @@ from django.urls import include, path, re_path
 from django.views.decorators.http import require_safe
 
 from core.api import api_not_found
+from core.routing import both
+from customers.views import stop_reminders
+from notifications import webhooks
 
 
 @require_safe
@@ -24,6 +27,11 @@ urlpatterns = [
     path("", include("receipts.urls")),
     path("", include("portal.urls")),
     path("", include("spa_pkg.page_urls")),
+    # Open to anyone, no login (docs/messages.md): the opt-out link of every message (its signed
+    # token names the customer and channel) and the providers' delivery reports (signed with HMAC).
+    both(r"stop/(?P<token>[\w:.-]{10,400})", stop_reminders, name="stop-reminders"),
+    both(r"webhooks/whatsapp", webhooks.whatsapp_webhook, name="webhook-whatsapp"),
+    both(r"webhooks/sms", webhooks.sms_webhook, name="webhook-sms"),
     # Below the counter's pages: any other /integrated-billing/... path is the JSON API's 404.
     re_path(r"^integrated-billing/.", api_not_found),
 ]

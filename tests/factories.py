@@ -118,6 +118,7 @@ class ProductFactory(factory.django.DjangoModelFactory):
 class CustomerFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Customer
+        skip_postgeneration_save = True
 
     name = factory.Sequence(lambda n: f"Customer {n}")
     phone = factory.Sequence(lambda n: f"+9198{n:08d}")
@@ -125,6 +126,14 @@ class CustomerFactory(factory.django.DjangoModelFactory):
     state_code = "29"
     # A customer on file has an address: GST Rule 46 prints it on a large invoice (docs/gst.md).
     address = factory.Sequence(lambda n: f"{n} Residency Road, Bengaluru 560025")
+
+    @factory.post_generation
+    def reminders_opt_out(obj, create, extracted, **kwargs):
+        """CustomerFactory(reminders_opt_out=True): every channel withdrawn, as the admin's tick records it."""
+        if create and extracted:
+            from customers.consent import reminders_opt_out_set
+
+            reminders_opt_out_set(customer=obj, opt_out=True, how="admin")
 
 
 class PrepaidPackageFactory(factory.django.DjangoModelFactory):

@@ -1,5 +1,7 @@
-"""A small SMS gateway on 127.0.0.1 for the reminder tests (tests/notifications, tests/ops)."""
+"""Small local gateways on 127.0.0.1 for the reminder tests (tests/notifications, tests/ops): HTTP (an SMS gateway,
+WhatsApp's Cloud API) and SMTP."""
 import json
+import socketserver
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -10,9 +12,10 @@ class Gateway:
 
     def __init__(self):
         self.requests: list[dict] = []
-        self.script: list[str] = []  # "500", "slow" or "hang" per request, in order; then `default`
+        self.script: list[str] = []  # "500", "400", "slow" or "hang" per request, in order; then `default`
         self.default = "ok"
         self.slow_seconds = 1.0
+        self.answer = lambda count: {"message_id": f"gw-{count}"}  # the body of a success
         # "hang": a gateway that takes the connection and never answers (until `close`).
         self.released = threading.Event()
         self.lock = threading.Lock()
@@ -20,9 +23,11 @@ class Gateway:
 
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self):  # noqa: N802 - http.server's name
-                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+                raw = self.rfile.read(int(self.headers["Content-Length"]))
                 with gateway.lock:
-                    gateway.requests.append({"body": body, "headers": dict(self.headers.items()), "path": self.path})
+                    gateway.requests.append(
+                        {"body": json.loads(raw), "raw": raw, "headers": dict(self.headers.items()), "path": self.path}
+                    )
                     action = gateway.script.pop(0) if gateway.script else gateway.default
                 if action == "slow":
                     time.sleep(gateway.slow_seconds)
@@ -30,8 +35,10 @@ class Gateway:
                     gateway.released.wait(timeout=60)
                 if action == "500":
                     self._answer(500, {"error": "gateway busy"})
+                elif action == "400":
+                    self._answer(400, {"error": {"message": "(#132001) Template name does not exist", "code": 132001}})
                 else:
-                    self._answer(200, {"message_id": f"gw-{len(gateway.requests)}"})
+                    self._answer(200, gateway.answer(len(gateway.requests)))
 
             def _answer(self, status, payload):
                 data = json.dumps(payload).encode()
@@ -60,6 +67,64 @@ class Gateway:
             for request in self.requests:
                 first.setdefault(request["headers"]["Idempotency-Key"], request)
             return first
+
+    def close(self):
+        self.released.set()
+        self.server.shutdown()
+        self.server.server_close()
+
+
+class SmtpGateway:
+    """An SMTP server on 127.0.0.1 that records each message; answers from a script ("ok", "550", "hang"), then "ok"."""
+
+    def __init__(self):
+        self.messages: list[dict] = []
+        self.script: list[str] = []
+        self.released = threading.Event()
+        gateway = self
+
+        class Handler(socketserver.StreamRequestHandler):
+            def reply(self, line: str):
+                self.wfile.write(f"{line}\r\n".encode())
+
+            def handle(self):
+                action = gateway.script.pop(0) if gateway.script else "ok"
+                if action == "hang":  # takes the connection and never greets
+                    gateway.released.wait(timeout=60)
+                    return
+                self.reply("220 fake.smtp ESMTP")
+                sender, recipients = "", []
+                while line := self.rfile.readline().decode(errors="replace").strip():
+                    verb = line.split(" ", 1)[0].upper().split(":")[0]
+                    if verb in ("EHLO", "HELO"):
+                        self.reply("250 fake.smtp")
+                    elif verb == "MAIL":
+                        sender = line.split(":", 1)[1].strip()
+                        self.reply("250 OK")
+                    elif verb == "RCPT":
+                        recipients.append(line.split(":", 1)[1].strip().strip("<>"))
+                        self.reply("250 OK")
+                    elif verb == "DATA":
+                        if action == "550":
+                            self.reply("550 5.7.1 Message rejected")
+                            continue
+                        self.reply("354 End data with <CR><LF>.<CR><LF>")
+                        data = []
+                        while (chunk := self.rfile.readline().decode(errors="replace")) not in (".\r\n", ".\n", ""):
+                            data.append(chunk)
+                        gateway.messages.append({"from": sender, "to": recipients, "data": "".join(data)})
+                        self.reply("250 OK queued")
+                    elif verb == "QUIT":
+                        self.reply("221 Bye")
+                        return
+                    else:
+                        self.reply("250 OK")
+
+        self.server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.port = self.server.server_address[1]
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
 
     def close(self):
         self.released.set()

@@ -1,6 +1,7 @@
 """`{% customer_picker %}`: the picker with what the page gave it (`picker_customer`, `picker_error`)."""
 from django import template
 
+from customers.consent import consent_context
 from customers.forms import NewCustomerForm
 
 register = template.Library()
@@ -16,3 +17,9 @@ def customer_picker(context):
         "picker_focus": context.get("picker_focus", False),
         "picker_label": context.get("picker_label") or "Customer",  # "Next customer" after an invoice
     }
+
+
+@register.inclusion_tag("customers/consent.html")
+def consent_taps(customer):
+    """One button per channel the customer has not said yes to; the words to read out beside it."""
+    return consent_context(customer)

@@ -16,7 +16,7 @@ def last_reminder_slot(customer=None):
     """Say the last reminder sent to `customer`, or that they opted out; nothing without a customer."""
     if customer is None:
         return {"text": ""}
-    if customer.reminders_opt_out:
+    if customer.reminders_opt_out:  # derived from the consent records
         return {"text": "Reminders: off (the customer opted out)."}
     last = last_reminder_sent(customer_id=customer.pk)
     if last is None:

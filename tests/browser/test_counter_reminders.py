@@ -6,6 +6,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from billing.services import PaymentIn, assignment_sell
+from customers.consent import reminders_opt_out_set
 from tests.factories import NotificationFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -38,7 +39,7 @@ def test_the_customer_card_says_when_nothing_was_sent_and_when_the_customer_opte
     page = open_counter_for(sign_in, "Asha Rao")
     expect(page.locator("[data-last-reminder]")).to_have_text("No reminder sent yet.")
 
-    type(shop["customer"]).objects.filter(pk=shop["customer"].pk).update(reminders_opt_out=True)
+    reminders_opt_out_set(customer=shop["customer"], opt_out=True, how="admin")
     page.click("[data-change-customer]")
     # The search box htmx has wired up takes the focus once it settles; typing before that would be lost.
     expect(page.locator("[data-customer-query]")).to_be_focused()

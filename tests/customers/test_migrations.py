@@ -5,6 +5,8 @@ from django.db.migrations.executor import MigrationExecutor
 
 BEFORE = ("customers", "0002_customer_date_of_birth_in_the_past")
 ASCII_PHONES = ("customers", "0003_customer_phone_ascii_digits")
+PAGE_KEY = ("customers", "0006_customer_page_key")
+CONSENT = ("customers", "0008_consent")
 
 
 @pytest.fixture
@@ -36,3 +38,29 @@ def test_stored_phones_in_other_scripts_are_rewritten_in_ascii_unless_the_number
     assert phones[full_width.pk] == "+919900123456"
     assert phones[ascii_twin.pk] == "+919900011122"
     assert phones[twin.pk] == "+91٩٩٠٠٠١١١٢٢"  # one person registered twice: a manager merges them
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_old_boolean_becomes_consent_rows_and_comes_back_on_the_way_down(migrate_to):
+    old = migrate_to(PAGE_KEY).get_model("customers", "Customer")
+    stopped = old.objects.create(name="Asha Rao", phone="+919845012345", reminders_opt_out=True)
+    reminded = old.objects.create(name="Ravi Kumar", phone="+919900123456")
+
+    new = migrate_to(CONSENT)
+    consent = new.get_model("customers", "Consent")
+
+    found = sorted(consent.objects.values_list("customer_id", "channel", "status", "how", "by_id"))
+    assert found == [
+        (stopped.pk, "email", "withdrawn", "import", None),
+        (stopped.pk, "sms", "withdrawn", "import", None),
+        (stopped.pk, "whatsapp", "withdrawn", "import", None),
+        (reminded.pk, "email", "given", "import", None),
+        (reminded.pk, "sms", "given", "import", None),
+    ]
+    assert all(
+        words.startswith("Imported from the earlier setting")
+        for words in consent.objects.values_list("words", flat=True)
+    )
+
+    back = migrate_to(PAGE_KEY).get_model("customers", "Customer")
+    assert dict(back.objects.values_list("pk", "reminders_opt_out")) == {stopped.pk: True, reminded.pk: False}

@@ -3,6 +3,8 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.core import mail
 
+from customers.consent import stop_url
+from customers.links import customer_for_token
 from notifications.models import MessageTemplate, Notification
 from tests.factories import CustomerFactory, NotificationFactory, UserFactory
 
@@ -123,7 +125,14 @@ def test_the_edited_text_is_what_the_customer_gets(customer, package_expiring, t
     call_command("send_reminders", "--date", today.isoformat(), stdout=StringIO())
 
     (email,) = mail.outbox
-    assert (email.subject, email.body) == ("Reminder: 3+1 Facial Package – Hydrating Facial", "7 days to go.")
+    assert email.subject == "Reminder: 3+1 Facial Package – Hydrating Facial"
+    # The edited words, then the customer's page and the opt-out link every reminder carries.
+    text, links = email.body.split("\n\n")
+    assert text == "7 days to go."
+    page, stop = links.split("\n")
+    assert page.startswith(f"Your packages: {settings.SITE_URL}/my/")
+    assert customer_for_token(page.rsplit("/", 1)[1]) == customer
+    assert stop == f"Stop these reminders: {stop_url(customer, 'email')}"
 
 
 def test_the_customer_admin_shows_the_opt_out(manager_client, customer):

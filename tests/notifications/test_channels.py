@@ -7,6 +7,7 @@ from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
 
+from customers.consent import ask_words, consent_record
 from notifications.models import Notification
 from notifications.services import notifications_send, stale_claims_recover
 from notifications.tasks import send_notification
@@ -143,6 +144,7 @@ def test_a_stale_gateway_claim_is_retried_with_the_same_key_and_a_stale_email_cl
 
 def test_whatsapp_goes_through_its_own_backend_setting(settings, customer, package_expiring, today, caplog):
     settings.REMINDER_CHANNELS = ["whatsapp"]
+    consent_record(customer=customer, channel="whatsapp", status="given", how="counter", words=ask_words("whatsapp"))
     package_expiring(customer, days=7)
 
     with caplog.at_level("WARNING", logger="notifications"):

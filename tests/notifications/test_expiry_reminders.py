@@ -6,6 +6,7 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 
+from customers.consent import reminders_opt_out_set
 from notifications.models import Notification
 from packages.models import PackageAssignment
 from tests.factories import CustomerFactory
@@ -164,7 +165,7 @@ def test_a_customer_who_opts_out_after_the_reminder_was_written_gets_nothing(pac
     customer = CustomerFactory()
     package_expiring(customer, days=7)
     call_command("send_reminders", "--date", today.isoformat(), "--no-send", stdout=StringIO())
-    type(customer).objects.filter(pk=customer.pk).update(reminders_opt_out=True)
+    reminders_opt_out_set(customer=customer, opt_out=True, how="admin")
 
     send_reminders(today)
 

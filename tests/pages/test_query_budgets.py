@@ -91,8 +91,9 @@ def test_billing_page_with_a_chosen_customer_adds_a_fixed_number_of_queries(clie
     client.force_login(cashier)
 
     # The customer, their packages and their last reminder, rendered with the page, and the cart saved
-    # in the session (an UPDATE in a savepoint): a fixed number, however many packages they hold.
-    with django_assert_max_num_queries(BILLING_PAGE_QUERIES + 6):
+    # in the session (an UPDATE in a savepoint), and their consent (the card's reminder line and the
+    # picker's consent taps, a query each): a fixed number, however many packages they hold.
+    with django_assert_max_num_queries(BILLING_PAGE_QUERIES + 8):
         response = client.get("/integrated-billing", {"customer_id": busy_shop["heavy"].pk})
 
     assert response.status_code == 200

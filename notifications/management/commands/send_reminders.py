@@ -2,6 +2,7 @@
 from datetime import date
 
 from django.core.management.base import BaseCommand
+from django.utils import timezone
 
 from notifications.services import reminders_run
 
@@ -28,5 +29,8 @@ class Command(BaseCommand):
             )
         if run.report is not None:
             self.stdout.write(f"{len(run.report.sent)} sent, {len(run.report.failed)} failed.")
+            if run.report.deferred:
+                when = timezone.localtime(run.report.resume_at).strftime("%d %b %Y %H:%M")
+                self.stdout.write(f"{len(run.report.deferred)} wait for the quiet hours to end ({when}).")
         elif run.queued:
             self.stdout.write(f"{run.queued} queued for the worker.")
