@@ -9,6 +9,7 @@ import pytest
 from django.contrib.admin.models import LogEntry
 from django.utils import timezone
 
+from customers.consent import consent_record
 from customers.links import page_token
 from customers.models import Customer, DataRequest
 from notifications.models import Notification
@@ -33,13 +34,16 @@ def test_the_change_page_offers_export_and_erase_to_a_manager(manager_client, as
 
 
 def test_a_manager_exports_a_zip_of_json_and_csv_and_it_is_logged(manager_client, manager, asha, meera):
+    consent_record(
+        customer=asha, channel="whatsapp", status="given", how="counter", words="May we send you reminders on WhatsApp?"
+    )
     url = f"/admin/customers/customer/{asha.pk}/export/"
     assert "Download the customer" in manager_client.get(url).content.decode()
     assert not DataRequest.objects.exists()  # looking is not exporting
     response = manager_client.post(url)
     assert response.status_code == 200 and response["Content-Type"] == "application/zip"
     archive = zipfile.ZipFile(io.BytesIO(response.content))
-    names = {"profile", "packages", "invoices", "documents", "payments", "messages"}
+    names = {"profile", "consent", "packages", "invoices", "documents", "payments", "messages"}
     assert set(archive.namelist()) == {f"{n}.{ext}" for n in names for ext in ("json", "csv")}
     profile = json.loads(archive.read("profile.json"))
     assert len(profile) == 1 and profile[0]["name"] == "Asha Rao" and profile[0]["phone"] == "+919845012345"
@@ -49,6 +53,8 @@ def test_a_manager_exports_a_zip_of_json_and_csv_and_it_is_logged(manager_client
     assert [d["number"] for d in documents] == [asha.sale.receipt.number]
     payments = json.loads(archive.read("payments.json"))
     assert [p["method"] for p in payments] == ["upi"]
+    consent = json.loads(archive.read("consent.json"))
+    assert [(c["channel"], c["status"], c["how"]) for c in consent][-1] == ("whatsapp", "given", "counter")
     assert "Meera" not in response.content.decode("latin-1")
     (logged,) = DataRequest.objects.all()
     assert (logged.customer, logged.kind, logged.done_by) == (asha, "export", manager)
