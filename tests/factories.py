@@ -14,6 +14,7 @@ import api_tokens.migrations
 import billing.migrations
 import customers.migrations
 import notifications.migrations
+import packages.migrations
 from branches.models import Branch
 from branches.selectors import default_branch
 from catalog.models import Product, Service
@@ -59,6 +60,12 @@ def role_group(name: str) -> Group:
             group.permissions.add(
                 *permission.objects.filter(content_type__app_label="customers", codename__in=data.CODENAMES)
             )
+        kinds = _migration(packages.migrations, "_template_permissions_of_every_kind")  # one codename, every kind
+        permission = apps.get_model("auth", "Permission")
+        held = set(group.permissions.filter(content_type__app_label="packages").values_list("codename", flat=True))
+        for codename, actions in kinds.FROM.items():
+            if held & {f"{action}_{model}" for action in actions for model in kinds.TEMPLATE_MODELS}:
+                group.permissions.add(permission.objects.get(content_type__app_label="packages", codename=codename))
         if name == "Manager":  # the API token list with Revoke
             tokens = _migration(api_tokens.migrations, "_existing_tokens_and_managers")
             permission = apps.get_model("auth", "Permission")

@@ -7,6 +7,7 @@ from playwright.sync_api import expect
 
 from billing.services import PaymentIn, assignment_sell
 from customers.links import page_token
+from tests.browser.counter import open_counter
 from tests.browser.shots import save_screenshot
 from tests.factories import PrepaidPackageFactory
 from tests.notifications import conftest as reminders
@@ -100,3 +101,13 @@ def test_a_wrong_link_asks_for_the_phone_and_answers_the_same_whoever_it_is(page
     )
     assert fits(page)
     save_screenshot(page, "customer-wrong-link-360.png", full_page=True)
+
+
+def test_the_counter_sends_the_link_to_the_customer_just_picked(asha, sign_in, gateway, run_worker):
+    page = open_counter(sign_in)  # picked by search: the packages card comes back with the button
+    page.get_by_test_id("send-my-packages").click()
+    expect(page.locator("#send-link-status")).to_have_text("Link to their packages sent by SMS to +91 98450 12345.")
+    run_worker()
+    (sms,) = gateway.requests
+    assert sms["body"]["to"] == asha.phone
+    save_screenshot(page, "integrated-billing-send-link.png")
