@@ -113,6 +113,9 @@ def start_django(args) -> None:
     os.environ["DATABASE_URL"] = prepare_database(args)
     os.environ["DJANGO_SETTINGS_MODULE"] = "spa_pkg.settings"
     os.environ["DEBUG"] = "false"
+    # The reminders' figures measure sending: a run inside quiet hours (21:00-09:00 IST) would only defer.
+    os.environ.setdefault("QUIET_HOURS_START", "")
+    os.environ.setdefault("QUIET_HOURS_END", "")
     # DEBUG off needs a SECRET_KEY; the bench database is thrown away, so any key will do.
     os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-not-for-production-3b9e51c7d2a84f60")
     import django
