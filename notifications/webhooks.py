@@ -60,34 +60,47 @@ def _json(request):
         return None
 
 
+def _whatsapp_verify(request) -> HttpResponse:
+    """Meta's subscription check: echo the challenge when the verify token is ours."""
+    token = request.GET.get("hub.verify_token", "")
+    verify = settings.WHATSAPP_VERIFY_TOKEN
+    if request.GET.get("hub.mode") == "subscribe" and verify and hmac.compare_digest(token, verify):
+        return HttpResponse(request.GET.get("hub.challenge", ""), content_type="text/plain")
+    return HttpResponseForbidden("Verification failed.")
+
+
+def _whatsapp_statuses(payload: dict):
+    """Every status object of a Cloud API notification (entry -> changes -> value -> statuses)."""
+    for entry in payload.get("entry") or []:
+        for change in (entry or {}).get("changes") or []:
+            yield from ((change or {}).get("value") or {}).get("statuses") or []
+
+
+def _whatsapp_status_record(item: dict) -> int:
+    """Move the notification one status names; return how many moved (0 for a status we do not follow)."""
+    status = WHATSAPP_STATUS.get(str(item.get("status")))
+    if status is None:
+        return 0
+    errors = item.get("errors") or [{}]
+    error = errors[0].get("title") or errors[0].get("message") or ""
+    stamp = str(item.get("timestamp", ""))
+    at = datetime.fromtimestamp(int(stamp), tz=UTC) if stamp.isdigit() else None
+    return delivery_record(
+        channel=Channel.WHATSAPP, provider_id=str(item.get("id", "")), status=status, error=error, at=at
+    )
+
+
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
 def whatsapp_webhook(request):
     if request.method == "GET":
-        token = request.GET.get("hub.verify_token", "")
-        verify = settings.WHATSAPP_VERIFY_TOKEN
-        if request.GET.get("hub.mode") == "subscribe" and verify and hmac.compare_digest(token, verify):
-            return HttpResponse(request.GET.get("hub.challenge", ""), content_type="text/plain")
-        return HttpResponseForbidden("Verification failed.")
+        return _whatsapp_verify(request)
     if not signed(request.body, request.headers.get("X-Hub-Signature-256", ""), settings.WHATSAPP_APP_SECRET):
         return HttpResponseForbidden("Bad signature.")
     payload = _json(request)
     if not isinstance(payload, dict):
         return HttpResponseBadRequest("The body is not a JSON object.")
-    moved = 0
-    for entry in payload.get("entry") or []:
-        for change in (entry or {}).get("changes") or []:
-            for item in ((change or {}).get("value") or {}).get("statuses") or []:
-                status = WHATSAPP_STATUS.get(str(item.get("status")))
-                if status is None:
-                    continue
-                errors = item.get("errors") or [{}]
-                error = errors[0].get("title") or errors[0].get("message") or ""
-                stamp = str(item.get("timestamp", ""))
-                at = datetime.fromtimestamp(int(stamp), tz=UTC) if stamp.isdigit() else None
-                moved += delivery_record(
-                    channel=Channel.WHATSAPP, provider_id=str(item.get("id", "")), status=status, error=error, at=at
-                )
+    moved = sum(_whatsapp_status_record(item) for item in _whatsapp_statuses(payload))
     return JsonResponse({"moved": moved})
 
 
